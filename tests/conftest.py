@@ -1,0 +1,35 @@
+"""Shared fixtures: settings, an in-memory store, the spaCy pipeline (loaded once per session)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from storyline.config import Settings
+from storyline.store import Store
+
+REPO = Path(__file__).resolve().parent.parent
+DEMO = REPO / "examples" / "demo"
+
+
+@pytest.fixture
+def settings() -> Settings:
+    """Default settings."""
+    return Settings.load()
+
+
+@pytest.fixture
+def store() -> Iterator[Store]:
+    """An empty in-memory store."""
+    with Store(":memory:") as s:
+        yield s
+
+
+@pytest.fixture(scope="session")
+def nlp():  # type: ignore[no-untyped-def]
+    """The spaCy pipeline, loaded once for the whole test session."""
+    from storyline.extract.nlp import NLP
+
+    return NLP()

@@ -1,0 +1,65 @@
+"""The data model's JSON round trip and the store's idempotent, transactional writes."""
+
+from __future__ import annotations
+
+import pytest
+
+from storyline.errors import ConfigError, NotFoundError
+from storyline.config import Settings
+from storyline.model import Article, Citation, Figure, Paragraph, Span, Story
+from storyline.store import Store
+
+
+def make(aid: str, *paras: str) -> Article:
+    return Article(id=aid, title=f"Title {aid}", paragraphs=[Paragraph(p) for p in paras], outlet="Daily Planet")
+
+
+def test_article_json_round_trip_keeps_nested_records() -> None:
+    art = make("a1", "One.", "Two.")
+    art.figures.append(Figure(article="a1", span=Span(0, 4), text="One", value=1.0, unit="count"))
+    back = Article.from_dict(art.to_dict())
+    assert back == art
+    assert back.figures[0].span == Span(0, 4)
+
+
+def test_spans_index_the_clean_text() -> None:
+    art = make("a1", "First paragraph.", "Second one.")
+    span = art.paragraph_spans()[1]
+    assert art.cut(span) == "Second one."
+
+
+def test_adding_the_same_article_twice_stores_it_once(store: Store) -> None:
+    assert store.add_articles([make("a1", "Body.")]) == (["a1"], [])
+    assert store.add_articles([make("a1", "Body changed.")]) == ([], ["a1"])
+    assert store.count_articles() == 1
+    assert store.get_article("a1").paragraphs[0].text == "Body."
+
+
+def test_a_failed_batch_leaves_earlier_batches_stored(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "s.db"
+    with Store(path) as store:
+        store.add_articles([make("a1", "Body.")])
+        with pytest.raises(RuntimeError):
+            with store.transaction():
+                store.db.execute("INSERT INTO articles (id, seq, data) VALUES ('a2', 99, '{}')")
+                raise RuntimeError("interrupted")
+    with Store(path) as store:
+        assert store.article_ids() == ["a1"]
+
+
+def test_unknown_ids_raise_not_found(store: Store) -> None:
+    with pytest.raises(NotFoundError, match="no article"):
+        store.get_article("nope")
+
+
+def test_stories_round_trip_through_the_store(store: Store) -> None:
+    story = Story(id="s1", title="Judge rules", articles=["a1"], summary=[Citation("A judge ruled.", ["a1"])])
+    store.put_stories([story])
+    assert store.get_story("s1") == story
+
+
+def test_settings_reject_unknown_keys_with_the_valid_ones() -> None:
+    with pytest.raises(ConfigError, match="valid keys"):
+        Settings.load(overrides={"dedupe": {"treshold": 0.5}})
+    with pytest.raises(ConfigError, match="must be a number"):
+        Settings.load(overrides={"dedupe": {"threshold": "high"}})
