@@ -1,17 +1,201 @@
 """Extract: entities merged across articles, quotes with speakers, figures, and dates on a calendar.
 
-Every step reads the one NLP pass (:mod:`storyline.extract.nlp`); nothing parses the same text twice.
+Every step reads the one NLP pass (:mod:`storyline.extract.nlp`); nothing parses the same text twice. Spans are
+character offsets into ``article.text``; sentences of flagged paragraphs (off-topic, captions, ...) are skipped.
+
+The batch functions work without a store: :func:`extract_article` fills one article from its doc,
+:func:`merge_story` merges a story's articles into its entities, quotes and figures. The stage function
+:func:`run` applies them to what a pipeline run changed; :func:`corpus_entities` and :func:`all_quotes` serve
+the CLI (``storyline entities``, ``storyline quotes --speaker NAME``).
+
+Example:
+    >>> nlp = NLP()                                                              # doctest: +SKIP
+    >>> art = extract_article(article, nlp.parse([article])[0])                  # doctest: +SKIP
+    >>> [(q.speaker, q.text[:20]) for q in art.quotes]                           # doctest: +SKIP
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from ..config import Settings
+from ..model import Article, DateMention, Entity, Quote, Story
+from .dates import find_dates, parse_iso, resolve_date
+from .entities import EntityTable, add_story_mentions, find_mentions, merge_entities
+from .figures import find_figures, parse_money, parse_number
+from .nlp import sentences_of
+from .quotes import find_quotes, speaker_mentions
+
 if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
     from ..pipeline import RunContext
+    from ..store import Store
+
+__all__ = [
+    "all_quotes", "corpus_entities", "extract_article", "merge_entities", "merge_story", "parse_money",
+    "parse_number", "resolve_date", "run",
+]  # fmt: skip
+
+CHUNK = 200  # articles loaded, extracted and written back per transaction
+DATELINE_CHARS = 400  # a byline/date line sits in the first few lines of a page
+DATELINE_WORDS = 15  # and is short: a full date inside a longer sentence is usually history ("the 1985 quake")
+
+
+def analysed_ranges(article: Article, doc: Doc) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """(sentence ranges, paragraph ranges) of the paragraphs later stages read (unflagged ones)."""
+    bounds = article.paragraph_spans()
+    paragraphs = [(b.start, b.end) for b, p in zip(bounds, article.paragraphs) if p.analysed]
+    sents = article.sentences or sentences_of(article, doc)
+    sentences = [(s.span.start, s.span.end) for s in sents if s.paragraph < len(article.paragraphs) and article.paragraphs[s.paragraph].analysed]
+    return sentences, paragraphs
+
+
+def _text_anchor(article: Article, sentences: list[tuple[int, int]]) -> dt.date | None:
+    """A full date written in the article itself (a date line), to anchor relative dates when none is known."""
+    probe = Article(id=article.id, paragraphs=article.paragraphs)
+    # only a date line near the top stands for the publication date; full dates further down are history
+    text = article.text
+    top = [(s, e) for s, e in sentences if s < DATELINE_CHARS and len(text[s:e].split()) <= DATELINE_WORDS]
+    days = [dm.value for dm in find_dates(probe, _NoDoc(), top, None, "none") if dm.anchor == "absolute" and dm.granularity == "day" and dm.value]
+    return parse_iso(max(days)) if days else None
+
+
+class _NoDoc:
+    """A stand-in doc with no entities: date patterns only."""
+
+    ents: tuple[()] = ()
+
+
+def extract_article(
+    article: Article, doc: Doc, settings: Settings | None = None, story_date: str | None = None, resolve: bool = True
+) -> Article:
+    """Fill ``mentions``, ``quotes``, ``figures`` and ``dates`` of one article from its parsed doc (returns it).
+
+    Relative dates are resolved against ``article.published``; without one, against a full date written in
+    the text, else ``story_date``; each DateMention's ``anchor`` says which. With ``resolve`` the article's
+    own entities are merged to set mention and speaker ids; the stage skips it for articles of a story,
+    whose merge (:func:`merge_story`) sets them across the story.
+    """
+    sentences, paragraphs = analysed_ranges(article, doc)
+    if not article.sentences:
+        article.sentences = sentences_of(article, doc)
+    mentions = find_mentions(article, doc, sentences)
+    quotes = find_quotes(article, doc, sentences, paragraphs, mentions)
+    mentions = sorted(mentions + speaker_mentions(article, quotes, mentions), key=lambda m: m.span.start)
+    article.mentions = mentions
+    article.quotes = quotes
+    anchor, kind = parse_iso(article.published), "published"
+    if anchor is None:
+        anchor, kind = _text_anchor(article, sentences), "text"
+    if anchor is None and story_date:
+        anchor, kind = parse_iso(story_date), "story"
+    if anchor is None:
+        kind = "none"
+    article.dates = find_dates(article, doc, sentences, anchor, kind)
+    article.figures = find_figures(article, doc, sentences)
+    if resolve:
+        resolve_speakers([article], merge_entities([article]))
+    return article
+
+
+def resolve_speakers(articles: Sequence[Article], entities: Sequence[Entity]) -> None:
+    """Set ``quote.speaker`` to the entity id its written speaker refers to (None when unknown or ambiguous)."""
+    table = EntityTable(entities)
+    for art in articles:
+        for q in art.quotes:
+            name = q.speaker_name
+            q.speaker = table.lookup(name) if name and any(c.isupper() for c in name) else None
+
+
+def merge_story(story: Story, articles: Sequence[Article]) -> Story:
+    """Merge a story's articles: Story.entities, mention entity ids, quote speakers, Story.quotes and figures.
+
+    Duplicate articles (``duplicate_of`` set) are counted once, through the article they copy.
+    """
+    add_story_mentions(articles)
+    entities = merge_entities(articles)
+    resolve_speakers(articles, entities)
+    entities.sort(key=lambda e: (-len(e.articles), -e.mentions, e.name))
+    story.entities = entities
+    canon = [a for a in articles if not a.is_duplicate]
+    story.quotes = [q for a in canon for q in a.quotes]
+    story.figures = [f for a in canon for f in a.figures]
+    return story
 
 
 def run(ctx: RunContext) -> None:
-    """Pipeline stage: extract mentions, quotes, figures and dates per article; merge entities per story."""
-    # Filled in by the extract issue.
-    return None
+    """Pipeline stage: extract per article (new ones, or all on a full run), then merge per touched story."""
+    store = ctx.store
+    ids = store.article_ids() if ctx.full else list(ctx.new_ids)
+    story_dates: dict[str, str | None] = {}
+    for i in range(0, len(ids), CHUNK):
+        arts = [a for a in store.iter_articles(ids[i : i + CHUNK]) if a.paragraphs and "non_english" not in a.flags]
+        docs = ctx.nlp.load_docs(store.get_docs([a.id for a in arts]))
+        done = []
+        for art in arts:
+            doc = docs.get(art.id)
+            if doc is None:
+                continue
+            sdate = None
+            if not art.published and art.story:
+                if art.story not in story_dates:
+                    try:
+                        story_dates[art.story] = store.get_story(art.story).first_date
+                    except KeyError:
+                        story_dates[art.story] = None
+                sdate = story_dates[art.story]
+            done.append(extract_article(art, doc, ctx.settings, sdate, resolve=not art.story))
+        store.update_articles(done)
+    story_ids = sorted(ctx.touched_stories) if ctx.touched_stories else [s.id for s in store.iter_stories()]
+    stories = []
+    for sid in story_ids:
+        story = store.get_story(sid)
+        arts = list(store.iter_articles(story.articles))
+        merge_story(story, arts)
+        store.update_articles(arts)
+        stories.append(story)
+    if stories:
+        store.put_stories(stories)
+
+
+def corpus_entities(store: Store) -> list[Entity]:
+    """Every entity of the corpus, merged across all stored articles, most widely reported first."""
+    arts = [a for a in store.iter_articles() if a.mentions]
+    entities = merge_entities(arts)
+    entities.sort(key=lambda e: (-len(e.articles), -e.mentions, e.name))
+    return entities
+
+
+def all_quotes(store: Store, speaker: str | None = None) -> list[Quote]:
+    """Every quote of the corpus (duplicates counted once), optionally only those of one speaker.
+
+    ``speaker`` is a name as a user types it ("Sessions", "Jeff Sessions") or an entity id.
+    """
+    arts = [a for a in store.iter_articles() if not a.is_duplicate and a.quotes]
+    quotes = [q for a in arts for q in a.quotes]
+    if speaker is None:
+        return quotes
+    want = {speaker.lower()}
+    table = EntityTable(merge_entities([a for a in store.iter_articles() if a.mentions]))
+    eid = table.lookup(speaker)
+    if eid:
+        want.add(eid)
+    out = []
+    for q in quotes:
+        ids = {(q.speaker or "").lower()}
+        if q.speaker_name:
+            found = table.lookup(q.speaker_name)
+            if found:
+                ids.add(found)
+            ids.add(q.speaker_name.lower())
+        if ids & want or (eid is None and q.speaker_name and speaker.lower() in q.speaker_name.lower()):
+            out.append(q)
+    return out
+
+
+def dates_of(articles: Sequence[Article]) -> list[DateMention]:
+    """All resolved date mentions of the given articles, in calendar order."""
+    return sorted((d for a in articles for d in a.dates if d.value), key=lambda d: d.value or "")

