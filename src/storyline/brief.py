@@ -1,13 +1,552 @@
-"""Brief: stage stub, filled in by its issue."""
+"""Brief: a cited, extractive multi-source summary of each story, and a storyline brief over its stories.
+
+Every summary sentence is a sentence of a source article, shown exactly as written (``article.cut(span)``),
+and cites every article of the story that states it (near-verbatim or paraphrased), not only its origin.
+
+How sentences are chosen (:class:`Summariser`):
+
+1. *Candidates*: sentences of analysed paragraphs (never off-topic, caption, boilerplate, question, ... ones)
+   that read on their own: no question, no truncated fragment ("Pre..."), no web boilerplate, no quote
+   without its attribution, no block quote, no first-person speech.
+2. *Score*: centrality across **independent** sources (each syndicated group counts once: similarity to the
+   story centroid built from one mean vector per group, and how strongly the other groups state the same
+   thing), informativeness (entities, figures, dates) and position (news puts the gist in the lead).
+3. *Pick*: maximal marginal relevance to the word budget; a sentence too similar to one already picked is
+   skipped (``settings.brief["redundancy"]``), so a thing said in other words is not said twice.
+4. *Cite*: every article with a sentence similar enough (``settings.brief["cite_threshold"]``) whose numbers
+   agree (a "16 injured" sentence never backs "14 injured").
+5. *Order*: by the time of the events (a resolved date in the sentence, else its earliest source's date),
+   then by source order.
+
+Example:
+    >>> from storyline.config import Settings
+    >>> from storyline.model import Article, Paragraph, Story
+    >>> a = Article(id="a", published="2024-03-01", paragraphs=[Paragraph(
+    ...     "The city council of Norbury approved a new budget of 12 million euros on Friday.")])
+    >>> b = Article(id="b", published="2024-03-01", paragraphs=[Paragraph(
+    ...     "Norbury's city council approved the new budget of 12 million euros on Friday evening.")])
+    >>> [c.sources for c in summarise(Story(id="s", articles=["a", "b"]), [a, b], Settings.load())]
+    [['a', 'b']]
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import numpy as np
+
+from .config import Settings
+from .model import Article, Citation, Span, Story, Storyline
+
 if TYPE_CHECKING:
+    from scipy.sparse import csr_matrix
+
     from .pipeline import RunContext
+
+# -- what a usable summary sentence looks like -------------------------------------------------------------------
+# Shorter than this a "sentence" is a heading, a byline or a fragment; longer it is a run-on the parser failed
+# to split (or a list), which reads badly in a brief.
+MIN_WORDS = 7
+MAX_WORDS = 70
+# A sentence that ends a statement (possibly inside a closing quote or bracket); anything else was cut off.
+_COMPLETE = re.compile(r"[.!][\"'\u201d\u2019)\]]*$")
+_TRUNCATED = re.compile(r"(\.\.\.|\u2026)[\"'\u201d\u2019)\]]*$")
+# Web furniture that survives extraction: credits, captions, prompts, links, legal lines. General patterns
+# only; the cleaner flags whole paragraphs, this catches single sentences inside otherwise good ones.
+_BOILERPLATE = re.compile(
+    r"getty images|\bphoto(graph)?\s*(:|by\b|credit)|image (copyright|caption|source)|\((ap|afp|reuters) photo|"
+    r"\bclick here|\bsubscribe\b|\bsign up\b|\bnewsletter\b|\bread more\b|\brelated articles?\b|"
+    r"all rights reserved|\u00a9|\bcopyright\b|\bfollow us\b|\bshare this\b|\badvertisement\b|"
+    r"can.t see the video|\bvideo below\b|\bcookies?\b|javascript|https?://|www\.|"
+    r"\((pictured|above|below|left|right|center|centre|inset|file)\)",
+    re.IGNORECASE,
+)
+# Verbs and phrases that attribute speech: a quote is only shown with one of them and a named speaker.
+_ATTRIBUTION = re.compile(
+    r"\b(said|says|say|told|tells|according to|added|adds|wrote|writes|stated|states|explained|argued|"
+    r"noted|insisted|warned|announced|declared|asked|tweeted|continued|claimed|urged|testified)\b",
+    re.IGNORECASE,
+)
+_QUOTED = re.compile(r"[\u201c\"]([^\u201d\"]*)[\u201d\"]|\u2018([^\u2018]*?)\u2019(?!\w)")
+# News narrative is in the third person; "I", "we", "you" outside quote marks means unmarked quoted speech.
+_FIRST_PERSON = re.compile(r"\b(I|I'm|I've|I'd|we|We|we're|We're|us|our|Our|my|My|me|you|You|your|Your)\b")
+# A sentence opening with one of these leans on the sentence before it and reads badly on its own.
+_DEPENDENT_START = re.compile(r"^(He|She|They|It|This|That|These|Those|His|Her|Their|Its|But|And|Also|However|Still|Yet)\b")
+DEPENDENT_PENALTY = 0.6  # score factor for such sentences: usable when nothing else says it, never preferred
+# A sentence dated more than two weeks before its article recaps earlier events ("Last fall, two judges
+# blocked..."): outlets repeat such background, which makes it look central, but the brief is about the news.
+BACKGROUND_DAYS = 14
+BACKGROUND_PENALTY = 0.85  # 0.7 and 0.5 did no better on the benches and drop too much real context
+
+# Score weights, tuned on the dev corpus and the team's labelled stories (bench/brief.py; grid over these and
+# the constants below, chosen for the best ROUGE-2 over all three sets): centrality across independent sources
+# carries most of the signal; the lead position is the strongest single cue in news; the first report of an
+# event states it plainly (later pieces lead with their own angle; 0.5 scored higher ROUGE-L on the team's sets
+# but let one outlet fill the whole brief on real pages); informativeness only breaks ties (0.15 picked
+# number-heavy detail sentences over the gist and lost ROUGE on every set).
+W_CENTRAL = 0.7
+W_POSITION = 0.3
+W_EARLY = 0.25
+W_INFO = 0.05
+# Reading order within one date: keep each article's sentences together, in source order (reads like the
+# sources do; ROUGE-L +0.5 over interleaving leads).
+ARTICLE_FIRST = True
+# Position score 1 / (1 + position / POSITION_SCALE): the lead scores 1, the third sentence 0.5.
+POSITION_SCALE = 2.0
+# Weight of plain content-word overlap (relative to the shorter sentence) in the redundancy measure.
+OVERLAP_WEIGHT = 0.8
+# MMR trade-off between a sentence's own score and its novelty with respect to what is already picked.
+MMR_LAMBDA = 0.7
+# A sentence whose figures ("$13.7 billion") were all given already, by a picked sentence sharing at least
+# this overlap, restates the same fact ("Amazon will acquire Whole Foods for about $13.7 billion").
+FIGURE_REPEAT_OVERLAP = 0.3
+# Each sentence already picked from the same independent source lowers a candidate by this much: a brief of
+# many sources should not read as one outlet's article when others report the story too.
+SOURCE_DIVERSITY = 0.0
+# A storyline brief shows at most this many sentences (and words) of each of its stories.
+STORYLINE_SENTENCES = 2
+STORYLINE_WORDS = 45
+# A source is cited for a sentence only when its sentence also holds at least this share of the statement's
+# content words (besides the TF-IDF similarity and the same numbers).
+CITE_MIN_RECALL = 0.5
+# Above this many sentences in one story the pairwise matrices (n^2 float32, three of them) get large
+# (2500^2 x 4 B = 25 MB each): only the first sentences of each article are kept then.
+MAX_CANDIDATES = 2500
+
+_STOP = frozenset(
+    ["a", "an", "the", "and", "or", "but", "if", "of", "at", "by", "for", "with", "about", "against", "between", "into", "through", "during", "before", "after", "above", "below", "to", "from", "up", "down", "in", "out", "on", "off", "over", "under", "again", "further", "then", "once", "here", "there", "when", "where", "why", "how", "all", "any", "both", "each", "few", "more", "most", "other", "some", "such", "no", "nor", "not", "only", "own", "same", "so", "than", "too", "very", "s", "t", "can", "will", "just", "don", "should", "now", "is", "are", "was", "were", "be", "been", "being", "have", "has", "had", "having", "do", "does", "did", "doing", "i", "me", "my", "we", "our", "you", "your", "he", "him", "his", "she", "her", "it", "its", "they", "them", "their", "what", "which", "who", "whom", "this", "that", "these", "those", "am", "would", "could", "also", "said", "says", "say", "told", "mr", "mrs", "ms", "one"]
+)
+_WORD = re.compile(r"[A-Za-z][A-Za-z'\u2019-]*|\d[\d,.]*\d|\d")
+_WORD_NUMBERS = {
+    "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9",
+    "ten": "10", "eleven": "11", "twelve": "12", "thirteen": "13", "fourteen": "14", "fifteen": "15",
+    "sixteen": "16", "seventeen": "17", "eighteen": "18", "nineteen": "19", "twenty": "20",
+}  # fmt: skip
+_MONTH = re.compile(
+    r"\b(Jan(uary)?|Feb(ruary)?|March|April|May|June|July|Aug(ust)?|Sept?(ember)?|Oct(ober)?|Nov(ember)?|"
+    r"Dec(ember)?|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|(19|20)\d\d)\b"
+)
+
+
+def stem(word: str) -> str:
+    """A crude English stem, enough to match "jurisdictions" with "jurisdiction" and "demanded" with "demand"."""
+    w = word.lower().replace("\u2019", "'")
+    w = w.removesuffix("'s")
+    if len(w) > 4 and w.endswith("ies"):
+        return w[:-3] + "y"
+    for suffix in ("ing", "ed", "es", "s"):
+        if len(w) > len(suffix) + 3 and w.endswith(suffix) and not w.endswith("ss"):
+            return w[: -len(suffix)]
+    return w
+
+
+def terms(text: str) -> list[str]:
+    """Content terms of a text: stemmed words without stop words, numbers as digits."""
+    out = []
+    for tok in _WORD.findall(text):
+        low = tok.lower()
+        if low in _STOP:
+            continue
+        if tok[0].isdigit():
+            out.append(tok.replace(",", "").rstrip("."))
+        elif low in _WORD_NUMBERS:
+            out.append(_WORD_NUMBERS[low])
+        elif len(low) > 1:
+            out.append(stem(low))
+    return out
+
+
+def numbers(text: str) -> set[str]:
+    """The numbers a text states, normalised ("1,500" -> "1500", "twelve" -> "12")."""
+    out = {t.replace(",", "").rstrip(".") for t in re.findall(r"\d[\d,.]*\d|\d", text)}
+    out |= {_WORD_NUMBERS[w.lower()] for w in re.findall(r"[A-Za-z]+", text) if w.lower() in _WORD_NUMBERS}
+    return out
+
+
+def word_count(text: str) -> int:
+    """Words as a reader counts them (whitespace-separated)."""
+    return len(text.split())
+
+
+def sentence_problem(text: str) -> str | None:
+    """Why a sentence cannot stand in a brief ("question", "truncated", ...), or None when it can."""
+    text = text.strip()
+    n = word_count(text)
+    if "?" in text:
+        return "question"
+    if _TRUNCATED.search(text) or not _COMPLETE.search(text):
+        return "truncated"
+    if n < MIN_WORDS:
+        return "fragment"
+    if n > MAX_WORDS:
+        return "too_long"
+    if text[0].islower():
+        return "fragment"
+    if _BOILERPLATE.search(text):
+        return "boilerplate"
+    quoted = sum(len(m.group(0)) for m in _QUOTED.finditer(text))
+    outside = _QUOTED.sub(" ", text)
+    opens = sum(text.count(c) for c in "\u201c\u201d\"")
+    if opens % 2 or (text[0] in "\u201c\"\u2018'" and quoted == 0):
+        return "partial_quote"  # a quote that runs over sentences: its attribution is elsewhere
+    if quoted > 0.3 * len(text):
+        # shown only with its attribution: a cue verb and a named speaker outside the quote marks
+        rest = outside.split(None, 1)[1] if len(outside.split(None, 1)) > 1 else ""
+        if not _ATTRIBUTION.search(outside) or not re.search(r"\b[A-Z][a-z]", rest + " " + outside[1:]):
+            return "unattributed_quote"
+    if _FIRST_PERSON.search(outside):
+        return "first_person"
+    return None
+
+
+@dataclass
+class Candidate:
+    """One sentence of one article, with its place in the story."""
+
+    article: Article
+    span: Span
+    text: str
+    group: str  # the independent source it belongs to: the article a syndicated copy copies
+    position: int  # index among the article's analysed sentences (0 = lead)
+    order: int  # index of the article in the story (time order)
+    usable: bool  # may be picked (not only cited)
+
+
+def _sentence_spans(article: Article) -> list[tuple[Span, int]]:
+    """(span, paragraph index) of every sentence: the NLP pass's, else a punctuation split of each paragraph."""
+    if article.sentences:
+        return [(s.span, s.paragraph) for s in article.sentences]
+    out = []
+    for i, (bounds, para) in enumerate(zip(article.paragraph_spans(), article.paragraphs)):
+        for m in re.finditer(r"\S.*?(?:[.!?][\"'\u201d\u2019)]*(?=\s+[\"'\u201c\u2018A-Z0-9])|$)", para.text, re.DOTALL):
+            text = m.group(0).rstrip()
+            if text:
+                out.append((Span(bounds.start + m.start(), bounds.start + m.start() + len(text)), i))
+    return out
+
+
+def candidates(story_articles: Sequence[Article]) -> list[Candidate]:
+    """Every sentence of the analysed paragraphs of the articles, marked usable when it may be picked."""
+    out: list[Candidate] = []
+    for order, art in enumerate(story_articles):
+        group = art.duplicate_of or art.id
+        text = art.text
+        position = 0
+        paras = art.paragraphs
+        for span, p in _sentence_spans(art):
+            if p >= len(paras) or not paras[p].analysed:
+                continue
+            sent = text[span.start : span.end]
+            # a paragraph introduced by a colon ("Said the mayor:") is a block quote
+            block = p > 0 and paras[p - 1].text.rstrip().endswith(":")
+            usable = not block and sentence_problem(sent) is None
+            out.append(Candidate(art, span, sent, group, position, order, usable))
+            position += 1
+    return out
+
+
+def _info(c: Candidate) -> float:
+    """How concrete a sentence is: entity mentions, figures and dates in it (from extraction, else the text)."""
+    art, s, e = c.article, c.span.start, c.span.end
+    inside = [m for m in art.mentions if s <= m.span.start < e]
+    figs = [f for f in art.figures if s <= f.span.start < e]
+    dates = [d for d in art.dates if s <= d.span.start < e]
+    if art.mentions or art.figures or art.dates:
+        n_ent, n_fig, n_date = len(inside), len(figs), len(dates)
+    else:
+        words = c.text.split()
+        n_ent = sum(1 for w in words[1:] if w[:1].isupper())
+        n_fig = len(numbers(c.text))
+        n_date = len(_MONTH.findall(c.text))
+    # six "units" of content make a fully informative sentence; a figure counts double (it is what readers
+    # look for and what outlets disagree on)
+    return min(1.0, (n_ent + 2 * n_fig + n_date) / 6.0)
+
+
+def _is_background(c: Candidate, story_date: str | None) -> bool:
+    """True when a sentence reports something dated well before its article (a recap, not the news)."""
+    anchor = c.article.published or story_date
+    if not anchor:
+        return False
+    try:
+        cutoff = (dt.date.fromisoformat(anchor[:10]) - dt.timedelta(days=BACKGROUND_DAYS)).isoformat()
+    except ValueError:
+        return False
+    s, e = c.span.start, c.span.end
+    return any(d.value and d.value < cutoff for d in c.article.dates if s <= d.span.start < e)
+
+
+def _date_of(c: Candidate) -> str | None:
+    """The resolved date of the event a sentence reports (the first day-precise date in it, else any)."""
+    s, e = c.span.start, c.span.end
+    found = [d for d in c.article.dates if d.value and s <= d.span.start < e]
+    found.sort(key=lambda d: (d.granularity != "day", d.span.start))
+    return found[0].value if found else None
+
+
+class Summariser:
+    """Scores, picks and cites the sentences of one story.
+
+    Example:
+        >>> from storyline.model import Article, Paragraph
+        >>> arts = [Article(id="x", paragraphs=[Paragraph("Flooding closed the main bridge in Alden on Monday morning.")])]
+        >>> s = Summariser(Settings.load()).fit(arts)
+        >>> [c.text for c in s.select(words=30)]
+        ['Flooding closed the main bridge in Alden on Monday morning.']
+    """
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        """Read and check the brief settings."""
+        self.settings = settings or Settings.load()
+        brief = self.settings.brief
+        self.words = int(brief.get("words", 120))
+        self.redundancy = float(brief.get("redundancy", 0.5))
+        self.cite_threshold = float(brief.get("cite_threshold", 0.5))
+        if not 0 < self.redundancy <= 1 or not 0 < self.cite_threshold <= 1:
+            from .errors import ConfigError
+
+            raise ConfigError("brief.redundancy and brief.cite_threshold must be in (0, 1]; the defaults are 0.5")
+
+    def fit(self, articles: Sequence[Article]) -> Summariser:
+        """Read a story's articles (time order): candidates, TF-IDF vectors, scores; returns self."""
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        self.articles_ = list(articles)
+        cands = candidates(self.articles_)
+        if len(cands) > MAX_CANDIDATES:
+            # a very large story: keep the top of each article (the lead holds the gist) to bound the n^2 matrix
+            keep = max(3, MAX_CANDIDATES // max(1, len(self.articles_)))
+            cands = [c for c in cands if c.position < keep]
+        self.candidates_ = cands
+        self.rows_by_article_: dict[str, list[int]] = {}
+        for i, c in enumerate(cands):
+            self.rows_by_article_.setdefault(c.article.id, []).append(i)
+        self.scores_ = np.zeros(len(cands))
+        if not cands:
+            self.vectors_ = None
+            return self
+        # IDF from one copy of each independent source: syndicated copies would make their words look common
+        first_group: dict[str, str] = {}
+        for c in cands:
+            first_group.setdefault(c.group, c.article.id)
+        fit_texts = [c.text for c in cands if first_group[c.group] == c.article.id] or [c.text for c in cands]
+        vec = TfidfVectorizer(analyzer=terms, sublinear_tf=True)
+        try:
+            vec.fit(fit_texts)
+            X = vec.transform([c.text for c in cands])
+        except ValueError:  # nothing but stop words
+            self.vectors_ = None
+            return self
+        self.vectors_ = X
+        self.sim_ = (X @ X.T).toarray().astype(np.float32)
+        # redundancy also by plain overlap of content words relative to the shorter sentence: TF-IDF gives the
+        # story's own words ("Amazon", "Whole Foods") little weight, so two wordings of the deal look unlike
+        B = (X > 0).astype(np.float32)
+        shared = (B @ B.T).toarray()
+        sizes = np.asarray(B.sum(axis=1)).ravel()
+        smaller = np.maximum(np.minimum.outer(sizes, sizes), 1.0)
+        self.overlap_ = np.maximum(self.sim_, (OVERLAP_WEIGHT * shared / smaller).astype(np.float32))
+        self.scores_ = self._score(cands, X)
+        return self
+
+    def _score(self, cands: list[Candidate], X: csr_matrix) -> np.ndarray:
+        """Centrality across independent groups, informativeness and position, each scaled to [0, 1]."""
+        groups: dict[str, list[int]] = {}
+        for i, c in enumerate(cands):
+            groups.setdefault(c.group, []).append(i)
+        # one copy of each group: the rows of its first article
+        rep_rows: dict[str, list[int]] = {}
+        for g, rows in groups.items():
+            first = cands[rows[0]].article.id
+            rep_rows[g] = [i for i in rows if cands[i].article.id == first]
+        # story centroid: mean of per-group mean vectors, so a group weighs one no matter its copies or length
+        means = [np.asarray(X[rows].mean(axis=0)).ravel() for rows in rep_rows.values()]
+        centroid = np.mean(means, axis=0)
+        norm = np.linalg.norm(centroid)
+        central = X @ (centroid / norm) if norm else np.zeros(len(cands))
+        central = np.asarray(central).ravel()
+        # support: how strongly each other independent group states the same thing (its best match)
+        support = np.zeros(len(cands))
+        if len(rep_rows) > 1:
+            for g, rows in rep_rows.items():
+                best = self.sim_[:, rows].max(axis=1)
+                own = np.array([cands[i].group == g for i in range(len(cands))])
+                support += np.where(own, 0.0, best)
+            support /= len(rep_rows) - 1
+            centrality = 0.5 * _scaled(central) + 0.5 * _scaled(support)
+        else:
+            centrality = _scaled(central)
+        position = np.array([1.0 / (1.0 + c.position / POSITION_SCALE) for c in cands])
+        info = np.array([_info(c) for c in cands])
+        # the first report of an event states it plainly; follow-ups and features lead with their own angle
+        group_rank = {g: k for k, g in enumerate(dict.fromkeys(c.group for c in sorted(cands, key=lambda c: c.order)))}
+        early = np.array([1.0 / (1.0 + group_rank[c.group]) for c in cands])
+        score = W_CENTRAL * centrality + W_POSITION * position + W_INFO * info + W_EARLY * early
+        penalty = np.array([DEPENDENT_PENALTY if _DEPENDENT_START.match(c.text) else 1.0 for c in cands])
+        story_date = min((a.published for a in self.articles_ if a.published), default=None)
+        background = np.array([BACKGROUND_PENALTY if _is_background(c, story_date) else 1.0 for c in cands])
+        return score * penalty * background
+
+    def select(self, words: int | None = None, max_sentences: int | None = None) -> list[Citation]:
+        """Pick sentences by MMR to the word budget; returns citations in pick (importance) order."""
+        budget = self.words if words is None else int(words)
+        cands = self.candidates_
+        if self.vectors_ is None:
+            return []
+        pool = [i for i, c in enumerate(cands) if c.usable]
+        # keep one copy of a sentence repeated verbatim across syndicated copies: the first source's
+        seen: set[str] = set()
+        unique = []
+        for i in pool:
+            key = " ".join(cands[i].text.split()).lower()
+            if key not in seen:
+                seen.add(key)
+                unique.append(i)
+        picked: list[int] = []
+        used = 0
+        top = float(self.scores_.max()) or 1.0
+        while unique:
+            best, best_val = -1, -np.inf
+            for i in unique:
+                redundancy = max((self.overlap_[i, j] for j in picked), default=0.0)
+                same_source = sum(1 for j in picked if cands[j].group == cands[i].group)
+                val = MMR_LAMBDA * self.scores_[i] / top - (1 - MMR_LAMBDA) * redundancy - SOURCE_DIVERSITY * same_source
+                if val > best_val:
+                    best, best_val = i, val
+            unique.remove(best)
+            if any(self.overlap_[best, j] > self.redundancy for j in picked):
+                continue  # already said, in other words
+            if self._repeats_figures(best, picked):
+                continue
+            n = word_count(cands[best].text)
+            if picked and used + n > budget:
+                if budget - used < MIN_WORDS:
+                    break
+                continue  # does not fit: a shorter one may
+            picked.append(best)
+            used += n
+            if max_sentences is not None and len(picked) >= max_sentences:
+                break
+            if used >= budget:
+                break
+        return [self.cite(i) for i in picked]
+
+    def _repeats_figures(self, i: int, picked: list[int]) -> bool:
+        """True when a sentence's figures were all given already by a picked sentence on the same subject."""
+        own = {n for n in numbers(self.candidates_[i].text) if len(n) > 1}
+        if not own or not picked:
+            return False
+        said = set().union(*(numbers(self.candidates_[j].text) for j in picked))
+        return own <= said and any(self.overlap_[i, j] >= FIGURE_REPEAT_OVERLAP for j in picked)
+
+    def cite(self, i: int) -> Citation:
+        """The citation of candidate ``i``: every article with a sentence stating it (similar, numbers agree)."""
+        c = self.candidates_[i]
+        need = numbers(c.text)
+        want = set(terms(c.text))
+
+        def states(j: int) -> bool:
+            """True when candidate ``j`` states what candidate ``i`` says."""
+            other = self.candidates_[j].text
+            if self.sim_[i, j] < self.cite_threshold or not need <= numbers(other):
+                return False
+            # and most of what the sentence says is there: "The city has said it will appeal" does not state
+            # "City Attorney Raymond Cho said the city would appeal" (who said it is missing)
+            return not want or len(want & set(terms(other))) / len(want) >= CITE_MIN_RECALL
+
+        sources: list[str] = []
+        for art in self.articles_:
+            if any(states(j) for j in self.rows_by_article_.get(art.id, [])):
+                sources.append(art.id)
+        if c.article.id not in sources:
+            sources.insert(0, c.article.id)
+        return Citation(text=c.text, sources=sources, article=c.article.id, span=c.span, date=_date_of(c))
+
+    def reading_order(self, citations: list[Citation]) -> list[Citation]:
+        """Order citations for reading: by event date, then by the story's source order and position in it."""
+        order = {a.id: k for k, a in enumerate(self.articles_)}
+        published = {a.id: a.published for a in self.articles_}
+
+        position = {(c.article.id, c.span.start): c.position for c in self.candidates_}
+
+        def key(c: Citation) -> tuple[str, int, int]:
+            """Sort key: event date, then source order and position (or position first)."""
+            # a day-precise date of the event; "last year" or "in 2019" is background and does not move a sentence
+            day = c.date if c.date and self._day_precise(c) else None
+            when = day or min((p for s in c.sources if (p := published.get(s))), default=None) or "9999"
+            pos = position.get((c.article or "", c.span.start if c.span else 0), 0)
+            if ARTICLE_FIRST:
+                return (when, order.get(c.article or "", 0), pos)
+            return (when, pos, order.get(c.article or "", 0))
+
+        return sorted(citations, key=key)
+
+
+    def _day_precise(self, c: Citation) -> bool:
+        """True when the citation's date is a day-precise date found in its sentence."""
+        art = next((a for a in self.articles_ if a.id == c.article), None)
+        if art is None or c.span is None:
+            return False
+        return any(d.value == c.date and d.granularity == "day" and c.span.start <= d.span.start < c.span.end for d in art.dates)
+
+
+def _scaled(x: np.ndarray) -> np.ndarray:
+    """x scaled to [0, 1] by its maximum (all zeros stay zeros)."""
+    top = float(np.max(x)) if len(x) else 0.0
+    return x / top if top > 0 else x
+
+
+def order_articles(story: Story, articles: Sequence[Article]) -> list[Article]:
+    """The story's articles in story order (its ``articles`` list), any others after them by date."""
+    pos = {aid: k for k, aid in enumerate(story.articles)}
+    return sorted(articles, key=lambda a: (pos.get(a.id, len(pos)), a.published or "9999", a.id))
+
+
+def summarise(story: Story, articles: Sequence[Article], settings: Settings, words: int | None = None) -> list[Citation]:
+    """The cited brief of one story: extractive sentences in reading order, each citing every stating article."""
+    arts = [a for a in order_articles(story, articles) if a.paragraphs and "non_english" not in a.flags]
+    summariser = Summariser(settings).fit(arts)
+    return summariser.reading_order(summariser.select(words))
+
+
+def storyline_summary(stories: Sequence[Story], articles: dict[str, Article], settings: Settings) -> list[Citation]:
+    """The brief of a storyline: its stories in time order, one or two cited sentences each."""
+    out: list[Citation] = []
+    for story in sorted(stories, key=lambda s: (s.first_date or "9999", s.id)):
+        arts = [articles[a] for a in story.articles if a in articles]
+        summariser = Summariser(settings).fit(order_articles(story, arts))
+        picked = summariser.select(words=STORYLINE_WORDS, max_sentences=STORYLINE_SENTENCES)
+        out.extend(summariser.reading_order(picked))
+    return out
 
 
 def run(ctx: RunContext) -> None:
-    """Pipeline stage (not built yet: does nothing)."""
-    return None
+    """Pipeline stage: summary and claims of each touched story (all when none), and their storylines' briefs."""
+    from .agreement import claims
+
+    store, settings = ctx.store, ctx.settings
+    all_stories = {s.id: s for s in store.iter_stories()}
+    ids = sorted(ctx.touched_stories & all_stories.keys()) if ctx.touched_stories else sorted(all_stories)
+    done: list[Story] = []
+    for sid in ids:
+        story = all_stories[sid]
+        arts = list(store.iter_articles([a for a in story.articles if store.has_article(a)]))
+        story.summary = summarise(story, arts, settings)
+        story.claims = claims(story, arts)
+        done.append(story)
+    lines: list[Storyline] = []
+    touched = {s.id for s in done}
+    for line in store.iter_storylines():
+        if not touched & set(line.stories):
+            continue
+        members = [all_stories[s] for s in line.stories if s in all_stories]
+        need = [a for s in members for a in s.articles]
+        articles = {a.id: a for a in store.iter_articles([a for a in dict.fromkeys(need) if store.has_article(a)])}
+        line.summary = storyline_summary(members, articles, settings)
+        lines.append(line)
+    if done or lines:
+        store.put_stories(done, lines)

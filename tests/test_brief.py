@@ -1,0 +1,244 @@
+"""The cited brief: what is picked, what is cited, what is never shown; agreement and conflict of figures."""
+
+from __future__ import annotations
+
+import pytest
+
+from storyline import brief
+from storyline.agreement import claims, figure_claims
+from storyline.config import Settings
+from storyline.model import Article, Figure, Paragraph, Span, Story, Storyline
+from storyline.pipeline import RunContext
+
+# A bridge closure reported by three outlets; the Harbour Gazette piece is a syndicated copy of the wire.
+WIRE = Article(
+    id="wire",
+    outlet="Lakeside Wire",
+    published="2024-05-06",
+    title="Storm closes Alden bridge",
+    paragraphs=[
+        Paragraph("Floodwater from the Marrow River forced officials to close the Alden toll bridge on Monday, cutting the main road between the two halves of the city."),
+        Paragraph("Engineers found cracks in two of the bridge's support piers during an inspection after the storm, the county transport office said."),
+        Paragraph("The bridge carries about 40,000 vehicles a day, and drivers were sent on a detour of roughly 30 kilometres."),
+    ],
+)
+COPY = Article(
+    id="copy",
+    outlet="Harbour Gazette",
+    published="2024-05-06",
+    duplicate_of="wire",
+    title="Storm closes Alden bridge",
+    paragraphs=[Paragraph(p.text) for p in WIRE.paragraphs],
+)
+DAILY = Article(
+    id="daily",
+    outlet="Alden Daily",
+    published="2024-05-07",
+    title="Bridge shut after flood",
+    paragraphs=[
+        Paragraph("Officials closed the Alden toll bridge on Monday after floodwater from the Marrow River cut the main road between the two halves of the city."),
+        Paragraph("Mayor Ruth Okafor said repairs could take until the autumn and asked residents to use the ferry."),
+        Paragraph("What happens to the tolls now?"),
+        Paragraph("In other news, the Alden Rovers won their football match 3-1 on Saturday in front of a home crowd of 8,000 fans.", flags=["off_topic"]),
+        Paragraph("Photo: the closed bridge at dawn. Getty Images", flags=["caption"]),
+    ],
+)
+TIMES = Article(
+    id="times",
+    outlet="County Times",
+    published="2024-05-08",
+    title="Alden bridge repairs to cost millions",
+    paragraphs=[
+        Paragraph("Repairing the two cracked piers of the Alden toll bridge will cost an estimated 12 million euros, the county transport office said on Wednesday."),
+        Paragraph("Engineers found cracks in two of the bridge's support piers during an inspection after the storm, the transport office said."),
+        Paragraph("\"We will not reopen a bridge we cannot vouch for,\" the county's chief engineer, Tomas Lind, said at a briefing."),
+    ],
+)
+ALL = [WIRE, COPY, DAILY, TIMES]
+
+
+def _story(articles: list[Article]) -> Story:
+    return Story(id="s1", title="Alden bridge closed", articles=[a.id for a in articles])
+
+
+@pytest.fixture
+def arts() -> list[Article]:
+    """Fresh copies of the articles (stages write into them)."""
+    return [Article.from_dict(a.to_dict()) for a in ALL]
+
+
+def test_every_sentence_is_quoted_exactly_from_its_source(arts: list[Article], settings: Settings) -> None:
+    by_id = {a.id: a for a in arts}
+    summary = brief.summarise(_story(arts), arts, settings)
+    assert summary
+    for c in summary:
+        assert by_id[c.article].cut(c.span) == c.text
+        assert c.article in c.sources
+
+
+def test_a_sentence_cites_every_article_that_states_it(arts: list[Article], settings: Settings) -> None:
+    summary = brief.summarise(_story(arts), arts, settings, words=200)
+    piers = [c for c in summary if "cracks in two" in c.text]
+    assert len(piers) == 1, "the piers are reported twice in other words: said once"
+    # stated by the wire, its syndicated copy and (paraphrased) by the County Times; not by the Alden Daily
+    assert set(piers[0].sources) == {"wire", "copy", "times"}
+
+
+def test_paraphrase_is_cited_but_a_different_figure_is_not(settings: Settings) -> None:
+    a = Article(id="a", paragraphs=[Paragraph("Firefighters said 14 people were injured in the blast at the Norbury fuel depot on Sunday.")])
+    b = Article(id="b", paragraphs=[Paragraph("Firefighters said 14 people were injured in the blast at the fuel depot in Norbury on Sunday night.")])
+    c = Article(id="c", paragraphs=[Paragraph("Firefighters said 16 people were injured in the blast at the Norbury fuel depot on Sunday.")])
+    summary = brief.summarise(Story(id="s", articles=["a", "b", "c"]), [a, b, c], settings, words=20)
+    assert len(summary) == 1
+    cited = set(summary[0].sources)
+    assert "c" not in cited if "14" in summary[0].text else "a" not in cited and "b" not in cited
+
+
+def test_redundancy_control_never_says_the_same_thing_twice(arts: list[Article], settings: Settings) -> None:
+    summary = brief.summarise(_story(arts), arts, settings, words=300)
+    closures = [c for c in summary if "close" in c.text.lower() and "Alden toll bridge" in c.text]
+    assert len(closures) == 1
+    assert len({c.text for c in summary}) == len(summary)
+
+
+def test_syndicated_copy_counts_once(arts: list[Article], settings: Settings) -> None:
+    summary = brief.summarise(_story(arts), arts, settings, words=300)
+    assert not any(c.article == "copy" for c in summary), "a verbatim copy's sentences are never picked twice"
+    story = _story(arts)
+    story.summary = summary
+    by_subject = {c.subject: c for c in claims(story, arts) if c.kind == "claim"}
+    lead = next(c for c in by_subject.values() if "Floodwater" in c.subject)
+    # wire + copy + Alden Daily state it: two independent outlets, three sources
+    assert lead.values[0]["independent"] == 2 and set(lead.values[0]["sources"]) == {"wire", "copy", "daily"}
+    assert lead.status == "agree"
+
+
+def test_flagged_questions_and_furniture_are_never_picked(arts: list[Article], settings: Settings) -> None:
+    text = " ".join(c.text for c in brief.summarise(_story(arts), arts, settings, words=1000))
+    assert "football" not in text
+    assert "Getty" not in text
+    assert "?" not in text
+
+
+@pytest.mark.parametrize(
+    ("sentence", "problem"),
+    [
+        ("What's the administration's response to all this?", "question"),
+        ("The council said the new rules would take effect next month, and Pre...", "truncated"),
+        ("The council said the new rules would take effect next month and that the", "truncated"),
+        ("The mayor and the governor met at the state capitol on Tuesday. Getty Images.", "boilerplate"),
+        ("\"We are not going to back down from this fight, not now and not ever.\"", "unattributed_quote"),
+        ("\"We are not going to back down from this fight,\" he said at the rally.", "unattributed_quote"),
+        ("We have got to take these cities to court and start charging the politicians.", "first_person"),
+        ("The Justice Department (pictured) asked for the records from the jurisdictions.", "boilerplate"),
+        ("Rain fell.", "fragment"),
+    ],
+)
+def test_sentences_that_cannot_stand_alone(sentence: str, problem: str) -> None:
+    assert brief.sentence_problem(sentence) == problem
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "\"We will not reopen a bridge we cannot vouch for,\" the county's chief engineer, Tomas Lind, said at a briefing.",
+        "The Justice Department said it was asking for the records from 23 jurisdictions, including three states.",
+    ],
+)
+def test_attributed_quotes_and_plain_statements_are_usable(sentence: str) -> None:
+    assert brief.sentence_problem(sentence) is None
+
+
+def test_word_budget_is_kept(arts: list[Article], settings: Settings) -> None:
+    summary = brief.summarise(_story(arts), arts, settings, words=40)
+    assert 0 < sum(brief.word_count(c.text) for c in summary) <= 40
+
+
+def test_sentences_are_in_reading_order(arts: list[Article], settings: Settings) -> None:
+    summary = brief.summarise(_story(arts), arts, settings, words=300)
+    dates = [c.date or min(a.published for a in arts if a.id in c.sources) for c in summary]
+    assert dates == sorted(dates)
+
+
+def test_real_sentences_from_the_nlp_pass(arts: list[Article], settings: Settings, nlp) -> None:  # type: ignore[no-untyped-def]
+    from storyline.extract.nlp import sentences_of
+
+    for a, doc in zip(arts, nlp.parse(arts)):
+        a.sentences = sentences_of(a, doc)
+    summary = brief.summarise(_story(arts), arts, settings)
+    assert summary[0].text.startswith("Floodwater from the Marrow River")
+    assert set(summary[0].sources) == {"wire", "copy", "daily"}
+
+
+def _fig(article: str, text: str, value: float, measure: str, sentence: str) -> tuple[Article, Figure]:
+    art = Article(id=article, outlet=article.title() + " News", paragraphs=[Paragraph(sentence)])
+    start = sentence.index(text)
+    fig = Figure(article, Span(start, start + len(text)), text, value, measure, "count", False, measure, None, Span(0, len(sentence)))
+    art.figures = [fig]
+    return art, fig
+
+
+def test_figure_conflict_shows_both_values_with_their_sources() -> None:
+    a, _ = _fig("north", "14 people", 14, "people", "At least 14 people were injured in the explosion at the depot, police said.")
+    b, _ = _fig("south", "16 people", 16, "people", "The explosion at the depot injured 16 people, the fire service said.")
+    c, _ = _fig("east", "14 people", 14, "people", "Police said 14 people were injured in the depot explosion.")
+    [claim] = figure_claims([a, b, c])
+    assert claim.status == "conflict"
+    side = {v["value"]: v["sources"] for v in claim.values}
+    assert side == {14: ["north", "east"], 16: ["south"]}
+    assert {v["independent"] for v in claim.values} == {2, 1}
+
+
+def test_agreeing_and_single_source_figures() -> None:
+    a, _ = _fig("north", "23 jurisdictions", 23, "jurisdictions", "The department asked 23 jurisdictions for records.")
+    b, _ = _fig("south", "23 jurisdictions", 23, "jurisdictions", "Records were demanded from 23 jurisdictions.")
+    copy = Article.from_dict(b.to_dict())
+    copy.id, copy.duplicate_of = "south-copy", "south"
+    copy.figures[0].article = "south-copy"
+    d, _ = _fig("west", "$39 million", 39e6, "grant money", "The grants at stake amount to $39 million a year.")
+    d.figures[0].kind, d.figures[0].unit = "money", "USD"
+    out = {c.subject: c for c in figure_claims([a, b, copy, d])}
+    assert out["jurisdictions"].status == "agree"
+    assert out["jurisdictions"].values[0]["independent"] == 2
+    assert out["jurisdictions"].values[0]["sources"] == ["north", "south", "south-copy"]
+    assert out["grant money"].status == "single_source"
+
+
+def test_different_statements_with_one_measure_are_not_a_conflict() -> None:
+    a, _ = _fig("north", "three states", 3, "states", "The list includes three states, Oregon, Maine and Ohio, among others.")
+    b, _ = _fig("south", "two dozen states", 24, "states", "Officials have pressed nearly two dozen states and cities over the policy.")
+    assert all(c.status != "conflict" for c in figure_claims([a, b]))
+
+
+def test_stage_writes_summaries_claims_and_storyline_brief(store, settings: Settings, arts: list[Article]) -> None:  # type: ignore[no-untyped-def]
+    later = Article(id="later", outlet="County Times", published="2024-06-20", title="Alden bridge reopens",
+                    paragraphs=[Paragraph("The Alden toll bridge reopened to traffic on Thursday after six weeks of repairs to its cracked piers, the county said.")])  # fmt: skip
+    store.add_articles(arts + [later])
+    s1 = Story(id="s1", title="Alden bridge closed", articles=[a.id for a in arts], first_date="2024-05-06", storyline="L")
+    s2 = Story(id="s2", title="Alden bridge reopens", articles=["later"], first_date="2024-06-20", storyline="L")
+    store.put_stories([s1, s2], [Storyline(id="L", title="Alden bridge", stories=["s2", "s1"])])
+    brief.run(RunContext(store, settings))
+    got = store.get_story("s1")
+    assert got.summary and got.summary[0].text.startswith("Floodwater")
+    assert any(c.kind == "claim" for c in got.claims)
+    [line] = list(store.iter_storylines())
+    assert line.summary[0].article in {"wire", "daily"} and line.summary[-1].article == "later"
+    assert sum(1 for c in line.summary if c.article == "later") == 1
+
+
+def test_bad_settings_are_refused() -> None:
+    from storyline.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="cite_threshold"):
+        brief.Summariser(Settings.load(overrides={"brief": {"cite_threshold": 0.0}}))
+
+
+def test_the_same_figure_in_other_words_is_given_once(settings: Settings) -> None:
+    a = Article(id="a", published="2024-02-01", paragraphs=[Paragraph(
+        "Corvane agreed on Monday to buy the grocery chain Fieldmart for $4.2 billion in cash, the companies said."), Paragraph(
+        "Fieldmart runs 310 stores across the Midwest and employs about 41,000 people.")])  # fmt: skip
+    b = Article(id="b", published="2024-02-01", paragraphs=[Paragraph(
+        "In a deal valued at $4.2 billion, retailer Corvane will acquire Fieldmart, its rival in the Midwest grocery market.")])  # fmt: skip
+    summary = brief.summarise(Story(id="s", articles=["a", "b"]), [a, b], settings, words=200)
+    assert sum("4.2 billion" in c.text for c in summary) == 1
+    assert any("310 stores" in c.text for c in summary)

@@ -1,0 +1,115 @@
+"""The command line as a user runs it: exit codes, the summary line, errors naming the file, outputs on disk."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from storyline.cli import main
+
+FERRY = """Ferry operator halts night crossings after engine fire
+
+By Maya Lund Mar 4, 2025
+
+The Harbor Line ferry company suspended all night crossings on Tuesday after an engine fire forced 212 passengers onto lifeboats near Gull Island.
+
+Company director Ines Marlow said the fleet would be inspected before service resumed. "Nobody will sail at night until every engine has been checked," Marlow told reporters.
+"""
+
+FERRY_AGAIN = """Night ferries stopped after blaze on crossing
+
+The Harbor Line ferry company has stopped night sailings after a fire broke out in the engine room of one of its boats near Gull Island on Tuesday.
+
+All 212 people on board were moved to lifeboats and nobody was hurt, director Ines Marlow said, adding that the whole fleet would be inspected.
+"""
+
+
+@pytest.fixture
+def inputs(tmp_path: Path) -> Path:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "ferry1.txt").write_text(FERRY, encoding="utf-8")
+    (folder / "ferry2.txt").write_text(FERRY_AGAIN, encoding="utf-8")
+    return folder
+
+
+def run(*argv: str) -> int:
+    return main(list(argv))
+
+
+def test_run_writes_stories_json_and_a_report(tmp_path: Path, inputs: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db, out = tmp_path / "s.db", tmp_path / "out"
+    assert run("--db", str(db), "run", str(inputs), "--out", str(out)) == 0
+    printed = capsys.readouterr().out
+    assert "read 2 · new 2" in printed and "failed 0" in printed
+    assert str(out / "report.html") in printed
+    data = json.loads((out / "stories.json").read_text(encoding="utf-8"))
+    assert data["schema"] == "storyline/stories@1"
+    assert {a["title"] for a in data["articles"]} == {
+        "Ferry operator halts night crossings after engine fire",
+        "Night ferries stopped after blaze on crossing",
+    }
+    for story in data["stories"]:
+        for key in ("id", "title", "articles", "summary", "timeline", "entities", "quotes", "figures"):
+            assert key in story
+    assert "<html" in (out / "report.html").read_text(encoding="utf-8").lower()
+
+
+def test_ingesting_the_same_files_twice_adds_nothing(tmp_path: Path, inputs: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = str(tmp_path / "s.db")
+    assert run("--db", db, "ingest", str(inputs)) == 0
+    capsys.readouterr()
+    assert run("--db", db, "ingest", str(inputs)) == 0
+    assert "new 0 · already stored 2" in capsys.readouterr().out
+    assert run("--db", db, "articles") == 0
+    assert "2 articles" in capsys.readouterr().out
+
+
+def test_a_broken_input_is_reported_and_the_rest_processed(tmp_path: Path, inputs: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (inputs / "broken.txt").write_bytes(b"")
+    missing = tmp_path / "nowhere.txt"
+    db = str(tmp_path / "s.db")
+    assert run("--db", db, "ingest", str(inputs), str(missing)) == 1
+    captured = capsys.readouterr()
+    assert "broken.txt" in captured.err and "nowhere.txt" in captured.err
+    assert "Traceback" not in captured.err
+    assert "new 2" in captured.out and "failed 2" in captured.out
+
+
+def test_usage_errors_exit_2_with_a_message(tmp_path: Path, inputs: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = str(tmp_path / "s.db")
+    assert run("--db", db, "show", "anything") == 2
+    assert "no such store" in capsys.readouterr().err
+    run("--db", db, "ingest", str(inputs))
+    capsys.readouterr()
+    assert run("--db", db, "show", "no-such-id") == 2
+    assert "no article with id 'no-such-id'" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_info:
+        run("--db", db, "export", "--format", "pdf")
+    assert exit_info.value.code == 2
+
+
+def test_show_prints_the_article_with_its_parsed_byline(tmp_path: Path, inputs: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = str(tmp_path / "s.db")
+    run("--db", db, "ingest", str(inputs))
+    capsys.readouterr()
+    run("--db", db, "--quiet", "articles")
+    listing = capsys.readouterr().out
+    first_id = next(line.split()[0] for line in listing.splitlines() if "Ferry operator" in line)
+    assert run("--db", db, "show", first_id) == 0
+    shown = capsys.readouterr().out
+    assert "212 passengers" in shown
+
+
+def test_export_markdown_and_html(tmp_path: Path, inputs: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = str(tmp_path / "s.db")
+    run("--db", db, "ingest", str(inputs))
+    capsys.readouterr()
+    assert run("--db", db, "export", "--format", "md") == 0
+    markdown = capsys.readouterr().out
+    assert "# " in markdown and "ferr" in markdown.lower()
+    html = tmp_path / "r.html"
+    assert run("--db", db, "export", "--format", "html", "-o", str(html)) == 0
+    assert "Gull Island" in html.read_text(encoding="utf-8")

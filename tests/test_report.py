@@ -1,0 +1,195 @@
+"""Reports: stories.json against its schema, the self-contained HTML report, Markdown and the terminal brief."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from storyline import brief, report
+from storyline.agreement import claims
+from storyline.config import Settings
+from storyline.model import Article, Figure, Paragraph, Span, Story, Storyline
+from storyline.store import Store
+
+REPO = Path(__file__).resolve().parent.parent
+
+FERRY_A = Article(
+    id="ferry-a", outlet="Coast Courier", published="2024-09-02", url="https://coastcourier.example/ferry",
+    title="Ferry runs aground <off> Pellham",
+    paragraphs=[
+        Paragraph("The passenger ferry Marisol ran aground off Pellham island on Sunday evening with 212 people on board, the coast guard said."),
+        Paragraph("All passengers were taken ashore by lifeboats within three hours, and 14 people were treated for minor injuries."),
+    ],
+)  # fmt: skip
+FERRY_B = Article(
+    id="ferry-b", outlet="Island Radio", published="2024-09-03", url="https://islandradio.example/news/marisol",
+    title="Marisol passengers rescued",
+    paragraphs=[
+        Paragraph("The ferry Marisol ran aground off Pellham island on Sunday evening with 212 people on board, according to the coast guard."),
+        Paragraph("Rescuers said 16 people were treated for minor injuries after lifeboats brought everyone ashore."),
+    ],
+)  # fmt: skip
+FERRY_COPY = Article(
+    id="ferry-c", outlet="Bay Herald", published="2024-09-03", duplicate_of="ferry-a", title=FERRY_A.title,
+    paragraphs=[Paragraph(p.text) for p in FERRY_A.paragraphs], flags=["syndicated"],
+)  # fmt: skip
+
+
+def _figure(art: Article, phrase: str, value: float) -> Figure:
+    """A hand-built 'people treated' figure in the article's second paragraph."""
+    text = art.text
+    start = text.index(phrase)
+    para = art.paragraph_spans()[1]
+    return Figure(art.id, Span(start, start + len(phrase)), phrase, value, "people", "count", False, "people", None, para)
+
+
+@pytest.fixture
+def filled(store: Store, settings: Settings) -> Store:
+    """A store with one story whose brief, claims and storyline are built."""
+    arts = [Article.from_dict(a.to_dict()) for a in (FERRY_A, FERRY_B, FERRY_COPY)]
+    arts[0].figures = [_figure(arts[0], "14 people", 14)]
+    arts[1].figures = [_figure(arts[1], "16 people", 16)]
+    arts[2].figures = [_figure(arts[2], "14 people", 14)]
+    for a in arts:
+        a.story = "ferry"
+    store.add_articles(arts)
+    story = Story(id="ferry", title="Ferry Marisol runs aground", articles=[a.id for a in arts],
+                  first_date="2024-09-02", last_date="2024-09-03", storyline="coast")  # fmt: skip
+    story.summary = brief.summarise(story, arts, settings)
+    story.claims = claims(story, arts)
+    line = Storyline(id="coast", title="Pellham ferry", stories=["ferry"], summary=story.summary[:1])
+    store.put_stories([story], [line])
+    return store
+
+
+# -- a tiny JSON Schema validator (the subset our schema uses; jsonschema is not a dependency) ----------------------
+def _validate(value: Any, schema: dict[str, Any], root: dict[str, Any], path: str = "$") -> list[str]:
+    if "$ref" in schema:
+        target: Any = root
+        for part in schema["$ref"].lstrip("#/").split("/"):
+            target = target[part]
+        return _validate(value, target, root, path)
+    errors = []
+    types = schema.get("type")
+    if types is not None:
+        names = [types] if isinstance(types, str) else types
+        checks = {"object": dict, "array": list, "string": str, "integer": int, "number": (int, float), "null": type(None), "boolean": bool}
+        if not any(isinstance(value, checks[n]) and not (n in ("integer", "number") and isinstance(value, bool)) for n in names):
+            return [f"{path}: {value!r} is not {names}"]
+    if "const" in schema and value != schema["const"]:
+        errors.append(f"{path}: {value!r} != {schema['const']!r}")
+    if "enum" in schema and value not in schema["enum"]:
+        errors.append(f"{path}: {value!r} not in {schema['enum']}")
+    if isinstance(value, str) and len(value) < schema.get("minLength", 0):
+        errors.append(f"{path}: too short")
+    if isinstance(value, (int, float)) and "minimum" in schema and value < schema["minimum"]:
+        errors.append(f"{path}: below minimum")
+    if isinstance(value, dict):
+        errors += [f"{path}: missing {k!r}" for k in schema.get("required", []) if k not in value]
+        for k, sub in schema.get("properties", {}).items():
+            if k in value:
+                errors += _validate(value[k], sub, root, f"{path}.{k}")
+    if isinstance(value, list):
+        if len(value) < schema.get("minItems", 0):
+            errors.append(f"{path}: fewer than {schema['minItems']} items")
+        if "items" in schema:
+            for i, item in enumerate(value):
+                errors += _validate(item, schema["items"], root, f"{path}[{i}]")
+    return errors
+
+
+def test_schema_file_is_packaged_and_identical_to_the_repo_copy() -> None:
+    packaged = resources.files("storyline").joinpath("schema", "stories.schema.json").read_text(encoding="utf-8")
+    assert json.loads(packaged) == json.loads((REPO / "schema" / "stories.schema.json").read_text(encoding="utf-8"))
+    assert json.loads(packaged)["properties"]["schema"]["const"] == "storyline/stories@1"
+
+
+def test_stories_json_is_schema_valid(filled: Store) -> None:
+    schema = json.loads((REPO / "schema" / "stories.schema.json").read_text(encoding="utf-8"))
+    data = json.loads(json.dumps(report.stories_json(filled)))
+    assert _validate(data, schema, schema) == []
+    story = data["stories"][0]
+    assert story["summary"][0]["sources"] and story["claims"]
+    assert {a["id"] for a in data["articles"]} == {"ferry-a", "ferry-b", "ferry-c"}
+    copy = next(a for a in data["articles"] if a["id"] == "ferry-c")
+    assert copy["duplicate_of"] == "ferry-a" and copy["story"] == "ferry" and "reused_from" in copy["paragraphs"][0]
+
+
+def test_validator_catches_a_broken_file(filled: Store) -> None:
+    schema = json.loads((REPO / "schema" / "stories.schema.json").read_text(encoding="utf-8"))
+    data = json.loads(json.dumps(report.stories_json(filled)))
+    del data["stories"][0]["summary"][0]["sources"]
+    data["schema"] = "storyline/stories@2"
+    assert len(_validate(data, schema, schema)) == 2
+
+
+class _Tags(HTMLParser):
+    """Collects every start tag with its attributes and checks tags are balanced enough to parse."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def test_html_report_is_self_contained_and_shows_the_brief(filled: Store) -> None:
+    html = report.render_html(report.stories_json(filled))
+    parser = _Tags()
+    parser.feed(html)
+    parser.close()
+    for tag, attrs in parser.tags:
+        for attr in ("src", "href"):
+            assert not re.match(r"\s*(https?:)?//", attrs.get(attr) or ""), f"<{tag} {attr}> loads from the network"
+        assert tag not in ("script", "link", "img", "iframe"), f"<{tag}> needs no external resource in this report"
+    text = " ".join(" ".join(parser.text).split())
+    story = filled.get_story("ferry")
+    assert story.summary[0].text in text
+    # citation markers link to the numbered source list
+    anchors = {attrs.get("id") for _, attrs in parser.tags}
+    links = [attrs["href"] for tag, attrs in parser.tags if tag == "a" and (attrs.get("href") or "").startswith("#story-")]
+    assert links and all(link[1:] in anchors for link in links)
+    assert "Coast Courier" in text and "copy of [1]" in text
+    assert "Ferry runs aground <off> Pellham" in text and "<off>" not in html  # titles are escaped
+
+
+def test_html_report_shows_the_conflict_side_by_side(filled: Store) -> None:
+    html = report.render_html(report.stories_json(filled))
+    table = html[html.index("agreement and conflict") :]
+    assert "conflict" in table and "14 people" in table and "16 people" in table
+    assert table.index("14 people") < table.index("Sources") and table.index("16 people") < table.index("Sources")
+
+
+def test_markdown_export(filled: Store) -> None:
+    md = report.render_markdown(report.stories_json(filled))
+    story = filled.get_story("ferry")
+    assert "## Ferry Marisol runs aground" in md
+    assert story.summary[0].text in md
+    assert "| people | 14 people |" in md and "| people | 16 people |" in md
+    assert "## Storylines" in md
+    assert "copy of [1]" in md
+
+
+def test_terminal_brief(filled: Store) -> None:
+    story = filled.get_story("ferry")
+    articles = {a.id: a for a in filled.iter_articles(story.articles)}
+    text = report.format_brief(story, articles)
+    assert story.summary[0].text in text
+    assert "conflict" in text and "Coast Courier" in text
+
+
+def test_empty_store_renders(store: Store) -> None:
+    data = report.stories_json(store)
+    assert "No stories yet" in report.render_html(data)
+    assert report.render_markdown(data).startswith("# Stories")
