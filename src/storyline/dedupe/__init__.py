@@ -1,0 +1,67 @@
+"""Dedupe: syndicated copies, exact duplicates, stitched pages, and who published a passage first.
+
+Stage ``dedupe`` runs on clean articles, before the NLP pass. What it adds to each article:
+
+- ``content_hash``: SHA-1 of the analysed text lower-cased, punctuation stripped, whitespace folded.
+- ``duplicate_of`` and the flags ``syndicated`` (+ ``exact_duplicate`` for identical normalised text): the
+  article is a near-copy of the canonical article of its group. A group's canonical article is the earliest
+  published, else the first seen (ingest order), else the longest; when an earlier copy arrives later, the
+  whole group is re-pointed to it.
+- ``paragraph.reused_from``: other articles carrying the paragraph near-verbatim, pointing at the earliest
+  known source when the dates allow, or listed with ``"order": "unknown"`` when they do not (see
+  :mod:`storyline.dedupe.passages`). Copies in the article's own group are not listed: ``duplicate_of``
+  says it already.
+- the flag ``stitched``: at least ``stitched_share`` of its trackable paragraphs come from articles outside
+  its group.
+
+An article too short to judge (flag ``too_short``, or fewer than ``min_words`` words) is never marked a
+duplicate and carries no signature.
+
+How near-copies are found: MinHash signatures (``num_perm`` values, one-permutation hashing) of
+``shingle``-word shingles of the analysed text; ``datasketch.MinHashLSH`` proposes candidates at
+``threshold - lsh_slack``, and so does any article sharing a passage (which finds truncated and padded
+copies). A candidate is a copy when the exact Jaccard of the two shingle sets is >= ``threshold``, or when
+>= ``containment`` of the shorter one's shingles are in the longer one; precision thus never depends on the
+MinHash estimate, and the slack buys recall. A new article joins the groups of all its matches (single
+link: groups it bridges are merged). Signatures live in the store (:mod:`storyline.dedupe.index`); a run
+signs only the articles it has not seen, and a change of any dedupe setting makes the next run recompute all.
+
+Settings (``[dedupe]`` in defaults.toml, each value explained there; measured by ``bench/dedupe.py``):
+``threshold`` (0.7), ``containment`` (0.7, 0 = off), ``num_perm``, ``shingle`` (5), ``min_words``,
+``lsh_slack``; for passages ``passage_threshold`` (0.7), ``passage_num_perm``, ``passage_shingle`` (3),
+``passage_min_words`` (12), ``passage_sentence_words`` (20) and ``stitched_share`` (0.5).
+
+Measured (bench/dedupe.py: generated corpora with known copies, 2-core machine shared with other jobs):
+pairs in the same group vs brute-force exact similarity on a 2k subset: precision 0.987, recall 1.0
+(grouping vs connected components of the true pairs: 1.0 / 1.0); 1k / 5k / 20k articles in 1.5 / 6.2 /
+27 s CPU (about linear), peak 0.05 / 0.2 / 0.8 GB; adding 100 articles to 20k stored: 3.4 s.
+Dev corpus (84 real pages): both labelled copies found, no false copy.
+
+**Downstream rule:** later stages count a syndicated group once, through ``duplicate_of``: an article with
+``duplicate_of`` set is the same source as its canonical article (a claim made by twenty copies of one
+wire story is one source, not twenty). Stories keep every article with its ``duplicate_of``, flags and
+``reused_from``.
+
+Example:
+    >>> from storyline.config import Settings
+    >>> from storyline.model import Article, Paragraph
+    >>> from storyline.pipeline import RunContext
+    >>> from storyline.store import Store
+    >>> body = [Paragraph("The city council voted on Tuesday to close the old harbour bridge for two years of "
+    ...                   "repairs, after engineers found cracks in three of its steel supports last spring.")]
+    >>> with Store(":memory:") as store:
+    ...     _ = store.add_articles([Article(id="a", title="Bridge shut", paragraphs=body, published="2024-05-02"),
+    ...                             Article(id="b", title="Bridge to close", paragraphs=body)])
+    ...     run(RunContext(store, Settings.load(), new_ids=["a", "b"]))
+    ...     copy = store.get_article("b")
+    >>> copy.duplicate_of, copy.flags
+    ('a', ['syndicated', 'exact_duplicate'])
+"""
+
+from __future__ import annotations
+
+from .groups import DuplicateGroup, GroupMember, PassageSource, ReusedPassage, duplicate_groups
+from .shingles import content_hash
+from .stage import run
+
+__all__ = ["DuplicateGroup", "GroupMember", "PassageSource", "ReusedPassage", "content_hash", "duplicate_groups", "run"]

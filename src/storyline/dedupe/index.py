@@ -1,0 +1,226 @@
+"""The learned state of dedupe: per-article records, MinHash signatures, and the LSH indexes rebuilt from them.
+
+Stored in the store under stage ``"dedupe"``, one row per article and kind, so an incremental run writes only
+what it adds or changes:
+
+- ``params``: JSON of the dedupe settings the state was built with; when any changes (``--dup-threshold``,
+  another shingle size), the next run recomputes every signature and group (a full run), so stored results
+  always match the settings.
+- ``m:<id>``: JSON :class:`Entry` (ingest order, date, length, content hash, canonical article).
+- ``a:<id>``: the article's MinHash signature, ``num_perm`` little-endian uint32.
+- ``p:<id>``: its passage signatures: uint32 count ``n``, ``n`` paragraph indices, ``n x passage_num_perm``
+  uint32 values.
+
+Loading 20k articles' state and rebuilding the article ``MinHashLSH`` and the passage
+:class:`~storyline.dedupe.bands.BandIndex` takes seconds (see bench/dedupe.py).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+from datasketch import MinHashLSH
+
+from ..errors import ConfigError
+from ..store import Store
+from .bands import BandIndex
+from .shingles import SEED, MinHasher
+
+STAGE = "dedupe"
+# Bumped when the signature layout or hashing changes: stored state of another version is recomputed.
+VERSION = 1
+
+
+@dataclass
+class Entry:
+    """What dedupe remembers of one article between runs."""
+
+    order: int  # ingest order as dedupe saw it (first seen = lowest)
+    published: str | None = None  # ISO date (first 10 characters) or None
+    words: int = 0  # words of the analysed text
+    hash: str | None = None  # normalised-content hash
+    short: bool = False  # too short to judge: never in a group, no signature
+    dup: str | None = None  # canonical article of its group, None when it is canonical or alone
+    sim: float = 1.0  # exact Jaccard with its canonical article (1.0 for the canonical itself)
+
+
+class _Signature:
+    """A stored signature as datasketch's LSH reads it: ``hashvalues``, ``len()`` and ``scheme``.
+
+    Lighter than ``datasketch.LeanMinHash`` (which validates and copies its values): the index wraps
+    hundreds of thousands of passage signatures on every load.
+    """
+
+    __slots__ = ("hashvalues",)
+    scheme = "affine32"  # 32-bit values of an affine (multiply-add-shift) family
+
+    def __init__(self, hashvalues: np.ndarray) -> None:
+        self.hashvalues = hashvalues
+
+    def __len__(self) -> int:
+        return len(self.hashvalues)
+
+
+def _lean(sig: np.ndarray) -> _Signature:
+    """Wrap a uint32 signature for datasketch's ``MinHashLSH``."""
+    return _Signature(sig)
+
+
+def _lsh_threshold(threshold: float, slack: float) -> float:
+    """The LSH candidate threshold: below the decision threshold so near-threshold pairs are not missed."""
+    return max(0.05, threshold - slack)
+
+
+class DedupeIndex:
+    """Signatures and LSH indexes of every stored article, loaded from and saved to the store.
+
+    Settings come from ``settings.dedupe``; the learned attributes end in ``_`` and are set by :meth:`fit`.
+
+    Example:
+        >>> from storyline.config import Settings
+        >>> with Store(":memory:") as store:
+        ...     index = DedupeIndex(Settings.load().dedupe).fit(store)
+        ...     len(index.entries_)
+        0
+    """
+
+    def __init__(self, params: dict[str, Any]) -> None:
+        self.params = dict(params)
+        self.threshold = float(params["threshold"])
+        self.containment = float(params["containment"])
+        self.passage_threshold = float(params["passage_threshold"])
+        self.num_perm = int(params["num_perm"])
+        self.passage_num_perm = int(params["passage_num_perm"])
+        self.shingle = int(params["shingle"])
+        self.lsh_slack = float(params["lsh_slack"])
+        for name in ("threshold", "passage_threshold"):
+            value = getattr(self, name)
+            if not 0.0 < value <= 1.0:
+                raise ConfigError(f"setting dedupe.{name} must be in (0, 1], got {value!r}")
+        if not 0.0 <= self.containment <= 1.0:
+            raise ConfigError(f"setting dedupe.containment must be in [0, 1] (0 turns it off), got {self.containment!r}")
+        for name in ("num_perm", "passage_num_perm"):
+            if getattr(self, name) < 16:
+                raise ConfigError(f"setting dedupe.{name} must be at least 16, got {getattr(self, name)!r}")
+        if not 1 <= self.shingle <= 16:
+            raise ConfigError(f"setting dedupe.shingle must be between 1 and 16 words, got {self.shingle!r}")
+        self.hasher = MinHasher(self.num_perm)
+        self.passage_hasher = MinHasher(self.passage_num_perm)
+
+    # -- load -----------------------------------------------------------------------------------------
+    def params_json(self) -> str:
+        """The settings the stored state depends on: if any changes, the next run recomputes everything."""
+        return json.dumps({"version": VERSION, "seed": SEED, **self.params}, sort_keys=True)
+
+    def fit(self, store: Store) -> DedupeIndex:
+        """Load stored state and rebuild both LSH indexes; stale state (other params) loads as empty."""
+        self.entries_: dict[str, Entry] = {}
+        self.sigs_: dict[str, np.ndarray] = {}
+        self.units_: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self.stale_ = False
+        state = store.get_state(STAGE)
+        stored_params = state.pop("params", None)
+        if stored_params is not None and stored_params != self.params_json():
+            self.stale_ = True
+            state = {}
+        for key, value in state.items():
+            kind, _, aid = key.partition(":")
+            if kind == "m":
+                self.entries_[aid] = Entry(**json.loads(value))
+            elif kind == "a":
+                self.sigs_[aid] = np.frombuffer(value, dtype="<u4")
+            elif kind == "p":
+                self.units_[aid] = self._unpack_units(value)
+        self.lsh_ = MinHashLSH(_lsh_threshold(self.threshold, self.lsh_slack), num_perm=self.num_perm)
+        self.passages_ = BandIndex(_lsh_threshold(self.passage_threshold, self.lsh_slack), self.passage_num_perm)
+        self.by_hash_: dict[str, str] = {}
+        self.members_: dict[str, set[str]] = {}
+        for aid, entry in sorted(self.entries_.items(), key=lambda kv: kv[1].order):
+            if entry.hash and not entry.short:
+                self.by_hash_.setdefault(entry.hash, aid)
+            if entry.dup:
+                self.members_.setdefault(entry.dup, set()).add(aid)
+        with self.lsh_.insertion_session() as session:
+            for aid, sig in self.sigs_.items():
+                session.insert(aid, _lean(sig), check_duplication=False)
+        for aid, (_, sigs) in self.units_.items():
+            self.passages_.add(aid, sigs)
+        return self
+
+    @property
+    def next_order(self) -> int:
+        """The ingest order number of the next article seen."""
+        return 1 + max((e.order for e in self.entries_.values()), default=0)
+
+    # -- add ------------------------------------------------------------------------------------------
+    def add_article(self, aid: str, entry: Entry, sig: np.ndarray | None) -> None:
+        """Remember an article (and index its signature unless it is too short)."""
+        self.entries_[aid] = entry
+        if entry.hash and not entry.short:
+            self.by_hash_.setdefault(entry.hash, aid)
+        if sig is not None:
+            self.sigs_[aid] = sig
+            self.lsh_.insert(aid, _lean(sig), check_duplication=False)
+
+    def add_units(self, aid: str, paragraphs: np.ndarray, sigs: np.ndarray) -> None:
+        """Index the passage signatures of an article (``paragraphs[u]`` is the paragraph of unit ``u``)."""
+        self.units_[aid] = (paragraphs, sigs)
+        self.passages_.add(aid, sigs)
+
+    def candidates(self, sig: np.ndarray) -> list[str]:
+        """Stored articles whose signatures collide with ``sig`` in the LSH (to verify exactly)."""
+        return list(self.lsh_.query(_lean(sig)))
+
+    def passage_neighbours(self, ids: set[str]) -> dict[tuple[str, int], list[tuple[str, int]]]:
+        """For each passage unit of ``ids`` with LSH collisions, the (article, unit) pairs it collides with."""
+        return self.passages_.neighbours(ids)
+
+    def canonical(self, aid: str) -> str:
+        """The canonical article of the group ``aid`` belongs to (itself when canonical or alone)."""
+        entry = self.entries_.get(aid)
+        return entry.dup if entry is not None and entry.dup else aid
+
+    def group(self, canonical: str) -> set[str]:
+        """Every article of a group, canonical included."""
+        return {canonical} | self.members_.get(canonical, set())
+
+    def set_group(self, canonical: str, members: set[str]) -> None:
+        """Record a group: ``canonical`` and the articles that are copies of it."""
+        for aid in members | {canonical}:
+            old = self.entries_[aid].dup
+            if old and old in self.members_:
+                self.members_[old].discard(aid)
+            self.members_.pop(aid, None)
+        for aid in members:
+            self.entries_[aid].dup = canonical
+        self.entries_[canonical].dup = None
+        self.entries_[canonical].sim = 1.0
+        if members:
+            self.members_[canonical] = set(members)
+
+    # -- save -----------------------------------------------------------------------------------------
+    def save(self, store: Store, ids: set[str], signatures: set[str]) -> None:
+        """Write the entries of ``ids`` and the signatures of ``signatures`` (articles newly signed)."""
+        items: dict[str, bytes | str] = {"params": self.params_json()}
+        for aid in ids:
+            items[f"m:{aid}"] = json.dumps(asdict(self.entries_[aid]))
+        for aid in signatures:
+            if aid in self.sigs_:
+                items[f"a:{aid}"] = self.sigs_[aid].astype("<u4").tobytes()
+            if aid in self.units_:
+                items[f"p:{aid}"] = self._pack_units(*self.units_[aid])
+        store.put_state(STAGE, items)
+
+    def _pack_units(self, paragraphs: np.ndarray, sigs: np.ndarray) -> bytes:
+        """Serialise passage signatures."""
+        head = np.array([len(paragraphs)], dtype="<u4").tobytes()
+        return head + paragraphs.astype("<u4").tobytes() + sigs.astype("<u4").tobytes()
+
+    def _unpack_units(self, blob: bytes) -> tuple[np.ndarray, np.ndarray]:
+        """Read passage signatures written by :meth:`_pack_units`."""
+        arr = np.frombuffer(blob, dtype="<u4")
+        n = int(arr[0])
+        return arr[1 : 1 + n], arr[1 + n :].reshape(n, self.passage_num_perm)

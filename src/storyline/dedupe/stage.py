@@ -1,0 +1,317 @@
+"""The dedupe stage: group near-copies around a canonical article, then trace reused passages.
+
+Only the articles this stage has not seen (``ctx.new_ids``, plus any stored article a run skipped it for; or
+everything when ``ctx.full``) are signed, in ingest order; each is checked against the stored signatures
+through the LSH indexes, and only the stored articles it matches are re-read.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ..model import Article
+from ..store import Store
+from .index import STAGE, DedupeIndex, Entry
+from .passages import Unit, is_stitched, paragraph_words, passage_units, provenance
+from .shingles import content_hash, jaccard, overlap, unique_sorted
+
+if TYPE_CHECKING:
+    from ..pipeline import RunContext
+
+# Flags this stage owns: recomputed on every article it touches.
+OWN_FLAGS = ("syndicated", "exact_duplicate", "stitched")
+# Articles signed per pass. A pass holds its articles, shingle sets and passage units in memory (~0.8 GB for
+# 20k articles, bench/dedupe.py); successive passes give the same result as successive incremental runs, so
+# larger full runs stay bounded. Each extra pass re-joins all passage keys and re-reads the stored articles
+# it touches (5k passes: 20k articles in 38 s CPU / 0.5 GB instead of 27 s / 0.8 GB), hence one pass up to 20k.
+PASS_SIZE = 20_000
+
+
+class _Features:
+    """Shingle sets of articles, computed once per run (from the batch or read back from the store)."""
+
+    def __init__(self, store: Store, index: DedupeIndex, params: dict[str, Any]) -> None:
+        self.store, self.index, self.params = store, index, params
+        self.articles: dict[str, Article] = {}
+        self._shingles: dict[str, np.ndarray] = {}
+        self._units: dict[str, list[Unit]] = {}
+        self._paragraphs: dict[str, list[tuple[int, np.ndarray]]] = {}  # word hashes, until units are made
+        self.n_words: dict[str, int] = {}
+        self.before: dict[str, tuple[Any, ...]] = {}
+        # LSH neighbours of the new articles' passages: (article, unit) -> [(other article, unit)]
+        self.hits: dict[tuple[str, int], list[tuple[str, int]]] = {}
+
+    def article(self, aid: str) -> Article:
+        """The article (read from the store on first use)."""
+        art = self.articles.get(aid)
+        if art is None:
+            art = self.add(self.store.get_article(aid))
+        return art
+
+    def add(self, art: Article) -> Article:
+        """Keep an article read elsewhere, and remember what this stage's fields were, to write only changes."""
+        self.articles[art.id] = art
+        self.before[art.id] = _own_fields(art)
+        return art
+
+    def changed(self) -> list[Article]:
+        """Articles whose dedupe fields differ from when they were read."""
+        return [art for aid, art in self.articles.items() if _own_fields(art) != self.before[aid]]
+
+    def _tokenise(self, aid: str) -> list[tuple[int, np.ndarray]]:
+        """Word hashes of the analysed paragraphs; fills in the article's shingle set and word count."""
+        art = self.article(aid)
+        paragraphs = paragraph_words(art, self.index.hasher)
+        self._paragraphs[aid] = paragraphs
+        hashes = np.concatenate([h for _, h in paragraphs]) if paragraphs else np.empty(0, dtype=np.uint64)
+        self.n_words[aid] = len(hashes)
+        self._shingles[aid] = unique_sorted(self.index.hasher.shingle_hashes(hashes, self.index.shingle))
+        return paragraphs
+
+    def shingles(self, aid: str) -> np.ndarray:
+        """Shingle set of the article's analysed text."""
+        if aid not in self._shingles:
+            self._tokenise(aid)
+        return self._shingles[aid]
+
+    def forget_shingles(self) -> None:
+        """Free the article shingle sets once grouping is done (the passage units stay)."""
+        self._shingles.clear()
+
+    def units(self, aid: str) -> list[Unit]:
+        """Passage units of the article."""
+        units = self._units.get(aid)
+        if units is None:
+            paragraphs = self._paragraphs.pop(aid, None)
+            if paragraphs is None:
+                paragraphs = self._tokenise(aid)
+                self._paragraphs.pop(aid, None)
+            units = self._units[aid] = passage_units(self.article(aid), self.index.passage_hasher, self.params, paragraphs)
+        return units
+
+
+def _own_fields(art: Article) -> tuple[Any, ...]:
+    """The fields this stage writes, for change detection."""
+    return art.content_hash, art.duplicate_of, tuple(art.flags), tuple(str(p.reused_from) for p in art.paragraphs)
+
+
+def _rank(index: DedupeIndex, aid: str) -> tuple[Any, ...]:
+    """Sort key of the canonical choice: earliest published, else first seen, else longest."""
+    e = index.entries_[aid]
+    return (e.published is None, e.published or "", e.order, -e.words)
+
+
+def _too_short(art: Article, n_words: int, params: dict[str, Any]) -> bool:
+    """Too little text to judge: flagged by ingest, or fewer words than ``min_words`` (or one shingle)."""
+    return "too_short" in art.flags or n_words < max(int(params["min_words"]), int(params["shingle"]))
+
+
+def run(ctx: RunContext) -> None:
+    """Pipeline stage: mark syndicated and exact copies, stitched pages, and passage provenance."""
+    store, params = ctx.store, ctx.settings.dedupe
+    index = DedupeIndex(params).fit(store)
+    full = ctx.full or index.stale_
+    if full:
+        store.clear_state(STAGE)
+        index = DedupeIndex(params).fit(store)
+        ids = store.article_ids()
+    else:
+        # ctx.new_ids, and any stored article this stage has not seen yet (ingested by a run that skipped it)
+        ids = [aid for aid in store.article_ids() if aid not in index.entries_]
+    for start in range(0, len(ids), PASS_SIZE):
+        _run_pass(store, index, ids[start : start + PASS_SIZE], full, params)
+
+
+def _run_pass(store: Store, index: DedupeIndex, ids: list[str], reset: bool, params: dict[str, Any]) -> None:
+    """Dedupe one pass of unseen articles against everything indexed so far, and write the results."""
+    feats = _Features(store, index, params)
+    batch = [feats.add(art) for art in store.iter_articles(ids)]
+    if reset:
+        for art in batch:
+            art.duplicate_of = None
+            art.flags = [f for f in art.flags if f not in OWN_FLAGS]
+            for para in art.paragraphs:
+                para.reused_from = []
+    entries = _entries(batch, index.next_order, feats, params)
+    shared = _index_passages(batch, entries, index, feats)
+    regrouped = _group_articles(batch, entries, shared, index, feats)
+    feats.forget_shingles()
+    signed = {art.id for art in batch}
+    _trace_passages(signed, index, feats, float(params["stitched_share"]))
+    for aid in regrouped | signed:
+        _apply_group(feats.article(aid), index)
+    store.update_articles(feats.changed())
+    index.save(store, regrouped | signed, signed)
+
+
+def _entries(batch: list[Article], order: int, feats: _Features, params: dict[str, Any]) -> dict[str, Entry]:
+    """What dedupe remembers of each new article (also fills in a missing ``content_hash``)."""
+    out = {}
+    for art in batch:
+        if not art.content_hash:
+            art.content_hash = content_hash(art.analysed_text)
+        feats.shingles(art.id)
+        n_words = feats.n_words[art.id]
+        published = art.published[:10] if art.published else None
+        out[art.id] = Entry(order=order, published=published, words=n_words, hash=art.content_hash,
+                            short=_too_short(art, n_words, params))
+        order += 1
+    return out
+
+
+def _group_articles(
+    batch: list[Article], entries: dict[str, Entry], shared: dict[str, set[str]], index: DedupeIndex, feats: _Features
+) -> set[str]:
+    """Add the batch to the article index in ingest order, joining each to its best match; returns regrouped ids.
+
+    Candidates are the LSH neighbours of the article's signature plus the articles sharing a passage with it
+    (which is how a truncated or padded copy, with a low Jaccard but a high containment, is found).
+    """
+    signable = [art.id for art in batch if not entries[art.id].short]
+    sigs = dict(zip(signable, index.hasher.signatures([feats.shingles(a) for a in signable]))) if signable else {}
+    regrouped: set[str] = set()
+    for art in batch:
+        entry = entries[art.id]
+        matches: dict[str, tuple[float, float]] = {}
+        if not entry.short:
+            exact = index.by_hash_.get(entry.hash or "")
+            if exact is not None:
+                matches[exact] = (1.0, 1.0)
+            else:
+                mine = feats.shingles(art.id)
+                for cand in set(index.candidates(sigs[art.id])) | shared.get(art.id, set()):
+                    other = index.entries_.get(cand)
+                    if other is None or other.short or cand == art.id:
+                        continue  # not seen yet (later in this batch), or too short to judge
+                    sim = overlap(mine, feats.shingles(cand))
+                    if sim[0] >= index.threshold or (index.containment > 0 and sim[1] >= index.containment):
+                        matches[cand] = sim
+        index.add_article(art.id, entry, sigs.get(art.id))
+        if matches:
+            regrouped |= _join(art.id, matches, index, feats)
+    return regrouped
+
+
+def _join(aid: str, matches: dict[str, tuple[float, float]], index: DedupeIndex, feats: _Features) -> set[str]:
+    """Put ``aid`` in the group of its matches (merging their groups: single link), canonical first by rank.
+
+    Returns the articles whose canonical article changed (all of the group when an earlier copy arrives).
+    """
+    olds = {index.canonical(m) for m in matches}
+    group = {aid}
+    for old in olds:
+        group |= index.group(old)
+    new = min(group, key=lambda a: _rank(index, a))
+    index.set_group(new, group - {new})
+    changed = {aid} if olds == {new} else group
+    for member in changed - {new}:
+        sim = matches.get(new) if member == aid else None
+        index.entries_[member].sim = sim[0] if sim else jaccard(feats.shingles(member), feats.shingles(new))
+    return changed
+
+
+def _apply_group(art: Article, index: DedupeIndex) -> None:
+    """Write an article's group membership: ``duplicate_of`` and the syndicated / exact_duplicate flags."""
+    entry = index.entries_[art.id]
+    art.duplicate_of = entry.dup
+    flags = [f for f in art.flags if f not in ("syndicated", "exact_duplicate")]
+    if entry.dup is not None:
+        flags.append("syndicated")
+        if entry.hash and entry.hash == index.entries_[entry.dup].hash:
+            flags.append("exact_duplicate")
+    art.flags = flags
+
+
+def _index_passages(
+    batch: list[Article], entries: dict[str, Entry], index: DedupeIndex, feats: _Features
+) -> dict[str, set[str]]:
+    """Sign and index the passage units of the batch; returns, per new article, the articles sharing a passage."""
+    rows: list[str] = []
+    sets: list[np.ndarray] = []
+    for art in batch:
+        if entries[art.id].short:
+            continue
+        for unit in feats.units(art.id):
+            rows.append(art.id)
+            sets.append(unit.hashes)
+    if not sets:
+        return {}
+    sigs = index.passage_hasher.signatures(sets)
+    start = 0
+    while start < len(rows):
+        end = start
+        while end < len(rows) and rows[end] == rows[start]:
+            end += 1
+        paragraphs = np.array([u.paragraph for u in feats.units(rows[start])], dtype=np.uint32)
+        index.add_units(rows[start], paragraphs, sigs[start:end])
+        start = end
+    feats.hits = index.passage_neighbours(set(rows))
+    shared: dict[str, set[str]] = {}
+    for (aid, _), found in feats.hits.items():
+        shared.setdefault(aid, set()).update(other for other, _ in found)
+    return shared
+
+
+def _trace_passages(new: set[str], index: DedupeIndex, feats: _Features, share: float) -> None:
+    """Recompute ``reused_from`` and the stitched flag of the new articles and of the stored ones they share with.
+
+    A new article is traced against every holder of its passages. A stored article only gains the new
+    holders: its current ``reused_from`` already is the provenance among stored articles, and the rule of
+    :func:`provenance` gives the same answer from (current sources + new holders) as from all holders.
+    """
+    mine: dict[str, dict[int, list[tuple[str, int]]]] = {}
+    back: dict[str, dict[int, list[tuple[str, int]]]] = {}
+    for (aid, u), found in feats.hits.items():
+        mine.setdefault(aid, {})[u] = found
+        for other, v in found:
+            if other not in new:
+                back.setdefault(other, {}).setdefault(v, []).append((aid, u))
+    for aid in new:
+        _trace_one(aid, mine.get(aid, {}), False, index, feats, share)
+    for aid, units in back.items():
+        _trace_one(aid, units, True, index, feats, share)
+
+
+def _trace_one(
+    aid: str, hits: dict[int, list[tuple[str, int]]], keep: bool, index: DedupeIndex, feats: _Features, share: float
+) -> None:
+    """Provenance of one article from the LSH ``hits`` of its units (plus its current sources when ``keep``)."""
+    entry = index.entries_.get(aid)
+    if entry is None or entry.short or aid not in index.units_:
+        return
+    art = feats.article(aid)
+    units = feats.units(aid)
+    if len(units) != len(index.units_[aid][1]):  # paragraphs changed since they were signed: leave as is
+        return
+    group = index.canonical(aid)
+    holders: dict[int, dict[tuple[str, int], str | None]] = {}
+    if keep:
+        for p, para in enumerate(art.paragraphs):
+            for src in para.reused_from:
+                if src["article"] in index.entries_:
+                    holders.setdefault(p, {})[(src["article"], int(src["paragraph"]))] = index.entries_[src["article"]].published
+    for u, found in hits.items():
+        unit = units[u]
+        for other, v in found:
+            if other == aid or index.canonical(other) == group:
+                continue  # a copy in the same group is already accounted for by duplicate_of
+            other_units = feats.units(other)
+            if v < len(other_units) and jaccard(unit.shingles, other_units[v].shingles) >= index.passage_threshold:
+                holders.setdefault(unit.paragraph, {})[(other, other_units[v].paragraph)] = index.entries_[other].published
+    for para in art.paragraphs:
+        para.reused_from = []
+    for p, found_p in holders.items():
+        # one holder per syndicated group (its best-ranked copy): twenty copies of a wire story are one source
+        best: dict[str, tuple[str, int]] = {}
+        for key in sorted(found_p, key=lambda k: (_rank(index, k[0]), k[1])):
+            if index.canonical(key[0]) != group:
+                best.setdefault(index.canonical(key[0]), key)
+        kept = {key: found_p[key] for key in best.values()}
+        art.paragraphs[p].reused_from = provenance(entry.published, kept, lambda a: _rank(index, a))
+    tracked = {u.paragraph for u in units}
+    flags = [f for f in art.flags if f != "stitched"]
+    if is_stitched([art.paragraphs[p].reused_from for p in tracked], len(tracked), share):
+        flags.append("stitched")
+    art.flags = flags

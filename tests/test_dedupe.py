@@ -1,0 +1,240 @@
+"""Dedupe stage: copies, stitched pages, passage provenance, incremental runs (hand-written mini articles)."""
+
+from __future__ import annotations
+
+import pytest
+
+from storyline import dedupe
+from storyline.config import Settings
+from storyline.dedupe.shingles import MinHasher
+from storyline.model import Article, Paragraph, Story
+from storyline.pipeline import RunContext
+from storyline.store import Store
+
+BRIDGE = [
+    ("The city council voted on Tuesday to close the old harbour bridge for two years of repairs, after "
+    "engineers found cracks in three of its steel supports during an inspection last spring."),
+    ("Commuters will be sent over the northern ring road, which the transport office expects to add about "
+    "twenty minutes to a morning trip from the port district to the centre."),
+    ("Mayor Ilse Verbeek said the decision was painful but that no council could keep a bridge open once its "
+    "own engineers had written that the supports might fail under heavy lorries."),
+    ("The repairs are expected to cost forty million euros, most of it from a regional fund, and work should "
+    "begin in September once the last tenders have been signed."),
+]
+ORCHARD = [
+    ("A late frost in April destroyed nearly half of the apple blossom in the valley orchards, growers said, "
+    "leaving many farms facing their smallest harvest in more than a decade."),
+    ("Pickers who usually arrive from the south in August have been told that there will be work for only "
+    "a few weeks this year, and some cooperatives have cancelled their contracts."),
+    ("The farmers' union asked the agriculture ministry for emergency loans and for a delay on the repayment "
+    "of older debts taken on after the drought three summers ago."),
+    ("Cider makers, who buy the smaller and damaged fruit, warned that prices for their drinks would rise "
+    "next year because they would have to import apples from abroad."),
+]
+LIBRARY = [
+    ("The national library reopened its reading room on Monday after a renovation that replaced the leaking "
+    "glass roof and added shelves for another two hundred thousand volumes."),
+    ("Visitors queued from early morning, and staff handed out numbered tickets so that readers could keep "
+    "their places while the old card catalogue was being moved downstairs."),
+    ("The director said the building would now stay open until ten in the evening on weekdays, a change that "
+    "students had demanded for years in letters to the culture ministry."),
+    ("A small exhibition in the entrance hall shows photographs of the roof works together with the oldest "
+    "maps in the collection, some of them printed in the sixteenth century."),
+]
+OWN_STITCH = (
+    "Readers of this site will find more regional news below, collected from several local newspapers and "
+    "radio stations across the province this week."
+)
+
+SHORT = ["Police closed the road for an hour on Sunday."]
+
+
+def art(aid: str, paragraphs: list[str], published: str | None = None, title: str = "", outlet: str | None = None) -> Article:
+    """An article from paragraph strings."""
+    return Article(id=aid, title=title or f"Headline {aid}", paragraphs=[Paragraph(p) for p in paragraphs],
+                   published=published, outlet=outlet or f"Outlet {aid}")
+
+
+def run(store: Store, settings: Settings, *articles: Article, full: bool = False) -> dict[str, Article]:
+    """Store the articles, run the dedupe stage on them, return every stored article by id."""
+    new, _ = store.add_articles(list(articles))
+    dedupe.run(RunContext(store, settings, new_ids=new, full=full))
+    return {a.id: a for a in store.iter_articles()}
+
+
+def edited_bridge() -> list[str]:
+    """The bridge story with two sentences changed."""
+    paras = list(BRIDGE)
+    paras[1] = paras[1].replace("about twenty minutes", "roughly half an hour")
+    paras[3] = ("Officials put the bill at forty million euros, mostly paid by a regional fund, and work should "
+                "begin in September once the last tenders have been signed.")
+    return paras
+
+
+def test_exact_copy_points_to_earliest_published(store: Store, settings: Settings) -> None:
+    """An identical copy (other headline, other punctuation) is an exact duplicate of the earlier one."""
+    copy = [p.upper().replace(",", "") for p in BRIDGE]
+    arts = run(store, settings, art("late", copy, "2024-05-03"), art("early", BRIDGE, "2024-05-02"),
+               art("other", ORCHARD, "2024-05-01"))
+    assert arts["late"].duplicate_of == "early"
+    assert arts["late"].flags == ["syndicated", "exact_duplicate"]
+    assert arts["early"].duplicate_of is None and arts["early"].flags == []
+    assert arts["other"].duplicate_of is None
+    assert arts["late"].content_hash == arts["early"].content_hash
+
+
+def test_near_copy_with_new_headline_and_two_changed_sentences(store: Store, settings: Settings) -> None:
+    """A near copy is syndicated (not exact); distinct articles are not duplicates of each other."""
+    arts = run(store, settings, art("orig", BRIDGE, "2024-05-02"), art("orchard", ORCHARD, "2024-05-02"),
+               art("library", LIBRARY, "2024-05-02"),
+               art("copy", edited_bridge(), "2024-05-02", title="Harbour crossing to shut for repairs"))
+    assert arts["copy"].duplicate_of == "orig"
+    assert arts["copy"].flags == ["syndicated"]
+    assert [a for a in arts.values() if a.duplicate_of] == [arts["copy"]]
+
+
+def test_undated_copies_keep_the_first_seen_as_canonical(store: Store, settings: Settings) -> None:
+    """Without dates the first ingested article is canonical."""
+    arts = run(store, settings, art("first", BRIDGE), art("second", edited_bridge()))
+    assert arts["second"].duplicate_of == "first"
+
+
+def test_truncated_copy_is_found_by_containment(store: Store, settings: Settings) -> None:
+    """A copy cut after its first paragraphs (low Jaccard, high containment) is still a copy."""
+    cut = [BRIDGE[0], edited_bridge()[1]]
+    arts = run(store, settings, art("full", BRIDGE + LIBRARY[:2], "2024-05-02"), art("cut", cut, "2024-05-03"))
+    assert arts["cut"].duplicate_of == "full"
+    strict = Settings(**{**vars(settings), "dedupe": settings.dedupe | {"containment": 0.95}})
+    with Store(":memory:") as other:
+        arts = run(other, strict, art("full", BRIDGE + LIBRARY[:2]), art("cut", cut))
+    assert arts["cut"].duplicate_of is None
+
+
+def test_stitched_page_and_dated_provenance(store: Store, settings: Settings) -> None:
+    """A page made of other articles' paragraphs is stitched; each passage cites its earliest dated source."""
+    stitched = [OWN_STITCH, BRIDGE[0], ORCHARD[1], LIBRARY[2], ORCHARD[3]]
+    repost = [ORCHARD[1], ("Growers in the hills were luckier, and several farms there expect a normal harvest "
+              "because the cold air settled in the valley floor and spared the higher slopes.")]
+    arts = run(store, settings, art("bridge", BRIDGE, "2024-05-02"), art("orchard", ORCHARD, "2024-04-20"),
+               art("library", LIBRARY, "2024-05-06"), art("repost", repost, "2024-04-25"),
+               art("farm", stitched, "2024-05-08"))
+    farm = arts["farm"]
+    assert "stitched" in farm.flags and farm.duplicate_of is None
+    assert farm.paragraphs[0].reused_from == []
+    assert farm.paragraphs[1].reused_from == [{"article": "bridge", "paragraph": 0}]
+    # the orchard paragraph is also in a repost from 2024-04-25: the earlier orchard piece is cited
+    assert farm.paragraphs[2].reused_from == [{"article": "orchard", "paragraph": 1}]
+    assert arts["repost"].paragraphs[0].reused_from == [{"article": "orchard", "paragraph": 1}]
+    # the sources published first carry no provenance and are not stitched
+    assert all(not p.reused_from for p in arts["orchard"].paragraphs)
+    assert "stitched" not in arts["bridge"].flags and "stitched" not in arts["repost"].flags
+
+
+def test_provenance_without_dates_says_order_unknown(store: Store, settings: Settings) -> None:
+    """When dates are missing, both holders of a passage list each other with order unknown."""
+    arts = run(store, settings, art("a", [BRIDGE[2], ORCHARD[0], ORCHARD[2]]), art("b", [LIBRARY[0], BRIDGE[2], LIBRARY[3]]))
+    assert arts["a"].paragraphs[0].reused_from == [{"article": "b", "paragraph": 1, "order": "unknown"}]
+    assert arts["b"].paragraphs[1].reused_from == [{"article": "a", "paragraph": 0, "order": "unknown"}]
+    # the same date on both: still unknown
+    with Store(":memory:") as other:
+        arts = run(other, settings, art("a", [BRIDGE[2], ORCHARD[0]], "2024-05-02"), art("b", [LIBRARY[0], BRIDGE[2]], "2024-05-02"))
+    assert arts["b"].paragraphs[1].reused_from == [{"article": "a", "paragraph": 0, "order": "unknown"}]
+
+
+def test_incremental_copy_is_matched_without_resigning_the_store(
+    store: Store, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A copy ingested in a later run is matched against stored signatures; only the new article is signed."""
+    run(store, settings, art("orig", BRIDGE, "2024-05-02"), art("orchard", ORCHARD, "2024-05-02"))
+    signed: list[int] = []
+    real = MinHasher.signatures
+
+    def counting(self: MinHasher, sets: list) -> object:  # type: ignore[type-arg]
+        if self.num_perm == settings.dedupe["num_perm"]:  # article signatures (passages use passage_num_perm)
+            signed.append(len(sets))
+        return real(self, sets)
+
+    monkeypatch.setattr(MinHasher, "signatures", counting)
+    arts = run(store, settings, art("copy", edited_bridge(), "2024-05-04"))
+    assert arts["copy"].duplicate_of == "orig" and "syndicated" in arts["copy"].flags
+    assert signed == [1]  # one article signature: the stored ones were loaded, not recomputed
+
+
+def test_too_short_article_is_never_a_duplicate(store: Store, settings: Settings) -> None:
+    """Two identical one-line items are too short to judge."""
+    arts = run(store, settings, art("s1", SHORT, "2024-05-01"), art("s2", SHORT, "2024-05-02"))
+    assert arts["s2"].duplicate_of is None and arts["s2"].flags == []
+    flagged = art("s3", BRIDGE, "2024-05-03")
+    flagged.flags = ["too_short"]
+    arts = run(store, settings, art("b", BRIDGE, "2024-05-01"), flagged)
+    assert arts["s3"].duplicate_of is None
+
+
+def test_earlier_copy_arriving_later_repoints_the_group(store: Store, settings: Settings) -> None:
+    """When an earlier-published copy arrives, it becomes canonical and every copy points to it."""
+    run(store, settings, art("b", BRIDGE, "2024-05-05"), art("c", edited_bridge(), "2024-05-06"))
+    arts = run(store, settings, art("a", BRIDGE, "2024-05-01"))
+    assert arts["a"].duplicate_of is None and arts["a"].flags == []
+    assert arts["b"].duplicate_of == "a" and arts["b"].flags == ["syndicated", "exact_duplicate"]
+    assert arts["c"].duplicate_of == "a" and arts["c"].flags == ["syndicated"]
+
+
+def test_duplicate_groups_lists_members_and_passages(store: Store, settings: Settings) -> None:
+    """The data behind `storyline duplicates`: groups with outlets and dates, reused passages with sources."""
+    run(store, settings, art("orig", BRIDGE, "2024-05-02", outlet="Harbour Post"),
+        art("copy", edited_bridge(), "2024-05-03", outlet="Wire Mirror"),
+        art("farm", [OWN_STITCH, ORCHARD[0], LIBRARY[1]], "2024-05-09", outlet="Farm Page"),
+        art("orchard", ORCHARD, "2024-05-01"), art("library", LIBRARY, "2024-05-01"))
+    groups = {g.canonical: g for g in dedupe.duplicate_groups(store)}
+    assert [(m.id, m.outlet, m.published) for m in groups["orig"].members] == [("copy", "Wire Mirror", "2024-05-03")]
+    assert 0.5 <= groups["orig"].members[0].similarity < 1.0  # Jaccard; a short copy matches by containment
+    passages = groups["farm"].passages
+    assert [(p.paragraph, [(s.article, s.order) for s in p.sources]) for p in passages] == [
+        (1, [("orchard", "earlier")]), (2, [("library", "earlier")])]
+    assert passages[0].text.startswith("A late frost")
+    # one story's view: only the groups its articles belong to
+    store.put_stories([Story(id="s1", articles=["copy"])])
+    assert [(g.canonical, [m.id for m in g.members]) for g in dedupe.duplicate_groups(store, story="s1")] == [("orig", ["copy"])]
+
+
+def test_incremental_runs_match_a_full_recompute(store: Store, settings: Settings) -> None:
+    """Articles arriving one run at a time end with the same groups and provenance as one full recompute."""
+    arrivals = [
+        art("farm", [OWN_STITCH, BRIDGE[0], ORCHARD[1], LIBRARY[2]], "2024-05-08"),
+        art("b", BRIDGE, "2024-05-05"),
+        art("o", ORCHARD, None),
+        art("a", edited_bridge(), "2024-05-01"),
+        art("l", LIBRARY, "2024-05-02"),
+        art("o2", [ORCHARD[1], LIBRARY[0]], "2024-04-30"),
+    ]
+    for one in arrivals:
+        incremental = run(store, settings, one)
+    assert incremental["b"].duplicate_of == "a"
+    assert incremental["farm"].paragraphs[2].reused_from == [{"article": "o2", "paragraph": 0}]
+    # "o" has no date: neither holder can be placed before or after it
+    assert incremental["o"].paragraphs[1].reused_from == [
+        {"article": "o2", "paragraph": 0, "order": "unknown"}, {"article": "farm", "paragraph": 2, "order": "unknown"}]
+    dedupe.run(RunContext(store, settings, full=True))
+    assert {a.id: a for a in store.iter_articles()} == incremental
+
+
+def test_passes_of_a_large_run_match_one_pass(store: Store, settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run split into passes (as a large full run is) gives the same result as one pass."""
+    arrivals = [art("farm", [OWN_STITCH, BRIDGE[0], ORCHARD[1], LIBRARY[2]], "2024-05-08"), art("b", BRIDGE, "2024-05-05"),
+                art("o", ORCHARD, None), art("a", edited_bridge(), "2024-05-01"), art("l", LIBRARY, "2024-05-02")]
+    one_pass = run(store, settings, *arrivals)
+    monkeypatch.setattr(dedupe.stage, "PASS_SIZE", 2)
+    with Store(":memory:") as other:
+        assert run(other, settings, *arrivals) == one_pass
+    assert one_pass["b"].duplicate_of == "a" and "stitched" in one_pass["farm"].flags
+
+
+@pytest.mark.parametrize("key,value", [("threshold", 1.5), ("num_perm", 4), ("shingle", 0)])
+def test_bad_settings_name_the_key(store: Store, settings: Settings, key: str, value: float) -> None:
+    """A bad dedupe setting fails with a message naming it."""
+    from storyline.errors import ConfigError
+
+    bad = Settings(**{**vars(settings), "dedupe": settings.dedupe | {key: value}})
+    store.add_articles([art("a", BRIDGE)])
+    with pytest.raises(ConfigError, match=f"dedupe.{key}"):
+        dedupe.run(RunContext(store, bad, new_ids=["a"]))
