@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.markup import escape
@@ -22,6 +22,9 @@ from . import __version__, pipeline
 from .config import Settings
 from .errors import NotFoundError, StorylineError
 from .store import Store
+
+if TYPE_CHECKING:
+    from .dedupe import DuplicateGroup
 
 # Show a progress bar only when a run reads more than this many inputs: small runs finish before it helps.
 PROGRESS_MIN_INPUTS = 5
@@ -192,7 +195,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         if v:
             out.print(f"[dim]{k:>12}[/] {escape(str(v))}")
     for i, p in enumerate(a.paragraphs):
-        tag = f" [yellow][{', '.join(p.flags)}][/]" if p.flags else ""
+        tag = " [yellow]" + escape(f"[{', '.join(p.flags)}]") + "[/]" if p.flags else ""
         reused = f" [cyan](also in {', '.join(r['article'] for r in p.reused_from)})[/]" if p.reused_from else ""
         out.print(f"\n[dim]¶{i}[/]{tag}{reused} {escape(p.text)}")
     counts = f"{len(a.mentions)} mentions · {len(a.quotes)} quotes · {len(a.figures)} figures · {len(a.dates)} dates"
@@ -285,7 +288,7 @@ def cmd_timeline(args: argparse.Namespace) -> int:
         story = store.get_story(args.story)
     out.print(f"[bold]{escape(story.title)}[/]")
     for e in story.timeline:
-        out.print(f"{e.date:>10}  {escape(e.text)} [dim][{', '.join(e.sources)}][/]")
+        out.print(f"{e.date:>10}  {escape(e.text)} [dim]" + escape(f"[{', '.join(e.sources)}]") + "[/]")
     if not story.timeline:
         out.print("[dim]no dated events[/]")
     return 0
@@ -318,14 +321,21 @@ def _plain(obj: Any) -> Any:
     return obj
 
 
-def _render_group(group: Any) -> str:
-    data = _plain(group)
-    lines = [f"[bold]{escape(str(data.get('canonical')))}[/] {escape(str(data.get('title', '')))}"]
-    for m in data.get("members", []):
-        lines.append("  " + escape(" · ".join(str(v) for v in (m.values() if isinstance(m, dict) else m) if v is not None)))
-    for p in data.get("passages", data.get("reused", [])):
-        lines.append("  [cyan]passage[/] " + escape(json.dumps(p, ensure_ascii=False)[:300]))
-    return "\n".join(lines)
+def _render_group(group: DuplicateGroup) -> str:
+    """A duplicate group as console markup: canonical article, its copies, then reused passages."""
+    head = f"[bold]{escape(group.title)}[/] [dim]{group.canonical} · {escape(group.outlet or 'unknown outlet')} · {group.published or 'undated'}[/]"
+    if group.flags:
+        head += " [yellow]" + escape(f"[{', '.join(group.flags)}]") + "[/]"
+    lines = [head]
+    for m in group.members:
+        lines.append(f"  copy {m.id} · {escape(m.outlet or 'unknown outlet')} · {m.published or 'undated'} · similarity {m.similarity:.2f}")
+    for p in group.passages:
+        lines.append(f"  [cyan]¶{p.paragraph} of {p.article}[/] “{escape(p.text)}”")
+        for src in p.sources:
+            when = "earlier" if src.order == "earlier" else "order unknown (dates do not say)"
+            lines.append(f"      also in {src.article} ¶{src.paragraph} · {escape(src.outlet or 'unknown outlet')} · "
+                         f"{src.published or 'undated'} · {when}")
+    return "\n".join(lines) + "\n"
 
 
 # -- parser ---------------------------------------------------------------------------------------------------

@@ -290,6 +290,12 @@ class Store:
         for (data,) in self.db.execute("SELECT data FROM storylines ORDER BY id").fetchall():
             yield Storyline.from_dict(json.loads(data))
 
+    def delete_stories(self, story_ids: Iterable[str] = (), storyline_ids: Iterable[str] = ()) -> None:
+        """Drop stories (merged away by the stream clusterer) and storylines that no longer exist."""
+        with self.transaction():
+            self.db.executemany("DELETE FROM stories WHERE id=?", [(s,) for s in story_ids])
+            self.db.executemany("DELETE FROM storylines WHERE id=?", [(s,) for s in storyline_ids])
+
     # -- rejects and runs -----------------------------------------------------------------------------
     def add_rejected(self, rejects: Iterable[Rejected]) -> None:
         """Record inputs that failed (the same failure twice is recorded once)."""
