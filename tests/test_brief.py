@@ -242,3 +242,106 @@ def test_the_same_figure_in_other_words_is_given_once(settings: Settings) -> Non
     summary = brief.summarise(Story(id="s", articles=["a", "b"]), [a, b], settings, words=200)
     assert sum("4.2 billion" in c.text for c in summary) == 1
     assert any("310 stores" in c.text for c in summary)
+
+
+# The first report of a records demand, and a later one that states the figure plainly.
+FIRST = Article(
+    id="first",
+    outlet="Capitol Wire",
+    published="2024-09-04",
+    paragraphs=[
+        Paragraph("The Interior Ministry on Tuesday stepped up pressure on two dozen towns and provinces that refuse to share data on foreign workers with the border police."),
+        Paragraph("It threatened to seize the records by court order if the towns do not hand them over within a month."),
+        Paragraph("Losing their road grants is the risk these 24 towns face if they cannot show they cooperate, the ministry said in a statement."),
+        Paragraph("The opposition called the move an attack on local government and promised to fight it in parliament."),
+    ],
+)
+LATER = Article(
+    id="later",
+    outlet="Evening Post",
+    published="2024-09-05",
+    paragraphs=[
+        Paragraph("The government on Tuesday escalated its fight with towns that shelter foreign workers from deportation, asking local police to hand over their data."),
+        Paragraph("The Interior Ministry said it was demanding the records from 24 towns, among them the three largest cities and two whole provinces."),
+        Paragraph("Several mayors said they would take the ministry to court rather than comply with the demand."),
+    ],
+)
+
+
+def test_brief_opens_with_the_lead_and_goes_on_with_the_sentence_after_it(settings: Settings) -> None:
+    arts = [Article.from_dict(a.to_dict()) for a in (FIRST, LATER)]
+    summary = brief.summarise(Story(id="s", articles=["first", "later"]), arts, settings, words=80)
+    assert summary[0].text.startswith("The Interior Ministry on Tuesday stepped up pressure")
+    # "It threatened ..." leans on the lead, which is shown right before it
+    assert summary[1].text.startswith("It threatened to seize the records")
+
+
+def test_a_back_reference_gives_way_to_the_sentence_that_states_the_figure(settings: Settings) -> None:
+    arts = [Article.from_dict(a.to_dict()) for a in (FIRST, LATER)]
+    summary = brief.summarise(Story(id="s", articles=["first", "later"]), arts, settings, words=100)
+    texts = [c.text for c in summary]
+    assert any("demanding the records from 24 towns" in t for t in texts)
+    assert not any("these 24 towns" in t for t in texts)
+    assert {s for c in summary for s in c.sources} == {"first", "later"}
+
+
+def test_a_wire_dateline_is_left_out_and_the_span_stays_exact(settings: Settings) -> None:
+    a = Article(id="a", published="2024-03-01", paragraphs=[Paragraph(
+        "NORBURY (Lakeside Wire) \u2014 Fire destroyed the old grain warehouse on the Norbury quay on Friday night, the fire service said.")])  # fmt: skip
+    [c] = brief.summarise(Story(id="s", articles=["a"]), [a], settings)
+    assert c.text.startswith("Fire destroyed the old grain warehouse")
+    assert a.cut(c.span) == c.text
+
+
+@pytest.mark.parametrize("text", ["US-Central-2 servers failed in the morning, the cloud company said on its status page.",
+                                  "Finland and Estonia signed a deal to lay a third power cable under the sea on Wednesday."])  # fmt: skip
+def test_a_lead_without_a_dateline_is_not_cut(text: str, settings: Settings) -> None:
+    a = Article(id="a", paragraphs=[Paragraph(text)])
+    [c] = brief.summarise(Story(id="s", articles=["a"]), [a], settings)
+    assert c.text == text
+
+
+def test_a_vague_day_does_not_move_a_sentence_before_the_event(settings: Settings) -> None:
+    from storyline.model import DateMention
+
+    a = Article(id="a", published="2025-09-10", paragraphs=[
+        Paragraph("The Lakeport council on Tuesday approved a sales tax of a quarter cent to pay for buses and trams."),
+        Paragraph("The vote came shortly before midnight, after five hours of public comment from residents."),
+        Paragraph("The mayor, who proposed the tax, said she would sign it into law this week."),
+    ])  # fmt: skip
+    spans = a.paragraph_spans()
+    tuesday = a.text.index("on Tuesday")
+    week = a.text.index("this week")
+    a.dates = [
+        DateMention("a", Span(tuesday, tuesday + 10), "on Tuesday", "2025-09-09", "day", sentence=spans[0]),
+        DateMention("a", Span(week, week + 9), "this week", "2025-09-08", "day", sentence=spans[2]),
+    ]
+    summary = brief.summarise(Story(id="s", articles=["a"]), [a], settings, words=200)
+    assert [c.text[:14] for c in summary] == ["The Lakeport c", "The vote came ", "The mayor, who"]
+
+
+def test_a_page_opening_on_a_quote_does_not_open_the_brief(settings: Settings) -> None:
+    quote = Article(id="q", published="2024-09-04", paragraphs=[
+        Paragraph("\u201cThe harm to our towns would be lasting and cannot be undone,\u201d Judge Mira Holt wrote in her ruling."),
+        Paragraph("The court in Norbury on Friday blocked the ministry from cutting road grants to the towns."),
+    ])  # fmt: skip
+    plain = Article(id="p", published="2024-09-05", paragraphs=[
+        Paragraph("A Norbury court on Friday stopped the Interior Ministry from withholding road grants from 24 towns."),
+    ])  # fmt: skip
+    summary = brief.summarise(Story(id="s", articles=["q", "p"]), [quote, plain], settings, words=120)
+    assert not summary[0].text.startswith("\u201c")
+
+
+def test_a_dateline_split_off_as_a_sentence_does_not_push_the_lead_down(settings: Settings) -> None:
+    from storyline.model import Sentence
+
+    a = Article(id="a", published="2024-03-01", paragraphs=[Paragraph(
+        "NORBURY (Lakeside Wire) - Fire destroyed the old grain warehouse on the Norbury quay on Friday night, "
+        "the fire service said. Nobody was hurt, and the cause of the fire is not yet known to investigators.")])  # fmt: skip
+    text = a.text
+    cut1, cut2 = text.index("Fire destroyed"), text.index("Nobody")
+    # the sentence splitter cut the dateline off as a sentence of its own
+    a.sentences = [Sentence(Span(0, cut1 - 1), 0), Sentence(Span(cut1, cut2 - 1), 0), Sentence(Span(cut2, len(text)), 0)]
+    [lead] = [c for c in brief.candidates([a]) if c.position == 0]
+    assert lead.text.startswith("Fire destroyed")
+    assert brief.summarise(Story(id="s", articles=["a"]), [a], settings)[0].text.startswith("Fire destroyed")
