@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from storyline.errors import ConfigError, NotFoundError
 from storyline.config import Settings
+from storyline.errors import ConfigError, NotFoundError
 from storyline.model import Article, Citation, Figure, Paragraph, Span, Story
 from storyline.store import Store
 
@@ -39,10 +39,9 @@ def test_a_failed_batch_leaves_earlier_batches_stored(tmp_path) -> None:  # type
     path = tmp_path / "s.db"
     with Store(path) as store:
         store.add_articles([make("a1", "Body.")])
-        with pytest.raises(RuntimeError):
-            with store.transaction():
-                store.db.execute("INSERT INTO articles (id, seq, data) VALUES ('a2', 99, '{}')")
-                raise RuntimeError("interrupted")
+        with pytest.raises(RuntimeError), store.transaction():
+            store.db.execute("INSERT INTO articles (id, seq, data) VALUES ('a2', 99, '{}')")
+            raise RuntimeError("interrupted")
     with Store(path) as store:
         assert store.article_ids() == ["a1"]
 

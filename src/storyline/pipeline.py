@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from . import brief, clean, dedupe, ingest, stories, timeline
+from . import extract as extract_stage
 from .config import Settings
 from .extract import nlp as nlp_stage
-from . import extract as extract_stage
 from .model import Rejected
 from .store import Store
 
@@ -108,7 +108,7 @@ def ingest_paths(
         for item in batch:
             try:
                 art = clean.clean_article(item.article, settings)
-            except Exception as exc:  # a cleaner bug must not lose the rest of the run
+            except Exception as exc:  # noqa: BLE001 - a cleaner bug must not lose the rest of the run
                 report.rejected.append(Rejected(item.path, "clean", f"could not clean: {exc}"))
                 continue
             cleaned.append(art)

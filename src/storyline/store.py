@@ -23,8 +23,7 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from types import TracebackType
-from typing import Any
+from typing import Any, Self
 
 from .errors import NotFoundError, StoreError
 from .model import Article, Rejected, Story, Storyline
@@ -109,10 +108,10 @@ class Store:
             raise StoreError(f"{self.path}: not a storyline database or unreadable: {exc}") from exc
 
     # -- plumbing -------------------------------------------------------------------------------------
-    def __enter__(self) -> Store:
+    def __enter__(self) -> Self:
         return self
 
-    def __exit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     def close(self) -> None:
