@@ -56,7 +56,7 @@ class Record:
         return _dump(self)  # type: ignore[no-any-return]
 
     @classmethod
-    def from_dict(cls: type[T], data: dict[str, Any]) -> T:
+    def from_dict(cls, data: dict[str, Any]) -> typing.Self:
         """Build the record from its ``to_dict()`` form; unknown keys are ignored."""
         hints = Record._hints.get(cls)
         if hints is None:
@@ -296,7 +296,8 @@ class Claim(Record):
     subject: str
     values: list[dict[str, Any]]  # [{"value", "text", "sources": [ids], "outlets": [names]}]
     kind: Literal["figure", "date", "claim"] = "figure"
-    status: Literal["agree", "conflict", "single_source"] = "agree"
+    status: Literal["agree", "conflict", "updated", "single_source"] = "agree"  # updated: a tally revised over days
+    predicate: str | None = None  # what happens to what is counted: "injured", "evacuated", "recalled"
 
 
 @dataclass

@@ -1,0 +1,239 @@
+"""Bench the agreement/conflict table: conflict precision and recall against known truth, false conflicts,
+updates told from conflicts, and how many rows a reader gets, for the current ``storyline.agreement`` and the
+committed one (``git show HEAD:src/storyline/agreement.py``), measured in the same run on the same articles.
+
+Truth: the five designed conflicts of the demo corpus (``CONFLICTS`` in examples/demo_source.py) and a small
+hand-made list for bench/data/labeled.jsonl (:data:`LABELED_TRUTH`, read from the articles by hand: the quake
+magnitude differs between agencies; the quake toll and the measles count grow over days, which are updates).
+
+Runs the real stages (clean, dedupe, nlp, extract, the brief's summary) on an in-memory store, with the TRUE
+story labels as stories, so it measures agreement only.
+
+Usage:
+    .venv/bin/python bench/agreement.py [--show]
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "src"))
+
+from storyline import brief as brief_stage
+from storyline import dedupe
+from storyline.config import Settings
+from storyline.extract import nlp as nlp_stage
+from storyline.model import Article, Claim, Paragraph, Story
+from storyline.pipeline import RunContext
+from storyline.store import Store
+
+# (story, what, values, kind): kind "conflict" = outlets disagree at the same time, "updated" = a tally that
+# changes over days. My own reading of bench/data/labeled.jsonl.
+LABELED_TRUTH: list[tuple[str, str, set[float], str]] = [
+    ("peru-arequipa-earthquake", "magnitude", {6.8, 6.9}, "conflict"),
+    ("peru-arequipa-earthquake", "people killed", {9, 14}, "updated"),
+    ("tallis-county-measles-outbreak", "measles cases", {23, 27, 29, 31}, "updated"),
+]
+
+
+def load_module(name: str, path: Path) -> ModuleType:
+    """Import a Python file as a module of the storyline package (so its relative imports work)."""
+    spec = importlib.util.spec_from_file_location(f"storyline.{name}", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def head_agreement() -> ModuleType | None:
+    """The committed agreement module, or None when git cannot show it."""
+    try:
+        code = subprocess.run(
+            ["git", "show", "HEAD:src/storyline/agreement.py"], cwd=REPO, capture_output=True, text=True, check=True
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    tmp = Path(tempfile.mkdtemp()) / "agreement_head.py"
+    tmp.write_text(code, encoding="utf-8")
+    return load_module("agreement_head", tmp)
+
+
+def demo_truth() -> list[tuple[str, str, set[float], str]]:
+    """The demo corpus's designed conflicts, from examples/demo_source.py."""
+    src = load_module("demo_source_bench", REPO / "examples" / "demo_source.py")
+    return [(c["story"], c["subject"], {float(r["value"]) for r in c["reports"]}, "conflict") for c in src.CONFLICTS]
+
+
+def prepare(path: Path, settings: Settings) -> dict[str, list[Article]]:
+    """Articles of a labeled JSON-lines file through clean, dedupe, nlp and extract, grouped by true story."""
+    from storyline import clean
+    from storyline.extract import extract_article
+
+    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    labels = {str(r["id"]): r["story"] for r in records}
+    arts = []
+    for r in records:
+        blocks = [b.strip() for b in (r.get("text") or "").split("\n\n") if b.strip()]
+        art = Article(
+            id=str(r["id"]),
+            title=r.get("title") or "",
+            paragraphs=[Paragraph(b) for b in blocks],
+            url=r.get("url"),
+            outlet=r.get("outlet"),
+            published=r.get("published"),
+            language=r.get("language"),
+        )
+        arts.append(clean.clean_article(art, settings))
+    store = Store(":memory:")
+    store.add_articles(arts)
+    ctx = RunContext(store, settings, new_ids=[a.id for a in arts], full=True)
+    dedupe.run(ctx)
+    nlp_stage.run(ctx)
+    done = {a.id: a for a in store.iter_articles()}
+    for aid, doc in ctx.nlp.load_docs(store.get_docs(done)).items():
+        extract_article(done[aid], doc, settings)
+    by_story: dict[str, list[Article]] = defaultdict(list)
+    for aid, art in done.items():
+        by_story[labels[aid]].append(art)
+    for members in by_story.values():
+        members.sort(key=lambda a: (a.published or "9999", a.id))
+    return by_story
+
+
+def _has(claim: Claim, value: float) -> bool:
+    """True when one of a claim's values is this value (1% tolerance for rounding)."""
+    return any(abs(v["value"] - value) <= 0.01 * abs(value) for v in claim.values if v["value"] is not None)
+
+
+def _matches(claim: Claim, values: set[float]) -> bool:
+    """True when a disputed claim gives at least two of the truth's values."""
+    return sum(_has(claim, v) for v in values) >= 2
+
+
+def score(claims_by_story: dict[str, list[Claim]], truth: list[tuple[str, str, set[float], str]]) -> dict[str, Any]:
+    """Conflict precision/recall, updates found, false conflicts and row counts for one system."""
+    conflicts = [(s, c) for s, cs in claims_by_story.items() for c in cs if c.status == "conflict"]
+    true_conf = [t for t in truth if t[3] == "conflict"]
+    true_upd = [t for t in truth if t[3] == "updated"]
+    found = [t for t in true_conf if any(s == t[0] and _matches(c, t[2]) for s, c in conflicts)]
+    good = [(s, c) for s, c in conflicts if any(s == t[0] and _matches(c, t[2]) for t in true_conf)]
+    upd_found = [
+        t
+        for t in true_upd
+        if any(
+            s == t[0] and c.status == "updated" and _matches(c, t[2]) for s, cs in claims_by_story.items() for c in cs
+        )
+    ]
+    upd_as_conf = [t for t in true_upd if any(s == t[0] and _matches(c, t[2]) for s, c in conflicts)]
+    rows = [c for cs in claims_by_story.values() for c in cs]
+    return {
+        "predicted": len(conflicts),
+        "precision": len(good) / len(conflicts) if conflicts else 1.0,
+        "recall": len(found) / len(true_conf) if true_conf else 1.0,
+        "missed": [t[1] for t in true_conf if t not in found],
+        "false": [(s, c) for s, c in conflicts if (s, c) not in good],
+        "updates": f"{len(upd_found)}/{len(true_upd)}",
+        "updates_as_conflict": len(upd_as_conf),
+        "rows": len(rows),
+        "single_rows": sum(c.status == "single_source" for c in rows),
+    }
+
+
+def main() -> None:
+    """Run the bench and print the table."""
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--show", action="store_true", help="print every figure claim of the new system")
+    ap.add_argument(
+        "--dev",
+        nargs="?",
+        const=str(REPO / "../shared/dev-corpus/articles.jsonl"),
+        default=None,
+        help="also list the disputed and updated figures found on real pages (no truth: read them)",
+    )
+    args = ap.parse_args()
+    from storyline import agreement as new
+
+    old = head_agreement()
+    settings = Settings.load()
+    sets = [
+        ("demo", REPO / "bench" / "data" / "demo_labeled.jsonl", demo_truth()),
+        ("labeled", REPO / "bench" / "data" / "labeled.jsonl", LABELED_TRUTH),
+    ]
+    if args.dev and Path(args.dev).exists():
+        sets.append(("dev-corpus (real pages, no truth)", Path(args.dev), []))
+    for name, path, truth in sets:
+        t0 = time.time()
+        stories = prepare(path, settings)
+        t_prep = time.time() - t0
+        systems: dict[str, dict[str, list[Claim]]] = {"before": {}, "after": {}}
+        t_sys = {"before": 0.0, "after": 0.0}
+        for sid, members in stories.items():
+            story = Story(id=sid, articles=[a.id for a in members])
+            story.summary = brief_stage.summarise(story, members, settings)
+            for label, module in (("before", old), ("after", new)):
+                if module is None:
+                    continue
+                ts = time.time()
+                systems[label][sid] = [c for c in module.claims(story, members) if c.kind == "figure"]
+                t_sys[label] += time.time() - ts
+        print(
+            f"\n## {name}: {sum(map(len, stories.values()))} articles, {len(stories)} stories, "
+            f"{sum(t[3] == 'conflict' for t in truth)} true conflicts, {sum(t[3] == 'updated' for t in truth)} "
+            f"true updates (prep {t_prep:.1f}s)"
+        )
+        print(
+            f"{'system':8} {'conflicts':>9} {'precision':>9} {'recall':>7} {'updates':>8} {'upd->conf':>9} "
+            f"{'fig rows':>8} {'single':>6} {'time':>6}"
+        )
+        for label, by_story in systems.items():
+            if not by_story:
+                print(f"{label:8} (HEAD version unavailable)")
+                continue
+            r = score(by_story, truth)
+            if not truth:
+                n_upd = sum(c.status == "updated" for cs in by_story.values() for c in cs)
+                print(
+                    f"{label:8} {r['predicted']:9d} {'-':>9} {'-':>7} {n_upd:>8} {'-':>9} {r['rows']:8d} "
+                    f"{r['single_rows']:6d} {t_sys[label]:5.2f}s"
+                )
+                continue
+            print(
+                f"{label:8} {r['predicted']:9d} {r['precision']:9.2f} {r['recall']:7.2f} {r['updates']:>8} "
+                f"{r['updates_as_conflict']:9d} {r['rows']:8d} {r['single_rows']:6d} {t_sys[label]:5.2f}s"
+            )
+            if r["missed"]:
+                print(f"         missed: {', '.join(r['missed'])}")
+            for sid, c in r["false"]:
+                vals = " vs ".join(f"{v['text']} {v['sources']}" for v in c.values)
+                print(f"         false conflict [{sid}] {c.subject}: {vals}"[:220])
+        if not truth:
+            for sid, cs in sorted(systems["after"].items()):
+                for c in cs:
+                    if c.status in ("conflict", "updated"):
+                        vals = " vs ".join(f"{v['text']} {v['sources']} ({v.get('as_of')})" for v in c.values)
+                        print(f"    {c.status:9} [{sid}] {c.subject} {c.predicate or ''}: {vals}"[:240])
+        if args.show:
+            for sid, cs in sorted(systems["after"].items()):
+                print(f"  [{sid}]")
+                for c in cs:
+                    vals = "; ".join(f"{v['text']} x{v['independent']} ({v.get('as_of')})" for v in c.values)
+                    print(f"    {c.status:13} {c.subject}: {vals}"[:200])
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"\npeak RSS {peak:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

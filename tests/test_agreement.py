@@ -1,0 +1,149 @@
+"""Agreement and conflict: figures keyed by what they count, different holders kept apart, updates over time
+told from disagreements, approximate wording, syndicated copies counted once, informative rows only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from storyline.agreement import SINGLE_ROWS, claims, figure_claims, value_range
+from storyline.extract import extract_article
+from storyline.model import Article, Citation, Claim, Figure, Paragraph, Span, Story
+
+BLAST_WIRE = (
+    "A blast at a chemical depot in Eastfield on Monday morning injured 14 workers and sent smoke over the river, "
+    "the company said.\n\nThe depot makes solvents for paint factories."
+)
+BLAST_TV = (
+    "Sixteen people were hurt on Monday when an explosion ripped through the Eastfield chemical depot, the fire "
+    "chief told reporters.\n\nCrews kept the fire away from the storage tanks."
+)
+GOALS_HOME = (
+    "Okafor struck twice after the break to lift Harbour United to a 3-1 win on Saturday. "
+    "She has now scored 19 goals in all competitions this season."
+)
+GOALS_AWAY = (
+    "The visitors never found a way through. Their striker Lena Brandt, who has scored 16 goals this season, "
+    "was kept quiet by the home defence."
+)
+TOLL = [
+    ("2025-03-03", "North Post", "At least nine people were killed when the storm flattened homes along the coast, officials said."),
+    ("2025-03-04", "Coast Radio", "Officials said 12 people were killed by the storm as rescuers searched flattened homes."),
+    ("2025-03-05", "Daily Ledger", "The storm killed 15 people along the coast, officials said on Wednesday."),
+]  # fmt: skip
+EVAC_A = "More than 200 residents were evacuated from the riverside district as the water rose."
+EVAC_B = "Police evacuated 220 residents from the riverside district on Friday as the water rose."
+
+
+def make(
+    aid: str,
+    text: str,
+    nlp: Any,
+    published: str = "2025-09-22",
+    outlet: str | None = None,
+    duplicate_of: str | None = None,
+) -> Article:
+    """An article of the given text, parsed and extracted like the pipeline does."""
+    art = Article(
+        id=aid,
+        paragraphs=[Paragraph(p) for p in text.split("\n\n")],
+        published=published,
+        outlet=outlet or aid,
+        duplicate_of=duplicate_of,
+    )
+    (doc,) = nlp.parse([art])
+    return extract_article(art, doc)
+
+
+def figure_rows(arts: list[Article]) -> list[Claim]:
+    """The figure rows a reader sees for these articles."""
+    return figure_claims(arts)
+
+
+def test_injured_workers_vs_hurt_people_is_a_conflict_with_both_sources(nlp: Any) -> None:
+    """'injured 14 workers' (wire and its copy) vs 'Sixteen people were hurt' is one disputed count."""
+    wire = make("wire", BLAST_WIRE, nlp, outlet="Wire Service")
+    copy = make("copy", BLAST_WIRE, nlp, outlet="Copy Daily", duplicate_of="wire")
+    tv = make("tv", BLAST_TV, nlp, outlet="Channel 4")
+    rows = figure_rows([wire, copy, tv])
+    conflicts = [c for c in rows if c.status == "conflict"]
+    assert len(conflicts) == 1
+    (claim,) = conflicts
+    assert claim.predicate == "injured"
+    by_value = {v["value"]: v for v in claim.values}
+    assert set(by_value) == {14, 16}
+    assert by_value[14]["sources"] == ["wire", "copy"] and by_value[16]["sources"] == ["tv"]
+    # the syndicated copy is listed but counted once
+    assert by_value[14]["independent"] == 1
+    assert by_value[14]["outlets"] == ["Wire Service", "Copy Daily"]
+
+
+def test_two_players_goal_tallies_are_not_a_conflict(nlp: Any) -> None:
+    """'She has scored 19' and 'Brandt, who has scored 16' are about two players."""
+    rows = figure_rows([make("home", GOALS_HOME, nlp), make("away", GOALS_AWAY, nlp)])
+    assert not [c for c in rows if c.status == "conflict"]
+
+
+def test_rising_death_toll_over_three_days_is_an_update_not_a_conflict(nlp: Any) -> None:
+    """Nine, then 12, then 15 killed on three days from three outlets: one updated claim, in time order."""
+    arts = [make(f"d{k}", text, nlp, published=day, outlet=outlet) for k, (day, outlet, text) in enumerate(TOLL)]
+    rows = figure_rows(arts)
+    assert not [c for c in rows if c.status == "conflict"]
+    (claim,) = [c for c in rows if c.status == "updated"]
+    assert claim.predicate == "killed"
+    assert [v["value"] for v in claim.values] == [9, 12, 15]
+    assert [v["as_of"] for v in claim.values] == ["2025-03-03", "2025-03-04", "2025-03-05"]
+
+
+def test_same_day_disagreement_stays_a_conflict(nlp: Any) -> None:
+    """The same two tolls published on the same day are a disagreement, not an update."""
+    arts = [
+        make(f"d{k}", text, nlp, published="2025-03-04", outlet=outlet) for k, (_, outlet, text) in enumerate(TOLL[:2])
+    ]
+    assert [c.status for c in figure_rows(arts) if c.predicate == "killed"] == ["conflict"]
+
+
+def test_more_than_200_and_220_agree(nlp: Any) -> None:
+    """An approximate 'more than 200' and an exact 220 are the same report: agreed by two outlets."""
+    rows = figure_rows([make("a", EVAC_A, nlp), make("b", EVAC_B, nlp)])
+    (claim,) = [c for c in rows if c.predicate == "evacuated"]
+    assert claim.status == "agree"
+    assert len(claim.values) == 1 and claim.values[0]["independent"] == 2
+    assert claim.values[0]["sources"] == ["a", "b"]
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "approx", "expected"),
+    [
+        ("about 2,300", 2300, True, (2250, 2350)),
+        ("more than 200", 200, True, (200, 300)),
+        ("nearly two dozen", 24, True, (20.4, 24)),
+        ("14", 14, False, (14, 14)),
+    ],
+)
+def test_value_range_follows_the_wording(text: str, value: float, approx: bool, expected: tuple[float, float]) -> None:
+    """What an approximate figure allows depends on its hedge and on the precision it is written to."""
+    fig = Figure("a", Span(0, len(text)), text, value, "people", approximate=approx)
+    assert value_range(fig) == pytest.approx(expected)
+
+
+def test_roughly_2500_and_about_2300_disagree(nlp: Any) -> None:
+    """Two hedged figures written to the hundred differ when neither covers the other (no flat 15% tolerance)."""
+    a = make("a", "About 2,300 dockworkers went on strike at the port on Monday, the union said.", nlp)
+    b = make("b", "Roughly 2,500 dockworkers walked off the job at the port on Monday, the union said.", nlp)
+    assert [c.status for c in figure_rows([a, b]) if c.values[0]["value"] > 1000] == ["conflict"]
+
+
+def test_single_source_figures_are_capped_and_key_claims_stay_marked(nlp: Any) -> None:
+    """Many one-source numbers do not flood the table; a brief sentence from one outlet is marked single-source."""
+    text = "\n\n".join(
+        f"The district has {n} buses, {n + 1} depots and {n + 2} drivers on its payroll." for n in (3, 30, 300, 3000)
+    )
+    art = make("solo", text, nlp)
+    story = Story(id="s", articles=["solo"])
+    story.summary = [Citation(text="The district has 3 buses.", sources=["solo"], article="solo")]
+    out = claims(story, [art])
+    figures = [c for c in out if c.kind == "figure"]
+    assert len(figures) <= SINGLE_ROWS and all(c.status == "single_source" for c in figures)
+    assert [c.status for c in out if c.kind == "claim"] == ["single_source"]
