@@ -151,7 +151,10 @@ def render_markdown(data: Mapping[str, Any]) -> str:
             for c in s["figure_claims"]:
                 for v in c["values"]:
                     marks = "".join(f"[{m}]" for m in v["marks"])
-                    out.append(f"| {_md(c['subject'])} | {_md(v.get('text') or _fmt_value(v.get('value')))} | {marks} | {c['status']} |")
+                    value = _md(v.get("text") or _fmt_value(v.get("value")))
+                    if c["status"] == "updated" and v.get("as_of"):
+                        value += f" (as of {v['as_of']})"
+                    out.append(f"| {_md(_claim_label(c))} | {value} | {marks} | {c['status']} |")
             out.append("")
         if s["quotes"]:
             out += ["### Quotes", ""]
@@ -168,6 +171,12 @@ def render_markdown(data: Mapping[str, Any]) -> str:
             out.append(f"{src['n']}. {link} — {src['outlet']}, {src['published']}{note}")
         out.append("")
     return "\n".join(out)
+
+
+def _claim_label(claim: dict[str, Any]) -> str:
+    """What a figure claim is about: its subject, and the event it counts when known ("people injured")."""
+    predicate = claim.get("predicate")
+    return f"{claim['subject']} {predicate}" if predicate else str(claim["subject"])
 
 
 def _md(text: str) -> str:
@@ -215,11 +224,15 @@ def format_brief(story: Story, articles: Mapping[str, Article]) -> str:
         out.append("")
         out.append("[bold]Figures[/]")
         for c in s["figure_claims"]:
-            style = {"conflict": "red", "agree": "green"}.get(c["status"], "dim")
-            vals = " vs ".join(
-                f"{escape(str(v.get('text')))} " + "".join(f"\\[{m}]" for m in v["marks"]) for v in c["values"]
+            style = {"conflict": "red", "agree": "green", "updated": "yellow"}.get(c["status"], "dim")
+            joiner = " → " if c["status"] == "updated" else " vs "
+            vals = joiner.join(
+                f"{escape(str(v.get('text')))}"
+                + (f" [dim](as of {v['as_of']})[/]" if c["status"] == "updated" and v.get("as_of") else "")
+                + " " + "".join(f"\\[{m}]" for m in v["marks"])
+                for v in c["values"]
             )
-            out.append(f"  [{style}]{c['status']:<13}[/] {escape(c['subject'])}: {vals}")
+            out.append(f"  [{style}]{c['status']:<13}[/] {escape(_claim_label(c))}: {vals}")
     out.append("")
     out.append("[bold]Sources[/]")
     for src in s["sources"][:TERMINAL_SOURCES]:
