@@ -1,0 +1,230 @@
+"""Stories bench: clustering quality against story labels, stream-vs-batch agreement, and speed at scale.
+
+For each labelled JSONL (articles with a ``story`` field; ``distractor`` marks a one-article story) the real
+stages run on an in-memory store: ``pipeline.ingest_paths`` (read + clean), ``dedupe.run``, the ``nlp``
+stage, then ``stories.run`` as a stream (the articles arrive in time order, ``STREAM_BATCH`` per run) and
+``stories.recluster`` as a batch. Printed for each: B-cubed precision, recall and F1 and the adjusted Rand
+index of the stream and the batch result, the ARI between the two, and a baseline measured in the same run:
+TF-IDF of title + text with average-link agglomerative clustering (cosine) at its best threshold on the
+labels (an upper bound for that baseline: its threshold is tuned on the answer).
+
+``--scale`` generates 1k, 5k and 20k articles (stories of 1-8 articles over a year, each with its own
+vocabulary and names) and prints the time of the nlp stage and of the stories stage (stream: ten runs of a
+tenth of the articles each; batch: one recluster) and the peak Python memory of the stories stage
+(tracemalloc, which itself slows the stories stage about twofold).
+
+Usage:
+    python bench/stories.py [LABELED.jsonl ...] [--scale | --only-scale] [--sizes 1000,5000,20000]
+Defaults: ../shared/dev-corpus/articles.jsonl, bench/data/labeled.jsonl, bench/data/demo_labeled.jsonl (those present).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import resource
+import sys
+import time
+import tracemalloc
+from collections import defaultdict
+from collections.abc import Mapping
+from pathlib import Path
+
+import numpy as np
+from sklearn.cluster import AgglomerativeClustering
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.metrics import adjusted_rand_score
+
+from storyline import dedupe, pipeline, stories
+from storyline.config import Settings
+from storyline.extract import nlp as nlp_stage
+from storyline.extract.nlp import NLP
+from storyline.model import Article, Paragraph
+from storyline.pipeline import RunContext
+from storyline.store import Store
+
+REPO = Path(__file__).resolve().parent.parent
+DEFAULTS = [REPO.parent / "shared/dev-corpus/articles.jsonl", REPO / "bench/data/labeled.jsonl",
+            REPO / "bench/data/demo_labeled.jsonl"]
+# Articles per stream run: a feed delivering a few articles at a time.
+STREAM_BATCH = 5
+
+
+def bcubed(pred: Mapping[str, str], gold: Mapping[str, str]) -> tuple[float, float, float]:
+    """B-cubed precision, recall and F1 of a clustering against gold labels (over the gold ids)."""
+    pc: dict[str, set[str]] = defaultdict(set)
+    gc: dict[str, set[str]] = defaultdict(set)
+    for i in gold:
+        pc[pred[i]].add(i)
+        gc[gold[i]].add(i)
+    p = r = 0.0
+    for i in gold:
+        inter = len(pc[pred[i]] & gc[gold[i]])
+        p += inter / len(pc[pred[i]])
+        r += inter / len(gc[gold[i]])
+    p, r = p / max(len(gold), 1), r / max(len(gold), 1)
+    return p, r, 2 * p * r / (p + r) if p + r else 0.0
+
+
+def ari(pred: Mapping[str, str], gold: Mapping[str, str]) -> float:
+    """Adjusted Rand index over the gold ids."""
+    ids = sorted(gold)
+    if not ids:
+        return 0.0
+    return float(adjusted_rand_score([gold[i] for i in ids], [pred[i] for i in ids]))
+
+
+def baseline(articles: list[Article], gold: Mapping[str, str]) -> tuple[float, float, tuple[float, float, float]]:
+    """TF-IDF + average-link agglomerative clustering at its best distance threshold: (threshold, ARI, B-cubed)."""
+    x = TfidfVectorizer(sublinear_tf=True, stop_words="english").fit_transform([a.title + "\n" + a.text for a in articles])
+    dense = x.toarray()
+    best: tuple[float, float, tuple[float, float, float]] = (0.0, 0.0, (0.0, 0.0, 0.0))
+    for t in np.arange(0.3, 1.0, 0.025):
+        labels = AgglomerativeClustering(n_clusters=None, metric="cosine", linkage="average",
+                                         distance_threshold=float(t)).fit_predict(dense)
+        pred = {a.id: str(lab) for a, lab in zip(articles, labels)}
+        score = bcubed(pred, gold)
+        if score[2] > best[2][2]:
+            best = (float(t), ari(pred, gold), score)
+    return best
+
+
+def _gold(articles: list[Article]) -> dict[str, str]:
+    """Gold story of each article (a ``distractor`` is its own story)."""
+    out = {}
+    for a in articles:
+        label = str(a.metadata.get("story", a.id))
+        out[a.id] = a.id if label == "distractor" else label
+    return out
+
+
+def _prepare(store: Store, settings: Settings, nlp: NLP, paths: list[str]) -> list[str]:
+    """Ingest, clean, dedupe and parse; returns the new ids."""
+    report = pipeline.ingest_paths(paths, store, settings)
+    ctx = RunContext(store, settings, new_ids=report.new, _nlp=nlp)
+    dedupe.run(ctx)
+    nlp_stage.run(ctx)
+    return report.new
+
+
+def _stream(store: Store, settings: Settings, nlp: NLP, ids: list[str]) -> dict[str, str]:
+    """Feed the articles to the stories stage in time order, a few per run; the resulting assignment."""
+    arts = {a.id: a for a in store.iter_articles()}
+    order = sorted(ids, key=lambda i: (arts[i].published is None, arts[i].published or "", ids.index(i)))
+    for k in range(0, len(order), STREAM_BATCH):
+        stories.run(RunContext(store, settings, new_ids=order[k : k + STREAM_BATCH], _nlp=nlp))
+    return {a.id: a.story or a.id for a in store.iter_articles()}
+
+
+def labelled(path: str, settings: Settings, nlp: NLP) -> None:
+    """Score stream, batch and the baseline on one labelled file."""
+    with Store(":memory:") as store:
+        ids = _prepare(store, settings, nlp, [path])
+        articles = list(store.iter_articles())
+        gold = _gold(articles)
+        t0 = time.perf_counter()
+        stream = _stream(store, settings, nlp, ids)
+        t_stream = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        stories.recluster(store, settings, nlp)
+        t_batch = time.perf_counter() - t0
+        batch = {a.id: a.story or a.id for a in store.iter_articles()}
+        n_lines = len(list(store.iter_storylines()))
+        n_stories = len(set(batch.values()))
+    print(f"\n{path}: {len(articles)} articles, {len(set(gold.values()))} gold stories")
+    for name, pred in (("stream", stream), ("batch", batch)):
+        p, r, f = bcubed(pred, gold)
+        print(f"  {name:<8} B-cubed P {p:.3f}  R {r:.3f}  F1 {f:.3f}  ARI {ari(pred, gold):.3f}  stories {len(set(pred.values()))}")
+    t, b_ari, (p, r, f) = baseline(articles, gold)
+    print(f"  baseline B-cubed P {p:.3f}  R {r:.3f}  F1 {f:.3f}  ARI {b_ari:.3f}  (TF-IDF average link, best distance {t:.3f})")
+    print(f"  stream-vs-batch ARI {ari(stream, batch):.3f};  storylines {n_lines} over {n_stories} stories;"
+          f"  time stream {t_stream:.2f}s batch {t_batch:.2f}s")
+
+
+# -- scale ------------------------------------------------------------------------------------------------
+_SYLLABLES = ["ka", "lo", "mi", "ren", "tor", "vas", "qui", "del", "mon", "sar", "bel", "tin", "gor", "pha", "lun", "dre"]
+_FILLER = ["officials", "said", "the", "matter", "would", "be", "reviewed", "by", "the", "board", "on", "Monday", "and", "residents", "were", "told", "to", "expect", "more", "details", "in", "the", "coming", "days", "as", "the", "work", "continues"]
+
+
+def _word(rng: random.Random, n: int = 3) -> str:
+    """A made-up word (a vocabulary no real article shares)."""
+    return "".join(rng.choice(_SYLLABLES) for _ in range(n))
+
+
+def generate(n: int, seed: int = 7) -> list[Article]:
+    """``n`` generated articles in stories of 1-8 over a year, each story with its own words and names."""
+    rng = random.Random(seed)
+    out: list[Article] = []
+    story = 0
+    while len(out) < n:
+        story += 1
+        words = [_word(rng, 4) for _ in range(12)]
+        names = [_word(rng, 4).title() + " " + _word(rng, 4).title() for _ in range(2)]
+        place = _word(rng, 4).title()
+        day = rng.randrange(365)
+        for k in range(min(rng.randint(1, 8), n - len(out))):
+            rng.shuffle(words)
+            body = []
+            for p in range(3):
+                sent = [names[p % 2], "said", "the", *words[p * 3 : p * 3 + 5], "in", place, *rng.sample(_FILLER, 10)]
+                body.append(" ".join(sent) + ".")
+            pub = f"2024-{1 + (day + k // 3) % 365 // 31:02d}-{1 + (day + k // 3) % 28:02d}"
+            out.append(Article(id=f"g{story}-{k}", title=f"{names[0]} and the {words[0]} of {place}",
+                               paragraphs=[Paragraph(t) for t in body], outlet=f"Outlet {k}", published=pub,
+                               metadata={"story": f"g{story}"}))
+    return out
+
+
+def scale(sizes: list[int], settings: Settings, nlp: NLP) -> None:
+    """Time and memory of the stories stage at each size (generated articles)."""
+    print("\nscale (generated articles): nlp stage | stories stream (10 runs of n/10) | recluster | peak memory")
+    for n in sizes:
+        arts = generate(n)
+        with Store(":memory:") as store:
+            ids, _ = store.add_articles(arts)
+            ctx = RunContext(store, settings, new_ids=ids, _nlp=nlp)
+            dedupe.run(ctx)
+            t0 = time.perf_counter()
+            nlp_stage.run(ctx)
+            t_nlp = time.perf_counter() - t0
+            tracemalloc.start()
+            t0 = time.perf_counter()
+            step = max(1, len(ids) // 10)
+            for k in range(0, len(ids), step):
+                stories.run(RunContext(store, settings, new_ids=ids[k : k + step], _nlp=nlp))
+            t_stream = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            stories.recluster(store, settings, nlp)
+            t_batch = time.perf_counter() - t0
+            peak = tracemalloc.get_traced_memory()[1]
+            tracemalloc.stop()
+            gold = {a.id: str(a.metadata["story"]) for a in arts}
+            pred = {a.id: a.story or a.id for a in store.iter_articles()}
+            f = bcubed(pred, gold)[2]
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"  {n:>6}: nlp {t_nlp:7.1f}s | stream {t_stream:6.1f}s | recluster {t_batch:6.1f}s | "
+              f"peak {peak / 2**20:6.1f} MB (traced; process max RSS {rss:.0f} MB) | batch B-cubed F1 {f:.3f}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the bench."""
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("files", nargs="*", help="labelled JSONL files")
+    ap.add_argument("--scale", action="store_true", help="also time 1k/5k/20k generated articles")
+    ap.add_argument("--sizes", default="1000,5000,20000")
+    ap.add_argument("--only-scale", action="store_true", help="skip the labelled files")
+    args = ap.parse_args(argv)
+    files = [] if args.only_scale else args.files or [str(p) for p in DEFAULTS if p.exists()]
+    args.scale = args.scale or args.only_scale
+    settings = Settings.load()
+    nlp = NLP(settings)
+    print("stories settings:", settings.stories)
+    for path in files:
+        labelled(path, settings, nlp)
+    if args.scale:
+        scale([int(s) for s in args.sizes.split(",")], settings, nlp)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

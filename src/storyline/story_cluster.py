@@ -1,0 +1,344 @@
+"""The story clusterer: online assignment of articles to stories, then a repair pass.
+
+Online (the stream): each article, in time order, is scored against the stories that could hold it (those
+sharing one of its rarest terms or entities) with :func:`story_features.similarity`; it joins the best one
+when the score reaches ``threshold`` and opens a new story otherwise, and the story's centroid
+(:class:`Profile`) is updated in place. This is the single-pass scheme of Miranda et al. (EMNLP 2018) with a
+fixed, learned mix of signals instead of a learned ranker.
+
+Repair, which single-pass clusterers lack (an early article can open a story that later ones split):
+
+* merge: two stories whose centroids (compared like an article to a story, time-decayed) reach
+  ``merge_threshold`` become one, most similar pair first;
+* split: an article whose similarity to its story without it falls below ``SPLIT_SHARE * threshold`` leaves
+  and is placed again (joins a better story or opens its own), so a story that drifted sheds what no longer fits;
+* in batch mode one reassignment sweep moves each article to the story it fits best, leave-one-out, when that
+  beats its own story by ``MOVE_MARGIN`` (one k-means step: repairs order effects of the single pass).
+
+Duplicates (``duplicate_of``) join their canonical article's story and never move a centroid: a syndicated
+group counts once.
+
+Example:
+    >>> from storyline.story_features import ArticleFeatures
+    >>> c = StoryClusterer(threshold=0.2)
+    >>> a = ArticleFeatures("a", day=1, body={"quake": 1.0, "mexico": 1.0}, ents={"mexico": 1.0})
+    >>> b = ArticleFeatures("b", day=2, body={"quake": 1.0, "mexico": 1.0}, ents={"mexico": 1.0})
+    >>> c.assign(a) == c.assign(b)
+    True
+"""
+
+from __future__ import annotations
+
+import hashlib
+import heapq
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .story_features import ArticleFeatures, Profile, Vocabulary, day_gap, similarity, time_decay
+
+# Terms and entities of an article used to find candidate stories: its rarest ones. Two reports of one
+# event share several of their rarest words; a story sharing none of 20 cannot reach the threshold.
+CANDIDATE_TERMS = 20
+# Words in more than this share of the articles (and more than COMMON_DF of them) find no candidates: a
+# word in one article of twenty is no sign of a shared event, and on a large store it would make every
+# story a candidate of every article.
+COMMON_SHARE = 0.05
+COMMON_DF = 50
+# A member whose leave-one-out similarity to its story is below this share of ``threshold`` has drifted
+# away from it (a looser bar than joining, so the split pass only removes clear misfits).
+SPLIT_SHARE = 0.6
+# Batch reassignment moves an article only when another story beats its own by this much (no ping-pong).
+MOVE_MARGIN = 0.05
+
+
+def story_id(seed: str) -> str:
+    """Stable story id from the id of the article that opened it."""
+    return "s-" + hashlib.sha1(seed.encode("utf-8")).hexdigest()[:10]
+
+
+@dataclass
+class StoryState:
+    """One story as the clusterer keeps it: id, centroid, canonical members, duplicates riding along."""
+
+    id: str
+    profile: Profile = field(default_factory=Profile)
+    members: list[str] = field(default_factory=list)  # canonical articles (they shape the centroid)
+    riders: list[str] = field(default_factory=list)  # duplicates and articles without features
+    solo: bool = False  # a story that takes no other article (non-English, no text)
+
+    def to_json(self) -> dict[str, Any]:
+        """Plain JSON form."""
+        return {"id": self.id, "profile": self.profile.to_json(), "members": self.members, "riders": self.riders, "solo": self.solo}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> StoryState:
+        """Read back :meth:`to_json`."""
+        return cls(data["id"], Profile.from_json(data["profile"]), list(data["members"]), list(data["riders"]), bool(data.get("solo")))
+
+    @property
+    def articles(self) -> list[str]:
+        """Every article of the story."""
+        return self.members + self.riders
+
+
+class StoryClusterer:
+    """Online story clustering with a repair pass; state ends in ``_`` and is kept between runs.
+
+    Settings: ``threshold`` (join a story), ``merge_threshold`` (merge two stories), ``time_scale_days``.
+    Learned: ``vocab_`` (document frequencies), ``stories_`` (id -> :class:`StoryState`), ``story_of_``
+    (article id -> story id), ``features_`` (article id -> features of canonical members).
+
+    Example:
+        >>> from storyline.story_features import ArticleFeatures
+        >>> c = StoryClusterer()
+        >>> sid = c.assign(ArticleFeatures("a", day=1, body={"ferry": 1.0}))
+        >>> c.assign_duplicate("b", "a") == sid
+        True
+    """
+
+    def __init__(self, threshold: float = 0.3, merge_threshold: float = 0.45, time_scale_days: float = 7.0) -> None:
+        self.threshold = threshold
+        self.merge_threshold = merge_threshold
+        self.time_scale_days = time_scale_days
+        self.vocab_ = Vocabulary()
+        self.stories_: dict[str, StoryState] = {}
+        self.story_of_: dict[str, str] = {}
+        self.features_: dict[str, ArticleFeatures] = {}
+        self._index: dict[str, set[str]] = defaultdict(set)
+        self.removed_: set[str] = set()  # story ids merged away since the last call to :meth:`take_removed`
+
+    # -- candidates ------------------------------------------------------------------------------------
+    def _keys(self, f: ArticleFeatures | Profile) -> list[str]:
+        """The rarest terms and entities of an article or profile (its index keys)."""
+        v = self.vocab_
+        common = max(COMMON_DF, COMMON_SHARE * v.n_)
+        body = [t for t in f.body if v.df_.get(t, 0) <= common]
+        ents = ["@" + e for e in f.ents if v.df_.get("@" + e, 0) <= common]
+        terms = sorted(body, key=lambda t: -v.idf(t) * f.body[t])[:CANDIDATE_TERMS]
+        names = sorted(ents, key=lambda e: -v.idf(e) * f.ents[e[1:]])[: CANDIDATE_TERMS // 2]
+        return terms + names
+
+    def _index_add(self, sid: str, f: ArticleFeatures) -> None:
+        """Make a story findable by an article's keys."""
+        for k in self._keys(f):
+            self._index[k].add(sid)
+
+    def _candidates(self, f: ArticleFeatures | Profile, exclude: str | None = None) -> set[str]:
+        """Stories sharing a key with the article (live ones only)."""
+        out: set[str] = set()
+        for k in self._keys(f):
+            out.update(self._index.get(k, ()))
+        out.discard(exclude or "")
+        return {s for s in out if s in self.stories_ and not self.stories_[s].solo}
+
+    def best_story(self, f: ArticleFeatures, exclude: str | None = None) -> tuple[str | None, float]:
+        """The most similar story and its score (None, 0 when no story shares a key)."""
+        best, best_score = None, 0.0
+        for sid in self._candidates(f, exclude):
+            profile = self.stories_[sid].profile
+            if time_decay(day_gap(f, profile), self.time_scale_days) < self.threshold:
+                continue  # too far apart in time: even identical text would not reach the threshold
+            score = similarity(f, profile, self.vocab_, self.time_scale_days)
+            if score > best_score:
+                best, best_score = sid, score
+        return best, best_score
+
+    # -- online ----------------------------------------------------------------------------------------
+    def _open(self, seed: str, solo: bool = False) -> StoryState:
+        """A new, empty story seeded by an article id."""
+        sid = story_id(seed)
+        while sid in self.stories_:  # a re-used seed (an article re-read after its story moved on)
+            sid = story_id(sid)
+        st = self.stories_[sid] = StoryState(sid, solo=solo)
+        return st
+
+    def _join(self, sid: str, f: ArticleFeatures) -> None:
+        """Put a canonical article into a story, updating its centroid and the index."""
+        st = self.stories_[sid]
+        st.members.append(f.id)
+        st.profile.add(f)
+        self.story_of_[f.id] = sid
+        self.features_[f.id] = f
+        self._index_add(sid, f)
+
+    def assign(self, f: ArticleFeatures, count: bool = True) -> str:
+        """Place one canonical article: the best story at or above ``threshold``, else a new one; its id."""
+        if count:
+            self.vocab_.add(f)
+        sid, score = self.best_story(f)
+        if sid is None or score < self.threshold:
+            sid = self._open(f.id).id
+        self._join(sid, f)
+        return sid
+
+    def assign_duplicate(self, article_id: str, canonical: str) -> str:
+        """A copy joins its canonical article's story without touching the centroid; its story id."""
+        sid = self.story_of_.get(canonical)
+        if sid is None or sid not in self.stories_:
+            return self.assign_solo(article_id)
+        self.stories_[sid].riders.append(article_id)
+        self.story_of_[article_id] = sid
+        return sid
+
+    def assign_solo(self, article_id: str) -> str:
+        """An article that cannot be compared (non-English, no text): a story of its own; its id."""
+        st = self._open(article_id, solo=True)
+        st.riders.append(article_id)
+        self.story_of_[article_id] = st.id
+        return st.id
+
+    # -- repair ----------------------------------------------------------------------------------------
+    def _merge(self, keep: str, gone: str) -> None:
+        """Fold story ``gone`` into ``keep``."""
+        a, b = self.stories_[keep], self.stories_.pop(gone)
+        a.profile.merge(b.profile)
+        a.members += b.members
+        a.riders += b.riders
+        for aid in b.articles:
+            self.story_of_[aid] = keep
+        for aid in b.members:
+            if aid in self.features_:
+                self._index_add(keep, self.features_[aid])
+        self.removed_.add(gone)
+
+    def merge_pass(self, among: Iterable[str] | None = None) -> set[str]:
+        """Merge stories whose centroids reach ``merge_threshold`` (best pair first); the changed story ids."""
+        todo = set(self.stories_) if among is None else {s for s in among if s in self.stories_}
+        heap: list[tuple[float, str, str]] = []
+        for sid in todo:
+            self._push_pairs(heap, sid)
+        changed: set[str] = set()
+        while heap:
+            neg, a, b = heapq.heappop(heap)
+            if a not in self.stories_ or b not in self.stories_:
+                continue
+            score = similarity(self.stories_[a].profile, self.stories_[b].profile, self.vocab_, self.time_scale_days)
+            if score < self.merge_threshold:
+                continue
+            if abs(score + neg) > 1e-9:  # stale entry: the pair's stories changed since it was pushed
+                heapq.heappush(heap, (-score, a, b))
+                continue
+            keep, gone = sorted((a, b), key=self._age)
+            self._merge(keep, gone)
+            changed.add(keep)
+            changed.discard(gone)
+            self._push_pairs(heap, keep)
+        return changed
+
+    def _age(self, sid: str) -> tuple[float, str]:
+        """Sort key: the older story (earlier first day) keeps its id when two merge."""
+        first = self.stories_[sid].profile.first
+        return (float("inf") if first is None else first, sid)
+
+    def _push_pairs(self, heap: list[tuple[float, str, str]], sid: str) -> None:
+        """Queue every candidate pair of a story that reaches the merge threshold."""
+        st = self.stories_[sid]
+        if st.solo or not st.members:
+            return
+        for other in self._candidates(st.profile, exclude=sid):
+            profile = self.stories_[other].profile
+            if time_decay(day_gap(st.profile, profile), self.time_scale_days) < self.merge_threshold:
+                continue
+            score = similarity(st.profile, profile, self.vocab_, self.time_scale_days)
+            if score >= self.merge_threshold:
+                a, b = sorted((sid, other))
+                heapq.heappush(heap, (-score, a, b))
+
+    def _leave_one_out(self, sid: str, aid: str) -> float:
+        """Similarity of a member to its story without it."""
+        st, f = self.stories_[sid], self.features_[aid]
+        rest = Profile(st.profile.n, dict(st.profile.body), dict(st.profile.head), dict(st.profile.ents))
+        rest.add(f, sign=-1)
+        others = [self.features_[m] for m in st.members if m != aid and m in self.features_]
+        days = [o.day for o in others if o.day is not None]
+        rest.first, rest.last = (min(days), max(days)) if days else (None, None)
+        return similarity(f, rest, self.vocab_, self.time_scale_days)
+
+    def _detach(self, sid: str, aid: str) -> None:
+        """Take a member out of its story (the caller moves the copies riding on it)."""
+        st = self.stories_[sid]
+        f = self.features_[aid]
+        st.members.remove(aid)
+        st.profile.add(f, sign=-1)
+        days = [d for m in st.members if m in self.features_ and (d := self.features_[m].day) is not None]
+        st.profile.first, st.profile.last = (min(days), max(days)) if days else (None, None)
+        del self.story_of_[aid]
+
+    def split_pass(self, among: Iterable[str] | None = None, duplicates: dict[str, str] | None = None) -> set[str]:
+        """Re-place members that drifted away from their story; the changed story ids."""
+        todo = list(self.stories_) if among is None else [s for s in among if s in self.stories_]
+        changed: set[str] = set()
+        for sid in todo:
+            st = self.stories_.get(sid)
+            if st is None or len(st.members) < 3:
+                continue
+            for aid in list(st.members):
+                if aid in self.features_ and self._leave_one_out(sid, aid) < SPLIT_SHARE * self.threshold:
+                    changed.add(sid)
+                    changed.add(self._replace(sid, aid, duplicates or {}))
+        return changed
+
+    def _replace(self, sid: str, aid: str, duplicates: dict[str, str]) -> str:
+        """Move a member out of ``sid`` to its best other story (or a new one); its new story id."""
+        self._detach(sid, aid)
+        f = self.features_[aid]
+        target, score = self.best_story(f, exclude=sid)
+        if target is None or score < self.threshold:
+            target = self._open(aid).id
+        self._join(target, f)
+        riders = [r for r in self.stories_[sid].riders if duplicates.get(r) == aid]
+        for r in riders:
+            self.stories_[sid].riders.remove(r)
+            self.stories_[target].riders.append(r)
+            self.story_of_[r] = target
+        if not self.stories_[sid].articles:
+            del self.stories_[sid]
+            self.removed_.add(sid)
+        return target
+
+    def reassign_pass(self, duplicates: dict[str, str] | None = None) -> set[str]:
+        """One k-means step: move each member to a clearly better story (leave-one-out); changed ids."""
+        changed: set[str] = set()
+        for aid in list(self.features_):
+            sid = self.story_of_.get(aid)
+            if sid is None or sid not in self.stories_:
+                continue
+            f = self.features_[aid]
+            if len(self.stories_[sid].members) < 2:
+                continue  # a story of one article joins another only by the (stricter) merge pass
+            own = self._leave_one_out(sid, aid)
+            other, score = self.best_story(f, exclude=sid)
+            if other is None or score < self.threshold or score < own + MOVE_MARGIN:
+                continue
+            self._detach(sid, aid)
+            self._join(other, f)
+            for r in [r for r in self.stories_[sid].riders if (duplicates or {}).get(r) == aid]:
+                self.stories_[sid].riders.remove(r)
+                self.stories_[other].riders.append(r)
+                self.story_of_[r] = other
+            if not self.stories_[sid].articles:
+                del self.stories_[sid]
+                self.removed_.add(sid)
+            changed |= {sid, other}
+        return {s for s in changed if s in self.stories_}
+
+    def take_removed(self) -> set[str]:
+        """Story ids removed (merged away or emptied) since the last call."""
+        out, self.removed_ = self.removed_, set()
+        return out
+
+    # -- persistence -----------------------------------------------------------------------------------
+    def load(self, vocab: Vocabulary, stories: Iterable[StoryState], features: Iterable[ArticleFeatures]) -> StoryClusterer:
+        """Restore learned state read from the store; returns self."""
+        self.vocab_ = vocab
+        self.features_ = {f.id: f for f in features}
+        for st in stories:
+            self.stories_[st.id] = st
+            for aid in st.articles:
+                self.story_of_[aid] = st.id
+            for aid in st.members:
+                if aid in self.features_:
+                    self._index_add(st.id, self.features_[aid])
+        return self

@@ -1,0 +1,176 @@
+"""Stories stage: same event in other words joins, related events and distractors stay apart, streams work."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from storyline import stories
+from storyline.extract import nlp as nlp_stage
+from storyline.model import Article, Paragraph, Story
+from storyline.pipeline import RunContext
+from storyline.store import Store
+from storyline.story_features import time_decay
+
+
+def _art(aid: str, title: str, published: str | None, outlet: str, *paras: str, **kw: object) -> Article:
+    """A short hand-written article."""
+    return Article(id=aid, title=title, published=published, outlet=outlet, paragraphs=[Paragraph(p) for p in paras], **kw)  # type: ignore[arg-type]
+
+
+# The ferry event, told three ways by three outlets.
+FERRY_1 = _art(
+    "ferry-1", "Ferry capsizes off Port Lindell, 14 missing", "2024-03-04", "Harbour Times",
+    "A passenger ferry capsized in rough seas off Port Lindell on Monday morning, and 14 people are still missing, "
+    "the Lindell coast guard said.",
+    "The ferry Marta Blue was carrying 63 passengers from Port Lindell to Orsk Island when it rolled over in high waves. "
+    "Rescue boats pulled 49 survivors from the cold water.",
+    "Mayor Greta Holm said the city would open a shelter for families waiting for news at the Port Lindell terminal.",
+)
+FERRY_2 = _art(
+    "ferry-2", "Dozens rescued after Marta Blue overturns in storm", "2024-03-04", "Coastal Daily",
+    "Rescuers saved 49 people after the Marta Blue overturned in a storm on the crossing to Orsk Island, but 14 "
+    "passengers remain unaccounted for.",
+    "The vessel left Port Lindell with 63 people aboard. Coast guard helicopters searched the waters near the island "
+    "until nightfall, a spokesman for the Lindell coast guard said.",
+    "Greta Holm, the mayor, asked relatives to gather at the ferry terminal, where counsellors were waiting.",
+)
+FERRY_3 = _art(
+    "ferry-3", "Search for 14 missing after Orsk Island ferry disaster", "2024-03-05", "Northern Post",
+    "Divers resumed the search on Tuesday for 14 passengers missing since the Marta Blue sank on its way to Orsk Island.",
+    "The Lindell coast guard said 49 of the 63 people on board were rescued alive. The ferry went down in waves of "
+    "five metres shortly after leaving Port Lindell.",
+)
+# Same actors (Port Lindell, Greta Holm, the coast guard), different event, a month later.
+RULES = _art(
+    "rules-1", "Port Lindell council approves new ferry safety rules", "2024-04-09", "Harbour Times",
+    "The Port Lindell city council voted on Tuesday to require life jacket checks and weather reports before every "
+    "ferry crossing, a month after the Marta Blue disaster.",
+    "Mayor Greta Holm said the rules would take effect in June. The Lindell coast guard will inspect ferry operators "
+    "twice a year under the new ordinance, which passed nine votes to two.",
+)
+RULES_2 = _art(
+    "rules-2", "Council passes ferry ordinance after long debate", "2024-04-10", "Coastal Daily",
+    "Port Lindell council members adopted an ordinance on ferry safety after a three-hour debate, with nine votes in "
+    "favour and two against.",
+    "The ordinance requires crews to check life jackets and weather forecasts before each crossing. Mayor Greta Holm "
+    "signed it on Wednesday; coast guard inspections of operators begin in June.",
+)
+# An unrelated article.
+BAKERY = _art(
+    "bakery-1", "Family bakery in Velmar wins national bread prize", "2024-03-04", "Velmar Gazette",
+    "A family bakery in Velmar won the national bread championship on Monday with a rye loaf baked in a wood oven.",
+    "Owner Tomas Reiner said the recipe came from his grandmother and that the shop would keep its prices unchanged.",
+)
+# A syndicated copy of FERRY_1 published by another outlet.
+FERRY_COPY = _art(
+    "ferry-copy", "Ferry capsizes off Port Lindell; 14 missing", "2024-03-04", "Valley Wire",
+    *[p.text for p in FERRY_1.paragraphs], duplicate_of="ferry-1", flags=["syndicated"],
+)
+GERMAN = _art(
+    "ferry-de", "Fähre vor Port Lindell gekentert", "2024-03-04", "Nordzeitung",
+    "Eine Fähre ist am Montag vor Port Lindell gekentert, 14 Menschen werden vermisst.",
+    flags=["non_english"],
+)
+
+
+def _add(store: Store, nlp: object, settings: object, *articles: Article, full: bool = False) -> RunContext:
+    """Store articles, parse them and run the stories stage on them as one run."""
+    ids, _ = store.add_articles(articles)
+    ctx = RunContext(store, settings, new_ids=ids, full=full, _nlp=nlp)  # type: ignore[arg-type]
+    nlp_stage.run(ctx)
+    stories.run(ctx)
+    return ctx
+
+
+def _story_of(store: Store, aid: str) -> str | None:
+    """The story an article was placed in."""
+    return store.get_article(aid).story
+
+
+def test_same_event_in_other_words_joins_and_distractor_stays_alone(store, nlp, settings) -> None:  # type: ignore[no-untyped-def]
+    ctx = _add(store, nlp, settings, FERRY_1, FERRY_2, FERRY_3, BAKERY)
+    ferry = {_story_of(store, a) for a in ("ferry-1", "ferry-2", "ferry-3")}
+    assert len(ferry) == 1
+    [sid] = ferry
+    assert _story_of(store, "bakery-1") not in ferry
+    story = store.get_story(sid)
+    assert story.articles[-1] == "ferry-3"  # ordered by time
+    assert (story.first_date, story.last_date) == ("2024-03-04", "2024-03-05")
+    assert story.outlets == ["Harbour Times", "Coastal Daily", "Northern Post"]
+    assert story.title in {FERRY_1.title, FERRY_2.title, FERRY_3.title}
+    assert sid in ctx.touched_stories
+
+
+def test_same_actors_a_month_later_stays_apart(store, nlp, settings) -> None:  # type: ignore[no-untyped-def]
+    _add(store, nlp, settings, FERRY_1, FERRY_2, FERRY_3, RULES, RULES_2)
+    assert _story_of(store, "rules-1") == _story_of(store, "rules-2")
+    assert _story_of(store, "rules-1") != _story_of(store, "ferry-1")
+    # the two stories share their people and places: they are linked into one storyline, ordered in time
+    ferry, rules = store.get_story(_story_of(store, "ferry-1") or ""), store.get_story(_story_of(store, "rules-1") or "")
+    assert ferry.storyline is not None and ferry.storyline == rules.storyline
+    [line] = list(store.iter_storylines())
+    assert line.stories == [ferry.id, rules.id]
+
+
+def test_late_article_joins_its_story_in_stream_mode(store, nlp, settings) -> None:  # type: ignore[no-untyped-def]
+    _add(store, nlp, settings, FERRY_1, FERRY_3, RULES, BAKERY)
+    sid = _story_of(store, "ferry-1")
+    ctx = _add(store, nlp, settings, FERRY_2)  # arrives in a later run
+    assert _story_of(store, "ferry-2") == sid
+    assert ctx.touched_stories == {sid}
+    assert "ferry-2" in store.get_story(sid or "").articles
+    # the stream result is what a full recluster finds
+    batch = stories.recluster(store, settings, nlp)
+    assert {a: _story_of(store, a) for a in ("ferry-1", "ferry-2", "ferry-3")} == dict.fromkeys(("ferry-1", "ferry-2", "ferry-3"), sid)
+    assert len(batch) == 3
+
+
+def test_syndicated_copy_joins_canonical_and_counts_once(store, nlp, settings) -> None:  # type: ignore[no-untyped-def]
+    _add(store, nlp, settings, FERRY_1, FERRY_2, BAKERY)
+    state_before = store.get_state("stories", "stories")
+    _add(store, nlp, settings, FERRY_COPY)
+    sid = _story_of(store, "ferry-1")
+    assert _story_of(store, "ferry-copy") == sid
+    story = store.get_story(sid or "")
+    assert "Valley Wire" in story.outlets and "ferry-copy" in story.articles
+    before = json.loads(state_before["stories"])[sid]["profile"]
+    after = json.loads(store.get_state("stories", "stories")["stories"])[sid]["profile"]
+    assert after == before  # the copy did not move the centroid
+
+
+def test_non_english_article_is_its_own_story(store, nlp, settings) -> None:  # type: ignore[no-untyped-def]
+    _add(store, nlp, settings, FERRY_1, GERMAN)
+    sid = _story_of(store, "ferry-de")
+    assert sid is not None and sid != _story_of(store, "ferry-1")
+    assert store.get_story(sid).articles == ["ferry-de"]
+
+
+def test_full_run_reclusters_everything(store, nlp, settings) -> None:  # type: ignore[no-untyped-def]
+    _add(store, nlp, settings, FERRY_1, BAKERY)
+    ctx = _add(store, nlp, settings, FERRY_2, full=True)
+    assert _story_of(store, "ferry-2") == _story_of(store, "ferry-1")
+    assert ctx.touched_stories == {s.id for s in store.iter_stories()}
+
+
+def test_filter_stories(store, nlp, settings) -> None:  # type: ignore[no-untyped-def]
+    _add(store, nlp, settings, FERRY_1, FERRY_2, RULES, BAKERY)
+    every = list(store.iter_stories())
+    newest = stories.filter_stories(every)
+    assert newest[0].last_date == "2024-04-09"
+    assert [s.articles for s in stories.filter_stories(every, since="2024-04-01")] == [["rules-1"]]
+    assert [s.articles for s in stories.filter_stories(every, search="BREAD")] == [["bakery-1"]]
+    found = stories.filter_stories(every, entity="Marta Blue", store=store)
+    assert {a for s in found for a in s.articles} == {"ferry-1", "ferry-2", "rules-1"}
+    assert stories.filter_stories([Story(id="x", title="Quiet day")], search="ferry") == []
+
+
+@pytest.mark.parametrize(("gap", "expected"), [(0, 1.0), (2, 1.0), (5, 0.5), (32, 0.09)])
+def test_time_decay_needs_stronger_evidence_far_apart(gap: float, expected: float) -> None:
+    assert time_decay(gap, 3.0) == pytest.approx(expected, abs=0.01)
+
+
+def test_clean_title_drops_site_name() -> None:
+    assert stories.clean_title("Ferry capsizes off Port Lindell  | Harbour Times", "Harbour Times") == "Ferry capsizes off Port Lindell"
+    assert stories.clean_title("Ferry capsizes off Port Lindell - live updates") == "Ferry capsizes off Port Lindell - live updates"
