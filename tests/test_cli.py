@@ -113,3 +113,54 @@ def test_export_markdown_and_html(tmp_path: Path, inputs: Path, capsys: pytest.C
     html = tmp_path / "r.html"
     assert run("--db", db, "export", "--format", "html", "-o", str(html)) == 0
     assert "Gull Island" in html.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The demo corpus run once through the whole pipeline."""
+    db = tmp_path_factory.mktemp("demo") / "s.db"
+    demo = Path(__file__).resolve().parent.parent / "examples" / "demo"
+    assert main(["--db", str(db), "--quiet", "ingest", str(demo)]) == 0
+    return str(db)
+
+
+def story_id(db: str, capsys: pytest.CaptureFixture[str], search: str) -> str:
+    capsys.readouterr()
+    assert run("--db", db, "stories", "--search", search) == 0
+    listing = capsys.readouterr().out
+    return next(line.split()[0] for line in listing.splitlines() if line.strip().startswith("s-"))
+
+
+def test_stories_lists_newest_first_and_filters(demo_db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    capsys.readouterr()
+    assert run("--db", demo_db, "stories") == 0
+    listing = capsys.readouterr().out
+    lasts = [line.split()[2] for line in listing.splitlines() if line.strip().startswith("s-")]
+    assert len(lasts) >= 6 and lasts == sorted(lasts, reverse=True)
+    assert run("--db", demo_db, "stories", "--entity", "Harriet Lowe", "--since", "2025-10-01") == 0
+    filtered = capsys.readouterr().out
+    assert "levy" in filtered.lower() and "Dockworkers" not in filtered
+
+
+def test_duplicates_shows_the_wire_copies_and_the_stitched_page(demo_db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    capsys.readouterr()
+    assert run("--db", demo_db, "duplicates") == 0
+    shown = capsys.readouterr().out
+    assert shown.count("  copy ") == 3
+    assert "[stitched]" in shown and "earlier" in shown
+
+
+def test_entities_quotes_timeline_and_brief(demo_db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    capsys.readouterr()
+    assert run("--db", demo_db, "entities", "--limit", "60") == 0
+    entities = capsys.readouterr().out
+    assert "Metropolitan" in entities and "MTA" in entities
+    assert run("--db", demo_db, "quotes", "--speaker", "Whitfield") == 0
+    quotes = capsys.readouterr().out
+    assert "Whitfield" in quotes and "0 quotes" not in quotes
+    sid = story_id(demo_db, capsys, "explosion")
+    assert run("--db", demo_db, "timeline", sid) == 0
+    assert "2025-09-25" in capsys.readouterr().out
+    assert run("--db", demo_db, "brief", sid) == 0
+    brief = capsys.readouterr().out
+    assert "Ridgeway" in brief and "[1]" in brief and "Sources" in brief

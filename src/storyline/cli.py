@@ -229,7 +229,9 @@ def cmd_stories(args: argparse.Namespace) -> int:
     from . import stories
 
     with _existing_store(args) as store:
-        found = stories.filter_stories(list(store.iter_stories()), since=args.since, entity=args.entity, search=args.search)
+        found = stories.filter_stories(
+            list(store.iter_stories()), since=args.since, entity=args.entity, search=args.search, store=store
+        )
     table = Table("id", "first", "last", "articles", "outlets", "title", box=None)
     for s in found:
         table.add_row(s.id, s.first_date or "-", s.last_date or "-", str(len(s.articles)), str(len(s.outlets)), escape(s.title))
