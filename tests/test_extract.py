@@ -261,3 +261,84 @@ def test_paragraph_quoted_after_a_colon_is_attributed(nlp) -> None:  # type: ign
     extract_article(art, nlp.parse([art])[0])
     [q] = [q for q in art.quotes if q.kind == "direct"]
     assert q.text.startswith("The idea") and q.speaker_name == "Lee" and q.speaker is not None
+
+
+# -- figures: scales, sizes, scores and labels --------------------------------------------------------
+MATCH_DAY = [
+    "A magnitude 6.8 earthquake shook the coastal towns before dawn, and a magnitude-5.2 aftershock followed.",
+    "The attendance of 41,200 was the largest the stadium has seen.",
+    "A crowd of 38,500 watched the first leg last month.",
+    "The Harbour City side sealed a 2-1 win over the visitors, and the council backed the plan by a 7-4 vote.",
+    "Okafor scored in the 31st minute of Game 7 in 2017, and the No. 9 shirt went to a 19-year-old.",
+    "The club's bonds traded at 94 cents on the dollar.",
+    "Repairs to the stand will cost between $3 million and $4.5 million, the club said.",
+    "An eleven-member board valued the naming rights at $20 to $30 million.",
+]
+
+
+def test_scale_readings_crowds_and_scores(nlp) -> None:  # type: ignore[no-untyped-def]
+    art = article("m", MATCH_DAY, published="2025-11-16")
+    extract_article(art, nlp.parse([art])[0])
+    got = {f.text: (f.value, f.kind, f.measure) for f in art.figures}
+    assert got["magnitude 6.8"] == (6.8, "quantity", "magnitude")
+    assert got["magnitude-5.2"] == (5.2, "quantity", "magnitude")
+    assert got["41,200"] == (41200, "count", "attendance")
+    assert got["38,500"] == (38500, "count", "crowd")
+    # a score, a vote tally, an ordinal, a game number, a year and a shirt number are not counts
+    assert not [f for f in art.figures if f.value in (1, 2, 4, 7, 9, 31, 2017) and f.kind == "count"]
+    assert not [f for f in art.figures if f.value == 11]  # "eleven-member" describes the board
+    assert got["94 cents"][0] == 0.94
+    money = sorted(f.value for f in art.figures if f.kind == "money" and f.value > 1)
+    # a range is two figures, never their sum; "$20 to $30 million" shares the multiplier
+    assert money == [3_000_000, 4_500_000, 20_000_000, 30_000_000]
+
+
+# -- dates: tense decides the direction of a bare weekday ----------------------------------------------
+PARADE = [
+    "The club announced a victory parade for Tuesday.",
+    "The squad will leave the team hotel on Tuesday.",
+    "The ceremony is scheduled for Tuesday, the mayor said.",
+    "The team won the final on Saturday and flew home on Sunday morning.",
+    "The striker, who will join the national side next week, scored on Saturday.",
+    "Police said the fans were arrested on Tuesday.",
+]
+
+
+def test_weekday_in_a_future_clause_resolves_forward(nlp) -> None:  # type: ignore[no-untyped-def]
+    art = article("p", PARADE, published="2025-11-16")  # a Sunday
+    extract_article(art, nlp.parse([art])[0])
+    by_sentence: dict[int, list[str | None]] = {}
+    for d in art.dates:
+        if "week" not in d.text:
+            by_sentence.setdefault(next(i for i, p in enumerate(art.paragraph_spans()) if p.start <= d.span.start < p.end), []).append(d.value)
+    assert by_sentence[0] == ["2025-11-18"]
+    assert by_sentence[1] == ["2025-11-18"]
+    assert by_sentence[2] == ["2025-11-18"]
+    assert by_sentence[3] == ["2025-11-15", "2025-11-16"]
+    assert by_sentence[4] == ["2025-11-15"]  # "will" in a side clause does not move the main verb's Saturday
+    assert by_sentence[5] == ["2025-11-11"]  # past tense stays backward
+
+
+# -- dates: an undated story inside a dated storyline --------------------------------------------------
+def test_storyline_date_places_month_names_only(nlp) -> None:  # type: ignore[no-untyped-def]
+    art = article("u", ["In July, the council passed the rule.", "Friday's vote was close, and a year ago it failed."], published=None)
+    extract_article(art, nlp.parse([art])[0], storyline_date="2018-01-25")
+    got = {d.text: (d.value, d.granularity, d.anchor) for d in art.dates}
+    assert got["In July"] == ("2017-07-01", "month", "story")  # the latest July on or before the anchor
+    assert all(v[0] is None for k, v in got.items() if k != "In July")  # no day invented from a storyline date
+
+
+def test_run_anchors_undated_story_on_its_storyline(store, settings, nlp) -> None:  # type: ignore[no-untyped-def]
+    from storyline.model import Storyline
+
+    dated = article("d1", ["The council voted on Wednesday to sue the state over the grants."], published="2018-01-25", story="s1")
+    undated = article("u1", ["In July, the state changed the grant rules.", "On Friday the city lost its first appeal."], published=None, story="s2")
+    store.add_articles([dated, undated])
+    store.put_docs({x.id: nlp.to_bytes(d) for x, d in zip((dated, undated), nlp.parse([dated, undated]))})
+    store.put_stories([Story(id="s1", articles=["d1"], storyline="L", first_date="2018-01-25", last_date="2018-01-25"),
+                       Story(id="s2", articles=["u1"], storyline="L")],
+                      [Storyline(id="L", stories=["s1", "s2"], first_date="2018-01-25", last_date="2018-01-25")])  # fmt: skip
+    run(RunContext(store, settings, new_ids=["d1", "u1"], _nlp=nlp))
+    got = {d.text: (d.value, d.anchor) for d in store.get_article("u1").dates}
+    assert got["In July"] == ("2017-07-01", "story")
+    assert got["On Friday"] == (None, "none")

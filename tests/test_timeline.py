@@ -67,3 +67,37 @@ def test_run_writes_story_and_storyline_timelines(store, settings, nlp) -> None:
     assert len(wed) == 1 and wed[0].sources == ["a", "b"]
     assert line.timeline[0].date == "2017-11-01"
     assert timeline.format_timeline(line.timeline)[0].startswith("2017-11")
+
+
+QUAKE = [
+    "HARBOUR CITY (Wire) \u2014 Rescuers pulled two survivors from a collapsed school on Wednesday after the quake.",
+    "Volunteers search the rubble of the market for survivors on Wednesday in the old town.",
+    "\u2022 Tuesday, Sept. 19, 2017 \u2014 the first tremor hits the coast.",
+    "Officials said last week that the old school had failed an inspection.",
+    "The quake struck on the anniversary of the deadly September 19, 1985 tremor that flattened the centre.",
+    "In 2015, the city council passed a stricter building code after a smaller quake.",
+    "Tourism accounted for 12 percent of the city's income last year.",
+]
+
+
+def test_captions_datelines_weeks_and_history_stay_out(nlp) -> None:  # type: ignore[no-untyped-def]
+    [a] = extracted(nlp, art("q", QUAKE, "2017-09-21"))
+    doc = nlp.parse([a])[0]
+    entries = timeline.story_timeline([a], {"q": doc})
+    texts = [e.text for e in entries]
+    # the dateline is cut from the lead; the event stays
+    assert any(t.startswith("Rescuers pulled two survivors") for t in texts)
+    assert not any("search the rubble" in t for t in texts)  # present-tense photo caption
+    assert not any(t.startswith("\u2022") or "first tremor" in t for t in texts)  # bulleted list line
+    assert not any("inspection" in t for t in texts)  # "last week" has no day
+    assert not any(e.date.startswith("1985") for e in entries)  # an anniversary's date is not this event's
+    years = [e for e in entries if e.granularity == "year"]
+    assert [e.date for e in years] == ["2015-01-01"]  # an event in a year; a yearly statistic is not one
+
+
+def test_year_entry_only_when_nothing_finer_tells_the_event() -> None:
+    fine = timeline.TimelineEntry("2015-03-01", "The city council passed a stricter building code in March.", ["a"], "month")
+    coarse = timeline.TimelineEntry("2015-01-01", "In 2015 the city council passed a stricter building code.", ["b"], "year")
+    other = timeline.TimelineEntry("2012-01-01", "In 2012 the port authority sold the old ferry terminal.", ["b"], "year")
+    merged = timeline.merge_events([(fine, 2.0), (coarse, 0.7), (other, 0.7)])
+    assert [(e.date, e.granularity) for e in merged] == [("2012-01-01", "year"), ("2015-03-01", "month")]

@@ -16,7 +16,7 @@ Example:
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from .model import Article, DateMention, Span, Story, TimelineEntry
@@ -25,7 +25,11 @@ if TYPE_CHECKING:
     from .pipeline import RunContext
 
 GRAN_RANK = {"day": 0, "month": 1, "season": 2, "year": 3, "decade": 4}
-EVENT_GRANULARITIES = {"day", "month", "season"}  # a year is too coarse to place an event on a timeline
+EVENT_GRANULARITIES = {"day", "month", "season"}
+# A year-dated event ("In 2015 the city passed ...") enters only when nothing finer is said of it: a year is a
+# coarse place on a timeline, and "last year" recaps mostly retell what finer-dated entries already say.
+YEAR_GRANULARITIES = {"year"}
+YEAR_PENALTY = 0.8  # score taken off a year-dated event, so the day's own events rank first
 SIMILARITY = 0.3  # word-overlap (Dice) of two event sentences on the same date above which they are one event
 MAX_PER_DATE = 3  # entries kept per date: the most widely reported events of that day
 MIN_WORDS, MAX_WORDS = 6, 70  # shorter sentences are fragments (date lines), longer ones run-ons
@@ -53,6 +57,64 @@ def similarity(a: str, b: str) -> float:
     return 2 * len(wa & wb) / (len(wa) + len(wb))
 
 
+# A dateline before the lead: "MEXICO CITY (AP) — ", "WASHINGTON -- ": cut from the entry's text.
+_PLACE = r"[A-Z][A-Z.'\u2019-]+(?:,?\s+[A-Z][A-Z.'\u2019-]+){0,3}(?:,\s+[A-Z][a-z]+\.?)?"
+_DATELINE = re.compile(
+    r"(?:" + _PLACE + r"\s*(?:\([A-Za-z. ]+\)\s*)?(?:\u2014|\u2013|--)"  # "MEXICO CITY (AP) \u2014"
+    r"|" + _PLACE + r",\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2}\s*(?:\([A-Za-z. ]+\))?\s*(?:\u2014|\u2013|--|-)?)\s*"  # "WASHINGTON, March 27 (Reuters) -"
+)
+# A year-dated event must say when in so many words ("in 2012", "last year", "earlier this year"); "since 1908",
+# "fiscal 2016", "the 2016 Finals" or "all of 2016" name a year without dating an event.
+_YEAR_EVENT = re.compile(r"^(?:in|In|during|During)\s+(?:early\s+|late\s+)?(?:19|20)\d\d$|\b(?:last|this|earlier this|later this) year\b|\byears? ago\b", re.IGNORECASE)
+# A yearly statistic ("accounted for 9 percent of revenue last year", "ridership fell 4% last year") is a recap
+# of a number, not an event that happened at some point of that year.
+_STAT = re.compile(r"\b(?:percent|per cent|average[ds]?|accounted|totall?ed|amounted)\b|%", re.IGNORECASE)
+_FUTURE = re.compile(r"\b(?:will|would|expected|expects|plans?|scheduled|set to|due to|could|may|might)\b", re.IGNORECASE)
+# A week named relative to the article ("last week", "this week") has no day: never an event date.
+_WEEK = re.compile(r"\bweek(?:end)?\b", re.IGNORECASE)
+_STATE = re.compile(r"\bas of\s*$", re.IGNORECASE)  # "shares outstanding as of April 9": a state, not an event
+_ANNIVERSARY = re.compile(r"\banniversary\b", re.IGNORECASE)
+# Reporting verbs: "officials say" in the present is a report, not a photo caption.
+_REPORT = {"say", "tell", "report", "announce", "confirm", "show", "claim", "note", "add", "state", "expect", "schedule",
+           "set", "plan", "due", "remain", "continue", "be"}  # fmt: skip
+
+
+def is_caption(text: str, doc_sentence: object | None = None) -> bool:
+    """True for a photo caption or list fragment, not a news sentence: a bullet, or a present-tense scene with
+    a date ("Rescuers search the rubble Wednesday", "A ladder is raised ... on Sept. 21, 2017")."""
+    if text[:1] in "\u2022\u25cf*\u00b7\u25aa>":
+        return True
+    root = getattr(doc_sentence, "root", None)
+    if root is None:
+        return False
+    aux = {c.lower_ for c in root.children if c.dep_ in ("aux", "auxpass")}
+    if root.lemma_.lower() in _REPORT or aux & {"will", "'ll", "\u2019ll", "would", "can", "could", "may", "might", "has", "have", "had", "was", "were"}:
+        return False
+    if root.tag_ in ("VBZ", "VBP"):
+        return True  # "Customers shop at a store, Monday, Aug. 28, 2017"; "Rizzo celebrates in the dugout"
+    if root.tag_ == "VBN" and aux & {"is", "are"}:
+        return True  # "A ladder is raised to search ..."
+    return root.tag_ == "VBG" and not aux  # "Rescuers searching for survivors Thursday"
+
+
+def _dates_main_clause(doc: object | None, date: Span, sent: Span) -> bool:
+    """True when a date belongs to the sentence's main verb ("Last year, the city sued"), not to a side clause
+    ("an era that began with a title last year"); without a parse, only a date leading the sentence does."""
+    if doc is None or not hasattr(doc, "char_span"):
+        return date.start - sent.start <= 3
+    span = doc.char_span(date.start, date.end, alignment_mode="expand")
+    if span is None:
+        return False
+    tok = span.root
+    for _ in range(8):
+        if tok.head.i == tok.i:
+            return True
+        tok = tok.head
+        if tok.pos_ in ("VERB", "AUX"):
+            return tok.dep_ in ("ROOT", "conj") and tok.head.dep_ in ("ROOT", "conj") or tok.head.i == tok.i
+    return False
+
+
 def _quoted_share(art: Article, start: int, end: int) -> float:
     """Share of a sentence inside direct quotes."""
     inside = sum(max(0, min(end, q.span.end) - max(start, q.span.start)) for q in art.quotes if q.kind == "direct")
@@ -67,8 +129,11 @@ def _line_of(text: str, sentence: Span, date: Span) -> Span:
     return Span(max(start, sentence.start), end if end != -1 else sentence.end)
 
 
-def events_of(article: Article) -> list[tuple[TimelineEntry, float]]:
-    """Candidate events of one article: (entry with this article as its only source, event score)."""
+def events_of(article: Article, doc: object | None = None) -> list[tuple[TimelineEntry, float]]:
+    """Candidate events of one article: (entry with this article as its only source, event score).
+
+    ``doc`` (the article's parse, optional) lets photo captions be told apart by their present tense.
+    """
     out = []
     seen: set[int] = set()
     ref = article.published or max((d.value for d in article.dates if d.value and d.anchor != "absolute"), default=None)
@@ -80,18 +145,42 @@ def events_of(article: Article) -> list[tuple[TimelineEntry, float]]:
 
     dates = sorted((d for d in article.dates if d.value and d.sentence and d.anchor != "none"), key=rank)
     for d in dates:
-        if d.granularity not in EVENT_GRANULARITIES or d.sentence is None or d.sentence.start in seen:
+        if d.granularity not in EVENT_GRANULARITIES | YEAR_GRANULARITIES or d.sentence is None or d.sentence.start in seen:
+            continue
+        if _WEEK.search(d.text) or _STATE.search(article.text[max(0, d.span.start - 8) : d.span.start]):
+            seen.add(d.sentence.start)  # the sentence's own date has no day: its other dates are not the event's
             continue
         seen.add(d.sentence.start)  # one event per sentence, on its most precise date
         sent = _line_of(article.text, d.sentence, d.span)
+        head = _DATELINE.match(article.text, sent.start, sent.end)
+        if head:
+            sent = Span(head.end(), sent.end)
         text = article.cut(sent)
         rest = (text[: d.span.start - sent.start] + text[d.span.end - sent.start :]).split()
         if len(rest) < MIN_WORDS or len(text.split()) > MAX_WORDS or text.rstrip().endswith("?"):
             continue
-        if _quoted_share(article, sent.start, sent.end) > 0.5:
+        if not text[:1].isupper() and not (text[:1] in "\"\u201c'\u2018" and text[1:2].isupper()):
+            continue  # a fragment ("16, 2017-- Amazon ...", a cut-off line), not a sentence
+        if text[:1] in "\"\u201c'\u2018" or _quoted_share(article, sent.start, sent.end) > 0.5:
+            # mostly a quote: kept only when the reporter's own words before it tell the event
+            first_quote = min((q.span.start for q in article.quotes if q.kind == "direct" and sent.start <= q.span.start < sent.end), default=sent.start)
+            lead = article.text[sent.start : first_quote].replace(d.text, " ").split()
+            if len(lead) < MIN_WORDS:
+                continue
+        if _ANNIVERSARY.search(text) and ref and d.value and abs(int(d.value[:4]) - int(ref[:4])) >= 1:
+            continue  # "on the anniversary of the September 19, 1985 quake": the date is not this event's
+        span_doc = doc.char_span(sent.start, sent.end, alignment_mode="expand") if doc is not None and hasattr(doc, "char_span") else None
+        if is_caption(text, span_doc):
             continue
+        since = re.search(r"\bsince\b(?:\W+\w+){0,6}\W*$", article.text[sent.start : d.span.start], re.IGNORECASE)
+        if d.granularity in YEAR_GRANULARITIES and (
+            since or not _YEAR_EVENT.search(d.text) or not _PAST.search(text) or _FUTURE.search(text) or _STAT.search(text)
+            or not _dates_main_clause(doc, d.span, sent)
+        ):
+            continue  # a year without an event verb, or one that does not date the sentence's event: background
         score = 1.0 + (0.5 if _PAST.search(text) else 0.0) + (0.5 if d.granularity == "day" else 0.0)
         score += 0.3 if d.anchor in ("published", "absolute") else 0.0
+        score -= YEAR_PENALTY if d.granularity in YEAR_GRANULARITIES else 0.0
         entry = TimelineEntry(d.value or "", text, [article.id], d.granularity, article.id, sent)
         out.append((entry, score))
     return out
@@ -107,6 +196,13 @@ def merge_events(events: Sequence[tuple[TimelineEntry, float]]) -> list[Timeline
                 break
         else:
             clusters.append((entry, score, set(entry.sources)))
+    # a year-dated event enters only when no finer entry of the same year tells it
+    finer = [c for c in clusters if c[0].granularity not in YEAR_GRANULARITIES]
+    clusters = [
+        c for c in clusters
+        if c[0].granularity not in YEAR_GRANULARITIES
+        or not any(f[0].date[:4] == c[0].date[:4] and similarity(f[0].text, c[0].text) >= SIMILARITY for f in finer)
+    ]  # fmt: skip
     by_date: dict[str, list[tuple[TimelineEntry, float, set[str]]]] = {}
     for c in clusters:
         by_date.setdefault(c[0].date, []).append(c)
@@ -118,9 +214,10 @@ def merge_events(events: Sequence[tuple[TimelineEntry, float]]) -> list[Timeline
     return out
 
 
-def story_timeline(articles: Sequence[Article]) -> list[TimelineEntry]:
-    """The timeline of one story from its extracted articles (duplicates count once)."""
-    events = [ev for a in articles if not a.is_duplicate for ev in events_of(a)]
+def story_timeline(articles: Sequence[Article], docs: Mapping[str, object] | None = None) -> list[TimelineEntry]:
+    """The timeline of one story from its extracted articles (duplicates count once); ``docs`` by article id."""
+    docs = docs or {}
+    events = [ev for a in articles if not a.is_duplicate for ev in events_of(a, docs.get(a.id))]
     return merge_events(events)
 
 
@@ -139,7 +236,10 @@ def run(ctx: RunContext) -> None:
     stories = {}
     for sid in ids:
         story = store.get_story(sid)
-        story.timeline = story_timeline(list(store.iter_articles(story.articles)))
+        arts = list(store.iter_articles(story.articles))
+        raw = store.get_docs([a.id for a in arts if not a.is_duplicate])
+        docs = ctx.nlp.load_docs(raw) if raw else {}  # the parse tells captions apart; without it, text rules only
+        story.timeline = story_timeline(arts, docs)
         stories[sid] = story
     lines = []
     for line in store.iter_storylines():

@@ -70,12 +70,15 @@ class _NoDoc:
 
 
 def extract_article(
-    article: Article, doc: Doc, settings: Settings | None = None, story_date: str | None = None, resolve: bool = True
+    article: Article, doc: Doc, settings: Settings | None = None, story_date: str | None = None, resolve: bool = True,
+    storyline_date: str | None = None,
 ) -> Article:
     """Fill ``mentions``, ``quotes``, ``figures`` and ``dates`` of one article from its parsed doc (returns it).
 
     Relative dates are resolved against ``article.published``; without one, against a full date written in
-    the text, else ``story_date``; each DateMention's ``anchor`` says which. With ``resolve`` the article's
+    the text, else ``story_date``, else ``storyline_date`` (the latest date of the storyline its undated story
+    belongs to: it places only month names and month-days, recorded as "story"); each DateMention's ``anchor``
+    says which. With ``resolve`` the article's
     own entities are merged to set mention and speaker ids; the stage skips it for articles of a story,
     whose merge (:func:`merge_story`) sets them across the story.
     """
@@ -92,6 +95,8 @@ def extract_article(
         anchor, kind = _text_anchor(article, sentences), "text"
     if anchor is None and story_date:
         anchor, kind = parse_iso(story_date), "story"
+    if anchor is None and storyline_date:
+        anchor, kind = parse_iso(storyline_date), "storyline"
     if anchor is None:
         kind = "none"
     article.dates = find_dates(article, doc, sentences, anchor, kind)
@@ -131,6 +136,7 @@ def run(ctx: RunContext) -> None:
     store = ctx.store
     ids = store.article_ids() if ctx.full else list(ctx.new_ids)
     story_dates: dict[str, str | None] = {}
+    line_dates = {sid: line.last_date for line in store.iter_storylines() for sid in line.stories}
     for i in range(0, len(ids), CHUNK):
         arts = [a for a in store.iter_articles(ids[i : i + CHUNK]) if a.paragraphs and "non_english" not in a.flags]
         docs = ctx.nlp.load_docs(store.get_docs([a.id for a in arts]))
@@ -147,7 +153,8 @@ def run(ctx: RunContext) -> None:
                     except KeyError:
                         story_dates[art.story] = None
                 sdate = story_dates[art.story]
-            done.append(extract_article(art, doc, ctx.settings, sdate, resolve=not art.story))
+            ldate = line_dates.get(art.story) if not art.published and art.story and not sdate else None
+            done.append(extract_article(art, doc, ctx.settings, sdate, resolve=not art.story, storyline_date=ldate))
         store.update_articles(done)
     story_ids = sorted(ctx.touched_stories) if ctx.touched_stories else [s.id for s in store.iter_stories()]
     stories = []

@@ -247,12 +247,18 @@ def resolve_date(text: str, published: dt.date | str | None, future: bool = Fals
     return value, gran
 
 
+# What a storyline's date may place in an undated article of one of its stories: a month or season name, or a
+# month and day ("In July", "on February 1"), whose year is the one thing inferred. A weekday, "yesterday" or
+# "a year ago" counted from a date that may be months away from the article's own would be invented precision.
+STORYLINE_KINDS = {"month", "month_day", "day_month", "season"}
+
+
 # Words before a date that make a bare weekday or month point forward ("will visit in August", "through Friday").
-FUTURE = re.compile(r"\b(will|wo|'ll|\u2019ll|shall|would|expected|expects|plans?|planned|scheduled|set to|going to|due|upcoming)\b|\b(through|until|till|by)\s*$", re.IGNORECASE)
+FUTURE = re.compile(r"\b(will|wo|'ll|\u2019ll|shall|would|expected|expects|plans?|planned|scheduled|slated|set (?:to|for)|going to|due|upcoming)\b|\b(through|until|till|by)\s*$", re.IGNORECASE)
 
 
-def _resolve(text: str, published: dt.date | str | None, future: bool = False) -> tuple[str | None, Granularity, bool]:
-    """Resolve; the third item says whether the value is absolute (needed no anchor)."""
+def _resolve(text: str, published: dt.date | str | None, future: bool = False) -> tuple[str | None, Granularity, str | None]:
+    """Resolve; the third item is the pattern kind that matched (in ABSOLUTE when it needed no anchor)."""
     anchor = parse_iso(published) if isinstance(published, str) else published
     for kind, pattern in PATTERNS:
         for m in pattern.finditer(text):
@@ -264,8 +270,62 @@ def _resolve(text: str, published: dt.date | str | None, future: bool = False) -
                 continue
             got = _resolve_match(kind, m, anchor, future)
             if got is not None:
-                return got[0].isoformat(), got[1], kind in ABSOLUTE
-    return None, "day", False
+                return got[0].isoformat(), got[1], kind
+    return None, "day", None
+
+
+# Verbs that put what they govern in the future: "scheduled for Tuesday", "expected to vote Tuesday".
+_PLAN_VERBS = {"schedule", "set", "plan", "slate", "expect", "due", "postpone", "delay", "reschedule", "move", "push",
+               "go", "intend", "aim", "hope", "prepare", "call", "book"}  # fmt: skip
+# Reporting verbs in the present ("officials say") do not make their date point forward.
+_REPORT_VERBS = {"say", "tell", "report", "announce", "confirm", "show", "claim", "note", "add", "state", "write", "argue"}
+_AFTER_REPORT = re.compile(r"\b(?:said|told \w+(?: \w+)?|announced|reported|confirmed|added|wrote|declared)\s*$", re.IGNORECASE)
+_FUTURE_AUX = {"will", "wo", "'ll", "\u2019ll", "shall", "would"}
+_PAST_AUX = {"has", "have", "had", "did", "was", "were", "'ve", "\u2019ve"}
+
+
+def _future_from_parse(doc: Doc | Any, start: int, end: int) -> bool | None:
+    """Whether the clause governing a date speaks of the future, from the parse: True, False, or None (unknown).
+
+    "will leave on Tuesday", "is scheduled for Tuesday", "a parade for Tuesday" and "expected to vote Tuesday"
+    point forward; "won on Saturday", "was arrested Tuesday" and "has said Tuesday" point back.
+    """
+    if not hasattr(doc, "char_span"):
+        return None
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return None
+    tok = span.root
+    for _ in range(6):
+        head = tok.head
+        if head.i == tok.i:
+            break
+        if tok.i == span.root.i and tok.dep_ == "pobj" and head.lower_ in ("for", "until", "till", "through"):
+            # "a victory parade for Tuesday" (the parser often hangs "for" on the verb: "announced ... for
+            # Tuesday"), "talks until Friday": a day something is scheduled for or lasts until
+            return True
+        tok = head
+        if tok.pos_ in ("VERB", "AUX"):
+            break
+    if tok.pos_ not in ("VERB", "AUX"):
+        return None
+    aux = {c.lower_ for c in tok.children if c.dep_ in ("aux", "auxpass")}
+    if aux & _FUTURE_AUX:
+        return True
+    lemma = tok.lemma_.lower()
+    if "to" in aux and tok.dep_ in ("xcomp", "ccomp", "advcl") and tok.head.lemma_.lower() in _PLAN_VERBS | {"be"}:
+        # "is expected to vote on Tuesday", "plans to meet Tuesday", "is going to sign Friday"
+        head_aux = {c.lower_ for c in tok.head.children if c.dep_ in ("aux", "auxpass")}
+        return not (head_aux & _PAST_AUX - {"was", "were"}) and tok.head.tag_ not in ("VBD",)
+    if lemma in _PLAN_VERBS and tok.tag_ == "VBN" and aux & {"is", "are", "be", "'s", "\u2019s"}:
+        return True  # "is scheduled for Tuesday", "is set for Tuesday"
+    if aux & _PAST_AUX or tok.tag_ == "VBD" or (tok.tag_ == "VBN" and not aux):
+        return False  # "won", "was arrested", "has said"; a bare participle as main verb is a past tense too
+    if tok.tag_ == "VBG" and aux & {"is", "are", "am", "'s", "\u2019s", "'re", "\u2019re"}:
+        return True  # "is meeting on Tuesday"
+    if tok.tag_ in ("VBZ", "VBP") and lemma not in _REPORT_VERBS and lemma != "be":
+        return True  # present of an action with a weekday is a plan in news: "the team returns home Tuesday"
+    return None
 
 
 def _is_duration(text: str) -> bool:
@@ -279,7 +339,12 @@ def _is_duration(text: str) -> bool:
 def find_dates(
     article: Article, doc: Doc | Any, sentences: list[tuple[int, int]], anchor: dt.date | None, anchor_kind: str
 ) -> list[DateMention]:
-    """Temporal expressions of the analysed sentences (char ranges), resolved against ``anchor``."""
+    """Temporal expressions of the analysed sentences (char ranges), resolved against ``anchor``.
+
+    ``anchor_kind`` says where the anchor came from ("published", "text", "story", "none"); "storyline" (a date
+    of the storyline an undated story belongs to) resolves only :data:`STORYLINE_KINDS` and is recorded as
+    "story"; the rest stay unplaced.
+    """
     text = article.text
     cands: list[tuple[int, int]] = []
     for ent in doc.ents:
@@ -326,12 +391,24 @@ def find_dates(
         phrase = text[s:e]
         if _is_duration(phrase):
             continue
-        future = bool(FUTURE.search(text[sent[0] : s]) or _UNTIL.match(phrase))
-        value, gran, absolute = _resolve(phrase, anchor, future)
-        if value is None and anchor is not None:
+        # "said on Tuesday it would close": a date right after a past reporting verb dates the report
+        reported = _AFTER_REPORT.search(text, sent[0], s)
+        parsed = False if reported else _future_from_parse(doc, s, e)
+        until = _UNTIL.match(phrase)
+        if until and (until.group(0).lower() != "by" or parsed is not False):
+            future = True  # "floods through Friday", "until Friday"; but "had raised $1m by Saturday night" is past
+        elif parsed is not None:
+            future = parsed
+        else:  # no verb found: cue words before the date in its sentence
+            future = bool(FUTURE.search(text[sent[0] : s]))
+        value, gran, matched = _resolve(phrase, anchor, future)
+        absolute = matched in ABSOLUTE
+        if anchor_kind == "storyline" and not absolute and matched not in STORYLINE_KINDS:
+            value, gran = None, "day"  # too fine to count from a storyline's date: left unplaced
+        elif value is None and anchor is not None:
             continue  # not a calendar expression we can place ("recent years", "the past")
         if value is None and not _DETECT.search(phrase):
             continue
-        kind = "absolute" if absolute else (anchor_kind if value is not None else "none")
+        kind = "absolute" if absolute else (("story" if anchor_kind == "storyline" else anchor_kind) if value is not None else "none")
         out.append(DateMention(article.id, Span(s, e), phrase, value, gran, kind, Span(*sent)))  # type: ignore[arg-type]
     return out

@@ -47,6 +47,24 @@ _TIME_UNITS = {"second", "minute", "hour", "day", "week", "month", "year", "deca
 _SCALE_AFTER = re.compile(r"\s?(?:bn|mn|m|k|tn)\b|\s(?:million|billion|trillion)\b")
 _NUMERIC = re.compile(r"\d[\d,]*(?:\.\d+)?")
 _PERCENT = re.compile(r"(percent|per cent|%|percentage points?)", re.IGNORECASE)
+# Scales named before or after their number: "a magnitude 6.8 earthquake", "magnitude-7.1", "a 6.8-magnitude
+# quake", "a Category 4 hurricane". The number is a reading on that scale (kind "quantity"), not a count.
+_SCALE_WORDS = r"magnitude|category"
+_SCALE_READING = re.compile(
+    r"\b(?P<w1>" + _SCALE_WORDS + r")[\s-]+(?P<n1>\d+(?:\.\d+)?)\b(?![-\d])"
+    r"|(?<![\d.])(?P<n2>\d+(?:\.\d+)?)[\s-]+(?P<w2>" + _SCALE_WORDS + r")\b",
+    re.IGNORECASE,
+)
+# A score or vote tally ("a 2-1 win", "won 8-7", "a 7-4 vote"): two small numbers joined by a dash, not followed
+# by a plural noun (which makes it a range: "10-15 people"). Neither number is a count of anything.
+_SCORE = re.compile(r"(?<![\d,./-])\b\d{1,3}\s?[-\u2013]\s?\d{1,3}\b(?![-\u2013\d%]|\s*(?:percent|per cent))")
+# A money range: "between $14 million and $19 million", "$14 million to $19 million".
+_MONEY_RANGE = re.compile(r"(?:between\s+)?(?P<a>\S*\d[^ ]*(?:\s+(?:million|billion|trillion|thousand))?)\s+(?:and|to)\s+(?P<b>\S*\d.*)", re.IGNORECASE)
+# Nouns a bare number is the size of when it follows "of" or a copula: "an attendance of 41,200",
+# "a crowd of 41,200", "the death toll was 16". Time units and ages are left out: "the age of 23" is no figure.
+_NOT_SIZE = _TIME_UNITS | {"age", "section", "article", "chapter", "page", "number", "part", "game", "round", "class"}
+# A number right after one of these is a label, not a count: "No. 9 bus", "Game 7", "Route 66", "Section 1373".
+_LABEL_BEFORE = {"no", "no.", "#", "number", "nos", "nos."}
 
 
 def parse_number(text: str) -> tuple[float | None, bool]:
@@ -98,6 +116,8 @@ def parse_money(text: str) -> tuple[float | None, str]:
     for mark, _ in CURRENCIES:
         cleaned = cleaned.replace(mark.lower(), " ")
     value, _ = parse_number(cleaned)
+    if value is not None and re.search(r"\bcents?\b", low) and not re.search(r"[$\u20ac\u00a3\u00a5]|dollar|euro|pound", low):
+        value /= 100  # "94 cents" is 0.94 USD
     return value, unit
 
 
@@ -105,12 +125,12 @@ def _counted_noun(tok: Token) -> Token | None:
     """The noun a number token counts: its head for "23 jurisdictions", the object of "of" for "hundreds of X"."""
     head = tok.head
     for _ in range(3):
-        if head.pos_ == "NOUN" and head.i > tok.i and head.dep_ not in ("compound",):
+        if head.pos_ == "NOUN" and head.i > tok.i and head.dep_ not in ("compound",) and head.lower_ not in SCALES:
             # a common noun after the number: "23 jurisdictions", "ten innings" (not "Section 1373", "8 U.S.C.")
             return head
         if head.head.i == head.i:
             break
-        if head.tag_ == "CD" or head.dep_ in ("quantmod", "compound", "nummod"):
+        if head.tag_ == "CD" or head.dep_ in ("quantmod", "compound", "nummod") or head.lower_ in SCALES:
             head = head.head
             continue
         break
@@ -121,6 +141,32 @@ def _counted_noun(tok: Token) -> Token | None:
                 if obj.dep_ == "pobj" and obj.pos_ in ("NOUN", "PROPN"):
                     return obj
     return None
+
+
+def _is_label(tokens: list[Token]) -> bool:
+    """True when a number names something rather than counting it: "No. 9 bus", "Game 7", "Route 66"."""
+    first = tokens[0]
+    if first.i == 0:
+        return False
+    prev = first.doc[first.i - 1]
+    if prev.lower_ in _LABEL_BEFORE or (prev.text == "." and prev.i > 0 and first.doc[prev.i - 1].lower_ == "no"):
+        return True
+    # a capitalised name right before the number, inside the sentence ("Game 7", "Section 1373", "Flight 370")
+    return prev.pos_ == "PROPN" and prev.is_title and not prev.is_sent_start and first.like_num and first.text[:1].isdigit()
+
+
+def _sized_noun(tok: Token) -> Token | None:
+    """The noun a bare number is the size of: "an attendance of 41,200", "the death toll was 16" (else None)."""
+    noun: Token | None = None
+    if tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.pos_ == "NOUN":
+        noun = tok.head.head
+    elif tok.dep_ in ("attr", "acomp") and tok.head.lemma_ == "be":
+        noun = next((c for c in tok.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if noun is None or noun.pos_ != "NOUN":
+            return None
+    else:
+        return None
+    return None if noun.lemma_.lower() in _NOT_SIZE or noun.lower_ in SCALES else noun
 
 
 def _measure_of(span_tokens: list[Token], kind: str) -> tuple[str | None, str | None]:
@@ -135,6 +181,14 @@ def _measure_of(span_tokens: list[Token], kind: str) -> tuple[str | None, str | 
             if noun is not None:
                 measure = noun.lemma_.lower() if noun.tag_ == "NNS" and kind == "quantity" else noun.text.lower()
                 break
+        if measure is None:
+            for t in span_tokens:
+                noun = _sized_noun(t)
+                if noun is not None:
+                    # keep a compound before it: "death toll", not "toll"
+                    first = min([c.i for c in noun.children if c.dep_ == "compound" and c.i < noun.i], default=noun.i)
+                    measure = noun.doc[first : noun.i + 1].text.lower()
+                    break
     verb = root.head
     while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
         verb = verb.head
@@ -172,10 +226,37 @@ def find_figures(article: Article, doc: Doc, sentences: list[tuple[int, int]]) -
         k = bisect.bisect_right(starts, pos) - 1
         return sentences[k] if k >= 0 and sentences[k][0] <= pos < sentences[k][1] else None
 
-    def add(start: int, end: int, tokens: list[Token], label: str) -> None:
+    # char ranges that are no count: scores and tallies ("a 2-1 win"), and scale readings found below
+    blocked: list[tuple[int, int]] = []
+    by_char = {t.idx: t for t in doc}
+    for s, e in sentences:
+        for m in _SCORE.finditer(text, s, e):
+            nxt = by_char.get(m.end() + 1) if m.end() < len(text) and text[m.end()] == " " else None
+            if nxt is None or nxt.tag_ != "NNS":  # "10-15 people" is a range of a count, kept
+                blocked.append((m.start(), m.end()))
+        for m in _SCALE_READING.finditer(text, s, e):
+            word = (m.group("w1") or m.group("w2")).lower()
+            num = "n1" if m.group("n1") else "n2"
+            out.append(Figure(article.id, Span(m.start(), m.end()), m.group(0), float(m.group(num)), word, "quantity",
+                              False, word, None, Span(s, e)))  # fmt: skip
+            blocked.append((m.start(), m.end()))
+
+    def add(start: int, end: int, tokens: list[Token], label: str, scale: str = "") -> None:
         sent = sentence_of(start)
-        if sent is None:
+        if sent is None or any(a < end and start < b for a, b in blocked):
             return
+        if label != "MONEY" and tokens and _is_label(tokens):
+            return
+        if label == "MONEY":
+            # a range "between $14 million and $19 million": two figures, each as written
+            rng = _MONEY_RANGE.fullmatch(text, start, end)
+            if rng and rng.group("a") and rng.group("b"):
+                low_end, high_start = rng.end("a"), rng.start("b")
+                # "$20 to $30 million": the low end shares the high end's multiplier
+                shared = _SCALE_AFTER.search(rng.group("b")) if not _SCALE_AFTER.search(rng.group("a")) else None
+                add(rng.start("a"), low_end, [t for t in tokens if t.idx < low_end], "MONEY", shared.group(0) if shared else "")
+                add(high_start, end, [t for t in tokens if t.idx >= high_start], "MONEY")
+                return
         phrase = text[start:end]
         # widen over an approximation word just before ("nearly two dozen") the model left out
         before = text[max(sent[0], start - 20) : start]
@@ -192,7 +273,7 @@ def find_figures(article: Article, doc: Doc, sentences: list[tuple[int, int]]) -
             phrase = text[start:end]
             label = "MONEY"
         if label == "MONEY":
-            value, unit = parse_money(phrase)
+            value, unit = parse_money(phrase + scale)
             kind = "money"
             approx = bool(APPROX.search(phrase))
         elif label == "PERCENT" or _PERCENT.search(phrase):
@@ -205,6 +286,22 @@ def find_figures(article: Article, doc: Doc, sentences: list[tuple[int, int]]) -
             return
         value = round(value, 4)  # "4.1 billion" is 4100000000, not 4099999999.9999995
         measure, subject = _measure_of(tokens, kind)
+        if kind == "count" and tokens:
+            last = tokens[-1]
+            nxt = doc[last.i + 1] if last.i + 1 < len(doc) else None
+            if nxt is not None and nxt.lower_ in ("times", "fold"):
+                return  # "three times the limit" is a multiplier, not a count
+            num = next((t for t in tokens if t.like_num), last)
+            unit_tok = doc[num.i + 2] if num.i + 2 < len(doc) and doc[num.i + 1].text in ("-", "\u2010") else None
+            if unit_tok is not None and unit_tok.tag_ == "NN" and not num.text[:1].isdigit():
+                return  # "a two-dose schedule", "an eleven-member panel", "a one-time fee": a description
+            if unit_tok is not None and unit_tok.tag_ == "NN" and unit_tok.lower_ not in SCALES:
+                # "100-milligram tablets", "a 40-page report": a size in a unit, not a count of units
+                kind, measure = "quantity", unit_tok.lemma_.lower()
+                unit, end = measure, unit_tok.idx + len(unit_tok.text)
+                phrase = text[start:end]
+            elif re.fullmatch(r"(19|20)\d\d", phrase) and (nxt is None or nxt.tag_ != "NNS"):
+                return  # a year ("the 2017 season"), not a count; "2000 people" has a plural noun and stays
         if kind == "count":
             if measure is None or (value != int(value) and not approx):
                 return  # a bare number ("Section 1373") or a decimal ("12.30 kickoff") is not a count
@@ -216,8 +313,9 @@ def find_figures(article: Article, doc: Doc, sentences: list[tuple[int, int]]) -
 
     for ent in doc.ents:
         if ent.label_ in ("MONEY", "PERCENT", "CARDINAL", "QUANTITY"):
-            if ent.label_ == "CARDINAL" and re.fullmatch(r"(19|20)\d\d", ent.text.strip()):
-                continue  # a year typed as a number
+            year = ent.label_ == "CARDINAL" and re.fullmatch(r"(19|20)\d\d", ent.text.strip())
+            if year and (ent.end >= len(doc) or doc[ent.end].tag_ != "NNS"):
+                continue  # a year typed as a number; "2000 people" counts people
             start, end = ent.start_char, ent.end_char
             while end > start and text[end - 1] in " ,.;:\n":
                 end -= 1
@@ -230,7 +328,11 @@ def find_figures(article: Article, doc: Doc, sentences: list[tuple[int, int]]) -
             # a duration is a count of time units ("for 22 years"); "two years ago" is a date, not a figure
             nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
             after = tok.doc[tok.i + 2] if tok.i + 2 < len(tok.doc) else None
-            if nxt is None or nxt.lemma_.lower() not in _TIME_UNITS or nxt.tag_ != "NNS" or (after is not None and after.lower_ in ("ago", "old", "earlier", "later")):
+            sized = tok.like_num and _sized_noun(tok) is not None  # "the death toll was 16" (typed a date)
+            if not sized and (nxt is None or nxt.lemma_.lower() not in _TIME_UNITS or nxt.tag_ != "NNS" or (after is not None and after.lower_ in ("ago", "old", "earlier", "later"))):
+                continue
+            if sized:
+                add(tok.idx, tok.idx + len(tok.text), [tok], "CARDINAL")
                 continue
         if (tok.like_num and tok.dep_ == "nummod") or tok.lower_ in VAGUE:
             if tok.lower_ in VAGUE and not any(c.lower_ == "of" for c in tok.children):
