@@ -5,6 +5,11 @@ Runs the real stages on an in-memory store (ingest, clean, dedupe, nlp, extract 
 story labels as clusters, so it measures summarisation only. Also checks every citation: the share of summary
 sentences whose cited sources all really contain the statement (by an independent similarity check).
 
+Fairness: every system chooses from the same sentences (those the nlp stage stored for the analysed paragraphs
+of the same cleaned articles; the bench prints the share the baselines and ours have in common) and is filled by
+the same rule (whole sentences, in rank order, up to the word budget; nothing is cut mid-sentence); the table
+prints each system's mean length in words; one ROUGE scorer (rouge-score, Porter stemming) scores them all.
+
 Usage:
     .venv/bin/python bench/brief.py [LABELED.jsonl REFS.jsonl] [--words 120]
     (default: ../shared/dev-corpus/articles.jsonl ../shared/dev-corpus/reference_summaries.jsonl)
@@ -191,7 +196,9 @@ def main() -> None:
     scorer = rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeL"], use_stemmer=True)
     systems = ["storyline", "lexrank", "textrank", "lead"]
     scores: dict[str, list[list[float]]] = {s: [] for s in systems}
+    lengths: dict[str, list[int]] = {s: [] for s in systems}
     cited_ok = cited_all = 0
+    shared_sents = base_sents = 0
     by_story: dict[str, list[Article]] = defaultdict(list)
     for aid, lab in labels.items():
         if aid in arts and lab in refs:
@@ -213,15 +220,25 @@ def main() -> None:
         sentences: list[str] = []
         words: dict[str, list[str]] = {}
         for a in members:
+            # the sentences of our own pass as the nlp stage stored them (quotes kept whole), analysed paragraphs only
             doc = docs.get(a.id)
-            for sent in doc.sents if doc is not None else []:
-                text = sent.text.strip()
-                para = next((k for k, sp in enumerate(a.paragraph_spans()) if sp.start <= sent.start_char < sp.end + 2), 0)
-                if not text or text in seen or not a.paragraphs or not a.paragraphs[min(para, len(a.paragraphs) - 1)].analysed:
+            toks = [t for t in doc if t.is_alpha or t.like_num] if doc is not None else []
+            for sent in a.sentences:
+                text = a.cut(sent.span).strip()
+                if not text or text in seen or not a.paragraphs[sent.paragraph].analysed:
                     continue
                 seen.add(text)
                 sentences.append(text)
-                words[text] = [t.lower_ for t in sent if t.is_alpha or t.like_num]
+                words[text] = [t.lower_ for t in toks if sent.span.start <= t.idx < sent.span.end]
+        # parity check: the baselines choose from the sentences ours chooses from (ours drops a wire dateline)
+        own = {" ".join(c.text.split()) for c in brief_stage.candidates(members)}
+        for text in sentences:
+            norm = " ".join(text.split())
+            base_sents += 1
+            hit = norm in own or any(norm.endswith(o) for o in own if len(o) > 20)
+            shared_sents += hit
+            if not hit and args.show:
+                print("   baseline-only sentence:", norm[:150])
         lead_art = members[0]
         lead = [lead_art.cut(s.span) for s in lead_art.sentences if lead_art.paragraphs[s.paragraph].analysed]
         outputs = {
@@ -232,10 +249,12 @@ def main() -> None:
         }
         for name, sents in outputs.items():
             text = " ".join(sents)
+            lengths[name].append(len(text.split()))
             best = [max(scorer.score(r, text)[k].fmeasure for r in refs[label]) for k in ("rouge1", "rouge2", "rougeL")]
             scores[name].append(best)
         if args.show:
-            print(f"\n## {label} ({len(members)} articles)")
+            rows = "  ".join(f"{n} {100 * scores[n][-1][1]:.1f}/{100 * scores[n][-1][2]:.1f}" for n in systems)
+            print(f"\n## {label} ({len(members)} articles)  R2/RL: {rows}")
             for c in summary:
                 print(f"  - {c.text}  {c.sources}")
     elapsed = time.time() - t1
@@ -243,17 +262,22 @@ def main() -> None:
         print("no labelled story has a reference summary")
         return
     print(f"\n{len(by_story)} stories with references, {len(arts)} articles, budget {budget} words")
-    print(f"{'system':<12} {'ROUGE-1':>8} {'ROUGE-2':>8} {'ROUGE-L':>8}")
+    print(f"{'system':<12} {'ROUGE-1':>8} {'ROUGE-2':>8} {'ROUGE-L':>8} {'words':>7}")
     means = {}
     for name in systems:
         rows = scores[name]
         means[name] = [100 * sum(r[k] for r in rows) / len(rows) for k in range(3)]
-        print(f"{name:<12} {means[name][0]:8.2f} {means[name][1]:8.2f} {means[name][2]:8.2f}")
+        mean_words = sum(lengths[name]) / len(lengths[name])
+        print(f"{name:<12} {means[name][0]:8.2f} {means[name][1]:8.2f} {means[name][2]:8.2f} {mean_words:7.1f}")
     best_base = {k: max(means[s][k] for s in systems[1:]) for k in range(3)}
     print(
         f"margin over best baseline: ROUGE-1 {means['storyline'][0] - best_base[0]:+.2f}, "
         f"ROUGE-2 {means['storyline'][1] - best_base[1]:+.2f}, ROUGE-L {means['storyline'][2] - best_base[2]:+.2f} points"
     )
+    print("lengths: every system is filled by the same rule (whole sentences in rank order up to the budget, a "
+          "shorter one tried when the next does not fit; nothing truncated mid-sentence)")
+    print(f"baseline candidate sentences that are also ours: {shared_sents}/{base_sents} = "
+          f"{100 * shared_sents / max(1, base_sents):.1f}% (same spaCy pass, same cleaned analysed paragraphs)")
     share = 100 * cited_ok / cited_all if cited_all else 100.0
     print(f"summary sentences whose cited sources all contain the statement: {cited_ok}/{cited_all} = {share:.1f}%")
     print(f"prep (clean+dedupe+nlp+extract) {t_prep:.1f}s; our summaries {t_ours:.2f}s; all systems {elapsed:.1f}s; "
