@@ -11,7 +11,8 @@ from storyline.extract import nlp as nlp_stage
 from storyline.model import Article, Paragraph, Story
 from storyline.pipeline import RunContext
 from storyline.store import Store
-from storyline.story_features import time_decay
+from storyline.story_cluster import StoryClusterer
+from storyline.story_features import ArticleFeatures, time_decay
 
 
 def _art(aid: str, title: str, published: str | None, outlet: str, *paras: str, **kw: object) -> Article:
@@ -174,3 +175,29 @@ def test_time_decay_needs_stronger_evidence_far_apart(gap: float, expected: floa
 def test_clean_title_drops_site_name() -> None:
     assert stories.clean_title("Ferry capsizes off Port Lindell  | Harbour Times", "Harbour Times") == "Ferry capsizes off Port Lindell"
     assert stories.clean_title("Ferry capsizes off Port Lindell - live updates") == "Ferry capsizes off Port Lindell - live updates"
+
+
+def _angle_piece_setup(day: int | None) -> tuple[StoryClusterer, str]:
+    """A story of two articles, and an angle piece read between them that opened a story of its own."""
+    c = StoryClusterer(threshold=0.06)  # low: these toy articles share only a few words
+    c.assign(ArticleFeatures("a1", day=1, body={"quake": 1.0, "tower": 1.0, "mexico": 1.0}, ents={"mexico": 1.0}))
+    c.assign(ArticleFeatures("angle", day=day, body={"tower": 1.0, "rescue": 1.0, "glass": 1.0, "engineer": 1.0}))
+    sid = c.assign(ArticleFeatures("a2", day=1, body={"quake": 1.0, "rescue": 1.0, "mexico": 1.0}, ents={"mexico": 1.0}))
+    return c, sid
+
+
+def test_single_article_rejoins_story_that_grew_since() -> None:
+    """An angle piece too unlike the first report alone joins the story once a second report widened it."""
+    c, sid = _angle_piece_setup(day=5)
+    assert c.story_of_["angle"] != sid  # on arrival it did not reach the threshold
+    changed = c.reassign_pass(among=c.single_neighbours({sid}))
+    assert c.story_of_["angle"] == sid
+    assert sid in changed and len(c.stories_) == 1
+
+
+def test_undated_single_article_keeps_its_own_story() -> None:
+    """Without a date there is no second chance: an undated piece stays where it landed on arrival."""
+    c, sid = _angle_piece_setup(day=None)
+    assert c.story_of_["angle"] != sid
+    assert c.reassign_pass(among=c.single_neighbours({sid})) == set()
+    assert c.story_of_["angle"] != sid

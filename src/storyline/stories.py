@@ -265,6 +265,7 @@ def run(ctx: RunContext) -> None:
     dup = {a.id: a.duplicate_of for a in articles if a.duplicate_of}
     touched |= clusterer.merge_pass(touched)
     touched |= clusterer.split_pass(touched, duplicates=dup)
+    touched |= clusterer.reassign_pass(dup, among=clusterer.single_neighbours(touched))
     removed = clusterer.take_removed()
     touched = {s for s in touched if s in clusterer.stories_}
     # records: the touched stories in full; the others keep their stored fields, only the storyline may change

@@ -13,7 +13,13 @@ Repair, which single-pass clusterers lack (an early article can open a story tha
 * split: an article whose similarity to its story without it falls below ``SPLIT_SHARE * threshold`` leaves
   and is placed again (joins a better story or opens its own), so a story that drifted sheds what no longer fits;
 * in batch mode one reassignment sweep moves each article to the story it fits best, leave-one-out, when that
-  beats its own story by ``MOVE_MARGIN`` (one k-means step: repairs order effects of the single pass).
+  beats its own story by ``MOVE_MARGIN`` (one k-means step: repairs order effects of the single pass);
+* rehoming, in both modes: a dated article left in a story of its own joins a story of several articles that
+  now takes it at ``threshold``. A same-day angle piece read before the rest of its story fell short of the
+  first report alone, but reaches the centroid the later reports built (B-cubed recall on the team's corpus
+  0.913 -> 0.924, dev corpus batch 0.934 -> 0.956). All such moves are decided before any is made (a story
+  grown by one cannot pull in the next), and an undated article is never rehomed: in one run over the five
+  samples the undated September ruling (000) reached the January story's centroid only that way.
 
 Duplicates (``duplicate_of``) join their canonical article's story and never move a centroid: a syndicated
 group counts once.
@@ -133,10 +139,14 @@ class StoryClusterer:
         out.discard(exclude or "")
         return {s for s in out if s in self.stories_ and not self.stories_[s].solo}
 
-    def best_story(self, f: ArticleFeatures, exclude: str | None = None) -> tuple[str | None, float]:
-        """The most similar story and its score (None, 0 when no story shares a key)."""
+    def best_story(
+        self, f: ArticleFeatures, exclude: str | None = None, min_members: int = 0
+    ) -> tuple[str | None, float]:
+        """The most similar story of at least ``min_members`` articles and its score (None, 0 when none)."""
         best, best_score = None, 0.0
         for sid in self._candidates(f, exclude):
+            if len(self.stories_[sid].members) < min_members:
+                continue
             profile = self.stories_[sid].profile
             if time_decay(day_gap(f, profile), self.time_scale_days) < self.threshold:
                 continue  # too far apart in time: even identical text would not reach the threshold
@@ -298,31 +308,70 @@ class StoryClusterer:
             self.removed_.add(sid)
         return target
 
-    def reassign_pass(self, duplicates: dict[str, str] | None = None) -> set[str]:
-        """One k-means step: move each member to a clearly better story (leave-one-out); changed ids."""
+    def reassign_pass(self, duplicates: dict[str, str] | None = None, among: Iterable[str] | None = None) -> set[str]:
+        """One k-means step: move each article to a clearly better story (leave-one-out); changed ids.
+
+        A story of one article moves when a story of several takes it at ``threshold``: the bar the article
+        met or missed when it arrived, judged again against stories that have grown since (a same-day angle
+        piece read before the rest of its story). These moves are all decided before any is made, so a
+        story grown by one such move cannot pull in the next (no snowball). With ``among``, only members of
+        those stories move.
+        """
         changed: set[str] = set()
-        for aid in list(self.features_):
+        if among is None:
+            ids = list(self.features_)
+        else:
+            ids = [a for s in among if s in self.stories_ for a in self.stories_[s].members]
+        singles: list[tuple[str, str]] = []
+        for aid in ids:
             sid = self.story_of_.get(aid)
-            if sid is None or sid not in self.stories_:
+            if sid is None or sid not in self.stories_ or aid not in self.features_:
                 continue
-            f = self.features_[aid]
             if len(self.stories_[sid].members) < 2:
-                continue  # a story of one article joins another only by the (stricter) merge pass
-            own = self._leave_one_out(sid, aid)
-            other, score = self.best_story(f, exclude=sid)
-            if other is None or score < self.threshold or score < own + MOVE_MARGIN:
+                singles.append((aid, sid))
                 continue
-            self._detach(sid, aid)
-            self._join(other, f)
-            for r in [r for r in self.stories_[sid].riders if (duplicates or {}).get(r) == aid]:
-                self.stories_[sid].riders.remove(r)
-                self.stories_[other].riders.append(r)
-                self.story_of_[r] = other
-            if not self.stories_[sid].articles:
-                del self.stories_[sid]
-                self.removed_.add(sid)
-            changed |= {sid, other}
+            own = self._leave_one_out(sid, aid)
+            other, score = self.best_story(self.features_[aid], exclude=sid)
+            if other is not None and score >= self.threshold and score >= own + MOVE_MARGIN:
+                changed |= self._move(aid, sid, other, duplicates or {}, single=False)
+        moves = []
+        for aid, sid in singles:
+            if self.features_[aid].day is None:
+                continue  # an undated article had its one chance on arrival: no date, no sign it is this story's
+            other, score = self.best_story(self.features_[aid], exclude=sid, min_members=2)
+            if other is not None and score >= self.threshold:
+                moves.append((aid, sid, other))
+        for aid, sid, other in moves:
+            if sid in self.stories_ and other in self.stories_:
+                changed |= self._move(aid, sid, other, duplicates or {}, single=True)
         return {s for s in changed if s in self.stories_}
+
+    def _move(self, aid: str, sid: str, other: str, duplicates: dict[str, str], single: bool) -> set[str]:
+        """Move a member and the copies riding on it from ``sid`` to ``other``; the two ids."""
+        self._detach(sid, aid)
+        self._join(other, self.features_[aid])
+        # in a story of one, every copy riding along is a copy of that one article
+        for r in [r for r in self.stories_[sid].riders if single or duplicates.get(r) == aid]:
+            self.stories_[sid].riders.remove(r)
+            self.stories_[other].riders.append(r)
+            self.story_of_[r] = other
+        if not self.stories_[sid].articles:
+            del self.stories_[sid]
+            self.removed_.add(sid)
+        return {sid, other}
+
+    def single_neighbours(self, among: Iterable[str]) -> set[str]:
+        """Stories of one article that share a key with one of the given stories (stream repair candidates)."""
+        out: set[str] = set()
+        for sid in among:
+            st = self.stories_.get(sid)
+            if st is None or st.solo or not st.members:
+                continue
+            out |= {c for c in self._candidates(st.profile, exclude=sid)
+                    if len(self.stories_[c].members) == 1}
+            if len(st.members) == 1:
+                out.add(sid)
+        return out
 
     def take_removed(self) -> set[str]:
         """Story ids removed (merged away or emptied) since the last call."""
