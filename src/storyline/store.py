@@ -223,6 +223,10 @@ class Store:
         with self.transaction():
             self.db.executemany("INSERT OR REPLACE INTO docs VALUES (?, ?)", list(docs.items()))
 
+    def doc_ids(self) -> set[str]:
+        """Ids of the articles whose NLP doc is stored (without reading the docs)."""
+        return {r[0] for r in self.db.execute("SELECT article_id FROM docs")}
+
     def get_docs(self, ids: Iterable[str]) -> dict[str, bytes]:
         """Serialised NLP docs of the given articles (missing ones are left out)."""
         out = {}

@@ -116,7 +116,8 @@ def run(ctx: RunContext) -> None:
     """Pipeline stage: parse every stored article that has no doc yet (or all of them on a full run)."""
     store = ctx.store
     articles = list(store.iter_articles())
-    todo = [a for a in articles if (ctx.full or not store.get_docs([a.id])) and "non_english" not in a.flags and a.paragraphs]
+    parsed = set() if ctx.full else store.doc_ids()
+    todo = [a for a in articles if a.id not in parsed and "non_english" not in a.flags and a.paragraphs]
     if not todo:
         return
     nlp = ctx.nlp
