@@ -37,6 +37,7 @@ from storyline import dedupe
 from storyline.config import Settings
 from storyline.dedupe.index import DedupeIndex
 from storyline.dedupe.shingles import MinHasher, words
+from storyline.graph import UnionFind
 from storyline.model import Article, Paragraph
 from storyline.pipeline import RunContext
 from storyline.store import Store
@@ -185,21 +186,11 @@ def true_pairs(arts: list[Article], threshold: float, containment: float, shingl
 
 def closure(pairs: set, ids: list[str]) -> set:
     """Every pair in the same connected component of a pair graph (what a grouping can at best reproduce)."""
-    parent = {i: i for i in ids}
-
-    def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    uf = UnionFind(ids)
     for a, b in pairs:
-        parent[find(a)] = find(b)
-    comps: dict[str, list[str]] = {}
-    for i in ids:
-        comps.setdefault(find(i), []).append(i)
+        uf.union(a, b)
     order = {a: i for i, a in enumerate(ids)}
-    return {tuple(sorted(p, key=order.get)) for c in comps.values() for p in combinations(c, 2)}
+    return {tuple(sorted(p, key=order.get)) for c in uf.groups() for p in combinations(c, 2)}
 
 
 def group_pairs(arts: list[Article], stored: dict[str, Article]) -> set:

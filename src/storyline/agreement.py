@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from .brief import stem, terms
+from .graph import UnionFind
 from .model import Article, Citation, Claim, Figure, Story
 
 Status = Literal["agree", "conflict", "updated", "single_source"]
@@ -459,21 +460,11 @@ def _claims_of(readings: list[_Reading]) -> list[Claim]:
             if "same" in kinds or (kinds and when == "updated"):
                 edges[(i, j)] = when
     # connected clusters form one disputed claim; the rest stand alone
-    parent = list(range(n))
-
-    def find(k: int) -> int:
-        while parent[k] != k:
-            parent[k] = parent[parent[k]]
-            k = parent[k]
-        return k
-
+    uf = UnionFind(range(n))
     for i, j in edges:
-        parent[find(i)] = find(j)
-    comps: dict[int, list[int]] = {}
-    for k in range(n):
-        comps.setdefault(find(k), []).append(k)
+        uf.union(i, j)
     out = []
-    for members in comps.values():
+    for members in uf.groups():
         records = [_value_record(clusters[k]) for k in members]
         label = _label([r for k in members for r in clusters[k]])
         if len(members) == 1:

@@ -22,6 +22,7 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Mapping
 
+from .graph import UnionFind
 from .story_features import Profile, Vocabulary, _cosine, day_gap, time_decay
 
 # Storylines decay this many times more slowly than stories: related events weeks or months apart link.
@@ -55,25 +56,14 @@ def link_stories(
     for sid, p in profiles.items():
         for e in central_entities(p, vocab):
             index[e].add(sid)
-    parent = {sid: sid for sid in profiles}
-
-    def find(x: str) -> str:
-        """Union-find root, with path halving."""
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    uf = UnionFind(profiles)
     for sid, p in profiles.items():
         others: set[str] = set()
         for e in central_entities(p, vocab):
             others |= index[e]
         for other in others:
-            if other <= sid or find(other) == find(sid):
+            if other <= sid or uf.connected(other, sid):
                 continue
             if relatedness(p, profiles[other], vocab, time_scale_days) >= threshold:
-                parent[find(other)] = find(sid)
-    groups: dict[str, list[str]] = defaultdict(list)
-    for sid in profiles:
-        groups[find(sid)].append(sid)
-    return [sorted(g) for g in groups.values() if len(g) > 1]
+                uf.union(other, sid)
+    return [sorted(g) for g in uf.groups() if len(g) > 1]
