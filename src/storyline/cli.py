@@ -29,7 +29,13 @@ if TYPE_CHECKING:
 # Show a progress bar only when a run reads more than this many inputs: small runs finish before it helps.
 PROGRESS_MIN_INPUTS = 5
 
+# Width of tables written to a pipe or file: wide enough that a row stays one line for grep and cut (a
+# terminal keeps its own width and rich wraps to it).
+PIPE_WIDTH = 400
+
 out = Console(highlight=False, soft_wrap=True)
+if not out.is_terminal and "COLUMNS" not in os.environ:
+    out = Console(highlight=False, soft_wrap=True, width=PIPE_WIDTH)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
