@@ -137,6 +137,9 @@ def test_stories_lists_newest_first_and_filters(demo_db: str, capsys: pytest.Cap
     listing = capsys.readouterr().out
     lasts = [line.split()[2] for line in listing.splitlines() if line.strip().startswith("s-")]
     assert len(lasts) >= 6 and lasts == sorted(lasts, reverse=True)
+    # piped output keeps each story on one line, its whole title after the counts (for grep and cut)
+    rows = [line for line in listing.splitlines() if line.strip().startswith("s-")]
+    assert all(len(line.split()) > 5 for line in rows)
     assert run("--db", demo_db, "stories", "--entity", "Harriet Lowe", "--since", "2025-10-01") == 0
     filtered = capsys.readouterr().out
     assert "levy" in filtered.lower() and "Dockworkers" not in filtered
