@@ -342,3 +342,17 @@ def test_run_anchors_undated_story_on_its_storyline(store, settings, nlp) -> Non
     got = {d.text: (d.value, d.anchor) for d in store.get_article("u1").dates}
     assert got["In July"] == ("2017-07-01", "story")
     assert got["On Friday"] == (None, "none")
+
+
+def test_undated_report_places_weekdays_inside_its_story(store, settings, nlp) -> None:  # type: ignore[no-untyped-def]
+    # a quake story reported Tuesday 2017-09-19 to Thursday 2017-09-21; an undated report of it says "Wednesday"
+    first = article("q1", ["The quake struck on Tuesday, toppling dozens of buildings in the capital."], published="2017-09-19", story="q")
+    last = article("q2", ["Rescuers searched the ruins of the school on Thursday."], published="2017-09-21", story="q")
+    undated = article("q3", ["The civil defence chief lowered the death toll on Wednesday."], published=None, story="q")
+    arts = [first, last, undated]
+    store.add_articles(arts)
+    store.put_docs({x.id: nlp.to_bytes(d) for x, d in zip(arts, nlp.parse(arts))})
+    store.put_stories([Story(id="q", articles=["q1", "q2", "q3"], first_date="2017-09-19", last_date="2017-09-21")])
+    run(RunContext(store, settings, new_ids=["q1", "q2", "q3"], _nlp=nlp))
+    got = {d.text: (d.value, d.anchor) for d in store.get_article("q3").dates}
+    assert got["on Wednesday"] == ("2017-09-20", "story")  # not the Wednesday of the week before the quake

@@ -76,7 +76,7 @@ def extract_article(
     """Fill ``mentions``, ``quotes``, ``figures`` and ``dates`` of one article from its parsed doc (returns it).
 
     Relative dates are resolved against ``article.published``; without one, against a full date written in
-    the text, else ``story_date``, else ``storyline_date`` (the latest date of the storyline its undated story
+    the text, else ``story_date`` (the last date of the article's story), else ``storyline_date`` (the latest date of the storyline its undated story
     belongs to: it places only month names and month-days, recorded as "story"); each DateMention's ``anchor``
     says which. With ``resolve`` the article's
     own entities are merged to set mention and speaker ids; the stage skips it for articles of a story,
@@ -149,7 +149,10 @@ def run(ctx: RunContext) -> None:
             if not art.published and art.story:
                 if art.story not in story_dates:
                     try:
-                        story_dates[art.story] = store.get_story(art.story).first_date
+                        # the story's last date: an undated report is no earlier than its story's first one, and
+                        # past weekdays ("on Wednesday") resolve back from the anchor, so the last date places
+                        # them inside the story's span (from the first date they fell in the week before)
+                        story_dates[art.story] = store.get_story(art.story).last_date
                     except KeyError:
                         story_dates[art.story] = None
                 sdate = story_dates[art.story]
