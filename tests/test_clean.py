@@ -322,3 +322,22 @@ def test_line_tests() -> None:
     assert not repeats_title("Fire crews arrived at noon", "Fire")
     assert is_title_case("Island Schools Brace For Ferry Cuts") and not is_title_case(FERRY[0])
     assert parse_dateline("The council voted on March 3, 2017.") is False
+
+
+def test_short_paragraphs_above_a_wire_dateline_lead_are_captions(settings: Settings) -> None:
+    """A photo caption and a teaser row above "PLACE -- lead" are page furniture: kept, but never analysed."""
+    caption = "Volunteers carry sandbags along the river wall Tuesday in the old town of Marlow."
+    teaser = "Start your morning here: weather, traffic and the week's best recipes"
+    lead = ("MARLOW -- Volunteers worked through the night on Tuesday to raise the river wall as the Tam rose "
+            "to its highest level in forty years, officials said.")
+    art = clean_article(make([teaser, caption, lead, FERRY[1]]), settings)
+    assert caption in flagged(art, "caption") and teaser in texts(art) and teaser not in art.analysed_text
+    assert lead in art.analysed_text and FERRY[1] in art.analysed_text
+
+
+def test_a_long_paragraph_above_a_dateline_is_not_a_caption(settings: Settings) -> None:
+    """A dateline further down (a second report pasted below a full paragraph) says nothing about what is above."""
+    first = " ".join([FERRY[0]] * 3)
+    second = "MARLOW -- Volunteers worked through the night on Tuesday to raise the river wall, officials said."
+    art = clean_article(make([first, second]), settings)
+    assert flagged(art, "caption") == []

@@ -75,6 +75,12 @@ CAPTION_REPEAT_MAX_WORDS = 25
 # ... and most of its words are in that neighbour: two paragraphs that merely open alike ("The Justice
 # Department said ...") share well under this.
 CAPTION_REPEAT_SHARE = 0.7
+# Page furniture above the lead: when one of the first PRELEDE_MAX_PARAGRAPHS paragraphs opens with a wire
+# dateline ("MEXICO CITY -- ..."), the story starts there, and the short paragraphs above it (a photo caption
+# such as "A taxi driver reacts as ...", a standfirst, a teaser row) are not its text: flagged caption. A
+# paragraph above it longer than bp.CAPTION_MAX_WORDS is left alone (a dateline further down is a second story
+# pasted below, or a quoted wire report).
+PRELEDE_MAX_PARAGRAPHS = 4
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))  # zero-width characters, soft hyphen
 _INVISIBLE_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
@@ -282,11 +288,20 @@ def _judge_labels(kept: list[_Item]) -> None:
 
 def _flag_captions_and_questions(kept: list[_Item]) -> None:
     """Flag photo captions and standalone subhead questions."""
+    lead = _dateline_lead(kept)
     for i, it in enumerate(kept):
-        if bp.is_caption(it.text) or _repeats_neighbour_opening(kept, i):
+        if bp.is_caption(it.text) or _repeats_neighbour_opening(kept, i) or i < lead and not it.flags:
             _flag(it, "caption")
         elif bp.is_subhead_question(it.text):
             _flag(it, "question")
+
+
+def _dateline_lead(kept: list[_Item]) -> int:
+    """Index of the paragraph that opens with a wire dateline near the top when only short ones precede it; else 0."""
+    for i, it in enumerate(kept[:PRELEDE_MAX_PARAGRAPHS]):
+        if bp.opens_with_dateline(it.text):
+            return i if all(o.words <= bp.CAPTION_MAX_WORDS for o in kept[:i]) else 0
+    return 0
 
 
 def _repeats_neighbour_opening(kept: list[_Item], i: int) -> bool:
