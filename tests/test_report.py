@@ -162,6 +162,7 @@ def test_html_report_is_self_contained_and_shows_the_brief(filled: Store) -> Non
     assert links and all(link[1:] in anchors for link in links)
     assert "Coast Courier" in text and "copy of [1]" in text
     assert "Ferry runs aground <off> Pellham" in text and "<off>" not in html  # titles are escaped
+    assert not re.search(r"\b1 (sources|outlets|stories|articles)\b", text)  # "1 source", not "1 sources"
 
 
 def test_html_report_shows_the_conflict_side_by_side(filled: Store) -> None:

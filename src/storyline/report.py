@@ -105,6 +105,15 @@ def _view(data: Mapping[str, Any]) -> dict[str, Any]:
     return {"stories": stories, "storylines": lines, "articles": articles, "n_articles": len(articles)}
 
 
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """A count with its noun in the right number: "1 source", "3 sources", "2 stories".
+
+    >>> counted(1, "source"), counted(3, "story", "stories")
+    ('1 source', '3 stories')
+    """
+    return f"{n} {noun}" if n == 1 else f"{n} {plural or noun + 's'}"
+
+
 def _slug(text: str) -> str:
     """An HTML id from a story id."""
     return "".join(c if c.isalnum() or c in "-_" else "-" for c in text)
@@ -136,7 +145,7 @@ def render_markdown(data: Mapping[str, Any]) -> str:
         out.append(f"## {s.get('title') or s['id']}")
         out.append("")
         dates = " to ".join(d for d in dict.fromkeys([s.get("first_date"), s.get("last_date")]) if d)
-        out.append(f"*{len(s['sources'])} sources{', ' + dates if dates else ''} · story `{s['id']}`*")
+        out.append(f"*{counted(len(s['sources']), 'source')}{', ' + dates if dates else ''} · story `{s['id']}`*")
         out.append("")
         if s["summary"]:
             out += ["### Brief", ""]
@@ -196,6 +205,7 @@ def render_html(data: Mapping[str, Any]) -> str:
         lstrip_blocks=True,
     )
     env.filters["value"] = _fmt_value
+    env.filters["counted"] = counted
     view = _view(data)
     return env.get_template("report.html.j2").render(view=view, schema=data.get("schema", SCHEMA), generated=data.get("generated"))
 
