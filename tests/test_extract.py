@@ -356,3 +356,13 @@ def test_undated_report_places_weekdays_inside_its_story(store, settings, nlp) -
     run(RunContext(store, settings, new_ids=["q1", "q2", "q3"], _nlp=nlp))
     got = {d.text: (d.value, d.anchor) for d in store.get_article("q3").dates}
     assert got["on Wednesday"] == ("2017-09-20", "story")  # not the Wednesday of the week before the quake
+
+
+def test_a_weekday_before_the_story_began_moves_into_it(nlp) -> None:  # type: ignore[no-untyped-def]
+    # a page dated the Tuesday of the quake (its first version) reports what happened "early Wednesday"
+    art = article("p", ["Officials lowered the death toll to 217 early Wednesday."], published="2017-09-19")
+    extract_article(art, nlp.parse([art])[0], story_span=("2017-09-19", "2017-09-21"))
+    assert [(d.text, d.value) for d in art.dates] == [("early Wednesday", "2017-09-20")]
+    alone = article("p", ["Officials lowered the death toll to 217 early Wednesday."], published="2017-09-19")
+    extract_article(alone, nlp.parse([alone])[0])
+    assert [d.value for d in alone.dates] == ["2017-09-13"]  # no story: counted back from the page's date

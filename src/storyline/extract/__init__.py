@@ -71,15 +71,17 @@ class _NoDoc:
 
 def extract_article(
     article: Article, doc: Doc, settings: Settings | None = None, story_date: str | None = None, resolve: bool = True,
-    storyline_date: str | None = None,
+    storyline_date: str | None = None, story_span: tuple[str | None, str | None] | None = None,
 ) -> Article:
     """Fill ``mentions``, ``quotes``, ``figures`` and ``dates`` of one article from its parsed doc (returns it).
 
     Relative dates are resolved against ``article.published``; without one, against a full date written in
-    the text, else ``story_date`` (the last date of the article's story), else ``storyline_date`` (the latest date of the storyline its undated story
-    belongs to: it places only month names and month-days, recorded as "story"); each DateMention's ``anchor``
-    says which. With ``resolve`` the article's
-    own entities are merged to set mention and speaker ids; the stage skips it for articles of a story,
+    the text, else ``story_date`` (the last date of the article's story), else ``storyline_date`` (the latest
+    date of the storyline its undated story belongs to: it places only month names and month-days, recorded as
+    "story"); each DateMention's ``anchor`` says which. ``story_span`` (the story's first and last dates) moves
+    a bare weekday that falls in the week before the story into it (:func:`dates.fit_to_story`). With
+    ``resolve`` the article's own entities are merged to set mention and speaker ids; the stage skips it for
+    articles of a story,
     whose merge (:func:`merge_story`) sets them across the story.
     """
     sentences, paragraphs = analysed_ranges(article, doc)
@@ -99,7 +101,9 @@ def extract_article(
         anchor, kind = parse_iso(storyline_date), "storyline"
     if anchor is None:
         kind = "none"
-    article.dates = find_dates(article, doc, sentences, anchor, kind)
+    first, last = (parse_iso(d) for d in story_span or (None, None))
+    window = (first, last) if first and last else None
+    article.dates = find_dates(article, doc, sentences, anchor, kind, window)
     article.figures = find_figures(article, doc, sentences)
     if resolve:
         resolve_speakers([article], merge_entities([article]))
@@ -135,7 +139,7 @@ def run(ctx: RunContext) -> None:
     """Pipeline stage: extract per article (new ones, or all on a full run), then merge per touched story."""
     store = ctx.store
     ids = store.article_ids() if ctx.full else list(ctx.new_ids)
-    story_dates: dict[str, str | None] = {}
+    spans: dict[str, tuple[str | None, str | None]] = {}
     line_dates = {sid: line.last_date for line in store.iter_storylines() for sid in line.stories}
     for i in range(0, len(ids), CHUNK):
         arts = [a for a in store.iter_articles(ids[i : i + CHUNK]) if a.paragraphs and "non_english" not in a.flags]
@@ -145,19 +149,21 @@ def run(ctx: RunContext) -> None:
             doc = docs.get(art.id)
             if doc is None:
                 continue
-            sdate = None
-            if not art.published and art.story:
-                if art.story not in story_dates:
+            span: tuple[str | None, str | None] = (None, None)
+            if art.story:
+                if art.story not in spans:
                     try:
-                        # the story's last date: an undated report is no earlier than its story's first one, and
-                        # past weekdays ("on Wednesday") resolve back from the anchor, so the last date places
-                        # them inside the story's span (from the first date they fell in the week before)
-                        story_dates[art.story] = store.get_story(art.story).last_date
+                        story = store.get_story(art.story)
+                        spans[art.story] = (story.first_date, story.last_date)
                     except KeyError:
-                        story_dates[art.story] = None
-                sdate = story_dates[art.story]
+                        spans[art.story] = (None, None)
+                span = spans[art.story]
+            # an undated report is anchored on its story's last date: it is no earlier than the story's first
+            # report, and past weekdays ("on Wednesday") resolve back from the anchor into the story's span
+            sdate = span[1] if not art.published else None
             ldate = line_dates.get(art.story) if not art.published and art.story and not sdate else None
-            done.append(extract_article(art, doc, ctx.settings, sdate, resolve=not art.story, storyline_date=ldate))
+            done.append(extract_article(art, doc, ctx.settings, sdate, resolve=not art.story, storyline_date=ldate,
+                                        story_span=span))
         store.update_articles(done)
     story_ids = sorted(ctx.touched_stories) if ctx.touched_stories else [s.id for s in store.iter_stories()]
     stories = []

@@ -336,10 +336,33 @@ def _is_duration(text: str) -> bool:
     return bool(re.search(r"\b(hours?|days|weeks|months|years|decades|daily|weekly|annual(ly)?|age|old)\b", low)) and not re.search(r"(19|20)\d\d", low)
 
 
+def fit_to_story(value: str, window: tuple[dt.date, dt.date]) -> str:
+    """A bare past weekday resolved before its story began, moved a week on when that lands inside the story.
+
+    A page's publication date is sometimes that of its first version while the text was updated days later
+    ("lowered the death toll early Wednesday" on a page dated the Tuesday of the quake): counted back from
+    that date the weekday falls in the week before the story, which no other report covers.
+
+    >>> fit_to_story("2017-09-13", (dt.date(2017, 9, 19), dt.date(2017, 9, 21)))
+    '2017-09-20'
+    >>> fit_to_story("2017-09-13", (dt.date(2017, 9, 19), dt.date(2017, 9, 19)))
+    '2017-09-13'
+    """
+    day = dt.date.fromisoformat(value)
+    first, last = window
+    later = day + dt.timedelta(days=7)
+    return later.isoformat() if day < first and first <= later <= last else value
+
+
 def find_dates(
-    article: Article, doc: Doc | Any, sentences: list[tuple[int, int]], anchor: dt.date | None, anchor_kind: str
+    article: Article, doc: Doc | Any, sentences: list[tuple[int, int]], anchor: dt.date | None, anchor_kind: str,
+    window: tuple[dt.date, dt.date] | None = None,
 ) -> list[DateMention]:
     """Temporal expressions of the analysed sentences (char ranges), resolved against ``anchor``.
+
+    ``window`` is the span of the article's story (first and last publication dates of its reports): a bare
+    past weekday that falls before the story began, while the same weekday a week later lies inside it, is
+    taken to be the later one (see :func:`fit_to_story`).
 
     ``anchor_kind`` says where the anchor came from ("published", "text", "story", "none"); "storyline" (a date
     of the storyline an undated story belongs to) resolves only :data:`STORYLINE_KINDS` and is recorded as
@@ -402,6 +425,8 @@ def find_dates(
         else:  # no verb found: cue words before the date in its sentence
             future = bool(FUTURE.search(text[sent[0] : s]))
         value, gran, matched = _resolve(phrase, anchor, future)
+        if matched == "weekday" and value and window and not future:
+            value = fit_to_story(value, window)
         absolute = matched in ABSOLUTE
         if anchor_kind == "storyline" and not absolute and matched not in STORYLINE_KINDS:
             value, gran = None, "day"  # too fine to count from a storyline's date: left unplaced
