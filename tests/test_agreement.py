@@ -147,3 +147,62 @@ def test_single_source_figures_are_capped_and_key_claims_stay_marked(nlp: Any) -
     figures = [c for c in out if c.kind == "figure"]
     assert len(figures) <= SINGLE_ROWS and all(c.status == "single_source" for c in figures)
     assert [c.status for c in out if c.kind == "claim"] == ["single_source"]
+
+
+CROWD_A = "A crowd of 38,500 watched Harbour United win the Shield final at Marsh Park on Sunday."
+CROWD_B = "About 42,000 fans packed Marsh Park on Sunday to see Harbour United lift the Shield."
+QUAKE_A = (
+    "A magnitude 6.4 earthquake shook the northern coast on Thursday, killing seven people, the national "
+    "seismic agency said."
+)
+QUAKE_B = (
+    "The quake that killed seven people on the northern coast on Thursday measured magnitude 6.6, according to the "
+    "regional observatory."
+)
+QUAKE_HISTORY = "The northern coast was last hit hard in 1990, when a magnitude 7.8 earthquake killed 1,600 people."
+RUNS_A = "The Hawks scored 3 runs in the eighth inning, two of them on a homer by Dario Vance."
+RUNS_B = "In the tenth inning the Owls scored two runs off Dario Vance to win the series."
+TOLL_PLACE = "Officials said 40 people died in Northvale, the town nearest the epicentre."
+TOLL_ALL = "The earthquake killed 55 people across the province, officials said on Monday."
+
+
+def test_crowd_and_fans_at_one_final_are_one_disputed_attendance(nlp: Any) -> None:
+    """'A crowd of 38,500' and 'About 42,000 fans packed' the same ground are two values of one attendance."""
+    rows = figure_rows([make("a", CROWD_A, nlp), make("b", CROWD_B, nlp)])
+    (claim,) = [c for c in rows if c.status == "conflict"]
+    assert {v["value"]: v["sources"] for v in claim.values} == {38500: ["a"], 42000: ["b"]}
+
+
+def test_two_agencies_magnitudes_are_a_conflict_and_not_a_death_toll(nlp: Any) -> None:
+    """Magnitude 6.4 from one agency and 6.6 from another are shown side by side as magnitudes; the quake's toll
+    (seven killed, both agree) is never mixed with them, and a past quake's magnitude stays apart."""
+    a = make("a", QUAKE_A, nlp, outlet="Wire")
+    b = make("b", QUAKE_B + "\n\n" + QUAKE_HISTORY, nlp, outlet="Coast Radio")
+    rows = figure_rows([a, b])
+    (conflict,) = [c for c in rows if c.status == "conflict"]
+    assert conflict.subject == "magnitude"
+    assert {v["value"]: v["sources"] for v in conflict.values} == {6.4: ["a"], 6.6: ["b"]}
+    killed = [c for c in rows if c.predicate == "killed" and any(v["value"] == 7 for v in c.values)]
+    assert [(c.status, [v["value"] for v in c.values]) for c in killed] == [("agree", [7])]
+
+
+def test_main_shock_and_aftershock_magnitudes_are_not_a_conflict(nlp: Any) -> None:
+    """A 6.4 main shock and a 5.1 aftershock reported by two outlets are two quakes, not a disagreement."""
+    a = make("a", QUAKE_A, nlp)
+    b = make(
+        "b", "A magnitude 5.1 aftershock rattled the northern coast on Thursday evening, the observatory said.", nlp
+    )
+    assert not [c for c in figure_rows([a, b]) if c.status == "conflict"]
+
+
+def test_two_teams_run_totals_are_not_a_conflict(nlp: Any) -> None:
+    """'The Hawks scored 3 runs' and 'the Owls scored two runs' name two different teams, though both sentences
+    name the same pitcher."""
+    rows = figure_rows([make("a", RUNS_A, nlp), make("b", RUNS_B, nlp)])
+    assert not [c for c in rows if c.status == "conflict"]
+
+
+def test_a_towns_toll_and_the_whole_toll_are_not_a_conflict(nlp: Any) -> None:
+    """'40 people died in Northvale' is a part of 'killed 55 people across the province', not another count of it."""
+    rows = figure_rows([make("a", TOLL_PLACE, nlp), make("b", TOLL_ALL, nlp)])
+    assert not [c for c in rows if c.status == "conflict"]

@@ -6,7 +6,10 @@ A figure is keyed by WHAT it counts: the event its sentence attaches it to (inju
 recalled... from a small lexicon of news predicates, see :data:`EVENTS`) and a coarse class of the counted noun
 (person nouns -> "people", money, percent, others by their stem). "14 workers were injured" and "Sixteen people
 were hurt" are then the same measure; "He has scored 19 goals" and "Pryce, who has scored 16 goals" are not
-the same claim because they name different holders.
+the same claim because they name different holders. A count of people restricted to a named place ("55 people
+died in Morelos") is another measure than the whole toll; a reading on a scale ("magnitude 6.8") is its own
+measure, disputed only by a close reading (:data:`SCALE_SPREAD`); a figure set in a past year or "days before"
+disputes only figures of the same time frame.
 
 A syndicated copy (``duplicate_of`` set) is one source with the article it copies: it is listed among the
 sources of a value but never makes a claim look better supported than it is.
@@ -85,6 +88,8 @@ EVENT_WINDOW = 80
 NOUN_EVENTS = {
     "death": "killed", "fatality": "killed", "dead": "killed", "injury": "injured", "casualty": "injured",
     "arrest": "arrested", "evacuee": "evacuated", "layoff": "cut", "infection": "infected", "case": "infected",
+    "crowd": "attended", "attendance": "attended", "turnout": "attended", "gathering": "attended",
+    "audience": "watched", "viewership": "watched", "readership": "watched",
 }  # fmt: skip
 # Person nouns counted as "people". The generic ones can stand for any group of people, so "14 workers" and
 # "16 people" may be the same count; two different specific roles ("firefighters", "officers") are different
@@ -118,6 +123,27 @@ PEOPLE_EVENTS = {
     "charged",
     "infected",
 }
+# Nouns that name the size of a gathering of people: "a crowd of 41,200", "an attendance of 41,200" and "42,000
+# fans filled the stadium" are one count of people at one event.
+GATHERING_NOUNS = {"crowd", "attendance", "audience", "turnout", "viewership", "readership", "gathering"}
+# Scales a figure is a reading on ("a magnitude 6.8 quake", "a Category 4 storm"), as the figure reader names them.
+SCALE_UNITS = {"magnitude", "category"}
+# Two readings on one scale are estimates of one event only when they lie this close. Agencies' magnitudes of one
+# quake rarely differ by more than 0.3 (different station networks), while the largest aftershock is on average
+# 1.2 below its main shock (Bath's law) and a story's other quakes (a past disaster, a recent one elsewhere) differ
+# more still; 0.5 keeps agencies' estimates together and other quakes apart. On a whole-step scale (a hurricane's
+# category) it means readings never conflict: a storm's category changes as it strengthens or weakens.
+SCALE_SPREAD = 0.5
+# Years mentioned in a figure's sentence before its article's year place it in a past event ("a magnitude 8.0
+# quake killed nearly 10,000 people in 1985"); a figure only disputes one of the same time frame.
+_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+# A sentence set before the story's own time by a relative phrase is about an earlier event. "days after" is left
+# out: follow-up reports say "two days after the quake, the toll rose to 14".
+_EARLIER = re.compile(
+    r"\b(?:days|weeks|months|years) (?:before|earlier|ago)\b|\b(?:last|previous) (?:week|month|year)\b"
+    r"|\bearlier this (?:week|month|year)\b",
+    re.IGNORECASE,
+)
 # Words the figure reader may leave as the "counted noun" that only scale the number.
 _SCALE_NOUNS = {"dozen", "hundred", "thousand", "million", "billion", "trillion", "percent", "score"}
 
@@ -153,6 +179,18 @@ _ATTRIBUTION_AFTER = re.compile(r"^\W{0,3}(?:\w+\W+){0,3}?(?:said|says|told|acco
 _ATTRIBUTION_BEFORE = re.compile(r"\b(?:according to|told|said|says)\W+(?:\w+\W+){0,2}$", re.IGNORECASE)
 _PRONOUN = re.compile(r"\b(he|she|his|her)\b", re.IGNORECASE)
 _HOLDER_LABELS = ("PERSON", "ORG", "GPE")
+# A place restricting a count follows it in the same clause: "died in Mexico City", "were killed in central
+# Morelos" (40 characters: the counted noun, a predicate and "in"); a comma or "while" starts another clause.
+LOCUS_WINDOW = 40
+# Any named thing after "in" is a place there; the model often tags a state or a campus as an organisation.
+_PLACE_LABELS = ("GPE", "LOC", "FAC", "ORG")
+_LOCUS_BEFORE = re.compile(r"^[^,;:()]*?\bin\s+(?:the\s+)?(?:[a-z]+\s+)?$")
+# Words that open a modifier after a subject's head noun (a relative clause, a prepositional phrase).
+_SUBJECT_MODIFIERS = {"that", "which", "who", "whose", "whom", "of", "in", "on", "at", "for", "with", "from", "by",
+                      "under", "after", "before", "during", ","}  # fmt: skip
+# A named subject is a short noun phrase ("the Indians", "Brightwell Pharmaceuticals"); a longer one is a
+# description whose last capitalised word need not be its head.
+SUBJECT_WORDS = 4
 
 
 @dataclass
@@ -171,6 +209,9 @@ class _Reading:
     low: float
     high: float
     context: Counter[str]
+    locus: str = ""  # people counted "in" a named place right after the count ("55 people died in Morelos")
+    subject: str = ""  # last word of the named subject of the figure's verb ("the Indians scored 3 runs"), or ""
+    past: frozenset[str] = frozenset()  # years named in the sentence before the article's own year
     pos: int = 0  # order of the article in the story (sources are listed in this order)
 
     @property
@@ -265,9 +306,10 @@ def _read(fig: Figure, art: Article) -> _Reading | None:
     offset = fig.sentence.start if fig.sentence else fig.span.start
     start, end = fig.span.start - offset, fig.span.end - offset
     noun = (fig.unit or "").strip()
+    scale = fig.kind == "quantity" and noun.lower() in SCALE_UNITS
     if re.match(r"\s*[-\u2013]\s*\d", sentence[end:]) or re.search(r"\d\s*[-\u2013]\s*$", sentence[:start]):
         return None  # a score or a vote tally ("2-1 win", "7-4 vote"), not a count
-    if fig.kind == "count" and noun:
+    if fig.kind in ("count", "quantity") and noun and not scale:
         last = re.findall(r"[a-z]+", noun.lower())
         noun_stem = stem(last[-1]) if last else ""
         # the counted noun follows the number: look for the predicate past it
@@ -280,10 +322,14 @@ def _read(fig: Figure, art: Article) -> _Reading | None:
         noun_stem = ""
     if noun_stem in _SCALE_NOUNS:
         noun, noun_stem = "", ""
-    event = _event_near(sentence, start, end)
+    # a reading on a scale rates the thing the scale names, not the predicate near it ("a magnitude 6.8 quake
+    # killed nine": 6.8 is no count of the killed)
+    event = "" if scale else _event_near(sentence, start, end)
     event = NOUN_EVENTS.get(noun_stem, "") or event
     role = ""
-    if fig.kind == "money":
+    if scale:
+        cls = f"scale:{noun.lower()}"
+    elif fig.kind == "money":
         cls = f"money:{fig.unit}"
     elif fig.kind == "percent":
         cls = "percent"
@@ -292,6 +338,8 @@ def _read(fig: Figure, art: Article) -> _Reading | None:
         role = "" if noun_stem in GENERIC_PEOPLE else noun_stem
     elif noun_stem in HOUSEHOLDS and event in POPULATION_EVENTS:
         cls = "people"
+    elif noun_stem in GATHERING_NOUNS:
+        cls = "people"  # "a crowd of 41,200": the people in it
     elif not noun_stem and event in PEOPLE_EVENTS:
         cls = "people"  # "more than a dozen were injured"
     elif noun_stem:
@@ -303,20 +351,66 @@ def _read(fig: Figure, art: Article) -> _Reading | None:
     holders, pronoun, holder_name = _holders(art, fig, cls == "people")
     low, high = value_range(fig)
     context = Counter(t for t in terms(sentence) if not t[0].isdigit())
+    subject = _named_subject(art, fig, sentence)
     return _Reading(
         fig,
         art,
         cls,
         role,
         event,
-        noun if fig.kind == "count" else "",
+        noun if fig.kind in ("count", "quantity") else "",
         holders,
         holder_name,
         pronoun,
         low,
         high,
         context,
+        _locus(art, fig) if cls == "people" else "",
+        subject,
+        _past_years(art, sentence),
     )
+
+
+def _locus(art: Article, fig: Figure) -> str:
+    """The named place a count of people is restricted to, in the same clause right after it ("55 people died in
+    Morelos state" -> "morelos"), or "" (a count with no such place may be the whole toll)."""
+    if fig.sentence is None:
+        return ""
+    for m in sorted(art.mentions, key=lambda m: m.span.start):
+        if m.label not in _PLACE_LABELS or m.span.start < fig.span.end or m.span.end > fig.sentence.end:
+            continue
+        between = art.text[fig.span.end : m.span.start]
+        if len(between) <= LOCUS_WINDOW and _LOCUS_BEFORE.search(between):
+            return _last_word(m.text)
+    return ""
+
+
+def _named_subject(art: Article, fig: Figure, sentence: str) -> str:
+    """Last word of the figure's verb's subject when it is a name ("the Indians" -> "indians"), else "".
+
+    Only a name tells two holders apart ("the quake" does not); a capital at the start of the sentence is a name
+    only when the article's entities have it."""
+    words = (fig.subject or "").split()
+    # the head of the subject ends before its modifiers: "The recall that Brightwell announced" -> "The recall"
+    cut = next((k for k, w in enumerate(words) if k and w.lower() in _SUBJECT_MODIFIERS), len(words))
+    words = words[:cut]
+    if not words or len(words) > SUBJECT_WORDS or not words[-1][:1].isupper():
+        return ""
+    last = _last_word(words[-1])
+    if sentence.startswith(words[-1]) and not any(_last_word(m.text) == last for m in art.mentions):
+        return ""
+    return last
+
+
+def _past_years(art: Article, sentence: str) -> frozenset[str]:
+    """Years a sentence names before its article's year (the latest year the article names when undated)."""
+    now = (art.published or "")[:4]
+    if not now.isdigit():
+        now = max(_YEAR.findall(art.text), default="")
+    past = {y for y in _YEAR.findall(sentence) if now and y < now}
+    if _EARLIER.search(sentence):
+        past.add("earlier")  # "Just days before, another quake killed 35 people"
+    return frozenset(past)
 
 
 def _same_value(a: _Reading, b: _Reading) -> bool:
@@ -341,8 +435,15 @@ def _last_word(name: str) -> str:
 def _disputes(a: _Reading, b: _Reading) -> str:
     """How two readings from different sources relate: "same" when they give their values for one thing,
     "places" when they may be one count named at two places' scales (an update at most), "" when unrelated."""
-    if a.group == b.group or _same_value(a, b):
+    if a.group == b.group or _same_value(a, b) or a.past != b.past:
         return ""
+    if _VAGUE.search(a.fig.text) or _VAGUE.search(b.fig.text):
+        return ""  # "scores of people" bounds a count too loosely to dispute "22 people"
+    if a.cls.startswith("scale:"):
+        # one event rated by two sources: close readings on the same scale (the scale names what is rated)
+        return "same" if abs(a.fig.value - b.fig.value) <= SCALE_SPREAD else ""
+    if a.cls != "people" and a.subject and b.subject and a.subject != b.subject:
+        return ""  # "the Cubs scored two runs" vs "the Indians scored 3 runs": two named holders
     lo, hi = sorted((abs(a.fig.value), abs(b.fig.value)))
     if lo == 0 or hi / lo > MAX_RATIO:
         return ""
@@ -459,10 +560,20 @@ def _claims_of(readings: list[_Reading]) -> list[Claim]:
             # counts named for different places are never a disagreement; at most a later count of the same tally
             if "same" in kinds or (kinds and when == "updated"):
                 edges[(i, j)] = when
-    # connected clusters form one disputed claim; the rest stand alone
+    # disputed clusters form one claim, closest values first, as long as every value of the claim stays within
+    # MAX_RATIO of every other: a chain of pairwise disputes (22 vs 26, 26 vs 42, ... 149 vs 217) would otherwise
+    # join counts of different places and parts into one row
     uf = UnionFind(range(n))
-    for i, j in edges:
+    span = {k: (min(r.fig.value for r in cl), max(r.fig.value for r in cl)) for k, cl in enumerate(clusters)}
+    for i, j in sorted(edges, key=lambda e: _ratio(clusters[e[0]][0].fig.value, clusters[e[1]][0].fig.value)):
+        root_i, root_j = uf.find(i), uf.find(j)
+        if root_i == root_j:
+            continue
+        lo, hi = min(span[root_i][0], span[root_j][0]), max(span[root_i][1], span[root_j][1])
+        if _ratio(lo, hi) > MAX_RATIO:
+            continue
         uf.union(i, j)
+        span[uf.find(i)] = (lo, hi)
     out = []
     for members in uf.groups():
         records = [_value_record(clusters[k]) for k in members]
@@ -470,13 +581,19 @@ def _claims_of(readings: list[_Reading]) -> list[Claim]:
         if len(members) == 1:
             status: Status = "single_source" if records[0]["independent"] <= 1 else "agree"
         else:
-            kinds = {s for (i, j), s in edges.items() if i in members}
+            kinds = {s for (i, j), s in edges.items() if i in members and j in members}
             status = "conflict" if "conflict" in kinds else "updated"
             if status == "updated":
                 records.sort(key=lambda r: (r["as_of"] or "", r["value"]))
         event = next((r.event for k in members for r in clusters[k] if r.event), None)
         out.append(Claim(subject=label, values=records, kind="figure", status=status, predicate=event))
     return out
+
+
+def _ratio(a: float, b: float) -> float:
+    """How many times the larger of two values is the smaller (infinite when one is zero)."""
+    lo, hi = sorted((abs(a), abs(b)))
+    return hi / lo if lo else math.inf
 
 
 def _over_time(a: list[_Reading], b: list[_Reading]) -> Status:
@@ -505,7 +622,7 @@ def _salience(claim: Claim, readings: dict[str, list[_Reading]], summary: Sequen
 def figure_claims(articles: Sequence[Article], summary: Sequence[Citation] = ()) -> list[Claim]:
     """Claims about the story's figures: disputed and updated ones first, then those several outlets agree on,
     then at most a few salient single-source figures (those in the brief's ``summary`` or in lead paragraphs)."""
-    by_key: dict[tuple[str, str], list[_Reading]] = {}
+    by_key: dict[tuple[str, str, str], list[_Reading]] = {}
     seen: set[tuple[str, int]] = set()
     for pos, art in enumerate(articles):
         for fig in art.figures:
@@ -515,7 +632,7 @@ def figure_claims(articles: Sequence[Article], summary: Sequence[Citation] = ())
             r = _read(fig, art)
             if r is not None:
                 r.pos = pos
-                by_key.setdefault((r.cls, r.event), []).append(r)
+                by_key.setdefault((r.cls, r.event, r.locus), []).append(r)
     out = [claim for readings in by_key.values() for claim in _claims_of(readings)]
     rank = {"conflict": 0, "updated": 1, "agree": 2, "single_source": 3}
     shown = [c for c in out if c.status != "single_source"]
@@ -527,7 +644,7 @@ def figure_claims(articles: Sequence[Article], summary: Sequence[Citation] = ())
     return shown + singles[: max(0, SINGLE_ROWS - len(shown))]
 
 
-def _readings_by_claim(claim: Claim, by_key: dict[tuple[str, str], list[_Reading]]) -> dict[str, list[_Reading]]:
+def _readings_by_claim(claim: Claim, by_key: dict[tuple[str, str, str], list[_Reading]]) -> dict[str, list[_Reading]]:
     """The readings behind a claim's values, keyed by the claim's label (for :func:`_salience`)."""
     sources = {s for v in claim.values for s in v["sources"]}
     values = {v["value"] for v in claim.values}
