@@ -345,3 +345,39 @@ def test_a_dateline_split_off_as_a_sentence_does_not_push_the_lead_down(settings
     [lead] = [c for c in brief.candidates([a]) if c.position == 0]
     assert lead.text.startswith("Fire destroyed")
     assert brief.summarise(Story(id="s", articles=["a"]), [a], settings)[0].text.startswith("Fire destroyed")
+
+
+# A port strike: the first report, a later one whose lead says the same in other words, and a second-day report.
+STRIKE = [
+    Article(id="a", published="2024-10-07", paragraphs=[Paragraph(p) for p in (
+        "Dockworkers at the port of Halden went on strike on Monday, shutting its three container terminals after pay talks collapsed.",
+        "The union wants a raise of 8 percent a year, while the terminal operators have offered 3 percent.",
+        "The port handles goods worth about 90 million euros a day, the harbour authority said.")]),
+    Article(id="b", published="2024-10-07", paragraphs=[Paragraph(p) for p in (
+        "Cargo handling stopped in Halden on Monday as port workers walked out over wages after the talks broke down.",
+        "Shipping lines began sending vessels to other ports on Tuesday, and 40 ships were waiting offshore.")]),
+    Article(id="c", published="2024-10-08", paragraphs=[Paragraph(p) for p in (
+        "The strike at the port of Halden, where workers walked out on Monday after wage talks collapsed, went into a second day.",
+        "Retailers warned that shelves could empty before the holidays if the strike lasts.")]),
+]  # fmt: skip
+
+
+def test_a_lead_said_again_in_other_words_is_left_out_but_news_is_kept(settings: Settings) -> None:
+    arts = [Article.from_dict(a.to_dict()) for a in STRIKE]
+    texts = [c.text for c in brief.summarise(Story(id="s", articles=["a", "b", "c"]), arts, settings, words=120)]
+    assert texts[0].startswith("Dockworkers at the port of Halden went on strike")
+    # few words in common with the lead, but the other reports match both the same way: a paraphrase
+    assert not any(t.startswith("Cargo handling stopped") for t in texts)
+    # a new figure is a development, not a restatement
+    assert any("40 ships were waiting" in t for t in texts)
+
+
+def test_the_lead_goes_on_with_reported_facts_not_a_quote(settings: Settings) -> None:
+    a = Article(id="a", published="2024-10-07", paragraphs=[Paragraph(p) for p in (
+        "Dockworkers at the port of Halden went on strike on Monday, shutting its three container terminals after pay talks collapsed.",
+        "\u201cWe have waited four years for a fair offer and we are done waiting,\u201d union leader Mara Stenvik told reporters.",
+        "The union wants a raise of 8 percent a year, while the terminal operators have offered 3 percent.")])  # fmt: skip
+    texts = [c.text for c in brief.summarise(Story(id="s", articles=["a"]), [a], settings, words=45)]
+    assert texts[0].startswith("Dockworkers")
+    assert any("8 percent" in t for t in texts)
+    assert not any("Stenvik" in t for t in texts)

@@ -10,11 +10,14 @@ How sentences are chosen (:class:`Summariser`):
    without its attribution, no block quote, no first-person speech.
 2. *Score*: centrality across **independent** sources (each syndicated group counts once: similarity to the
    story centroid built from one mean vector per group, and how strongly the other groups state the same
-   thing), informativeness (entities, figures, dates) and position (news puts the gist in the lead).
+   thing), informativeness (entities, figures, dates) and position (news puts the gist in the lead); quoted
+   speech is marked down (a summary reports what was said).
 3. *Pick*: the brief opens with the lead of an early, central independent report and goes on with the
    sentences right after it while they stand alone (a news lead is written to be read in that order); then
-   maximal marginal relevance to the word budget. A sentence too similar to one already picked is skipped
-   (``settings.brief["redundancy"]``), so a thing said in other words is not said twice. A wire dateline
+   maximal marginal relevance to the word budget, with a slight preference for that main report. A sentence
+   too similar to one already picked is skipped (``settings.brief["redundancy"]``), and so is one that other
+   reports match the way they match a picked one (a paraphrase) unless it adds a figure or a name, so a thing
+   said in other words is not said twice; a weak sentence is not taken only because it fits. A wire dateline
    ("LIMA (Wire) - ") is left out of a lead sentence, which stays an exact span of its source.
 4. *Cite*: every article with a sentence similar enough (``settings.brief["cite_threshold"]``) whose numbers
    agree (a "16 injured" sentence never backs "14 injured").
@@ -115,6 +118,27 @@ POSITION_SCALE = 2.0
 OVERLAP_WEIGHT = 0.8
 # MMR trade-off between a sentence's own score and its novelty with respect to what is already picked.
 MMR_LAMBDA = 0.7
+# Quoted speech (a third or more of the sentence in quote marks) is colour, not the news: summaries report what
+# was said in their own words. On the three benches a quoted sentence holds about half the reference content of
+# an unquoted one (in every set); the factor also ends the lead's continuation at a quote (below CONTINUE_MIN).
+# 0.7-0.9 score the same; 0.8 is the middle.
+QUOTE_PENALTY = 0.8
+# Two wordings of one fact share few words ("walked out Monday" / "went on strike early Monday") but are matched
+# by the same sentences of the other reports. Second-order similarity (cosine of two sentences' similarity
+# profiles over the story) sees that: above this a sentence restates a picked one and is skipped, unless it
+# brings a figure or a name the picks do not give (then it is a development, not a restatement). 0.3-0.45 score
+# the same on the benches; lower starts to drop real developments that mention the event again.
+PARAPHRASE_PROFILE = 0.35
+# A sentence scoring below this share of the story's best is not taken only because it still fits the budget
+# ("Here is what it means for families."): a brief a few words short reads better than one ending on filler.
+# (0.3-0.4 the same on the benches; 0.5 starts to leave out real detail.)
+FILL_MIN_SCORE = 0.4
+# After the opening, sentences of the opener's source (the most central early report: the main report) get this
+# bonus in the MMR value: its later sentences hold about twice the reference content of other reports' sentences
+# (22 of the 26 bench stories), as document-level importance would predict (Wan 2008, "An exploration of
+# document impact on graph-based multi-document summarization"). A tie-breaker only: 0.03-0.05 help every set,
+# 0.1 and more turn the brief into the main report's lead and lose what other outlets add.
+MAIN_REPORT_BONUS = 0.03
 # A sentence whose figures ("$13.7 billion") were all given already, by a picked sentence sharing at least
 # this overlap, restates the same fact ("Amazon will acquire Whole Foods for about $13.7 billion").
 FIGURE_REPEAT_OVERLAP = 0.3
@@ -138,7 +162,7 @@ STORYLINE_WORDS = 45
 # A source is cited for a sentence only when its sentence also holds at least this share of the statement's
 # content words (besides the TF-IDF similarity and the same numbers).
 CITE_MIN_RECALL = 0.5
-# Above this many sentences in one story the pairwise matrices (n^2 float32, three of them) get large
+# Above this many sentences in one story the pairwise matrices (n^2 float32, four of them) get large
 # (2500^2 x 4 B = 25 MB each): only the first sentences of each article are kept then.
 MAX_CANDIDATES = 2500
 
@@ -231,6 +255,11 @@ def sentence_problem(text: str) -> str | None:
     if _FIRST_PERSON.search(outside):
         return "first_person"
     return None
+
+
+def _names(text: str) -> set[str]:
+    """Capitalised words after the first: the names (people, places, days) a sentence mentions."""
+    return {w.strip(".,;:!\"'()\u2019\u201d") for w in text.split()[1:] if w[:1].isupper()}
 
 
 def _mostly_quoted(text: str) -> bool:
@@ -397,7 +426,19 @@ class Summariser:
         smaller = np.maximum(np.minimum.outer(sizes, sizes), 1.0)
         self.overlap_ = np.maximum(self.sim_, (OVERLAP_WEIGHT * shared / smaller).astype(np.float32))
         self.scores_ = self._score(cands, X)
+        self.profile_sim_ = self._profile_similarity(cands)
         return self
+
+    def _profile_similarity(self, cands: list[Candidate]) -> np.ndarray:
+        """Second-order similarity: cosine of two sentences' similarities to the story (one copy of each source)."""
+        first: dict[str, str] = {}
+        for c in cands:
+            first.setdefault(c.group, c.article.id)
+        reps = [i for i, c in enumerate(cands) if first[c.group] == c.article.id]
+        P = self.sim_[:, reps]
+        norms = np.linalg.norm(P, axis=1)
+        Q = P / np.where(norms > 0, norms, 1.0)[:, None]
+        return (Q @ Q.T).astype(np.float32)
 
     def _score(self, cands: list[Candidate], X: csr_matrix) -> np.ndarray:
         """Centrality across independent groups, informativeness and position, each scaled to [0, 1]."""
@@ -434,6 +475,7 @@ class Summariser:
         score = W_CENTRAL * centrality + W_POSITION * position + W_INFO * info + W_EARLY * early
         penalty = np.array([DEPENDENT_PENALTY if _DEPENDENT_START.match(c.text) else 1.0 for c in cands])
         penalty *= np.array([ANAPHOR_PENALTY if _ANAPHOR.search(_QUOTED.sub(" ", c.text)) else 1.0 for c in cands])
+        penalty *= np.array([QUOTE_PENALTY if _mostly_quoted(c.text) else 1.0 for c in cands])
         story_date = min((a.published for a in self.articles_ if a.published), default=None)
         background = np.array([BACKGROUND_PENALTY if _is_background(c, story_date) else 1.0 for c in cands])
         self.penalty_ = penalty * background
@@ -467,13 +509,17 @@ class Summariser:
                 redundancy = max((self.overlap_[i, j] for j in picked), default=0.0)
                 same_source = sum(1 for j in picked if cands[j].group == cands[i].group)
                 val = MMR_LAMBDA * self.scores_[i] / top - (1 - MMR_LAMBDA) * redundancy - SOURCE_DIVERSITY * same_source
+                if opener is not None and cands[i].group == cands[opener].group:
+                    val += MAIN_REPORT_BONUS
                 if val > best_val:
                     best, best_val = i, val
             unique.remove(best)
             if any(self.overlap_[best, j] > self.redundancy for j in picked):
                 continue  # already said, in other words
-            if self._repeats_figures(best, picked):
+            if self._repeats_figures(best, picked) or self._restates(best, picked):
                 continue
+            if forced is None and picked and self.scores_[best] < FILL_MIN_SCORE * top:
+                continue  # filler: not worth its words (the lead's own continuation is judged by CONTINUE_MIN)
             n = word_count(cands[best].text)
             if picked and used + n > budget:
                 if budget - used < MIN_WORDS:
@@ -509,6 +555,16 @@ class Summariser:
         last = max(cands[j].position for j in picked)
         nxt = next((i for i in pool if cands[i].article.id == cands[opener].article.id and cands[i].position == last + 1), None)
         return nxt if nxt is not None and self.standalone_[nxt] >= CONTINUE_MIN else None
+
+    def _restates(self, i: int, picked: list[int]) -> bool:
+        """True when a sentence says again, in other words, what a picked one said, and adds no figure or name."""
+        if not any(self.profile_sim_[i, j] > PARAPHRASE_PROFILE for j in picked):
+            return False
+        text = self.candidates_[i].text
+        given = [self.candidates_[j].text for j in picked]
+        if {n for n in numbers(text) if len(n) > 1} - set().union(*(numbers(t) for t in given)):
+            return False  # a new figure: the death toll rose, a second vote
+        return not _names(text) - set().union(*(_names(t) for t in given))
 
     def _repeats_figures(self, i: int, picked: list[int]) -> bool:
         """True when a sentence's figures were all given already by a picked sentence on the same subject."""
