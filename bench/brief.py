@@ -1,4 +1,4 @@
-"""Bench the cited brief: ROUGE-1/2/L of our summaries against human references, beside LexRank, TextRank and
+"""Bench the cited brief: ROUGE-1/2/L (and summary-level ROUGE-Lsum) of our summaries against human references, beside LexRank, TextRank and
 lead baselines at the same word budget, measured in the same run on the same sentences.
 
 Runs the real stages on an in-memory store (ingest, clean, dedupe, nlp, extract per article) but takes the TRUE
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import resource
 import sys
 import time
@@ -193,7 +194,7 @@ def main() -> None:
         print(f"extract unavailable ({exc}); scoring without it", file=sys.stderr)
     t_prep = time.time() - t0
 
-    scorer = rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeL"], use_stemmer=True)
+    scorer = rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeL", "rougeLsum"], use_stemmer=True)
     systems = ["storyline", "lexrank", "textrank", "lead"]
     scores: dict[str, list[list[float]]] = {s: [] for s in systems}
     lengths: dict[str, list[int]] = {s: [] for s in systems}
@@ -251,6 +252,9 @@ def main() -> None:
             text = " ".join(sents)
             lengths[name].append(len(text.split()))
             best = [max(scorer.score(r, text)[k].fmeasure for r in refs[label]) for k in ("rouge1", "rouge2", "rougeL")]
+            # summary-level ROUGE-L (Lin 2004; the Perl ROUGE's score for multi-sentence summaries): union LCS
+            # per reference sentence, so it does not depend on the order of the summary's sentences
+            best.append(max(scorer.score(_lines(r), "\n".join(sents))["rougeLsum"].fmeasure for r in refs[label]))
             scores[name].append(best)
         if args.show:
             rows = "  ".join(f"{n} {100 * scores[n][-1][1]:.1f}/{100 * scores[n][-1][2]:.1f}" for n in systems)
@@ -262,18 +266,21 @@ def main() -> None:
         print("no labelled story has a reference summary")
         return
     print(f"\n{len(by_story)} stories with references, {len(arts)} articles, budget {budget} words")
-    print(f"{'system':<12} {'ROUGE-1':>8} {'ROUGE-2':>8} {'ROUGE-L':>8} {'words':>7}")
+    print(f"{'system':<12} {'ROUGE-1':>8} {'ROUGE-2':>8} {'ROUGE-L':>8} {'R-Lsum':>8} {'words':>7}")
     means = {}
     for name in systems:
         rows = scores[name]
-        means[name] = [100 * sum(r[k] for r in rows) / len(rows) for k in range(3)]
+        means[name] = [100 * sum(r[k] for r in rows) / len(rows) for k in range(4)]
         mean_words = sum(lengths[name]) / len(lengths[name])
-        print(f"{name:<12} {means[name][0]:8.2f} {means[name][1]:8.2f} {means[name][2]:8.2f} {mean_words:7.1f}")
-    best_base = {k: max(means[s][k] for s in systems[1:]) for k in range(3)}
+        print(f"{name:<12} " + " ".join(f"{m:8.2f}" for m in means[name]) + f" {mean_words:7.1f}")
+    best_base = {k: max(means[s][k] for s in systems[1:]) for k in range(4)}
     print(
         f"margin over best baseline: ROUGE-1 {means['storyline'][0] - best_base[0]:+.2f}, "
-        f"ROUGE-2 {means['storyline'][1] - best_base[1]:+.2f}, ROUGE-L {means['storyline'][2] - best_base[2]:+.2f} points"
+        f"ROUGE-2 {means['storyline'][1] - best_base[1]:+.2f}, ROUGE-L {means['storyline'][2] - best_base[2]:+.2f}, "
+        f"ROUGE-Lsum {means['storyline'][3] - best_base[3]:+.2f} points"
     )
+    print("ROUGE-L is rouge-score's rougeL (one LCS over the whole text, order-sensitive); ROUGE-Lsum is the "
+          "summary-level LCS over sentences")
     print("lengths: every system is filled by the same rule (whole sentences in rank order up to the budget, a "
           "shorter one tried when the next does not fit; nothing truncated mid-sentence)")
     print(f"baseline candidate sentences that are also ours: {shared_sents}/{base_sents} = "
@@ -282,6 +289,14 @@ def main() -> None:
     print(f"summary sentences whose cited sources all contain the statement: {cited_ok}/{cited_all} = {share:.1f}%")
     print(f"prep (clean+dedupe+nlp+extract) {t_prep:.1f}s; our summaries {t_ours:.2f}s; all systems {elapsed:.1f}s; "
           f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"\u201d']?\s+(?=[\"\u201c]?[A-Z0-9])")
+
+
+def _lines(reference: str) -> str:
+    """A reference summary one sentence a line, as rougeLsum reads it (a plain punctuation split)."""
+    return "\n".join(s for s in _SENTENCE_END.split(" ".join(reference.split())) if s)
 
 
 if __name__ == "__main__":
