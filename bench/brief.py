@@ -1,5 +1,5 @@
-"""Bench the cited brief: ROUGE-1/2/L (and summary-level ROUGE-Lsum) of our summaries against human references, beside LexRank, TextRank and
-lead baselines at the same word budget, measured in the same run on the same sentences.
+"""Bench the cited brief: ROUGE-1/2/L (and summary-level ROUGE-Lsum) of our summaries against human references,
+beside LexRank, TextRank and lead baselines at the same word budget, measured in the same run on the same sentences.
 
 Runs the real stages on an in-memory store (ingest, clean, dedupe, nlp, extract per article) but takes the TRUE
 story labels as clusters, so it measures summarisation only. Also checks every citation: the share of summary
