@@ -22,7 +22,7 @@ DATA = Path(__file__).resolve().parent.parent / "bench" / "data"
 # Floors (measured by bench/stories.py and bench/brief.py at the time of pinning; see the closing notes).
 DEMO_BCUBED_F1 = 0.95
 LABELED_BCUBED_F1 = 0.94
-DEMO_ROUGE2 = 0.18
+DEMO_ROUGE2 = 0.23  # 0.249 measured after the brief changes of the second session (was 0.18 at 0.211)
 
 
 def bcubed(labels: dict[str, str], clusters: dict[str, str]) -> tuple[float, float, float]:
@@ -114,3 +114,24 @@ def test_every_summary_sentence_is_an_exact_span_of_its_article(demo: tuple[Stor
             assert c.article in c.sources
             cited += 1
     assert cited > 0
+
+
+def test_demo_designed_conflicts_are_shown_side_by_side(demo: tuple[Store, dict[str, str]]) -> None:
+    """Every conflict written into the demo (examples/demo_source.py CONFLICTS) is a conflict row of its story."""
+    import importlib.util
+
+    path = DATA.parent.parent / "examples" / "demo_source.py"
+    spec = importlib.util.spec_from_file_location("demo_source", path)
+    assert spec is not None and spec.loader is not None
+    source = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(source)
+    store, _ = demo
+    stories = list(store.iter_stories())
+    missed = []
+    for conflict in source.CONFLICTS:
+        ids = {a for r in conflict["reports"] for a in r["articles"]}
+        values = {r["value"] for r in conflict["reports"]}
+        rows = [c for s in stories if ids & set(s.articles) for c in s.claims if c.status == "conflict"]
+        if not any(values <= {v["value"] for v in c.values} for c in rows):
+            missed.append(conflict["subject"])
+    assert not missed, f"conflicts not shown: {missed}"
