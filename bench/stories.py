@@ -9,12 +9,14 @@ TF-IDF of title + text with average-link agglomerative clustering (cosine) at it
 labels (an upper bound for that baseline: its threshold is tuned on the answer).
 
 ``--scale`` generates 1k, 5k and 20k articles (stories of 1-8 articles over a year, each with its own
-vocabulary and names) and prints the time of the nlp stage and of the stories stage (stream: ten runs of a
-tenth of the articles each; batch: one recluster) and the peak Python memory of the stories stage
-(tracemalloc, which itself slows the stories stage about twofold).
+vocabulary and names) and prints the time of the nlp stage and of the stories stage: the stream (ten runs over
+all but the last 125 articles, first and last run timed, then 100 in runs of five: time per article on a
+full store), and the batch (one recluster); and the peak Python memory of a stream run (five runs of five,
+the last 25 articles) and of a recluster, each measured in a separate, untimed pass under tracemalloc.
+``--parse-cache DIR`` keeps the parsed stores to skip the nlp stage on the next run.
 
 Usage:
-    python bench/stories.py [LABELED.jsonl ...] [--scale | --only-scale] [--sizes 1000,5000,20000]
+    python bench/stories.py [LABELED.jsonl ...] [--scale | --only-scale] [--sizes 1000,5000,20000] [--parse-cache DIR]
 Defaults: ../shared/dev-corpus/articles.jsonl, bench/data/labeled.jsonl, bench/data/demo_labeled.jsonl (those present).
 """
 
@@ -48,6 +50,14 @@ DEFAULTS = [REPO.parent / "shared/dev-corpus/articles.jsonl", REPO / "bench/data
             REPO / "bench/data/demo_labeled.jsonl"]
 # Articles per stream run: a feed delivering a few articles at a time.
 STREAM_BATCH = 5
+# --scale: the bulk of the articles arrives in this many runs, then the last SMALL_TAIL in runs of SMALL_RUN
+# (a feed polled often, on a store already full): per-run time must not grow with the store.
+SCALE_RUNS = 10
+SMALL_TAIL = 100
+SMALL_RUN = 5
+# Articles (after SMALL_TAIL) streamed under tracemalloc for the peak memory of a run; not timed, because
+# tracing slows allocation-heavy code several times over and would hide what the timed runs show.
+TRACED_TAIL = 25
 
 
 def bcubed(pred: Mapping[str, str], gold: Mapping[str, str]) -> tuple[float, float, float]:
@@ -175,35 +185,78 @@ def generate(n: int, seed: int = 7) -> list[Article]:
     return out
 
 
-def scale(sizes: list[int], settings: Settings, nlp: NLP) -> None:
+def _parsed_store(n: int, settings: Settings, nlp: NLP, cache: Path | None) -> tuple[Store, list[Article], float | None]:
+    """An in-memory store of ``n`` generated articles, deduplicated and parsed; the nlp stage's time (None if cached).
+
+    With ``cache`` the parsed store is copied to (or read back from) ``cache/scale-<n>.db``, so repeated runs skip
+    the parse (the stories stage is what this bench times).
+    """
+    arts = generate(n)
+    store = Store(":memory:")
+    path = cache / f"scale-{n}.db" if cache else None
+    if path is not None and path.exists():
+        with Store(path) as saved:
+            saved.db.backup(store.db)
+        return store, arts, None
+    ids, _ = store.add_articles(arts)
+    ctx = RunContext(store, settings, new_ids=ids, _nlp=nlp)
+    dedupe.run(ctx)
+    t0 = time.perf_counter()
+    nlp_stage.run(ctx)
+    t_nlp = time.perf_counter() - t0
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with Store(path) as saved:
+            store.db.backup(saved.db)
+    return store, arts, t_nlp
+
+
+def _timed_runs(store: Store, settings: Settings, nlp: NLP, batches: list[list[str]]) -> list[float]:
+    """Run the stories stage once per batch of new ids; the seconds each run took."""
+    out = []
+    for batch in batches:
+        t0 = time.perf_counter()
+        stories.run(RunContext(store, settings, new_ids=batch, _nlp=nlp))
+        out.append(time.perf_counter() - t0)
+    return out
+
+
+def scale(sizes: list[int], settings: Settings, nlp: NLP, cache: Path | None = None) -> None:
     """Time and memory of the stories stage at each size (generated articles)."""
-    print("\nscale (generated articles): nlp stage | stories stream (10 runs of n/10) | recluster | peak memory")
+    print(f"\nscale (generated articles): stream = {SCALE_RUNS} runs over the first n-{SMALL_TAIL + TRACED_TAIL} "
+          f"articles, then runs of {SMALL_RUN} over the last {SMALL_TAIL + TRACED_TAIL} (the last {TRACED_TAIL} under "
+          "tracemalloc for the peak memory of a stream run, not timed); recluster = one batch over all (timed, then "
+          "again under tracemalloc)")
     for n in sizes:
-        arts = generate(n)
-        with Store(":memory:") as store:
-            ids, _ = store.add_articles(arts)
-            ctx = RunContext(store, settings, new_ids=ids, _nlp=nlp)
-            dedupe.run(ctx)
-            t0 = time.perf_counter()
-            nlp_stage.run(ctx)
-            t_nlp = time.perf_counter() - t0
+        store, arts, t_nlp = _parsed_store(n, settings, nlp, cache)
+        with store:
+            ids = store.article_ids()
+            cut, traced_cut = len(ids) - SMALL_TAIL - TRACED_TAIL, len(ids) - TRACED_TAIL
+            head, tail, traced = ids[:cut], ids[cut:traced_cut], ids[traced_cut:]
+            step = max(1, -(-len(head) // SCALE_RUNS))
+            big = _timed_runs(store, settings, nlp, [head[k : k + step] for k in range(0, len(head), step)])
+            small = _timed_runs(store, settings, nlp, [tail[k : k + SMALL_RUN] for k in range(0, len(tail), SMALL_RUN)])
             tracemalloc.start()
-            t0 = time.perf_counter()
-            step = max(1, len(ids) // 10)
-            for k in range(0, len(ids), step):
-                stories.run(RunContext(store, settings, new_ids=ids[k : k + step], _nlp=nlp))
-            t_stream = time.perf_counter() - t0
+            _timed_runs(store, settings, nlp, [traced[k : k + SMALL_RUN] for k in range(0, len(traced), SMALL_RUN)])
+            peak_stream = tracemalloc.get_traced_memory()[1]
+            tracemalloc.stop()
             t0 = time.perf_counter()
             stories.recluster(store, settings, nlp)
             t_batch = time.perf_counter() - t0
+            tracemalloc.start()
+            stories.recluster(store, settings, nlp)
             peak = tracemalloc.get_traced_memory()[1]
             tracemalloc.stop()
             gold = {a.id: str(a.metadata["story"]) for a in arts}
             pred = {a.id: a.story or a.id for a in store.iter_articles()}
             f = bcubed(pred, gold)[2]
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"  {n:>6}: nlp {t_nlp:7.1f}s | stream {t_stream:6.1f}s | recluster {t_batch:6.1f}s | "
-              f"peak {peak / 2**20:6.1f} MB (traced; process max RSS {rss:.0f} MB) | batch B-cubed F1 {f:.3f}")
+        nlp_txt = f"{t_nlp:6.1f}s" if t_nlp is not None else "cached"
+        print(f"  {n:>6}: nlp {nlp_txt} | stream {sum(big) + sum(small):6.1f}s: runs of {step} first {big[0]:5.2f}s, "
+              f"last {big[-1]:5.2f}s; runs of {SMALL_RUN} {1000 * sum(small) / len(tail):6.1f} ms/article (first "
+              f"{small[0]:5.2f}s, last {small[-1]:5.2f}s) | recluster {t_batch:6.1f}s | peak MB: stream run "
+              f"{peak_stream / 2**20:6.1f}, recluster {peak / 2**20:6.1f} (traced; process max RSS {rss:.0f}) | "
+              f"batch B-cubed F1 {f:.3f}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -213,6 +266,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--scale", action="store_true", help="also time 1k/5k/20k generated articles")
     ap.add_argument("--sizes", default="1000,5000,20000")
     ap.add_argument("--only-scale", action="store_true", help="skip the labelled files")
+    ap.add_argument("--parse-cache", type=Path, help="keep parsed generated stores here and reuse them (skips the nlp stage)")
     args = ap.parse_args(argv)
     files = [] if args.only_scale else args.files or [str(p) for p in DEFAULTS if p.exists()]
     args.scale = args.scale or args.only_scale
@@ -222,7 +276,7 @@ def main(argv: list[str] | None = None) -> int:
     for path in files:
         labelled(path, settings, nlp)
     if args.scale:
-        scale([int(s) for s in args.sizes.split(",")], settings, nlp)
+        scale([int(s) for s in args.sizes.split(",")], settings, nlp, args.parse_cache)
     return 0
 
 

@@ -62,3 +62,37 @@ def test_settings_reject_unknown_keys_with_the_valid_ones() -> None:
         Settings.load(overrides={"dedupe": {"treshold": 0.5}})
     with pytest.raises(ConfigError, match="must be a number"):
         Settings.load(overrides={"dedupe": {"threshold": "high"}})
+
+
+def test_state_is_read_by_key_list_and_prefix(store: Store) -> None:
+    store.put_state("s", {"feat:a": "1", "feat:b": "2", "story:x": "3"})
+    assert store.get_state("s", prefix="feat:") == {"feat:a": "1", "feat:b": "2"}
+    assert store.get_states("s", ["feat:b", "story:x", "nope"]) == {"feat:b": "2", "story:x": "3"}
+    store.delete_state("s", ["feat:a"])
+    assert set(store.get_state("s")) == {"feat:b", "story:x"}
+
+
+def test_counts_and_postings_are_kept_per_stage_and_cleared_with_it(store: Store) -> None:
+    store.put_counts("s", {"quake": 2, "@mexico": 1})
+    store.put_counts("s", {"quake": 3})
+    store.put_counts("other", {"quake": 9})
+    assert store.get_counts("s", ["quake", "@mexico", "never"]) == {"quake": 3, "@mexico": 1}
+    store.add_postings("s", [("k:quake", "s1"), ("k:quake", "s2"), ("k:tower", "s2"), ("k:quake", "s1")])
+    store.add_postings("other", [("k:quake", "s2")])
+    assert sorted(store.get_postings("s", keys=["k:quake"])) == [("k:quake", "s1"), ("k:quake", "s2")]
+    store.delete_postings("s", items=["s2"])  # a removed story: every posting of it goes
+    assert store.get_postings("s") == [("k:quake", "s1")]
+    store.delete_postings("s", pairs=[("k:quake", "s1")])
+    assert store.get_postings("s") == []
+    assert store.get_postings("other") == [("k:quake", "s2")]
+    store.clear_state("other")
+    assert store.get_postings("other") == [] and store.get_counts("other", ["quake"]) == {}
+    assert store.get_counts("s", ["quake"]) == {"quake": 3}
+
+
+def test_many_ids_are_read_in_chunks(store: Store) -> None:
+    ids = [f"a{i}" for i in range(1200)]  # more values than one IN (...) query takes
+    store.add_articles([make(a, "Body.") for a in ids])
+    assert store.article_seqs([*ids, "nope"]) == {a: i + 1 for i, a in enumerate(ids)}
+    store.put_stories([Story(id=a, title=a) for a in ids[:700]])
+    assert set(store.get_stories(ids)) == set(ids[:700])

@@ -7,11 +7,13 @@ import json
 import pytest
 
 from storyline import stories
+from storyline.config import Settings
+from storyline.errors import NotFoundError
 from storyline.extract import nlp as nlp_stage
 from storyline.model import Article, Paragraph, Story
 from storyline.pipeline import RunContext
 from storyline.store import Store
-from storyline.story_cluster import StoryClusterer
+from storyline.story_cluster import StoryClusterer, story_id
 from storyline.story_features import ArticleFeatures, time_decay
 
 
@@ -130,14 +132,14 @@ def test_late_article_joins_its_story_in_stream_mode(store, nlp, settings) -> No
 
 def test_syndicated_copy_joins_canonical_and_counts_once(store, nlp, settings) -> None:  # type: ignore[no-untyped-def]
     _add(store, nlp, settings, FERRY_1, FERRY_2, BAKERY)
-    state_before = store.get_state("stories", "stories")
-    _add(store, nlp, settings, FERRY_COPY)
     sid = _story_of(store, "ferry-1")
+    state_before = store.get_state("stories", f"story:{sid}")
+    _add(store, nlp, settings, FERRY_COPY)
     assert _story_of(store, "ferry-copy") == sid
     story = store.get_story(sid or "")
     assert "Valley Wire" in story.outlets and "ferry-copy" in story.articles
-    before = json.loads(state_before["stories"])[sid]["profile"]
-    after = json.loads(store.get_state("stories", "stories")["stories"])[sid]["profile"]
+    before = json.loads(state_before[f"story:{sid}"])["profile"]
+    after = json.loads(store.get_state("stories", f"story:{sid}")[f"story:{sid}"])["profile"]
     assert after == before  # the copy did not move the centroid
 
 
@@ -201,3 +203,81 @@ def test_undated_single_article_keeps_its_own_story() -> None:
     assert c.story_of_["angle"] != sid
     assert c.reassign_pass(among=c.single_neighbours({sid})) == set()
     assert c.story_of_["angle"] != sid
+
+
+
+def _assert_no_stale_rows(store: Store) -> None:
+    """Every stored story has its state row and back; no posting, placement or storyline names a gone story."""
+    state = store.get_state("stories")
+    live = {k.removeprefix("story:") for k in state if k.startswith("story:")}
+    assert {s.id for s in store.iter_stories()} == live == {k.removeprefix("span:") for k in state if k.startswith("span:")}
+    assert {v for k, v in state.items() if k.startswith("of:")} <= live
+    postings = store.get_postings("stories")
+    assert postings and {item for _, item in postings} <= live
+    assert {key.removeprefix("l:") for key, _ in postings if key.startswith("l:")} <= live
+    lines = list(store.iter_storylines())
+    assert {sid for line in lines for sid in line.stories} <= live
+    assert {s.storyline for s in store.iter_stories() if s.storyline} == {line.id for line in lines}
+
+
+def test_stream_state_survives_reopening_the_store(tmp_path, nlp, settings) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "s.db"
+    with Store(path) as store:
+        _add(store, nlp, settings, FERRY_1, FERRY_3, RULES, BAKERY)
+        sid = _story_of(store, "ferry-1")
+    with Store(path) as store:
+        ctx = _add(store, nlp, settings, FERRY_2)  # a new process: what it needs is read back from the file
+        assert _story_of(store, "ferry-2") == sid
+        assert ctx.touched_stories == {sid}
+        assert set(store.get_story(sid or "").articles) == {"ferry-1", "ferry-2", "ferry-3"}
+        assert store.get_state("stories", "of:ferry-2") == {"of:ferry-2": sid}
+        _assert_no_stale_rows(store)
+
+
+def test_merged_story_leaves_no_stale_rows(store, nlp) -> None:  # type: ignore[no-untyped-def]
+    # a join bar no report reaches and a low merge bar: the late report opens a story, the merge pass folds it in
+    strict = Settings.load(overrides={"stories": {"threshold": 0.99, "merge_threshold": 0.1}})
+    _add(store, nlp, strict, FERRY_1, RULES)
+    sid = _story_of(store, "ferry-1")
+    ctx = _add(store, nlp, strict, FERRY_3)
+    opened = story_id("ferry-3")  # the story the late report opened before the merge
+    assert _story_of(store, "ferry-3") == sid and opened != sid
+    assert set(store.get_story(sid or "").articles) == {"ferry-1", "ferry-3"}
+    assert opened not in ctx.touched_stories
+    assert store.get_states("stories", [f"story:{opened}", f"span:{opened}"]) == {}
+    assert store.get_postings("stories", items=[opened], keys=[f"l:{opened}"]) == []
+    with pytest.raises(NotFoundError):
+        store.get_story(opened)
+    _assert_no_stale_rows(store)
+
+
+def test_split_storyline_keeps_no_stale_storyline(store, nlp, settings) -> None:  # type: ignore[no-untyped-def]
+    """A storyline whose story is merged away is rebuilt around the story that absorbed it."""
+    _add(store, nlp, settings, FERRY_1, RULES)
+    [line] = list(store.iter_storylines())
+    assert set(line.stories) == {_story_of(store, "ferry-1"), _story_of(store, "rules-1")}
+    strict = Settings.load(overrides={"stories": {"threshold": 0.99, "merge_threshold": 0.1}})
+    _add(store, nlp, strict, FERRY_2)  # opens a story; the merge pass folds the two ferry stories into one
+    assert _story_of(store, "ferry-2") == _story_of(store, "ferry-1")
+    assert len({s.id for s in store.iter_stories()}) == 2
+    _assert_no_stale_rows(store)
+    [line] = list(store.iter_storylines())
+    assert set(line.stories) == {_story_of(store, "ferry-1"), _story_of(store, "rules-1")}
+
+
+def test_state_in_the_one_value_layout_is_converted_on_the_next_run(store, nlp, settings) -> None:  # type: ignore[no-untyped-def]
+    _add(store, nlp, settings, FERRY_1, FERRY_3, BAKERY)
+    sid = _story_of(store, "ferry-1")
+    state = store.get_state("stories")
+    feats = {k: v for k, v in state.items() if k.startswith("feat:")}
+    terms = {t for v in feats.values() for f in [json.loads(v)] for t in [*f["body"], *("@" + e for e in f["ents"])]}
+    old = {  # how earlier versions stored it: every story in one value, the vocabulary in another
+        "stories": json.dumps({k.removeprefix("story:"): json.loads(v) for k, v in state.items() if k.startswith("story:")}),
+        "vocab": json.dumps({"n": int(state["n"]), "df": store.get_counts("stories", terms)}),
+    }
+    store.clear_state("stories")
+    store.put_state("stories", {**feats, **old})
+    _add(store, nlp, settings, FERRY_2)
+    assert _story_of(store, "ferry-2") == sid
+    assert not {"stories", "vocab"} & set(store.get_state("stories"))
+    _assert_no_stale_rows(store)

@@ -59,12 +59,13 @@ class Record:
     def from_dict(cls, data: dict[str, Any]) -> typing.Self:
         """Build the record from its ``to_dict()`` form; unknown keys are ignored."""
         hints = Record._hints.get(cls)
-        if hints is None:
-            hints = Record._hints[cls] = get_type_hints(cls)
+        if hints is None:  # the fields and their types, once per class (dataclasses.fields is slow per record)
+            every = get_type_hints(cls)
+            hints = Record._hints[cls] = {f.name: every[f.name] for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
         kwargs = {}
-        for f in dataclasses.fields(cls):  # type: ignore[arg-type]
-            if f.name in data:
-                kwargs[f.name] = _load(hints[f.name], data[f.name])
+        for name, hint in hints.items():
+            if name in data:
+                kwargs[name] = _load(hint, data[name])
         return cls(**kwargs)
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Self
 
@@ -82,12 +82,43 @@ def _m001_initial(db: sqlite3.Connection) -> None:
     )
 
 
+def _m002_counts_and_postings(db: sqlite3.Connection) -> None:
+    _run_script(
+        db,
+        """
+        CREATE TABLE term_counts (             -- a stage's document frequencies, read term by term
+            stage TEXT NOT NULL, term TEXT NOT NULL, n INTEGER NOT NULL,
+            PRIMARY KEY (stage, term)
+        ) WITHOUT ROWID;
+        CREATE TABLE postings (                -- a stage's inverted index: key -> items (term -> story ids)
+            stage TEXT NOT NULL, key TEXT NOT NULL, item TEXT NOT NULL,
+            PRIMARY KEY (stage, key, item)
+        ) WITHOUT ROWID;
+        CREATE INDEX postings_item ON postings(stage, item);   -- drop every posting of a removed item
+        """
+    )
+
+
 # Ordered, append-only: never edit or reorder a migration that has shipped; add a new one.
-MIGRATIONS: tuple[Migration, ...] = (("001_initial", _m001_initial),)
+MIGRATIONS: tuple[Migration, ...] = (("001_initial", _m001_initial), ("002_counts_and_postings", _m002_counts_and_postings))
+# Values bound in one ``IN (...)`` query: well under SQLite's limit on host parameters (32766, 999 before 3.32).
+_IN_CHUNK = 500
 
 
 def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _chunks(values: Iterable[Any]) -> Iterator[list[Any]]:
+    """The values in lists of at most ``_IN_CHUNK`` (one ``IN (...)`` query each)."""
+    batch: list[Any] = []
+    for v in values:
+        batch.append(v)
+        if len(batch) == _IN_CHUNK:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 class Store:
@@ -196,6 +227,14 @@ class Store:
         """All article ids in ingest order."""
         return [r[0] for r in self.db.execute("SELECT id FROM articles ORDER BY seq")]
 
+    def article_seqs(self, ids: Iterable[str]) -> dict[str, int]:
+        """Ingest sequence numbers of the given articles (unknown ids are left out)."""
+        out: dict[str, int] = {}
+        for batch in _chunks(dict.fromkeys(ids)):
+            marks = ",".join("?" * len(batch))
+            out.update(self.db.execute(f"SELECT id, seq FROM articles WHERE id IN ({marks})", batch).fetchall())
+        return out
+
     def has_article(self, article_id: str) -> bool:
         """True when the id is stored."""
         return self.db.execute("SELECT 1 FROM articles WHERE id=?", (article_id,)).fetchone() is not None
@@ -244,18 +283,77 @@ class Store:
                 "INSERT OR REPLACE INTO state VALUES (?, ?, ?)", [(stage, k, v) for k, v in items.items()]
             )
 
-    def get_state(self, stage: str, key: str | None = None) -> dict[str, Any]:
-        """All state of a stage, or the one key (empty dict when absent)."""
-        if key is None:
-            rows = self.db.execute("SELECT key, value FROM state WHERE stage=?", (stage,))
-        else:
+    def get_state(self, stage: str, key: str | None = None, prefix: str | None = None) -> dict[str, Any]:
+        """All state of a stage, the one key, or the keys starting with ``prefix`` (empty dict when absent)."""
+        if key is not None:
             rows = self.db.execute("SELECT key, value FROM state WHERE stage=? AND key=?", (stage, key))
+        elif prefix is not None:  # keys from prefix up to prefix + the highest code point: an index range scan
+            rows = self.db.execute("SELECT key, value FROM state WHERE stage=? AND key >= ? AND key < ?",
+                                   (stage, prefix, prefix + "\U0010ffff"))
+        else:
+            rows = self.db.execute("SELECT key, value FROM state WHERE stage=?", (stage,))
         return {k: v for k, v in rows}
 
+    def get_states(self, stage: str, keys: Iterable[str]) -> dict[str, Any]:
+        """The stored values of the given keys of a stage (absent keys are left out)."""
+        out: dict[str, Any] = {}
+        for batch in _chunks(dict.fromkeys(keys)):
+            marks = ",".join("?" * len(batch))
+            out.update(self.db.execute(f"SELECT key, value FROM state WHERE stage=? AND key IN ({marks})",
+                                       [stage, *batch]).fetchall())
+        return out
+
+    def delete_state(self, stage: str, keys: Iterable[str]) -> None:
+        """Forget some keys of a stage's state."""
+        with self.transaction():
+            self.db.executemany("DELETE FROM state WHERE stage=? AND key=?", [(stage, k) for k in keys])
+
     def clear_state(self, stage: str) -> None:
-        """Forget a stage's learned state (before a full recompute)."""
+        """Forget a stage's learned state, its term counts and postings (before a full recompute)."""
         with self.transaction():
             self.db.execute("DELETE FROM state WHERE stage=?", (stage,))
+            self.db.execute("DELETE FROM term_counts WHERE stage=?", (stage,))
+            self.db.execute("DELETE FROM postings WHERE stage=?", (stage,))
+
+    def get_counts(self, stage: str, terms: Iterable[str]) -> dict[str, int]:
+        """Stored counts of the given terms (terms never counted are left out)."""
+        out: dict[str, int] = {}
+        for batch in _chunks(dict.fromkeys(terms)):
+            marks = ",".join("?" * len(batch))
+            out.update(self.db.execute(f"SELECT term, n FROM term_counts WHERE stage=? AND term IN ({marks})",
+                                       [stage, *batch]).fetchall())
+        return out
+
+    def put_counts(self, stage: str, counts: Mapping[str, int]) -> None:
+        """Store the counts of these terms (replacing the stored ones)."""
+        with self.transaction():
+            self.db.executemany("INSERT OR REPLACE INTO term_counts VALUES (?, ?, ?)",
+                                ((stage, t, n) for t, n in counts.items()))
+
+    def get_postings(
+        self, stage: str, keys: Iterable[str] | None = None, items: Iterable[str] | None = None
+    ) -> list[tuple[str, str]]:
+        """The (key, item) postings of a stage under the given keys and those of the given items (all: neither)."""
+        if keys is None and items is None:
+            return self.db.execute("SELECT key, item FROM postings WHERE stage=?", (stage,)).fetchall()
+        out: list[tuple[str, str]] = []
+        for column, values in (("key", keys or ()), ("item", items or ())):
+            for batch in _chunks(dict.fromkeys(values)):
+                marks = ",".join("?" * len(batch))
+                out += self.db.execute(f"SELECT key, item FROM postings WHERE stage=? AND {column} IN ({marks})",
+                                       [stage, *batch]).fetchall()
+        return out
+
+    def add_postings(self, stage: str, pairs: Iterable[tuple[str, str]]) -> None:
+        """Add (key, item) postings (those already stored are kept once)."""
+        with self.transaction():
+            self.db.executemany("INSERT OR IGNORE INTO postings VALUES (?, ?, ?)", ((stage, k, i) for k, i in pairs))
+
+    def delete_postings(self, stage: str, pairs: Iterable[tuple[str, str]] = (), items: Iterable[str] = ()) -> None:
+        """Drop the given (key, item) postings, and every posting of the given items."""
+        with self.transaction():
+            self.db.executemany("DELETE FROM postings WHERE stage=? AND key=? AND item=?", [(stage, k, i) for k, i in pairs])
+            self.db.executemany("DELETE FROM postings WHERE stage=? AND item=?", [(stage, i) for i in items])
 
     # -- stories --------------------------------------------------------------------------------------
     def put_stories(self, stories: Sequence[Story], storylines: Sequence[Storyline] = (), replace: bool = False) -> None:
@@ -287,6 +385,24 @@ class Store:
                 raise NotFoundError(f"no story with id {story_id!r} (see `storyline stories`)")
             row = rows[0]
         return Story.from_dict(json.loads(row[0]))
+
+    def get_stories(self, ids: Iterable[str]) -> dict[str, Story]:
+        """Stored stories by id (unknown ids are left out)."""
+        out: dict[str, Story] = {}
+        for batch in _chunks(dict.fromkeys(ids)):
+            marks = ",".join("?" * len(batch))
+            for sid, data in self.db.execute(f"SELECT id, data FROM stories WHERE id IN ({marks})", batch).fetchall():
+                out[sid] = Story.from_dict(json.loads(data))
+        return out
+
+    def get_storylines(self, ids: Iterable[str]) -> dict[str, Storyline]:
+        """Stored storylines by id (unknown ids are left out)."""
+        out: dict[str, Storyline] = {}
+        for batch in _chunks(dict.fromkeys(ids)):
+            marks = ",".join("?" * len(batch))
+            for lid, data in self.db.execute(f"SELECT id, data FROM storylines WHERE id IN ({marks})", batch).fetchall():
+                out[lid] = Storyline.from_dict(json.loads(data))
+        return out
 
     def iter_storylines(self) -> Iterator[Storyline]:
         """Stored storylines."""

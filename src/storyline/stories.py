@@ -1,13 +1,20 @@
 """The stories stage: which articles report the same real-world event, and how events chain into storylines.
 
 Needs: stored articles with their spaCy docs (the ``nlp`` stage) and ``duplicate_of`` (the ``dedupe`` stage).
-Adds: ``article.story``, :class:`Story` and :class:`Storyline` records, and the clusterer's learned state
-(``store.put_state("stories", ...)``: document frequencies, story centroids, article features).
+Adds: ``article.story``, :class:`Story` and :class:`Storyline` records, and the clusterer's learned state:
+state rows ``feat:<article>`` (features), ``story:<id>`` (centroid and members), ``span:<id>`` (its dates
+and size, read first to skip stories too far in time), ``of:<article>`` (its story) and ``n``; document
+frequencies (``store.get_counts``); postings (``store.get_postings``) for the candidate index (``k:<term>``
+-> stories), storyline candidates (``e:<entity>`` -> stories) and storyline links (``l:<story>`` -> related
+stories). A stream run reads and writes only the rows its articles reach.
 
 * Stream (default): the run's new articles (``ctx.new_ids``), in time order, are assigned to stored stories
   or open new ones (:class:`storyline.story_cluster.StoryClusterer`), then the stories they touched get a
   repair pass (merge with similar stories, split off drifted members). Nothing else is re-clustered; stored
   articles that were never placed (a store filled before this stage existed) wait for ``recluster``.
+  The stored candidate index keeps a member's keys as they were when it joined (as the batch run's index
+  does within the run); a story merged away or emptied loses its rows and postings. Storylines are
+  re-linked around the changed stories only (see :mod:`storyline.storylines`).
 * Full (``ctx.full``, ``storyline recluster``): :func:`recluster` forgets the state and clusters every
   article in one batch: single pass in time order with the corpus' final IDF, then merge, split, one
   reassignment sweep and a last merge.
@@ -28,15 +35,18 @@ from __future__ import annotations
 
 import json
 import re
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .config import Settings
+from .embed import embed_articles, get_embedder
+from .graph import UnionFind
 from .model import Article, Story, Storyline
 from .store import Store
-from .story_cluster import StoryClusterer, StoryState
-from .story_features import ArticleFeatures, Vocabulary, article_day, featurise, signals
-from .storylines import central_entities, link_stories, storyline_id
+from .story_cluster import StoryClusterer, StorySpan, StoryState
+from .story_features import ArticleFeatures, Profile, Vocabulary, article_day, featurise, signals
+from .storylines import central_entities, components, related_pairs, related_to, storyline_id
 
 if TYPE_CHECKING:
     from .extract.nlp import NLP
@@ -72,12 +82,14 @@ def _featurise_all(store: Store, nlp: NLP, articles: Sequence[Article]) -> dict[
     """Features of every comparable article that has a stored doc, in chunks."""
     out: dict[str, ArticleFeatures] = {}
     todo = [a for a in articles if _comparable(a)]
+    embedder = get_embedder(nlp.settings) if todo else None  # None: embeddings off or the [embed] extra missing
     for i in range(0, len(todo), CHUNK):
         chunk = todo[i : i + CHUNK]
         docs = nlp.load_docs(store.get_docs([a.id for a in chunk]))
+        dense = embed_articles([a for a in chunk if a.id in docs], embedder)
         for art in chunk:
             if art.id in docs:
-                out[art.id] = featurise(art, docs[art.id])
+                out[art.id] = featurise(art, docs[art.id], dense.get(art.id))
     return out
 
 
@@ -145,52 +157,232 @@ def _story_record(st: StoryState, clusterer: StoryClusterer, articles: dict[str,
                  last_date=dates[-1] if dates else None, outlets=outlets)
 
 
-def _storylines(clusterer: StoryClusterer, stories: dict[str, Story], settings: Settings) -> list[Storyline]:
-    """Link the stories into storylines and set ``story.storyline`` on every given story."""
-    profiles = {sid: st.profile for sid, st in clusterer.stories_.items() if not st.solo and st.members}
-    groups = link_stories(profiles, clusterer.vocab_, float(settings.stories["storyline_threshold"]),
-                          float(settings.stories["time_scale_days"]))
+def _storyline_record(members: list[str], stories: dict[str, Story], profiles: dict[str, Profile],
+                      vocab: Vocabulary) -> Storyline:
+    """The Storyline of linked stories: ordered in time, titled after its biggest story, its main entities."""
+    members = sorted(members, key=lambda s: (stories[s].first_date or "9999", s))
+    line = Storyline(id=storyline_id(members[0]), stories=members)
+    big = max(members, key=lambda s: (len(stories[s].articles), s))
+    line.title = stories[big].title
+    weight: dict[str, float] = {}
+    for sid in members:
+        for e in central_entities(profiles[sid], vocab):
+            weight[e] = weight.get(e, 0.0) + profiles[sid].ents[e]
+    line.entities = sorted(weight, key=lambda e: -weight[e])[:5]
+    dates = [d for s in members for d in (stories[s].first_date, stories[s].last_date) if d]
+    line.first_date, line.last_date = (min(dates), max(dates)) if dates else (None, None)
+    return line
+
+
+def _linkable(clusterer: StoryClusterer) -> dict[str, Profile]:
+    """Profiles of the loaded stories that can join a storyline (not solo, with members)."""
+    return {sid: st.profile for sid, st in clusterer.stories_.items() if not st.solo and st.members}
+
+
+def _storylines(clusterer: StoryClusterer, stories: dict[str, Story], settings: Settings,
+                links: list[tuple[str, str]]) -> list[Storyline]:
+    """Storylines of every story from its related pairs; sets ``story.storyline`` on every given story."""
+    profiles = _linkable(clusterer)
+    uf = UnionFind(profiles)
+    for a, b in links:
+        uf.union(a, b)
     out: list[Storyline] = []
     line_of: dict[str, str] = {}
-    for group in groups:
-        members = sorted(group, key=lambda s: (stories[s].first_date or "9999", s))
-        line = Storyline(id=storyline_id(members[0]), stories=members)
-        big = max(members, key=lambda s: (len(stories[s].articles), s))
-        line.title = stories[big].title
-        weight: dict[str, float] = {}
-        for sid in members:
-            for e in central_entities(profiles[sid], clusterer.vocab_):
-                weight[e] = weight.get(e, 0.0) + profiles[sid].ents[e]
-        line.entities = sorted(weight, key=lambda e: -weight[e])[:5]
-        dates = [d for s in members for d in (stories[s].first_date, stories[s].last_date) if d]
-        line.first_date, line.last_date = (min(dates), max(dates)) if dates else (None, None)
-        out.append(line)
-        for sid in members:
-            line_of[sid] = line.id
+    for group in uf.groups():
+        if len(group) > 1:
+            out.append(_storyline_record(group, stories, profiles, clusterer.vocab_))
+            line_of.update(dict.fromkeys(group, out[-1].id))
     for sid, story in stories.items():
         story.storyline = line_of.get(sid)
     return out
 
 
-def _save_state(store: Store, clusterer: StoryClusterer, new_features: Iterable[ArticleFeatures]) -> None:
-    """Write the learned state: vocabulary, stories, and the features of newly placed articles."""
-    items: dict[str, bytes | str] = {
-        "vocab": json.dumps(clusterer.vocab_.to_json()),
-        "stories": json.dumps({sid: st.to_json() for sid, st in clusterer.stories_.items()}),
-    }
-    for f in new_features:
-        items["feat:" + f.id] = json.dumps(f.to_json())
+# -- persistence ----------------------------------------------------------------------------------------
+# State rows of the stage (``store.get_state``): one per article's features, per story, per placed article.
+_FEAT, _STORY, _OF = "feat:", "story:", "of:"
+_SPAN = "span:"  # a story's date range, size and solo flag: what candidate filters read before the story
+_N = "n"  # how many canonical articles the document frequencies count
+_LEGACY = "stories"  # before per-story rows: every story in one JSON value (read once, then converted)
+# Posting keys (``store.get_postings``): candidate index (key -> stories), central entity -> stories, and a
+# story's storyline links (story -> related stories).
+_KEY, _ENT, _LINK = "k:", "e:", "l:"
+
+
+class _StoredState:
+    """The clusterer's view of the store (a :class:`storyline.story_cluster.StateSource`)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def _rows(self, prefix: str, ids: Iterable[str]) -> dict[str, Any]:
+        """Stored values of ``prefix + id`` by id."""
+        rows = self.store.get_states(STAGE, [prefix + i for i in ids])
+        return {k[len(prefix):]: v for k, v in rows.items()}
+
+    def stories(self, ids: Iterable[str]) -> dict[str, StoryState]:
+        """Stored stories by id."""
+        return {sid: StoryState.from_json(json.loads(v)) for sid, v in self._rows(_STORY, ids).items()}
+
+    def spans(self, ids: Iterable[str]) -> dict[str, StorySpan]:
+        """Stored story spans by id."""
+        return {sid: StorySpan(*json.loads(v)) for sid, v in self._rows(_SPAN, ids).items()}
+
+    def features(self, ids: Iterable[str]) -> dict[str, ArticleFeatures]:
+        """Stored features by article id."""
+        return {aid: ArticleFeatures.from_json(json.loads(v)) for aid, v in self._rows(_FEAT, ids).items()}
+
+    def story_of(self, article_ids: Iterable[str]) -> dict[str, str]:
+        """The story each placed article is in."""
+        return {aid: str(v) for aid, v in self._rows(_OF, article_ids).items()}
+
+    def postings(self, keys: Iterable[str]) -> dict[str, set[str]]:
+        """Candidate stories by index key."""
+        out: dict[str, set[str]] = defaultdict(set)
+        for k, sid in self.store.get_postings(STAGE, keys=[_KEY + k for k in keys]):
+            out[k[len(_KEY):]].add(sid)
+        return out
+
+    def counts(self, terms: Iterable[str]) -> dict[str, int]:
+        """Document frequencies by term."""
+        return self.store.get_counts(STAGE, terms)
+
+
+def _save_all(store: Store, clusterer: StoryClusterer, links: list[tuple[str, str]]) -> None:
+    """Replace the stage's stored state by a clusterer held in memory (after a batch run) and its links."""
+    store.clear_state(STAGE)
+    items: dict[str, bytes | str] = {_N: str(clusterer.vocab_.n_)}
+    items.update({_FEAT + aid: json.dumps(f.to_json()) for aid, f in clusterer.features_.items()})
+    items.update({_STORY + sid: json.dumps(st.to_json()) for sid, st in clusterer.stories_.items()})
+    items.update({_SPAN + sid: json.dumps(StorySpan.of(st)) for sid, st in clusterer.stories_.items()})
+    items.update({_OF + aid: sid for aid, sid in clusterer.story_of_.items() if sid in clusterer.stories_})
     store.put_state(STAGE, items)
+    store.put_counts(STAGE, clusterer.vocab_.df_)
+    store.add_postings(STAGE, ((_KEY + k, sid) for k, sid in clusterer.index_postings()))
+    store.add_postings(STAGE, ((_ENT + e, sid) for sid, p in _linkable(clusterer).items()
+                               for e in central_entities(p, clusterer.vocab_)))
+    store.add_postings(STAGE, ((_LINK + a, b) for x, y in links for a, b in ((x, y), (y, x))))
 
 
-def _load_state(store: Store, settings: Settings) -> StoryClusterer | None:
-    """The clusterer as the last run left it, or None when nothing is stored."""
-    state = store.get_state(STAGE)
-    if "stories" not in state:
+def _save_changes(store: Store, clusterer: StoryClusterer, new_features: Iterable[ArticleFeatures],
+                  removed: set[str]) -> None:
+    """Write what a stream run changed: new features, counts and index entries, changed and removed stories."""
+    new_features = list(new_features)
+    live = {sid for sid in clusterer.dirty_ if sid in clusterer.stories_}
+    items: dict[str, bytes | str] = {_N: str(clusterer.vocab_.n_)}
+    items.update({_FEAT + f.id: json.dumps(f.to_json()) for f in new_features})
+    for sid in live:
+        st = clusterer.stories_[sid]
+        items[_STORY + sid] = json.dumps(st.to_json())
+        items[_SPAN + sid] = json.dumps(StorySpan.of(st))
+        items.update({_OF + aid: sid for aid in st.articles})
+    terms = {t for f in new_features for t in (*f.body, *("@" + e for e in f.ents))}
+    store.delete_state(STAGE, [p + sid for sid in removed - live for p in (_STORY, _SPAN)])
+    store.delete_postings(STAGE, items=removed - live)
+    store.put_state(STAGE, items)
+    store.put_counts(STAGE, {t: clusterer.vocab_.df_[t] for t in terms})
+    store.add_postings(STAGE, [(_KEY + k, sid) for k, sid in clusterer.new_postings_ if sid in clusterer.stories_])
+
+
+def _load_legacy(store: Store, settings: Settings) -> StoryClusterer | None:
+    """The clusterer from state stored in the one-value layout of earlier versions, or None."""
+    if not store.get_state(STAGE, _LEGACY):  # one key lookup: the usual case costs nothing
         return None
-    feats = [ArticleFeatures.from_json(json.loads(v)) for k, v in state.items() if k.startswith("feat:")]
-    stories = [StoryState.from_json(v) for v in json.loads(state["stories"]).values()]
+    state = store.get_state(STAGE)
+    feats = [ArticleFeatures.from_json(json.loads(v)) for k, v in state.items() if k.startswith(_FEAT)]
+    stories = [StoryState.from_json(v) for v in json.loads(state[_LEGACY]).values()]
     return _clusterer(settings).load(Vocabulary.from_json(json.loads(state["vocab"])), stories, feats)
+
+
+def _upgrade(store: Store, settings: Settings) -> None:
+    """Convert state of the one-value layout to rows (once); stored stories and storylines stay as they are."""
+    clusterer = _load_legacy(store, settings)
+    if clusterer is None:
+        return
+    s = settings.stories
+    links = related_pairs(_linkable(clusterer), clusterer.vocab_, float(s["storyline_threshold"]),
+                          float(s["time_scale_days"]))
+    with store.transaction():
+        _save_all(store, clusterer, links)
+
+
+def _relink(store: Store, clusterer: StoryClusterer, fresh: dict[str, Story], removed: set[str],
+            settings: Settings) -> tuple[list[Story], list[Storyline], set[str]]:
+    """Re-link the changed stories into storylines; (stories whose storyline changed, lines to put, lines to drop).
+
+    The links of the stories in ``fresh`` (records built this run) and of ``removed`` ones are dropped; each
+    fresh story is linked again to the stories sharing one of its central entities; every other stored link
+    stays. The storylines reached from the changed stories and their former neighbours are then rebuilt.
+    Writes the new links and entity postings; ``fresh`` records get their ``storyline``.
+    """
+    s = settings.stories
+    threshold, scale = float(s["storyline_threshold"]), float(s["time_scale_days"])
+    vocab = clusterer.vocab_
+    changed = set(fresh) | removed
+    drop: list[tuple[str, str]] = []
+    former: set[str] = set()  # stories linked to a changed one before this run
+    for key, item in store.get_postings(STAGE, keys=[_LINK + sid for sid in changed], items=changed):
+        if key.startswith(_LINK):
+            drop.append((key, item))
+            former |= {key[len(_LINK):], item}
+        elif key.startswith(_ENT):
+            drop.append((key, item))
+    profiles = {sid: p for sid, p in _linkable(clusterer).items() if sid in fresh}
+    central = {sid: central_entities(p, vocab) for sid, p in profiles.items()}
+    holders: dict[str, set[str]] = defaultdict(set)
+    for key, item in store.get_postings(STAGE, keys={_ENT + e for ents in central.values() for e in ents}):
+        if item not in changed:
+            holders[key[len(_ENT):]].add(item)
+    for sid, ents in central.items():
+        for e in ents:
+            holders[e].add(sid)
+    clusterer.load_stories({o for h in holders.values() for o in h})
+    others = _linkable(clusterer)
+    new: dict[str, set[str]] = defaultdict(set)
+    for sid, ents in central.items():
+        near = {o: others[o] for e in ents for o in holders[e] if o in others}
+        for o in related_to(sid, profiles[sid], near, vocab, threshold, scale):
+            new[sid].add(o)
+            new[o].add(sid)
+    store.delete_postings(STAGE, pairs=drop)
+    store.add_postings(STAGE, [(_ENT + e, sid) for sid, ents in central.items() for e in ents]
+                       + [(_LINK + a, b) for a, bs in new.items() for b in bs])
+
+    def neighbours(ids: Iterable[str]) -> dict[str, set[str]]:
+        """Links after the update (the stored ones were just rewritten)."""
+        out: dict[str, set[str]] = defaultdict(set)
+        for key, item in store.get_postings(STAGE, keys=[_LINK + i for i in ids]):
+            out[key[len(_LINK):]].add(item)
+        return out
+
+    comps = components((set(fresh) | former | set(new)) - removed, neighbours)
+    area = {sid for comp in comps for sid in comp}
+    stored = store.get_stories(area | removed)
+    records = {**stored, **fresh}
+    old_lines = {st.storyline for st in stored.values() if st.storyline}
+    lines: list[Storyline] = []
+    line_of: dict[str, str | None] = dict.fromkeys(a for a in area if a in records)
+    for comp in comps:
+        comp = [sid for sid in comp if sid in records]  # a link to a story without a record is stale
+        if len(comp) > 1:
+            clusterer.load_stories(comp)
+            lines.append(_storyline_record(comp, records, _linkable(clusterer), vocab))
+            line_of.update(dict.fromkeys(comp, lines[-1].id))
+    moved = []
+    for sid, line in line_of.items():
+        story = records[sid]
+        if sid in fresh:
+            story.storyline = line
+        elif story.storyline != line:
+            story.storyline = line
+            moved.append(story)
+    before = store.get_storylines(line.id for line in lines)
+    put = [line for line in lines if line.id not in before or _line_fields(before[line.id]) != _line_fields(line)]
+    return moved, put, old_lines - {line.id for line in lines}
+
+
+def _line_fields(line: Storyline) -> tuple[Any, ...]:
+    """What the stories stage sets on a storyline (a storyline whose fields are unchanged is not rewritten)."""
+    return (line.stories, line.title, line.entities, line.first_date, line.last_date)
 
 
 def _write_articles(store: Store, articles: Iterable[Article], clusterer: StoryClusterer) -> None:
@@ -217,10 +409,9 @@ def recluster(store: Store, settings: Settings, nlp: NLP | None = None, reuse_fe
     canonical = [a for a in articles if a.duplicate_of is None]
     feats: dict[str, ArticleFeatures] = {}
     if reuse_features:
-        for key, value in store.get_state(STAGE).items():
-            if key.startswith("feat:"):
-                f = ArticleFeatures.from_json(json.loads(value))
-                feats[f.id] = f
+        for value in store.get_state(STAGE, prefix=_FEAT).values():
+            f = ArticleFeatures.from_json(json.loads(value))
+            feats[f.id] = f
         feats = {a.id: feats[a.id] for a in canonical if a.id in feats and _comparable(a)}
     todo = [a for a in canonical if a.id not in feats and _comparable(a)]
     if todo:
@@ -239,52 +430,58 @@ def recluster(store: Store, settings: Settings, nlp: NLP | None = None, reuse_fe
     clusterer.take_removed()
     by_id = {a.id: a for a in articles}
     stories = {sid: _story_record(st, clusterer, by_id) for sid, st in clusterer.stories_.items()}
-    lines = _storylines(clusterer, stories, settings)
-    store.clear_state(STAGE)
-    _save_state(store, clusterer, clusterer.features_.values())
-    store.put_stories(list(stories.values()), lines, replace=True)
-    _write_articles(store, articles, clusterer)
+    s = settings.stories
+    links = related_pairs(_linkable(clusterer), clusterer.vocab_, float(s["storyline_threshold"]),
+                          float(s["time_scale_days"]))
+    lines = _storylines(clusterer, stories, settings, links)
+    with store.transaction():
+        _save_all(store, clusterer, links)
+        store.put_stories(list(stories.values()), lines, replace=True)
+        _write_articles(store, articles, clusterer)
     return sorted(stories.values(), key=_newest_first)
 
 
 def run(ctx: RunContext) -> None:
-    """Pipeline stage: place the run's new articles into stories (stream), or recluster when ``ctx.full``."""
+    """Pipeline stage: place the run's new articles into stories (stream), or recluster when ``ctx.full``.
+
+    A stream run reads only the stored state its articles reach (see :class:`StoryClusterer`) and writes
+    back what changed, in one transaction.
+    """
     store, settings = ctx.store, ctx.settings
     if ctx.full:
         if store.count_articles():
             ctx.touched_stories |= {s.id for s in recluster(store, settings, ctx.nlp, reuse_features=False)}
         return
-    clusterer = _load_state(store, settings) or _clusterer(settings)  # empty on the first run over a store
-    seq = {aid: i for i, aid in enumerate(store.article_ids())}
-    ids = [aid for aid in dict.fromkeys(ctx.new_ids) if aid in seq and aid not in clusterer.story_of_]
+    _upgrade(store, settings)
+    source = _StoredState(store)
+    n = int(store.get_state(STAGE, _N).get(_N, 0))
+    clusterer = _clusterer(settings).attach(source, n)  # empty on the first run over a store
+    seq = store.article_seqs(ctx.new_ids)
+    ids = [aid for aid in dict.fromkeys(ctx.new_ids) if aid in seq]
+    placed = source.story_of(ids)
+    ids = [aid for aid in ids if aid not in placed]
     if not ids:
         return
     articles = sorted(store.iter_articles(ids), key=lambda a: _time_key(a, seq[a.id]))
     feats = _featurise_all(store, ctx.nlp, [a for a in articles if a.duplicate_of is None])
+    clusterer.learn_terms(feats.values())
     touched = _place(clusterer, articles, feats)
     dup = {a.id: a.duplicate_of for a in articles if a.duplicate_of}
     touched |= clusterer.merge_pass(touched)
     touched |= clusterer.split_pass(touched, duplicates=dup)
     touched |= clusterer.reassign_pass(dup, among=clusterer.single_neighbours(touched))
     removed = clusterer.take_removed()
-    touched = {s for s in touched if s in clusterer.stories_}
+    touched = {s for s in touched | clusterer.dirty_ if s in clusterer.stories_}
     # records: the touched stories in full; the others keep their stored fields, only the storyline may change
-    member_ids = [a for sid in touched for a in clusterer.stories_[sid].articles]
-    by_id = {a.id: a for a in store.iter_articles(member_ids)}
-    stories: dict[str, Story] = {}
-    for old in store.iter_stories():
-        if old.id in clusterer.stories_ and old.id not in touched:
-            stories[old.id] = old
-    for sid in touched:
-        stories[sid] = _story_record(clusterer.stories_[sid], clusterer, by_id)
-    before = {sid: s.storyline for sid, s in stories.items()}
-    old_lines = {line.id for line in store.iter_storylines()}
-    lines = _storylines(clusterer, stories, settings)
-    changed = [s for sid, s in stories.items() if sid in touched or s.storyline != before[sid]]
-    _save_state(store, clusterer, feats.values())
-    store.delete_stories(removed, old_lines - {line.id for line in lines})
-    store.put_stories(changed, lines)
-    _write_articles(store, by_id.values(), clusterer)
+    clusterer.load_features(a for sid in touched for a in clusterer.stories_[sid].members)
+    by_id = {a.id: a for a in store.iter_articles(a for sid in touched for a in clusterer.stories_[sid].articles)}
+    fresh = {sid: _story_record(clusterer.stories_[sid], clusterer, by_id) for sid in touched}
+    with store.transaction():
+        moved, lines, gone_lines = _relink(store, clusterer, fresh, removed, settings)
+        _save_changes(store, clusterer, feats.values(), removed)
+        store.delete_stories(removed - touched, gone_lines)
+        store.put_stories([*fresh.values(), *moved], lines)
+        _write_articles(store, by_id.values(), clusterer)
     ctx.touched_stories -= removed
     ctx.touched_stories |= touched
 

@@ -38,9 +38,9 @@ from __future__ import annotations
 import hashlib
 import heapq
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple, Protocol
 
 from .story_features import ArticleFeatures, Profile, Vocabulary, day_gap, similarity, time_decay
 
@@ -89,12 +89,61 @@ class StoryState:
         return self.members + self.riders
 
 
+class StorySpan(NamedTuple):
+    """What the candidate filters need of a story without reading it: date range, member count, solo."""
+
+    first: int | None
+    last: int | None
+    members: int
+    solo: bool
+
+    @classmethod
+    def of(cls, st: StoryState) -> StorySpan:
+        """The span of a story held in memory."""
+        return cls(st.profile.first, st.profile.last, len(st.members), st.solo)
+
+
+class StateSource(Protocol):
+    """Where a clusterer attached with :meth:`StoryClusterer.attach` reads stored state it has not loaded yet."""
+
+    def stories(self, ids: Iterable[str]) -> dict[str, StoryState]:
+        """Stored stories by id (unknown ids left out)."""
+        ...
+
+    def spans(self, ids: Iterable[str]) -> dict[str, StorySpan]:
+        """Stored stories' spans by id (unknown ids left out; much cheaper to read than the stories)."""
+        ...
+
+    def features(self, ids: Iterable[str]) -> dict[str, ArticleFeatures]:
+        """Stored article features by article id."""
+        ...
+
+    def story_of(self, article_ids: Iterable[str]) -> dict[str, str]:
+        """The stored story of each given article that has one."""
+        ...
+
+    def postings(self, keys: Iterable[str]) -> dict[str, set[str]]:
+        """Stored candidate index: story ids under each given key."""
+        ...
+
+    def counts(self, terms: Iterable[str]) -> dict[str, int]:
+        """Stored document frequencies of the given terms (terms never seen left out)."""
+        ...
+
+
 class StoryClusterer:
     """Online story clustering with a repair pass; state ends in ``_`` and is kept between runs.
 
     Settings: ``threshold`` (join a story), ``merge_threshold`` (merge two stories), ``time_scale_days``.
     Learned: ``vocab_`` (document frequencies), ``stories_`` (id -> :class:`StoryState`), ``story_of_``
     (article id -> story id), ``features_`` (article id -> features of canonical members).
+
+    In memory (batch) every story is in ``stories_``. Attached to a :class:`StateSource` (the stream,
+    :meth:`attach`), those maps are caches: a story is read when it becomes a candidate or a repair step
+    reaches it, an article's features when a repair step needs them, a document frequency with the article
+    or story that uses the term, so a run costs what its articles touch, not what the store holds.
+    ``dirty_`` names the stories changed since :meth:`attach` and ``new_postings_`` the index entries made
+    since then (what a stream run writes back).
 
     Example:
         >>> from storyline.story_features import ArticleFeatures
@@ -114,43 +163,178 @@ class StoryClusterer:
         self.features_: dict[str, ArticleFeatures] = {}
         self._index: dict[str, set[str]] = defaultdict(set)
         self.removed_: set[str] = set()  # story ids merged away since the last call to :meth:`take_removed`
+        self.dirty_: set[str] = set()  # story ids whose state changed (attached: what to write back)
+        self.new_postings_: set[tuple[str, str]] = set()  # (key, story id) index entries made while attached
+        self._source: StateSource | None = None
+        self._fetched: set[str] = set()  # index keys whose stored postings are merged into _index
+        self._absent: set[str] = set()  # story ids looked up and not stored (or removed during this session)
+        self._known_terms: set[str] = set()  # terms whose stored document frequency is in vocab_
+        self._spans: dict[str, StorySpan] = {}  # spans read from the source (of stories not loaded)
+
+    # -- lazy state (attached to a StateSource) ----------------------------------------------------------
+    def attach(self, source: StateSource, n_documents: int) -> StoryClusterer:
+        """Read stored state lazily from ``source`` (a store of ``n_documents`` counted articles); returns self."""
+        self._source = source
+        self.vocab_ = Vocabulary(n_documents)
+        return self
+
+    @staticmethod
+    def _terms(owner: ArticleFeatures | Profile) -> set[str]:
+        """The vocabulary terms an article or profile is compared by (entities with their "@")."""
+        return {*owner.body, *owner.head, *("@" + e for e in owner.ents)}
+
+    def learn_terms(self, owners: Iterable[ArticleFeatures | Profile]) -> None:
+        """Read the stored document frequencies of the terms these articles or stories use (attached only)."""
+        if self._source is None:
+            return
+        todo = {t for o in owners for t in self._terms(o)} - self._known_terms
+        if not todo:
+            return
+        self._known_terms |= todo
+        for term, n in self._source.counts(todo).items():
+            self.vocab_.df_[term] = n
+        self.vocab_._idf.clear()
+
+    def load_stories(self, ids: Iterable[str]) -> None:
+        """Make the given stories (those stored) present in ``stories_`` (attached only)."""
+        if self._source is None:
+            return
+        todo = {s for s in ids if s not in self.stories_ and s not in self._absent}
+        if not todo:
+            return
+        got = self._source.stories(todo)
+        self._absent |= todo - got.keys()
+        self.learn_terms(st.profile for st in got.values())
+        for sid, st in got.items():
+            self.stories_[sid] = st
+            for aid in st.articles:
+                self.story_of_.setdefault(aid, sid)
+
+    def load_features(self, article_ids: Iterable[str]) -> None:
+        """Make the stored features of the given articles present in ``features_`` (attached only)."""
+        if self._source is None:
+            return
+        todo = [a for a in article_ids if a not in self.features_]
+        if not todo:
+            return
+        got = self._source.features(todo)
+        self.learn_terms(got.values())
+        self.features_.update(got)
+
+    def _load_members(self, sid: str) -> None:
+        """The features of a story's members (a repair step compares each with the rest)."""
+        st = self.stories_.get(sid)
+        if st is not None and self._source is not None:
+            self.load_features(st.members)
+
+    def story_of(self, article_id: str) -> str | None:
+        """The story of an article (read from the source when attached and not loaded)."""
+        sid = self.story_of_.get(article_id)
+        if sid is None and self._source is not None:
+            sid = self._source.story_of([article_id]).get(article_id)
+            if sid is not None:
+                self.load_stories([sid])
+                sid = sid if sid in self.stories_ else None
+        return sid
+
+    def spans(self, ids: Iterable[str]) -> dict[str, StorySpan]:
+        """Spans of the given live stories (loaded ones from memory, others read from the source)."""
+        out: dict[str, StorySpan] = {}
+        todo = []
+        for sid in ids:
+            st = self.stories_.get(sid)
+            if st is not None:
+                out[sid] = StorySpan.of(st)
+            elif sid in self._absent:
+                continue
+            elif sid in self._spans:
+                out[sid] = self._spans[sid]
+            elif self._source is not None:
+                todo.append(sid)
+        if todo and self._source is not None:
+            got = self._source.spans(todo)
+            self._absent.update(s for s in todo if s not in got)
+            self._spans.update(got)
+            out.update(got)
+        return out
+
+    def _near(self, f: ArticleFeatures | Profile, ids: Iterable[str], bar: float, min_members: int = 0) -> list[str]:
+        """The stories close enough in time to ``f`` that text could still reach ``bar`` (read into memory)."""
+        ids = list(ids)
+        stored = self.spans([s for s in ids if s not in self.stories_]) if self._source is not None else {}
+        out = []
+        for sid in ids:
+            st = self.stories_.get(sid)
+            if st is not None:
+                dates, members = st.profile, len(st.members)
+            elif sid in stored:
+                dates, members = Profile(first=stored[sid].first, last=stored[sid].last), stored[sid].members
+            else:
+                continue
+            if members < min_members:
+                continue
+            if time_decay(day_gap(f, dates), self.time_scale_days) < bar:
+                continue  # too far apart in time: even identical text would not reach the bar
+            out.append(sid)
+        self.load_stories(out)
+        return out
+
+    def _exists(self, sid: str) -> bool:
+        """True when a story id is taken (loaded, or stored and not removed)."""
+        self.load_stories([sid])
+        return sid in self.stories_
 
     # -- candidates ------------------------------------------------------------------------------------
     def _keys(self, f: ArticleFeatures | Profile) -> list[str]:
-        """The rarest terms and entities of an article or profile (its index keys)."""
+        """The rarest terms and entities of an article or profile (its index keys).
+
+        Cached on the owner until the vocabulary counts another article (a profile clears its cache itself
+        when it changes; a stream run reads an owner's document frequencies before it first asks).
+        """
         v = self.vocab_
+        stamp = (id(v), v.n_)
+        hit = f._cache.get("keys")
+        if hit is not None and hit[0] == stamp:
+            return hit[1]  # type: ignore[no-any-return]
         common = max(COMMON_DF, COMMON_SHARE * v.n_)
         body = [t for t in f.body if v.df_.get(t, 0) <= common]
         ents = ["@" + e for e in f.ents if v.df_.get("@" + e, 0) <= common]
         terms = sorted(body, key=lambda t: -v.idf(t) * f.body[t])[:CANDIDATE_TERMS]
         names = sorted(ents, key=lambda e: -v.idf(e) * f.ents[e[1:]])[: CANDIDATE_TERMS // 2]
+        f._cache["keys"] = (stamp, terms + names)
         return terms + names
 
     def _index_add(self, sid: str, f: ArticleFeatures) -> None:
         """Make a story findable by an article's keys."""
         for k in self._keys(f):
             self._index[k].add(sid)
+            if self._source is not None:
+                self.new_postings_.add((k, sid))
 
     def _candidates(self, f: ArticleFeatures | Profile, exclude: str | None = None) -> set[str]:
         """Stories sharing a key with the article (live ones only)."""
+        keys = self._keys(f)
+        if self._source is not None:
+            todo = [k for k in keys if k not in self._fetched]
+            if todo:
+                self._fetched.update(todo)
+                for k, sids in self._source.postings(todo).items():
+                    self._index[k] |= sids
         out: set[str] = set()
-        for k in self._keys(f):
+        for k in keys:
             out.update(self._index.get(k, ()))
         out.discard(exclude or "")
-        return {s for s in out if s in self.stories_ and not self.stories_[s].solo}
+        if self._source is None:  # every story is in memory
+            return {s for s in out if s in self.stories_ and not self.stories_[s].solo}
+        return {s for s, sp in self.spans(out).items() if not sp.solo}
 
     def best_story(
         self, f: ArticleFeatures, exclude: str | None = None, min_members: int = 0
     ) -> tuple[str | None, float]:
         """The most similar story of at least ``min_members`` articles and its score (None, 0 when none)."""
         best, best_score = None, 0.0
-        for sid in self._candidates(f, exclude):
-            if len(self.stories_[sid].members) < min_members:
-                continue
-            profile = self.stories_[sid].profile
-            if time_decay(day_gap(f, profile), self.time_scale_days) < self.threshold:
-                continue  # too far apart in time: even identical text would not reach the threshold
-            score = similarity(f, profile, self.vocab_, self.time_scale_days)
+        for sid in self._near(f, self._candidates(f, exclude), self.threshold, min_members):
+            score = similarity(f, self.stories_[sid].profile, self.vocab_, self.time_scale_days)
             if score > best_score:
                 best, best_score = sid, score
         return best, best_score
@@ -159,9 +343,10 @@ class StoryClusterer:
     def _open(self, seed: str, solo: bool = False) -> StoryState:
         """A new, empty story seeded by an article id."""
         sid = story_id(seed)
-        while sid in self.stories_:  # a re-used seed (an article re-read after its story moved on)
+        while self._exists(sid):  # a re-used seed (an article re-read after its story moved on)
             sid = story_id(sid)
         st = self.stories_[sid] = StoryState(sid, solo=solo)
+        self.dirty_.add(sid)
         return st
 
     def _join(self, sid: str, f: ArticleFeatures) -> None:
@@ -171,6 +356,7 @@ class StoryClusterer:
         st.profile.add(f)
         self.story_of_[f.id] = sid
         self.features_[f.id] = f
+        self.dirty_.add(sid)
         self._index_add(sid, f)
 
     def assign(self, f: ArticleFeatures, count: bool = True) -> str:
@@ -185,11 +371,12 @@ class StoryClusterer:
 
     def assign_duplicate(self, article_id: str, canonical: str) -> str:
         """A copy joins its canonical article's story without touching the centroid; its story id."""
-        sid = self.story_of_.get(canonical)
+        sid = self.story_of(canonical)
         if sid is None or sid not in self.stories_:
             return self.assign_solo(article_id)
         self.stories_[sid].riders.append(article_id)
         self.story_of_[article_id] = sid
+        self.dirty_.add(sid)
         return sid
 
     def assign_solo(self, article_id: str) -> str:
@@ -202,7 +389,10 @@ class StoryClusterer:
     # -- repair ----------------------------------------------------------------------------------------
     def _merge(self, keep: str, gone: str) -> None:
         """Fold story ``gone`` into ``keep``."""
+        self._load_members(gone)
         a, b = self.stories_[keep], self.stories_.pop(gone)
+        self._absent.add(gone)
+        self.dirty_.add(keep)
         a.profile.merge(b.profile)
         a.members += b.members
         a.riders += b.riders
@@ -247,17 +437,15 @@ class StoryClusterer:
         st = self.stories_[sid]
         if st.solo or not st.members:
             return
-        for other in self._candidates(st.profile, exclude=sid):
-            profile = self.stories_[other].profile
-            if time_decay(day_gap(st.profile, profile), self.time_scale_days) < self.merge_threshold:
-                continue
-            score = similarity(st.profile, profile, self.vocab_, self.time_scale_days)
+        for other in self._near(st.profile, self._candidates(st.profile, exclude=sid), self.merge_threshold):
+            score = similarity(st.profile, self.stories_[other].profile, self.vocab_, self.time_scale_days)
             if score >= self.merge_threshold:
                 a, b = sorted((sid, other))
                 heapq.heappush(heap, (-score, a, b))
 
     def _leave_one_out(self, sid: str, aid: str) -> float:
         """Similarity of a member to its story without it."""
+        self._load_members(sid)
         st, f = self.stories_[sid], self.features_[aid]
         rest = Profile(st.profile.n, dict(st.profile.body), dict(st.profile.head), dict(st.profile.ents))
         rest.add(f, sign=-1)
@@ -268,8 +456,10 @@ class StoryClusterer:
 
     def _detach(self, sid: str, aid: str) -> None:
         """Take a member out of its story (the caller moves the copies riding on it)."""
+        self._load_members(sid)
         st = self.stories_[sid]
         f = self.features_[aid]
+        self.dirty_.add(sid)
         st.members.remove(aid)
         st.profile.add(f, sign=-1)
         days = [d for m in st.members if m in self.features_ and (d := self.features_[m].day) is not None]
@@ -284,6 +474,7 @@ class StoryClusterer:
             st = self.stories_.get(sid)
             if st is None or len(st.members) < 3:
                 continue
+            self._load_members(sid)
             for aid in list(st.members):
                 if aid in self.features_ and self._leave_one_out(sid, aid) < SPLIT_SHARE * self.threshold:
                     changed.add(sid)
@@ -298,6 +489,7 @@ class StoryClusterer:
         if target is None or score < self.threshold:
             target = self._open(aid).id
         self._join(target, f)
+        self.dirty_.add(sid)
         riders = [r for r in self.stories_[sid].riders if duplicates.get(r) == aid]
         for r in riders:
             self.stories_[sid].riders.remove(r)
@@ -305,6 +497,7 @@ class StoryClusterer:
             self.story_of_[r] = target
         if not self.stories_[sid].articles:
             del self.stories_[sid]
+            self._absent.add(sid)
             self.removed_.add(sid)
         return target
 
@@ -322,6 +515,7 @@ class StoryClusterer:
             ids = list(self.features_)
         else:
             ids = [a for s in among if s in self.stories_ for a in self.stories_[s].members]
+            self.load_features(ids)
         singles: list[tuple[str, str]] = []
         for aid in ids:
             sid = self.story_of_.get(aid)
@@ -357,6 +551,7 @@ class StoryClusterer:
             self.story_of_[r] = other
         if not self.stories_[sid].articles:
             del self.stories_[sid]
+            self._absent.add(sid)
             self.removed_.add(sid)
         return {sid, other}
 
@@ -367,10 +562,10 @@ class StoryClusterer:
             st = self.stories_.get(sid)
             if st is None or st.solo or not st.members:
                 continue
-            out |= {c for c in self._candidates(st.profile, exclude=sid)
-                    if len(self.stories_[c].members) == 1}
+            out |= {c for c, sp in self.spans(self._candidates(st.profile, exclude=sid)).items() if sp.members == 1}
             if len(st.members) == 1:
                 out.add(sid)
+        self.load_stories(out)
         return out
 
     def take_removed(self) -> set[str]:
@@ -379,6 +574,10 @@ class StoryClusterer:
         return out
 
     # -- persistence -----------------------------------------------------------------------------------
+    def index_postings(self) -> Iterator[tuple[str, str]]:
+        """The candidate index as (key, story id) pairs of live stories (what a batch run stores)."""
+        return ((k, sid) for k, sids in self._index.items() for sid in sids if sid in self.stories_)
+
     def load(self, vocab: Vocabulary, stories: Iterable[StoryState], features: Iterable[ArticleFeatures]) -> StoryClusterer:
         """Restore learned state read from the store; returns self."""
         self.vocab_ = vocab

@@ -7,6 +7,14 @@ story time scale, so a fight that runs for months stays one storyline), reaches
 components). Only chains of two or more stories become a :class:`Storyline`; a story with no related story
 keeps ``storyline=None``.
 
+A batch run (``recluster``) links every pair of stories (:func:`related_pairs`). A stream run re-links only
+the stories it changed, against the stories sharing one of their central entities, and keeps every other
+stored link; storylines are then the connected components (:func:`components`) reached from the changed
+stories and their former neighbours. A story merged away or emptied loses its links, so a storyline it held
+together falls apart into the parts still linked; a story that changed (grew, split, lost members) is linked
+afresh, so it may join, bridge or leave storylines. Links between two unchanged stories are not revisited
+as the vocabulary grows: the next ``recluster`` recomputes them all.
+
 Example:
     >>> from storyline.story_features import ArticleFeatures, Profile, Vocabulary
     >>> a = ArticleFeatures("a", day=1, body={"grant": 1.0}, ents={"sessions": 1.0})
@@ -20,7 +28,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from .graph import UnionFind
 from .story_features import Profile, Vocabulary, _cosine, day_gap, time_decay
@@ -48,22 +56,57 @@ def relatedness(a: Profile, b: Profile, vocab: Vocabulary, time_scale_days: floa
     return 0.5 * (ents + body) * time_decay(day_gap(a, b), STORYLINE_SCALE * time_scale_days)
 
 
+def related_to(
+    sid: str, profile: Profile, others: Mapping[str, Profile], vocab: Vocabulary, threshold: float, time_scale_days: float
+) -> set[str]:
+    """The stories among ``others`` related to one story (relatedness at or above ``threshold``)."""
+    return {o for o, p in others.items()
+            if o != sid and relatedness(profile, p, vocab, time_scale_days) >= threshold}
+
+
+def related_pairs(
+    profiles: Mapping[str, Profile], vocab: Vocabulary, threshold: float, time_scale_days: float
+) -> list[tuple[str, str]]:
+    """Every related pair (a < b) of stories sharing a central entity: the links storylines are made of."""
+    index: dict[str, set[str]] = defaultdict(set)
+    central = {sid: central_entities(p, vocab) for sid, p in profiles.items()}
+    for sid, ents in central.items():
+        for e in ents:
+            index[e].add(sid)
+    out = []
+    for sid, ents in central.items():
+        others = {o for e in ents for o in index[e] if o > sid}
+        out += [(sid, o) for o in sorted(others)
+                if relatedness(profiles[sid], profiles[o], vocab, time_scale_days) >= threshold]
+    return out
+
+
 def link_stories(
     profiles: Mapping[str, Profile], vocab: Vocabulary, threshold: float, time_scale_days: float
 ) -> list[list[str]]:
     """Groups of two or more related story ids (connected components of the related-pair graph)."""
-    index: dict[str, set[str]] = defaultdict(set)
-    for sid, p in profiles.items():
-        for e in central_entities(p, vocab):
-            index[e].add(sid)
     uf = UnionFind(profiles)
-    for sid, p in profiles.items():
-        others: set[str] = set()
-        for e in central_entities(p, vocab):
-            others |= index[e]
-        for other in others:
-            if other <= sid or uf.connected(other, sid):
-                continue
-            if relatedness(p, profiles[other], vocab, time_scale_days) >= threshold:
-                uf.union(other, sid)
+    for a, b in related_pairs(profiles, vocab, threshold, time_scale_days):
+        uf.union(a, b)
     return [sorted(g) for g in uf.groups() if len(g) > 1]
+
+
+def components(seeds: Iterable[str], neighbours: Callable[[Iterable[str]], Mapping[str, set[str]]]) -> list[list[str]]:
+    """Connected components reached from ``seeds`` (sorted ids each), reading the links a level at a time.
+
+    ``neighbours(ids)`` gives the linked stories of each id; only the part of the graph that the seeds reach
+    is read, so a stream run that changed a few stories reads only their storylines.
+    """
+    seen: set[str] = set()
+    out = []
+    for seed in sorted(set(seeds)):
+        if seed in seen:
+            continue
+        comp, frontier = {seed}, {seed}
+        while frontier:
+            links = neighbours(frontier)
+            frontier = {o for x in frontier for o in links.get(x, ())} - comp
+            comp |= frontier
+        seen |= comp
+        out.append(sorted(comp))
+    return out
