@@ -117,6 +117,19 @@ def _prepare(store: Store, settings: Settings, nlp: NLP, paths: list[str]) -> li
     return report.new
 
 
+def _storyline_of(store: Store) -> dict[str, str]:
+    """Each article's storyline (its story's, or the story itself when the story is in none)."""
+    line = {s.id: s.storyline or s.id for s in store.iter_stories()}
+    return {a.id: line.get(a.story or "", a.story or a.id) for a in store.iter_articles()}
+
+
+def _gold_storylines(articles: list[Article]) -> dict[str, str]:
+    """Gold storyline of each article (``storyline`` field), empty when the file has none."""
+    if not any("storyline" in a.metadata for a in articles):
+        return {}
+    return {a.id: str(a.metadata.get("storyline") or _gold([a])[a.id]) for a in articles}
+
+
 def _stream(store: Store, settings: Settings, nlp: NLP, ids: list[str]) -> dict[str, str]:
     """Feed the articles to the stories stage in time order, a few per run; the resulting assignment."""
     arts = {a.id: a for a in store.iter_articles()}
@@ -135,10 +148,12 @@ def labelled(path: str, settings: Settings, nlp: NLP) -> None:
         t0 = time.perf_counter()
         stream = _stream(store, settings, nlp, ids)
         t_stream = time.perf_counter() - t0
+        lines = {"stream": _storyline_of(store)}
         t0 = time.perf_counter()
         stories.recluster(store, settings, nlp)
         t_batch = time.perf_counter() - t0
         batch = {a.id: a.story or a.id for a in store.iter_articles()}
+        lines["batch"] = _storyline_of(store)
         n_lines = len(list(store.iter_storylines()))
         n_stories = len(set(batch.values()))
     print(f"\n{path}: {len(articles)} articles, {len(set(gold.values()))} gold stories")
@@ -149,6 +164,12 @@ def labelled(path: str, settings: Settings, nlp: NLP) -> None:
     print(f"  baseline B-cubed P {p:.3f}  R {r:.3f}  F1 {f:.3f}  ARI {b_ari:.3f}  (TF-IDF average link, best distance {t:.3f})")
     print(f"  stream-vs-batch ARI {ari(stream, batch):.3f};  storylines {n_lines} over {n_stories} stories;"
           f"  time stream {t_stream:.2f}s batch {t_batch:.2f}s")
+    gold_lines = _gold_storylines(articles)
+    if gold_lines:  # articles scored by storyline: story errors count too, as a reader meets them
+        for name, pred in lines.items():
+            p, r, f = bcubed(pred, gold_lines)
+            print(f"  storylines {name:<6} B-cubed P {p:.3f}  R {r:.3f}  F1 {f:.3f}  "
+                  f"({len(set(gold_lines.values()))} gold storylines)")
 
 
 # -- scale ------------------------------------------------------------------------------------------------

@@ -366,3 +366,10 @@ def test_a_weekday_before_the_story_began_moves_into_it(nlp) -> None:  # type: i
     alone = article("p", ["Officials lowered the death toll to 217 early Wednesday."], published="2017-09-19")
     extract_article(alone, nlp.parse([alone])[0])
     assert [d.value for d in alone.dates] == ["2017-09-13"]  # no story: counted back from the page's date
+
+
+def test_storyline_date_places_a_month_day_on_or_before_it(nlp) -> None:  # type: ignore[no-untyped-def]
+    # an undated report in a storyline that ends on 2018-01-25: its "February 1" is the one before, not 2018's
+    art = article("u", ["The report noted one case in the county on February 1."], published=None)
+    extract_article(art, nlp.parse([art])[0], storyline_date="2018-01-25")
+    assert [(d.text, d.value, d.anchor) for d in art.dates] == [("on February 1", "2017-02-01", "story")]

@@ -281,3 +281,19 @@ def test_state_in_the_one_value_layout_is_converted_on_the_next_run(store, nlp, 
     assert _story_of(store, "ferry-2") == sid
     assert not {"stories", "vocab"} & set(store.get_state("stories"))
     _assert_no_stale_rows(store)
+
+
+def test_stories_naming_their_actors_differently_are_still_compared_for_a_storyline() -> None:
+    # no shared central entity ("Justice Department" vs "U.S. Department of Justice"), the same topic words
+    from storyline.story_features import ArticleFeatures, Profile, Vocabulary
+    from storyline.storylines import link_keys, related_pairs
+
+    a = ArticleFeatures("a", day=1, body={"sanctuary": 3.0, "grant": 2.0, "letter": 1.0}, ents={"justice department": 1.0})
+    b = ArticleFeatures("b", day=20, body={"sanctuary": 3.0, "grant": 2.0, "ruling": 1.0}, ents={"u.s. department of justice": 1.0})
+    others = [ArticleFeatures(f"o{i}", day=5, body={f"word{i}": 1.0}, ents={f"name{i}": 1.0}) for i in range(8)]
+    vocab = Vocabulary()
+    for f in [a, b, *others]:
+        vocab.add(f)
+    pa, pb = Profile.of([a]), Profile.of([b])
+    assert "~sanctuary" in link_keys(pa, vocab) and "~sanctuary" in link_keys(pb, vocab)
+    assert related_pairs({"s1": pa, "s2": pb}, vocab, 0.25, 3.0) == [("s1", "s2")]

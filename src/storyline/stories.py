@@ -40,13 +40,13 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .config import Settings
-from .embed import embed_articles, get_embedder
+from .embed import embed_articles, embeddings_mode, get_embedder
 from .graph import UnionFind
 from .model import Article, Story, Storyline
 from .store import Store
 from .story_cluster import StoryClusterer, StorySpan, StoryState
 from .story_features import ArticleFeatures, Profile, Vocabulary, article_day, featurise, signals
-from .storylines import central_entities, components, related_pairs, related_to, storyline_id
+from .storylines import central_entities, components, link_keys, related_pairs, related_to, storyline_id
 
 if TYPE_CHECKING:
     from .extract.nlp import NLP
@@ -64,7 +64,9 @@ _SITE_TAIL_WORDS = 4
 def _clusterer(settings: Settings) -> StoryClusterer:
     """A clusterer with the stage's settings."""
     s = settings.stories
-    return StoryClusterer(float(s["threshold"]), float(s["merge_threshold"]), float(s["time_scale_days"]))
+    # "off" also ignores vectors stored by an earlier run with the extra installed
+    dense_weight = float(s["dense_weight"]) if embeddings_mode(settings) != "off" else 0.0
+    return StoryClusterer(float(s["threshold"]), float(s["merge_threshold"]), float(s["time_scale_days"]), dense_weight)
 
 
 def _comparable(article: Article) -> bool:
@@ -78,11 +80,13 @@ def _time_key(article: Article, seq: int) -> tuple[Any, ...]:
     return (day is None, day or 0, seq)
 
 
-def _featurise_all(store: Store, nlp: NLP, articles: Sequence[Article]) -> dict[str, ArticleFeatures]:
+def _featurise_all(
+    store: Store, nlp: NLP, articles: Sequence[Article], settings: Settings
+) -> dict[str, ArticleFeatures]:
     """Features of every comparable article that has a stored doc, in chunks."""
     out: dict[str, ArticleFeatures] = {}
     todo = [a for a in articles if _comparable(a)]
-    embedder = get_embedder(nlp.settings) if todo else None  # None: embeddings off or the [embed] extra missing
+    embedder = get_embedder(settings) if todo else None  # None: embeddings off or the [embed] extra missing
     for i in range(0, len(todo), CHUNK):
         chunk = todo[i : i + CHUNK]
         docs = nlp.load_docs(store.get_docs([a.id for a in chunk]))
@@ -259,7 +263,7 @@ def _save_all(store: Store, clusterer: StoryClusterer, links: list[tuple[str, st
     store.put_counts(STAGE, clusterer.vocab_.df_)
     store.add_postings(STAGE, ((_KEY + k, sid) for k, sid in clusterer.index_postings()))
     store.add_postings(STAGE, ((_ENT + e, sid) for sid, p in _linkable(clusterer).items()
-                               for e in central_entities(p, clusterer.vocab_)))
+                               for e in link_keys(p, clusterer.vocab_)))
     store.add_postings(STAGE, ((_LINK + a, b) for x, y in links for a, b in ((x, y), (y, x))))
 
 
@@ -327,7 +331,7 @@ def _relink(store: Store, clusterer: StoryClusterer, fresh: dict[str, Story], re
         elif key.startswith(_ENT):
             drop.append((key, item))
     profiles = {sid: p for sid, p in _linkable(clusterer).items() if sid in fresh}
-    central = {sid: central_entities(p, vocab) for sid, p in profiles.items()}
+    central = {sid: link_keys(p, vocab) for sid, p in profiles.items()}
     holders: dict[str, set[str]] = defaultdict(set)
     for key, item in store.get_postings(STAGE, keys={_ENT + e for ents in central.values() for e in ents}):
         if item not in changed:
@@ -419,7 +423,7 @@ def recluster(store: Store, settings: Settings, nlp: NLP | None = None, reuse_fe
             from .extract.nlp import NLP as _NLP
 
             nlp = _NLP(settings)
-        feats.update(_featurise_all(store, nlp, todo))
+        feats.update(_featurise_all(store, nlp, todo, settings))
     clusterer = _clusterer(settings)
     _place(clusterer, articles, feats)
     dup = {a.id: a.duplicate_of for a in articles if a.duplicate_of}
@@ -463,7 +467,7 @@ def run(ctx: RunContext) -> None:
     if not ids:
         return
     articles = sorted(store.iter_articles(ids), key=lambda a: _time_key(a, seq[a.id]))
-    feats = _featurise_all(store, ctx.nlp, [a for a in articles if a.duplicate_of is None])
+    feats = _featurise_all(store, ctx.nlp, [a for a in articles if a.duplicate_of is None], settings)
     clusterer.learn_terms(feats.values())
     touched = _place(clusterer, articles, feats)
     dup = {a.id: a.duplicate_of for a in articles if a.duplicate_of}

@@ -42,7 +42,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Protocol
 
-from .story_features import ArticleFeatures, Profile, Vocabulary, day_gap, similarity, time_decay
+from .story_features import DENSE_WEIGHT, ArticleFeatures, Profile, Vocabulary, day_gap, similarity, time_decay
 
 # Terms and entities of an article used to find candidate stories: its rarest ones. Two reports of one
 # event share several of their rarest words; a story sharing none of 20 cannot reach the threshold.
@@ -153,8 +153,10 @@ class StoryClusterer:
         True
     """
 
-    def __init__(self, threshold: float = 0.3, merge_threshold: float = 0.45, time_scale_days: float = 7.0) -> None:
+    def __init__(self, threshold: float = 0.3, merge_threshold: float = 0.45, time_scale_days: float = 7.0,
+                 dense_weight: float = DENSE_WEIGHT) -> None:
         self.threshold = threshold
+        self.dense_weight = dense_weight  # share of the embedding cosine where both sides have a vector
         self.merge_threshold = merge_threshold
         self.time_scale_days = time_scale_days
         self.vocab_ = Vocabulary()
@@ -334,7 +336,7 @@ class StoryClusterer:
         """The most similar story of at least ``min_members`` articles and its score (None, 0 when none)."""
         best, best_score = None, 0.0
         for sid in self._near(f, self._candidates(f, exclude), self.threshold, min_members):
-            score = similarity(f, self.stories_[sid].profile, self.vocab_, self.time_scale_days)
+            score = similarity(f, self.stories_[sid].profile, self.vocab_, self.time_scale_days, self.dense_weight)
             if score > best_score:
                 best, best_score = sid, score
         return best, best_score
@@ -414,7 +416,8 @@ class StoryClusterer:
             neg, a, b = heapq.heappop(heap)
             if a not in self.stories_ or b not in self.stories_:
                 continue
-            score = similarity(self.stories_[a].profile, self.stories_[b].profile, self.vocab_, self.time_scale_days)
+            score = similarity(self.stories_[a].profile, self.stories_[b].profile, self.vocab_, self.time_scale_days,
+                               self.dense_weight)
             if score < self.merge_threshold:
                 continue
             if abs(score + neg) > 1e-9:  # stale entry: the pair's stories changed since it was pushed
@@ -438,7 +441,8 @@ class StoryClusterer:
         if st.solo or not st.members:
             return
         for other in self._near(st.profile, self._candidates(st.profile, exclude=sid), self.merge_threshold):
-            score = similarity(st.profile, self.stories_[other].profile, self.vocab_, self.time_scale_days)
+            score = similarity(st.profile, self.stories_[other].profile, self.vocab_, self.time_scale_days,
+                               self.dense_weight)
             if score >= self.merge_threshold:
                 a, b = sorted((sid, other))
                 heapq.heappush(heap, (-score, a, b))
@@ -447,12 +451,11 @@ class StoryClusterer:
         """Similarity of a member to its story without it."""
         self._load_members(sid)
         st, f = self.stories_[sid], self.features_[aid]
-        rest = Profile(st.profile.n, dict(st.profile.body), dict(st.profile.head), dict(st.profile.ents))
-        rest.add(f, sign=-1)
+        rest = st.profile.copy().add(f, sign=-1)
         others = [self.features_[m] for m in st.members if m != aid and m in self.features_]
         days = [o.day for o in others if o.day is not None]
         rest.first, rest.last = (min(days), max(days)) if days else (None, None)
-        return similarity(f, rest, self.vocab_, self.time_scale_days)
+        return similarity(f, rest, self.vocab_, self.time_scale_days, self.dense_weight)
 
     def _detach(self, sid: str, aid: str) -> None:
         """Take a member out of its story (the caller moves the copies riding on it)."""

@@ -1,6 +1,7 @@
 """Storylines: stories linked into chains of related events, ordered in time.
 
-Two stories are linked when their centroids share central entities *and* topic: the mean of their entity
+Two stories are compared when they share a central entity or topic word (:func:`link_keys`), and linked
+when their centroids share entities *and* topic: the mean of their entity
 cosine and body cosine, decayed over time far more slowly than stories are (``STORYLINE_SCALE`` times the
 story time scale, so a fight that runs for months stays one storyline), reaches
 ``settings.stories["storyline_threshold"]``. Linked stories form storylines by single link (connected
@@ -8,7 +9,7 @@ components). Only chains of two or more stories become a :class:`Storyline`; a s
 keeps ``storyline=None``.
 
 A batch run (``recluster``) links every pair of stories (:func:`related_pairs`). A stream run re-links only
-the stories it changed, against the stories sharing one of their central entities, and keeps every other
+the stories it changed, against the stories sharing one of their :func:`link_keys`, and keeps every other
 stored link; storylines are then the connected components (:func:`components`) reached from the changed
 stories and their former neighbours. A story merged away or emptied loses its links, so a storyline it held
 together falls apart into the parts still linked; a story that changed (grew, split, lost members) is linked
@@ -31,12 +32,21 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 
 from .graph import UnionFind
+from .story_cluster import COMMON_DF, COMMON_SHARE
 from .story_features import Profile, Vocabulary, _cosine, day_gap, time_decay
 
 # Storylines decay this many times more slowly than stories: related events weeks or months apart link.
 STORYLINE_SCALE = 20.0
 # Entities of a story used to find related stories (its central people, organisations and places).
 CENTRAL_ENTITIES = 8
+# ... and its most frequent topic words (not its rarest: a storyline's stories share its vocabulary, not each
+# story's oddities): two stories of one fight may name it differently ("Justice Department" in one, "U.S.
+# Department of Justice" in the other) and share none of their eight central names, yet share "sanctuary"
+# and "grant"; relatedness still decides, the words only make them compared. Words too common to index
+# (story_cluster.COMMON_SHARE of the store) are skipped, so a big store does not compare every pair.
+CENTRAL_TERMS = 8
+# Topic-word keys are marked so that a word and an entity of the same spelling are different keys.
+TERM_KEY = "~"
 
 
 def storyline_id(first_story: str) -> str:
@@ -47,6 +57,14 @@ def storyline_id(first_story: str) -> str:
 def central_entities(profile: Profile, vocab: Vocabulary, n: int = CENTRAL_ENTITIES) -> list[str]:
     """The entity keys that weigh most in a story (frequency in the story times rarity in the corpus)."""
     return sorted(profile.ents, key=lambda e: -profile.ents[e] * vocab.idf("@" + e))[:n]
+
+
+def link_keys(profile: Profile, vocab: Vocabulary) -> list[str]:
+    """The keys a story is found by when looking for related stories: central entities and topic words."""
+    common = max(COMMON_DF, COMMON_SHARE * vocab.n_)
+    topical = [t for t in profile.body if vocab.df_.get(t, 0) <= common]
+    terms = sorted(topical, key=lambda t: (-profile.body[t], t))[:CENTRAL_TERMS]
+    return central_entities(profile, vocab) + [TERM_KEY + t for t in terms]
 
 
 def relatedness(a: Profile, b: Profile, vocab: Vocabulary, time_scale_days: float) -> float:
@@ -67,9 +85,9 @@ def related_to(
 def related_pairs(
     profiles: Mapping[str, Profile], vocab: Vocabulary, threshold: float, time_scale_days: float
 ) -> list[tuple[str, str]]:
-    """Every related pair (a < b) of stories sharing a central entity: the links storylines are made of."""
+    """Every related pair (a < b) of stories sharing a link key: the links storylines are made of."""
     index: dict[str, set[str]] = defaultdict(set)
-    central = {sid: central_entities(p, vocab) for sid, p in profiles.items()}
+    central = {sid: link_keys(p, vocab) for sid, p in profiles.items()}
     for sid, ents in central.items():
         for e in ents:
             index[e].add(sid)

@@ -336,6 +336,14 @@ def _is_duration(text: str) -> bool:
     return bool(re.search(r"\b(hours?|days|weeks|months|years|decades|daily|weekly|annual(ly)?|age|old)\b", low)) and not re.search(r"(19|20)\d\d", low)
 
 
+def _shift_year(day: dt.date, years: int) -> dt.date:
+    """The same month and day ``years`` later (February 29 becomes February 28)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
 def fit_to_story(value: str, window: tuple[dt.date, dt.date]) -> str:
     """A bare past weekday resolved before its story began, moved a week on when that lands inside the story.
 
@@ -351,7 +359,7 @@ def fit_to_story(value: str, window: tuple[dt.date, dt.date]) -> str:
     day = dt.date.fromisoformat(value)
     first, last = window
     later = day + dt.timedelta(days=7)
-    return later.isoformat() if day < first and first <= later <= last else value
+    return later.isoformat() if day < first <= later <= last else value
 
 
 def find_dates(
@@ -427,6 +435,12 @@ def find_dates(
         value, gran, matched = _resolve(phrase, anchor, future)
         if matched == "weekday" and value and window and not future:
             value = fit_to_story(value, window)
+        if anchor_kind == "storyline" and anchor and value and matched in ("month_day", "day_month") and not future:
+            # the storyline's last date bounds the article's own from above: a past "February 1" is the one on
+            # or before it, not the nearest (which may be the next year's)
+            day = dt.date.fromisoformat(value)
+            if day > anchor:
+                value = _shift_year(day, -1).isoformat()
         absolute = matched in ABSOLUTE
         if anchor_kind == "storyline" and not absolute and matched not in STORYLINE_KINDS:
             value, gran = None, "day"  # too fine to count from a storyline's date: left unplaced
