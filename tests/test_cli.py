@@ -167,3 +167,27 @@ def test_entities_quotes_timeline_and_brief(demo_db: str, capsys: pytest.Capture
     assert run("--db", demo_db, "brief", sid) == 0
     brief = capsys.readouterr().out
     assert "Ridgeway" in brief and "[1]" in brief and "Sources" in brief
+
+
+def test_a_rebuilt_storyline_gets_its_timeline_and_brief_again(demo_db: str, tmp_path: Path) -> None:
+    """A storyline the stories stage rewrote (no story of it touched) is rebuilt by the timeline and brief stages."""
+    import shutil
+
+    from storyline import brief, timeline
+    from storyline.config import Settings
+    from storyline.pipeline import RunContext
+    from storyline.store import Store
+
+    db = tmp_path / "copy.db"
+    shutil.copy(demo_db, db)
+    with Store(db) as store:
+        [line, *_] = list(store.iter_storylines())
+        before = (line.timeline, line.summary)
+        assert before[0] and before[1]
+        line.timeline, line.summary = [], []
+        store.put_stories([], [line])  # as the stories stage writes a storyline it re-linked
+        ctx = RunContext(store, Settings.load(), touched_storylines={line.id})
+        timeline.run(ctx)
+        brief.run(ctx)
+        again = store.get_storylines([line.id])[line.id]
+        assert (again.timeline, again.summary) == before

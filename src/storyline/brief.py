@@ -707,8 +707,13 @@ def run(ctx: RunContext) -> None:
     from .agreement import claims
 
     store, settings = ctx.store, ctx.settings
-    all_stories = {s.id: s for s in store.iter_stories()}
-    ids = sorted(ctx.touched_stories & all_stories.keys()) if ctx.touched_stories else sorted(all_stories)
+    everything = not ctx.touched_stories and not ctx.touched_storylines
+    # a stream run reads only the stories it touched (and their storylines' members), not the whole store
+    if everything:
+        all_stories = {s.id: s for s in store.iter_stories()}
+    else:
+        all_stories = store.get_stories(ctx.touched_stories)
+    ids = sorted(all_stories) if everything else sorted(ctx.touched_stories & all_stories.keys())
     done: list[Story] = []
     for sid in ids:
         story = all_stories[sid]
@@ -719,8 +724,10 @@ def run(ctx: RunContext) -> None:
     lines: list[Storyline] = []
     touched = {s.id for s in done}
     for line in store.iter_storylines():
-        if not touched & set(line.stories):
+        if not touched & set(line.stories) and line.id not in ctx.touched_storylines:
             continue
+        missing = [s for s in line.stories if s not in all_stories]
+        all_stories.update(store.get_stories(missing))
         members = [all_stories[s] for s in line.stories if s in all_stories]
         need = [a for s in members for a in s.articles]
         articles = {a.id: a for a in store.iter_articles([a for a in dict.fromkeys(need) if store.has_article(a)])}

@@ -44,6 +44,7 @@ class RunContext:
     new_ids: list[str] = field(default_factory=list)  # articles this run added
     full: bool = False  # recompute from scratch (recluster) instead of incrementally
     touched_stories: set[str] = field(default_factory=set)  # stories whose fields must be rebuilt
+    touched_storylines: set[str] = field(default_factory=set)  # storylines (re)written whose fields must be rebuilt
     rejected: list[Rejected] = field(default_factory=list)
     _nlp: NLP | None = None
 
@@ -134,8 +135,15 @@ def ingest_paths(
 
 
 def analyse(ctx: RunContext, stages: Sequence[Stage] = STAGES, on_stage: Callable[[str], Any] | None = None) -> RunContext:
-    """Run every analysis stage in order over the store."""
+    """Run every analysis stage in order over the store (nothing when the run brought no new article).
+
+    A stage called with no new articles and nothing touched works on the whole store (that is how a caller asks
+    for everything); a stream run that read only known files must not, so it stops here.
+    """
     started = time.time()
+    if not ctx.full and not ctx.new_ids:
+        ctx.store.record_run(started, {"new": 0, "stories": 0})
+        return ctx
     for stage in stages:
         if on_stage is not None:
             on_stage(stage.name)

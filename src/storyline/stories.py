@@ -488,6 +488,7 @@ def run(ctx: RunContext) -> None:
         _write_articles(store, by_id.values(), clusterer)
     ctx.touched_stories -= removed
     ctx.touched_stories |= touched
+    ctx.touched_storylines |= {line.id for line in lines}  # rebuilt records carry no timeline or brief yet
 
 
 def _newest_first(story: Story) -> tuple[str, str, str]:

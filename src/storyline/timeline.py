@@ -230,8 +230,9 @@ def storyline_timeline(stories: Sequence[Story]) -> list[TimelineEntry]:
 def run(ctx: RunContext) -> None:
     """Pipeline stage: rebuild the timeline of every touched story (all when none) and of their storylines."""
     store = ctx.store
-    ids = sorted(ctx.touched_stories) if ctx.touched_stories else [s.id for s in store.iter_stories()]
-    if not ids:
+    everything = not ctx.touched_stories and not ctx.touched_storylines
+    ids = [s.id for s in store.iter_stories()] if everything else sorted(ctx.touched_stories)
+    if not ids and not ctx.touched_storylines:
         return
     stories = {}
     for sid in ids:
@@ -243,7 +244,7 @@ def run(ctx: RunContext) -> None:
         stories[sid] = story
     lines = []
     for line in store.iter_storylines():
-        if not any(sid in stories for sid in line.stories):
+        if not any(sid in stories for sid in line.stories) and line.id not in ctx.touched_storylines:
             continue
         members = [stories[sid] if sid in stories else store.get_story(sid) for sid in line.stories]
         line.timeline = storyline_timeline(members)
