@@ -297,3 +297,22 @@ def test_stories_naming_their_actors_differently_are_still_compared_for_a_storyl
     pa, pb = Profile.of([a]), Profile.of([b])
     assert "~sanctuary" in link_keys(pa, vocab) and "~sanctuary" in link_keys(pb, vocab)
     assert related_pairs({"s1": pa, "s2": pb}, vocab, 0.25, 3.0) == [("s1", "s2")]
+
+
+def test_an_undated_single_joins_only_a_story_many_reports_agree_on() -> None:
+    from storyline.story_cluster import UNDATED_REHOME_MEMBERS, StoryClusterer
+    from storyline.story_features import ArticleFeatures, similarity
+
+    for members, joins in ((UNDATED_REHOME_MEMBERS, True), (UNDATED_REHOME_MEMBERS - 1, False)):
+        c = StoryClusterer(threshold=0.2)
+        undated = ArticleFeatures("u", day=None, body={"quake": 1.0, "rescue": 1.0, "memo": 1.0}, ents={"lima": 1.0})
+        c.assign(undated)  # read first, alone; the story grows after it (built directly, as a run would)
+        story = c._open("r0")
+        for k in range(members):
+            f = ArticleFeatures(f"r{k}", day=10, body={"quake": 1.0, "rescue": 1.0, "toll": 1.0, f"x{k}": 1.0},
+                                ents={"lima": 1.0})
+            c.vocab_.add(f)
+            c._join(story.id, f)
+        assert similarity(undated, story.profile, c.vocab_, c.time_scale_days) >= c.threshold
+        c.reassign_pass()
+        assert (c.story_of_["u"] == story.id) is joins, members
