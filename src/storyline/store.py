@@ -229,11 +229,7 @@ class Store:
 
     def article_seqs(self, ids: Iterable[str]) -> dict[str, int]:
         """Ingest sequence numbers of the given articles (unknown ids are left out)."""
-        out: dict[str, int] = {}
-        for batch in _chunks(dict.fromkeys(ids)):
-            marks = ",".join("?" * len(batch))
-            out.update(self.db.execute(f"SELECT id, seq FROM articles WHERE id IN ({marks})", batch).fetchall())
-        return out
+        return dict(self._rows_in("SELECT id, seq FROM articles WHERE id IN ({marks})", [], ids))
 
     def has_article(self, article_id: str) -> bool:
         """True when the id is stored."""
@@ -283,6 +279,13 @@ class Store:
                 "INSERT OR REPLACE INTO state VALUES (?, ?, ?)", [(stage, k, v) for k, v in items.items()]
             )
 
+    def _rows_in(self, sql: str, params: Sequence[Any], ids: Iterable[str]) -> list[tuple[Any, ...]]:
+        """Rows of ``sql`` whose "{marks}" is filled with one "?" per id, for the ids in chunks (SQLite's limit)."""
+        out: list[tuple[Any, ...]] = []
+        for batch in _chunks(dict.fromkeys(ids)):
+            out += self.db.execute(sql.format(marks=",".join("?" * len(batch))), [*params, *batch]).fetchall()
+        return out
+
     def get_state(self, stage: str, key: str | None = None, prefix: str | None = None) -> dict[str, Any]:
         """All state of a stage, the one key, or the keys starting with ``prefix`` (empty dict when absent)."""
         if key is not None:
@@ -296,12 +299,7 @@ class Store:
 
     def get_states(self, stage: str, keys: Iterable[str]) -> dict[str, Any]:
         """The stored values of the given keys of a stage (absent keys are left out)."""
-        out: dict[str, Any] = {}
-        for batch in _chunks(dict.fromkeys(keys)):
-            marks = ",".join("?" * len(batch))
-            out.update(self.db.execute(f"SELECT key, value FROM state WHERE stage=? AND key IN ({marks})",
-                                       [stage, *batch]).fetchall())
-        return out
+        return dict(self._rows_in("SELECT key, value FROM state WHERE stage=? AND key IN ({marks})", [stage], keys))
 
     def delete_state(self, stage: str, keys: Iterable[str]) -> None:
         """Forget some keys of a stage's state."""
@@ -317,12 +315,7 @@ class Store:
 
     def get_counts(self, stage: str, terms: Iterable[str]) -> dict[str, int]:
         """Stored counts of the given terms (terms never counted are left out)."""
-        out: dict[str, int] = {}
-        for batch in _chunks(dict.fromkeys(terms)):
-            marks = ",".join("?" * len(batch))
-            out.update(self.db.execute(f"SELECT term, n FROM term_counts WHERE stage=? AND term IN ({marks})",
-                                       [stage, *batch]).fetchall())
-        return out
+        return dict(self._rows_in("SELECT term, n FROM term_counts WHERE stage=? AND term IN ({marks})", [stage], terms))
 
     def put_counts(self, stage: str, counts: Mapping[str, int]) -> None:
         """Store the counts of these terms (replacing the stored ones)."""
@@ -338,10 +331,7 @@ class Store:
             return self.db.execute("SELECT key, item FROM postings WHERE stage=?", (stage,)).fetchall()
         out: list[tuple[str, str]] = []
         for column, values in (("key", keys or ()), ("item", items or ())):
-            for batch in _chunks(dict.fromkeys(values)):
-                marks = ",".join("?" * len(batch))
-                out += self.db.execute(f"SELECT key, item FROM postings WHERE stage=? AND {column} IN ({marks})",
-                                       [stage, *batch]).fetchall()
+            out += self._rows_in(f"SELECT key, item FROM postings WHERE stage=? AND {column} IN ({{marks}})", [stage], values)
         return out
 
     def add_postings(self, stage: str, pairs: Iterable[tuple[str, str]]) -> None:
@@ -388,21 +378,13 @@ class Store:
 
     def get_stories(self, ids: Iterable[str]) -> dict[str, Story]:
         """Stored stories by id (unknown ids are left out)."""
-        out: dict[str, Story] = {}
-        for batch in _chunks(dict.fromkeys(ids)):
-            marks = ",".join("?" * len(batch))
-            for sid, data in self.db.execute(f"SELECT id, data FROM stories WHERE id IN ({marks})", batch).fetchall():
-                out[sid] = Story.from_dict(json.loads(data))
-        return out
+        rows = self._rows_in("SELECT id, data FROM stories WHERE id IN ({marks})", [], ids)
+        return {sid: Story.from_dict(json.loads(data)) for sid, data in rows}
 
     def get_storylines(self, ids: Iterable[str]) -> dict[str, Storyline]:
         """Stored storylines by id (unknown ids are left out)."""
-        out: dict[str, Storyline] = {}
-        for batch in _chunks(dict.fromkeys(ids)):
-            marks = ",".join("?" * len(batch))
-            for lid, data in self.db.execute(f"SELECT id, data FROM storylines WHERE id IN ({marks})", batch).fetchall():
-                out[lid] = Storyline.from_dict(json.loads(data))
-        return out
+        rows = self._rows_in("SELECT id, data FROM storylines WHERE id IN ({marks})", [], ids)
+        return {lid: Storyline.from_dict(json.loads(data)) for lid, data in rows}
 
     def iter_storylines(self) -> Iterator[Storyline]:
         """Stored storylines."""
