@@ -341,3 +341,16 @@ def test_a_long_paragraph_above_a_dateline_is_not_a_caption(settings: Settings) 
     second = "MARLOW -- Volunteers worked through the night on Tuesday to raise the river wall, officials said."
     art = clean_article(make([first, second]), settings)
     assert flagged(art, "caption") == []
+
+
+def test_a_parsed_photo_caption_is_flagged(settings: Settings, nlp) -> None:  # type: ignore[no-untyped-def]
+    """A named person doing something in the present tense, alone in its paragraph, is a caption; prose is not."""
+    from storyline.clean import flag_parsed_captions
+
+    caption = "Mayor Daniel Pruitt inspects the damaged ferry at the Gull Island pier on Tuesday."
+    says = "Company director Ines Marlow says the fleet will be inspected before service resumes."
+    past = "Ines Marlow inspected the damaged hull at the pier on Tuesday, the company said."
+    art = make([FERRY[0], caption, says, past])
+    changed = flag_parsed_captions(art, nlp.parse([art])[0])
+    assert changed and flagged(art, "caption") == [caption]
+    assert says in art.analysed_text and past in art.analysed_text

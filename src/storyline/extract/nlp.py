@@ -114,10 +114,12 @@ def sentences_of(article: Article, doc: Doc) -> list[Sentence]:
 
 def run(ctx: RunContext) -> None:
     """Pipeline stage: parse every stored article that has no doc yet (or all of them on a full run)."""
+    from ..clean import flag_parsed_captions
+
     store = ctx.store
-    articles = list(store.iter_articles())
     parsed = set() if ctx.full else store.doc_ids()
-    todo = [a for a in articles if a.id not in parsed and "non_english" not in a.flags and a.paragraphs]
+    ids = [aid for aid in store.article_ids() if aid not in parsed]  # ids only: a stream run reads just its own
+    todo = [a for a in store.iter_articles(ids) if "non_english" not in a.flags and a.paragraphs]
     if not todo:
         return
     nlp = ctx.nlp
@@ -126,6 +128,7 @@ def run(ctx: RunContext) -> None:
         chunk = todo[i : i + step]
         docs = nlp.parse(chunk)
         for art, doc in zip(chunk, docs):
+            flag_parsed_captions(art, doc)  # flags only: the text and the parse stay as they are
             art.sentences = sentences_of(art, doc)
         store.put_docs({a.id: nlp.to_bytes(d) for a, d in zip(chunk, docs)})
         store.update_articles(chunk)
