@@ -196,3 +196,13 @@ def test_empty_store_renders(store: Store) -> None:
     data = report.stories_json(store)
     assert "No stories yet" in report.render_html(data)
     assert report.render_markdown(data).startswith("# Stories")
+
+
+def test_timeline_dates_are_shown_as_precise_as_they_are_known(filled: Store) -> None:
+    data = report.stories_json(filled)
+    story = data["stories"][0]
+    story["timeline"] = [{"date": "2025-09-01", "granularity": "month", "text": "The levy passed last month.", "sources": []},
+                         {"date": "2025-10-14", "granularity": "day", "text": "A judge halted the levy.", "sources": []}]
+    html, md = report.render_html(data), report.render_markdown(data)
+    assert "<time>2025-09</time>" in html and "<time>2025-10-14</time>" in html
+    assert "**2025-09** The levy passed last month." in md

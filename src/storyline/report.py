@@ -25,6 +25,7 @@ from typing import Any
 
 from .model import SCHEMA, Article, Story
 from .store import Store
+from .timeline import shown_date
 
 # A long source list is cut in the terminal brief; the HTML report lists every source.
 TERMINAL_SOURCES = 30
@@ -153,7 +154,7 @@ def render_markdown(data: Mapping[str, Any]) -> str:
             out.append("")
         if s["timeline"]:
             out += ["### Timeline", ""]
-            out += [f"- **{e['date']}** {e['text']} {''.join(f'[{m}]' for m in e['marks'])}" for e in s["timeline"]]
+            out += [f"- **{shown_date(e['date'], e.get('granularity') or 'day')}** {e['text']} {''.join(f'[{m}]' for m in e['marks'])}" for e in s["timeline"]]
             out.append("")
         if s["figure_claims"]:
             out += ["### Figures: agreement and conflict", "", "| what | value | sources | status |", "|---|---|---|---|"]
@@ -206,6 +207,7 @@ def render_html(data: Mapping[str, Any]) -> str:
     )
     env.filters["value"] = _fmt_value
     env.filters["counted"] = counted
+    env.filters["shown_date"] = shown_date
     view = _view(data)
     return env.get_template("report.html.j2").render(view=view, schema=data.get("schema", SCHEMA), generated=data.get("generated"))
 

@@ -252,13 +252,20 @@ def run(ctx: RunContext) -> None:
     store.put_stories(list(stories.values()), lines)
 
 
+def shown_date(date: str, granularity: str) -> str:
+    """A date as precise as it is known: "2018-01-24", "2017-09" for a month or season, "2017" for a year.
+
+    >>> shown_date("2017-09-01", "month"), shown_date("2017-01-01", "year"), shown_date("2018-01-24", "day")
+    ('2017-09', '2017', '2018-01-24')
+    """
+    if granularity in ("month", "season"):
+        return date[:7]
+    return date[:4] if granularity in ("year", "decade") else date
+
+
 def format_timeline(entries: Sequence[TimelineEntry]) -> list[str]:
     """Plain lines for the CLI: "2018-01-24  text  [sources]" (month/season dates shown as such)."""
-    out = []
-    for e in entries:
-        date = e.date[:7] if e.granularity in ("month", "season") else e.date[:4] if e.granularity in ("year", "decade") else e.date
-        out.append(f"{date:<10}  {e.text}  [{', '.join(e.sources)}]")
-    return out
+    return [f"{shown_date(e.date, e.granularity):<10}  {e.text}  [{', '.join(e.sources)}]" for e in entries]
 
 
-__all__ = ["format_timeline", "merge_events", "run", "story_timeline", "storyline_timeline"]
+__all__ = ["format_timeline", "merge_events", "run", "shown_date", "story_timeline", "storyline_timeline"]
