@@ -206,3 +206,13 @@ def test_timeline_dates_are_shown_as_precise_as_they_are_known(filled: Store) ->
     html, md = report.render_html(data), report.render_markdown(data)
     assert "<time>2025-09</time>" in html and "<time>2025-10-14</time>" in html
     assert "**2025-09** The levy passed last month." in md
+
+
+def test_an_article_without_outlet_name_is_shown_by_its_source_number(filled: Store) -> None:
+    data = report.stories_json(filled)
+    story = next(s for s in data["stories"] if s["claims"])
+    first = story["articles"][0]
+    story["claims"][0]["values"][0]["outlets"] = [first]  # what agreement counts for an article with no outlet
+    html = report.render_html(data)
+    table = html[html.index("agreement and conflict") :]
+    assert "source [1]" in table and first not in table.split("Sources")[0]

@@ -89,7 +89,10 @@ def _view(data: Mapping[str, Any]) -> dict[str, Any]:
         timeline = [{**e, "marks": [number[x] for x in e.get("sources", []) if x in number]} for e in s.get("timeline", [])]
         claims = []
         for c in s.get("claims", []):
-            values = [{**v, "marks": [number[x] for x in v.get("sources", []) if x in number]} for v in c.get("values", [])]
+            # an article with no outlet name is counted under its id: shown as its source number
+            values = [{**v, "marks": [number[x] for x in v.get("sources", []) if x in number],
+                       "outlets": [f"source [{number[o]}]" if o in number else o for o in v.get("outlets", [])]}
+                      for v in c.get("values", [])]
             claims.append({**c, "values": values})
         quotes = [{**q, "mark": number.get(q.get("article", ""))} for q in s.get("quotes", [])]
         stories.append({
