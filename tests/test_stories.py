@@ -316,3 +316,26 @@ def test_an_undated_single_joins_only_a_story_many_reports_agree_on() -> None:
         assert similarity(undated, story.profile, c.vocab_, c.time_scale_days) >= c.threshold
         c.reassign_pass()
         assert (c.story_of_["u"] == story.id) is joins, members
+
+
+def test_stories_sharing_only_places_are_not_one_storyline() -> None:
+    # a power-cable deal and a ferry strike between the same two capitals: same places, different actors
+    from storyline.story_features import ArticleFeatures, Profile, Vocabulary
+    from storyline.storylines import relatedness
+
+    def story(aid: str, words: dict[str, float], actor: str, places: list[str]) -> ArticleFeatures:
+        ents = {p: 1.0 for p in ["helsinki", "tallinn"]} | {actor: 1.0}
+        return ArticleFeatures(aid, day=1, body=words | {"gulf": 1.0, "crossing": 1.0}, ents=ents, places=places)
+
+    cable = story("cable", {"cable": 1.0, "grid": 1.0}, "fingrid", ["helsinki", "tallinn"])
+    strike = story("strike", {"strike": 1.0, "ferry": 1.0}, "seamen's union", ["helsinki", "tallinn"])
+    others = [ArticleFeatures(f"o{i}", day=1, body={f"w{i}": 1.0}, ents={f"n{i}": 1.0}) for i in range(8)]
+    vocab = Vocabulary()
+    for f in [cable, strike, *others]:
+        vocab.add(f)
+    as_places = relatedness(Profile.of([cable]), Profile.of([strike]), vocab, 3.0)
+    untyped = [ArticleFeatures(f.id, f.day, f.body, f.head, f.ents) for f in (cable, strike)]  # places not known
+    as_names = relatedness(Profile.of([untyped[0]]), Profile.of([untyped[1]]), vocab, 3.0)
+    assert as_places < 0.25 <= as_names
+    assert ArticleFeatures.from_json(cable.to_json()).places == ["helsinki", "tallinn"]
+    assert Profile.from_json(Profile.of([cable, strike]).to_json()).places == {"helsinki": 2.0, "tallinn": 2.0}

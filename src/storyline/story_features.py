@@ -56,6 +56,8 @@ if TYPE_CHECKING:
 
 # Entity labels that name who and where an event is about (dates, money and counts are not entities here).
 ENTITY_LABELS = {"PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "NORP", "PRODUCT", "LAW", "WORK_OF_ART"}
+# Entities that say where, not who: two stories in the same places are not therefore one storyline.
+PLACE_LABELS = {"GPE", "LOC", "NORP"}
 # Parts of speech that carry the topic of an article.
 CONTENT_POS = {"NOUN", "PROPN", "VERB", "ADJ"}
 # Sentences of the first analysed paragraphs counted as the lead (the who/what/when of a news article).
@@ -109,20 +111,30 @@ class ArticleFeatures:
     head: dict[str, float] = field(default_factory=dict)
     ents: dict[str, float] = field(default_factory=dict)
     dense: np.ndarray | None = field(default=None, repr=False, compare=False)  # unit embedding of headline + lead
+    places: list[str] = field(default_factory=list)  # the entity keys that name places (GPE, LOC, NORP)
     _cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def actors(self) -> dict[str, float]:
+        """The entities that are not places: the people and organisations an article is about."""
+        places = set(self.places)
+        return {k: v for k, v in self.ents.items() if k not in places}
 
     def to_json(self) -> dict[str, Any]:
         """Plain JSON form (with ``dense`` as base64 float16 only when there is one)."""
         out: dict[str, Any] = {"id": self.id, "day": self.day, "body": self.body, "head": self.head, "ents": self.ents}
         if self.dense is not None:
             out["dense"] = _pack(self.dense, np.float16)
+        if self.places:
+            out["places"] = self.places
         return out
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> ArticleFeatures:
         """Read back :meth:`to_json`."""
         dense = _unpack(data["dense"], np.float16) if data.get("dense") else None
-        return cls(data["id"], data.get("day"), dict(data["body"]), dict(data["head"]), dict(data["ents"]), dense)
+        return cls(data["id"], data.get("day"), dict(data["body"]), dict(data["head"]), dict(data["ents"]), dense,
+                   list(data.get("places", ())))
 
 
 def _pack(vec: np.ndarray, dtype: type[np.floating[Any]]) -> str:
@@ -167,6 +179,7 @@ def featurise(article: Article, doc: Doc | None, dense: np.ndarray | None = None
     body: Counter[str] = Counter()
     head: Counter[str] = Counter()
     ents: Counter[str] = Counter()
+    place_mentions: Counter[str] = Counter()
     lemma_of: dict[str, str] = {}
     if doc is not None:
         spans = article.paragraph_spans()
@@ -206,6 +219,8 @@ def featurise(article: Article, doc: Doc | None, dense: np.ndarray | None = None
             if len(key) < 2:
                 continue
             ents[key] += 1
+            if ent.label_ in PLACE_LABELS:
+                place_mentions[key] += 1
             words = key.split()
             if ent.label_ == "PERSON" and len(words) > 1:
                 ents[words[-1]] += 1  # "Jeff Sessions" and a later "Sessions" are one person
@@ -216,7 +231,9 @@ def featurise(article: Article, doc: Doc | None, dense: np.ndarray | None = None
             continue
         head[lemma_of.get(low) or _guess_lemma(low, lemmas)] += 1
     vec = None if dense is None else np.asarray(dense, dtype=np.float32)
-    return ArticleFeatures(article.id, article_day(article), _sublinear(body), _sublinear(head), _sublinear(ents), vec)
+    places = sorted(k for k, n in place_mentions.items() if 2 * n >= ents[k])  # tagged a place at least half the time
+    return ArticleFeatures(article.id, article_day(article), _sublinear(body), _sublinear(head), _sublinear(ents), vec,
+                           places)
 
 
 def _guess_lemma(word: str, lemmas: set[str]) -> str:
@@ -315,7 +332,13 @@ class Profile:
     first: int | None = None
     last: int | None = None
     dense: np.ndarray | None = field(default=None, repr=False, compare=False)  # sum of members' embeddings
+    places: dict[str, float] = field(default_factory=dict)  # entity key -> members naming it as a place
     _cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def actors(self) -> dict[str, float]:
+        """The story's entities that are not places."""
+        return {k: v for k, v in self.ents.items() if k not in self.places}
 
     def add(self, f: ArticleFeatures, sign: float = 1.0) -> Profile:
         """Add (or with ``sign=-1`` take out) one article; returns self."""
@@ -324,6 +347,7 @@ class Profile:
         _add_into(self.body, _unit(f.body), sign)
         _add_into(self.head, _unit(f.head), sign)
         _add_into(self.ents, _unit(f.ents), sign)
+        _add_into(self.places, dict.fromkeys(f.places, 1.0), sign)
         if f.dense is not None:
             self.dense = _dense_sum(self.dense, f.dense, sign)
         if sign > 0 and f.day is not None:
@@ -338,6 +362,7 @@ class Profile:
         _add_into(self.body, other.body)
         _add_into(self.head, other.head)
         _add_into(self.ents, other.ents)
+        _add_into(self.places, other.places)
         if other.dense is not None:
             self.dense = _dense_sum(self.dense, other.dense)
         days = [d for d in (self.first, self.last, other.first, other.last) if d is not None]
@@ -346,13 +371,15 @@ class Profile:
 
     def pruned(self) -> Profile:
         """This profile with only its strongest terms (what is stored)."""
-        return Profile(self.n, _prune(self.body, PROFILE_TERMS), _prune(self.head, PROFILE_TERMS // 2),
-                       _prune(self.ents, PROFILE_TERMS // 4), self.first, self.last, self.dense)
+        ents = _prune(self.ents, PROFILE_TERMS // 4)
+        return Profile(self.n, _prune(self.body, PROFILE_TERMS), _prune(self.head, PROFILE_TERMS // 2), ents,
+                       self.first, self.last, self.dense, {k: v for k, v in self.places.items() if k in ents})
 
     def copy(self) -> Profile:
         """An independent copy (a leave-one-out profile is this minus one member)."""
         dense = None if self.dense is None else self.dense.copy()
-        return Profile(self.n, dict(self.body), dict(self.head), dict(self.ents), self.first, self.last, dense)
+        return Profile(self.n, dict(self.body), dict(self.head), dict(self.ents), self.first, self.last, dense,
+                       dict(self.places))
 
     def to_json(self) -> dict[str, Any]:
         """Plain JSON form (pruned; ``dense`` as base64 float32 only when there is one)."""
@@ -360,6 +387,8 @@ class Profile:
         out = {"n": p.n, "body": p.body, "head": p.head, "ents": p.ents, "first": p.first, "last": p.last}
         if p.dense is not None:
             out["dense"] = _pack(p.dense, np.float32)  # a sum of many vectors: float16 would lose the small ones
+        if p.places:
+            out["places"] = p.places
         return out
 
     @classmethod
@@ -367,7 +396,7 @@ class Profile:
         """Read back :meth:`to_json`."""
         dense = _unpack(data["dense"], np.float32) if data.get("dense") else None
         return cls(int(data["n"]), dict(data["body"]), dict(data["head"]), dict(data["ents"]), data.get("first"),
-                   data.get("last"), dense)
+                   data.get("last"), dense, dict(data.get("places", {})))
 
     @classmethod
     def of(cls, features: Iterable[ArticleFeatures]) -> Profile:
@@ -391,7 +420,7 @@ def _weighted(owner: ArticleFeatures | Profile, kind: str, vocab: Vocabulary) ->
     hit = cache.get(kind)
     if hit is not None and hit[0] == key:
         return hit[1], hit[2]
-    prefix = "@" if kind == "ents" else ""
+    prefix = "@" if kind in ("ents", "actors") else ""
     vec = {k: v * vocab.idf(prefix + k) for k, v in getattr(owner, kind).items()}
     norm = math.sqrt(sum(v * v for v in vec.values()))
     cache[kind] = (key, vec, norm)

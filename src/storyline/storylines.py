@@ -69,7 +69,7 @@ def link_keys(profile: Profile, vocab: Vocabulary) -> list[str]:
 
 def relatedness(a: Profile, b: Profile, vocab: Vocabulary, time_scale_days: float) -> float:
     """How related two stories are: mean of entity and topic cosines, slowly decayed over time."""
-    ents = _cosine(a, b, "ents", vocab)
+    ents = _cosine(a, b, "actors", vocab)  # the people and organisations, not the places they share
     body = _cosine(a, b, "body", vocab)
     return 0.5 * (ents + body) * time_decay(day_gap(a, b), STORYLINE_SCALE * time_scale_days)
 
