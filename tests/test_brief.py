@@ -434,3 +434,18 @@ def test_those_naming_people_is_not_a_back_reference(settings: Settings) -> None
     s = brief.Summariser(settings).fit([a])
     assert s.penalty_[1] == 1.0  # "those trapped": the people, said plainly
     assert s.penalty_[2] < 1.0  # "these towns": which ones the sentence does not say
+
+
+def test_storyline_brief_places_an_undated_story_by_the_events_it_tells(settings: Settings) -> None:
+    from storyline.model import TimelineEntry
+
+    later = Article(id="later", title="Alden bridge reopens", published="2024-09-02", paragraphs=[
+        Paragraph("The Alden toll bridge reopened to traffic on Monday after four months of repairs to its cracked piers.")])
+    undated = Article(id="undated", title="Inspectors find cracked piers", paragraphs=[
+        Paragraph("Inspectors found two cracked piers under the Alden toll bridge, the county transport office said in May.")])
+    stories = [Story(id="s-later", articles=["later"], first_date="2024-09-02"),
+               Story(id="s-undated", articles=["undated"],
+                     timeline=[TimelineEntry(date="2024-05-01", text="...", sources=["undated"], granularity="month")])]
+    summary = brief.storyline_summary(stories, {"later": later, "undated": undated}, settings)
+    assert [c.article for c in summary] == ["undated", "later"]  # May's inspection before September's reopening
+    assert brief.story_when(stories[1]) == "2024-05-01" and brief.story_when(Story(id="x")) == "9999"

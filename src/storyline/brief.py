@@ -691,10 +691,16 @@ def summarise(story: Story, articles: Sequence[Article], settings: Settings, wor
     return summariser.reading_order(summariser.select(words))
 
 
+def story_when(story: Story) -> str:
+    """When a story happened, for ordering: its first date, else (undated) the latest event its timeline places,
+    else "9999" (last). An undated report is no earlier than the latest event it tells of."""
+    return story.first_date or max((e.date for e in story.timeline), default="9999")
+
+
 def storyline_summary(stories: Sequence[Story], articles: dict[str, Article], settings: Settings) -> list[Citation]:
-    """The brief of a storyline: its stories in time order, one or two cited sentences each."""
+    """The brief of a storyline: its stories in time order (:func:`story_when`), one or two cited sentences each."""
     out: list[Citation] = []
-    for story in sorted(stories, key=lambda s: (s.first_date or "9999", s.id)):
+    for story in sorted(stories, key=lambda s: (story_when(s), s.id)):
         arts = [articles[a] for a in story.articles if a in articles]
         summariser = Summariser(settings).fit(order_articles(story, arts))
         picked = summariser.select(words=STORYLINE_WORDS, max_sentences=STORYLINE_SENTENCES)
