@@ -491,22 +491,10 @@ class StoryClusterer:
 
     def _replace(self, sid: str, aid: str, duplicates: dict[str, str]) -> str:
         """Move a member out of ``sid`` to its best other story (or a new one); its new story id."""
-        self._detach(sid, aid)
-        f = self.features_[aid]
-        target, score = self.best_story(f, exclude=sid)
+        target, score = self.best_story(self.features_[aid], exclude=sid)
         if target is None or score < self.threshold:
             target = self._open(aid).id
-        self._join(target, f)
-        self.dirty_.add(sid)
-        riders = [r for r in self.stories_[sid].riders if duplicates.get(r) == aid]
-        for r in riders:
-            self.stories_[sid].riders.remove(r)
-            self.stories_[target].riders.append(r)
-            self.story_of_[r] = target
-        if not self.stories_[sid].articles:
-            del self.stories_[sid]
-            self._absent.add(sid)
-            self.removed_.add(sid)
+        self._move(aid, sid, target, duplicates, single=False)
         return target
 
     def reassign_pass(self, duplicates: dict[str, str] | None = None, among: Iterable[str] | None = None) -> set[str]:
