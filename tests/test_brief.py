@@ -373,6 +373,29 @@ def test_a_lead_said_again_in_other_words_is_left_out_but_news_is_kept(settings:
     assert any("40 ships were waiting" in t for t in texts)
 
 
+# A takeover: the first report names the buyer "Norvale.com Inc."; a later piece says the same again with "Norvale's"
+# and a year ("its first grocery chain since 2009"), which is background, not a new figure.
+DEAL = [
+    Article(id="a", published="2024-05-03", paragraphs=[Paragraph(p) for p in (
+        "Norvale.com Inc. agreed on Friday to buy the grocery chain Fenwick Market for about 9 billion dollars in cash.",
+        "Fenwick Market will keep its name and its headquarters in Dunmore, the two companies said in a statement.",
+        "The deal is expected to close by the end of the year if regulators approve it.")]),
+    Article(id="b", published="2024-05-03", paragraphs=[Paragraph(p) for p in (
+        "Online retailer Norvale is buying Fenwick Market in a bold push into groceries.",
+        "Shares of rival grocers fell sharply on Friday after the news, with Tolland Foods down 9 percent.")]),
+    Article(id="c", published="2024-05-03", paragraphs=[Paragraph(p) for p in (
+        "Norvale's purchase of Fenwick Market gives the online retailer its first grocery chain since 2009.",
+        "Analysts said the purchase of Fenwick Market could bring lower prices for Norvale shoppers in Dunmore.")]),
+]  # fmt: skip
+
+
+def test_a_restatement_is_not_let_in_by_a_year_or_a_name_spelled_another_way(settings: Settings) -> None:
+    texts = [c.text for c in brief.summarise(Story(id="s", articles=["a", "b", "c"]), DEAL, settings, words=120)]
+    assert texts[0].startswith("Norvale.com Inc. agreed on Friday to buy")
+    assert not any(t.startswith(("Norvale's purchase", "Online retailer Norvale")) for t in texts)
+    assert any("Tolland Foods down 9 percent" in t for t in texts)  # the market's reaction is news
+
+
 def test_the_lead_goes_on_with_reported_facts_not_a_quote(settings: Settings) -> None:
     a = Article(id="a", published="2024-10-07", paragraphs=[Paragraph(p) for p in (
         "Dockworkers at the port of Halden went on strike on Monday, shutting its three container terminals after pay talks collapsed.",

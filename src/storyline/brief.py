@@ -270,9 +270,23 @@ def sentence_problem(text: str) -> str | None:
     return None
 
 
-def _names(text: str) -> set[str]:
-    """Capitalised words after the first: the names (people, places, days) a sentence mentions."""
-    return {w.strip(".,;:!\"'()\u2019\u201d") for w in text.split()[1:] if w[:1].isupper()}
+# A year ("since 2002") in a sentence dates background; it is not a new figure that makes a restatement news.
+_YEAR = re.compile(r"(1[89]|20)\d\d")
+
+
+def _names(text: str, first: bool = False) -> set[str]:
+    """Capitalised words (after the first unless ``first``): the names (people, places, days) a sentence mentions.
+
+    A name is its bare word: "Amazon.com", "Amazon's" and "Amazon" are one name.
+    """
+    words = text.split() if first else text.split()[1:]
+    out = set()
+    for w in words:
+        if w[:1].isupper():
+            bare = re.split(r"[.\u2019']", w.strip(",;:!\"()\u201c\u201d"), maxsplit=1)[0]
+            if bare:
+                out.add(bare)
+    return out
 
 
 def _mostly_quoted(text: str) -> bool:
@@ -602,9 +616,12 @@ class Summariser:
             return False
         text = self.candidates_[i].text
         given = [self.candidates_[j].text for j in picked]
-        if {n for n in numbers(text) if len(n) > 1} - set().union(*(numbers(t) for t in given)):
-            return False  # a new figure: the death toll rose, a second vote
-        return not _names(text) - set().union(*(_names(t) for t in given))
+        # a new figure: the death toll rose, a second vote (a year is not one: "its first cup since 2002" says
+        # again what "a 23-year wait" said)
+        if {n for n in numbers(text) if len(n) > 1 and not _YEAR.fullmatch(n)} - set().union(*(numbers(t) for t in given)):
+            return False
+        # a name that opens a picked sentence ("Amazon.com Inc. announced ...") was given too
+        return not _names(text) - set().union(*(_names(t, first=True) for t in given))
 
     def _repeats_figures(self, i: int, picked: list[int]) -> bool:
         """True when a sentence's figures were all given already by a picked sentence on the same subject."""
