@@ -396,6 +396,21 @@ def test_a_restatement_is_not_let_in_by_a_year_or_a_name_spelled_another_way(set
     assert any("Tolland Foods down 9 percent" in t for t in texts)  # the market's reaction is news
 
 
+def test_bulleted_highlights_above_the_lead_do_not_push_it_down(settings: Settings) -> None:
+    first = Article(id="a", published="2024-06-02", paragraphs=[Paragraph(p) for p in (
+        "\u2022 The Harbour Hawks won their first league title in 41 years",
+        "\u2022 Striker Lena Vos scored twice in the second half",
+        "The Harbour Hawks beat Dunmore Rovers 3-1 on Saturday to win the Northern League title for the first time in 41 years.",
+        "Lena Vos scored twice after the break, and goalkeeper Ada Kerr saved a penalty in the final minute.")])
+    later = Article(id="b", published="2024-06-03", paragraphs=[Paragraph(p) for p in (
+        "Fans of the Harbour Hawks celebrated late into Sunday after the team won the Northern League title on Saturday.",
+        "The club will parade the trophy through the old town on Tuesday, the mayor said.")])  # fmt: skip
+    texts = [c.text for c in brief.summarise(Story(id="s", articles=["a", "b"]), [first, later], settings, words=60)]
+    # the first report's lead opens the brief, not the next day's feature
+    assert texts[0].startswith("The Harbour Hawks beat Dunmore Rovers 3-1")
+    assert not any(t.startswith("\u2022") for t in texts)
+
+
 def test_the_lead_goes_on_with_reported_facts_not_a_quote(settings: Settings) -> None:
     a = Article(id="a", published="2024-10-07", paragraphs=[Paragraph(p) for p in (
         "Dockworkers at the port of Halden went on strike on Monday, shutting its three container terminals after pay talks collapsed.",

@@ -346,8 +346,15 @@ def candidates(story_articles: Sequence[Article]) -> list[Candidate]:
             block = p > 0 and paras[p - 1].text.rstrip().endswith(":")
             usable = not block and sentence_problem(sent) is None
             out.append(Candidate(art, span, sent, group, position, order, usable))
-            position += 1
+            if _counts_as_sentence(sent):
+                position += 1
     return out
+
+
+def _counts_as_sentence(text: str) -> bool:
+    """True when a sentence takes a place in its article's order: page furniture the splitter cut out ("\u2022",
+    "(", "CNN)") or a bulleted highlight above the lead does not push the lead down."""
+    return len(re.findall(r"[A-Za-z]{2,}", text)) >= 3 and not _BULLET.match(text.lstrip())
 
 
 def _info(c: Candidate) -> float:
