@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from html.parser import HTMLParser
 from importlib import resources
@@ -18,6 +19,14 @@ from storyline.model import Article, Figure, Paragraph, Span, Story, Storyline
 from storyline.store import Store
 
 REPO = Path(__file__).resolve().parent.parent
+# Debian's Chromium, driven by Playwright's Python package (which never downloads a browser of its own here);
+# `make test` installs it where it can (as root). The flags a closed machine needs: no sandbox (root in CI), no
+# GPU, and none of Chromium's own background connections (updates, sync, QUIC probes).
+CHROMIUM = os.environ.get("STORYLINE_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync",
+]  # fmt: skip
 
 FERRY_A = Article(
     id="ferry-a", outlet="Coast Courier", published="2024-09-02", url="https://coastcourier.example/ferry",
@@ -163,6 +172,33 @@ def test_html_report_is_self_contained_and_shows_the_brief(filled: Store) -> Non
     assert "Coast Courier" in text and "copy of [1]" in text
     assert "Ferry runs aground <off> Pellham" in text and "<off>" not in html  # titles are escaped
     assert not re.search(r"\b1 (sources|outlets|stories|articles)\b", text)  # "1 source", not "1 sources"
+
+
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"no Chromium at {CHROMIUM} (`make test` installs it as root)")
+def test_html_report_opens_in_a_browser_with_the_network_off(filled: Store, tmp_path: Path) -> None:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    path = tmp_path / "report.html"
+    path.write_text(report.render_html(report.stories_json(filled)), encoding="utf-8")
+    requests: list[str] = []
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_context(offline=True).new_page()
+            page.on("request", lambda r: requests.append(r.url))
+            page.goto(path.as_uri())
+            body = " ".join(page.inner_text("body").split())
+            # a citation marker of the brief takes the reader to its source in the numbered list
+            marker = page.locator("a[href^='#story-']").first
+            target = marker.get_attribute("href") or ""
+            marker.click()
+            assert page.evaluate("location.hash") == target
+            assert page.locator(target).is_visible()
+        finally:
+            browser.close()
+    assert requests == [path.as_uri()], f"the report asked for more than its own file: {requests}"
+    assert filled.get_story("ferry").summary[0].text in body
+    assert "14 people" in body and "16 people" in body  # the figure conflict, both values
+    assert "Coast Courier" in body and "Island Radio" in body
 
 
 def test_html_report_shows_the_conflict_side_by_side(filled: Store) -> None:
