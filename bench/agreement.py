@@ -1,6 +1,6 @@
 """Bench the agreement/conflict table: conflict precision and recall against known truth, false conflicts,
-updates told from conflicts, and how many rows a reader gets, for the current ``storyline.agreement`` and the
-committed one (``git show HEAD:src/storyline/agreement.py``), measured in the same run on the same articles.
+updates told from conflicts, and how many rows a reader gets, for the current ``storyline.claims.agreement`` and the
+committed one (``git show HEAD:src/storyline/claims/agreement.py``), measured in the same run on the same articles.
 
 Truth: the five designed conflicts of the demo corpus (``CONFLICTS`` in examples/demo_source.py) and a small
 hand-made list for bench/data/labeled.jsonl (:data:`LABELED_TRUTH`, read from the articles by hand: the quake
@@ -34,9 +34,9 @@ sys.path.insert(0, str(REPO / "src"))
 from storyline import brief as brief_stage
 from storyline import dedupe
 from storyline.config import Settings
-from storyline.extract import nlp as nlp_stage
+from storyline import nlp as nlp_stage
 from storyline.model import Article, Claim, Paragraph, Story
-from storyline.pipeline import RunContext
+from storyline.context import RunContext
 from storyline.store import Store
 
 # (story, what, values, kind): kind "conflict" = outlets disagree at the same time, "updated" = a tally that
@@ -49,8 +49,8 @@ LABELED_TRUTH: list[tuple[str, str, set[float], str]] = [
 
 
 def load_module(name: str, path: Path) -> ModuleType:
-    """Import a Python file as a module of the storyline package (so its relative imports work)."""
-    spec = importlib.util.spec_from_file_location(f"storyline.{name}", path)
+    """Import a Python file as a module of the storyline.claims package (so its relative imports work)."""
+    spec = importlib.util.spec_from_file_location(f"storyline.claims.{name}", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
@@ -62,7 +62,7 @@ def head_agreement() -> ModuleType | None:
     """The committed agreement module, or None when git cannot show it."""
     try:
         code = subprocess.run(
-            ["git", "show", "HEAD:src/storyline/agreement.py"], cwd=REPO, capture_output=True, text=True, check=True
+            ["git", "show", "HEAD:src/storyline/claims/agreement.py"], cwd=REPO, capture_output=True, text=True, check=True
         ).stdout
     except (OSError, subprocess.CalledProcessError):
         return None
@@ -164,7 +164,7 @@ def main() -> None:
         help="also list the disputed and updated figures found on real pages (no truth: read them)",
     )
     args = ap.parse_args()
-    from storyline import agreement as new
+    from storyline.claims import agreement as new
 
     old = head_agreement()
     settings = Settings.load()

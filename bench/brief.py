@@ -31,11 +31,12 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 
 from storyline import brief as brief_stage
+from storyline.text import words
 from storyline import dedupe
 from storyline.config import Settings
-from storyline.extract import nlp as nlp_stage
+from storyline import nlp as nlp_stage
 from storyline.model import Article, Paragraph, Story
-from storyline.pipeline import RunContext
+from storyline.context import RunContext
 from storyline.store import Store
 
 # The independent citation check: the best sentence of a cited article must hold at least this share of the
@@ -149,16 +150,16 @@ def sumy_rank(kind: str, sentences: list[str], words: dict[str, list[str]]) -> l
 
 def contains(statement: str, article: Article) -> bool:
     """Independent check that an article states a sentence: content-word recall and every number present."""
-    want = set(brief_stage.terms(statement))
-    nums = brief_stage.numbers(statement)
+    want = set(words.terms(statement))
+    nums = words.numbers(statement)
     if not want:
         return False
     text = article.text
     spans = [s.span for s in article.sentences] or [p for p in article.paragraph_spans()]
     for span in spans:
         sent = text[span.start : span.end]
-        have = set(brief_stage.terms(sent))
-        if len(want & have) / len(want) >= CONTAINS_RECALL and nums <= brief_stage.numbers(sent):
+        have = set(words.terms(sent))
+        if len(want & have) / len(want) >= CONTAINS_RECALL and nums <= words.numbers(sent):
             return True
     return False
 
@@ -174,7 +175,7 @@ def main() -> None:
     from rouge_score import rouge_scorer
 
     settings = Settings.load()
-    budget = args.words or int(settings.brief["words"])
+    budget = args.words or settings.brief.words
     t0 = time.time()
     articles, labels = load_articles(Path(args.labeled), settings)
     refs = load_references(Path(args.refs))

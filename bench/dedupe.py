@@ -37,9 +37,9 @@ from storyline import dedupe
 from storyline.config import Settings
 from storyline.dedupe.index import DedupeIndex
 from storyline.dedupe.shingles import MinHasher, words
-from storyline.graph import UnionFind
+from storyline.text.unionfind import UnionFind
 from storyline.model import Article, Paragraph
-from storyline.pipeline import RunContext
+from storyline.context import RunContext
 from storyline.store import Store
 
 REPO = Path(__file__).resolve().parent.parent
@@ -247,8 +247,8 @@ def one(size: int, overrides: dict[str, Any]) -> dict[str, Any]:
         chosen.update(fam)
     subset = [a for a in arts if a.id in chosen and a.id in stored]
     p = settings.dedupe
-    jac_truth, any_truth = true_pairs(subset, p["threshold"], p["containment"] or 2.0, p["shingle"])
-    truth = any_truth if p["containment"] else jac_truth
+    jac_truth, any_truth = true_pairs(subset, p.threshold, p.containment or 2.0, p.shingle)
+    truth = any_truth if p.containment else jac_truth
     pred = group_pairs(subset, stored)
     ids = [a.id for a in subset]
     found = sum(1 for a, b in jac_truth if a in index.sigs_ and b in index.candidates(index.sigs_[a]))

@@ -24,7 +24,7 @@ from itertools import combinations
 from pathlib import Path
 
 from storyline.extract import extract_article, merge_story
-from storyline.extract.nlp import NLP, sentences_of
+from storyline.text.parser import NLP, sentences_of
 from storyline.model import Article, Paragraph, Story
 
 REPO = Path(__file__).resolve().parent.parent

@@ -39,10 +39,10 @@ from sklearn.metrics import adjusted_rand_score
 
 from storyline import dedupe, pipeline, stories
 from storyline.config import Settings
-from storyline.extract import nlp as nlp_stage
-from storyline.extract.nlp import NLP
+from storyline import nlp as nlp_stage
+from storyline.text.parser import NLP
 from storyline.model import Article, Paragraph
-from storyline.pipeline import RunContext
+from storyline.context import RunContext
 from storyline.store import Store
 
 REPO = Path(__file__).resolve().parent.parent

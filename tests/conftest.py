@@ -30,6 +30,6 @@ def store() -> Iterator[Store]:
 @pytest.fixture(scope="session")
 def nlp():  # type: ignore[no-untyped-def]
     """The spaCy pipeline, loaded once for the whole test session."""
-    from storyline.extract.nlp import NLP
+    from storyline.text.parser import NLP
 
     return NLP()

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from storyline.agreement import SINGLE_ROWS, claims, figure_claims, value_range
+from storyline.claims.agreement import SINGLE_ROWS, claims, figure_claims, value_range
 from storyline.extract import extract_article
 from storyline.model import Article, Citation, Claim, Figure, Paragraph, Span, Story
 

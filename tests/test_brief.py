@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from storyline.text.words import word_count
 from storyline import brief
-from storyline.agreement import claims, figure_claims
+from storyline import claims as claims_stage
+from storyline.claims.agreement import claims, figure_claims
 from storyline.config import Settings
 from storyline.model import Article, Figure, Paragraph, Span, Story, Storyline
-from storyline.pipeline import RunContext
+from storyline.context import RunContext
 
 # A bridge closure reported by three outlets; the Harbour Gazette piece is a syndicated copy of the wire.
 WIRE = Article(
@@ -152,7 +154,7 @@ def test_attributed_quotes_and_plain_statements_are_usable(sentence: str) -> Non
 
 def test_word_budget_is_kept(arts: list[Article], settings: Settings) -> None:
     summary = brief.summarise(_story(arts), arts, settings, words=40)
-    assert 0 < sum(brief.word_count(c.text) for c in summary) <= 40
+    assert 0 < sum(word_count(c.text) for c in summary) <= 40
 
 
 def test_sentences_are_in_reading_order(arts: list[Article], settings: Settings) -> None:
@@ -162,7 +164,7 @@ def test_sentences_are_in_reading_order(arts: list[Article], settings: Settings)
 
 
 def test_real_sentences_from_the_nlp_pass(arts: list[Article], settings: Settings, nlp) -> None:  # type: ignore[no-untyped-def]
-    from storyline.extract.nlp import sentences_of
+    from storyline.text.parser import sentences_of
 
     for a, doc in zip(arts, nlp.parse(arts)):
         a.sentences = sentences_of(a, doc)
@@ -219,6 +221,7 @@ def test_stage_writes_summaries_claims_and_storyline_brief(store, settings: Sett
     s2 = Story(id="s2", title="Alden bridge reopens", articles=["later"], first_date="2024-06-20", storyline="L")
     store.put_stories([s1, s2], [Storyline(id="L", title="Alden bridge", stories=["s2", "s1"])])
     brief.run(RunContext(store, settings))
+    claims_stage.run(RunContext(store, settings))
     got = store.get_story("s1")
     assert got.summary and got.summary[0].text.startswith("Floodwater")
     assert any(c.kind == "claim" for c in got.claims)

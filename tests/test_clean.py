@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from storyline.boilerplate import is_title_case, is_ui_line, repeats_title
-from storyline.bylines import find_date, parse_byline, parse_dateline
+from storyline.clean.boilerplate import is_title_case, is_ui_line, repeats_title
+from storyline.clean.bylines import find_date, parse_byline, parse_dateline
 from storyline.clean import clean_article, clean_articles, tidy
 from storyline.config import Settings
 from storyline.model import Article, Paragraph
-from storyline.offtopic import TopicScorer
+from storyline.clean.offtopic import TopicScorer
 
 TITLE = "Harborview council delays vote on ferry subsidy"
 

@@ -175,7 +175,7 @@ def test_a_rebuilt_storyline_gets_its_timeline_and_brief_again(demo_db: str, tmp
 
     from storyline import brief, timeline
     from storyline.config import Settings
-    from storyline.pipeline import RunContext
+    from storyline.context import RunContext
     from storyline.store import Store
 
     db = tmp_path / "copy.db"

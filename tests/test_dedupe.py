@@ -8,7 +8,7 @@ from storyline import dedupe
 from storyline.config import Settings
 from storyline.dedupe.shingles import MinHasher
 from storyline.model import Article, Paragraph, Story
-from storyline.pipeline import RunContext
+from storyline.context import RunContext
 from storyline.store import Store
 
 BRIDGE = [
@@ -104,7 +104,7 @@ def test_truncated_copy_is_found_by_containment(store: Store, settings: Settings
     cut = [BRIDGE[0], edited_bridge()[1]]
     arts = run(store, settings, art("full", BRIDGE + LIBRARY[:2], "2024-05-02"), art("cut", cut, "2024-05-03"))
     assert arts["cut"].duplicate_of == "full"
-    strict = Settings(**{**vars(settings), "dedupe": settings.dedupe | {"containment": 0.95}})
+    strict = settings.replace(dedupe={"containment": 0.95})
     with Store(":memory:") as other:
         arts = run(other, strict, art("full", BRIDGE + LIBRARY[:2]), art("cut", cut))
     assert arts["cut"].duplicate_of is None
@@ -150,7 +150,7 @@ def test_incremental_copy_is_matched_without_resigning_the_store(
     real = MinHasher.signatures
 
     def counting(self: MinHasher, sets: list) -> object:  # type: ignore[type-arg]
-        if self.num_perm == settings.dedupe["num_perm"]:  # article signatures (passages use passage_num_perm)
+        if self.num_perm == settings.dedupe.num_perm:  # article signatures (passages use passage_num_perm)
             signed.append(len(sets))
         return real(self, sets)
 
@@ -234,7 +234,7 @@ def test_bad_settings_name_the_key(store: Store, settings: Settings, key: str, v
     """A bad dedupe setting fails with a message naming it."""
     from storyline.errors import ConfigError
 
-    bad = Settings(**{**vars(settings), "dedupe": settings.dedupe | {key: value}})
+    bad = settings.replace(dedupe={key: value})
     store.add_articles([art("a", BRIDGE)])
     with pytest.raises(ConfigError, match=f"dedupe.{key}"):
         dedupe.run(RunContext(store, bad, new_ids=["a"]))

@@ -13,14 +13,15 @@ from collections.abc import Sequence
 import numpy as np
 import pytest
 
-from storyline import embed, stories
+from storyline import stories
+from storyline.stories import embed
 from storyline.config import Settings
 from storyline.errors import ConfigError, MissingDependencyError
-from storyline.extract import nlp as nlp_stage
+from storyline import nlp as nlp_stage
 from storyline.model import Article, Paragraph
-from storyline.pipeline import RunContext
+from storyline.context import RunContext
 from storyline.store import Store
-from storyline.story_features import (
+from storyline.stories.features import (
     DENSE_FLOOR,
     DENSE_WEIGHT,
     ArticleFeatures,
@@ -215,7 +216,7 @@ def test_reports_the_model_calls_alike_join_across_runs(
     store: Store, nlp: object, settings: Settings, monkeypatch: pytest.MonkeyPatch, with_embeddings: bool
 ) -> None:
     fake = TopicEmbedder(TOPICS)
-    monkeypatch.setattr(stories, "get_embedder", lambda _settings: fake if with_embeddings else None)
+    monkeypatch.setattr(stories.stage, "get_embedder", lambda _settings: fake if with_embeddings else None)
     _run(store, nlp, settings, DAM_1, BAKERY)
     _run(store, nlp, settings, DAM_2)  # a later run: the first report's vector comes back from the store
     same = store.get_article("dam-1").story == store.get_article("dam-2").story

@@ -12,7 +12,7 @@ from storyline.extract.entities import EntityTable, _repair, is_title_case, merg
 from storyline.extract.figures import parse_money, parse_number
 from storyline.extract.quotes import find_quote_marks
 from storyline.model import Article, Mention, Paragraph, Span, Story
-from storyline.pipeline import RunContext
+from storyline.context import RunContext
 
 GRANTS_A = [
     "Attorney General Jeff Sessions on Wednesday demanded records from 23 jurisdictions, the Justice Department said.",

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from storyline import brief, report
-from storyline.agreement import claims
+from storyline.claims.agreement import claims
 from storyline.config import Settings
 from storyline.model import Article, Figure, Paragraph, Span, Story, Storyline
 from storyline.store import Store

@@ -9,12 +9,12 @@ import pytest
 from storyline import stories
 from storyline.config import Settings
 from storyline.errors import NotFoundError
-from storyline.extract import nlp as nlp_stage
+from storyline import nlp as nlp_stage
 from storyline.model import Article, Paragraph, Story
-from storyline.pipeline import RunContext
+from storyline.context import RunContext
 from storyline.store import Store
-from storyline.story_cluster import StoryClusterer, story_id
-from storyline.story_features import ArticleFeatures, time_decay
+from storyline.stories.cluster import StoryClusterer, story_id
+from storyline.stories.features import ArticleFeatures, time_decay
 
 
 def _art(aid: str, title: str, published: str | None, outlet: str, *paras: str, **kw: object) -> Article:
@@ -181,7 +181,7 @@ def test_clean_title_drops_site_name() -> None:
 
 def _angle_piece_setup(day: int | None) -> tuple[StoryClusterer, str]:
     """A story of two articles, and an angle piece read between them that opened a story of its own."""
-    c = StoryClusterer(threshold=0.06)  # low: these toy articles share only a few words
+    c = StoryClusterer(threshold=0.06, merge_threshold=0.45, time_scale_days=7.0)  # low: these toy articles share only a few words
     c.assign(ArticleFeatures("a1", day=1, body={"quake": 1.0, "tower": 1.0, "mexico": 1.0}, ents={"mexico": 1.0}))
     c.assign(ArticleFeatures("angle", day=day, body={"tower": 1.0, "rescue": 1.0, "glass": 1.0, "engineer": 1.0}))
     sid = c.assign(ArticleFeatures("a2", day=1, body={"quake": 1.0, "rescue": 1.0, "mexico": 1.0}, ents={"mexico": 1.0}))
@@ -285,8 +285,8 @@ def test_state_in_the_one_value_layout_is_converted_on_the_next_run(store, nlp, 
 
 def test_stories_naming_their_actors_differently_are_still_compared_for_a_storyline() -> None:
     # no shared central entity ("Justice Department" vs "U.S. Department of Justice"), the same topic words
-    from storyline.story_features import ArticleFeatures, Profile, Vocabulary
-    from storyline.storylines import link_keys, related_pairs
+    from storyline.stories.features import ArticleFeatures, Profile, Vocabulary
+    from storyline.stories.storylines import link_keys, related_pairs
 
     a = ArticleFeatures("a", day=1, body={"sanctuary": 3.0, "grant": 2.0, "letter": 1.0}, ents={"justice department": 1.0})
     b = ArticleFeatures("b", day=20, body={"sanctuary": 3.0, "grant": 2.0, "ruling": 1.0}, ents={"u.s. department of justice": 1.0})
@@ -300,8 +300,8 @@ def test_stories_naming_their_actors_differently_are_still_compared_for_a_storyl
 
 
 def test_an_undated_single_joins_only_a_story_many_reports_agree_on() -> None:
-    from storyline.story_cluster import UNDATED_REHOME_MEMBERS, StoryClusterer
-    from storyline.story_features import ArticleFeatures, similarity
+    from storyline.stories.cluster import UNDATED_REHOME_MEMBERS, StoryClusterer
+    from storyline.stories.features import ArticleFeatures, similarity
 
     for members, joins in ((UNDATED_REHOME_MEMBERS, True), (UNDATED_REHOME_MEMBERS - 1, False)):
         c = StoryClusterer(threshold=0.2)
@@ -320,8 +320,8 @@ def test_an_undated_single_joins_only_a_story_many_reports_agree_on() -> None:
 
 def test_stories_sharing_only_places_are_not_one_storyline() -> None:
     # a power-cable deal and a ferry strike between the same two capitals: same places, different actors
-    from storyline.story_features import ArticleFeatures, Profile, Vocabulary
-    from storyline.storylines import relatedness
+    from storyline.stories.features import ArticleFeatures, Profile, Vocabulary
+    from storyline.stories.storylines import relatedness
 
     def story(aid: str, words: dict[str, float], actor: str, places: list[str]) -> ArticleFeatures:
         ents = {p: 1.0 for p in ["helsinki", "tallinn"]} | {actor: 1.0}

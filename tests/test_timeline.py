@@ -5,7 +5,7 @@ from __future__ import annotations
 from storyline import timeline
 from storyline.extract import extract_article
 from storyline.model import Article, Paragraph, Story, Storyline
-from storyline.pipeline import RunContext
+from storyline.context import RunContext
 
 OUTLET_A = [
     "The Justice Department on Wednesday sent letters to 23 cities demanding records on immigration.",

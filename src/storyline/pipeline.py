@@ -18,61 +18,29 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from . import brief, clean, dedupe, ingest, stories, timeline
-from . import extract as extract_stage
+from . import brief, claims, clean, dedupe, extract, ingest, nlp, stories, timeline
 from .config import Settings
-from .extract import nlp as nlp_stage
+from .context import RunContext, Stage
 from .model import Rejected
 from .store import Store
 
-if TYPE_CHECKING:
-    from .extract.nlp import NLP
+__all__ = ["INGEST_BATCH", "STAGES", "IngestReport", "RunContext", "Stage", "analyse", "ingest_paths"]
 
 # Articles are cleaned and stored in batches of this size: one transaction each, so an interrupted
 # ingest keeps every finished batch and a re-run skips them.
 INGEST_BATCH = 200
 
 
-@dataclass
-class RunContext:
-    """What every analysis stage gets: the store, the settings, and what this run changed."""
-
-    store: Store
-    settings: Settings
-    new_ids: list[str] = field(default_factory=list)  # articles this run added
-    full: bool = False  # recompute from scratch (recluster) instead of incrementally
-    touched_stories: set[str] = field(default_factory=set)  # stories whose fields must be rebuilt
-    touched_storylines: set[str] = field(default_factory=set)  # storylines (re)written whose fields must be rebuilt
-    rejected: list[Rejected] = field(default_factory=list)
-    _nlp: NLP | None = None
-
-    @property
-    def nlp(self) -> NLP:
-        """The spaCy pipeline, loaded once on first use."""
-        if self._nlp is None:
-            self._nlp = nlp_stage.NLP(self.settings)
-        return self._nlp
-
-
-@dataclass(frozen=True)
-class Stage:
-    """One analysis stage: its name, its function, and its contract."""
-
-    name: str
-    run: Callable[[RunContext], None]
-    needs: str
-    adds: str
-
-
 STAGES: tuple[Stage, ...] = (
     Stage("dedupe", dedupe.run, "clean articles", "content_hash, duplicate_of, flags syndicated/stitched, reused_from"),
-    Stage("nlp", nlp_stage.run, "clean articles", "sentences; serialised spaCy docs in the store"),
+    Stage("nlp", nlp.run, "clean articles", "sentences; serialised spaCy docs in the store"),
     Stage("stories", stories.run, "articles with docs, duplicate_of", "article.story; stories and storylines"),
-    Stage("extract", extract_stage.run, "articles with docs, stories", "mentions, quotes, figures, dates; story entities"),
+    Stage("extract", extract.run, "articles with docs, stories", "mentions, quotes, figures, dates; story entities"),
     Stage("timeline", timeline.run, "stories with dates", "story.timeline, storyline.timeline"),
-    Stage("brief", brief.run, "stories with extraction", "story.summary, story.claims, storyline.summary"),
+    Stage("brief", brief.run, "stories with extraction", "story.summary, storyline.summary"),
+    Stage("claims", claims.run, "stories with summaries and figures", "story.claims (agreement and conflict)"),
 )
 
 

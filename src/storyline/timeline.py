@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from .model import Article, DateMention, Span, Story, TimelineEntry
 
 if TYPE_CHECKING:
-    from .pipeline import RunContext
+    from .context import RunContext
 
 GRAN_RANK = {"day": 0, "month": 1, "season": 2, "year": 3, "decade": 4}
 EVENT_GRANULARITIES = {"day", "month", "season"}

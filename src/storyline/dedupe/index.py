@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 from datasketch import MinHashLSH
 
+from ..config import DedupeSettings
 from ..errors import ConfigError
 from ..store import Store
 from .bands import BandIndex
@@ -87,15 +88,15 @@ class DedupeIndex:
         0
     """
 
-    def __init__(self, params: dict[str, Any]) -> None:
-        self.params = dict(params)
-        self.threshold = float(params["threshold"])
-        self.containment = float(params["containment"])
-        self.passage_threshold = float(params["passage_threshold"])
-        self.num_perm = int(params["num_perm"])
-        self.passage_num_perm = int(params["passage_num_perm"])
-        self.shingle = int(params["shingle"])
-        self.lsh_slack = float(params["lsh_slack"])
+    def __init__(self, params: DedupeSettings) -> None:
+        self.params = asdict(params)
+        self.threshold = params.threshold
+        self.containment = params.containment
+        self.passage_threshold = params.passage_threshold
+        self.num_perm = params.num_perm
+        self.passage_num_perm = params.passage_num_perm
+        self.shingle = params.shingle
+        self.lsh_slack = params.lsh_slack
         for name in ("threshold", "passage_threshold"):
             value = getattr(self, name)
             if not 0.0 < value <= 1.0:

@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from ..config import DedupeSettings
 from ..model import Article
 from .shingles import MinHasher, sentences, unique_sorted, words
 
@@ -49,21 +50,21 @@ def paragraph_words(article: Article, hasher: MinHasher) -> list[tuple[int, np.n
 
 
 def passage_units(
-    article: Article, hasher: MinHasher, params: dict[str, Any], paragraphs: list[tuple[int, np.ndarray]] | None = None
+    article: Article, hasher: MinHasher, params: DedupeSettings, paragraphs: list[tuple[int, np.ndarray]] | None = None
 ) -> list[Unit]:
     """The passage units of an article's analysed paragraphs (see the module docstring).
 
     ``paragraphs`` is :func:`paragraph_words` of the article when the caller has it already.
     """
-    k = int(params["passage_shingle"])
-    min_words = int(params["passage_min_words"])
-    sentence_words = int(params["passage_sentence_words"])
+    k = params.passage_shingle
+    min_words = params.passage_min_words
+    sentence_words = params.passage_sentence_words
     units = []
     for i, hashes in paragraphs if paragraphs is not None else paragraph_words(article, hasher):
         if len(hashes) < max(min_words, k):
             continue
         units.append(Unit(i, hasher.shingle_hashes(hashes, k)))
-        if len(hashes) * float(params["passage_threshold"]) <= sentence_words:
+        if len(hashes) * params.passage_threshold <= sentence_words:
             continue  # any long sentence is most of the paragraph: matched through the paragraph unit
         parts = sentences(article.paragraphs[i].text)
         if len(parts) > 1:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ..config import DedupeSettings
 from ..model import Article
 from ..store import Store
 from .index import STAGE, DedupeIndex, Entry
@@ -18,7 +19,7 @@ from .passages import Unit, is_stitched, paragraph_words, passage_units, provena
 from .shingles import content_hash, jaccard, overlap, unique_sorted
 
 if TYPE_CHECKING:
-    from ..pipeline import RunContext
+    from ..context import RunContext
 
 # Flags this stage owns: recomputed on every article it touches.
 OWN_FLAGS = ("syndicated", "exact_duplicate", "stitched")
@@ -32,7 +33,7 @@ PASS_SIZE = 20_000
 class _Features:
     """Shingle sets of articles, computed once per run (from the batch or read back from the store)."""
 
-    def __init__(self, store: Store, index: DedupeIndex, params: dict[str, Any]) -> None:
+    def __init__(self, store: Store, index: DedupeIndex, params: DedupeSettings) -> None:
         self.store, self.index, self.params = store, index, params
         self.articles: dict[str, Article] = {}
         self._shingles: dict[str, np.ndarray] = {}
@@ -103,9 +104,9 @@ def _rank(index: DedupeIndex, aid: str) -> tuple[Any, ...]:
     return (e.published is None, e.published or "", e.order, -e.words)
 
 
-def _too_short(art: Article, n_words: int, params: dict[str, Any]) -> bool:
+def _too_short(art: Article, n_words: int, params: DedupeSettings) -> bool:
     """Too little text to judge: flagged by ingest, or fewer words than ``min_words`` (or one shingle)."""
-    return "too_short" in art.flags or n_words < max(int(params["min_words"]), int(params["shingle"]))
+    return "too_short" in art.flags or n_words < max(params.min_words, params.shingle)
 
 
 def run(ctx: RunContext) -> None:
@@ -124,7 +125,7 @@ def run(ctx: RunContext) -> None:
         _run_pass(store, index, ids[start : start + PASS_SIZE], full, params)
 
 
-def _run_pass(store: Store, index: DedupeIndex, ids: list[str], reset: bool, params: dict[str, Any]) -> None:
+def _run_pass(store: Store, index: DedupeIndex, ids: list[str], reset: bool, params: DedupeSettings) -> None:
     """Dedupe one pass of unseen articles against everything indexed so far, and write the results."""
     feats = _Features(store, index, params)
     batch = [feats.add(art) for art in store.iter_articles(ids)]
@@ -139,14 +140,14 @@ def _run_pass(store: Store, index: DedupeIndex, ids: list[str], reset: bool, par
     regrouped = _group_articles(batch, entries, shared, index, feats)
     feats.forget_shingles()
     signed = {art.id for art in batch}
-    _trace_passages(signed, index, feats, float(params["stitched_share"]))
+    _trace_passages(signed, index, feats, params.stitched_share)
     for aid in regrouped | signed:
         _apply_group(feats.article(aid), index)
     store.update_articles(feats.changed())
     index.save(store, regrouped | signed, signed)
 
 
-def _entries(batch: list[Article], order: int, feats: _Features, params: dict[str, Any]) -> dict[str, Entry]:
+def _entries(batch: list[Article], order: int, feats: _Features, params: DedupeSettings) -> dict[str, Entry]:
     """What dedupe remembers of each new article (also fills in a missing ``content_hash``)."""
     out = {}
     for art in batch:

@@ -1,6 +1,6 @@
 """Extract: entities merged across articles, quotes with speakers, figures, and dates on a calendar.
 
-Every step reads the one NLP pass (:mod:`storyline.extract.nlp`); nothing parses the same text twice. Spans are
+Every step reads the one NLP pass (:mod:`storyline.text.parser`); nothing parses the same text twice. Spans are
 character offsets into ``article.text``; sentences of flagged paragraphs (off-topic, captions, ...) are skipped.
 
 The batch functions work without a store: :func:`extract_article` fills one article from its doc,
@@ -25,13 +25,13 @@ from ..model import Article, DateMention, Entity, Quote, Story
 from .dates import find_dates, parse_iso, resolve_date
 from .entities import EntityTable, add_story_mentions, find_mentions, merge_entities
 from .figures import find_figures, parse_money, parse_number
-from .nlp import sentences_of
+from ..text.parser import sentences_of
 from .quotes import find_quotes, speaker_mentions
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-    from ..pipeline import RunContext
+    from ..context import RunContext
     from ..store import Store
 
 __all__ = [

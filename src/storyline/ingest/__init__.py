@@ -13,7 +13,7 @@ Formats, by file name (a file given by name with another extension is sniffed fr
 ``.warc`` ``.warc.gz``          every HTML response record (warcio)
 =============================  ==============================================================
 
-Text and HTML files, feeds and sniffed files above ``settings.ingest["max_bytes"]`` are refused before being
+Text and HTML files, feeds and sniffed files above ``settings.ingest.max_bytes`` are refused before being
 read. Collections (JSON, JSON lines, WARC) may be larger: there the limit applies to each record, and JSON
 lines and WARC files are streamed rather than loaded whole. Readers per format live in their own modules
 (:mod:`.text`, :mod:`.html`, :mod:`.jsonl`, :mod:`.feed`, :mod:`.warc`); bytes become text in :mod:`.decode`;
@@ -86,7 +86,7 @@ def read_inputs(paths: Sequence[str], settings: Settings) -> Iterator[Read | Rej
     ``"-"`` reads JSON lines from stdin. Directories are walked recursively in sorted order, skipping
     hidden files and extensions no reader takes.
     """
-    for item in _read_paths(paths, int(settings.ingest["max_bytes"])):
+    for item in _read_paths(paths, settings.ingest.max_bytes):
         if isinstance(item, Rejected):
             item.reason = _one_line(item.reason)
         yield item

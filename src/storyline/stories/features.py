@@ -49,7 +49,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .model import Article
+from ..model import Article
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc

@@ -4,7 +4,7 @@ Two stories are compared when they share a central entity or topic word (:func:`
 when their centroids share entities *and* topic: the mean of their entity
 cosine and body cosine, decayed over time far more slowly than stories are (``STORYLINE_SCALE`` times the
 story time scale, so a fight that runs for months stays one storyline), reaches
-``settings.stories["storyline_threshold"]``. Linked stories form storylines by single link (connected
+``settings.stories.storyline_threshold``. Linked stories form storylines by single link (connected
 components). Only chains of two or more stories become a :class:`Storyline`; a story with no related story
 keeps ``storyline=None``.
 
@@ -17,7 +17,7 @@ afresh, so it may join, bridge or leave storylines. Links between two unchanged 
 as the vocabulary grows: the next ``recluster`` recomputes them all.
 
 Example:
-    >>> from storyline.story_features import ArticleFeatures, Profile, Vocabulary
+    >>> from storyline.stories.features import ArticleFeatures, Profile, Vocabulary
     >>> a = ArticleFeatures("a", day=1, body={"grant": 1.0}, ents={"sessions": 1.0})
     >>> b = ArticleFeatures("b", day=60, body={"grant": 1.0}, ents={"sessions": 1.0})
     >>> v = Vocabulary().add(a).add(b)
@@ -31,9 +31,9 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 
-from .graph import UnionFind
-from .story_cluster import COMMON_DF, COMMON_SHARE
-from .story_features import Profile, Vocabulary, _cosine, day_gap, time_decay
+from ..text.unionfind import UnionFind
+from .cluster import COMMON_DF, COMMON_SHARE
+from .features import Profile, Vocabulary, _cosine, day_gap, time_decay
 
 # Storylines decay this many times more slowly than stories: related events weeks or months apart link.
 STORYLINE_SCALE = 20.0

@@ -31,9 +31,9 @@ from typing import TYPE_CHECKING, Literal, Protocol, cast, runtime_checkable
 
 import numpy as np
 
-from .config import Settings
-from .errors import ConfigError, MissingDependencyError
-from .model import Article, Paragraph
+from ..config import Settings
+from ..errors import ConfigError, MissingDependencyError
+from ..model import Article, Paragraph
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
@@ -123,10 +123,10 @@ class MiniLMEmbedder:
 
 def embeddings_mode(settings: Settings) -> Mode:
     """The checked value of ``stories.embeddings``; raises ConfigError naming the valid options."""
-    mode = settings.stories.get("embeddings", "auto")
+    mode = settings.stories.embeddings
     if mode not in MODES:
         raise ConfigError(f"setting stories.embeddings must be one of {', '.join(map(repr, MODES))}, got {mode!r}")
-    weight = settings.stories.get("dense_weight", 0.0)
+    weight = settings.stories.dense_weight
     if not isinstance(weight, (int, float)) or not 0.0 <= weight < 1.0:
         raise ConfigError(f"setting stories.dense_weight must be in [0, 1), got {weight!r}")
     return cast(Mode, mode)
@@ -144,7 +144,7 @@ def get_embedder(settings: Settings) -> Embedder | None:
         if mode == "on":
             raise MissingDependencyError(f"stories.embeddings is 'on' but the [embed] extra is missing: {INSTALL_HINT}")
         return None
-    if float(settings.stories.get("dense_weight", 0.0)) == 0.0:
+    if float(settings.stories.dense_weight) == 0.0:
         return None  # a signal weighed at nothing is not worth computing
     return MiniLMEmbedder()
 

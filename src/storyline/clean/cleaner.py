@@ -8,13 +8,13 @@ stays in the store, so what is removed here is only removed from ``article.parag
 2. remove boilerplate: markup scraps, the headline repeated as body lines, byline and date lines (read into
    ``article.byline`` / ``article.published`` when metadata gave none, flag ``date_from_text``), interface
    and promo lines, link lists, legal notices, photo credits, embedded-post attributions, teasers cut with
-   an ellipsis, repeated paragraphs (tests in :mod:`storyline.boilerplate`, :mod:`storyline.bylines`);
+   an ellipsis, repeated paragraphs (tests in :mod:`storyline.clean.boilerplate`, :mod:`storyline.clean.bylines`);
 3. lines with no sentence end outside a list: removed when they are short labels or title-cased
    headlines, otherwise flagged ``boilerplate``; a last paragraph cut mid-sentence is flagged ``truncated``;
 4. flag photo captions (``caption``) and subhead questions (``question``);
 5. flag off-topic paragraphs (``off_topic``): the share of each paragraph's topic words found in the
    rest of the article and its headline (leave one out), with evidence from names and from news-section
-   vocabulary, see :class:`storyline.offtopic.TopicScorer`;
+   vocabulary, see :class:`storyline.clean.offtopic.TopicScorer`;
 6. article flags ``too_short`` and ``no_date``; the content hash is recomputed over the clean text.
 
 After the spaCy pass, :func:`flag_parsed_captions` flags the photo captions only a parse tells apart (a
@@ -42,9 +42,9 @@ from typing import TYPE_CHECKING, Any
 
 from . import boilerplate as bp
 from .bylines import find_date, parse_byline, parse_dateline
-from .config import Settings
-from .ingest.article import content_hash
-from .model import Article, Paragraph
+from ..config import Settings
+from ..ingest.article import content_hash
+from ..model import Article, Paragraph
 from .offtopic import TopicScorer
 
 if TYPE_CHECKING:
@@ -346,7 +346,7 @@ def _repeats_neighbour_opening(kept: list[_Item], i: int) -> bool:
 def _article_flags(article: Article, settings: Settings) -> None:
     """Set too_short (few words left in analysed paragraphs) and no_date."""
     words = sum(len(p.text.split()) for p in article.paragraphs if p.analysed)
-    if words < int(settings.ingest["min_words"]) and "too_short" not in article.flags:
+    if words < settings.ingest.min_words and "too_short" not in article.flags:
         article.flags.append("too_short")
     if not article.published and "no_date" not in article.flags:
         article.flags.append("no_date")

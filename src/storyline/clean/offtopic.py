@@ -26,7 +26,7 @@ import functools
 import re
 from collections import Counter
 
-from .config import Settings
+from ..config import Settings
 
 __all__ = ["DOMAINS", "TopicScorer", "name_stems", "topic_stems", "topic_terms"]
 
@@ -181,12 +181,12 @@ class TopicScorer:
 
     def __init__(self, settings: Settings) -> None:
         cfg = settings.clean
-        self.threshold = float(cfg["offtopic_threshold"])
-        self.min_words = int(cfg["offtopic_min_words"])
-        self.min_terms = int(cfg["offtopic_min_terms"])
-        self.min_names = int(cfg["offtopic_min_names"])
-        self.min_paragraphs = int(cfg["offtopic_min_paragraphs"])
-        self.domain_min_paragraphs = int(cfg["offtopic_domain_min_paragraphs"])
+        self.threshold = cfg.offtopic_threshold
+        self.min_words = cfg.offtopic_min_words
+        self.min_terms = cfg.offtopic_min_terms
+        self.min_names = cfg.offtopic_min_names
+        self.min_paragraphs = cfg.offtopic_min_paragraphs
+        self.domain_min_paragraphs = cfg.offtopic_domain_min_paragraphs
 
     def scores(self, title: str, paragraphs: list[str]) -> list[float]:
         """Share of each paragraph's distinct topic stems found in another paragraph or the headline."""

@@ -9,17 +9,17 @@ frequencies (``store.get_counts``); postings (``store.get_postings``) for the ca
 stories). A stream run reads and writes only the rows its articles reach.
 
 * Stream (default): the run's new articles (``ctx.new_ids``), in time order, are assigned to stored stories
-  or open new ones (:class:`storyline.story_cluster.StoryClusterer`), then the stories they touched get a
+  or open new ones (:class:`storyline.stories.cluster.StoryClusterer`), then the stories they touched get a
   repair pass (merge with similar stories, split off drifted members). Nothing else is re-clustered; stored
   articles that were never placed (a store filled before this stage existed) wait for ``recluster``.
   The stored candidate index keeps a member's keys as they were when it joined (as the batch run's index
   does within the run); a story merged away or emptied loses its rows and postings. Storylines are
-  re-linked around the changed stories only (see :mod:`storyline.storylines`).
+  re-linked around the changed stories only (see :mod:`storyline.stories.storylines`).
 * Full (``ctx.full``, ``storyline recluster``): :func:`recluster` forgets the state and clusters every
   article in one batch: single pass in time order with the corpus' final IDF, then merge, split, one
   reassignment sweep and a last merge.
 
-Features and similarity are in :mod:`storyline.story_features`; storylines in :mod:`storyline.storylines`.
+Features and similarity are in :mod:`storyline.stories.features`; storylines in :mod:`storyline.stories.storylines`.
 
 Articles that cannot be compared (flagged ``non_english``, no paragraphs, or no stored doc) each get a
 story of their own, so they still appear in ``stories.json``. Duplicates join their canonical article's
@@ -39,18 +39,18 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from .config import Settings
+from ..config import Settings
 from .embed import embed_articles, embeddings_mode, get_embedder
-from .graph import UnionFind
-from .model import Article, Story, Storyline
-from .store import Store
-from .story_cluster import StoryClusterer, StorySpan, StoryState
-from .story_features import ArticleFeatures, Profile, Vocabulary, article_day, featurise, signals
+from ..text.unionfind import UnionFind
+from ..model import Article, Story, Storyline
+from ..store import Store
+from .cluster import StoryClusterer, StorySpan, StoryState
+from .features import ArticleFeatures, Profile, Vocabulary, article_day, featurise, signals
 from .storylines import central_entities, components, link_keys, related_pairs, related_to, storyline_id
 
 if TYPE_CHECKING:
-    from .extract.nlp import NLP
-    from .pipeline import RunContext
+    from ..text.parser import NLP
+    from ..context import RunContext
 
 STAGE = "stories"
 # Articles whose docs are loaded and featurised at once (bounded memory on a 20k-article store).
@@ -65,8 +65,8 @@ def _clusterer(settings: Settings) -> StoryClusterer:
     """A clusterer with the stage's settings."""
     s = settings.stories
     # "off" also ignores vectors stored by an earlier run with the extra installed
-    dense_weight = float(s["dense_weight"]) if embeddings_mode(settings) != "off" else 0.0
-    return StoryClusterer(float(s["threshold"]), float(s["merge_threshold"]), float(s["time_scale_days"]), dense_weight)
+    dense_weight = s.dense_weight if embeddings_mode(settings) != "off" else 0.0
+    return StoryClusterer(s.threshold, s.merge_threshold, s.time_scale_days, dense_weight)
 
 
 def _comparable(article: Article) -> bool:
@@ -213,7 +213,7 @@ _KEY, _ENT, _LINK = "k:", "e:", "l:"
 
 
 class _StoredState:
-    """The clusterer's view of the store (a :class:`storyline.story_cluster.StateSource`)."""
+    """The clusterer's view of the store (a :class:`storyline.stories.cluster.StateSource`)."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -303,8 +303,8 @@ def _upgrade(store: Store, settings: Settings) -> None:
     if clusterer is None:
         return
     s = settings.stories
-    links = related_pairs(_linkable(clusterer), clusterer.vocab_, float(s["storyline_threshold"]),
-                          float(s["time_scale_days"]))
+    links = related_pairs(_linkable(clusterer), clusterer.vocab_, s.storyline_threshold,
+                          s.time_scale_days)
     with store.transaction():
         _save_all(store, clusterer, links)
 
@@ -319,7 +319,7 @@ def _relink(store: Store, clusterer: StoryClusterer, fresh: dict[str, Story], re
     Writes the new links and entity postings; ``fresh`` records get their ``storyline``.
     """
     s = settings.stories
-    threshold, scale = float(s["storyline_threshold"]), float(s["time_scale_days"])
+    threshold, scale = s.storyline_threshold, s.time_scale_days
     vocab = clusterer.vocab_
     changed = set(fresh) | removed
     drop: list[tuple[str, str]] = []
@@ -420,7 +420,7 @@ def recluster(store: Store, settings: Settings, nlp: NLP | None = None, reuse_fe
     todo = [a for a in canonical if a.id not in feats and _comparable(a)]
     if todo:
         if nlp is None:
-            from .extract.nlp import NLP as _NLP
+            from ..text.parser import NLP as _NLP
 
             nlp = _NLP(settings)
         feats.update(_featurise_all(store, nlp, todo, settings))
@@ -435,8 +435,8 @@ def recluster(store: Store, settings: Settings, nlp: NLP | None = None, reuse_fe
     by_id = {a.id: a for a in articles}
     stories = {sid: _story_record(st, clusterer, by_id) for sid, st in clusterer.stories_.items()}
     s = settings.stories
-    links = related_pairs(_linkable(clusterer), clusterer.vocab_, float(s["storyline_threshold"]),
-                          float(s["time_scale_days"]))
+    links = related_pairs(_linkable(clusterer), clusterer.vocab_, s.storyline_threshold,
+                          s.time_scale_days)
     lines = _storylines(clusterer, stories, settings, links)
     with store.transaction():
         _save_all(store, clusterer, links)

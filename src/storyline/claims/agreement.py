@@ -35,9 +35,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from .brief import stem, terms
-from .graph import UnionFind
-from .model import Article, Citation, Claim, Figure, Story
+from ..brief.summary import stem, terms
+from ..text.unionfind import UnionFind
+from ..model import Article, Citation, Claim, Figure, Story
 
 Status = Literal["agree", "conflict", "updated", "single_source"]
 

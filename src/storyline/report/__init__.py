@@ -23,9 +23,9 @@ from collections.abc import Mapping
 from importlib import resources
 from typing import Any
 
-from .model import SCHEMA, Article, Story
-from .store import Store
-from .timeline import shown_date
+from ..model import SCHEMA, Article, Story
+from ..store import Store
+from ..timeline import shown_date
 
 # A long source list is cut in the terminal brief; the HTML report lists every source.
 TERMINAL_SOURCES = 30
@@ -203,7 +203,7 @@ def render_html(data: Mapping[str, Any]) -> str:
     import jinja2
 
     env = jinja2.Environment(
-        loader=jinja2.FunctionLoader(lambda name: resources.files("storyline").joinpath("templates", name).read_text(encoding="utf-8")),
+        loader=jinja2.FunctionLoader(lambda name: resources.files("storyline.report").joinpath("templates", name).read_text(encoding="utf-8")),
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,

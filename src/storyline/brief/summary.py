@@ -16,11 +16,11 @@ How sentences are chosen (:class:`Summariser`):
    that dates the event to the story's first day over an undated feature lede, and goes on with the
    sentences right after it while they stand alone (a news lead is written to be read in that order); then
    maximal marginal relevance to the word budget, with a slight preference for that main report. A sentence
-   too similar to one already picked is skipped (``settings.brief["redundancy"]``), and so is one that other
+   too similar to one already picked is skipped (``settings.brief.redundancy``), and so is one that other
    reports match the way they match a picked one (a paraphrase) unless it adds a figure or a name, so a thing
    said in other words is not said twice; a weak sentence is not taken only because it fits. A wire dateline
    ("LIMA (Wire) - ") is left out of a lead sentence, which stays an exact span of its source.
-4. *Cite*: every article with a sentence similar enough (``settings.brief["cite_threshold"]``) whose numbers
+4. *Cite*: every article with a sentence similar enough (``settings.brief.cite_threshold``) whose numbers
    agree (a "16 injured" sentence never backs "14 injured").
 5. *Order*: the opening lead and the sentences picked right after it first, then by the time of the events
    (a day-precise date in the sentence, else its earliest source's date), then by source order.
@@ -46,14 +46,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .boilerplate import DATELINE, DATELINE_HEAD
-from .config import Settings
-from .model import Article, Citation, Span, Story, Storyline
+from ..clean.boilerplate import DATELINE, DATELINE_HEAD
+from ..config import Settings
+from ..model import Article, Citation, Span, Story, Storyline
+from ..text.words import numbers, stem, terms, word_count
 
 if TYPE_CHECKING:
     from scipy.sparse import csr_matrix
 
-    from .pipeline import RunContext
+    from ..context import RunContext
 
 # -- what a usable summary sentence looks like -------------------------------------------------------------------
 # Shorter than this a "sentence" is a heading, a byline or a fragment; longer it is a run-on the parser failed
@@ -177,15 +178,6 @@ CITE_MIN_RECALL = 0.5
 # (2500^2 x 4 B = 25 MB each): only the first sentences of each article are kept then.
 MAX_CANDIDATES = 2500
 
-_STOP = frozenset(
-    ["a", "an", "the", "and", "or", "but", "if", "of", "at", "by", "for", "with", "about", "against", "between", "into", "through", "during", "before", "after", "above", "below", "to", "from", "up", "down", "in", "out", "on", "off", "over", "under", "again", "further", "then", "once", "here", "there", "when", "where", "why", "how", "all", "any", "both", "each", "few", "more", "most", "other", "some", "such", "no", "nor", "not", "only", "own", "same", "so", "than", "too", "very", "s", "t", "can", "will", "just", "don", "should", "now", "is", "are", "was", "were", "be", "been", "being", "have", "has", "had", "having", "do", "does", "did", "doing", "i", "me", "my", "we", "our", "you", "your", "he", "him", "his", "she", "her", "it", "its", "they", "them", "their", "what", "which", "who", "whom", "this", "that", "these", "those", "am", "would", "could", "also", "said", "says", "say", "told", "mr", "mrs", "ms", "one"]
-)
-_WORD = re.compile(r"[A-Za-z][A-Za-z'\u2019-]*|\d[\d,.]*\d|\d")
-_WORD_NUMBERS = {
-    "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9",
-    "ten": "10", "eleven": "11", "twelve": "12", "thirteen": "13", "fourteen": "14", "fifteen": "15",
-    "sixteen": "16", "seventeen": "17", "eighteen": "18", "nineteen": "19", "twenty": "20",
-}  # fmt: skip
 _MONTH = re.compile(
     r"\b(Jan(uary)?|Feb(ruary)?|March|April|May|June|July|Aug(ust)?|Sept?(ember)?|Oct(ober)?|Nov(ember)?|"
     r"Dec(ember)?|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|(19|20)\d\d)\b"
@@ -195,46 +187,6 @@ _MONTH = re.compile(
 # "this week", "next month": resolved to a day by the timeline, but they do not say which day, so they do not
 # move a sentence in the reading order.
 _VAGUE_DAY = re.compile(r"\b(week|weekend|month|year|season|fall|spring|summer|winter)\b", re.IGNORECASE)
-
-
-def stem(word: str) -> str:
-    """A crude English stem, enough to match "jurisdictions" with "jurisdiction" and "demanded" with "demand"."""
-    w = word.lower().replace("\u2019", "'")
-    w = w.removesuffix("'s")
-    if len(w) > 4 and w.endswith("ies"):
-        return w[:-3] + "y"
-    for suffix in ("ing", "ed", "es", "s"):
-        if len(w) > len(suffix) + 3 and w.endswith(suffix) and not w.endswith("ss"):
-            return w[: -len(suffix)]
-    return w
-
-
-def terms(text: str) -> list[str]:
-    """Content terms of a text: stemmed words without stop words, numbers as digits."""
-    out = []
-    for tok in _WORD.findall(text):
-        low = tok.lower()
-        if low in _STOP:
-            continue
-        if tok[0].isdigit():
-            out.append(tok.replace(",", "").rstrip("."))
-        elif low in _WORD_NUMBERS:
-            out.append(_WORD_NUMBERS[low])
-        elif len(low) > 1:
-            out.append(stem(low))
-    return out
-
-
-def numbers(text: str) -> set[str]:
-    """The numbers a text states, normalised ("1,500" -> "1500", "twelve" -> "12")."""
-    out = {t.replace(",", "").rstrip(".") for t in re.findall(r"\d[\d,.]*\d|\d", text)}
-    out |= {_WORD_NUMBERS[w.lower()] for w in re.findall(r"[A-Za-z]+", text) if w.lower() in _WORD_NUMBERS}
-    return out
-
-
-def word_count(text: str) -> int:
-    """Words as a reader counts them (whitespace-separated)."""
-    return len(text.split())
 
 
 def sentence_problem(text: str) -> str | None:
@@ -427,11 +379,11 @@ class Summariser:
         """Read and check the brief settings."""
         self.settings = settings or Settings.load()
         brief = self.settings.brief
-        self.words = int(brief.get("words", 120))
-        self.redundancy = float(brief.get("redundancy", 0.4))
-        self.cite_threshold = float(brief.get("cite_threshold", 0.5))
+        self.words = brief.words
+        self.redundancy = brief.redundancy
+        self.cite_threshold = brief.cite_threshold
         if not 0 < self.redundancy <= 1 or not 0 < self.cite_threshold <= 1:
-            from .errors import ConfigError
+            from ..errors import ConfigError
 
             raise ConfigError("brief.redundancy and brief.cite_threshold must be in (0, 1]; the defaults are 0.4 and 0.5")
 
@@ -733,9 +685,7 @@ def storyline_summary(stories: Sequence[Story], articles: dict[str, Article], se
 
 
 def run(ctx: RunContext) -> None:
-    """Pipeline stage: summary and claims of each touched story (all when none), and their storylines' briefs."""
-    from .agreement import claims
-
+    """Pipeline stage: the summary of each touched story (all when none), and their storylines' briefs."""
     store, settings = ctx.store, ctx.settings
     everything = not ctx.touched_stories and not ctx.touched_storylines
     # a stream run reads only the stories it touched (and their storylines' members), not the whole store
@@ -749,7 +699,6 @@ def run(ctx: RunContext) -> None:
         story = all_stories[sid]
         arts = list(store.iter_articles([a for a in story.articles if store.has_article(a)]))
         story.summary = summarise(story, arts, settings)
-        story.claims = claims(story, arts)
         done.append(story)
     lines: list[Storyline] = []
     touched = {s.id for s in done}

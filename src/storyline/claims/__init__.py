@@ -1,0 +1,33 @@
+"""The claims stage: where the outlets of a story agree and where they conflict.
+
+Each story's figures are read in context and compared (:mod:`.agreement`); its brief's sentences become key
+claims counted by independent outlets. Runs after the brief, whose sentences it counts.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .agreement import SINGLE_ROWS, claims, figure_claims, summary_claims, value_range
+
+if TYPE_CHECKING:
+    from ..context import RunContext
+
+__all__ = ["SINGLE_ROWS", "claims", "figure_claims", "run", "summary_claims", "value_range"]
+
+
+def run(ctx: RunContext) -> None:
+    """Pipeline stage: the claims of each touched story (all when none)."""
+    store = ctx.store
+    if ctx.touched_stories:
+        stories = store.get_stories(ctx.touched_stories)
+        todo = [stories[s] for s in sorted(ctx.touched_stories) if s in stories]
+    elif ctx.touched_storylines:
+        return  # a storyline-only change leaves every story's claims as they were
+    else:
+        todo = list(store.iter_stories())
+    for story in todo:
+        arts = list(store.iter_articles([a for a in story.articles if store.has_article(a)]))
+        story.claims = claims(story, arts)
+    if todo:
+        store.put_stories(todo, [])

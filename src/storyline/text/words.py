@@ -1,0 +1,66 @@
+"""Words as the stages compare them: content terms, a light stemmer, stop words, numbers written as words.
+
+Written once here and shared by every stage that compares texts without a parse (the brief's and the
+claims' similarity, the cleaner before the nlp stage has run).
+
+Example:
+    >>> terms("The councils demanded 12 new buses")
+    ['council', 'demand', '12', 'new', 'buse']
+    >>> sorted(numbers("twelve of the 1,500 seats"))
+    ['12', '1500']
+"""
+
+from __future__ import annotations
+
+import re
+
+STOP_WORDS = frozenset(
+    ["a", "an", "the", "and", "or", "but", "if", "of", "at", "by", "for", "with", "about", "against", "between", "into", "through", "during", "before", "after", "above", "below", "to", "from", "up", "down", "in", "out", "on", "off", "over", "under", "again", "further", "then", "once", "here", "there", "when", "where", "why", "how", "all", "any", "both", "each", "few", "more", "most", "other", "some", "such", "no", "nor", "not", "only", "own", "same", "so", "than", "too", "very", "s", "t", "can", "will", "just", "don", "should", "now", "is", "are", "was", "were", "be", "been", "being", "have", "has", "had", "having", "do", "does", "did", "doing", "i", "me", "my", "we", "our", "you", "your", "he", "him", "his", "she", "her", "it", "its", "they", "them", "their", "what", "which", "who", "whom", "this", "that", "these", "those", "am", "would", "could", "also", "said", "says", "say", "told", "mr", "mrs", "ms", "one"]
+)
+WORD_RE = re.compile(r"[A-Za-z][A-Za-z'\u2019-]*|\d[\d,.]*\d|\d")
+NUMBER_WORDS = {
+    "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9",
+    "ten": "10", "eleven": "11", "twelve": "12", "thirteen": "13", "fourteen": "14", "fifteen": "15",
+    "sixteen": "16", "seventeen": "17", "eighteen": "18", "nineteen": "19", "twenty": "20",
+}  # fmt: skip
+
+def stem(word: str) -> str:
+    """A crude English stem, enough to match "jurisdictions" with "jurisdiction" and "demanded" with "demand"."""
+    w = word.lower().replace("\u2019", "'")
+    w = w.removesuffix("'s")
+    if len(w) > 4 and w.endswith("ies"):
+        return w[:-3] + "y"
+    for suffix in ("ing", "ed", "es", "s"):
+        if len(w) > len(suffix) + 3 and w.endswith(suffix) and not w.endswith("ss"):
+            return w[: -len(suffix)]
+    return w
+
+
+def terms(text: str) -> list[str]:
+    """Content terms of a text: stemmed words without stop words, numbers as digits."""
+    out = []
+    for tok in WORD_RE.findall(text):
+        low = tok.lower()
+        if low in STOP_WORDS:
+            continue
+        if tok[0].isdigit():
+            out.append(tok.replace(",", "").rstrip("."))
+        elif low in NUMBER_WORDS:
+            out.append(NUMBER_WORDS[low])
+        elif len(low) > 1:
+            out.append(stem(low))
+    return out
+
+
+def numbers(text: str) -> set[str]:
+    """The numbers a text states, normalised ("1,500" -> "1500", "twelve" -> "12")."""
+    out = {t.replace(",", "").rstrip(".") for t in re.findall(r"\d[\d,.]*\d|\d", text)}
+    out |= {NUMBER_WORDS[w.lower()] for w in re.findall(r"[A-Za-z]+", text) if w.lower() in NUMBER_WORDS}
+    return out
+
+
+def word_count(text: str) -> int:
+    """Words as a reader counts them (whitespace-separated)."""
+    return len(text.split())
+
+
