@@ -39,9 +39,12 @@ bench: install
 	$(PY) bench/extract.py
 	$(PY) bench/brief.py bench/data/labeled.jsonl
 
-lint: install
+$(VENV)/.dev: $(VENV)/.installed
 	$(PY) -m pip install --quiet -e '.[dev]'
-	$(VENV)/bin/ruff check src tests bench
+	touch $@
+
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff check src tests bench examples
 	$(VENV)/bin/mypy src
 
 clean:

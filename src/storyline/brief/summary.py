@@ -46,7 +46,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..clean.boilerplate import DATELINE, DATELINE_HEAD
+from ..text.datelines import DATELINE, DATELINE_HEAD
 from ..config import Settings
 from ..model import Article, Citation, Span, Story, Storyline
 from ..text.words import numbers, stem, terms, word_count

@@ -23,6 +23,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from ..text.datelines import DATELINE
+
 
 def _wordset(text: str) -> frozenset[str]:
     """The set of white-space separated words of a literal word list."""
@@ -151,10 +153,6 @@ CAPTION_MAX_WORDS = 60
 _CAPTION = re.compile(r"\((?:pictured|pictured [^)]{0,30}|left|right|centre|center|top|above|below|file)\)", re.IGNORECASE)
 # A paragraph ending with a parenthesised date is a photo or video caption: "... school in Mexico City. (Sept. 20, 2017)".
 _CAPTION_DATE = re.compile(r"\(\s*[A-Z][a-z]{2,8}\.? \d{1,2},? \d{4}\s*\)\s*$")
-# A wire dateline opening an article's first body paragraph: "LIMA (Meridian Wire) - ", "MEXICO CITY -- ",
-# "NEW YORK, March 3 — ". An upper-case place (1-4 words), an optional ", State/date" and "(Agency)", a dash.
-DATELINE_HEAD = r"[A-Z][A-Z.'\-]+(?: [A-Z][A-Z.'\-]+){0,3}(?:, [A-Z][A-Za-z.]+(?: [A-Za-z0-9.]+){0,2})?(?: \([^()]{1,40}\))?"
-DATELINE = re.compile(DATELINE_HEAD + r"(?: ?[\u2014\u2013] ?| --? )(?=[A-Z\u201c\"])")
 # Teasers cut with an ellipsis are short; a long paragraph ending in "..." is a quote trailing off.
 TEASER_MAX_WORDS = 40
 _ELLIPSIS_END = re.compile(r"[A-Za-z0-9,;]\s?(\.{3}|…)\s*$")

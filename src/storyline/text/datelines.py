@@ -1,0 +1,20 @@
+"""Wire datelines: the place, agency and dash that open a news report ("LIMA (Meridian Wire) - ").
+
+Shared by the cleaner (which keeps the dateline out of the lead paragraph's analysis) and the brief (which
+leaves it out of a lead sentence it shows).
+
+Example:
+    >>> DATELINE.match("MEXICO CITY (AP) \u2014 Rescuers dug").group(0)
+    'MEXICO CITY (AP) \u2014 '
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["DATELINE", "DATELINE_HEAD"]
+
+# A wire dateline opening an article's first body paragraph: "LIMA (Meridian Wire) - ", "MEXICO CITY -- ",
+# "NEW YORK, March 3 — ". An upper-case place (1-4 words), an optional ", State/date" and "(Agency)", a dash.
+DATELINE_HEAD = r"[A-Z][A-Z.'\-]+(?: [A-Z][A-Z.'\-]+){0,3}(?:, [A-Z][A-Za-z.]+(?: [A-Za-z0-9.]+){0,2})?(?: \([^()]{1,40}\))?"
+DATELINE = re.compile(DATELINE_HEAD + r"(?: ?[\u2014\u2013] ?| --? )(?=[A-Z\u201c\"])")
