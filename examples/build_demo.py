@@ -10,7 +10,7 @@ Writes, under a root directory (the repository by default):
 - ``bench/data/demo_labeled.jsonl``              one labelled record per article (story, flags, duplicate_of...).
 
 Everything is deterministic (fixed WARC dates and record ids, sorted output), so running it twice gives the
-same bytes and ``tests/test_demo_corpus.py`` can check the shipped files are what this script makes.
+same bytes and ``bench/check_data.py`` can check the shipped files are what this script makes.
 
 Usage::
 
