@@ -9,6 +9,7 @@ import pytest
 
 from storyline.config import Settings
 from storyline.store import Store
+from storyline.text.parser import NLP
 
 REPO = Path(__file__).resolve().parent.parent
 DEMO = REPO / "examples" / "demo"
@@ -28,8 +29,6 @@ def store() -> Iterator[Store]:
 
 
 @pytest.fixture(scope="session")
-def nlp():  # type: ignore[no-untyped-def]
+def nlp() -> NLP:
     """The spaCy pipeline, loaded once for the whole test session."""
-    from storyline.text.parser import NLP
-
     return NLP()

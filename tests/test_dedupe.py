@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from storyline import dedupe
@@ -149,7 +150,7 @@ def test_incremental_copy_is_matched_without_resigning_the_store(
     signed: list[int] = []
     real = MinHasher.signatures
 
-    def counting(self: MinHasher, sets: list) -> object:  # type: ignore[type-arg]
+    def counting(self: MinHasher, sets: list[np.ndarray]) -> np.ndarray:
         if self.num_perm == settings.dedupe.num_perm:  # article signatures (passages use passage_num_perm)
             signed.append(len(sets))
         return real(self, sets)
