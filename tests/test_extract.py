@@ -123,7 +123,7 @@ def test_figures_found_with_what_they_count(pair: tuple[Article, Article]) -> No
     assert (figs["$39 million"].value, figs["$39 million"].unit) == (39_000_000, "USD")
     assert figs["nearly two dozen"].value == 24 and figs["nearly two dozen"].approximate
     assert figs["hundreds"].measure == "people" and figs["hundreds"].approximate
-    assert all(f.sentence is not None and f.sentence.start <= f.span.start for f in a.figures)
+    assert a.figures and all(f.sentence is not None and f.sentence.start <= f.span.start for f in a.figures)
 
 
 def test_bare_numbers_are_not_figures(nlp: NLP) -> None:
@@ -198,7 +198,7 @@ def test_entities_merged_across_articles(pair: tuple[Article, Article]) -> None:
     ice = next(e for e in story.entities if "ICE" in e.aliases)
     assert ice.name == "Immigration and Customs Enforcement"
     assert "Chicago Mayor" in by_name["Rahm Emanuel"].roles
-    assert all(m.entity for m in a.mentions)
+    assert a.mentions and all(m.entity for m in a.mentions)
 
 
 def test_surname_typed_as_place_or_nationality_joins_the_person() -> None:
@@ -329,7 +329,8 @@ def test_storyline_date_places_month_names_only(nlp: NLP) -> None:
     extract_article(art, nlp.parse([art])[0], storyline_date="2018-01-25")
     got = {d.text: (d.value, d.granularity, d.anchor) for d in art.dates}
     assert got["In July"] == ("2017-07-01", "month", "story")  # the latest July on or before the anchor
-    assert all(v[0] is None for k, v in got.items() if k != "In July")  # no day invented from a storyline date
+    others = [v for k, v in got.items() if k != "In July"]
+    assert others and all(v[0] is None for v in others)  # no day invented from a storyline date
 
 
 def test_run_anchors_undated_story_on_its_storyline(store: Store, settings: Settings, nlp: NLP) -> None:

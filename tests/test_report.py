@@ -183,6 +183,7 @@ def test_html_report_is_self_contained_and_shows_the_brief(filled: Store) -> Non
     parser = _Tags()
     parser.feed(html)
     parser.close()
+    assert parser.tags
     for tag, attrs in parser.tags:
         for attr in ("src", "href"):
             assert not re.match(r"\s*(https?:)?//", attrs.get(attr) or ""), f"<{tag} {attr}> loads from the network"
