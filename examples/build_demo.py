@@ -170,7 +170,8 @@ def render_html(art: dict[str, Any]) -> str:
             f"      <h1>{e(art['title'])}</h1>",
             f'      <p class="byline">{byline}</p>' if byline else "",
             *body,
-            '      <div class="share-tools">Share: <a href="#">Facebook</a> <a href="#">X</a> <a href="#">Email</a></div>',
+            '      <div class="share-tools">Share: <a href="#">Facebook</a> <a href="#">X</a> '
+            '<a href="#">Email</a></div>',
             "    </article>",
             '    <aside class="related">',
             "      <h2>Related Articles</h2>",

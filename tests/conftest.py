@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from storyline.config import Settings
 from storyline.store import Store
 from storyline.text.parser import NLP
-
-REPO = Path(__file__).resolve().parent.parent
-DEMO = REPO / "examples" / "demo"
 
 
 @pytest.fixture
