@@ -107,7 +107,8 @@ def test_redundancy_control_never_says_the_same_thing_twice(arts: list[Article],
 
 def test_syndicated_copy_counts_once(arts: list[Article], settings: Settings) -> None:
     summary = brief.summarise(_story(arts), arts, settings, words=300)
-    assert summary and not any(c.article == "copy" for c in summary), "a verbatim copy's sentences are never picked twice"
+    assert summary
+    assert not any(c.article == "copy" for c in summary), "a verbatim copy's sentences are never picked twice"
     story = _story(arts)
     story.summary = summary
     by_subject = {c.subject: c for c in claims(story, arts) if c.kind == "claim"}
@@ -216,7 +217,9 @@ def test_different_statements_with_one_measure_are_not_a_conflict() -> None:
     assert rows and all(c.status != "conflict" for c in rows)
 
 
-def test_stage_writes_summaries_claims_and_storyline_brief(store: Store, settings: Settings, arts: list[Article]) -> None:
+def test_stage_writes_summaries_claims_and_storyline_brief(
+    store: Store, settings: Settings, arts: list[Article]
+) -> None:
     later = Article(id="later", outlet="County Times", published="2024-06-20", title="Alden bridge reopens",
                     paragraphs=[Paragraph("The Alden toll bridge reopened to traffic on Thursday after six weeks of repairs to its cracked piers, the county said.")])  # fmt: skip
     store.add_articles(arts + [later])

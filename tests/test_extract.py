@@ -35,7 +35,8 @@ GRANTS_B = [
 
 def article(aid: str, paragraphs: list[str], published: str | None = "2018-01-25", **kw: Any) -> Article:
     """A hand-written article."""
-    return Article(id=aid, title=f"Story {aid}", paragraphs=[Paragraph(p) for p in paragraphs], published=published, **kw)
+    paras = [Paragraph(p) for p in paragraphs]
+    return Article(id=aid, title=f"Story {aid}", paragraphs=paras, published=published, **kw)
 
 
 @pytest.fixture

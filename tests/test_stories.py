@@ -22,7 +22,8 @@ from storyline.text.parser import NLP
 
 def _art(aid: str, title: str, published: str | None, outlet: str, *paras: str, **kw: Any) -> Article:
     """A short hand-written article."""
-    return Article(id=aid, title=title, published=published, outlet=outlet, paragraphs=[Paragraph(p) for p in paras], **kw)
+    paragraphs = [Paragraph(p) for p in paras]
+    return Article(id=aid, title=title, published=published, outlet=outlet, paragraphs=paragraphs, **kw)
 
 
 # The ferry event, told three ways by three outlets.
