@@ -45,7 +45,7 @@ $(VENV)/.dev: $(VENV)/.installed
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check src tests bench examples
-	$(VENV)/bin/mypy src
+	$(VENV)/bin/mypy src tests
 
 clean:
 	rm -rf $(VENV) out build *.egg-info src/*.egg-info

@@ -69,7 +69,8 @@ def main() -> int:
             return next(s for s in stories if art(prefix).id in s.articles)
 
         # issue 2: foundation
-        check("ingest: 6 inputs read, none failed", report.read == 6 and report.failed == 0, f"read {report.read}, failed {report.failed}")
+        check("ingest: 6 inputs read, none failed", report.read == 6 and report.failed == 0,
+              f"read {report.read}, failed {report.failed}")
         check("headline of 001", art("001").title.startswith("Department of Justice Threatens"), art("001").title)
         every_text = "\n".join(a.text for a in arts.values())
         for phrase in ("Getty Images", "Can't see the video below?", "Related Articles", "Latest News"):
@@ -77,13 +78,15 @@ def main() -> int:
         title0 = art("000").title
         check("000: repeated title lines gone", title0 not in art("000").text, f"{art('000').text.count(title0)} left")
         football = [p for p in art("002").paragraphs if "Liverpool" in p.text or "kickoff" in p.text]
-        check("002: football paragraph flagged off_topic", bool(football) and all("off_topic" in p.flags for p in football))
+        check("002: football paragraph flagged off_topic",
+              bool(football) and all("off_topic" in p.flags for p in football))
         check("001: byline parsed", art("001").byline == "Alfonso Serrano", str(art("001").byline))
         check("001: date line parsed", art("001").published == "2018-01-25", str(art("001").published))
 
         # issue 3: dedupe
         originals = [art(p) for p in ("000", "001", "002", "003", "004")]
-        check("dedupe: the edited copy is found", art("cop").duplicate_of == art("004").id, str(art("cop").duplicate_of))
+        check("dedupe: the edited copy is found", art("cop").duplicate_of == art("004").id,
+              str(art("cop").duplicate_of))
         check("dedupe: no original marked a duplicate", not any(a.duplicate_of for a in originals))
 
         # issue 4: stories
@@ -96,13 +99,14 @@ def main() -> int:
               len(sessions) == 1 and all(a.id in sessions[0].articles for a in originals),
               f"{len(sessions)} entities: {[e.name for e in sessions]}")
         urge = [q for q in art("001").quotes if q.text.startswith("I continue to urge")]
-        check("extract: 'I continue to urge' attributed to Sessions", bool(urge) and "Sessions" in (urge[0].speaker_name or ""),
-              urge[0].speaker_name if urge else "no quote")
+        check("extract: 'I continue to urge' attributed to Sessions",
+              bool(urge) and "Sessions" in (urge[0].speaker_name or ""), urge[0].speaker_name if urge else "no quote")
         figs = {f.text for a in originals for f in a.figures}
         check("extract: $39 million is a figure", any("$39 million" in f for f in figs))
         check("extract: 23 jurisdictions is a figure", any(f.startswith("23") for f in figs))
         wed = [d for d in art("001").dates if "Wednesday" in d.text]
-        check("extract: Wednesday (January 24) -> 2018-01-24", any(d.value == "2018-01-24" for d in wed), str([d.value for d in wed]))
+        check("extract: Wednesday (January 24) -> 2018-01-24", any(d.value == "2018-01-24" for d in wed),
+              str([d.value for d in wed]))
         line = next((sl for sl in storylines if story_of("001").id in sl.stories), None)
         dates = sorted(e.date for e in (line.timeline if line else story_of("001").timeline))
         check("timeline: storyline runs from March 2017 to January 2018",
@@ -117,7 +121,8 @@ def main() -> int:
         check("brief: cites both 001 and 004", {art("001").id, art("004").id} <= cited)
         all_briefs = " ".join(c.text for s in stories for c in s.summary)
         check("brief: no football, Getty Images or questions",
-              "Liverpool" not in all_briefs and "Getty" not in all_briefs and not any(c.text.rstrip().endswith("?") for s in stories for c in s.summary))
+              "Liverpool" not in all_briefs and "Getty" not in all_briefs
+              and not any(c.text.rstrip().endswith("?") for s in stories for c in s.summary))
 
     shutil.rmtree(work, ignore_errors=True)
     width = max(len(n) for n, _, _ in checks)

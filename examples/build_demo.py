@@ -10,7 +10,7 @@ Writes, under a root directory (the repository by default):
 - ``bench/data/demo_labeled.jsonl``              one labelled record per article (story, flags, duplicate_of...).
 
 Everything is deterministic (fixed WARC dates and record ids, sorted output), so running it twice gives the
-same bytes and ``tests/test_demo_corpus.py`` can check the shipped files are what this script makes.
+same bytes and ``bench/check_data.py`` can check the shipped files are what this script makes.
 
 Usage::
 
@@ -170,7 +170,8 @@ def render_html(art: dict[str, Any]) -> str:
             f"      <h1>{e(art['title'])}</h1>",
             f'      <p class="byline">{byline}</p>' if byline else "",
             *body,
-            '      <div class="share-tools">Share: <a href="#">Facebook</a> <a href="#">X</a> <a href="#">Email</a></div>',
+            '      <div class="share-tools">Share: <a href="#">Facebook</a> <a href="#">X</a> '
+            '<a href="#">Email</a></div>',
             "    </article>",
             '    <aside class="related">',
             "      <h2>Related Articles</h2>",

@@ -283,7 +283,8 @@ investors on Wednesday.
 
 A04 = _article(
     "demo-04", LEVY, "KLPT News 7", "/news/lakeport-council-passes-transit-tax", "2025-09-10", "rss",
-    "klpt7-news.rss", "BREAKING: Lakeport council passes transit tax", time="06:10", section="Politics", byline="KLPT Staff",
+    "klpt7-news.rss", "BREAKING: Lakeport council passes transit tax",
+    time="06:10", section="Politics", byline="KLPT Staff",
     flags=("boilerplate",), body="""
 Lakeport City Council members voted 7 to 4 Tuesday night to approve a quarter-cent sales tax for the Metropolitan
 Transit Authority.
@@ -408,7 +409,8 @@ Brandt said.
 
 A09 = _article(
     "demo-09", BLOCKED, "KLPT News 7", "/news/judge-blocks-transit-tax-mta-bus-plans-on-hold", "2025-10-14", "rss",
-    "klpt7-news.rss", "Judge blocks transit tax; MTA puts bus plans on hold", time="17:45", section="Politics", byline="KLPT Staff",
+    "klpt7-news.rss", "Judge blocks transit tax; MTA puts bus plans on hold",
+    time="17:45", section="Politics", byline="KLPT Staff",
     body="""
 A judge has put Lakeport's transit tax on hold. Judge Harriet Lowe ruled Tuesday that the levy cannot be collected
 until a lawsuit from the Lakeport Taxpayers Alliance is decided.
@@ -576,7 +578,8 @@ A16 = syndicate(
 
 A17 = _article(
     "demo-17", FIRE, "KLPT News 7", "/news/16-injured-ridgeway-plant-explosion", "2025-09-25", "rss",
-    "klpt7-news.rss", "16 injured in Ridgeway plant explosion; evacuation lifted", time="19:20", section="Local", byline="KLPT Staff",
+    "klpt7-news.rss", "16 injured in Ridgeway plant explosion; evacuation lifted",
+    time="19:20", section="Local", byline="KLPT Staff",
     body="""
 Sixteen people were hurt Thursday when an explosion and fire ripped through the Tessmer Polymers plant in Ridgeway,
 Fire Chief Dale Whitfield told KLPT News 7.
@@ -633,7 +636,8 @@ The company was cited in 2023 for failing to maintain the dust collectors at the
 
 A19 = _article(
     "demo-19", FIRE, "DailyBuzzHub", "/news/ridgeway-explosion-everything-we-know", "2025-09-27", "html",
-    "dailybuzzhub-ridgeway-explosion.html", "Ridgeway Explosion: Everything We Know So Far About The Tessmer Plant Fire",
+    "dailybuzzhub-ridgeway-explosion.html",
+    "Ridgeway Explosion: Everything We Know So Far About The Tessmer Plant Fire",
     byline="Buzz Staff", time="08:00", flags=("stitched", "boilerplate"), body="""
 If you have been following the news out of Ridgeway this week, you have probably seen the shocking pictures of black
 smoke pouring out of the Tessmer Polymers plant. Here is everything we know so far about the explosion.
@@ -708,7 +712,8 @@ could see shortages ahead of the holiday season if the strike lasts more than a 
 
 A22 = _article(
     "demo-22", STRIKE, "KLPT News 7", "/news/port-strike-what-it-means-for-you", "2025-10-20", "rss",
-    "klpt7-news.rss", "Port strike: what it means for you", time="20:00", section="Business", byline="KLPT Staff", body="""
+    "klpt7-news.rss", "Port strike: what it means for you",
+    time="20:00", section="Business", byline="KLPT Staff", body="""
 The strike at the Port of Lakeport could soon be felt in stores, economists say.
 
 Roughly 2,500 members of Harbor Workers Union Local 212 walked off the job Monday morning, the union said. The port's
@@ -1014,7 +1019,8 @@ champions tournament next spring.
 
 A36 = _article(
     "demo-36", FINAL, "KLPT News 7", "/sports/fans-flood-downtown-cup-win-parade-tuesday", "2025-11-16", "rss",
-    "klpt7-news.rss", "Fans flood downtown after Cup win; parade set for Tuesday", time="15:30", section="Sports", byline="KLPT Sports",
+    "klpt7-news.rss", "Fans flood downtown after Cup win; parade set for Tuesday",
+    time="15:30", section="Sports", byline="KLPT Sports",
     body="""
 Thousands of Lakeport FC fans poured into downtown streets late Saturday after the club's 2-1 win over Fairhaven City
 in the Coastal League Cup final.

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from storyline.config import Settings
 from storyline.store import Store
-
-REPO = Path(__file__).resolve().parent.parent
-DEMO = REPO / "examples" / "demo"
+from storyline.text.parser import NLP
 
 
 @pytest.fixture
@@ -28,8 +25,6 @@ def store() -> Iterator[Store]:
 
 
 @pytest.fixture(scope="session")
-def nlp():  # type: ignore[no-untyped-def]
+def nlp() -> NLP:
     """The spaCy pipeline, loaded once for the whole test session."""
-    from storyline.text.parser import NLP
-
     return NLP()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from storyline.clean.boilerplate import is_title_case, is_ui_line, repeats_title
@@ -10,6 +12,7 @@ from storyline.clean import clean_article, clean_articles, tidy
 from storyline.config import Settings
 from storyline.model import Article, Paragraph
 from storyline.clean.offtopic import TopicScorer
+from storyline.text.parser import NLP
 
 TITLE = "Harborview council delays vote on ferry subsidy"
 
@@ -44,9 +47,9 @@ BISTRO = (
 )
 
 
-def make(paragraphs: list[str], title: str = TITLE, **fields: object) -> Article:
+def make(paragraphs: list[str], title: str = TITLE, **fields: Any) -> Article:
     """An article built directly from its paragraphs, as a reader would hand it to the cleaner."""
-    return Article(id="t1", title=title, paragraphs=[Paragraph(p) for p in paragraphs], **fields)  # type: ignore[arg-type]
+    return Article(id="t1", title=title, paragraphs=[Paragraph(p) for p in paragraphs], **fields)
 
 
 def texts(article: Article) -> list[str]:
@@ -343,7 +346,7 @@ def test_a_long_paragraph_above_a_dateline_is_not_a_caption(settings: Settings) 
     assert flagged(art, "caption") == []
 
 
-def test_a_parsed_photo_caption_is_flagged(settings: Settings, nlp) -> None:  # type: ignore[no-untyped-def]
+def test_a_parsed_photo_caption_is_flagged(settings: Settings, nlp: NLP) -> None:
     """A named person doing something in the present tense, alone in its paragraph, is a caption; prose is not."""
     from storyline.clean import flag_parsed_captions
 

@@ -9,21 +9,22 @@ import pytest
 
 from storyline.cli import main
 
-FERRY = """Ferry operator halts night crossings after engine fire
+FERRY = (
+    "Ferry operator halts night crossings after engine fire\n\n"
+    "By Maya Lund Mar 4, 2025\n\n"
+    "The Harbor Line ferry company suspended all night crossings on Tuesday after an engine fire forced 212 "
+    "passengers onto lifeboats near Gull Island.\n\n"
+    "Company director Ines Marlow said the fleet would be inspected before service resumed. \"Nobody will sail at "
+    "night until every engine has been checked,\" Marlow told reporters.\n"
+)
 
-By Maya Lund Mar 4, 2025
-
-The Harbor Line ferry company suspended all night crossings on Tuesday after an engine fire forced 212 passengers onto lifeboats near Gull Island.
-
-Company director Ines Marlow said the fleet would be inspected before service resumed. "Nobody will sail at night until every engine has been checked," Marlow told reporters.
-"""
-
-FERRY_AGAIN = """Night ferries stopped after blaze on crossing
-
-The Harbor Line ferry company has stopped night sailings after a fire broke out in the engine room of one of its boats near Gull Island on Tuesday.
-
-All 212 people on board were moved to lifeboats and nobody was hurt, director Ines Marlow said, adding that the whole fleet would be inspected.
-"""
+FERRY_AGAIN = (
+    "Night ferries stopped after blaze on crossing\n\n"
+    "The Harbor Line ferry company has stopped night sailings after a fire broke out in the engine room of one of "
+    "its boats near Gull Island on Tuesday.\n\n"
+    "All 212 people on board were moved to lifeboats and nobody was hurt, director Ines Marlow said, adding that "
+    "the whole fleet would be inspected.\n"
+)
 
 
 @pytest.fixture
@@ -51,13 +52,14 @@ def test_run_writes_stories_json_and_a_report(tmp_path: Path, inputs: Path, caps
         "Ferry operator halts night crossings after engine fire",
         "Night ferries stopped after blaze on crossing",
     }
-    for story in data["stories"]:
-        for key in ("id", "title", "articles", "summary", "timeline", "entities", "quotes", "figures"):
-            assert key in story
+    keys = {"id", "title", "articles", "summary", "timeline", "entities", "quotes", "figures"}
+    assert data["stories"] and all(keys <= set(story) for story in data["stories"])
     assert "<html" in (out / "report.html").read_text(encoding="utf-8").lower()
 
 
-def test_ingesting_the_same_files_twice_adds_nothing(tmp_path: Path, inputs: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_ingesting_the_same_files_twice_adds_nothing(
+    tmp_path: Path, inputs: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     db = str(tmp_path / "s.db")
     assert run("--db", db, "ingest", str(inputs)) == 0
     capsys.readouterr()
@@ -67,7 +69,9 @@ def test_ingesting_the_same_files_twice_adds_nothing(tmp_path: Path, inputs: Pat
     assert "2 articles" in capsys.readouterr().out
 
 
-def test_a_broken_input_is_reported_and_the_rest_processed(tmp_path: Path, inputs: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_broken_input_is_reported_and_the_rest_processed(
+    tmp_path: Path, inputs: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (inputs / "broken.txt").write_bytes(b"")
     missing = tmp_path / "nowhere.txt"
     db = str(tmp_path / "s.db")
@@ -91,7 +95,9 @@ def test_usage_errors_exit_2_with_a_message(tmp_path: Path, inputs: Path, capsys
     assert exit_info.value.code == 2
 
 
-def test_show_prints_the_article_with_its_parsed_byline(tmp_path: Path, inputs: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_show_prints_the_article_with_its_parsed_byline(
+    tmp_path: Path, inputs: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     db = str(tmp_path / "s.db")
     run("--db", db, "ingest", str(inputs))
     capsys.readouterr()
@@ -139,13 +145,15 @@ def test_stories_lists_newest_first_and_filters(demo_db: str, capsys: pytest.Cap
     assert len(lasts) >= 6 and lasts == sorted(lasts, reverse=True)
     # piped output keeps each story on one line, its whole title after the counts (for grep and cut)
     rows = [line for line in listing.splitlines() if line.strip().startswith("s-")]
-    assert all(len(line.split()) > 5 for line in rows)
+    assert rows and all(len(line.split()) > 5 for line in rows)
     assert run("--db", demo_db, "stories", "--entity", "Harriet Lowe", "--since", "2025-10-01") == 0
     filtered = capsys.readouterr().out
     assert "levy" in filtered.lower() and "Dockworkers" not in filtered
 
 
-def test_duplicates_shows_the_wire_copies_and_the_stitched_page(demo_db: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_duplicates_shows_the_wire_copies_and_the_stitched_page(
+    demo_db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     capsys.readouterr()
     assert run("--db", demo_db, "duplicates") == 0
     shown = capsys.readouterr().out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from storyline import dedupe
@@ -126,7 +127,7 @@ def test_stitched_page_and_dated_provenance(store: Store, settings: Settings) ->
     assert farm.paragraphs[2].reused_from == [{"article": "orchard", "paragraph": 1}]
     assert arts["repost"].paragraphs[0].reused_from == [{"article": "orchard", "paragraph": 1}]
     # the sources published first carry no provenance and are not stitched
-    assert all(not p.reused_from for p in arts["orchard"].paragraphs)
+    assert arts["orchard"].paragraphs and all(not p.reused_from for p in arts["orchard"].paragraphs)
     assert "stitched" not in arts["bridge"].flags and "stitched" not in arts["repost"].flags
 
 
@@ -149,7 +150,7 @@ def test_incremental_copy_is_matched_without_resigning_the_store(
     signed: list[int] = []
     real = MinHasher.signatures
 
-    def counting(self: MinHasher, sets: list) -> object:  # type: ignore[type-arg]
+    def counting(self: MinHasher, sets: list[np.ndarray]) -> np.ndarray:
         if self.num_perm == settings.dedupe.num_perm:  # article signatures (passages use passage_num_perm)
             signed.append(len(sets))
         return real(self, sets)

@@ -21,6 +21,7 @@ from storyline import nlp as nlp_stage
 from storyline.model import Article, Paragraph
 from storyline.context import RunContext
 from storyline.store import Store
+from storyline.text.parser import NLP
 from storyline.stories.features import (
     DENSE_FLOOR,
     DENSE_WEIGHT,
@@ -195,7 +196,7 @@ def test_features_and_profiles_round_trip_through_json() -> None:
     assert len(f.to_json()["dense"]) == 1024  # 384 float16 values in base64
     p = Profile.of([f, ArticleFeatures("b", dense=-vec / 2)])
     pback = Profile.from_json(json.loads(json.dumps(p.to_json())))
-    assert pback.dense is not None and np.allclose(pback.dense, p.dense)  # type: ignore[arg-type]
+    assert pback.dense is not None and p.dense is not None and np.allclose(pback.dense, p.dense)
     # without an embedding the stored form is what it always was
     plain = ArticleFeatures("a", day=5, body={"dam": 1.0})
     assert "dense" not in plain.to_json() and "dense" not in Profile.of([plain]).to_json()
@@ -203,17 +204,17 @@ def test_features_and_profiles_round_trip_through_json() -> None:
 
 
 # -- the stories stage ----------------------------------------------------------------------------------
-def _run(store: Store, nlp: object, settings: Settings, *articles: Article) -> None:
+def _run(store: Store, nlp: NLP, settings: Settings, *articles: Article) -> None:
     """Store articles, parse them and run the stories stage on them as one (stream) run."""
     ids, _ = store.add_articles(articles)
-    ctx = RunContext(store, settings, new_ids=ids, _nlp=nlp)  # type: ignore[arg-type]
+    ctx = RunContext(store, settings, new_ids=ids, _nlp=nlp)
     nlp_stage.run(ctx)
     stories.run(ctx)
 
 
 @pytest.mark.parametrize("with_embeddings", [False, True])
 def test_reports_the_model_calls_alike_join_across_runs(
-    store: Store, nlp: object, settings: Settings, monkeypatch: pytest.MonkeyPatch, with_embeddings: bool
+    store: Store, nlp: NLP, settings: Settings, monkeypatch: pytest.MonkeyPatch, with_embeddings: bool
 ) -> None:
     fake = TopicEmbedder(TOPICS)
     monkeypatch.setattr(stories.stage, "get_embedder", lambda _settings: fake if with_embeddings else None)

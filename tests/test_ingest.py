@@ -91,9 +91,13 @@ def record(i: int, **extra: object) -> dict[str, object]:
 
 def read_all(paths: list[str], settings: Settings) -> tuple[list[Read], list[Rejected]]:
     """Run read_inputs and split its output into reads and rejections."""
-    reads, rejects = [], []
+    reads: list[Read] = []
+    rejects: list[Rejected] = []
     for item in read_inputs(paths, settings):
-        (reads if isinstance(item, Read) else rejects).append(item)
+        if isinstance(item, Read):
+            reads.append(item)
+        else:
+            rejects.append(item)
     return reads, rejects
 
 
@@ -442,7 +446,8 @@ def test_reingesting_into_the_store_adds_nothing(tmp_path: Path, settings: Setti
     assert len(first.new) == 4 and not first.rejected
     assert again.new == [] and sorted(again.existing) == sorted(first.new)
     assert store.count_articles() == 4
-    assert store.raw("rec-1") is not None and store.raw("rec-1")[1] == "jsonl"  # type: ignore[index]
+    raw = store.raw("rec-1")
+    assert raw is not None and raw[1] == "jsonl"
 
 
 def test_json_lines_in_other_encodings_and_blank(tmp_path: Path, settings: Settings) -> None:

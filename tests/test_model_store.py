@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from storyline.config import Settings
@@ -35,7 +37,7 @@ def test_adding_the_same_article_twice_stores_it_once(store: Store) -> None:
     assert store.get_article("a1").paragraphs[0].text == "Body."
 
 
-def test_a_failed_batch_leaves_earlier_batches_stored(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_failed_batch_leaves_earlier_batches_stored(tmp_path: Path) -> None:
     path = tmp_path / "s.db"
     with Store(path) as store:
         store.add_articles([make("a1", "Body.")])

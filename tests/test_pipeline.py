@@ -20,10 +20,13 @@ BODY = (
 def write_inputs(folder: Path, n: int) -> None:
     folder.mkdir()
     for i in range(n):
-        (folder / f"water{i}.txt").write_text(f"Water rates to rise {i + 3} percent\n\n{BODY.format(n=i + 3)}\n", encoding="utf-8")
+        text = f"Water rates to rise {i + 3} percent\n\n{BODY.format(n=i + 3)}\n"
+        (folder / f"water{i}.txt").write_text(text, encoding="utf-8")
 
 
-def test_interrupted_ingest_keeps_committed_batches_and_resumes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_interrupted_ingest_keeps_committed_batches_and_resumes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     write_inputs(tmp_path / "in", 5)
     monkeypatch.setattr(pipeline, "INGEST_BATCH", 2)
     settings = Settings.load()

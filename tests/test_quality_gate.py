@@ -128,6 +128,7 @@ def test_demo_designed_conflicts_are_shown_side_by_side(demo: tuple[Store, dict[
     store, _ = demo
     stories = list(store.iter_stories())
     missed = []
+    assert source.CONFLICTS
     for conflict in source.CONFLICTS:
         ids = {a for r in conflict["reports"] for a in r["articles"]}
         values = {r["value"] for r in conflict["reports"]}

@@ -32,15 +32,18 @@ FERRY_A = Article(
     id="ferry-a", outlet="Coast Courier", published="2024-09-02", url="https://coastcourier.example/ferry",
     title="Ferry runs aground <off> Pellham",
     paragraphs=[
-        Paragraph("The passenger ferry Marisol ran aground off Pellham island on Sunday evening with 212 people on board, the coast guard said."),
-        Paragraph("All passengers were taken ashore by lifeboats within three hours, and 14 people were treated for minor injuries."),
+        Paragraph("The passenger ferry Marisol ran aground off Pellham island on Sunday evening with 212 people on "
+                  "board, the coast guard said."),
+        Paragraph("All passengers were taken ashore by lifeboats within three hours, and 14 people were treated for "
+                  "minor injuries."),
     ],
 )  # fmt: skip
 FERRY_B = Article(
     id="ferry-b", outlet="Island Radio", published="2024-09-03", url="https://islandradio.example/news/marisol",
     title="Marisol passengers rescued",
     paragraphs=[
-        Paragraph("The ferry Marisol ran aground off Pellham island on Sunday evening with 212 people on board, according to the coast guard."),
+        Paragraph("The ferry Marisol ran aground off Pellham island on Sunday evening with 212 people on board, "
+                  "according to the coast guard."),
         Paragraph("Rescuers said 16 people were treated for minor injuries after lifeboats brought everyone ashore."),
     ],
 )  # fmt: skip
@@ -55,7 +58,8 @@ def _figure(art: Article, phrase: str, value: float) -> Figure:
     text = art.text
     start = text.index(phrase)
     para = art.paragraph_spans()[1]
-    return Figure(art.id, Span(start, start + len(phrase)), phrase, value, "people", "count", False, "people", None, para)
+    return Figure(art.id, Span(start, start + len(phrase)), phrase, value, "people", "count", False, "people", None,
+                  para)
 
 
 @pytest.fixture
@@ -78,19 +82,34 @@ def filled(store: Store, settings: Settings) -> Store:
 
 
 # -- a tiny JSON Schema validator (the subset our schema uses; jsonschema is not a dependency) ----------------------
+JSON_TYPES: dict[str, type | tuple[type, ...]] = {
+    "object": dict, "array": list, "string": str, "integer": int, "number": (int, float), "null": type(None),
+    "boolean": bool,
+}  # fmt: skip
+
+
+def _is_type(value: Any, name: str) -> bool:
+    """Whether value is of the JSON type name (a bool is no integer or number, as in JSON Schema)."""
+    return isinstance(value, JSON_TYPES[name]) and not (name in ("integer", "number") and isinstance(value, bool))
+
+
 def _validate(value: Any, schema: dict[str, Any], root: dict[str, Any], path: str = "$") -> list[str]:
     if "$ref" in schema:
         target: Any = root
         for part in schema["$ref"].lstrip("#/").split("/"):
             target = target[part]
         return _validate(value, target, root, path)
-    errors = []
     types = schema.get("type")
     if types is not None:
         names = [types] if isinstance(types, str) else types
-        checks = {"object": dict, "array": list, "string": str, "integer": int, "number": (int, float), "null": type(None), "boolean": bool}
-        if not any(isinstance(value, checks[n]) and not (n in ("integer", "number") and isinstance(value, bool)) for n in names):
+        if not any(_is_type(value, n) for n in names):
             return [f"{path}: {value!r} is not {names}"]
+    return _value_errors(value, schema, path) + _member_errors(value, schema, root, path)
+
+
+def _value_errors(value: Any, schema: dict[str, Any], path: str) -> list[str]:
+    """What is wrong with the value itself: const, enum, minLength, minimum."""
+    errors = []
     if "const" in schema and value != schema["const"]:
         errors.append(f"{path}: {value!r} != {schema['const']!r}")
     if "enum" in schema and value not in schema["enum"]:
@@ -99,6 +118,12 @@ def _validate(value: Any, schema: dict[str, Any], root: dict[str, Any], path: st
         errors.append(f"{path}: too short")
     if isinstance(value, (int, float)) and "minimum" in schema and value < schema["minimum"]:
         errors.append(f"{path}: below minimum")
+    return errors
+
+
+def _member_errors(value: Any, schema: dict[str, Any], root: dict[str, Any], path: str) -> list[str]:
+    """What is wrong inside an object (required keys, properties) or an array (minItems, items)."""
+    errors = []
     if isinstance(value, dict):
         errors += [f"{path}: missing {k!r}" for k in schema.get("required", []) if k not in value]
         for k, sub in schema.get("properties", {}).items():
@@ -158,6 +183,7 @@ def test_html_report_is_self_contained_and_shows_the_brief(filled: Store) -> Non
     parser = _Tags()
     parser.feed(html)
     parser.close()
+    assert parser.tags
     for tag, attrs in parser.tags:
         for attr in ("src",) if tag == "a" else ("src", "href"):  # a link is followed on a click, not loaded
             assert not re.match(r"\s*(https?:)?//", attrs.get(attr) or ""), f"<{tag} {attr}> loads from the network"
@@ -167,7 +193,8 @@ def test_html_report_is_self_contained_and_shows_the_brief(filled: Store) -> Non
     assert story.summary[0].text in text
     # citation markers link to the numbered source list
     anchors = {attrs.get("id") for _, attrs in parser.tags}
-    links = [attrs["href"] for tag, attrs in parser.tags if tag == "a" and (attrs.get("href") or "").startswith("#story-")]
+    hrefs = [attrs.get("href") or "" for tag, attrs in parser.tags if tag == "a"]
+    links = [href for href in hrefs if href.startswith("#story-")]
     assert links and all(link[1:] in anchors for link in links)
     assert "Coast Courier" in text and "copy of [1]" in text
     assert "Ferry runs aground <off> Pellham" in text and "<off>" not in html  # titles are escaped
@@ -237,8 +264,10 @@ def test_empty_store_renders(store: Store) -> None:
 def test_timeline_dates_are_shown_as_precise_as_they_are_known(filled: Store) -> None:
     data = report.stories_json(filled)
     story = data["stories"][0]
-    story["timeline"] = [{"date": "2025-09-01", "granularity": "month", "text": "The levy passed last month.", "sources": []},
-                         {"date": "2025-10-14", "granularity": "day", "text": "A judge halted the levy.", "sources": []}]
+    story["timeline"] = [
+        {"date": "2025-09-01", "granularity": "month", "text": "The levy passed last month.", "sources": []},
+        {"date": "2025-10-14", "granularity": "day", "text": "A judge halted the levy.", "sources": []},
+    ]
     html, md = report.render_html(data), report.render_markdown(data)
     assert "<time>2025-09</time>" in html and "<time>2025-10-14</time>" in html
     assert "**2025-09** The levy passed last month." in md

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,11 +17,13 @@ from storyline.context import RunContext
 from storyline.store import Store
 from storyline.stories.cluster import StoryClusterer, story_id
 from storyline.stories.features import ArticleFeatures, time_decay
+from storyline.text.parser import NLP
 
 
-def _art(aid: str, title: str, published: str | None, outlet: str, *paras: str, **kw: object) -> Article:
+def _art(aid: str, title: str, published: str | None, outlet: str, *paras: str, **kw: Any) -> Article:
     """A short hand-written article."""
-    return Article(id=aid, title=title, published=published, outlet=outlet, paragraphs=[Paragraph(p) for p in paras], **kw)  # type: ignore[arg-type]
+    paragraphs = [Paragraph(p) for p in paras]
+    return Article(id=aid, title=title, published=published, outlet=outlet, paragraphs=paragraphs, **kw)
 
 
 # The ferry event, told three ways by three outlets.
@@ -78,10 +82,10 @@ GERMAN = _art(
 )
 
 
-def _add(store: Store, nlp: object, settings: object, *articles: Article, full: bool = False) -> RunContext:
+def _add(store: Store, nlp: NLP, settings: Settings, *articles: Article, full: bool = False) -> RunContext:
     """Store articles, parse them and run the stories stage on them as one run."""
     ids, _ = store.add_articles(articles)
-    ctx = RunContext(store, settings, new_ids=ids, full=full, _nlp=nlp)  # type: ignore[arg-type]
+    ctx = RunContext(store, settings, new_ids=ids, full=full, _nlp=nlp)
     nlp_stage.run(ctx)
     stories.run(ctx)
     return ctx
@@ -92,11 +96,12 @@ def _story_of(store: Store, aid: str) -> str | None:
     return store.get_article(aid).story
 
 
-def test_same_event_in_other_words_joins_and_distractor_stays_alone(store, nlp, settings) -> None:  # type: ignore[no-untyped-def]
+def test_same_event_in_other_words_joins_and_distractor_stays_alone(store: Store, nlp: NLP, settings: Settings) -> None:
     ctx = _add(store, nlp, settings, FERRY_1, FERRY_2, FERRY_3, BAKERY)
     ferry = {_story_of(store, a) for a in ("ferry-1", "ferry-2", "ferry-3")}
     assert len(ferry) == 1
     [sid] = ferry
+    assert sid is not None
     assert _story_of(store, "bakery-1") not in ferry
     story = store.get_story(sid)
     assert story.articles[-1] == "ferry-3"  # ordered by time
@@ -106,7 +111,7 @@ def test_same_event_in_other_words_joins_and_distractor_stays_alone(store, nlp, 
     assert sid in ctx.touched_stories
 
 
-def test_same_actors_a_month_later_stays_apart(store, nlp, settings) -> None:  # type: ignore[no-untyped-def]
+def test_same_actors_a_month_later_stays_apart(store: Store, nlp: NLP, settings: Settings) -> None:
     _add(store, nlp, settings, FERRY_1, FERRY_2, FERRY_3, RULES, RULES_2)
     assert _story_of(store, "rules-1") == _story_of(store, "rules-2")
     assert _story_of(store, "rules-1") != _story_of(store, "ferry-1")
@@ -117,7 +122,7 @@ def test_same_actors_a_month_later_stays_apart(store, nlp, settings) -> None:  #
     assert line.stories == [ferry.id, rules.id]
 
 
-def test_late_article_joins_its_story_in_stream_mode(store, nlp, settings) -> None:  # type: ignore[no-untyped-def]
+def test_late_article_joins_its_story_in_stream_mode(store: Store, nlp: NLP, settings: Settings) -> None:
     _add(store, nlp, settings, FERRY_1, FERRY_3, RULES, BAKERY)
     sid = _story_of(store, "ferry-1")
     ctx = _add(store, nlp, settings, FERRY_2)  # arrives in a later run
@@ -130,7 +135,7 @@ def test_late_article_joins_its_story_in_stream_mode(store, nlp, settings) -> No
     assert len(batch) == 3
 
 
-def test_syndicated_copy_joins_canonical_and_counts_once(store, nlp, settings) -> None:  # type: ignore[no-untyped-def]
+def test_syndicated_copy_joins_canonical_and_counts_once(store: Store, nlp: NLP, settings: Settings) -> None:
     _add(store, nlp, settings, FERRY_1, FERRY_2, BAKERY)
     sid = _story_of(store, "ferry-1")
     state_before = store.get_state("stories", f"story:{sid}")
@@ -143,21 +148,21 @@ def test_syndicated_copy_joins_canonical_and_counts_once(store, nlp, settings) -
     assert after == before  # the copy did not move the centroid
 
 
-def test_non_english_article_is_its_own_story(store, nlp, settings) -> None:  # type: ignore[no-untyped-def]
+def test_non_english_article_is_its_own_story(store: Store, nlp: NLP, settings: Settings) -> None:
     _add(store, nlp, settings, FERRY_1, GERMAN)
     sid = _story_of(store, "ferry-de")
     assert sid is not None and sid != _story_of(store, "ferry-1")
     assert store.get_story(sid).articles == ["ferry-de"]
 
 
-def test_full_run_reclusters_everything(store, nlp, settings) -> None:  # type: ignore[no-untyped-def]
+def test_full_run_reclusters_everything(store: Store, nlp: NLP, settings: Settings) -> None:
     _add(store, nlp, settings, FERRY_1, BAKERY)
     ctx = _add(store, nlp, settings, FERRY_2, full=True)
     assert _story_of(store, "ferry-2") == _story_of(store, "ferry-1")
     assert ctx.touched_stories == {s.id for s in store.iter_stories()}
 
 
-def test_filter_stories(store, nlp, settings) -> None:  # type: ignore[no-untyped-def]
+def test_filter_stories(store: Store, nlp: NLP, settings: Settings) -> None:
     _add(store, nlp, settings, FERRY_1, FERRY_2, RULES, BAKERY)
     every = list(store.iter_stories())
     newest = stories.filter_stories(every)
@@ -220,7 +225,7 @@ def _assert_no_stale_rows(store: Store) -> None:
     assert {s.storyline for s in store.iter_stories() if s.storyline} == {line.id for line in lines}
 
 
-def test_stream_state_survives_reopening_the_store(tmp_path, nlp, settings) -> None:  # type: ignore[no-untyped-def]
+def test_stream_state_survives_reopening_the_store(tmp_path: Path, nlp: NLP, settings: Settings) -> None:
     path = tmp_path / "s.db"
     with Store(path) as store:
         _add(store, nlp, settings, FERRY_1, FERRY_3, RULES, BAKERY)
@@ -234,7 +239,7 @@ def test_stream_state_survives_reopening_the_store(tmp_path, nlp, settings) -> N
         _assert_no_stale_rows(store)
 
 
-def test_merged_story_leaves_no_stale_rows(store, nlp) -> None:  # type: ignore[no-untyped-def]
+def test_merged_story_leaves_no_stale_rows(store: Store, nlp: NLP) -> None:
     # a join bar no report reaches and a low merge bar: the late report opens a story, the merge pass folds it in
     strict = Settings.load(overrides={"stories": {"threshold": 0.99, "merge_threshold": 0.1}})
     _add(store, nlp, strict, FERRY_1, RULES)
@@ -251,7 +256,7 @@ def test_merged_story_leaves_no_stale_rows(store, nlp) -> None:  # type: ignore[
     _assert_no_stale_rows(store)
 
 
-def test_split_storyline_keeps_no_stale_storyline(store, nlp, settings) -> None:  # type: ignore[no-untyped-def]
+def test_split_storyline_keeps_no_stale_storyline(store: Store, nlp: NLP, settings: Settings) -> None:
     """A storyline whose story is merged away is rebuilt around the story that absorbed it."""
     _add(store, nlp, settings, FERRY_1, RULES)
     [line] = list(store.iter_storylines())
@@ -265,7 +270,7 @@ def test_split_storyline_keeps_no_stale_storyline(store, nlp, settings) -> None:
     assert set(line.stories) == {_story_of(store, "ferry-1"), _story_of(store, "rules-1")}
 
 
-def test_state_in_the_one_value_layout_is_converted_on_the_next_run(store, nlp, settings) -> None:  # type: ignore[no-untyped-def]
+def test_state_in_the_one_value_layout_is_converted_on_the_next_run(store: Store, nlp: NLP, settings: Settings) -> None:
     _add(store, nlp, settings, FERRY_1, FERRY_3, BAKERY)
     sid = _story_of(store, "ferry-1")
     state = store.get_state("stories")
