@@ -15,7 +15,7 @@ from storyline.errors import NotFoundError
 from storyline.model import Article, Paragraph, Story
 from storyline.store import Store
 from storyline.stories.cluster import StoryClusterer, story_id
-from storyline.stories.features import ArticleFeatures, time_decay
+from storyline.stories.features import ArticleFeatures, featurise, time_decay
 from storyline.text.parser import NLP
 
 
@@ -353,3 +353,17 @@ def test_stories_sharing_only_places_are_not_one_storyline() -> None:
     assert as_places < 0.25 <= as_names
     assert ArticleFeatures.from_dict(cable.to_dict()).places == ["helsinki", "tallinn"]
     assert Profile.from_dict(Profile.of([cable, strike]).to_dict()).places == {"helsinki": 2.0, "tallinn": 2.0}
+
+
+def test_headline_words_are_lemmatised_even_where_the_text_never_uses_them(nlp: NLP) -> None:
+    # "ferries" and "halts" appear only in the headline: their lemmas come from tagging it, not from the text
+    art = _art("storm-1", "Storm halts ferries to Orsk Island", "2024-03-04", "Harbour Times",
+               "No boat left Port Lindell on Monday as gales closed the crossing, the harbour master said.")
+    [doc] = nlp.parse([art])
+    [title] = nlp.tag_texts([art.title])
+    f = featurise(art, doc, title)
+    assert {"storm", "halt", "ferry"} <= set(f.head)
+    assert "ferries" not in f.head and "halts" not in f.head
+    assert "to" not in f.head  # a stop word of the house list
+    # the lead's words count in ``head`` too, by the same rule as the text
+    assert {"boat", "gale", "crossing"} <= set(f.head) & set(f.body)

@@ -3,7 +3,10 @@
 Each article becomes an :class:`ArticleFeatures`: sublinear term counts of its content lemmas over the
 analysed paragraphs (``body``), of its headline and lead sentences (``head``, the words an outlet chooses to
 say what happened), of its normalised named entities (``ents``), any numbers it reports (folded into ``body``,
-"29 jurisdictions" and "7.1" are strong evidence of one event), and its day. A :class:`Profile` is the sum of
+"29 jurisdictions" and "7.1" are strong evidence of one event), and its day. Lemmas, parts of speech and
+entities come from the stored spaCy parse of the text; the headline, which is not part of that text, is
+tagged by the same pipeline when the article is featurised; stop words are the house list
+(:data:`storyline.text.words.STOP_WORDS`). A :class:`Profile` is the sum of
 its members' unit vectors, so a story's centroid never has to be recomputed from its articles; IDF weights
 are applied at comparison time from a document-frequency table (:class:`Vocabulary`), so a stored centroid
 stays valid while the table grows.
@@ -94,7 +97,6 @@ MAX_NUMBER_CHARS = 12
 # times it is named: spaCy tags one name differently in different sentences ("Georgia" the state or a person).
 PLACE_SHARE = 0.5
 
-_WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*|\d[\d.,]*")
 _ENT_PREFIX = re.compile(r"^(the|a|an)\s+", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"['’]s$")
 
@@ -201,7 +203,7 @@ def _lead_end(doc: Doc, analysed: _Analysed) -> int:
     return end
 
 
-def _text_terms(doc: Doc, analysed: _Analysed, stop: frozenset[str]) -> tuple[Counter[str], Counter[str]]:
+def _text_terms(doc: Doc, analysed: _Analysed) -> tuple[Counter[str], Counter[str]]:
     """Term counts of the analysed text (``body``) and of its lead (``head``)."""
     body: Counter[str] = Counter()
     head: Counter[str] = Counter()
@@ -209,7 +211,7 @@ def _text_terms(doc: Doc, analysed: _Analysed, stop: frozenset[str]) -> tuple[Co
     for tok in doc:
         if tok.idx not in analysed:
             continue
-        term = _term(tok.text, tok.lemma_, tok.pos_, tok.is_alpha, stop)
+        term = _term(tok.text, tok.lemma_, tok.pos_, tok.is_alpha)
         if term is None:
             continue
         body[term] += 1
@@ -238,21 +240,27 @@ def _entities(doc: Doc, analysed: _Analysed) -> tuple[Counter[str], list[str]]:
     return ents, places
 
 
-def _title_terms(title: str, lemma_of: dict[str, str], stop: frozenset[str]) -> Counter[str]:
-    """Term counts of the headline: its words as lemmas (the body's lemma of the same form when it has one)."""
-    lemmas = set(lemma_of.values())
+def _title_terms(title: Doc, lemma_of: dict[str, str]) -> Counter[str]:
+    """Term counts of the tagged headline, by the rule of the text's words (:func:`_term`).
+
+    A headline word takes the lemma the article's text gives the same form, tagged there in full sentences
+    (headlines are clipped: "Judge Blocks Rule"), else the lemma of the headline's own tagging.
+    """
     out: Counter[str] = Counter()
-    for word in _WORD.findall((title or "").replace("’", "'")):
-        low = word.lower().strip("'-")
-        if not low or low in stop or len(low) < MIN_TERM_CHARS:
-            continue
-        out[lemma_of.get(low) or _guess_lemma(low, lemmas)] += 1
+    for tok in title:
+        term = _term(tok.text, lemma_of.get(tok.text.lower(), tok.lemma_), tok.pos_, tok.is_alpha)
+        if term is not None:
+            out[term] += 1
     return out
 
 
-def featurise(article: Article, doc: Doc | None, dense: np.ndarray | None = None) -> ArticleFeatures:
-    """Features of one parsed article (without a doc: headline words only, no entities); ``dense``: its embedding."""
-    stop = STOP_WORDS
+def featurise(
+    article: Article, doc: Doc | None, title: Doc | None = None, dense: np.ndarray | None = None
+) -> ArticleFeatures:
+    """Features of one article from the stored parse of its text (``doc``) and the tagged headline (``title``).
+
+    Without a doc there are no text terms and no entities; ``dense`` is its embedding, if any.
+    """
     body: Counter[str] = Counter()
     head: Counter[str] = Counter()
     ents: Counter[str] = Counter()
@@ -260,34 +268,27 @@ def featurise(article: Article, doc: Doc | None, dense: np.ndarray | None = None
     lemma_of: dict[str, str] = {}
     if doc is not None:
         analysed = _Analysed(article)
-        body, head = _text_terms(doc, analysed, stop)
+        body, head = _text_terms(doc, analysed)
         ents, places = _entities(doc, analysed)
         for tok in doc:
             if tok.is_alpha and tok.lemma_:
                 lemma_of.setdefault(tok.text.lower(), tok.lemma_.lower())
-    head += _title_terms(article.title, lemma_of, stop)
+    if title is not None:
+        head += _title_terms(title, lemma_of)
     vec = None if dense is None else np.asarray(dense, dtype=np.float32)
     return ArticleFeatures(article.id, article_day(article), _sublinear(body), _sublinear(head), _sublinear(ents), vec,
                            places)
 
 
-def _guess_lemma(word: str, lemmas: set[str]) -> str:
-    """A headline word's lemma when the body never uses that form ("threatens" -> "threaten" if seen)."""
-    for suffix, repl in (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e")):
-        if word.endswith(suffix) and word[: -len(suffix)] + repl in lemmas:
-            return word[: -len(suffix)] + repl
-    return word
-
-
-def _term(text: str, lemma: str, pos: str, is_alpha: bool, stop: frozenset[str]) -> str | None:
-    """The feature a token gives: its lemma for content words, the number itself for numbers, else None."""
+def _term(text: str, lemma: str, pos: str, is_alpha: bool) -> str | None:
+    """The feature a token gives: its lemma for content words (not stop words), the number for numbers, else None."""
     if any(c.isdigit() for c in text):
         num = text.strip(".,").replace(",", "")
         return num if num and len(num) <= MAX_NUMBER_CHARS else None
     if not is_alpha or pos not in CONTENT_POS:
         return None
     low = lemma.lower().replace("’", "'")
-    if len(low) < MIN_TERM_CHARS or low in stop or text.lower().replace("’", "'") in stop:
+    if len(low) < MIN_TERM_CHARS or low in STOP_WORDS or text.lower().replace("’", "'") in STOP_WORDS:
         return None
     return low
 

@@ -92,10 +92,11 @@ def _featurise_all(
     for i in range(0, len(todo), CHUNK):
         chunk = todo[i : i + CHUNK]
         docs = nlp.load_docs(store.get_docs([a.id for a in chunk]))
-        dense = embed_articles([a for a in chunk if a.id in docs], embedder)
-        for art in chunk:
-            if art.id in docs:
-                out[art.id] = featurise(art, docs[art.id], dense.get(art.id))
+        parsed = [a for a in chunk if a.id in docs]
+        dense = embed_articles(parsed, embedder)
+        titles = nlp.tag_texts([a.title for a in parsed])  # headlines are not in the stored parse of the text
+        for art, title in zip(parsed, titles, strict=True):
+            out[art.id] = featurise(art, docs[art.id], title, dense.get(art.id))
     return out
 
 
