@@ -201,6 +201,11 @@ def test_features_and_profiles_round_trip_through_json() -> None:
     plain = ArticleFeatures("a", day=5, body={"dam": 1.0})
     assert "dense" not in plain.to_dict() and "dense" not in Profile.of([plain]).to_dict()
     assert ArticleFeatures.from_dict(plain.to_dict()).dense is None
+    # rows stored before ``places`` existed (and without ``dense``) still read back
+    old = ArticleFeatures.from_dict({"id": "a", "day": 5, "body": {"dam": 1.0}, "head": {}, "ents": {"orvello": 1.0}})
+    assert (old.body, old.ents, old.places, old.dense) == ({"dam": 1.0}, {"orvello": 1.0}, [], None)
+    story = Profile.from_dict({"n": 1, "body": {"dam": 1.0}, "head": {}, "ents": {}, "first": 5, "last": 5})
+    assert (story.n, story.first, story.places, story.dense) == (1, 5, {}, None)
 
 
 # -- the stories stage ----------------------------------------------------------------------------------

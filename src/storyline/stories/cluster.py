@@ -197,9 +197,7 @@ class StoryClusterer:
         if not todo:
             return
         self._known_terms |= todo
-        for term, n in self._source.counts(todo).items():
-            self.vocab_.df_[term] = n
-        self.vocab_._idf.clear()
+        self.vocab_.set_counts(self._source.counts(todo))
 
     def load_stories(self, ids: Iterable[str]) -> None:
         """Make the given stories (those stored) present in ``stories_`` (attached only)."""
@@ -299,16 +297,15 @@ class StoryClusterer:
         """
         v = self.vocab_
         stamp = (id(v), v.n_)
-        hit = f._cache.get("keys")
-        if hit is not None and hit[0] == stamp:
-            return hit[1]  # type: ignore[no-any-return]
+        hit: list[str] | None = f.cached("keys", stamp)
+        if hit is not None:
+            return hit
         common = v.common_limit()
         body = [t for t in f.body if v.df_.get(t, 0) <= common]
         ents = ["@" + e for e in f.ents if v.df_.get("@" + e, 0) <= common]
         terms = sorted(body, key=lambda t: -v.idf(t) * f.body[t])[:CANDIDATE_TERMS]
         names = sorted(ents, key=lambda e: -v.idf(e) * f.ents[e[1:]])[: CANDIDATE_TERMS // 2]
-        f._cache["keys"] = (stamp, terms + names)
-        return terms + names
+        return f.keep("keys", stamp, terms + names)
 
     def _index_add(self, sid: str, f: ArticleFeatures) -> None:
         """Make a story findable by an article's keys."""

@@ -48,7 +48,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 import numpy as np
 
@@ -97,12 +97,31 @@ MAX_NUMBER_CHARS = 12
 # times it is named: spaCy tags one name differently in different sentences ("Georgia" the state or a person).
 PLACE_SHARE = 0.5
 
+T = TypeVar("T")
+
 _ENT_PREFIX = re.compile(r"^(the|a|an)\s+", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"['’]s$")
 
 
+class _Derived:
+    """Values derived from a vector owner (weighted vectors, index keys), kept on it with the stamp they were
+    computed under: a changed vocabulary or owner gives a new stamp, and the kept value is computed again."""
+
+    _cache: dict[str, Any]
+
+    def cached(self, name: str, stamp: object) -> Any:
+        """The value kept under ``name`` if it was computed under ``stamp``, else None."""
+        hit = self._cache.get(name)
+        return hit[1] if hit is not None and hit[0] == stamp else None
+
+    def keep(self, name: str, stamp: object, value: T) -> T:
+        """Keep ``value`` under ``name`` for ``stamp``; returns it."""
+        self._cache[name] = (stamp, value)
+        return value
+
+
 @dataclass
-class ArticleFeatures(Record):
+class ArticleFeatures(Record, _Derived):
     """What the clusterer knows about one article; plain data, stored as JSON in the stage state.
 
     Example:
@@ -322,6 +341,12 @@ class Vocabulary:
             value = self._idf[term] = math.log((self.n_ + 1) / (self.df_.get(term, 0) + 1)) + 1.0
         return value
 
+    def set_counts(self, counts: Mapping[str, int]) -> None:
+        """Take document frequencies read from the store (the IDF cache starts again)."""
+        self._idf.clear()
+        for term, n in counts.items():
+            self.df_[term] = n
+
     def common_limit(self) -> float:
         """The document frequency above which a term is too common to find stories by (see COMMON_SHARE)."""
         return max(COMMON_DF, COMMON_SHARE * self.n_)
@@ -347,7 +372,7 @@ def _prune(vec: dict[str, float], keep: int) -> dict[str, float]:
 
 
 @dataclass
-class Profile(Record):
+class Profile(Record, _Derived):
     """A story's centroid: the sum of its canonical members' unit vectors, its date range and size.
 
     Example:
@@ -445,16 +470,13 @@ def _dense_sum(acc: np.ndarray | None, vec: np.ndarray, sign: float = 1.0) -> np
 
 def _weighted(owner: ArticleFeatures | Profile, kind: str, vocab: Vocabulary) -> tuple[dict[str, float], float]:
     """An IDF-weighted vector of ``owner`` and its norm, cached on the owner until it or the vocabulary changes."""
-    key = (kind, id(vocab), vocab.n_, owner.n if isinstance(owner, Profile) else 0)
-    cache = owner._cache
-    hit = cache.get(kind)
-    if hit is not None and hit[0] == key:
-        return hit[1], hit[2]
+    stamp = (id(vocab), vocab.n_, owner.n if isinstance(owner, Profile) else 0)
+    hit: tuple[dict[str, float], float] | None = owner.cached(kind, stamp)
+    if hit is not None:
+        return hit
     prefix = "@" if kind in ("ents", "actors") else ""
     vec = {k: v * vocab.idf(prefix + k) for k, v in getattr(owner, kind).items()}
-    norm = math.sqrt(sum(v * v for v in vec.values()))
-    cache[kind] = (key, vec, norm)
-    return vec, norm
+    return owner.keep(kind, stamp, (vec, math.sqrt(sum(v * v for v in vec.values()))))
 
 
 def idf_cosine(a: ArticleFeatures | Profile, b: ArticleFeatures | Profile, kind: str, vocab: Vocabulary) -> float:
