@@ -26,7 +26,7 @@ story of their own, so they still appear in ``stories.json``. Duplicates join th
 story and do not move its centroid.
 
 Example:
-    >>> from storyline.pipeline import RunContext                               # doctest: +SKIP
+    >>> from storyline.context import RunContext                                # doctest: +SKIP
     >>> run(RunContext(store, settings, new_ids=["a1", "a2"]))                  # doctest: +SKIP
     >>> [s.title for s in filter_stories(list(store.iter_stories()), search="quake")]   # doctest: +SKIP
 """
