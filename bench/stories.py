@@ -38,12 +38,12 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import adjusted_rand_score
 
 from storyline import dedupe, pipeline, stories
-from storyline.config import Settings
 from storyline import nlp as nlp_stage
-from storyline.text.parser import NLP
-from storyline.model import Article, Paragraph
+from storyline.config import Settings
 from storyline.context import RunContext
+from storyline.model import Article, Paragraph
 from storyline.store import Store
+from storyline.text.parser import NLP
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULTS = [REPO.parent / "shared/dev-corpus/articles.jsonl", REPO / "bench/data/labeled.jsonl",
@@ -86,13 +86,14 @@ def ari(pred: Mapping[str, str], gold: Mapping[str, str]) -> float:
 
 def baseline(articles: list[Article], gold: Mapping[str, str]) -> tuple[float, float, tuple[float, float, float]]:
     """TF-IDF + average-link agglomerative clustering at its best distance threshold: (threshold, ARI, B-cubed)."""
-    x = TfidfVectorizer(sublinear_tf=True, stop_words="english").fit_transform([a.title + "\n" + a.text for a in articles])
+    texts = [a.title + "\n" + a.text for a in articles]
+    x = TfidfVectorizer(sublinear_tf=True, stop_words="english").fit_transform(texts)
     dense = x.toarray()
     best: tuple[float, float, tuple[float, float, float]] = (0.0, 0.0, (0.0, 0.0, 0.0))
     for t in np.arange(0.3, 1.0, 0.025):
         labels = AgglomerativeClustering(n_clusters=None, metric="cosine", linkage="average",
                                          distance_threshold=float(t)).fit_predict(dense)
-        pred = {a.id: str(lab) for a, lab in zip(articles, labels)}
+        pred = {a.id: str(lab) for a, lab in zip(articles, labels, strict=True)}
         score = bcubed(pred, gold)
         if score[2] > best[2][2]:
             best = (float(t), ari(pred, gold), score)
@@ -159,9 +160,11 @@ def labelled(path: str, settings: Settings, nlp: NLP) -> None:
     print(f"\n{path}: {len(articles)} articles, {len(set(gold.values()))} gold stories")
     for name, pred in (("stream", stream), ("batch", batch)):
         p, r, f = bcubed(pred, gold)
-        print(f"  {name:<8} B-cubed P {p:.3f}  R {r:.3f}  F1 {f:.3f}  ARI {ari(pred, gold):.3f}  stories {len(set(pred.values()))}")
+        print(f"  {name:<8} B-cubed P {p:.3f}  R {r:.3f}  F1 {f:.3f}  ARI {ari(pred, gold):.3f}  "
+              f"stories {len(set(pred.values()))}")
     t, b_ari, (p, r, f) = baseline(articles, gold)
-    print(f"  baseline B-cubed P {p:.3f}  R {r:.3f}  F1 {f:.3f}  ARI {b_ari:.3f}  (TF-IDF average link, best distance {t:.3f})")
+    print(f"  baseline B-cubed P {p:.3f}  R {r:.3f}  F1 {f:.3f}  ARI {b_ari:.3f}  "
+          f"(TF-IDF average link, best distance {t:.3f})")
     print(f"  stream-vs-batch ARI {ari(stream, batch):.3f};  storylines {n_lines} over {n_stories} stories;"
           f"  time stream {t_stream:.2f}s batch {t_batch:.2f}s")
     gold_lines = _gold_storylines(articles)
@@ -173,8 +176,9 @@ def labelled(path: str, settings: Settings, nlp: NLP) -> None:
 
 
 # -- scale ------------------------------------------------------------------------------------------------
-_SYLLABLES = ["ka", "lo", "mi", "ren", "tor", "vas", "qui", "del", "mon", "sar", "bel", "tin", "gor", "pha", "lun", "dre"]
-_FILLER = ["officials", "said", "the", "matter", "would", "be", "reviewed", "by", "the", "board", "on", "Monday", "and", "residents", "were", "told", "to", "expect", "more", "details", "in", "the", "coming", "days", "as", "the", "work", "continues"]
+_SYLLABLES = "ka lo mi ren tor vas qui del mon sar bel tin gor pha lun dre".split()
+_FILLER = ("officials said the matter would be reviewed by the board on Monday and residents were told to expect more "
+           "details in the coming days as the work continues").split()
 
 
 def _word(rng: random.Random, n: int = 3) -> str:
@@ -206,7 +210,9 @@ def generate(n: int, seed: int = 7) -> list[Article]:
     return out
 
 
-def _parsed_store(n: int, settings: Settings, nlp: NLP, cache: Path | None) -> tuple[Store, list[Article], float | None]:
+def _parsed_store(
+    n: int, settings: Settings, nlp: NLP, cache: Path | None
+) -> tuple[Store, list[Article], float | None]:
     """An in-memory store of ``n`` generated articles, deduplicated and parsed; the nlp stage's time (None if cached).
 
     With ``cache`` the parsed store is copied to (or read back from) ``cache/scale-<n>.db``, so repeated runs skip
@@ -287,7 +293,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--scale", action="store_true", help="also time 1k/5k/20k generated articles")
     ap.add_argument("--sizes", default="1000,5000,20000")
     ap.add_argument("--only-scale", action="store_true", help="skip the labelled files")
-    ap.add_argument("--parse-cache", type=Path, help="keep parsed generated stores here and reuse them (skips the nlp stage)")
+    ap.add_argument("--parse-cache", type=Path,
+                    help="keep parsed generated stores here and reuse them (skips the nlp stage)")
     args = ap.parse_args(argv)
     files = [] if args.only_scale else args.files or [str(p) for p in DEFAULTS if p.exists()]
     args.scale = args.scale or args.only_scale

@@ -13,18 +13,17 @@ from collections.abc import Sequence
 import numpy as np
 import pytest
 
-from storyline import stories
-from storyline.stories import embed
-from storyline.config import Settings
-from storyline.errors import ConfigError, MissingDependencyError
 from storyline import nlp as nlp_stage
-from storyline.model import Article, Paragraph
+from storyline import stories
+from storyline.config import Settings
 from storyline.context import RunContext
+from storyline.errors import ConfigError, MissingDependencyError
+from storyline.model import Article, Paragraph
 from storyline.store import Store
+from storyline.stories import embed
 from storyline.text.parser import NLP
 from storyline.stories.features import (
     DENSE_FLOOR,
-    DENSE_WEIGHT,
     ArticleFeatures,
     Profile,
     Vocabulary,
@@ -32,6 +31,7 @@ from storyline.stories.features import (
     signals,
     similarity,
 )
+from storyline.text.parser import NLP
 
 DIM = 8
 
@@ -70,7 +70,8 @@ def _unit(*values: float) -> np.ndarray:
 
 def _art(aid: str, title: str, published: str, *paras: str) -> Article:
     """A short hand-written article."""
-    return Article(id=aid, title=title, published=published, outlet="Test Wire", paragraphs=[Paragraph(p) for p in paras])
+    return Article(id=aid, title=title, published=published, outlet="Test Wire",
+                   paragraphs=[Paragraph(p) for p in paras])
 
 
 # One event, two outlets, few shared words (text score 0.09, below the 0.17 needed to join).
@@ -161,9 +162,9 @@ def test_dense_cosine_above_the_floor_is_mixed_in_with_its_weight() -> None:
     a, p, vocab = _pair(_unit(1), _unit(1))
     text = combine(*signals(a, p, vocab))
     assert similarity(a, p, vocab, 3.0, dense_weight=0.25) == pytest.approx(0.75 * text + 0.25 * (1 - DENSE_FLOOR))
-    assert similarity(a, p, vocab, 3.0) == pytest.approx((1 - DENSE_WEIGHT) * text + DENSE_WEIGHT * (1 - DENSE_FLOOR))
     a, p, vocab = _pair(_unit(1), _unit(1, 1))  # cosine 0.71
-    assert similarity(a, p, vocab, 3.0, dense_weight=0.25) == pytest.approx(0.75 * text + 0.25 * (0.5**0.5 - DENSE_FLOOR))
+    expected = 0.75 * text + 0.25 * (0.5**0.5 - DENSE_FLOOR)
+    assert similarity(a, p, vocab, 3.0, dense_weight=0.25) == pytest.approx(expected)
     for other in (_unit(0, 1), _unit(1, 4), _unit(-1)):  # unrelated (cosine 0, 0.24, -1): the text counts less
         a, p, vocab = _pair(_unit(1), other)
         assert similarity(a, p, vocab, 3.0, dense_weight=0.25) == pytest.approx(0.75 * text)
@@ -190,17 +191,22 @@ def test_features_and_profiles_round_trip_through_json() -> None:
     vec = rng.normal(size=384).astype(np.float32)
     vec /= np.linalg.norm(vec)
     f = ArticleFeatures("a", day=5, body={"dam": 1.0}, dense=vec)
-    back = ArticleFeatures.from_json(json.loads(json.dumps(f.to_json())))
+    back = ArticleFeatures.from_dict(json.loads(json.dumps(f.to_dict())))
     assert back.dense is not None and back.dense.dtype == np.float32
     assert np.abs(back.dense - vec).max() < 1e-3  # float16 on disk
-    assert len(f.to_json()["dense"]) == 1024  # 384 float16 values in base64
+    assert len(f.to_dict()["dense"]) == 1024  # 384 float16 values in base64
     p = Profile.of([f, ArticleFeatures("b", dense=-vec / 2)])
-    pback = Profile.from_json(json.loads(json.dumps(p.to_json())))
+    pback = Profile.from_dict(json.loads(json.dumps(p.to_dict())))
     assert pback.dense is not None and p.dense is not None and np.allclose(pback.dense, p.dense)
     # without an embedding the stored form is what it always was
     plain = ArticleFeatures("a", day=5, body={"dam": 1.0})
-    assert "dense" not in plain.to_json() and "dense" not in Profile.of([plain]).to_json()
-    assert ArticleFeatures.from_json(plain.to_json()).dense is None
+    assert "dense" not in plain.to_dict() and "dense" not in Profile.of([plain]).to_dict()
+    assert ArticleFeatures.from_dict(plain.to_dict()).dense is None
+    # rows stored before ``places`` existed (and without ``dense``) still read back
+    old = ArticleFeatures.from_dict({"id": "a", "day": 5, "body": {"dam": 1.0}, "head": {}, "ents": {"orvello": 1.0}})
+    assert (old.body, old.ents, old.places, old.dense) == ({"dam": 1.0}, {"orvello": 1.0}, [], None)
+    story = Profile.from_dict({"n": 1, "body": {"dam": 1.0}, "head": {}, "ents": {}, "first": 5, "last": 5})
+    assert (story.n, story.first, story.places, story.dense) == (1, 5, {}, None)
 
 
 # -- the stories stage ----------------------------------------------------------------------------------
@@ -222,7 +228,8 @@ def test_reports_the_model_calls_alike_join_across_runs(
     _run(store, nlp, settings, DAM_2)  # a later run: the first report's vector comes back from the store
     same = store.get_article("dam-1").story == store.get_article("dam-2").story
     assert same is with_embeddings  # the words alone are too few to tie them; the embeddings do
-    assert store.get_article("bakery-1").story not in {store.get_article("dam-1").story, store.get_article("dam-2").story}
+    dams = {store.get_article("dam-1").story, store.get_article("dam-2").story}
+    assert store.get_article("bakery-1").story not in dams
     assert fake.calls == ([2, 1] if with_embeddings else [])
 
 

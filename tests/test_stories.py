@@ -8,15 +8,15 @@ from typing import Any
 
 import pytest
 
+from storyline import nlp as nlp_stage
 from storyline import stories
 from storyline.config import Settings
-from storyline.errors import NotFoundError
-from storyline import nlp as nlp_stage
-from storyline.model import Article, Paragraph, Story
 from storyline.context import RunContext
+from storyline.errors import NotFoundError
+from storyline.model import Article, Paragraph, Story
 from storyline.store import Store
 from storyline.stories.cluster import StoryClusterer, story_id
-from storyline.stories.features import ArticleFeatures, time_decay
+from storyline.stories.features import ArticleFeatures, featurise, time_decay
 from storyline.text.parser import NLP
 
 
@@ -31,7 +31,8 @@ FERRY_1 = _art(
     "ferry-1", "Ferry capsizes off Port Lindell, 14 missing", "2024-03-04", "Harbour Times",
     "A passenger ferry capsized in rough seas off Port Lindell on Monday morning, and 14 people are still missing, "
     "the Lindell coast guard said.",
-    "The ferry Marta Blue was carrying 63 passengers from Port Lindell to Orsk Island when it rolled over in high waves. "
+    "The ferry Marta Blue was carrying 63 passengers from Port Lindell to Orsk Island when it rolled over in high "
+    "waves. "
     "Rescue boats pulled 49 survivors from the cold water.",
     "Mayor Greta Holm said the city would open a shelter for families waiting for news at the Port Lindell terminal.",
 )
@@ -45,7 +46,8 @@ FERRY_2 = _art(
 )
 FERRY_3 = _art(
     "ferry-3", "Search for 14 missing after Orsk Island ferry disaster", "2024-03-05", "Northern Post",
-    "Divers resumed the search on Tuesday for 14 passengers missing since the Marta Blue sank on its way to Orsk Island.",
+    "Divers resumed the search on Tuesday for 14 passengers missing since the Marta Blue sank on its way to Orsk "
+    "Island.",
     "The Lindell coast guard said 49 of the 63 people on board were rescued alive. The ferry went down in waves of "
     "five metres shortly after leaving Port Lindell.",
 )
@@ -116,7 +118,8 @@ def test_same_actors_a_month_later_stays_apart(store: Store, nlp: NLP, settings:
     assert _story_of(store, "rules-1") == _story_of(store, "rules-2")
     assert _story_of(store, "rules-1") != _story_of(store, "ferry-1")
     # the two stories share their people and places: they are linked into one storyline, ordered in time
-    ferry, rules = store.get_story(_story_of(store, "ferry-1") or ""), store.get_story(_story_of(store, "rules-1") or "")
+    ferry = store.get_story(_story_of(store, "ferry-1") or "")
+    rules = store.get_story(_story_of(store, "rules-1") or "")
     assert ferry.storyline is not None and ferry.storyline == rules.storyline
     [line] = list(store.iter_storylines())
     assert line.stories == [ferry.id, rules.id]
@@ -131,7 +134,8 @@ def test_late_article_joins_its_story_in_stream_mode(store: Store, nlp: NLP, set
     assert "ferry-2" in store.get_story(sid or "").articles
     # the stream result is what a full recluster finds
     batch = stories.recluster(store, settings, nlp)
-    assert {a: _story_of(store, a) for a in ("ferry-1", "ferry-2", "ferry-3")} == dict.fromkeys(("ferry-1", "ferry-2", "ferry-3"), sid)
+    ferry = ("ferry-1", "ferry-2", "ferry-3")
+    assert {a: _story_of(store, a) for a in ferry} == dict.fromkeys(ferry, sid)
     assert len(batch) == 3
 
 
@@ -180,16 +184,19 @@ def test_time_decay_needs_stronger_evidence_far_apart(gap: float, expected: floa
 
 
 def test_clean_title_drops_site_name() -> None:
-    assert stories.clean_title("Ferry capsizes off Port Lindell  | Harbour Times", "Harbour Times") == "Ferry capsizes off Port Lindell"
-    assert stories.clean_title("Ferry capsizes off Port Lindell - live updates") == "Ferry capsizes off Port Lindell - live updates"
+    headline = "Ferry capsizes off Port Lindell"
+    assert stories.clean_title(f"{headline}  | Harbour Times", "Harbour Times") == headline
+    assert stories.clean_title(f"{headline} - live updates") == f"{headline} - live updates"
 
 
 def _angle_piece_setup(day: int | None) -> tuple[StoryClusterer, str]:
     """A story of two articles, and an angle piece read between them that opened a story of its own."""
-    c = StoryClusterer(threshold=0.06, merge_threshold=0.45, time_scale_days=7.0)  # low: these toy articles share only a few words
+    # a low bar: these toy articles share only a few words
+    c = StoryClusterer(threshold=0.06, merge_threshold=0.45, time_scale_days=7.0)
     c.assign(ArticleFeatures("a1", day=1, body={"quake": 1.0, "tower": 1.0, "mexico": 1.0}, ents={"mexico": 1.0}))
     c.assign(ArticleFeatures("angle", day=day, body={"tower": 1.0, "rescue": 1.0, "glass": 1.0, "engineer": 1.0}))
-    sid = c.assign(ArticleFeatures("a2", day=1, body={"quake": 1.0, "rescue": 1.0, "mexico": 1.0}, ents={"mexico": 1.0}))
+    sid = c.assign(ArticleFeatures("a2", day=1, body={"quake": 1.0, "rescue": 1.0, "mexico": 1.0},
+                                   ents={"mexico": 1.0}))
     return c, sid
 
 
@@ -215,7 +222,8 @@ def _assert_no_stale_rows(store: Store) -> None:
     """Every stored story has its state row and back; no posting, placement or storyline names a gone story."""
     state = store.get_state("stories")
     live = {k.removeprefix("story:") for k in state if k.startswith("story:")}
-    assert {s.id for s in store.iter_stories()} == live == {k.removeprefix("span:") for k in state if k.startswith("span:")}
+    spans = {k.removeprefix("span:") for k in state if k.startswith("span:")}
+    assert {s.id for s in store.iter_stories()} == live == spans
     assert {v for k, v in state.items() if k.startswith("of:")} <= live
     postings = store.get_postings("stories")
     assert postings and {item for _, item in postings} <= live
@@ -277,7 +285,8 @@ def test_state_in_the_one_value_layout_is_converted_on_the_next_run(store: Store
     feats = {k: v for k, v in state.items() if k.startswith("feat:")}
     terms = {t for v in feats.values() for f in [json.loads(v)] for t in [*f["body"], *("@" + e for e in f["ents"])]}
     old = {  # how earlier versions stored it: every story in one value, the vocabulary in another
-        "stories": json.dumps({k.removeprefix("story:"): json.loads(v) for k, v in state.items() if k.startswith("story:")}),
+        "stories": json.dumps({k.removeprefix("story:"): json.loads(v) for k, v in state.items()
+                               if k.startswith("story:")}),
         "vocab": json.dumps({"n": int(state["n"]), "df": store.get_counts("stories", terms)}),
     }
     store.clear_state("stories")
@@ -293,8 +302,10 @@ def test_stories_naming_their_actors_differently_are_still_compared_for_a_storyl
     from storyline.stories.features import ArticleFeatures, Profile, Vocabulary
     from storyline.stories.storylines import link_keys, related_pairs
 
-    a = ArticleFeatures("a", day=1, body={"sanctuary": 3.0, "grant": 2.0, "letter": 1.0}, ents={"justice department": 1.0})
-    b = ArticleFeatures("b", day=20, body={"sanctuary": 3.0, "grant": 2.0, "ruling": 1.0}, ents={"u.s. department of justice": 1.0})
+    a = ArticleFeatures("a", day=1, body={"sanctuary": 3.0, "grant": 2.0, "letter": 1.0},
+                        ents={"justice department": 1.0})
+    b = ArticleFeatures("b", day=20, body={"sanctuary": 3.0, "grant": 2.0, "ruling": 1.0},
+                        ents={"u.s. department of justice": 1.0})
     others = [ArticleFeatures(f"o{i}", day=5, body={f"word{i}": 1.0}, ents={f"name{i}": 1.0}) for i in range(8)]
     vocab = Vocabulary()
     for f in [a, b, *others]:
@@ -318,7 +329,7 @@ def test_an_undated_single_joins_only_a_story_many_reports_agree_on() -> None:
                                 ents={"lima": 1.0})
             c.vocab_.add(f)
             c._join(story.id, f)
-        assert similarity(undated, story.profile, c.vocab_, c.time_scale_days) >= c.threshold
+        assert similarity(undated, story.profile, c.vocab_, c.time_scale_days, c.dense_weight) >= c.threshold
         c.reassign_pass()
         assert (c.story_of_["u"] == story.id) is joins, members
 
@@ -342,5 +353,19 @@ def test_stories_sharing_only_places_are_not_one_storyline() -> None:
     untyped = [ArticleFeatures(f.id, f.day, f.body, f.head, f.ents) for f in (cable, strike)]  # places not known
     as_names = relatedness(Profile.of([untyped[0]]), Profile.of([untyped[1]]), vocab, 3.0)
     assert as_places < 0.25 <= as_names
-    assert ArticleFeatures.from_json(cable.to_json()).places == ["helsinki", "tallinn"]
-    assert Profile.from_json(Profile.of([cable, strike]).to_json()).places == {"helsinki": 2.0, "tallinn": 2.0}
+    assert ArticleFeatures.from_dict(cable.to_dict()).places == ["helsinki", "tallinn"]
+    assert Profile.from_dict(Profile.of([cable, strike]).to_dict()).places == {"helsinki": 2.0, "tallinn": 2.0}
+
+
+def test_headline_words_are_lemmatised_even_where_the_text_never_uses_them(nlp: NLP) -> None:
+    # "ferries" and "halts" appear only in the headline: their lemmas come from tagging it, not from the text
+    art = _art("storm-1", "Storm halts ferries to Orsk Island", "2024-03-04", "Harbour Times",
+               "No boat left Port Lindell on Monday as gales closed the crossing, the harbour master said.")
+    [doc] = nlp.parse([art])
+    [title] = nlp.tag_texts([art.title])
+    f = featurise(art, doc, title)
+    assert {"storm", "halt", "ferry"} <= set(f.head)
+    assert "ferries" not in f.head and "halts" not in f.head
+    assert "to" not in f.head  # a stop word of the house list
+    # the lead's words count in ``head`` too, by the same rule as the text
+    assert {"boat", "gale", "crossing"} <= set(f.head) & set(f.body)

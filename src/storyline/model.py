@@ -53,7 +53,7 @@ class Record:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready dict of this record."""
-        return _dump(self)  # type: ignore[no-any-return]
+        return _dump_fields(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> typing.Self:
@@ -69,14 +69,25 @@ class Record:
         return cls(**kwargs)
 
 
+def _dump_fields(value: Any) -> dict[str, Any]:
+    return {f.name: _dump(getattr(value, f.name)) for f in dataclasses.fields(value) if not f.metadata.get("transient")}
+
+
 def _dump(value: Any) -> Any:
+    if isinstance(value, Record):
+        return value.to_dict()  # a nested record may extend its own form (a vector packed as text)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _dump(getattr(value, f.name)) for f in dataclasses.fields(value) if not f.metadata.get("transient")}
+        return _dump_fields(value)
     if isinstance(value, (list, tuple)):
         return [_dump(v) for v in value]
     if isinstance(value, dict):
         return {k: _dump(v) for k, v in value.items()}
     return value
+
+
+# Value types JSON gives back as they are: a list or dict of them is copied, not converted value by value
+# (a stored story centroid of 700 terms: from_dict 0.51 ms -> 0.02 ms, against 0.5 ms for json.loads).
+_PLAIN = (str, int, float, bool, Any)
 
 
 def _load(hint: Any, value: Any) -> Any:
@@ -88,10 +99,10 @@ def _load(hint: Any, value: Any) -> Any:
         return _load(args[0], value) if len(args) == 1 else value
     if origin is list:
         (inner,) = get_args(hint)
-        return [_load(inner, v) for v in value]
+        return list(value) if inner in _PLAIN else [_load(inner, v) for v in value]
     if origin is dict:
         _, inner = get_args(hint)
-        return {k: _load(inner, v) for k, v in value.items()}
+        return dict(value) if inner in _PLAIN else {k: _load(inner, v) for k, v in value.items()}
     if isinstance(hint, type) and issubclass(hint, Record):
         return hint.from_dict(value)
     return value

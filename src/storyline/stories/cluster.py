@@ -1,7 +1,7 @@
 """The story clusterer: online assignment of articles to stories, then a repair pass.
 
 Online (the stream): each article, in time order, is scored against the stories that could hold it (those
-sharing one of its rarest terms or entities) with :func:`story_features.similarity`; it joins the best one
+sharing one of its rarest terms or entities) with :func:`storyline.stories.features.similarity`; it joins the best one
 when the score reaches ``threshold`` and opens a new story otherwise, and the story's centroid
 (:class:`Profile`) is updated in place. This is the single-pass scheme of Miranda et al. (EMNLP 2018) with a
 fixed, learned mix of signals instead of a learned ranker.
@@ -41,28 +41,32 @@ import heapq
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple, Protocol
+from typing import NamedTuple, Protocol
 
 from ..config import Settings
+from ..model import Record
 from .features import ArticleFeatures, Profile, Vocabulary, day_gap, similarity, time_decay
 
 # Terms and entities of an article used to find candidate stories: its rarest ones. Two reports of one
 # event share several of their rarest words; a story sharing none of 20 cannot reach the threshold.
 CANDIDATE_TERMS = 20
-# Words in more than this share of the articles (and more than COMMON_DF of them) find no candidates: a
-# word in one article of twenty is no sign of a shared event, and on a large store it would make every
-# story a candidate of every article.
-COMMON_SHARE = 0.05
-COMMON_DF = 50
 # A member whose leave-one-out similarity to its story is below this share of ``threshold`` has drifted
 # away from it (a looser bar than joining, so the split pass only removes clear misfits).
 SPLIT_SHARE = 0.6
+# Stories smaller than this are not split: in a story of two neither member is the odd one out, and the
+# reassignment sweep already compares each of them with the other stories.
+SPLIT_MIN_MEMBERS = 3
 # A single undated article is rehomed only into a story of at least this many canonical reports. In one run
 # over the five samples the undated September ruling (000) reached the centroid of the two-report January
 # story; the undated 29-jurisdiction memo of the dev corpus reaches its ten-report story the same way.
 UNDATED_REHOME_MEMBERS = 3
+# A dated single article is rehomed into a story of at least this many reports: a story of one is another
+# single, which the merge pass (at its own, higher bar) compares instead.
+REHOME_MEMBERS = 2
 # Batch reassignment moves an article only when another story beats its own by this much (no ping-pong).
 MOVE_MARGIN = 0.05
+# Scores of one pair computed twice agree to this: a queued merge whose score moved more is stale.
+SCORE_TOLERANCE = 1e-9
 
 
 def story_id(seed: str) -> str:
@@ -71,7 +75,7 @@ def story_id(seed: str) -> str:
 
 
 @dataclass
-class StoryState:
+class StoryState(Record):
     """One story as the clusterer keeps it: id, centroid, canonical members, duplicates riding along."""
 
     id: str
@@ -79,15 +83,6 @@ class StoryState:
     members: list[str] = field(default_factory=list)  # canonical articles (they shape the centroid)
     riders: list[str] = field(default_factory=list)  # duplicates and articles without features
     solo: bool = False  # a story that takes no other article (non-English, no text)
-
-    def to_json(self) -> dict[str, Any]:
-        """Plain JSON form."""
-        return {"id": self.id, "profile": self.profile.to_json(), "members": self.members, "riders": self.riders, "solo": self.solo}
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> StoryState:
-        """Read back :meth:`to_json`."""
-        return cls(data["id"], Profile.from_json(data["profile"]), list(data["members"]), list(data["riders"]), bool(data.get("solo")))
 
     @property
     def articles(self) -> list[str]:
@@ -202,9 +197,7 @@ class StoryClusterer:
         if not todo:
             return
         self._known_terms |= todo
-        for term, n in self._source.counts(todo).items():
-            self.vocab_.df_[term] = n
-        self.vocab_._idf.clear()
+        self.vocab_.set_counts(self._source.counts(todo))
 
     def load_stories(self, ids: Iterable[str]) -> None:
         """Make the given stories (those stored) present in ``stories_`` (attached only)."""
@@ -304,16 +297,15 @@ class StoryClusterer:
         """
         v = self.vocab_
         stamp = (id(v), v.n_)
-        hit = f._cache.get("keys")
-        if hit is not None and hit[0] == stamp:
-            return hit[1]  # type: ignore[no-any-return]
-        common = max(COMMON_DF, COMMON_SHARE * v.n_)
+        hit: list[str] | None = f.cached("keys", stamp)
+        if hit is not None:
+            return hit
+        common = v.common_limit()
         body = [t for t in f.body if v.df_.get(t, 0) <= common]
         ents = ["@" + e for e in f.ents if v.df_.get("@" + e, 0) <= common]
         terms = sorted(body, key=lambda t: -v.idf(t) * f.body[t])[:CANDIDATE_TERMS]
         names = sorted(ents, key=lambda e: -v.idf(e) * f.ents[e[1:]])[: CANDIDATE_TERMS // 2]
-        f._cache["keys"] = (stamp, terms + names)
-        return terms + names
+        return f.keep("keys", stamp, terms + names)
 
     def _index_add(self, sid: str, f: ArticleFeatures) -> None:
         """Make a story findable by an article's keys."""
@@ -429,7 +421,7 @@ class StoryClusterer:
                                self.dense_weight)
             if score < self.merge_threshold:
                 continue
-            if abs(score + neg) > 1e-9:  # stale entry: the pair's stories changed since it was pushed
+            if abs(score + neg) > SCORE_TOLERANCE:  # stale entry: the pair's stories changed since it was pushed
                 heapq.heappush(heap, (-score, a, b))
                 continue
             keep, gone = sorted((a, b), key=self._age)
@@ -484,7 +476,7 @@ class StoryClusterer:
         changed: set[str] = set()
         for sid in todo:
             st = self.stories_.get(sid)
-            if st is None or len(st.members) < 3:
+            if st is None or len(st.members) < SPLIT_MIN_MEMBERS:
                 continue
             self._load_members(sid)
             for aid in list(st.members):
@@ -521,7 +513,7 @@ class StoryClusterer:
             sid = self.story_of_.get(aid)
             if sid is None or sid not in self.stories_ or aid not in self.features_:
                 continue
-            if len(self.stories_[sid].members) < 2:
+            if len(self.stories_[sid].members) <= 1:  # a single: rehomed below, not moved
                 singles.append((aid, sid))
                 continue
             own = self._leave_one_out(sid, aid)
@@ -532,7 +524,7 @@ class StoryClusterer:
         for aid, sid in singles:
             # an undated article has no date to support the move: only a story of UNDATED_REHOME_MEMBERS
             # reports (a centroid many outlets agree on, not one or two articles' background) may take it
-            need = UNDATED_REHOME_MEMBERS if self.features_[aid].day is None else 2
+            need = UNDATED_REHOME_MEMBERS if self.features_[aid].day is None else REHOME_MEMBERS
             other, score = self.best_story(self.features_[aid], exclude=sid, min_members=need)
             if other is not None and score >= self.threshold:
                 moves.append((aid, sid, other))
@@ -579,7 +571,9 @@ class StoryClusterer:
         """The candidate index as (key, story id) pairs of live stories (what a batch run stores)."""
         return ((k, sid) for k, sids in self._index.items() for sid in sids if sid in self.stories_)
 
-    def load(self, vocab: Vocabulary, stories: Iterable[StoryState], features: Iterable[ArticleFeatures]) -> StoryClusterer:
+    def load(
+        self, vocab: Vocabulary, stories: Iterable[StoryState], features: Iterable[ArticleFeatures]
+    ) -> StoryClusterer:
         """Restore learned state read from the store; returns self."""
         self.vocab_ = vocab
         self.features_ = {f.id: f for f in features}

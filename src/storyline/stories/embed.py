@@ -168,4 +168,4 @@ def embed_articles(articles: Sequence[Article], embedder: Embedder | None) -> di
     if embedder is None or not articles:
         return {}
     vectors = embedder.embed([lead_text(a) for a in articles])
-    return {a.id: np.asarray(v, dtype=np.float32) for a, v in zip(articles, vectors)}
+    return {a.id: np.asarray(v, dtype=np.float32) for a, v in zip(articles, vectors, strict=True)}

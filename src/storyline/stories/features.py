@@ -3,7 +3,10 @@
 Each article becomes an :class:`ArticleFeatures`: sublinear term counts of its content lemmas over the
 analysed paragraphs (``body``), of its headline and lead sentences (``head``, the words an outlet chooses to
 say what happened), of its normalised named entities (``ents``), any numbers it reports (folded into ``body``,
-"29 jurisdictions" and "7.1" are strong evidence of one event), and its day. A :class:`Profile` is the sum of
+"29 jurisdictions" and "7.1" are strong evidence of one event), and its day. Lemmas, parts of speech and
+entities come from the stored spaCy parse of the text; the headline, which is not part of that text, is
+tagged by the same pipeline when the article is featurised; stop words are the house list
+(:data:`storyline.text.words.STOP_WORDS`). A :class:`Profile` is the sum of
 its members' unit vectors, so a story's centroid never has to be recomputed from its articles; IDF weights
 are applied at comparison time from a document-frequency table (:class:`Vocabulary`), so a stored centroid
 stays valid while the table grows.
@@ -22,17 +25,17 @@ a time feature:
   corpora (recall 0.91 against 0.92 at the same precision). An article with
   no date (or a date flagged ``suspect_date``) is not penalised: a missing date is no evidence of distance.
 
-Optional dense signal (the ``[embed]`` extra, :mod:`storyline.embed`): an article may carry an L2-normalised
-sentence embedding of its headline and lead (``dense``), and a profile the sum of its members' vectors. When
-both sides of a comparison have one, the text score becomes ``(1 - w) * combined + w * max(0, cosine -
-DENSE_FLOOR)`` with ``w = dense_weight``, before the time decay; when either side has none, the score is
-exactly the one above.
+Optional dense signal (the ``[embed]`` extra, :mod:`storyline.stories.embed`): an article may carry an
+L2-normalised sentence embedding of its headline and lead (``dense``), and a profile the sum of its members'
+vectors. When both sides of a comparison have one, the text score becomes ``(1 - w) * combined + w * max(0,
+cosine - DENSE_FLOOR)`` with ``w`` the setting ``stories.dense_weight``, before the time decay; when either
+side has none, the score is exactly the one above.
 
 Example:
     >>> f = ArticleFeatures("a1", day=0, body={"quake": 1.0}, head={"quake": 1.0}, ents={"mexico": 1.0})
     >>> vocab = Vocabulary().add(f)
     >>> p = Profile().add(f)
-    >>> round(similarity(f, p, vocab, time_scale_days=7.0), 2)
+    >>> round(similarity(f, p, vocab, time_scale_days=7.0, dense_weight=0.2), 2)
     1.0
 """
 
@@ -45,11 +48,12 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 import numpy as np
 
-from ..model import Article
+from ..model import Article, Record
+from ..text.words import STOP_WORDS
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -74,34 +78,55 @@ GRACE_DAYS = 2.0
 UNDATED_GAP_DAYS = 3.0
 # Longest-kept terms of a story profile: enough for its vocabulary, small enough for 20k-article stores.
 PROFILE_TERMS = 400
-# Share of the text score given to the dense signal when both sides have an embedding: the default of the
-# setting ``stories.dense_weight`` (see defaults.toml for why that value).
-DENSE_WEIGHT = 0.2
 # Embedding cosine that counts as no evidence: MiniLM gives unrelated English news leads cosines of about
 # 0.05-0.1 (median of different-story pairs on the labelled corpora) and a shared topic adds more, so only
 # the part above 0.25 counts. With it the join threshold keeps its text-only value: B-cubed F1 was the same
 # for floors 0.2-0.3 at weights 0.2-0.25, while without a floor the same weights needed a threshold of 0.22.
 DENSE_FLOOR = 0.25
 
-_WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*|\d[\d.,]*")
+# Words in more than this share of the articles (and more than COMMON_DF of them) are too common to find a
+# candidate story or a related one by: a word in one article of twenty is no sign of a shared event, and on a
+# large store it would make every story a candidate of every article (see :meth:`Vocabulary.common_limit`).
+COMMON_SHARE = 0.05
+COMMON_DF = 50
+# Shortest term or entity key kept: a single letter is an initial or a stray character, not a topic.
+MIN_TERM_CHARS = 2
+# Longest number kept as a term: longer digit strings are phone numbers, ids and codes, not reported figures.
+MAX_NUMBER_CHARS = 12
+# An entity is a place of the article when it is tagged a place (GPE, LOC, NORP) at least this share of the
+# times it is named: spaCy tags one name differently in different sentences ("Georgia" the state or a person).
+PLACE_SHARE = 0.5
+
+T = TypeVar("T")
+
 _ENT_PREFIX = re.compile(r"^(the|a|an)\s+", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"['’]s$")
 
 
-def _stop_words() -> frozenset[str]:
-    """spaCy's English stop words (imported lazily: spaCy is heavy)."""
-    from spacy.lang.en.stop_words import STOP_WORDS
+class _Derived:
+    """Values derived from a vector owner (weighted vectors, index keys), kept on it with the stamp they were
+    computed under: a changed vocabulary or owner gives a new stamp, and the kept value is computed again."""
 
-    return frozenset(STOP_WORDS)
+    _cache: dict[str, Any]
+
+    def cached(self, name: str, stamp: object) -> Any:
+        """The value kept under ``name`` if it was computed under ``stamp``, else None."""
+        hit = self._cache.get(name)
+        return hit[1] if hit is not None and hit[0] == stamp else None
+
+    def keep(self, name: str, stamp: object, value: T) -> T:
+        """Keep ``value`` under ``name`` for ``stamp``; returns it."""
+        self._cache[name] = (stamp, value)
+        return value
 
 
 @dataclass
-class ArticleFeatures:
+class ArticleFeatures(Record, _Derived):
     """What the clusterer knows about one article; plain data, stored as JSON in the stage state.
 
     Example:
         >>> f = ArticleFeatures("a1", day=736000, body={"quake": 1.0})
-        >>> ArticleFeatures.from_json(f.to_json()).body
+        >>> ArticleFeatures.from_dict(f.to_dict()).body
         {'quake': 1.0}
     """
 
@@ -110,9 +135,10 @@ class ArticleFeatures:
     body: dict[str, float] = field(default_factory=dict)
     head: dict[str, float] = field(default_factory=dict)
     ents: dict[str, float] = field(default_factory=dict)
-    dense: np.ndarray | None = field(default=None, repr=False, compare=False)  # unit embedding of headline + lead
+    # unit embedding of headline + lead; stored packed by to_dict, not as a list of numbers
+    dense: np.ndarray | None = field(default=None, repr=False, compare=False, metadata={"transient": True})
     places: list[str] = field(default_factory=list)  # the entity keys that name places (GPE, LOC, NORP)
-    _cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    _cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False, metadata={"transient": True})
 
     @property
     def actors(self) -> dict[str, float]:
@@ -120,21 +146,19 @@ class ArticleFeatures:
         places = set(self.places)
         return {k: v for k, v in self.ents.items() if k not in places}
 
-    def to_json(self) -> dict[str, Any]:
-        """Plain JSON form (with ``dense`` as base64 float16 only when there is one)."""
-        out: dict[str, Any] = {"id": self.id, "day": self.day, "body": self.body, "head": self.head, "ents": self.ents}
+    def to_dict(self) -> dict[str, Any]:
+        """The record's JSON form, with ``dense`` as base64 float16 only when there is one."""
+        out = super().to_dict()
         if self.dense is not None:
             out["dense"] = _pack(self.dense, np.float16)
-        if self.places:
-            out["places"] = self.places
         return out
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> ArticleFeatures:
-        """Read back :meth:`to_json`."""
-        dense = _unpack(data["dense"], np.float16) if data.get("dense") else None
-        return cls(data["id"], data.get("day"), dict(data["body"]), dict(data["head"]), dict(data["ents"]), dense,
-                   list(data.get("places", ())))
+    def from_dict(cls, data: dict[str, Any]) -> Self:
+        """Read back :meth:`to_dict`."""
+        f = super().from_dict(data)
+        f.dense = _unpack(data["dense"], np.float16) if data.get("dense") else None
+        return f
 
 
 def _pack(vec: np.ndarray, dtype: type[np.floating[Any]]) -> str:
@@ -173,86 +197,117 @@ def article_day(article: Article) -> int | None:
         return None
 
 
-def featurise(article: Article, doc: Doc | None, dense: np.ndarray | None = None) -> ArticleFeatures:
-    """Features of one parsed article (without a doc: headline words only, no entities); ``dense``: its embedding."""
-    stop = _stop_words()
+class _Analysed:
+    """The character ranges of an article's analysed paragraphs (all its text when none is analysed)."""
+
+    def __init__(self, article: Article) -> None:
+        spans = article.paragraph_spans()
+        ranges = [(s.start, s.end) for s, p in zip(spans, article.paragraphs, strict=True) if p.analysed]
+        self.ranges = ranges or [(0, len(article.text))]
+
+    def __contains__(self, i: int) -> bool:
+        """True when character ``i`` lies in an analysed paragraph."""
+        return any(a <= i < b for a, b in self.ranges)
+
+
+def _lead_end(doc: Doc, analysed: _Analysed) -> int:
+    """Where the lead ends: the end of the LEAD_SENTENCES-th non-empty analysed sentence (-1: no lead)."""
+    left, end = LEAD_SENTENCES, -1
+    for sent in doc.sents:
+        if left and sent.start_char in analysed and sent.text.strip():
+            end = sent.end_char
+            left -= 1
+            if not left:
+                break
+    return end
+
+
+def _text_terms(doc: Doc, analysed: _Analysed) -> tuple[Counter[str], Counter[str]]:
+    """Term counts of the analysed text (``body``) and of its lead (``head``)."""
+    body: Counter[str] = Counter()
+    head: Counter[str] = Counter()
+    lead_end = _lead_end(doc, analysed)
+    for tok in doc:
+        if tok.idx not in analysed:
+            continue
+        term = _term(tok.text, tok.lemma_, tok.pos_, tok.is_alpha)
+        if term is None:
+            continue
+        body[term] += 1
+        if tok.idx < lead_end:
+            head[term] += 1
+    return body, head
+
+
+def _entities(doc: Doc, analysed: _Analysed) -> tuple[Counter[str], list[str]]:
+    """Mention counts of the analysed text's entity keys, and the keys that name places."""
+    ents: Counter[str] = Counter()
+    place_mentions: Counter[str] = Counter()
+    for ent in doc.ents:
+        if ent.label_ not in ENTITY_LABELS or ent.start_char not in analysed:
+            continue
+        key = entity_key(ent.text)
+        if len(key) < MIN_TERM_CHARS:
+            continue
+        ents[key] += 1
+        if ent.label_ in PLACE_LABELS:
+            place_mentions[key] += 1
+        words = key.split()
+        if ent.label_ == "PERSON" and len(words) > 1:
+            ents[words[-1]] += 1  # "Jeff Sessions" and a later "Sessions" are one person
+    places = sorted(k for k, n in place_mentions.items() if n >= PLACE_SHARE * ents[k])
+    return ents, places
+
+
+def _title_terms(title: Doc, lemma_of: dict[str, str]) -> Counter[str]:
+    """Term counts of the tagged headline, by the rule of the text's words (:func:`_term`).
+
+    A headline word takes the lemma the article's text gives the same form, tagged there in full sentences
+    (headlines are clipped: "Judge Blocks Rule"), else the lemma of the headline's own tagging.
+    """
+    out: Counter[str] = Counter()
+    for tok in title:
+        term = _term(tok.text, lemma_of.get(tok.text.lower(), tok.lemma_), tok.pos_, tok.is_alpha)
+        if term is not None:
+            out[term] += 1
+    return out
+
+
+def featurise(
+    article: Article, doc: Doc | None, title: Doc | None = None, dense: np.ndarray | None = None
+) -> ArticleFeatures:
+    """Features of one article from the stored parse of its text (``doc``) and the tagged headline (``title``).
+
+    Without a doc there are no text terms and no entities; ``dense`` is its embedding, if any.
+    """
     body: Counter[str] = Counter()
     head: Counter[str] = Counter()
     ents: Counter[str] = Counter()
-    place_mentions: Counter[str] = Counter()
+    places: list[str] = []
     lemma_of: dict[str, str] = {}
     if doc is not None:
-        spans = article.paragraph_spans()
-        ranges = [(s.start, s.end) for s, p in zip(spans, article.paragraphs) if p.analysed] or [(0, len(article.text))]
-
-        def analysed(i: int) -> bool:
-            """True when character ``i`` lies in an analysed paragraph."""
-            for (a, b) in ranges:
-                if a <= i < b:
-                    return True
-            return False
-
-        lead_left = LEAD_SENTENCES
-        lead_end = -1
-        for sent in doc.sents:
-            if lead_left and analysed(sent.start_char) and sent.text.strip():
-                lead_end = sent.end_char
-                lead_left -= 1
-                if not lead_left:
-                    break
+        analysed = _Analysed(article)
+        body, head = _text_terms(doc, analysed)
+        ents, places = _entities(doc, analysed)
         for tok in doc:
-            low = tok.text.lower()
             if tok.is_alpha and tok.lemma_:
-                lemma_of.setdefault(low, tok.lemma_.lower())
-            if not analysed(tok.idx):
-                continue
-            term = _term(tok.text, tok.lemma_, tok.pos_, tok.is_alpha, stop)
-            if term is None:
-                continue
-            body[term] += 1
-            if tok.idx < lead_end:
-                head[term] += 1
-        for ent in doc.ents:
-            if ent.label_ not in ENTITY_LABELS or not analysed(ent.start_char):
-                continue
-            key = entity_key(ent.text)
-            if len(key) < 2:
-                continue
-            ents[key] += 1
-            if ent.label_ in PLACE_LABELS:
-                place_mentions[key] += 1
-            words = key.split()
-            if ent.label_ == "PERSON" and len(words) > 1:
-                ents[words[-1]] += 1  # "Jeff Sessions" and a later "Sessions" are one person
-    lemmas = set(lemma_of.values())
-    for word in _WORD.findall((article.title or "").replace("’", "'")):
-        low = word.lower().strip("'-")
-        if not low or low in stop or len(low) < 2:
-            continue
-        head[lemma_of.get(low) or _guess_lemma(low, lemmas)] += 1
+                lemma_of.setdefault(tok.text.lower(), tok.lemma_.lower())
+    if title is not None:
+        head += _title_terms(title, lemma_of)
     vec = None if dense is None else np.asarray(dense, dtype=np.float32)
-    places = sorted(k for k, n in place_mentions.items() if 2 * n >= ents[k])  # tagged a place at least half the time
     return ArticleFeatures(article.id, article_day(article), _sublinear(body), _sublinear(head), _sublinear(ents), vec,
                            places)
 
 
-def _guess_lemma(word: str, lemmas: set[str]) -> str:
-    """A headline word's lemma when the body never uses that form ("threatens" -> "threaten" if seen)."""
-    for suffix, repl in (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e")):
-        if word.endswith(suffix) and word[: -len(suffix)] + repl in lemmas:
-            return word[: -len(suffix)] + repl
-    return word
-
-
-def _term(text: str, lemma: str, pos: str, is_alpha: bool, stop: frozenset[str]) -> str | None:
-    """The feature a token gives: its lemma for content words, the number itself for numbers, else None."""
+def _term(text: str, lemma: str, pos: str, is_alpha: bool) -> str | None:
+    """The feature a token gives: its lemma for content words (not stop words), the number for numbers, else None."""
     if any(c.isdigit() for c in text):
         num = text.strip(".,").replace(",", "")
-        return num if num and len(num) <= 12 else None
+        return num if num and len(num) <= MAX_NUMBER_CHARS else None
     if not is_alpha or pos not in CONTENT_POS:
         return None
     low = lemma.lower().replace("’", "'")
-    if len(low) < 2 or low in stop or text.lower().replace("’", "'") in stop:
+    if len(low) < MIN_TERM_CHARS or low in STOP_WORDS or text.lower().replace("’", "'") in STOP_WORDS:
         return None
     return low
 
@@ -286,14 +341,15 @@ class Vocabulary:
             value = self._idf[term] = math.log((self.n_ + 1) / (self.df_.get(term, 0) + 1)) + 1.0
         return value
 
-    def to_json(self) -> dict[str, Any]:
-        """Plain JSON form."""
-        return {"n": self.n_, "df": dict(self.df_)}
+    def set_counts(self, counts: Mapping[str, int]) -> None:
+        """Take document frequencies read from the store (the IDF cache starts again)."""
+        self._idf.clear()
+        for term, n in counts.items():
+            self.df_[term] = n
 
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> Vocabulary:
-        """Read back :meth:`to_json`."""
-        return cls(int(data.get("n", 0)), Counter(data.get("df", {})))
+    def common_limit(self) -> float:
+        """The document frequency above which a term is too common to find stories by (see COMMON_SHARE)."""
+        return max(COMMON_DF, COMMON_SHARE * self.n_)
 
 
 def _unit(vec: Mapping[str, float]) -> dict[str, float]:
@@ -316,7 +372,7 @@ def _prune(vec: dict[str, float], keep: int) -> dict[str, float]:
 
 
 @dataclass
-class Profile:
+class Profile(Record, _Derived):
     """A story's centroid: the sum of its canonical members' unit vectors, its date range and size.
 
     Example:
@@ -331,9 +387,10 @@ class Profile:
     ents: dict[str, float] = field(default_factory=dict)
     first: int | None = None
     last: int | None = None
-    dense: np.ndarray | None = field(default=None, repr=False, compare=False)  # sum of members' embeddings
+    # sum of members' embeddings; stored packed by to_dict
+    dense: np.ndarray | None = field(default=None, repr=False, compare=False, metadata={"transient": True})
     places: dict[str, float] = field(default_factory=dict)  # entity key -> members naming it as a place
-    _cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    _cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False, metadata={"transient": True})
 
     @property
     def actors(self) -> dict[str, float]:
@@ -381,22 +438,20 @@ class Profile:
         return Profile(self.n, dict(self.body), dict(self.head), dict(self.ents), self.first, self.last, dense,
                        dict(self.places))
 
-    def to_json(self) -> dict[str, Any]:
-        """Plain JSON form (pruned; ``dense`` as base64 float32 only when there is one)."""
+    def to_dict(self) -> dict[str, Any]:
+        """The record's JSON form, pruned, with ``dense`` as base64 float32 only when there is one."""
         p = self.pruned()
-        out = {"n": p.n, "body": p.body, "head": p.head, "ents": p.ents, "first": p.first, "last": p.last}
+        out = super(Profile, p).to_dict()
         if p.dense is not None:
             out["dense"] = _pack(p.dense, np.float32)  # a sum of many vectors: float16 would lose the small ones
-        if p.places:
-            out["places"] = p.places
         return out
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> Profile:
-        """Read back :meth:`to_json`."""
-        dense = _unpack(data["dense"], np.float32) if data.get("dense") else None
-        return cls(int(data["n"]), dict(data["body"]), dict(data["head"]), dict(data["ents"]), data.get("first"),
-                   data.get("last"), dense, dict(data.get("places", {})))
+    def from_dict(cls, data: dict[str, Any]) -> Self:
+        """Read back :meth:`to_dict`."""
+        p = super().from_dict(data)
+        p.dense = _unpack(data["dense"], np.float32) if data.get("dense") else None
+        return p
 
     @classmethod
     def of(cls, features: Iterable[ArticleFeatures]) -> Profile:
@@ -415,20 +470,23 @@ def _dense_sum(acc: np.ndarray | None, vec: np.ndarray, sign: float = 1.0) -> np
 
 def _weighted(owner: ArticleFeatures | Profile, kind: str, vocab: Vocabulary) -> tuple[dict[str, float], float]:
     """An IDF-weighted vector of ``owner`` and its norm, cached on the owner until it or the vocabulary changes."""
-    key = (kind, id(vocab), vocab.n_, owner.n if isinstance(owner, Profile) else 0)
-    cache = owner._cache
-    hit = cache.get(kind)
-    if hit is not None and hit[0] == key:
-        return hit[1], hit[2]
+    stamp = (id(vocab), vocab.n_, owner.n if isinstance(owner, Profile) else 0)
+    hit: tuple[dict[str, float], float] | None = owner.cached(kind, stamp)
+    if hit is not None:
+        return hit
     prefix = "@" if kind in ("ents", "actors") else ""
     vec = {k: v * vocab.idf(prefix + k) for k, v in getattr(owner, kind).items()}
-    norm = math.sqrt(sum(v * v for v in vec.values()))
-    cache[kind] = (key, vec, norm)
-    return vec, norm
+    return owner.keep(kind, stamp, (vec, math.sqrt(sum(v * v for v in vec.values()))))
 
 
-def _cosine(a: ArticleFeatures | Profile, b: ArticleFeatures | Profile, kind: str, vocab: Vocabulary) -> float:
-    """Cosine of two IDF-weighted count vectors (``kind``: body, head or ents)."""
+def idf_cosine(a: ArticleFeatures | Profile, b: ArticleFeatures | Profile, kind: str, vocab: Vocabulary) -> float:
+    """Cosine of two IDF-weighted count vectors (``kind``: body, head, ents or actors).
+
+    Not :func:`storyline.text.similarity.cosine`: that one sums both norms on every call, while here a
+    story's weighted vector and its norm are cached (a centroid is compared with every candidate article),
+    so the dot product over the shorter side is the only work per pair: 18 us against 144 us for a 100-term
+    article and a 1,900-term centroid (same value).
+    """
     va, na = _weighted(a, kind, vocab)
     vb, nb = _weighted(b, kind, vocab)
     if not na or not nb:
@@ -441,7 +499,7 @@ def _cosine(a: ArticleFeatures | Profile, b: ArticleFeatures | Profile, kind: st
 
 def signals(a: ArticleFeatures | Profile, b: Profile, vocab: Vocabulary) -> tuple[float, float, float]:
     """The three text signals: body cosine, head cosine, entity cosine."""
-    return (_cosine(a, b, "body", vocab), _cosine(a, b, "head", vocab), _cosine(a, b, "ents", vocab))
+    return (idf_cosine(a, b, "body", vocab), idf_cosine(a, b, "head", vocab), idf_cosine(a, b, "ents", vocab))
 
 
 def day_gap(a: ArticleFeatures | Profile, b: Profile) -> float:
@@ -473,13 +531,12 @@ def dense_cosine(a: ArticleFeatures | Profile, b: ArticleFeatures | Profile) -> 
 
 
 def similarity(
-    a: ArticleFeatures | Profile, b: Profile, vocab: Vocabulary, time_scale_days: float,
-    dense_weight: float = DENSE_WEIGHT,
+    a: ArticleFeatures | Profile, b: Profile, vocab: Vocabulary, time_scale_days: float, dense_weight: float
 ) -> float:
     """Time-decayed combined similarity of an article (or story profile) to a story profile.
 
-    The dense cosine (the part above :data:`DENSE_FLOOR`) is mixed in with ``dense_weight`` only when both sides
-    carry an embedding; otherwise the score is the text score alone.
+    The dense cosine (the part above :data:`DENSE_FLOOR`) is mixed in with ``dense_weight`` (the setting
+    ``stories.dense_weight``) only when both sides carry an embedding; otherwise the score is the text score.
     """
     score = combine(*signals(a, b, vocab))
     if dense_weight:

@@ -26,7 +26,7 @@ story of their own, so they still appear in ``stories.json``. Duplicates join th
 story and do not move its centroid.
 
 Example:
-    >>> from storyline.pipeline import RunContext                               # doctest: +SKIP
+    >>> from storyline.context import RunContext                                # doctest: +SKIP
     >>> run(RunContext(store, settings, new_ids=["a1", "a2"]))                  # doctest: +SKIP
     >>> [s.title for s in filter_stories(list(store.iter_stories()), search="quake")]   # doctest: +SKIP
 """
@@ -35,22 +35,22 @@ from __future__ import annotations
 
 import json
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..config import Settings
-from .embed import embed_articles, embeddings_mode, get_embedder
-from ..text.unionfind import UnionFind
 from ..model import Article, Story, Storyline
 from ..store import Store
+from ..text.unionfind import UnionFind
 from .cluster import StoryClusterer, StorySpan, StoryState
+from .embed import embed_articles, embeddings_mode, get_embedder
 from .features import ArticleFeatures, Profile, Vocabulary, article_day, featurise, signals
 from .storylines import central_entities, components, link_keys, related_pairs, related_to, storyline_id
 
 if TYPE_CHECKING:
-    from ..text.parser import NLP
     from ..context import RunContext
+    from ..text.parser import NLP
 
 STAGE = "stories"
 # Articles whose docs are loaded and featurised at once (bounded memory on a 20k-article store).
@@ -58,6 +58,8 @@ CHUNK = 200
 # A headline tail after one of these separators is the site's name when it is this short ("| Reuters").
 _SITE_TAIL = re.compile(r"\s+[|\-–—:»]\s+([^|\-–—:»]{1,40})$")
 _SITE_TAIL_WORDS = 4
+# ... and only when what is left is a headline of its own (a short title is the whole name: "Reuters - Sport").
+_MIN_TITLE_CHARS = 15
 
 
 # -- helpers --------------------------------------------------------------------------------------------
@@ -90,10 +92,11 @@ def _featurise_all(
     for i in range(0, len(todo), CHUNK):
         chunk = todo[i : i + CHUNK]
         docs = nlp.load_docs(store.get_docs([a.id for a in chunk]))
-        dense = embed_articles([a for a in chunk if a.id in docs], embedder)
-        for art in chunk:
-            if art.id in docs:
-                out[art.id] = featurise(art, docs[art.id], dense.get(art.id))
+        parsed = [a for a in chunk if a.id in docs]
+        dense = embed_articles(parsed, embedder)
+        titles = nlp.tag_texts([a.title for a in parsed])  # headlines are not in the stored parse of the text
+        for art, title in zip(parsed, titles, strict=True):
+            out[art.id] = featurise(art, docs[art.id], title, dense.get(art.id))
     return out
 
 
@@ -124,7 +127,7 @@ def clean_title(title: str, outlet: str | None = None) -> str:
     """
     title = " ".join(title.split())
     m = _SITE_TAIL.search(title)
-    if m and len(title[: m.start()]) >= 15:
+    if m and len(title[: m.start()]) >= _MIN_TITLE_CHARS:
         tail = m.group(1).strip().lower()
         sep = m.group(0).strip()[0]
         out = (outlet or "").strip().lower()
@@ -225,7 +228,7 @@ class _StoredState:
 
     def stories(self, ids: Iterable[str]) -> dict[str, StoryState]:
         """Stored stories by id."""
-        return {sid: StoryState.from_json(json.loads(v)) for sid, v in self._rows(_STORY, ids).items()}
+        return {sid: StoryState.from_dict(json.loads(v)) for sid, v in self._rows(_STORY, ids).items()}
 
     def spans(self, ids: Iterable[str]) -> dict[str, StorySpan]:
         """Stored story spans by id."""
@@ -233,7 +236,7 @@ class _StoredState:
 
     def features(self, ids: Iterable[str]) -> dict[str, ArticleFeatures]:
         """Stored features by article id."""
-        return {aid: ArticleFeatures.from_json(json.loads(v)) for aid, v in self._rows(_FEAT, ids).items()}
+        return {aid: ArticleFeatures.from_dict(json.loads(v)) for aid, v in self._rows(_FEAT, ids).items()}
 
     def story_of(self, article_ids: Iterable[str]) -> dict[str, str]:
         """The story each placed article is in."""
@@ -255,8 +258,8 @@ def _save_all(store: Store, clusterer: StoryClusterer, links: list[tuple[str, st
     """Replace the stage's stored state by a clusterer held in memory (after a batch run) and its links."""
     store.clear_state(STAGE)
     items: dict[str, bytes | str] = {_N: str(clusterer.vocab_.n_)}
-    items.update({_FEAT + aid: json.dumps(f.to_json()) for aid, f in clusterer.features_.items()})
-    items.update({_STORY + sid: json.dumps(st.to_json()) for sid, st in clusterer.stories_.items()})
+    items.update({_FEAT + aid: json.dumps(f.to_dict()) for aid, f in clusterer.features_.items()})
+    items.update({_STORY + sid: json.dumps(st.to_dict()) for sid, st in clusterer.stories_.items()})
     items.update({_SPAN + sid: json.dumps(StorySpan.of(st)) for sid, st in clusterer.stories_.items()})
     items.update({_OF + aid: sid for aid, sid in clusterer.story_of_.items() if sid in clusterer.stories_})
     store.put_state(STAGE, items)
@@ -273,10 +276,10 @@ def _save_changes(store: Store, clusterer: StoryClusterer, new_features: Iterabl
     new_features = list(new_features)
     live = {sid for sid in clusterer.dirty_ if sid in clusterer.stories_}
     items: dict[str, bytes | str] = {_N: str(clusterer.vocab_.n_)}
-    items.update({_FEAT + f.id: json.dumps(f.to_json()) for f in new_features})
+    items.update({_FEAT + f.id: json.dumps(f.to_dict()) for f in new_features})
     for sid in live:
         st = clusterer.stories_[sid]
-        items[_STORY + sid] = json.dumps(st.to_json())
+        items[_STORY + sid] = json.dumps(st.to_dict())
         items[_SPAN + sid] = json.dumps(StorySpan.of(st))
         items.update({_OF + aid: sid for aid in st.articles})
     terms = {t for f in new_features for t in (*f.body, *("@" + e for e in f.ents))}
@@ -292,9 +295,10 @@ def _load_legacy(store: Store, settings: Settings) -> StoryClusterer | None:
     if not store.get_state(STAGE, _LEGACY):  # one key lookup: the usual case costs nothing
         return None
     state = store.get_state(STAGE)
-    feats = [ArticleFeatures.from_json(json.loads(v)) for k, v in state.items() if k.startswith(_FEAT)]
-    stories = [StoryState.from_json(v) for v in json.loads(state[_LEGACY]).values()]
-    return _clusterer(settings).load(Vocabulary.from_json(json.loads(state["vocab"])), stories, feats)
+    feats = [ArticleFeatures.from_dict(json.loads(v)) for k, v in state.items() if k.startswith(_FEAT)]
+    stories = [StoryState.from_dict(v) for v in json.loads(state[_LEGACY]).values()]
+    vocab = json.loads(state["vocab"])  # {"n": counted articles, "df": term -> document frequency}
+    return _clusterer(settings).load(Vocabulary(int(vocab.get("n", 0)), Counter(vocab.get("df", {}))), stories, feats)
 
 
 def _upgrade(store: Store, settings: Settings) -> None:
@@ -318,10 +322,26 @@ def _relink(store: Store, clusterer: StoryClusterer, fresh: dict[str, Story], re
     stays. The storylines reached from the changed stories and their former neighbours are then rebuilt.
     Writes the new links and entity postings; ``fresh`` records get their ``storyline``.
     """
-    s = settings.stories
-    threshold, scale = s.storyline_threshold, s.time_scale_days
-    vocab = clusterer.vocab_
     changed = set(fresh) | removed
+    drop, former = _old_links(store, changed)
+    central, new = _new_links(store, clusterer, fresh, changed, settings)
+    store.delete_postings(STAGE, pairs=drop)
+    store.add_postings(STAGE, [(_ENT + e, sid) for sid, ents in central.items() for e in ents]
+                       + [(_LINK + a, b) for a, bs in new.items() for b in bs])
+
+    def neighbours(ids: Iterable[str]) -> dict[str, set[str]]:
+        """Links after the update (the stored ones were just rewritten)."""
+        out: dict[str, set[str]] = defaultdict(set)
+        for key, item in store.get_postings(STAGE, keys=[_LINK + i for i in ids]):
+            out[key[len(_LINK):]].add(item)
+        return out
+
+    comps = components((set(fresh) | former | set(new)) - removed, neighbours)
+    return _rebuild_lines(store, clusterer, comps, fresh, removed)
+
+
+def _old_links(store: Store, changed: set[str]) -> tuple[list[tuple[str, str]], set[str]]:
+    """The stored link and entity postings of the changed stories (to drop), and the stories they linked to."""
     drop: list[tuple[str, str]] = []
     former: set[str] = set()  # stories linked to a changed one before this run
     for key, item in store.get_postings(STAGE, keys=[_LINK + sid for sid in changed], items=changed):
@@ -330,6 +350,14 @@ def _relink(store: Store, clusterer: StoryClusterer, fresh: dict[str, Story], re
             former |= {key[len(_LINK):], item}
         elif key.startswith(_ENT):
             drop.append((key, item))
+    return drop, former
+
+
+def _new_links(store: Store, clusterer: StoryClusterer, fresh: dict[str, Story], changed: set[str],
+               settings: Settings) -> tuple[dict[str, list[str]], dict[str, set[str]]]:
+    """Link keys of each fresh story, and its related stories among those sharing a key (both ways)."""
+    s = settings.stories
+    vocab = clusterer.vocab_
     profiles = {sid: p for sid, p in _linkable(clusterer).items() if sid in fresh}
     central = {sid: link_keys(p, vocab) for sid, p in profiles.items()}
     holders: dict[str, set[str]] = defaultdict(set)
@@ -344,21 +372,15 @@ def _relink(store: Store, clusterer: StoryClusterer, fresh: dict[str, Story], re
     new: dict[str, set[str]] = defaultdict(set)
     for sid, ents in central.items():
         near = {o: others[o] for e in ents for o in holders[e] if o in others}
-        for o in related_to(sid, profiles[sid], near, vocab, threshold, scale):
+        for o in related_to(sid, profiles[sid], near, vocab, s.storyline_threshold, s.time_scale_days):
             new[sid].add(o)
             new[o].add(sid)
-    store.delete_postings(STAGE, pairs=drop)
-    store.add_postings(STAGE, [(_ENT + e, sid) for sid, ents in central.items() for e in ents]
-                       + [(_LINK + a, b) for a, bs in new.items() for b in bs])
+    return central, new
 
-    def neighbours(ids: Iterable[str]) -> dict[str, set[str]]:
-        """Links after the update (the stored ones were just rewritten)."""
-        out: dict[str, set[str]] = defaultdict(set)
-        for key, item in store.get_postings(STAGE, keys=[_LINK + i for i in ids]):
-            out[key[len(_LINK):]].add(item)
-        return out
 
-    comps = components((set(fresh) | former | set(new)) - removed, neighbours)
+def _rebuild_lines(store: Store, clusterer: StoryClusterer, comps: list[list[str]], fresh: dict[str, Story],
+                   removed: set[str]) -> tuple[list[Story], list[Storyline], set[str]]:
+    """Storylines of the linked components; (stored stories whose storyline changed, lines to put, lines gone)."""
     area = {sid for comp in comps for sid in comp}
     stored = store.get_stories(area | removed)
     records = {**stored, **fresh}
@@ -369,7 +391,7 @@ def _relink(store: Store, clusterer: StoryClusterer, fresh: dict[str, Story], re
         comp = [sid for sid in comp if sid in records]  # a link to a story without a record is stale
         if len(comp) > 1:
             clusterer.load_stories(comp)
-            lines.append(_storyline_record(comp, records, _linkable(clusterer), vocab))
+            lines.append(_storyline_record(comp, records, _linkable(clusterer), clusterer.vocab_))
             line_of.update(dict.fromkeys(comp, lines[-1].id))
     moved = []
     for sid, line in line_of.items():
@@ -414,7 +436,7 @@ def recluster(store: Store, settings: Settings, nlp: NLP | None = None, reuse_fe
     feats: dict[str, ArticleFeatures] = {}
     if reuse_features:
         for value in store.get_state(STAGE, prefix=_FEAT).values():
-            f = ArticleFeatures.from_json(json.loads(value))
+            f = ArticleFeatures.from_dict(json.loads(value))
             feats[f.id] = f
         feats = {a.id: feats[a.id] for a in canonical if a.id in feats and _comparable(a)}
     todo = [a for a in canonical if a.id not in feats and _comparable(a)]

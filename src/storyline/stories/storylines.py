@@ -32,8 +32,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 
 from ..text.unionfind import UnionFind
-from .cluster import COMMON_DF, COMMON_SHARE
-from .features import Profile, Vocabulary, _cosine, day_gap, time_decay
+from .features import Profile, Vocabulary, day_gap, idf_cosine, time_decay
 
 # Storylines decay this many times more slowly than stories: related events weeks or months apart link.
 STORYLINE_SCALE = 20.0
@@ -43,7 +42,7 @@ CENTRAL_ENTITIES = 8
 # story's oddities): two stories of one fight may name it differently ("Justice Department" in one, "U.S.
 # Department of Justice" in the other) and share none of their eight central names, yet share "sanctuary"
 # and "grant"; relatedness still decides, the words only make them compared. Words too common to index
-# (story_cluster.COMMON_SHARE of the store) are skipped, so a big store does not compare every pair.
+# (:meth:`Vocabulary.common_limit`) are skipped, so a big store does not compare every pair.
 CENTRAL_TERMS = 8
 # Topic-word keys are marked so that a word and an entity of the same spelling are different keys.
 TERM_KEY = "~"
@@ -61,7 +60,7 @@ def central_entities(profile: Profile, vocab: Vocabulary, n: int = CENTRAL_ENTIT
 
 def link_keys(profile: Profile, vocab: Vocabulary) -> list[str]:
     """The keys a story is found by when looking for related stories: central entities and topic words."""
-    common = max(COMMON_DF, COMMON_SHARE * vocab.n_)
+    common = vocab.common_limit()
     topical = [t for t in profile.body if vocab.df_.get(t, 0) <= common]
     terms = sorted(topical, key=lambda t: (-profile.body[t], t))[:CENTRAL_TERMS]
     return central_entities(profile, vocab) + [TERM_KEY + t for t in terms]
@@ -69,13 +68,14 @@ def link_keys(profile: Profile, vocab: Vocabulary) -> list[str]:
 
 def relatedness(a: Profile, b: Profile, vocab: Vocabulary, time_scale_days: float) -> float:
     """How related two stories are: mean of entity and topic cosines, slowly decayed over time."""
-    ents = _cosine(a, b, "actors", vocab)  # the people and organisations, not the places they share
-    body = _cosine(a, b, "body", vocab)
+    ents = idf_cosine(a, b, "actors", vocab)  # the people and organisations, not the places they share
+    body = idf_cosine(a, b, "body", vocab)
     return 0.5 * (ents + body) * time_decay(day_gap(a, b), STORYLINE_SCALE * time_scale_days)
 
 
 def related_to(
-    sid: str, profile: Profile, others: Mapping[str, Profile], vocab: Vocabulary, threshold: float, time_scale_days: float
+    sid: str, profile: Profile, others: Mapping[str, Profile], vocab: Vocabulary, threshold: float,
+    time_scale_days: float,
 ) -> set[str]:
     """The stories among ``others`` related to one story (relatedness at or above ``threshold``)."""
     return {o for o, p in others.items()
