@@ -78,7 +78,7 @@ def demo_truth() -> list[tuple[str, str, set[float], str]]:
 
 
 def prepare(path: Path, settings: Settings) -> dict[str, list[Article]]:
-    """Articles of a labeled JSON-lines file through clean, dedupe, nlp and extract, grouped by true story."""
+    """Articles of a labeled JSON-lines file through clean, nlp, captions, dedupe and extract, grouped by true story."""
     from storyline import clean
     from storyline.extract import extract_article
 
@@ -100,8 +100,9 @@ def prepare(path: Path, settings: Settings) -> dict[str, list[Article]]:
     store = Store(":memory:")
     store.add_articles(arts)
     ctx = RunContext(store, settings, new_ids=[a.id for a in arts], full=True)
-    dedupe.run(ctx)
     nlp_stage.run(ctx)
+    clean.flag_captions(ctx)
+    dedupe.run(ctx)
     done = {a.id: a for a in store.iter_articles()}
     for aid, doc in ctx.nlp.load_docs(store.get_docs(done)).items():
         extract_article(done[aid], doc, settings)

@@ -354,3 +354,34 @@ def test_a_parsed_photo_caption_is_flagged(settings: Settings, nlp) -> None:  # 
     changed = flag_parsed_captions(art, nlp.parse([art])[0])
     assert changed and flagged(art, "caption") == [caption]
     assert says in art.analysed_text and past in art.analysed_text
+
+
+def test_parsed_captions_are_settled_before_dedupe_reads_the_text(store, settings: Settings, nlp) -> None:  # type: ignore[no-untyped-def]
+    """Run in the pipeline's order, the captions step flags a shared photo caption before dedupe signs passages:
+    two different stories that carry the same caption are not reported as reusing each other's text."""
+    from storyline import pipeline
+    from storyline.context import RunContext
+
+    caption = "Mayor Daniel Pruitt inspects the damaged ferry at the Gull Island pier on a grey Tuesday morning."
+    ferry = Article(id="ferry", title=TITLE, published="2024-05-02",
+                    paragraphs=[Paragraph(p) for p in [FERRY[0], caption, *FERRY[1:4]]])
+    orchard = Article(id="orchard", title="Orchard growers fear late frost", published="2024-05-03", paragraphs=[
+        Paragraph(p) for p in [
+            "Fruit growers in the Wend valley lit fires between the rows on Monday night as the temperature fell "
+            "below freezing two weeks after the apple trees had blossomed.", caption,
+            "The growers' association said a third of the blossom could be lost if the frost returns this week, "
+            "and asked the regional government for emergency loans."]])
+    store.add_articles([clean_article(ferry, settings), clean_article(orchard, settings)])
+    stages = [s for s in pipeline.STAGES if s.name in ("nlp", "captions", "dedupe")]
+    assert [s.name for s in stages] == ["nlp", "captions", "dedupe"]
+    ctx = RunContext(store, settings, new_ids=["ferry", "orchard"], _nlp=nlp)
+    pipeline.analyse(ctx, stages)
+    for aid in ("ferry", "orchard"):
+        art = store.get_article(aid)
+        held = [p for p in art.paragraphs if p.text == caption]
+        assert held and held[0].flags == ["caption"] and held[0].reused_from == []
+        assert art.duplicate_of is None and "stitched" not in art.flags
+    # a second run checks nothing again and changes nothing
+    before = [store.get_article(a).to_dict() for a in ("ferry", "orchard")]
+    pipeline.analyse(RunContext(store, settings, new_ids=["ferry"], _nlp=nlp), stages)
+    assert [store.get_article(a).to_dict() for a in ("ferry", "orchard")] == before

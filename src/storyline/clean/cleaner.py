@@ -17,9 +17,8 @@ stays in the store, so what is removed here is only removed from ``article.parag
    vocabulary, see :class:`storyline.clean.offtopic.TopicScorer`;
 6. article flags ``too_short`` and ``no_date``; the content hash is recomputed over the clean text.
 
-After the spaCy pass, :func:`flag_parsed_captions` flags the photo captions only a parse tells apart (a
-one-sentence paragraph in which a named person does something in the present tense: "Chicago Cubs' Anthony
-Rizzo celebrates in the dugout ..."); the ``nlp`` stage calls it.
+After the nlp stage, the clean stage's ``captions`` step (:mod:`storyline.clean.captions`) flags the photo
+captions only a parse tells apart, before dedupe hashes and signs the text.
 
 Flagged paragraphs stay in the text (``Paragraph.analysed`` is False) so spans and provenance still work.
 
@@ -38,17 +37,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from . import boilerplate as bp
 from .bylines import find_date, parse_byline, parse_dateline
 from ..config import Settings
-from ..ingest.article import content_hash
 from ..model import Article, Paragraph
+from ..text.fingerprint import content_hash
 from .offtopic import TopicScorer
-
-if TYPE_CHECKING:
-    from spacy.tokens import Doc
 
 __all__ = ["clean_article", "clean_articles", "clean_with_log", "tidy"]
 
@@ -88,21 +84,6 @@ CAPTION_REPEAT_SHARE = 0.7
 # paragraph above it longer than bp.CAPTION_MAX_WORDS is left alone (a dateline further down is a second story
 # pasted below, or a quoted wire report).
 PRELEDE_MAX_PARAGRAPHS = 4
-
-# Parsed captions: a caption is one sentence of at most this many tokens ...
-PARSED_CAPTION_MAX_TOKENS = 50
-# ... whose main verb is in the simple present (VBZ "celebrates", VBP) with no auxiliary, and whose subject is a
-# named person: the photo-caption convention ("Attorney General Jeff Sessions testifies before ..."). News prose
-# tells of people in the past tense; the present tense of these verbs is reporting or state ("says", "is",
-# "remains"), which never makes a caption. On the dev pages this flags 7 captions and one bulleted key-points
-# box; on the team's corpora nothing.
-_PRESENT_TAGS = {"VBZ", "VBP"}
-_NOT_CAPTION_VERBS = {
-    "say", "tell", "report", "announce", "add", "note", "write", "explain", "claim", "state", "argue", "insist",
-    "warn", "believe", "think", "know", "be", "have", "remain", "include", "mean", "seem", "appear", "need", "want",
-    "expect", "continue", "urge", "hope", "plan", "ask", "call", "agree", "face", "hold", "lead", "make", "get",
-    "take", "come", "go",
-}  # fmt: skip
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))  # zero-width characters, soft hyphen
 _INVISIBLE_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
@@ -352,29 +333,3 @@ def _article_flags(article: Article, settings: Settings) -> None:
         article.flags.append("no_date")
     if article.published and "no_date" in article.flags:
         article.flags.remove("no_date")
-
-
-def flag_parsed_captions(article: Article, doc: Doc) -> bool:
-    """Flag ``caption`` the analysed one-sentence paragraphs that read as photo captions; True when any was."""
-    changed = False
-    bounds = article.paragraph_spans()
-    sents = [s for s in doc.sents if s.text.strip()]
-    for span, para in zip(bounds, article.paragraphs):
-        if not para.analysed:
-            continue
-        inside = [s for s in sents if span.start <= s.start_char < span.end]
-        if len(inside) != 1 or len(inside[0]) > PARSED_CAPTION_MAX_TOKENS:
-            continue
-        sent = inside[0]
-        if sent.text.lstrip()[:1] in "\"\u201c'\u2018":
-            continue  # a quotation
-        root = sent.root
-        if root.tag_ not in _PRESENT_TAGS or root.lemma_.lower() in _NOT_CAPTION_VERBS:
-            continue
-        if any(c.dep_ in ("aux", "auxpass") for c in root.children):
-            continue
-        subject = next((c for c in root.children if c.dep_ == "nsubj"), None)
-        if subject is not None and subject.ent_type_ == "PERSON":
-            para.flags.append("caption")
-            changed = True
-    return changed

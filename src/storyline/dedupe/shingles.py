@@ -1,4 +1,4 @@
-"""Text to sets: normalised words, the content hash, word shingles and their MinHash signatures.
+"""Text to sets: normalised words, word shingles and their MinHash signatures.
 
 Every hash here is stable across processes and machines (no use of Python's salted ``hash``), because
 signatures are stored and compared with signatures computed in later runs.
@@ -18,8 +18,8 @@ import re
 
 import numpy as np
 
-# Unicode words: punctuation and symbols are dropped, so quote styles, dashes and bullets do not matter.
-_WORD = re.compile(r"\w+")
+from ..text.fingerprint import hash_words
+
 # A sentence ends at . ! ? (optionally followed by a closing quote) before a space and an upper-case letter
 # or an opening quote. Crude, but it only decides which long sentences get their own passage signature.
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]?\s+(?=[\"'“‘(]?[A-Z0-9])")
@@ -35,13 +35,8 @@ SEED = 20_171_115
 
 
 def words(text: str) -> list[str]:
-    """Lower-cased words of a text, punctuation stripped."""
-    return _WORD.findall(text.lower())
-
-
-def content_hash(text: str) -> str:
-    """SHA-1 of the normalised text (lower-cased, punctuation stripped, whitespace folded)."""
-    return hashlib.sha1(" ".join(words(text)).encode("utf-8")).hexdigest()
+    """Lower-cased words of a text, punctuation stripped (the words the content hash sees)."""
+    return hash_words(text)
 
 
 def sentences(text: str) -> list[str]:

@@ -14,9 +14,10 @@ import numpy as np
 from ..config import DedupeSettings
 from ..model import Article
 from ..store import Store
+from ..text.fingerprint import content_hash
 from .index import STAGE, DedupeIndex, Entry
 from .passages import Unit, is_stitched, paragraph_words, passage_units, provenance
-from .shingles import content_hash, jaccard, overlap, unique_sorted
+from .shingles import jaccard, overlap, unique_sorted
 
 if TYPE_CHECKING:
     from ..context import RunContext
@@ -152,7 +153,7 @@ def _entries(batch: list[Article], order: int, feats: _Features, params: DedupeS
     out = {}
     for art in batch:
         if not art.content_hash:
-            art.content_hash = content_hash(art.analysed_text)
+            art.content_hash = content_hash(art)
         feats.shingles(art.id)
         n_words = feats.n_words[art.id]
         published = art.published[:10] if art.published else None
