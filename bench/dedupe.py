@@ -35,12 +35,12 @@ import numpy as np
 
 from storyline import dedupe
 from storyline.config import Settings
+from storyline.context import RunContext
 from storyline.dedupe.index import DedupeIndex
 from storyline.dedupe.shingles import MinHasher, words
-from storyline.text.unionfind import UnionFind
 from storyline.model import Article, Paragraph
-from storyline.context import RunContext
 from storyline.store import Store
+from storyline.text.unionfind import UnionFind
 
 REPO = Path(__file__).resolve().parent.parent
 SYLLABLES = ["ka", "to", "ri", "men", "sa", "lo", "vin", "dar", "pe", "mu", "shi", "gor", "ta", "ne", "bel",

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from storyline.clean import clean_article, clean_articles, tidy
 from storyline.clean.boilerplate import is_title_case, is_ui_line, repeats_title
 from storyline.clean.bylines import find_date, parse_byline, parse_dateline
-from storyline.clean import clean_article, clean_articles, tidy
+from storyline.clean.offtopic import TopicScorer
 from storyline.config import Settings
 from storyline.model import Article, Paragraph
-from storyline.clean.offtopic import TopicScorer
 
 TITLE = "Harborview council delays vote on ferry subsidy"
 
@@ -93,12 +93,22 @@ def test_repeated_headline_lines_are_removed(settings: Settings) -> None:
         "[shortcode_widget]",
         "* * *",
         "Harbor Lines said the decision would hurt riders who rely on the winter timetable fr...",
+        "Video not playing? Watch the clip below",
+        "Leave a Reply",
     ],
 )
 def test_boilerplate_line_is_removed_and_text_kept(noise: str, settings: Settings) -> None:
     """Each kind of page furniture leaves the body; the story's own paragraphs stay untouched."""
     art = clean_article(make([FERRY[0], noise, FERRY[1], FERRY[2]]), settings)
     assert texts(art) == FERRY[:3]
+
+
+def test_a_sentence_about_a_video_is_text(settings: Settings) -> None:
+    """Only a short line pointing at a player is furniture; a report that mentions footage stays."""
+    prose = ("A video posted above the ferry terminal's ticket office on Monday showed the crew refusing to sail "
+             "until the council had voted, the operator said.")
+    art = clean_article(make([FERRY[0], prose, FERRY[1]]), settings)
+    assert texts(art) == [FERRY[0], prose, FERRY[1]]
 
 
 def test_promo_box_lines_go_together(settings: Settings) -> None:

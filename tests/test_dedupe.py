@@ -6,9 +6,9 @@ import pytest
 
 from storyline import dedupe
 from storyline.config import Settings
+from storyline.context import RunContext
 from storyline.dedupe.shingles import MinHasher
 from storyline.model import Article, Paragraph, Story
-from storyline.context import RunContext
 from storyline.store import Store
 
 BRIDGE = [

@@ -39,11 +39,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import boilerplate as bp
-from .bylines import find_date, parse_byline, parse_dateline
 from ..config import Settings
 from ..model import Article, Paragraph
 from ..text.fingerprint import content_hash
+from . import boilerplate as bp
+from .bylines import DATELINE_MAX_WORDS, find_date, parse_byline, parse_dateline
 from .offtopic import TopicScorer
 
 __all__ = ["clean_article", "clean_articles", "clean_with_log", "tidy"]
@@ -57,7 +57,6 @@ SHORT_LINE_WORDS = 25
 # Date lines are read and removed only near the top (page header) or the bottom (page footer): a date
 # on its own line in the middle is a section heading of a timeline and stays.
 DATELINE_HEAD, DATELINE_TAIL = 6, 2
-DATELINE_MAX_WORDS = 14  # a date line is short ("AFP | Last Updated: Friday, June 16, 2017 - 18:46")
 # A short paragraph next to removed interface lines is part of the same block ("Cancel or pause at any
 # time." under a subscribe box) when it holds at least PROMO_NEIGHBOUR_MIN_UI interface words and at most
 # PROMO_NEIGHBOUR_MAX_WORDS words; one such word is not enough ("expect to close the deal").
@@ -92,9 +91,13 @@ _SPACED = (" ,", " ;", " :", " !", " ?", " )", " ]", " .", "( ", "[ ")
 # after a full stop before a capitalised word (three lower-case letters before it, so "U.S.A" and
 # "Amazon.com" stay), or after an agency tag in brackets.
 # (The punctuation is matched before the look-behinds: the scan then stops only at , ; . and ")".)
-_GLUED = re.compile(r"[,;](?<=[a-z][,;])(?=[A-Za-z])|\.(?<=[a-z]{3}\.)(?=[A-Z][a-z]{2})|\)(?<=[A-Z]{2}\))(?=[A-Z][a-z])")
+_GLUED = re.compile(
+    r"[,;](?<=[a-z][,;])(?=[A-Za-z])|\.(?<=[a-z]{3}\.)(?=[A-Z][a-z]{2})|\)(?<=[A-Z]{2}\))(?=[A-Z][a-z])"
+)
 _DATE_PREFIX = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\b\s*", re.IGNORECASE)
-_TRAILING_READ_MORE = re.compile(r"(?<=[.!?\"”’])\s*(?:read more|continue reading)(?=[\s:.A-Z]|$).{0,60}$", re.IGNORECASE)
+_TRAILING_READ_MORE = re.compile(
+    r"(?<=[.!?\"”’])\s*(?:read more|continue reading)(?=[\s:.A-Z]|$).{0,60}$", re.IGNORECASE
+)
 
 
 def tidy(text: str) -> str:
@@ -197,52 +200,67 @@ def _remove_furniture(article: Article, items: list[_Item]) -> None:
     """Mark the paragraphs that are page furniture as removed, reading bylines and date lines on the way."""
     seen: set[str] = set()
     head = bp.norm(article.title)
-    n = len(items)
     for i, it in enumerate(items):
-        text = it.text
-        reason = None
-        if it.words > FURNITURE_MAX_WORDS:
-            pass  # long paragraphs are text; only a repeat can still go
-        elif it.words > SHORT_LINE_WORDS:
-            # Longer paragraphs: only the tests that can match them (the others stop at SHORT_LINE_WORDS).
-            if bp.repeats_title(text, article.title, it.key, head):
-                reason = "title"
-            elif bp.is_legal_line(text):
-                reason = "legal"
-            elif bp.is_embed_attribution(text):
-                reason = "embed"
-            elif bp.is_teaser(text) or (i + 1 < n and bp.is_prefix_teaser(text, items[i + 1].text)):
-                reason = "teaser"
-        elif bp.is_markup(text):
-            reason = "markup"
-        elif bp.repeats_title(text, article.title, it.key, head):
-            reason = "title"
-        elif (byline := parse_byline(text)) is not None:
-            reason = "byline"
-            if byline.name and not article.byline:
-                article.byline = byline.name
-            _set_date(article, byline.date)  # bylines count anywhere; the first one gives the fields
-        elif (i < DATELINE_HEAD or i >= n - DATELINE_TAIL) and it.words <= DATELINE_MAX_WORDS \
-                and (found := parse_dateline(text)) is not False:
-            reason = "dateline"
-            _set_date(article, found if isinstance(found, str) else None)
-        elif it.key in bp.BOILERPLATE_LINES or bp.is_ui_line(text):
-            reason = "ui"
-        elif bp.is_link_line(text) or bp.is_promo_line(text):
-            reason = "link"
-        elif bp.is_legal_line(text):
-            reason = "legal"
-        elif bp.is_credit_line(text):
-            reason = "credit"
-        elif bp.is_embed_attribution(text):
-            reason = "embed"
-        elif bp.is_teaser(text) or (i + 1 < n and bp.is_prefix_teaser(text, items[i + 1].text)):
-            reason = "teaser"
+        # long paragraphs are text; only a repeat can still go
+        reason = _furniture(article, items, i, head) if it.words <= FURNITURE_MAX_WORDS else None
         if reason is None:
             if it.key in seen:
                 reason = "repeat"
             seen.add(it.key)
         it.removed = reason
+
+
+def _furniture(article: Article, items: list[_Item], i: int, head: str) -> str | None:
+    """Why paragraph ``i`` is page furniture, or None: the first test that matches, in this order.
+
+    The byline, date line, markup, interface, link and credit tests stop at SHORT_LINE_WORDS words, so a longer
+    paragraph meets only the title, legal, embed and teaser tests.
+    """
+    it = items[i]
+    text, short = it.text, it.words <= SHORT_LINE_WORDS
+    if short and bp.is_markup(text):
+        return "markup"
+    if bp.repeats_title(text, article.title, it.key, head):
+        return "title"
+    if short and _read_byline(article, text):
+        return "byline"
+    if short and _read_dateline(article, it, i, len(items)):
+        return "dateline"
+    if short and (it.key in bp.BOILERPLATE_LINES or bp.is_ui_line(text) or bp.points_at_media(text)):
+        return "ui"
+    if short and (bp.is_link_line(text) or bp.is_promo_line(text)):
+        return "link"
+    if bp.is_legal_line(text):
+        return "legal"
+    if short and bp.is_credit_line(text):
+        return "credit"
+    if bp.is_embed_attribution(text):
+        return "embed"
+    if bp.is_teaser(text) or (i + 1 < len(items) and bp.is_prefix_teaser(text, items[i + 1].text)):
+        return "teaser"
+    return None
+
+
+def _read_byline(article: Article, text: str) -> bool:
+    """True when the line is a byline; the first one gives ``article.byline`` (and a date) when none is set."""
+    byline = parse_byline(text)
+    if byline is None:
+        return False
+    if byline.name and not article.byline:
+        article.byline = byline.name
+    _set_date(article, byline.date)  # bylines count anywhere
+    return True
+
+
+def _read_dateline(article: Article, it: _Item, i: int, n: int) -> bool:
+    """True when a short line near the top or the bottom of the page is a date line; its date is read."""
+    if not (i < DATELINE_HEAD or i >= n - DATELINE_TAIL) or it.words > DATELINE_MAX_WORDS:
+        return False
+    found = parse_dateline(it.text)
+    if found is False:
+        return False
+    _set_date(article, found if isinstance(found, str) else None)
+    return True
 
 
 def _remove_promo_neighbours(items: list[_Item]) -> None:
