@@ -26,6 +26,9 @@ from .shingles import MinHasher, sentences, unique_sorted, words
 # At most this many sources are listed per paragraph: a wire paragraph carried by fifty sites would
 # otherwise bury the article under its own provenance; the earliest (then first seen) are kept.
 MAX_SOURCES = 8
+# A stitched page reuses at least this many paragraphs: one shared paragraph (a quoted statement, a wire lede)
+# does not make a page stitched.
+STITCHED_MIN_PARAGRAPHS = 2
 
 
 @dataclass
@@ -105,5 +108,4 @@ def provenance(
 def is_stitched(reused_from: list[list[dict[str, Any]]], trackable: int, share: float) -> bool:
     """True when at least ``share`` of the trackable paragraphs (and at least two) come from other articles."""
     reused = sum(1 for sources in reused_from if sources)
-    # Two paragraphs at least: one shared paragraph (a quoted statement, a wire lede) does not make a page stitched.
-    return trackable > 0 and reused >= 2 and reused / trackable >= share
+    return trackable > 0 and reused >= STITCHED_MIN_PARAGRAPHS and reused / trackable >= share

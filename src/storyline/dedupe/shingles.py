@@ -30,6 +30,8 @@ _BATCH = 2048
 _ROTATE = np.uint64(0x9E3779B1)
 _MASK32 = np.uint64(0xFFFFFFFF)
 _SHIFT = np.uint64(32)
+# Position multipliers drawn per hasher: a shingle of up to this many words gives each position its own.
+MAX_SHINGLE = 16
 # Fixed seed of the permutation family: signatures stored by one run must match those of the next.
 SEED = 20_171_115
 
@@ -68,7 +70,8 @@ class MinHasher:
         self.num_perm = num_perm
         rng = np.random.RandomState(SEED)
         # Position multipliers that combine the word hashes of one shingle (odd, so no information is lost).
-        self.pos_ = rng.randint(1, 2**62, size=16, dtype=np.int64).astype(np.uint64) * np.uint64(2) + np.uint64(1)
+        odd = rng.randint(1, 2**62, size=MAX_SHINGLE, dtype=np.int64).astype(np.uint64) * np.uint64(2) + np.uint64(1)
+        self.pos_ = odd
         self._vocab: dict[str, int] = {}
 
     def word_hashes(self, ws: list[str]) -> np.ndarray:
@@ -133,7 +136,7 @@ class MinHasher:
 
 def unique_sorted(h: np.ndarray) -> np.ndarray:
     """Sorted unique values of a hash array (a plain sort: faster than ``np.unique`` on small arrays)."""
-    if len(h) < 2:
+    if len(h) < 2:  # noqa: PLR2004 - zero or one value is sorted and unique already
         return h.copy()
     a = np.sort(h)
     return a[np.r_[True, a[1:] != a[:-1]]]
