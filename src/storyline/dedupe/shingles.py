@@ -14,15 +14,11 @@ Example:
 from __future__ import annotations
 
 import hashlib
-import re
 
 import numpy as np
 
 from ..text.fingerprint import hash_words
 
-# A sentence ends at . ! ? (optionally followed by a closing quote) before a space and an upper-case letter
-# or an opening quote. Crude, but it only decides which long sentences get their own passage signature.
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]?\s+(?=[\"'“‘(]?[A-Z0-9])")
 # Sets signed per numpy batch: bounds the temporary (sets x num_perm) arrays (2,048 x 128 x 8 B = 2 MB each).
 _BATCH = 2048
 # Offset per bin of distance when an empty bin borrows a neighbour's value (an odd constant, so borrowed
@@ -39,11 +35,6 @@ SEED = 20_171_115
 def words(text: str) -> list[str]:
     """Lower-cased words of a text, punctuation stripped (the words the content hash sees)."""
     return hash_words(text)
-
-
-def sentences(text: str) -> list[str]:
-    """Split a paragraph into sentences (punctuation heuristic, no NLP model)."""
-    return [s for s in _SENTENCE_END.split(text) if s.strip()]
 
 
 class MinHasher:
@@ -66,7 +57,7 @@ class MinHasher:
         (2, 64)
     """
 
-    def __init__(self, num_perm: int = 128) -> None:
+    def __init__(self, num_perm: int) -> None:
         self.num_perm = num_perm
         rng = np.random.RandomState(SEED)
         # Position multipliers that combine the word hashes of one shingle (odd, so no information is lost).
