@@ -6,7 +6,7 @@ Truth: the five designed conflicts of the demo corpus (``CONFLICTS`` in examples
 hand-made list for bench/data/labeled.jsonl (:data:`LABELED_TRUTH`, read from the articles by hand: the quake
 magnitude differs between agencies; the quake toll and the measles count grow over days, which are updates).
 
-Runs the real stages (clean, dedupe, nlp, extract, the brief's summary) on an in-memory store, with the TRUE
+Runs the real stages (clean, nlp, captions, dedupe, extract, the brief's summary) on an in-memory store, with the TRUE
 story labels as stories, so it measures agreement only.
 
 Usage:

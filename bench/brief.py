@@ -1,7 +1,7 @@
 """Bench the cited brief: ROUGE-1/2/L (and summary-level ROUGE-Lsum) of our summaries against human references,
 beside LexRank, TextRank and lead baselines at the same word budget, measured in the same run on the same sentences.
 
-Runs the real stages on an in-memory store (ingest, clean, dedupe, nlp, extract per article) but takes the TRUE
+Runs the real stages on an in-memory store (ingest, clean, nlp, captions, dedupe, extract each) but takes the TRUE
 story labels as clusters, so it measures summarisation only. Also checks every citation: the share of summary
 sentences whose cited sources all really contain the statement (by an independent similarity check).
 
