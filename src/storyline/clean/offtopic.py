@@ -33,37 +33,16 @@ from ..text.words import STOP_WORDS
 __all__ = ["DOMAINS", "TopicScorer", "name_stems", "topic_stems", "topic_terms"]
 
 
-def _wordset(text: str) -> frozenset[str]:
-    """The set of white-space separated words of a literal word list."""
-    return frozenset(text.split())
-
 # Words that carry no topic: the function words of English (text.words.STOP_WORDS) and the words every news
 # report uses whatever its subject (reporting verbs, the commonest verbs, calendar words: news_generic_words.txt).
 TOPICLESS_WORDS = STOP_WORDS | load("news_generic_words")
 
 # Vocabulary of the news sections whose items most often end up pasted into other stories (sports
-# results, entertainment and weather teasers). Words only: names of teams or stars would date and bias it.
+# results, entertainment and weather teasers): text/lexicons/section_NAME.txt. Words only: names of teams or
+# stars would date and bias it.
 # A paragraph needs DOMAIN_MIN_TERMS distinct words of one section, so one metaphor ("a political game",
 # "a storm of criticism") never decides.
-DOMAINS: dict[str, frozenset[str]] = {
-    "sport": _wordset(
-        """football soccer basketball baseball hockey tennis golf cricket rugby olympic olympics league
-        leagues kickoff kick-off striker strikers midfielder goalkeeper quarterback touchdown touchdowns
-        inning innings pitcher pitchers batter homer homers playoff playoffs championship championships
-        tournament semifinal semifinals semi-final semi-finals quarterfinal quarterfinals quarter-final
-        quarter-finals stadium halftime half-time overtime referee rivalry routed lineup roster rookie
-        podium medal medals nba nfl mlb nhl fifa uefa scored game games"""
-    ),
-    "entertainment": _wordset(
-        """film films movie movies actor actors actress album albums song songs singer concert premiere
-        box-office oscar oscars grammy grammys emmy emmys celebrity celebrities starring sequel netflix
-        sitcom hollywood rapper red-carpet"""
-    ),
-    "weather": _wordset(
-        """forecast forecasts showers sunny cloudy temperatures humidity thunderstorm thunderstorms
-        snowfall gusts drizzle heatwave meteorologist celsius fahrenheit"""
-    ),
-}
+DOMAINS: dict[str, frozenset[str]] = {name: load(f"section_{name}") for name in ("sport", "entertainment", "weather")}
 # Distinct words of one section a paragraph needs to count as that section's item.
 DOMAIN_MIN_TERMS = 3
 # The rest of the article (and its headline) may hold at most this many distinct words of that section.
