@@ -71,7 +71,7 @@ _LINK_PREFIX = re.compile(
     r"more news|more from|more on|latest|trending|click here|listen|video|photos?|gallery)\b\s*(:|[-–—|]|here\b)",
     re.IGNORECASE,
 )
-# A video teaser ends with the clip's length: "Zobrist on the final inning (1:09)".
+# A video teaser ends with the clip's length: "The mayor on the bridge vote (1:09)".
 _DURATION_END = re.compile(r"\(\d{1,2}:\d{2}\)\s*$")
 # Link-list lines are short; a long paragraph starting with "More:" is text.
 LINK_MAX_WORDS = 25
@@ -101,7 +101,7 @@ _LEGAL_TRIGGERS = ("reserved", "material may", "may not be", "akismet", "comment
                    "©", "(c)", "copyright", "originally", "updated", "corrected", "reporting by", "writing by",
                    "editing by", "contributed to this", "was provided by", "was written by", "was produced by",
                    "was supplied by", "our ", "site's", "subject to")
-# Calls to stay on the page: "Stay with KLPT News 7 for updates", "Follow us for the latest updates!".
+# Calls to stay on the page: "Stay with Harbor News 9 for updates", "Follow us for the latest updates!".
 _PROMO = re.compile(
     r"\bstay tuned\b|\bstay with (us|[A-Z][\w.]*(?: [A-Z0-9][\w.]*){0,4}) for\b|\bfollow us\b|"
     r"\bfor (the latest|more) updates\b|\b(is|this) a developing story\b|\bas (this|the) story develops\b|"
@@ -128,7 +128,7 @@ CAPTION_MAX_WORDS = 60
 _CAPTION = re.compile(
     r"\((?:pictured|pictured [^)]{0,30}|left|right|centre|center|top|above|below|file)\)", re.IGNORECASE
 )
-# A paragraph ending with a parenthesised date is a photo or video caption: "... in Mexico City. (Sept. 20, 2017)".
+# A paragraph ending with a parenthesised date is a photo or video caption: "... at the harbour. (Sept. 20, 2017)".
 _CAPTION_DATE = re.compile(r"\(\s*[A-Z][a-z]{2,8}\.? \d{1,2},? \d{4}\s*\)\s*$")
 # Teasers cut with an ellipsis are short; a long paragraph ending in "..." is a quote trailing off.
 TEASER_MAX_WORDS = 40
@@ -146,8 +146,8 @@ TITLE_MIN_WORDS = 3
 # A line cut from the headline, or a variant of it, has at least this many words (fewer are a kicker:
 # "Breaking", "Live updates") ...
 TITLE_VARIANT_MIN_WORDS = 4
-# ... and a variant has at least this share of its words in the headline ("AG Sessions makes ..." for
-# "Attorney General Sessions makes ..."); a sentence on the same subject shares far less.
+# ... and a variant has at least this share of its words in the headline ("Gov. Ruiz signs ..." for
+# "Governor Ruiz signs ..."); a sentence on the same subject shares far less.
 TITLE_VARIANT_SHARE = 0.8
 # Title-cased labels are short: headlines of other stories, section and author labels (3-14 words).
 TITLE_CASE_MIN_WORDS, TITLE_CASE_MAX_WORDS = 2, 14
@@ -248,7 +248,7 @@ def is_caption(text: str) -> bool:
 
 
 def opens_with_dateline(text: str) -> bool:
-    """True when a paragraph opens with a wire dateline ("MEXICO CITY -- Rescue workers ..."): the story's lead."""
+    """True when a paragraph opens with a wire dateline ("MARLOW -- Rescue workers ..."): the story's lead."""
     return bool(DATELINE.match(text))
 
 
@@ -298,8 +298,8 @@ def repeats_title(text: str, title: str, line: str | None = None, head: str | No
         return True
     cut_short = re.search(r"(\.{3}|…|[-–—:])\s*$", text)
     if len(line_words) >= TITLE_VARIANT_MIN_WORDS and head.startswith(line) and cut_short:
-        return True  # the headline cut short: "Cubs win 1st Series title since 1908, beat…"
-    # A variant of the headline: almost every word of the line is a headline word ("AG Sessions makes ...").
+        return True  # the headline cut short: "Council backs new harbour bridge after two…"
+    # A variant of the headline: almost every word of the line is a headline word ("Gov. Ruiz signs ...").
     head_set = set(head_words)
     shared = sum(1 for w in line_words if w in head_set)
     return len(line_words) >= TITLE_VARIANT_MIN_WORDS and not ends_sentence(text.rstrip(":–— ")) \

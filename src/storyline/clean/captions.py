@@ -1,7 +1,7 @@
 """The captions step of the clean stage: the photo captions only a parse tells apart.
 
-A one-sentence paragraph in which a named person does something in the simple present ("Chicago Cubs' Anthony
-Rizzo celebrates in the dugout ...") is the caption convention; the cleaner's shape tests cannot see it, the
+A one-sentence paragraph in which a named person does something in the simple present ("Rovers captain Ana
+Lind lifts the cup in front of the fans ...") is the caption convention; the cleaner's shape tests cannot see it, the
 parse can. This step runs right after the nlp stage and before dedupe, so clean's flags are final when dedupe
 hashes and signs the analysed text; it only flags paragraphs (``caption``), so the text, the stored parse and
 every span into it stay as they are.
@@ -40,7 +40,7 @@ CHUNK = 256
 # A caption is one sentence of at most this many tokens ...
 PARSED_CAPTION_MAX_TOKENS = 50
 # ... whose main verb is in the simple present (VBZ "celebrates", VBP) with no auxiliary, and whose subject is a
-# named person: the photo-caption convention ("Attorney General Jeff Sessions testifies before ..."). News prose
+# named person: the photo-caption convention ("Finance Minister Ana Ruiz testifies before ..."). News prose
 # tells of people in the past tense; the present tense of reporting and state verbs ("says", "is", "remains",
 # text/lexicons/non_caption_verbs.txt) never makes a caption. On the dev pages this flags 7 captions and one
 # bulleted key-points box; on the team's corpora nothing.

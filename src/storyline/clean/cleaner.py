@@ -78,7 +78,7 @@ CAPTION_REPEAT_MAX_WORDS = 25
 # Department said ...") share well under this.
 CAPTION_REPEAT_SHARE = 0.7
 # Page furniture above the lead: when one of the first PRELEDE_MAX_PARAGRAPHS paragraphs opens with a wire
-# dateline ("MEXICO CITY -- ..."), the story starts there, and the short paragraphs above it (a photo caption
+# dateline ("MARLOW -- ..."), the story starts there, and the short paragraphs above it (a photo caption
 # such as "A taxi driver reacts as ...", a standfirst, a teaser row) are not its text: flagged caption. A
 # paragraph above it longer than bp.CAPTION_MAX_WORDS is left alone (a dateline further down is a second story
 # pasted below, or a quoted wire report).
@@ -89,7 +89,7 @@ _INVISIBLE_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _SPACED = (" ,", " ;", " :", " !", " ?", " )", " ]", " .", "( ", "[ ")
 # "word,word", "August.Read" and "(CNN)The": the space lost after a comma or semicolon between words,
 # after a full stop before a capitalised word (three lower-case letters before it, so "U.S.A" and
-# "Amazon.com" stay), or after an agency tag in brackets.
+# "example.com" stay), or after an agency tag in brackets.
 # (The punctuation is matched before the look-behinds: the scan then stops only at , ; . and ")".)
 _GLUED = re.compile(
     r"[,;](?<=[a-z][,;])(?=[A-Za-z])|\.(?<=[a-z]{3}\.)(?=[A-Z][a-z]{2})|\)(?<=[A-Z]{2}\))(?=[A-Z][a-z])"

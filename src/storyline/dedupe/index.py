@@ -31,7 +31,9 @@ from .shingles import MAX_SHINGLE, SEED, MinHasher
 
 STAGE = "dedupe"
 # Bumped when the signature layout or hashing changes: stored state of another version is recomputed.
-VERSION = 1
+# 2: dedupe runs after the nlp stage and the captions step (parse-aware captions are no longer signed) and
+# cuts sentence units at the parse's sentence boundaries.
+VERSION = 2
 # Fewer permutations than this give a MinHash estimate too coarse to band (a 0.7 threshold needs several rows in
 # several bands); signatures are only candidates, every match is confirmed on the exact shingle sets.
 MIN_NUM_PERM = 16

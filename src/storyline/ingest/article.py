@@ -206,7 +206,7 @@ def _repeats_title(first: str, head: str) -> bool:
     """True when a normalised first paragraph is the normalised headline, or its start cut with an ellipsis."""
     if first.rstrip(" .…") == head:
         return True
-    # The headline cut short ("Cubs win 1st Series title since 1908, beat…"): at least TITLE_PREFIX_MIN_WORDS
+    # The headline cut short ("Council backs new harbour bridge after two…"): at least TITLE_PREFIX_MIN_WORDS
     # words, so that a one-word kicker ("Breaking") is not taken for it.
     stem = first.rstrip(" .…")
     return first.endswith(("…", "...")) and head.startswith(stem) and len(stem.split()) >= TITLE_PREFIX_MIN_WORDS

@@ -29,7 +29,7 @@ from .html import article_from_html
 # instead of one rejection per line of a large file.
 GIVE_UP_AFTER = 20
 FIELDS = ("id", "url", "title", "text", "html", "published", "outlet", "byline", "author")
-# Some scrapers put the page date in front of the text: " date 2017-06-16 Amazon buying ...". It is taken
+# Some scrapers put the page date in front of the text: " date 2017-06-16 Council backs ...". It is taken
 # off the text and used as the publication date when the record gives none.
 # Without a title, a first paragraph of at most this many words is taken as the headline (headlines run
 # 5-20 words; a longer first paragraph is body text).
