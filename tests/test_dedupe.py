@@ -263,3 +263,20 @@ def test_a_sentence_carried_into_a_recut_paragraph_is_traced(store: Store, setti
     assert [len(p.reused_from) for p in farm.paragraphs] == [0, 1]
     assert farm.paragraphs[1].reused_from == [{"article": "src", "paragraph": 0}]
     assert farm.duplicate_of is None
+
+
+def test_one_content_hash_from_ingest_and_from_dedupe(store: Store, settings: Settings) -> None:
+    """The hash ingest takes and the one dedupe takes for an article that never went through ingest are the
+    same hash (of the clean text, flagged paragraphs included): the two copies are exact duplicates."""
+    from storyline.ingest.article import finish_article
+
+    caption = "Mayor Ilse Verbeek looks at the cracked steel supports under the old harbour bridge on Monday."
+
+    def body() -> list[Paragraph]:
+        return [Paragraph(p) for p in BRIDGE] + [Paragraph(caption, ["caption"])]
+
+    read = finish_article(Article(id="", title="Bridge shut", paragraphs=body(), published="2024-05-02"), "read")
+    built = Article(id="built", title="Bridge to close", paragraphs=body(), published="2024-05-03")
+    arts = run(store, settings, read, built)
+    assert arts["built"].content_hash == arts["read"].content_hash
+    assert arts["built"].flags == ["syndicated", "exact_duplicate"] and arts["built"].duplicate_of == "read"
