@@ -186,13 +186,6 @@ def test_date_lines_are_read_and_removed(line: str, published: str | None, setti
     assert ("no_date" in art.flags) == (published is None)
 
 
-def test_leading_date_prefix_is_read(settings: Settings) -> None:
-    """A scraper's " date 2017-11-03" in front of the text becomes the date and leaves the paragraph."""
-    art = clean_article(make([" date 2017-11-03 " + FERRY[0], FERRY[1]]), settings)
-    assert texts(art) == FERRY[:2]
-    assert art.published == "2017-11-03"
-
-
 def test_uppercase_byline_name_is_title_cased() -> None:
     """An all-capitals byline name reads as a name; the agency after the comma is not part of it."""
     byline = parse_byline("By JANE DOE, Associated Press")

@@ -207,6 +207,15 @@ def test_jsonl_reader_keeps_ids_and_metadata(tmp_path: Path, settings: Settings)
     assert two.article.published == "2018-01-25" and two.article.outlet == "Harbour Times"
 
 
+@pytest.mark.parametrize("prefix", [" date 2018-01-25 ", "Date  2018-01-25\n\n", "DATE 2018-01-25 "])
+def test_a_scraper_date_prefix_is_the_date_and_leaves_the_text(prefix: str, tmp_path: Path, settings: Settings) -> None:
+    """However the scraper spaced or cased it, the date in front of the text is read and taken off the body."""
+    record = {"id": "d", "title": "Bridge vote draws protest", "text": prefix + "\n\n".join(BRIDGE_PARAS)}
+    (read,), _ = read_all([write(tmp_path / "d.jsonl", json.dumps(record) + "\n")], settings)
+    assert read.article.published == "2018-01-25"
+    assert [p.text for p in read.article.paragraphs] == BRIDGE_PARAS
+
+
 def test_jsonl_text_without_blank_lines_is_split_sensibly() -> None:
     wrapped = (
         "WASHINGTON - The council said on Monday that it would\nvote again on the bridge plan next month after\n"

@@ -4,7 +4,7 @@ read bylines and date lines into fields.
 Called once per article right after ingest (see :func:`storyline.pipeline.ingest_paths`); the raw input
 stays in the store, so what is removed here is only removed from ``article.paragraphs``. In order:
 
-1. tidy spacing and drop empty paragraphs; a leading " date 2017-11-03" is read as the date;
+1. tidy spacing and drop empty paragraphs (a scraper's leading " date 2017-11-03" is read by ingest);
 2. remove boilerplate: markup scraps, the headline repeated as body lines, byline and date lines (read into
    ``article.byline`` / ``article.published`` when metadata gave none, flag ``date_from_text``), interface
    and promo lines, link lists, legal notices, photo credits, embedded-post attributions, teasers cut with
@@ -94,7 +94,6 @@ _SPACED = (" ,", " ;", " :", " !", " ?", " )", " ]", " .", "( ", "[ ")
 _GLUED = re.compile(
     r"[,;](?<=[a-z][,;])(?=[A-Za-z])|\.(?<=[a-z]{3}\.)(?=[A-Z][a-z]{2})|\)(?<=[A-Z]{2}\))(?=[A-Z][a-z])"
 )
-_DATE_PREFIX = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\b\s*", re.IGNORECASE)
 _TRAILING_READ_MORE = re.compile(
     r"(?<=[.!?\"”’])\s*(?:read more|continue reading)(?=[\s:.A-Z]|$).{0,60}$", re.IGNORECASE
 )
@@ -156,12 +155,6 @@ def _clean(article: Article, settings: Settings, log: list[tuple[str, str]] | No
     """The cleaning steps; ``log`` (when given) receives (reason, text) for each removed or flagged paragraph."""
     items = [_Item(tidy(p.text), list(p.flags), reused_from=list(p.reused_from)) for p in article.paragraphs]
     items = [it for it in items if it.text]
-    if items:
-        match = _DATE_PREFIX.match(items[0].text)
-        if match:
-            items[0].text = items[0].text[match.end():]
-            _set_date(article, match.group(1))
-            items = [it for it in items if it.text]
     for it in items:
         it.key, it.words = bp.norm(it.text), len(it.text.split())
     _remove_furniture(article, items)

@@ -62,6 +62,9 @@ _SENTENCE_END = re.compile(r"""[.!?…:;"”’')\]]$""")
 _WS = re.compile(r"\s+")
 _NON_LATIN = re.compile(r"[^\W\d_\u0000-\u024f]")  # a letter beyond Latin Extended-B
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+# A scraper's page date in front of the text (" date 2017-06-16 Council backs ..."), as some JSON-lines
+# exports carry it: read by the JSON reader as the publication date.
+DATE_PREFIX = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\b\s*", re.IGNORECASE)
 
 
 def split_paragraphs(text: str, lines_are_blocks: bool = False) -> list[Paragraph]:
