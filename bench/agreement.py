@@ -6,7 +6,7 @@ Truth: the five designed conflicts of the demo corpus (``CONFLICTS`` in examples
 hand-made list for bench/data/labeled.jsonl (:data:`LABELED_TRUTH`, read from the articles by hand: the quake
 magnitude differs between agencies; the quake toll and the measles count grow over days, which are updates).
 
-Runs the real stages (clean, dedupe, nlp, extract, the brief's summary) on an in-memory store, with the TRUE
+Runs the real stages (clean, nlp, captions, dedupe, extract, the brief's summary) on an in-memory store, with the TRUE
 story labels as stories, so it measures agreement only.
 
 Usage:
@@ -78,7 +78,7 @@ def demo_truth() -> list[tuple[str, str, set[float], str]]:
 
 
 def prepare(path: Path, settings: Settings) -> dict[str, list[Article]]:
-    """Articles of a labeled JSON-lines file through clean, dedupe, nlp and extract, grouped by true story."""
+    """Articles of a labeled JSON-lines file through clean, nlp, captions, dedupe and extract, grouped by true story."""
     from storyline import clean
     from storyline.extract import extract_article
 
@@ -100,8 +100,9 @@ def prepare(path: Path, settings: Settings) -> dict[str, list[Article]]:
     store = Store(":memory:")
     store.add_articles(arts)
     ctx = RunContext(store, settings, new_ids=[a.id for a in arts], full=True)
-    dedupe.run(ctx)
     nlp_stage.run(ctx)
+    clean.flag_captions(ctx)
+    dedupe.run(ctx)
     done = {a.id: a for a in store.iter_articles()}
     for aid, doc in ctx.nlp.load_docs(store.get_docs(done)).items():
         extract_article(done[aid], doc, settings)

@@ -1,7 +1,7 @@
 """Bench the cited brief: ROUGE-1/2/L (and summary-level ROUGE-Lsum) of our summaries against human references,
 beside LexRank, TextRank and lead baselines at the same word budget, measured in the same run on the same sentences.
 
-Runs the real stages on an in-memory store (ingest, clean, dedupe, nlp, extract per article) but takes the TRUE
+Runs the real stages on an in-memory store (ingest, clean, nlp, captions, dedupe, extract each) but takes the TRUE
 story labels as clusters, so it measures summarisation only. Also checks every citation: the share of summary
 sentences whose cited sources all really contain the statement (by an independent similarity check).
 
@@ -32,7 +32,7 @@ sys.path.insert(0, str(REPO / "src"))
 
 from storyline import brief as brief_stage
 from storyline.text import words
-from storyline import dedupe
+from storyline import clean, dedupe
 from storyline.config import Settings
 from storyline import nlp as nlp_stage
 from storyline.model import Article, Paragraph, Story
@@ -182,8 +182,9 @@ def main() -> None:
     store = Store(":memory:")
     store.add_articles(articles)
     ctx = RunContext(store, settings, new_ids=[a.id for a in articles], full=True)
-    dedupe.run(ctx)
     nlp_stage.run(ctx)
+    clean.flag_captions(ctx)
+    dedupe.run(ctx)
     arts = {a.id: a for a in store.iter_articles()}
     docs = ctx.nlp.load_docs(store.get_docs(arts))
     try:

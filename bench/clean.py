@@ -24,14 +24,14 @@ from collections import Counter
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO / "src"))
+sys.path.insert(0, str(REPO / "src"))  # this checkout's src/ before an installed storyline (hence E402 below)
 
-from storyline.clean import clean_articles, clean_with_log, tidy
-from storyline.config import Settings
-from storyline.ingest.article import finish_article
-from storyline.ingest.jsonl import article_from_record
-from storyline.ingest.text import article_from_text
-from storyline.model import Article
+from storyline.clean import clean_articles, clean_with_log, tidy  # noqa: E402
+from storyline.config import Settings  # noqa: E402
+from storyline.ingest.article import finish_article  # noqa: E402
+from storyline.ingest.jsonl import article_from_record  # noqa: E402
+from storyline.ingest.text import article_from_text  # noqa: E402
+from storyline.model import Article  # noqa: E402
 
 
 def load(dev: Path, samples: Path | None) -> list[tuple[str, Article]]:

@@ -35,12 +35,12 @@ import numpy as np
 
 from storyline import dedupe
 from storyline.config import Settings
+from storyline.context import RunContext
 from storyline.dedupe.index import DedupeIndex
 from storyline.dedupe.shingles import MinHasher, words
-from storyline.text.unionfind import UnionFind
 from storyline.model import Article, Paragraph
-from storyline.context import RunContext
 from storyline.store import Store
+from storyline.text.unionfind import UnionFind
 
 REPO = Path(__file__).resolve().parent.parent
 SYLLABLES = ["ka", "to", "ri", "men", "sa", "lo", "vin", "dar", "pe", "mu", "shi", "gor", "ta", "ne", "bel",
@@ -74,7 +74,7 @@ class Generator:
         n = int(self.rng.randint(12, 28))
         common = self.np.choice(len(self.vocab), size=n, p=self.p)
         own = self.np.choice(topic, size=n)
-        ws = [self.vocab[c if self.rng.random() < 0.5 else o] for c, o in zip(common, own)]
+        ws = [self.vocab[c if self.rng.random() < 0.5 else o] for c, o in zip(common, own, strict=True)]
         if self.rng.random() < 0.3:
             at = self.rng.randrange(len(ws))
             ws[at:at] = self.rng.choice(PHRASES).split()
@@ -90,7 +90,8 @@ class Generator:
         """An edited copy of an article."""
         out = list(paras)
         if kind == "edit":  # change about one word in thirty
-            out = [" ".join(w if self.rng.random() > 0.033 else self.rng.choice(self.vocab) for w in p.split()) for p in out]
+            out = [" ".join(w if self.rng.random() > 0.033 else self.rng.choice(self.vocab) for w in p.split())
+                   for p in out]
         elif kind == "boilerplate":
             out = out + self.rng.sample(BOILERPLATE, 2)
         elif kind == "reorder":
@@ -174,7 +175,8 @@ def true_pairs(arts: list[Article], threshold: float, containment: float, shingl
     cont = np.where(small > 0, inter / np.maximum(small, 1), 0)
     too_short = sizes < 1
     jac_pairs, any_pairs = set(), set()
-    for i, j in zip(*np.triu_indices(len(arts), k=1)):
+    rows, cols = np.triu_indices(len(arts), k=1)
+    for i, j in zip(rows, cols, strict=True):
         if too_short[i] or too_short[j]:
             continue
         if jac[i, j] >= threshold - 1e-9:
@@ -255,13 +257,16 @@ def one(size: int, overrides: dict[str, Any]) -> dict[str, Any]:
     lsh_recall = found / len(jac_truth) if jac_truth else 1.0
     # baseline in the same run: exact normalised-hash grouping only
     first_with: dict[str, str] = {}
-    base = {a.id: Article(id=a.id, duplicate_of=first_with.setdefault(stored[a.id].content_hash or a.id, a.id)) for a in subset}
+    base = {a.id: Article(id=a.id, duplicate_of=first_with.setdefault(stored[a.id].content_hash or a.id, a.id))
+            for a in subset}
     for art in base.values():
         art.duplicate_of = None if art.duplicate_of == art.id else art.duplicate_of
     return {
-        "size": size, "seconds": round(seconds, 2), "cpu_s": round(cpu, 2), "incremental_100_s": round(incremental, 2), "peak_rss_mb": round(peak, 1),
+        "size": size, "seconds": round(seconds, 2), "cpu_s": round(cpu, 2), "incremental_100_s": round(incremental, 2),
+        "peak_rss_mb": round(peak, 1),
         "state_mb": round(state_mb, 1),
-        "dups": sum(1 for a in stored.values() if a.duplicate_of), "stitched": sum(1 for a in stored.values() if "stitched" in a.flags),
+        "dups": sum(1 for a in stored.values() if a.duplicate_of),
+        "stitched": sum(1 for a in stored.values() if "stitched" in a.flags),
         "reused_paragraphs": sum(1 for a in stored.values() for q in a.paragraphs if q.reused_from),
         "truth_pairs": len(truth), "pred_pairs": len(pred),
         "pairs_pr": [round(v, 4) for v in pr(pred, truth)],
@@ -278,14 +283,18 @@ def dev_corpus(path: Path) -> dict[str, Any]:
         arts = []
         for r in rows:
             lines = [ln.strip() for ln in re.split(r"\n+", r["text"]) if ln.strip()]
-            arts.append(Article(id=r["id"], title=lines[0] if lines else "", paragraphs=[Paragraph(x) for x in lines[1:]],
+            arts.append(Article(id=r["id"], title=lines[0] if lines else "",
+                                paragraphs=[Paragraph(x) for x in lines[1:]],
                                 published=r.get("published"), outlet=r.get("outlet")))
         store.add_articles(arts)
         dedupe.run(RunContext(store, Settings.load(), new_ids=[a.id for a in arts]))
         got = {(a.id, a.duplicate_of) for a in store.iter_articles() if a.duplicate_of}
         flags = {a.id: a.flags for a in store.iter_articles()}
     want = {(r["id"], r["duplicate_of"]) for r in rows if r.get("duplicate_of")}
-    norm = lambda pairs: {tuple(sorted(p)) for p in pairs}
+
+    def norm(pairs: set) -> set:
+        return {tuple(sorted(p)) for p in pairs}
+
     p, r = pr(norm(got), norm(want))
     return {"labelled_pairs": len(want), "found_pairs": len(got), "precision": round(p, 3), "recall": round(r, 3),
             "stitched": sorted(k for k, v in flags.items() if "stitched" in v)}
@@ -302,13 +311,15 @@ def main() -> None:
     if args.one:
         print(json.dumps(one(args.one, json.loads(args.set))))
         return
-    configs = [("default", json.loads(args.set)), ("containment off (Jaccard only)", {**json.loads(args.set), "containment": 0.0})]
+    configs = [("default", json.loads(args.set)),
+               ("containment off (Jaccard only)", {**json.loads(args.set), "containment": 0.0})]
     for name, overrides in configs:
         print(f"== {name} settings {overrides or ''}")
         prev = None
         for size in args.sizes:
             cmd = [sys.executable, __file__, "--one", str(size), "--set", json.dumps(overrides)]
-            res = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1])
+            out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+            res = json.loads(out.strip().splitlines()[-1])
             growth = (f"time x{res['seconds'] / prev['seconds']:.2f} (cpu x{res['cpu_s'] / prev['cpu_s']:.2f})"
                       f" for x{size / prev['size']:.0f} articles" if prev else "")
             print(json.dumps(res), growth)

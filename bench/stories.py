@@ -1,8 +1,8 @@
 """Stories bench: clustering quality against story labels, stream-vs-batch agreement, and speed at scale.
 
 For each labelled JSONL (articles with a ``story`` field; ``distractor`` marks a one-article story) the real
-stages run on an in-memory store: ``pipeline.ingest_paths`` (read + clean), ``dedupe.run``, the ``nlp``
-stage, then ``stories.run`` as a stream (the articles arrive in time order, ``STREAM_BATCH`` per run) and
+stages run on an in-memory store: ``pipeline.ingest_paths`` (read + clean), the ``nlp`` stage, clean's
+``captions`` step and ``dedupe.run``, then ``stories.run`` as a stream (the articles arrive in time order, ``STREAM_BATCH`` per run) and
 ``stories.recluster`` as a batch. Printed for each: B-cubed precision, recall and F1 and the adjusted Rand
 index of the stream and the batch result, the ARI between the two, and a baseline measured in the same run:
 TF-IDF of title + text with average-link agglomerative clustering (cosine) at its best threshold on the
@@ -37,7 +37,7 @@ from sklearn.cluster import AgglomerativeClustering
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import adjusted_rand_score
 
-from storyline import dedupe, pipeline, stories
+from storyline import clean, dedupe, pipeline, stories
 from storyline import nlp as nlp_stage
 from storyline.config import Settings
 from storyline.context import RunContext
@@ -110,11 +110,12 @@ def _gold(articles: list[Article]) -> dict[str, str]:
 
 
 def _prepare(store: Store, settings: Settings, nlp: NLP, paths: list[str]) -> list[str]:
-    """Ingest, clean, dedupe and parse; returns the new ids."""
+    """Ingest, clean, parse, flag parsed captions and dedupe; returns the new ids."""
     report = pipeline.ingest_paths(paths, store, settings)
     ctx = RunContext(store, settings, new_ids=report.new, _nlp=nlp)
-    dedupe.run(ctx)
     nlp_stage.run(ctx)
+    clean.flag_captions(ctx)
+    dedupe.run(ctx)
     return report.new
 
 
@@ -227,10 +228,11 @@ def _parsed_store(
         return store, arts, None
     ids, _ = store.add_articles(arts)
     ctx = RunContext(store, settings, new_ids=ids, _nlp=nlp)
-    dedupe.run(ctx)
     t0 = time.perf_counter()
     nlp_stage.run(ctx)
     t_nlp = time.perf_counter() - t0
+    clean.flag_captions(ctx)
+    dedupe.run(ctx)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
         with Store(path) as saved:

@@ -6,12 +6,12 @@ from typing import Any
 
 import pytest
 
+from storyline.clean import clean_article, clean_articles, tidy
 from storyline.clean.boilerplate import is_title_case, is_ui_line, repeats_title
 from storyline.clean.bylines import find_date, parse_byline, parse_dateline
-from storyline.clean import clean_article, clean_articles, tidy
+from storyline.clean.offtopic import TopicScorer
 from storyline.config import Settings
 from storyline.model import Article, Paragraph
-from storyline.clean.offtopic import TopicScorer
 from storyline.text.parser import NLP
 
 TITLE = "Harborview council delays vote on ferry subsidy"
@@ -96,12 +96,22 @@ def test_repeated_headline_lines_are_removed(settings: Settings) -> None:
         "[shortcode_widget]",
         "* * *",
         "Harbor Lines said the decision would hurt riders who rely on the winter timetable fr...",
+        "Video not playing? Watch the clip below",
+        "Leave a Reply",
     ],
 )
 def test_boilerplate_line_is_removed_and_text_kept(noise: str, settings: Settings) -> None:
     """Each kind of page furniture leaves the body; the story's own paragraphs stay untouched."""
     art = clean_article(make([FERRY[0], noise, FERRY[1], FERRY[2]]), settings)
     assert texts(art) == FERRY[:3]
+
+
+def test_a_sentence_about_a_video_is_text(settings: Settings) -> None:
+    """Only a short line pointing at a player is furniture; a report that mentions footage stays."""
+    prose = ("A video posted above the ferry terminal's ticket office on Monday showed the crew refusing to sail "
+             "until the council had voted, the operator said.")
+    art = clean_article(make([FERRY[0], prose, FERRY[1]]), settings)
+    assert texts(art) == [FERRY[0], prose, FERRY[1]]
 
 
 def test_promo_box_lines_go_together(settings: Settings) -> None:
@@ -177,13 +187,6 @@ def test_date_lines_are_read_and_removed(line: str, published: str | None, setti
     assert texts(art) == FERRY[:3]
     assert art.published == published
     assert ("no_date" in art.flags) == (published is None)
-
-
-def test_leading_date_prefix_is_read(settings: Settings) -> None:
-    """A scraper's " date 2017-11-03" in front of the text becomes the date and leaves the paragraph."""
-    art = clean_article(make([" date 2017-11-03 " + FERRY[0], FERRY[1]]), settings)
-    assert texts(art) == FERRY[:2]
-    assert art.published == "2017-11-03"
 
 
 def test_uppercase_byline_name_is_title_cased() -> None:
@@ -357,3 +360,34 @@ def test_a_parsed_photo_caption_is_flagged(settings: Settings, nlp: NLP) -> None
     changed = flag_parsed_captions(art, nlp.parse([art])[0])
     assert changed and flagged(art, "caption") == [caption]
     assert says in art.analysed_text and past in art.analysed_text
+
+
+def test_parsed_captions_are_settled_before_dedupe_reads_the_text(store, settings: Settings, nlp) -> None:  # type: ignore[no-untyped-def]
+    """Run in the pipeline's order, the captions step flags a shared photo caption before dedupe signs passages:
+    two different stories that carry the same caption are not reported as reusing each other's text."""
+    from storyline import pipeline
+    from storyline.context import RunContext
+
+    caption = "Mayor Daniel Pruitt inspects the damaged ferry at the Gull Island pier on a grey Tuesday morning."
+    ferry = Article(id="ferry", title=TITLE, published="2024-05-02",
+                    paragraphs=[Paragraph(p) for p in [FERRY[0], caption, *FERRY[1:4]]])
+    orchard = Article(id="orchard", title="Orchard growers fear late frost", published="2024-05-03", paragraphs=[
+        Paragraph(p) for p in [
+            "Fruit growers in the Wend valley lit fires between the rows on Monday night as the temperature fell "
+            "below freezing two weeks after the apple trees had blossomed.", caption,
+            "The growers' association said a third of the blossom could be lost if the frost returns this week, "
+            "and asked the regional government for emergency loans."]])
+    store.add_articles([clean_article(ferry, settings), clean_article(orchard, settings)])
+    stages = [s for s in pipeline.STAGES if s.name in ("nlp", "captions", "dedupe")]
+    assert [s.name for s in stages] == ["nlp", "captions", "dedupe"]
+    ctx = RunContext(store, settings, new_ids=["ferry", "orchard"], _nlp=nlp)
+    pipeline.analyse(ctx, stages)
+    for aid in ("ferry", "orchard"):
+        art = store.get_article(aid)
+        held = [p for p in art.paragraphs if p.text == caption]
+        assert held and held[0].flags == ["caption"] and held[0].reused_from == []
+        assert art.duplicate_of is None and "stitched" not in art.flags
+    # a second run checks nothing again and changes nothing
+    before = [store.get_article(a).to_dict() for a in ("ferry", "orchard")]
+    pipeline.analyse(RunContext(store, settings, new_ids=["ferry"], _nlp=nlp), stages)
+    assert [store.get_article(a).to_dict() for a in ("ferry", "orchard")] == before

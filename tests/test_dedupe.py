@@ -7,9 +7,9 @@ import pytest
 
 from storyline import dedupe
 from storyline.config import Settings
+from storyline.context import RunContext
 from storyline.dedupe.shingles import MinHasher
 from storyline.model import Article, Paragraph, Story
-from storyline.context import RunContext
 from storyline.store import Store
 
 BRIDGE = [
@@ -50,7 +50,9 @@ OWN_STITCH = (
 SHORT = ["Police closed the road for an hour on Sunday."]
 
 
-def art(aid: str, paragraphs: list[str], published: str | None = None, title: str = "", outlet: str | None = None) -> Article:
+def art(
+    aid: str, paragraphs: list[str], published: str | None = None, title: str = "", outlet: str | None = None
+) -> Article:
     """An article from paragraph strings."""
     return Article(id=aid, title=title or f"Headline {aid}", paragraphs=[Paragraph(p) for p in paragraphs],
                    published=published, outlet=outlet or f"Outlet {aid}")
@@ -133,12 +135,14 @@ def test_stitched_page_and_dated_provenance(store: Store, settings: Settings) ->
 
 def test_provenance_without_dates_says_order_unknown(store: Store, settings: Settings) -> None:
     """When dates are missing, both holders of a passage list each other with order unknown."""
-    arts = run(store, settings, art("a", [BRIDGE[2], ORCHARD[0], ORCHARD[2]]), art("b", [LIBRARY[0], BRIDGE[2], LIBRARY[3]]))
+    arts = run(store, settings, art("a", [BRIDGE[2], ORCHARD[0], ORCHARD[2]]),
+               art("b", [LIBRARY[0], BRIDGE[2], LIBRARY[3]]))
     assert arts["a"].paragraphs[0].reused_from == [{"article": "b", "paragraph": 1, "order": "unknown"}]
     assert arts["b"].paragraphs[1].reused_from == [{"article": "a", "paragraph": 0, "order": "unknown"}]
     # the same date on both: still unknown
     with Store(":memory:") as other:
-        arts = run(other, settings, art("a", [BRIDGE[2], ORCHARD[0]], "2024-05-02"), art("b", [LIBRARY[0], BRIDGE[2]], "2024-05-02"))
+        arts = run(other, settings, art("a", [BRIDGE[2], ORCHARD[0]], "2024-05-02"),
+                   art("b", [LIBRARY[0], BRIDGE[2]], "2024-05-02"))
     assert arts["b"].paragraphs[1].reused_from == [{"article": "a", "paragraph": 0, "order": "unknown"}]
 
 
@@ -195,7 +199,8 @@ def test_duplicate_groups_lists_members_and_passages(store: Store, settings: Set
     assert passages[0].text.startswith("A late frost")
     # one story's view: only the groups its articles belong to
     store.put_stories([Story(id="s1", articles=["copy"])])
-    assert [(g.canonical, [m.id for m in g.members]) for g in dedupe.duplicate_groups(store, story="s1")] == [("orig", ["copy"])]
+    in_story = dedupe.duplicate_groups(store, story="s1")
+    assert [(g.canonical, [m.id for m in g.members]) for g in in_story] == [("orig", ["copy"])]
 
 
 def test_incremental_runs_match_a_full_recompute(store: Store, settings: Settings) -> None:
@@ -219,9 +224,12 @@ def test_incremental_runs_match_a_full_recompute(store: Store, settings: Setting
     assert {a.id: a for a in store.iter_articles()} == incremental
 
 
-def test_passes_of_a_large_run_match_one_pass(store: Store, settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_passes_of_a_large_run_match_one_pass(
+    store: Store, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A run split into passes (as a large full run is) gives the same result as one pass."""
-    arrivals = [art("farm", [OWN_STITCH, BRIDGE[0], ORCHARD[1], LIBRARY[2]], "2024-05-08"), art("b", BRIDGE, "2024-05-05"),
+    arrivals = [art("farm", [OWN_STITCH, BRIDGE[0], ORCHARD[1], LIBRARY[2]], "2024-05-08"),
+                art("b", BRIDGE, "2024-05-05"),
                 art("o", ORCHARD, None), art("a", edited_bridge(), "2024-05-01"), art("l", LIBRARY, "2024-05-02")]
     one_pass = run(store, settings, *arrivals)
     monkeypatch.setattr(dedupe.stage, "PASS_SIZE", 2)
@@ -239,3 +247,37 @@ def test_bad_settings_name_the_key(store: Store, settings: Settings, key: str, v
     store.add_articles([art("a", BRIDGE)])
     with pytest.raises(ConfigError, match=f"dedupe.{key}"):
         dedupe.run(RunContext(store, bad, new_ids=["a"]))
+
+
+def test_a_sentence_carried_into_a_recut_paragraph_is_traced(store: Store, settings: Settings, nlp) -> None:  # type: ignore[no-untyped-def]
+    """A content farm re-cuts paragraphs: one long sentence of the source, glued to its own text, still points
+    at the source paragraph, through the sentences the nlp stage stored (the pipeline parses before dedupe)."""
+    from storyline import nlp as nlp_stage
+
+    source = BRIDGE[0] + " " + BRIDGE[2]
+    recut = ORCHARD[0] + " " + BRIDGE[2]  # a sentence of the source paragraph, glued to other text
+    store.add_articles([art("src", [source, BRIDGE[1]], "2024-05-02"), art("farm", [LIBRARY[0], recut], "2024-05-04")])
+    ctx = RunContext(store, settings, new_ids=["src", "farm"], _nlp=nlp)
+    nlp_stage.run(ctx)
+    dedupe.run(ctx)
+    farm = store.get_article("farm")
+    assert [len(p.reused_from) for p in farm.paragraphs] == [0, 1]
+    assert farm.paragraphs[1].reused_from == [{"article": "src", "paragraph": 0}]
+    assert farm.duplicate_of is None
+
+
+def test_one_content_hash_from_ingest_and_from_dedupe(store: Store, settings: Settings) -> None:
+    """The hash ingest takes and the one dedupe takes for an article that never went through ingest are the
+    same hash (of the clean text, flagged paragraphs included): the two copies are exact duplicates."""
+    from storyline.ingest.article import finish_article
+
+    caption = "Mayor Ilse Verbeek looks at the cracked steel supports under the old harbour bridge on Monday."
+
+    def body() -> list[Paragraph]:
+        return [Paragraph(p) for p in BRIDGE] + [Paragraph(caption, ["caption"])]
+
+    read = finish_article(Article(id="", title="Bridge shut", paragraphs=body(), published="2024-05-02"), "read")
+    built = Article(id="built", title="Bridge to close", paragraphs=body(), published="2024-05-03")
+    arts = run(store, settings, read, built)
+    assert arts["built"].content_hash == arts["read"].content_hash
+    assert arts["built"].flags == ["syndicated", "exact_duplicate"] and arts["built"].duplicate_of == "read"

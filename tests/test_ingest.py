@@ -29,9 +29,12 @@ Opponents argued the money should have gone to schools and said they would raise
 """
 
 BRIDGE_PARAS = [
-    "The Riverside city council voted on Tuesday to build a new bridge across the Wend river after two years of debate.",
-    "Mayor Ana Ruiz said the work would start in May and that the bridge should open to traffic in the autumn of 2021.",
-    "Opponents argued that the money should have gone to schools, and they said they would raise the plan again next year.",
+    "The Riverside city council voted on Tuesday to build a new bridge across the Wend river after two years of "
+    "debate.",
+    "Mayor Ana Ruiz said the work would start in May and that the bridge should open to traffic in the autumn of "
+    "2021.",
+    "Opponents argued that the money should have gone to schools, and they said they would raise the plan again "
+    "next year.",
 ]
 
 BRIDGE_HTML = f"""<!DOCTYPE html><html lang="en"><head>
@@ -60,11 +63,14 @@ RSS = b"""<?xml version="1.0" encoding="utf-8"?>
 <description>Local news</description>
 <item><title>Ferry strike ends after two weeks</title><link>http://harbour.example/ferry</link>
 <guid>harbour-ferry-1</guid><pubDate>Tue, 16 Jan 2018 10:00:00 GMT</pubDate>
-<description>&lt;p&gt;Ferry crews returned to work on Monday after the union accepted a new pay offer from the operator.&lt;/p&gt;&lt;p&gt;Services between the two islands will run to the normal timetable from Wednesday.&lt;/p&gt;</description>
+<description>&lt;p&gt;Ferry crews returned to work on Monday after the union accepted a new pay offer from the \
+operator.&lt;/p&gt;&lt;p&gt;Services between the two islands will run to the normal timetable from \
+Wednesday.&lt;/p&gt;</description>
 </item>
 <item><title>Harbour wall repairs delayed</title><link>http://harbour.example/wall</link>
 <pubDate>Wed, 17 Jan 2018 09:00:00 GMT</pubDate>
-<description>Storm damage to the harbour wall will not be repaired before spring, the port authority said on Tuesday.</description>
+<description>Storm damage to the harbour wall will not be repaired before spring, the port authority said \
+on Tuesday.</description>
 </item></channel></rss>"""
 
 ATOM = b"""<?xml version="1.0" encoding="utf-8"?>
@@ -72,7 +78,8 @@ ATOM = b"""<?xml version="1.0" encoding="utf-8"?>
 <updated>2018-02-01T08:00:00Z</updated>
 <entry><title>School roof to be replaced</title><id>urn:valley:1</id><link href="http://valley.example/roof"/>
 <published>2018-02-01T08:00:00Z</published><updated>2018-02-01T08:00:00Z</updated>
-<content type="html">&lt;p&gt;The county board agreed on Thursday to replace the leaking roof of the valley primary school this summer.&lt;/p&gt;</content>
+<content type="html">&lt;p&gt;The county board agreed on Thursday to replace the leaking roof of the valley \
+primary school this summer.&lt;/p&gt;</content>
 </entry></feed>"""
 
 EMPTY_RSS = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>Quiet Feed</title>
@@ -202,6 +209,15 @@ def test_jsonl_reader_keeps_ids_and_metadata(tmp_path: Path, settings: Settings)
     # no title: the short first line is the headline; the scraper's date prefix becomes the date
     assert two.article.title == "Bridge vote draws protest"
     assert two.article.published == "2018-01-25" and two.article.outlet == "Harbour Times"
+
+
+@pytest.mark.parametrize("prefix", [" date 2018-01-25 ", "Date  2018-01-25\n\n", "DATE 2018-01-25 "])
+def test_a_scraper_date_prefix_is_the_date_and_leaves_the_text(prefix: str, tmp_path: Path, settings: Settings) -> None:
+    """However the scraper spaced or cased it, the date in front of the text is read and taken off the body."""
+    record = {"id": "d", "title": "Bridge vote draws protest", "text": prefix + "\n\n".join(BRIDGE_PARAS)}
+    (read,), _ = read_all([write(tmp_path / "d.jsonl", json.dumps(record) + "\n")], settings)
+    assert read.article.published == "2018-01-25"
+    assert [p.text for p in read.article.paragraphs] == BRIDGE_PARAS
 
 
 def test_jsonl_text_without_blank_lines_is_split_sensibly() -> None:
@@ -359,7 +375,8 @@ def test_non_english_article_is_flagged_not_rejected(tmp_path: Path, settings: S
 
 
 def test_other_scripts_are_flagged_and_name_lists_are_not(tmp_path: Path, settings: Settings) -> None:
-    russian = "Новый мост\n\nГородской совет во вторник проголосовал за строительство нового моста через реку после двух лет споров.\n"
+    russian = ("Новый мост\n\nГородской совет во вторник проголосовал за строительство нового моста через реку "
+               "после двух лет споров.\n")
     (read,), _ = read_all([write(tmp_path / "most.txt", russian)], settings)
     assert read.article.language == "und" and read.article.flags == ["non_english"]
     names = "Alder Birchwood Cedar Dunmore Elmstead Fairhaven Glenrock Hollins Ivybridge Juniper Kestrel Larchmont"

@@ -56,7 +56,7 @@ def test_analyse_runs_every_stage_in_order(tmp_path: Path) -> None:
     with Store(":memory:") as store:
         report = pipeline.ingest_paths([str(tmp_path / "in")], store, settings)
         pipeline.analyse(pipeline.RunContext(store, settings, new_ids=report.new), on_stage=names.append)
-        assert names == ["dedupe", "nlp", "stories", "extract", "timeline", "brief", "claims"]
+        assert names == ["nlp", "captions", "dedupe", "stories", "extract", "timeline", "brief", "claims"]
         stories = list(store.iter_stories())
         assert len(stories) == 1 and len(stories[0].articles) == 3
         assert stories[0].summary and all(c.sources for c in stories[0].summary)

@@ -163,7 +163,7 @@ def cmd_recluster(args: argparse.Namespace) -> int:
     settings = _settings(args)
     with _existing_store(args) as store:
         ctx = pipeline.RunContext(store, settings, new_ids=store.article_ids(), full=True)
-        pipeline.analyse(ctx, [s for s in pipeline.STAGES if s.name not in ("dedupe", "nlp")])
+        pipeline.analyse(ctx, [s for s in pipeline.STAGES if s.name not in ("nlp", "captions", "dedupe")])
         n = sum(1 for _ in store.iter_stories())
     if not args.quiet:
         out.print(f"reclustered {len(ctx.new_ids)} articles into {n} stories")

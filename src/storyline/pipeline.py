@@ -1,9 +1,10 @@
 """The ordered stage list and the run loop.
 
-Data flows one way: ingest -> clean -> store, then over the store: dedupe -> nlp -> stories -> extract ->
-timeline -> brief. Each analysis stage is a ``run(ctx)`` function listed in :data:`STAGES` with what it needs
-and what it adds; stage modules hold the batch functions that do the work (the same functions a scale-out
-engine would call) and read and write the store only through :class:`storyline.store.Store`.
+Data flows one way: ingest -> clean -> store, then over the store: nlp -> captions (clean's parse-aware
+step) -> dedupe -> stories -> extract -> timeline -> brief -> claims. Each analysis stage is a ``run(ctx)``
+function listed in :data:`STAGES` with what it needs and what it adds; stage modules hold the batch
+functions that do the work (the same functions a scale-out engine would call) and read and write the store
+only through :class:`storyline.store.Store`.
 
 Example:
     >>> from storyline.store import Store
@@ -34,8 +35,10 @@ INGEST_BATCH = 200
 
 
 STAGES: tuple[Stage, ...] = (
-    Stage("dedupe", dedupe.run, "clean articles", "content_hash, duplicate_of, flags syndicated/stitched, reused_from"),
     Stage("nlp", nlp.run, "clean articles", "sentences; serialised spaCy docs in the store"),
+    Stage("captions", clean.flag_captions, "clean articles with docs", "paragraph flag caption (parse-aware)"),
+    Stage("dedupe", dedupe.run, "clean articles: final flags, sentences",
+          "duplicate_of; flags syndicated, exact_duplicate, stitched; reused_from"),
     Stage("stories", stories.run, "articles with docs, duplicate_of", "article.story; stories and storylines"),
     Stage("extract", extract.run, "articles with docs, stories", "mentions, quotes, figures, dates; story entities"),
     Stage("timeline", timeline.run, "stories with dates", "story.timeline, storyline.timeline"),

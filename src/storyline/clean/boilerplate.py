@@ -4,8 +4,8 @@ Each test looks at one paragraph (and, where said, the headline or a neighbour) 
 :mod:`storyline.clean` decides what to do with the answer (remove the paragraph or flag it). The tests use
 general shapes of page furniture rather than a list fitted to known pages: short lines made mostly of
 interface words ("Adjust Comment Print", "Sign up"), photo-credit markers ("Getty Images", "(AP Photo/...)"),
-link-list prefixes ("RELATED:", "More:"), lines with no sentence end, title-cased labels, and a small list
-of well-known boilerplate phrases.
+link-list prefixes ("RELATED:", "More:"), lines with no sentence end, title-cased labels, and the fixed
+labels of standard page widgets (word lists in ``text/lexicons/``: interface_words.txt, boilerplate_lines.txt).
 
 Example:
     >>> is_ui_line("Adjust Comment Print")
@@ -24,16 +24,13 @@ import re
 import unicodedata
 
 from ..text.datelines import DATELINE
+from ..text.lexicon import load
+from ..text.words import STOP_WORDS
 
 
 def _wordset(text: str) -> frozenset[str]:
     """The set of white-space separated words of a literal word list."""
     return frozenset(text.split())
-
-
-def _phrases(text: str) -> frozenset[str]:
-    """The set of "|"-separated phrases of a literal phrase list, stripped."""
-    return frozenset(phrase.strip() for phrase in text.split("|"))
 
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
@@ -43,27 +40,12 @@ _SENTENCE_END_CHARS = frozenset(".!?…\"”’')]")
 _BULLET = re.compile(r"^[\s•·●▪■◦*>\-–—|]+")
 
 # Words of page furniture: sharing, subscribing, navigation, comments, players, ads. A short line made
-# mostly of them is interface text, not prose ("Adjust Comment Print", "Share on Facebook", "Jump to").
-UI_WORDS = _wordset(
-    """
-    share shares shared sharing tweet tweets facebook twitter whatsapp pinterest linkedin reddit email e-mail
-    print comment comments commenting reply replies adjust font text size subscribe subscribed subscriber
-    subscribers subscription newsletter newsletters inbox sign signup login log logout register account
-    follow followers like likes save saved bookmark copy copied link links clipboard click tap here menu
-    search skip jump main content navigation nav home back top next previous prev close open toggle
-    expand collapse more less read reading continue continued view watch play video videos audio listen
-    podcast gallery photos photo slideshow image images advertisement advertisements advertising ad ads
-    sponsored promoted cookie cookies accept consent privacy policy terms settings preferences donate
-    paypal loading bloggers leave trending popular recommended stories related latest news headlines
-    sections topics tags explore app download upgrade premium unlimited access cancel pause already
-    free trial offer deals sale shop buy story highlights contact feedback report print-friendly rss feed
-    enlarge caption fullscreen full screen mute unmute replay autoplay"""
-)
-# Words that never decide whether a line is interface text.
-_NEUTRAL = _wordset(
-    "a an the to of on in at for and or this that these our your my us we you it is are be with by from all "
-    "up now here article"
-)
+# mostly of them is interface text, not prose ("Adjust Comment Print", "Share on Facebook", "Jump to");
+# text/lexicons/interface_words.txt says where they come from.
+UI_WORDS = load("interface_words")
+# Words that never decide whether a line is interface text: the function words (text.words.STOP_WORDS) that
+# are not interface words themselves ("more" and "here" are), plus "us" ("Follow us") and "article".
+_NEUTRAL = (STOP_WORDS - UI_WORDS) | {"us", "article"}
 # A line is interface text when at least this share of its words are UI words (neutral words left out):
 # "Adjust Comment Print" is 3/3, "Sign up for our newsletter" 3/3, a headline like "Read my lips, says
 # Bush" 1/4.
@@ -73,24 +55,15 @@ UI_SHARE_SENTENCE = 0.75
 # ... and it is short: interface lines run 1-8 words; a 12-word sentence that mentions "email" is prose.
 UI_MAX_WORDS = 12
 
-# Well-known boilerplate, matched against the whole line (lower case, punctuation and bullets stripped).
-BOILERPLATE_LINES = _phrases(
-    """related articles|related stories|related|related content|related coverage|related news|latest news|
-    latest|advertisement|advertising|ad|sponsored content|read more|read full story|read the full story|
-    continue reading|share|share this|share this article|share this story|share on facebook|
-    share on twitter|tweet|email|print|comments|comment|leave a comment|leave a reply|post a comment|
-    view comments|show comments|subscribe|sign up|log in|login|register|follow us|more|see more|
-    more stories|more news|top stories|most popular|most read|trending|trending now|recommended|
-    recommended for you|you may also like|you might also like|we recommend|editor's picks|
-    cant see the video below|can't see the video below|watch|watch video|watch now|play video|video|
-    photo|photos|image|gallery|see gallery|view gallery|story highlights|breaking news|skip to content|
-    skip to main content|scroll down to content|jump to|back to top|loading|click here|
-    link copied to clipboard|copy link|explore more|sign up for our newsletter|
-    get our newsletter|this site uses cookies|accept cookies|already a subscriber|
-    this story has been shared|view complete coverage|view complete game coverage|bloggers like this|
-    d bloggers like this|join the conversation|comments are closed|add a comment|be the first to comment|
-    show more|load more|next article|previous article|back to article|print this article|
-    email this article|share this page|follow us on twitter|like us on facebook"""
+# Well-known boilerplate, matched against the whole line (lower case, punctuation and bullets stripped): the
+# fixed labels of standard page widgets, text/lexicons/boilerplate_lines.txt.
+BOILERPLATE_LINES = load("boilerplate_lines")
+# A short line pointing at a media element above or below it ("Can't see the video below?", "Watch the clip
+# above") is page furniture: extraction keeps the line and drops the element it points at.
+_MEDIA_POINTER = re.compile(
+    r"\b(?:videos?|clips?|player|galler(?:y|ies)|slideshows?|photos?|pictures?|images?|graphics?|maps?|charts?|polls?)"
+    r"\s+(?:below|above)\b",
+    re.IGNORECASE,
 )
 # Prefixes of link lists and teasers: "RELATED: ...", "More: ...", "SEE ALSO ...", "Read more here: ...".
 _LINK_PREFIX = re.compile(
@@ -98,7 +71,7 @@ _LINK_PREFIX = re.compile(
     r"more news|more from|more on|latest|trending|click here|listen|video|photos?|gallery)\b\s*(:|[-–—|]|here\b)",
     re.IGNORECASE,
 )
-# A video teaser ends with the clip's length: "Zobrist on the final inning (1:09)".
+# A video teaser ends with the clip's length: "The mayor on the bridge vote (1:09)".
 _DURATION_END = re.compile(r"\(\d{1,2}:\d{2}\)\s*$")
 # Link-list lines are short; a long paragraph starting with "More:" is text.
 LINK_MAX_WORDS = 25
@@ -118,15 +91,17 @@ _LEGAL = re.compile(
 LEGAL_MAX_WORDS = 60
 # Terms and privacy notices speak as the site ("our terms", "our privacy policy"); prose about another
 # company's terms of service does not.
-_LEGAL_SITE = re.compile(r"\b(our|this site's|the site's) (terms of (use|service)|terms and conditions|privacy (policy|notice|statement)|"
+_LEGAL_SITE = re.compile(
+    r"\b(our|this site's|the site's) (terms of (use|service)|terms and conditions|privacy (policy|notice|statement)|"
     r"user agreement|cookie policy)|\buse is subject to\b",
-                         re.IGNORECASE)
+    re.IGNORECASE,
+)
 # Cheap substring test before the regular expressions (most paragraphs hold none of these).
 _LEGAL_TRIGGERS = ("reserved", "material may", "may not be", "akismet", "comment data", "cookies", "continuing to",
                    "©", "(c)", "copyright", "originally", "updated", "corrected", "reporting by", "writing by",
                    "editing by", "contributed to this", "was provided by", "was written by", "was produced by",
                    "was supplied by", "our ", "site's", "subject to")
-# Calls to stay on the page: "Stay with KLPT News 7 for updates", "Follow us for the latest updates!".
+# Calls to stay on the page: "Stay with Harbor News 9 for updates", "Follow us for the latest updates!".
 _PROMO = re.compile(
     r"\bstay tuned\b|\bstay with (us|[A-Z][\w.]*(?: [A-Z0-9][\w.]*){0,4}) for\b|\bfollow us\b|"
     r"\bfor (the latest|more) updates\b|\b(is|this) a developing story\b|\bas (this|the) story develops\b|"
@@ -150,19 +125,30 @@ CREDIT_MAX_WORDS = 10
 # Captions are a sentence or two; a long paragraph that names a photo agency is an article about it.
 CAPTION_MAX_WORDS = 60
 # Caption markers inside a longer paragraph: "(pictured)", "(left)", "(file photo)".
-_CAPTION = re.compile(r"\((?:pictured|pictured [^)]{0,30}|left|right|centre|center|top|above|below|file)\)", re.IGNORECASE)
-# A paragraph ending with a parenthesised date is a photo or video caption: "... school in Mexico City. (Sept. 20, 2017)".
+_CAPTION = re.compile(
+    r"\((?:pictured|pictured [^)]{0,30}|left|right|centre|center|top|above|below|file)\)", re.IGNORECASE
+)
+# A paragraph ending with a parenthesised date is a photo or video caption: "... at the harbour. (Sept. 20, 2017)".
 _CAPTION_DATE = re.compile(r"\(\s*[A-Z][a-z]{2,8}\.? \d{1,2},? \d{4}\s*\)\s*$")
 # Teasers cut with an ellipsis are short; a long paragraph ending in "..." is a quote trailing off.
 TEASER_MAX_WORDS = 40
+# A teaser of the next paragraph repeats at least this many of its first words before the ellipsis.
+TEASER_PREFIX_MIN_WORDS = 4
 _ELLIPSIS_END = re.compile(r"[A-Za-z0-9,;]\s?(\.{3}|…)\s*$")
 # Subhead questions are short single sentences; a long question is usually part of the argument.
 QUESTION_MAX_WORDS = 25
 _QUOTE_START = re.compile(r"""^[\s"“”'‘’«»]""")
-# Short words left lower case in title-cased headlines and labels.
+# Short words left lower case in title-cased headlines and labels: the articles, conjunctions and short
+# prepositions that title-case style guides (the Chicago Manual of Style's headline style) leave lower case.
 _TITLE_SMALL = _wordset("a an the and or but of in on at to for by with from as vs via nor per is")
 # Headlines shorter than this are matched only exactly: "Fire" must not take "Fire crews arrived" with it.
 TITLE_MIN_WORDS = 3
+# A line cut from the headline, or a variant of it, has at least this many words (fewer are a kicker:
+# "Breaking", "Live updates") ...
+TITLE_VARIANT_MIN_WORDS = 4
+# ... and a variant has at least this share of its words in the headline ("Gov. Ruiz signs ..." for
+# "Governor Ruiz signs ..."); a sentence on the same subject shares far less.
+TITLE_VARIANT_SHARE = 0.8
 # Title-cased labels are short: headlines of other stories, section and author labels (3-14 words).
 TITLE_CASE_MIN_WORDS, TITLE_CASE_MAX_WORDS = 2, 14
 # Share of capitalised words (small words left out) at which a line is title-cased; a sentence with
@@ -191,7 +177,7 @@ def ends_sentence(text: str) -> bool:
 
 
 def is_known_boilerplate(text: str) -> bool:
-    """True when the whole line is a well-known boilerplate phrase ("Related Articles", "Can't see the video below?")."""
+    """True when the whole line is a well-known boilerplate phrase ("Related Articles", "Leave a Reply")."""
     return norm(text) in BOILERPLATE_LINES
 
 
@@ -207,6 +193,11 @@ def is_ui_line(text: str) -> bool:
         return False
     share = UI_SHARE_SENTENCE if text.rstrip().endswith(".") else UI_SHARE
     return sum(1 for w in counted if w in UI_WORDS) / len(counted) >= share
+
+
+def points_at_media(text: str) -> bool:
+    """True for a short line that points at a video, gallery or graphic above or below it."""
+    return len(text.split()) <= UI_MAX_WORDS and bool(_MEDIA_POINTER.search(text))
 
 
 def ui_word_count(text: str) -> int:
@@ -257,7 +248,7 @@ def is_caption(text: str) -> bool:
 
 
 def opens_with_dateline(text: str) -> bool:
-    """True when a paragraph opens with a wire dateline ("MEXICO CITY -- Rescue workers ..."): the story's lead."""
+    """True when a paragraph opens with a wire dateline ("MARLOW -- Rescue workers ..."): the story's lead."""
     return bool(DATELINE.match(text))
 
 
@@ -284,7 +275,7 @@ def is_prefix_teaser(text: str, other: str) -> bool:
     if not text.rstrip().endswith(("...", "…")):
         return False
     stem = re.sub(r"\s*(\.{3}|…)\s*$", "", text)
-    if len(stem.split()) < 4:
+    if len(stem.split()) < TEASER_PREFIX_MIN_WORDS:
         return False
     return norm(other).startswith(norm(stem)) and len(other) > len(stem)
 
@@ -305,12 +296,14 @@ def repeats_title(text: str, title: str, line: str | None = None, head: str | No
         return False  # a one- or two-word headline ("Fire") is only repeated when repeated exactly
     if f" {head} " in f" {line} ":  # "• Headline", "Transcript for Headline", "close Headline"
         return True
-    if len(line_words) >= 4 and head.startswith(line) and re.search(r"(\.{3}|…|[-–—:])\s*$", text):
-        return True  # the headline cut short: "Cubs win 1st Series title since 1908, beat…"
-    # A variant of the headline: almost every word of the line is a headline word ("AG Sessions makes ...").
+    cut_short = re.search(r"(\.{3}|…|[-–—:])\s*$", text)
+    if len(line_words) >= TITLE_VARIANT_MIN_WORDS and head.startswith(line) and cut_short:
+        return True  # the headline cut short: "Council backs new harbour bridge after two…"
+    # A variant of the headline: almost every word of the line is a headline word ("Gov. Ruiz signs ...").
     head_set = set(head_words)
     shared = sum(1 for w in line_words if w in head_set)
-    return len(line_words) >= 4 and not ends_sentence(text.rstrip(":–— ")) and shared / len(line_words) >= 0.8
+    return len(line_words) >= TITLE_VARIANT_MIN_WORDS and not ends_sentence(text.rstrip(":–— ")) \
+        and shared / len(line_words) >= TITLE_VARIANT_SHARE
 
 
 def is_title_case(text: str) -> bool:

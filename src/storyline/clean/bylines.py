@@ -49,6 +49,11 @@ _DATELINE_WORDS = {
     "posted", "published", "updated", "last", "first", "modified", "date", "dated", "on", "at", "|", "-",
     "et", "pt", "ct", "edt", "est", "gmt", "utc", "am", "pm", "a.m.", "p.m.", "time", "created",
 } | _WEEKDAYS
+# Publication years outside this range are misread numbers ("3011 Main Street"), not dates of a news page.
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+# A date line is short: "AFP | Last Updated: Friday, June 16, 2017 - 18:46" is 11 words.
+DATELINE_MAX_WORDS = 14
+_DATELINE_PREFIX = re.compile(r"^\W*(posted|published|updated|last updated|first published|date)\b", re.IGNORECASE)
 # Leftover words a date line may carry that are not date words: an agency tag like "AFP" in "AFP| Updated ...".
 DATELINE_MAX_OTHER_WORDS = 1
 # A byline line is short: name, affiliation, maybe a date and a one-line bio ("... are New York Times writers").
@@ -94,7 +99,7 @@ def _to_iso(match: re.Match[str]) -> str | None:
     month = _MONTHS[groups["mon"].lower()] if groups.get("mon") else int(groups["m"])
     try:
         year, day = int(groups["y"]), int(groups["d"])
-        if not 1900 <= year <= 2100:  # a number like 3011 is not a publication year
+        if not FIRST_YEAR <= year <= LAST_YEAR:  # a number like 3011 is not a publication year
             return None
         return date(year, month, day).isoformat()
     except ValueError:
@@ -111,14 +116,14 @@ def _strip_dates(text: str) -> str:
 def parse_dateline(text: str) -> str | None | bool:
     """For a line that is only a date/time ("Posted Sep 19, 2017", "3:08 PM ET"): its ISO date, or True
     when it is a date line without a full date; False when the line is something else."""
-    if "(@" in text or len(text.split()) > 14:  # "(@handle)": the attribution line of an embedded post
+    if "(@" in text or len(text.split()) > DATELINE_MAX_WORDS:  # "(@handle)": an embedded post's attribution
         return False
     found = find_date(text)
     rest = _strip_dates(text)
     had_time = rest != text and found is None
     words = [w for w in re.split(r"[\s,:|()\[\]]+", rest.lower()) if w and w not in _DATELINE_WORDS]
     words = [w for w in words if not w.strip(".-–—").isdigit() and w.strip(".-–—")]
-    prefixed = bool(re.match(r"^\W*(posted|published|updated|last updated|first published|date)\b", text, re.IGNORECASE))
+    prefixed = bool(_DATELINE_PREFIX.match(text))
     if found is None and not (had_time or prefixed):
         return False
     if len(words) > DATELINE_MAX_OTHER_WORDS:

@@ -4,7 +4,7 @@ read bylines and date lines into fields.
 Called once per article right after ingest (see :func:`storyline.pipeline.ingest_paths`); the raw input
 stays in the store, so what is removed here is only removed from ``article.paragraphs``. In order:
 
-1. tidy spacing and drop empty paragraphs; a leading " date 2017-11-03" is read as the date;
+1. tidy spacing and drop empty paragraphs (a scraper's leading " date 2017-11-03" is read by ingest);
 2. remove boilerplate: markup scraps, the headline repeated as body lines, byline and date lines (read into
    ``article.byline`` / ``article.published`` when metadata gave none, flag ``date_from_text``), interface
    and promo lines, link lists, legal notices, photo credits, embedded-post attributions, teasers cut with
@@ -17,9 +17,8 @@ stays in the store, so what is removed here is only removed from ``article.parag
    vocabulary, see :class:`storyline.clean.offtopic.TopicScorer`;
 6. article flags ``too_short`` and ``no_date``; the content hash is recomputed over the clean text.
 
-After the spaCy pass, :func:`flag_parsed_captions` flags the photo captions only a parse tells apart (a
-one-sentence paragraph in which a named person does something in the present tense: "Chicago Cubs' Anthony
-Rizzo celebrates in the dugout ..."); the ``nlp`` stage calls it.
+After the nlp stage, the clean stage's ``captions`` step (:mod:`storyline.clean.captions`) flags the photo
+captions only a parse tells apart, before dedupe hashes and signs the text.
 
 Flagged paragraphs stay in the text (``Paragraph.analysed`` is False) so spans and provenance still work.
 
@@ -38,17 +37,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from . import boilerplate as bp
-from .bylines import find_date, parse_byline, parse_dateline
 from ..config import Settings
-from ..ingest.article import content_hash
 from ..model import Article, Paragraph
+from ..text.fingerprint import content_hash
+from . import boilerplate as bp
+from .bylines import DATELINE_MAX_WORDS, find_date, parse_byline, parse_dateline
 from .offtopic import TopicScorer
-
-if TYPE_CHECKING:
-    from spacy.tokens import Doc
 
 __all__ = ["clean_article", "clean_articles", "clean_with_log", "tidy"]
 
@@ -61,7 +57,6 @@ SHORT_LINE_WORDS = 25
 # Date lines are read and removed only near the top (page header) or the bottom (page footer): a date
 # on its own line in the middle is a section heading of a timeline and stays.
 DATELINE_HEAD, DATELINE_TAIL = 6, 2
-DATELINE_MAX_WORDS = 14  # a date line is short ("AFP | Last Updated: Friday, June 16, 2017 - 18:46")
 # A short paragraph next to removed interface lines is part of the same block ("Cancel or pause at any
 # time." under a subscribe box) when it holds at least PROMO_NEIGHBOUR_MIN_UI interface words and at most
 # PROMO_NEIGHBOUR_MAX_WORDS words; one such word is not enough ("expect to close the deal").
@@ -83,37 +78,25 @@ CAPTION_REPEAT_MAX_WORDS = 25
 # Department said ...") share well under this.
 CAPTION_REPEAT_SHARE = 0.7
 # Page furniture above the lead: when one of the first PRELEDE_MAX_PARAGRAPHS paragraphs opens with a wire
-# dateline ("MEXICO CITY -- ..."), the story starts there, and the short paragraphs above it (a photo caption
+# dateline ("MARLOW -- ..."), the story starts there, and the short paragraphs above it (a photo caption
 # such as "A taxi driver reacts as ...", a standfirst, a teaser row) are not its text: flagged caption. A
 # paragraph above it longer than bp.CAPTION_MAX_WORDS is left alone (a dateline further down is a second story
 # pasted below, or a quoted wire report).
 PRELEDE_MAX_PARAGRAPHS = 4
-
-# Parsed captions: a caption is one sentence of at most this many tokens ...
-PARSED_CAPTION_MAX_TOKENS = 50
-# ... whose main verb is in the simple present (VBZ "celebrates", VBP) with no auxiliary, and whose subject is a
-# named person: the photo-caption convention ("Attorney General Jeff Sessions testifies before ..."). News prose
-# tells of people in the past tense; the present tense of these verbs is reporting or state ("says", "is",
-# "remains"), which never makes a caption. On the dev pages this flags 7 captions and one bulleted key-points
-# box; on the team's corpora nothing.
-_PRESENT_TAGS = {"VBZ", "VBP"}
-_NOT_CAPTION_VERBS = {
-    "say", "tell", "report", "announce", "add", "note", "write", "explain", "claim", "state", "argue", "insist",
-    "warn", "believe", "think", "know", "be", "have", "remain", "include", "mean", "seem", "appear", "need", "want",
-    "expect", "continue", "urge", "hope", "plan", "ask", "call", "agree", "face", "hold", "lead", "make", "get",
-    "take", "come", "go",
-}  # fmt: skip
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))  # zero-width characters, soft hyphen
 _INVISIBLE_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _SPACED = (" ,", " ;", " :", " !", " ?", " )", " ]", " .", "( ", "[ ")
 # "word,word", "August.Read" and "(CNN)The": the space lost after a comma or semicolon between words,
 # after a full stop before a capitalised word (three lower-case letters before it, so "U.S.A" and
-# "Amazon.com" stay), or after an agency tag in brackets.
+# "example.com" stay), or after an agency tag in brackets.
 # (The punctuation is matched before the look-behinds: the scan then stops only at , ; . and ")".)
-_GLUED = re.compile(r"[,;](?<=[a-z][,;])(?=[A-Za-z])|\.(?<=[a-z]{3}\.)(?=[A-Z][a-z]{2})|\)(?<=[A-Z]{2}\))(?=[A-Z][a-z])")
-_DATE_PREFIX = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\b\s*", re.IGNORECASE)
-_TRAILING_READ_MORE = re.compile(r"(?<=[.!?\"”’])\s*(?:read more|continue reading)(?=[\s:.A-Z]|$).{0,60}$", re.IGNORECASE)
+_GLUED = re.compile(
+    r"[,;](?<=[a-z][,;])(?=[A-Za-z])|\.(?<=[a-z]{3}\.)(?=[A-Z][a-z]{2})|\)(?<=[A-Z]{2}\))(?=[A-Z][a-z])"
+)
+_TRAILING_READ_MORE = re.compile(
+    r"(?<=[.!?\"”’])\s*(?:read more|continue reading)(?=[\s:.A-Z]|$).{0,60}$", re.IGNORECASE
+)
 
 
 def tidy(text: str) -> str:
@@ -172,12 +155,6 @@ def _clean(article: Article, settings: Settings, log: list[tuple[str, str]] | No
     """The cleaning steps; ``log`` (when given) receives (reason, text) for each removed or flagged paragraph."""
     items = [_Item(tidy(p.text), list(p.flags), reused_from=list(p.reused_from)) for p in article.paragraphs]
     items = [it for it in items if it.text]
-    if items:
-        match = _DATE_PREFIX.match(items[0].text)
-        if match:
-            items[0].text = items[0].text[match.end():]
-            _set_date(article, match.group(1))
-            items = [it for it in items if it.text]
     for it in items:
         it.key, it.words = bp.norm(it.text), len(it.text.split())
     _remove_furniture(article, items)
@@ -216,52 +193,67 @@ def _remove_furniture(article: Article, items: list[_Item]) -> None:
     """Mark the paragraphs that are page furniture as removed, reading bylines and date lines on the way."""
     seen: set[str] = set()
     head = bp.norm(article.title)
-    n = len(items)
     for i, it in enumerate(items):
-        text = it.text
-        reason = None
-        if it.words > FURNITURE_MAX_WORDS:
-            pass  # long paragraphs are text; only a repeat can still go
-        elif it.words > SHORT_LINE_WORDS:
-            # Longer paragraphs: only the tests that can match them (the others stop at SHORT_LINE_WORDS).
-            if bp.repeats_title(text, article.title, it.key, head):
-                reason = "title"
-            elif bp.is_legal_line(text):
-                reason = "legal"
-            elif bp.is_embed_attribution(text):
-                reason = "embed"
-            elif bp.is_teaser(text) or (i + 1 < n and bp.is_prefix_teaser(text, items[i + 1].text)):
-                reason = "teaser"
-        elif bp.is_markup(text):
-            reason = "markup"
-        elif bp.repeats_title(text, article.title, it.key, head):
-            reason = "title"
-        elif (byline := parse_byline(text)) is not None:
-            reason = "byline"
-            if byline.name and not article.byline:
-                article.byline = byline.name
-            _set_date(article, byline.date)  # bylines count anywhere; the first one gives the fields
-        elif (i < DATELINE_HEAD or i >= n - DATELINE_TAIL) and it.words <= DATELINE_MAX_WORDS \
-                and (found := parse_dateline(text)) is not False:
-            reason = "dateline"
-            _set_date(article, found if isinstance(found, str) else None)
-        elif it.key in bp.BOILERPLATE_LINES or bp.is_ui_line(text):
-            reason = "ui"
-        elif bp.is_link_line(text) or bp.is_promo_line(text):
-            reason = "link"
-        elif bp.is_legal_line(text):
-            reason = "legal"
-        elif bp.is_credit_line(text):
-            reason = "credit"
-        elif bp.is_embed_attribution(text):
-            reason = "embed"
-        elif bp.is_teaser(text) or (i + 1 < n and bp.is_prefix_teaser(text, items[i + 1].text)):
-            reason = "teaser"
+        # long paragraphs are text; only a repeat can still go
+        reason = _furniture(article, items, i, head) if it.words <= FURNITURE_MAX_WORDS else None
         if reason is None:
             if it.key in seen:
                 reason = "repeat"
             seen.add(it.key)
         it.removed = reason
+
+
+def _furniture(article: Article, items: list[_Item], i: int, head: str) -> str | None:
+    """Why paragraph ``i`` is page furniture, or None: the first test that matches, in this order.
+
+    The byline, date line, markup, interface, link and credit tests stop at SHORT_LINE_WORDS words, so a longer
+    paragraph meets only the title, legal, embed and teaser tests.
+    """
+    it = items[i]
+    text, short = it.text, it.words <= SHORT_LINE_WORDS
+    if short and bp.is_markup(text):
+        return "markup"
+    if bp.repeats_title(text, article.title, it.key, head):
+        return "title"
+    if short and _read_byline(article, text):
+        return "byline"
+    if short and _read_dateline(article, it, i, len(items)):
+        return "dateline"
+    if short and (it.key in bp.BOILERPLATE_LINES or bp.is_ui_line(text) or bp.points_at_media(text)):
+        return "ui"
+    if short and (bp.is_link_line(text) or bp.is_promo_line(text)):
+        return "link"
+    if bp.is_legal_line(text):
+        return "legal"
+    if short and bp.is_credit_line(text):
+        return "credit"
+    if bp.is_embed_attribution(text):
+        return "embed"
+    if bp.is_teaser(text) or (i + 1 < len(items) and bp.is_prefix_teaser(text, items[i + 1].text)):
+        return "teaser"
+    return None
+
+
+def _read_byline(article: Article, text: str) -> bool:
+    """True when the line is a byline; the first one gives ``article.byline`` (and a date) when none is set."""
+    byline = parse_byline(text)
+    if byline is None:
+        return False
+    if byline.name and not article.byline:
+        article.byline = byline.name
+    _set_date(article, byline.date)  # bylines count anywhere
+    return True
+
+
+def _read_dateline(article: Article, it: _Item, i: int, n: int) -> bool:
+    """True when a short line near the top or the bottom of the page is a date line; its date is read."""
+    if not (i < DATELINE_HEAD or i >= n - DATELINE_TAIL) or it.words > DATELINE_MAX_WORDS:
+        return False
+    found = parse_dateline(it.text)
+    if found is False:
+        return False
+    _set_date(article, found if isinstance(found, str) else None)
+    return True
 
 
 def _remove_promo_neighbours(items: list[_Item]) -> None:
@@ -352,29 +344,3 @@ def _article_flags(article: Article, settings: Settings) -> None:
         article.flags.append("no_date")
     if article.published and "no_date" in article.flags:
         article.flags.remove("no_date")
-
-
-def flag_parsed_captions(article: Article, doc: Doc) -> bool:
-    """Flag ``caption`` the analysed one-sentence paragraphs that read as photo captions; True when any was."""
-    changed = False
-    bounds = article.paragraph_spans()
-    sents = [s for s in doc.sents if s.text.strip()]
-    for span, para in zip(bounds, article.paragraphs):
-        if not para.analysed:
-            continue
-        inside = [s for s in sents if span.start <= s.start_char < span.end]
-        if len(inside) != 1 or len(inside[0]) > PARSED_CAPTION_MAX_TOKENS:
-            continue
-        sent = inside[0]
-        if sent.text.lstrip()[:1] in "\"\u201c'\u2018":
-            continue  # a quotation
-        root = sent.root
-        if root.tag_ not in _PRESENT_TAGS or root.lemma_.lower() in _NOT_CAPTION_VERBS:
-            continue
-        if any(c.dep_ in ("aux", "auxpass") for c in root.children):
-            continue
-        subject = next((c for c in root.children if c.dep_ == "nsubj"), None)
-        if subject is not None and subject.ent_type_ == "PERSON":
-            para.flags.append("caption")
-            changed = True
-    return changed

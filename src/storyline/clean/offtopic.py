@@ -27,59 +27,22 @@ import re
 from collections import Counter
 
 from ..config import Settings
+from ..text.lexicon import load
+from ..text.words import STOP_WORDS
 
 __all__ = ["DOMAINS", "TopicScorer", "name_stems", "topic_stems", "topic_terms"]
 
 
-def _wordset(text: str) -> frozenset[str]:
-    """The set of white-space separated words of a literal word list."""
-    return frozenset(text.split())
-
-# Words that carry no topic: function words and the verbs and nouns every news story uses.
-STOPWORDS = _wordset(
-    """a about above after again against all almost also although always am among an and another any are
-    aren't around as at be because been before being below between both but by can can't cannot could
-    couldn't did didn't do does doesn't doing don't down during each either else even ever every few for
-    from further had hadn't has hasn't have haven't having he he'd he'll he's her here here's hers herself
-    him himself his how how's however i i'd i'll i'm i've if in into is isn't it it's its itself just last
-    least less let's like many may me might more most much must mustn't my myself near neither never no
-    nor not now of off often on once one only onto or other others ought our ours ourselves out over own
-    per perhaps rather same several shan't she she'd she'll she's should shouldn't since so some still such
-    than that that's the their theirs them themselves then there there's therefore these they they'd
-    they'll they're they've this those though through thus to too toward towards under until up upon us
-    very via was wasn't we we'd we'll we're we've were weren't what what's whatever when when's where
-    where's whether which while who who's whom whose why why's will with within without won't would
-    wouldn't yet you you'd you'll you're you've your yours yourself yourselves
-    said says say saying told tell asked added according reported report reports statement news new
-    year years time times day days week weeks month months today yesterday monday tuesday wednesday
-    thursday friday saturday sunday first two three four five six seven eight nine ten people get got make
-    made going go went come came take took know think want see seen well back way many much also just
-    mr mrs ms"""
-)
+# Words that carry no topic: the function words of English (text.words.STOP_WORDS) and the words every news
+# report uses whatever its subject (reporting verbs, the commonest verbs, calendar words: news_generic_words.txt).
+TOPICLESS_WORDS = STOP_WORDS | load("news_generic_words")
 
 # Vocabulary of the news sections whose items most often end up pasted into other stories (sports
-# results, entertainment and weather teasers). Words only: names of teams or stars would date and bias it.
+# results, entertainment and weather teasers): text/lexicons/section_NAME.txt. Words only: names of teams or
+# stars would date and bias it.
 # A paragraph needs DOMAIN_MIN_TERMS distinct words of one section, so one metaphor ("a political game",
 # "a storm of criticism") never decides.
-DOMAINS: dict[str, frozenset[str]] = {
-    "sport": _wordset(
-        """football soccer basketball baseball hockey tennis golf cricket rugby olympic olympics league
-        leagues kickoff kick-off striker strikers midfielder goalkeeper quarterback touchdown touchdowns
-        inning innings pitcher pitchers batter homer homers playoff playoffs championship championships
-        tournament semifinal semifinals semi-final semi-finals quarterfinal quarterfinals quarter-final
-        quarter-finals stadium halftime half-time overtime referee rivalry routed lineup roster rookie
-        podium medal medals nba nfl mlb nhl fifa uefa scored game games"""
-    ),
-    "entertainment": _wordset(
-        """film films movie movies actor actors actress album albums song songs singer concert premiere
-        box-office oscar oscars grammy grammys emmy emmys celebrity celebrities starring sequel netflix
-        sitcom hollywood rapper red-carpet"""
-    ),
-    "weather": _wordset(
-        """forecast forecasts showers sunny cloudy temperatures humidity thunderstorm thunderstorms
-        snowfall gusts drizzle heatwave meteorologist celsius fahrenheit"""
-    ),
-}
+DOMAINS: dict[str, frozenset[str]] = {name: load(f"section_{name}") for name in ("sport", "entertainment", "weather")}
 # Distinct words of one section a paragraph needs to count as that section's item.
 DOMAIN_MIN_TERMS = 3
 # The rest of the article (and its headline) may hold at most this many distinct words of that section.
@@ -88,8 +51,15 @@ DOMAIN_MAX_REST = 0
 # Terms are cut to their first STEM_CHARS letters so that forms of one word meet ("immigrant",
 # "immigration" -> "immigr"; "deported", "deportation" -> "deport"); 6 keeps "police" apart from "policy".
 STEM_CHARS = 6
+# Tokens shorter than this carry no topic ("mr", "us", initials); one of this length keeps its final "s"
+# ("gas", "bus"), and "-ies" is folded to "-y" only past MIN_IES_CHARS letters ("lies", "ties" stay).
+MIN_TERM_CHARS = 3
+MIN_IES_CHARS = 4
 # A paragraph holding more than this share of the article's words is its main body, never off-topic.
 MAIN_SHARE = 0.34
+# A neighbour of an off-topic paragraph goes with it only when it has at least this many distinct stems: a
+# one- or two-word line has too few to judge by.
+NEIGHBOUR_MIN_TERMS = 3
 _TOKEN = re.compile(r"[a-z][a-z'\-]+")
 _NAME = re.compile(r"\b[A-Z][A-Za-z'’\-]+")
 
@@ -111,15 +81,26 @@ def _terms_of(tokens: list[str]) -> list[str]:
 
 @functools.lru_cache(maxsize=1 << 16)
 def _term(tok: str) -> str:
-    """The topic term of one lower-case token, or "" for a stopword (pure, so cached: words repeat)."""
+    """The topic term of one lower-case token, or "" for a topicless word (pure, so cached: words repeat).
+
+    Only the plural is folded here ("cities" -> "city", "ferries" -> "ferry"), then STEM_CHARS cuts the rest:
+    the shared :func:`storyline.text.words.stem` also strips "-ed" and "-ing", which lets unrelated words meet
+    across paragraphs (a pasted football item shared 0.17 of its stems with a politics story instead of 0.08)
+    and lost half the off-topic flags of the dev pages and samples (bench/clean.py).
+    """
     tok = tok.removesuffix("'s")
     tok = tok.strip("'-")
-    if len(tok) < 3 or tok in STOPWORDS:
+    if len(tok) < MIN_TERM_CHARS or tok in TOPICLESS_WORDS:
         return ""
+    return _singular(tok)
+
+
+def _singular(tok: str) -> str:
+    """The singular of a plural noun ("ies" -> "y", a final "s" dropped except after s, u, i: "glass", "bus")."""
     if tok[-1] == "s":
-        if tok.endswith("ies") and len(tok) > 4:
+        if tok.endswith("ies") and len(tok) > MIN_IES_CHARS:
             return tok[:-3] + "y"
-        if not tok.endswith(("ss", "us", "is")) and len(tok) > 3:
+        if not tok.endswith(("ss", "us", "is")) and len(tok) > MIN_TERM_CHARS:
             return tok[:-1]
     return tok
 
@@ -244,7 +225,7 @@ class TopicScorer:
         for i in sorted(flagged):
             for j in (i - 1, i + 1):
                 if 0 <= j < len(paragraphs) and j not in flagged and shares[j] <= self.threshold \
-                        and len(stems[j]) >= 3 and names_new_known(j)[1] == 0:
+                        and len(stems[j]) >= NEIGHBOUR_MIN_TERMS and names_new_known(j)[1] == 0:
                     flagged.add(j)
         return sorted(flagged)
 

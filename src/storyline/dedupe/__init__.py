@@ -1,8 +1,10 @@
 """Dedupe: syndicated copies, exact duplicates, stitched pages, and who published a passage first.
 
-Stage ``dedupe`` runs on clean articles, before the NLP pass. What it adds to each article:
+Stage ``dedupe`` runs on clean articles whose flags are final: after the nlp stage and the clean stage's
+``captions`` step, so the analysed paragraphs it signs are the ones every later stage reads. It reads each
+article's ``content_hash`` (:func:`storyline.text.fingerprint.content_hash`, set by clean; taken here when an
+article never went through clean), its flags and its analysed paragraphs. What it adds to each article:
 
-- ``content_hash``: SHA-1 of the analysed text lower-cased, punctuation stripped, whitespace folded.
 - ``duplicate_of`` and the flags ``syndicated`` (+ ``exact_duplicate`` for identical normalised text): the
   article is a near-copy of the canonical article of its group. A group's canonical article is the earliest
   published, else the first seen (ingest order), else the longest; when an earlier copy arrives later, the
@@ -45,7 +47,7 @@ wire story is one source, not twenty). Stories keep every article with its ``dup
 Example:
     >>> from storyline.config import Settings
     >>> from storyline.model import Article, Paragraph
-    >>> from storyline.pipeline import RunContext
+    >>> from storyline.context import RunContext
     >>> from storyline.store import Store
     >>> body = [Paragraph("The city council voted on Tuesday to close the old harbour bridge for two years of "
     ...                   "repairs, after engineers found cracks in three of its steel supports last spring.")]
@@ -61,7 +63,6 @@ Example:
 from __future__ import annotations
 
 from .groups import DuplicateGroup, GroupMember, PassageSource, ReusedPassage, duplicate_groups
-from .shingles import content_hash
 from .stage import run
 
-__all__ = ["DuplicateGroup", "GroupMember", "PassageSource", "ReusedPassage", "content_hash", "duplicate_groups", "run"]
+__all__ = ["DuplicateGroup", "GroupMember", "PassageSource", "ReusedPassage", "duplicate_groups", "run"]

@@ -17,7 +17,7 @@ Example:
 from __future__ import annotations
 
 import numpy as np
-from datasketch.lsh import _optimal_param
+from datasketch import MinHashLSH
 
 from .shingles import SEED
 
@@ -28,14 +28,21 @@ HOT = 100
 HOT_KEEP = 20
 
 
+def band_shape(threshold: float, num_perm: int) -> tuple[int, int]:
+    """(bands, rows) that datasketch's ``MinHashLSH`` picks for a threshold (false positives and negatives alike)."""
+    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)  # its public b, r; the tables it makes stay empty
+    return lsh.b, lsh.r
+
+
 class BandIndex:
     """Passage signatures of many articles: ``add`` per article, then ``neighbours`` of a set of articles."""
 
     def __init__(self, threshold: float, num_perm: int) -> None:
         self.threshold, self.num_perm = threshold, num_perm
-        self.bands, self.rows = _optimal_param(threshold, num_perm, 0.5, 0.5)
+        self.bands, self.rows = band_shape(threshold, num_perm)
         rng = np.random.RandomState(SEED + 1)
-        self.mix_ = rng.randint(1, 2**62, size=self.rows, dtype=np.int64).astype(np.uint64) * np.uint64(2) + np.uint64(1)
+        odd = rng.randint(1, 2**62, size=self.rows, dtype=np.int64).astype(np.uint64) * np.uint64(2) + np.uint64(1)
+        self.mix_ = odd  # row multipliers of a band key (odd, so no information is lost)
         self.ids_: list[str] = []
         self._parts: list[np.ndarray] = []
         self._owner_parts: list[np.ndarray] = []
@@ -102,9 +109,9 @@ class BandIndex:
             return {}
         pairs = np.unique(np.concatenate(found))
         rows_a, rows_b = (pairs // n).tolist(), (pairs % n).tolist()
-        names = [(self.ids_[o], u) for o, u in zip(self._owner.tolist(), self._unit.tolist())]
+        names = [(self.ids_[o], u) for o, u in zip(self._owner.tolist(), self._unit.tolist(), strict=True)]
         out: dict[tuple[str, int], list[tuple[str, int]]] = {}
-        for a, b in zip(rows_a, rows_b):
+        for a, b in zip(rows_a, rows_b, strict=True):
             key = names[a]
             if key in out:
                 out[key].append(names[b])

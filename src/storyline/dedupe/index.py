@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
-from typing import Any
 
 import numpy as np
 from datasketch import MinHashLSH
@@ -28,11 +27,16 @@ from ..config import DedupeSettings
 from ..errors import ConfigError
 from ..store import Store
 from .bands import BandIndex
-from .shingles import SEED, MinHasher
+from .shingles import MAX_SHINGLE, SEED, MinHasher
 
 STAGE = "dedupe"
 # Bumped when the signature layout or hashing changes: stored state of another version is recomputed.
-VERSION = 1
+# 2: dedupe runs after the nlp stage and the captions step (parse-aware captions are no longer signed) and
+# cuts sentence units at the parse's sentence boundaries.
+VERSION = 2
+# Fewer permutations than this give a MinHash estimate too coarse to band (a 0.7 threshold needs several rows in
+# several bands); signatures are only candidates, every match is confirmed on the exact shingle sets.
+MIN_NUM_PERM = 16
 
 
 @dataclass
@@ -102,12 +106,16 @@ class DedupeIndex:
             if not 0.0 < value <= 1.0:
                 raise ConfigError(f"setting dedupe.{name} must be in (0, 1], got {value!r}")
         if not 0.0 <= self.containment <= 1.0:
-            raise ConfigError(f"setting dedupe.containment must be in [0, 1] (0 turns it off), got {self.containment!r}")
+            raise ConfigError(
+                f"setting dedupe.containment must be in [0, 1] (0 turns it off), got {self.containment!r}"
+            )
         for name in ("num_perm", "passage_num_perm"):
-            if getattr(self, name) < 16:
-                raise ConfigError(f"setting dedupe.{name} must be at least 16, got {getattr(self, name)!r}")
-        if not 1 <= self.shingle <= 16:
-            raise ConfigError(f"setting dedupe.shingle must be between 1 and 16 words, got {self.shingle!r}")
+            if getattr(self, name) < MIN_NUM_PERM:
+                raise ConfigError(f"setting dedupe.{name} must be at least {MIN_NUM_PERM}, got {getattr(self, name)!r}")
+        if not 1 <= self.shingle <= MAX_SHINGLE:
+            raise ConfigError(
+                f"setting dedupe.shingle must be between 1 and {MAX_SHINGLE} words, got {self.shingle!r}"
+            )
         self.hasher = MinHasher(self.num_perm)
         self.passage_hasher = MinHasher(self.passage_num_perm)
 

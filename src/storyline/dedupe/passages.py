@@ -2,7 +2,9 @@
 
 A *passage unit* is an analysed paragraph of at least ``passage_min_words`` words, plus, inside a paragraph
 of several sentences, each sentence of at least ``passage_sentence_words`` words (content farms re-cut
-paragraphs, so a sentence can be all that survives intact). Units are compared by MinHash LSH of their
+paragraphs, so a sentence can be all that survives intact). Sentences are those the nlp stage stored
+(``article.sentences``, spaCy's boundaries); an article without a parse (not English) has paragraph units
+only. Units are compared by MinHash LSH of their
 ``passage_shingle``-word shingles and confirmed by exact Jaccard >= ``passage_threshold``.
 
 Provenance rule (never guessing): a reused paragraph points at the holders published on the earliest date
@@ -21,11 +23,16 @@ import numpy as np
 
 from ..config import DedupeSettings
 from ..model import Article
-from .shingles import MinHasher, sentences, unique_sorted, words
+from .shingles import MinHasher, unique_sorted, words
 
 # At most this many sources are listed per paragraph: a wire paragraph carried by fifty sites would
 # otherwise bury the article under its own provenance; the earliest (then first seen) are kept.
 MAX_SOURCES = 8
+# A paragraph of at least this many sentences gets a unit per long sentence besides its own.
+MIN_SENTENCES = 2
+# A stitched page reuses at least this many paragraphs: one shared paragraph (a quoted statement, a wire lede)
+# does not make a page stitched.
+STITCHED_MIN_PARAGRAPHS = 2
 
 
 @dataclass
@@ -60,21 +67,31 @@ def passage_units(
     min_words = params.passage_min_words
     sentence_words = params.passage_sentence_words
     units = []
+    sentences = _sentences_by_paragraph(article)
     for i, hashes in paragraphs if paragraphs is not None else paragraph_words(article, hasher):
         if len(hashes) < max(min_words, k):
             continue
         units.append(Unit(i, hasher.shingle_hashes(hashes, k)))
-        if len(hashes) * params.passage_threshold <= sentence_words:
+        if len(hashes) * params.passage_threshold <= sentence_words or len(sentences.get(i, ())) < MIN_SENTENCES:
             continue  # any long sentence is most of the paragraph: matched through the paragraph unit
-        parts = sentences(article.paragraphs[i].text)
-        if len(parts) > 1:
-            at = 0  # the words of the sentences are consecutive runs of the paragraph's words
-            for sent in parts:
-                n = len(words(sent))
-                if n >= max(sentence_words, k):
-                    units.append(Unit(i, hasher.shingle_hashes(hashes[at : at + n], k)))
-                at += n
+        for at, n in sentences[i]:
+            if n >= max(sentence_words, k):
+                units.append(Unit(i, hasher.shingle_hashes(hashes[at : at + n], k)))
     return units
+
+
+def _sentences_by_paragraph(article: Article) -> dict[int, list[tuple[int, int]]]:
+    """(first word, word count) of each sentence the nlp stage stored, by paragraph; empty without a parse."""
+    out: dict[int, list[tuple[int, int]]] = {}
+    bounds = article.paragraph_spans()
+    text = article.text
+    for sent in article.sentences:
+        if sent.paragraph >= len(bounds):
+            continue
+        start = bounds[sent.paragraph].start
+        at = len(words(text[start : sent.span.start]))
+        out.setdefault(sent.paragraph, []).append((at, len(words(text[sent.span.start : sent.span.end]))))
+    return out
 
 
 def provenance(
@@ -105,5 +122,4 @@ def provenance(
 def is_stitched(reused_from: list[list[dict[str, Any]]], trackable: int, share: float) -> bool:
     """True when at least ``share`` of the trackable paragraphs (and at least two) come from other articles."""
     reused = sum(1 for sources in reused_from if sources)
-    # Two paragraphs at least: one shared paragraph (a quoted statement, a wire lede) does not make a page stitched.
-    return trackable > 0 and reused >= 2 and reused / trackable >= share
+    return trackable > 0 and reused >= STITCHED_MIN_PARAGRAPHS and reused / trackable >= share

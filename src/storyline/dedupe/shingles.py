@@ -1,4 +1,4 @@
-"""Text to sets: normalised words, the content hash, word shingles and their MinHash signatures.
+"""Text to sets: normalised words, word shingles and their MinHash signatures.
 
 Every hash here is stable across processes and machines (no use of Python's salted ``hash``), because
 signatures are stored and compared with signatures computed in later runs.
@@ -14,15 +14,11 @@ Example:
 from __future__ import annotations
 
 import hashlib
-import re
 
 import numpy as np
 
-# Unicode words: punctuation and symbols are dropped, so quote styles, dashes and bullets do not matter.
-_WORD = re.compile(r"\w+")
-# A sentence ends at . ! ? (optionally followed by a closing quote) before a space and an upper-case letter
-# or an opening quote. Crude, but it only decides which long sentences get their own passage signature.
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]?\s+(?=[\"'“‘(]?[A-Z0-9])")
+from ..text.fingerprint import hash_words
+
 # Sets signed per numpy batch: bounds the temporary (sets x num_perm) arrays (2,048 x 128 x 8 B = 2 MB each).
 _BATCH = 2048
 # Offset per bin of distance when an empty bin borrows a neighbour's value (an odd constant, so borrowed
@@ -30,23 +26,15 @@ _BATCH = 2048
 _ROTATE = np.uint64(0x9E3779B1)
 _MASK32 = np.uint64(0xFFFFFFFF)
 _SHIFT = np.uint64(32)
+# Position multipliers drawn per hasher: a shingle of up to this many words gives each position its own.
+MAX_SHINGLE = 16
 # Fixed seed of the permutation family: signatures stored by one run must match those of the next.
 SEED = 20_171_115
 
 
 def words(text: str) -> list[str]:
-    """Lower-cased words of a text, punctuation stripped."""
-    return _WORD.findall(text.lower())
-
-
-def content_hash(text: str) -> str:
-    """SHA-1 of the normalised text (lower-cased, punctuation stripped, whitespace folded)."""
-    return hashlib.sha1(" ".join(words(text)).encode("utf-8")).hexdigest()
-
-
-def sentences(text: str) -> list[str]:
-    """Split a paragraph into sentences (punctuation heuristic, no NLP model)."""
-    return [s for s in _SENTENCE_END.split(text) if s.strip()]
+    """Lower-cased words of a text, punctuation stripped (the words the content hash sees)."""
+    return hash_words(text)
 
 
 class MinHasher:
@@ -69,11 +57,12 @@ class MinHasher:
         (2, 64)
     """
 
-    def __init__(self, num_perm: int = 128) -> None:
+    def __init__(self, num_perm: int) -> None:
         self.num_perm = num_perm
         rng = np.random.RandomState(SEED)
         # Position multipliers that combine the word hashes of one shingle (odd, so no information is lost).
-        self.pos_ = rng.randint(1, 2**62, size=16, dtype=np.int64).astype(np.uint64) * np.uint64(2) + np.uint64(1)
+        odd = rng.randint(1, 2**62, size=MAX_SHINGLE, dtype=np.int64).astype(np.uint64) * np.uint64(2) + np.uint64(1)
+        self.pos_ = odd
         self._vocab: dict[str, int] = {}
 
     def word_hashes(self, ws: list[str]) -> np.ndarray:
@@ -138,7 +127,7 @@ class MinHasher:
 
 def unique_sorted(h: np.ndarray) -> np.ndarray:
     """Sorted unique values of a hash array (a plain sort: faster than ``np.unique`` on small arrays)."""
-    if len(h) < 2:
+    if len(h) < 2:  # noqa: PLR2004 - zero or one value is sorted and unique already
         return h.copy()
     a = np.sort(h)
     return a[np.r_[True, a[1:] != a[:-1]]]

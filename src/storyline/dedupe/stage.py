@@ -14,9 +14,10 @@ import numpy as np
 from ..config import DedupeSettings
 from ..model import Article
 from ..store import Store
+from ..text.fingerprint import content_hash
 from .index import STAGE, DedupeIndex, Entry
 from .passages import Unit, is_stitched, paragraph_words, passage_units, provenance
-from .shingles import content_hash, jaccard, overlap, unique_sorted
+from .shingles import jaccard, overlap, unique_sorted
 
 if TYPE_CHECKING:
     from ..context import RunContext
@@ -89,7 +90,8 @@ class _Features:
             if paragraphs is None:
                 paragraphs = self._tokenise(aid)
                 self._paragraphs.pop(aid, None)
-            units = self._units[aid] = passage_units(self.article(aid), self.index.passage_hasher, self.params, paragraphs)
+            units = passage_units(self.article(aid), self.index.passage_hasher, self.params, paragraphs)
+            self._units[aid] = units
         return units
 
 
@@ -152,7 +154,7 @@ def _entries(batch: list[Article], order: int, feats: _Features, params: DedupeS
     out = {}
     for art in batch:
         if not art.content_hash:
-            art.content_hash = content_hash(art.analysed_text)
+            art.content_hash = content_hash(art)
         feats.shingles(art.id)
         n_words = feats.n_words[art.id]
         published = art.published[:10] if art.published else None
@@ -171,7 +173,8 @@ def _group_articles(
     (which is how a truncated or padded copy, with a low Jaccard but a high containment, is found).
     """
     signable = [art.id for art in batch if not entries[art.id].short]
-    sigs = dict(zip(signable, index.hasher.signatures([feats.shingles(a) for a in signable]))) if signable else {}
+    signed = index.hasher.signatures([feats.shingles(a) for a in signable])  # (0, num_perm) when none
+    sigs = dict(zip(signable, signed, strict=True))
     regrouped: set[str] = set()
     for art in batch:
         entry = entries[art.id]
@@ -287,12 +290,7 @@ def _trace_one(
     if len(units) != len(index.units_[aid][1]):  # paragraphs changed since they were signed: leave as is
         return
     group = index.canonical(aid)
-    holders: dict[int, dict[tuple[str, int], str | None]] = {}
-    if keep:
-        for p, para in enumerate(art.paragraphs):
-            for src in para.reused_from:
-                if src["article"] in index.entries_:
-                    holders.setdefault(p, {})[(src["article"], int(src["paragraph"]))] = index.entries_[src["article"]].published
+    holders = _current_holders(art, index) if keep else {}
     for u, found in hits.items():
         unit = units[u]
         for other, v in found:
@@ -300,19 +298,37 @@ def _trace_one(
                 continue  # a copy in the same group is already accounted for by duplicate_of
             other_units = feats.units(other)
             if v < len(other_units) and jaccard(unit.shingles, other_units[v].shingles) >= index.passage_threshold:
-                holders.setdefault(unit.paragraph, {})[(other, other_units[v].paragraph)] = index.entries_[other].published
+                published = index.entries_[other].published
+                holders.setdefault(unit.paragraph, {})[(other, other_units[v].paragraph)] = published
     for para in art.paragraphs:
         para.reused_from = []
     for p, found_p in holders.items():
-        # one holder per syndicated group (its best-ranked copy): twenty copies of a wire story are one source
-        best: dict[str, tuple[str, int]] = {}
-        for key in sorted(found_p, key=lambda k: (_rank(index, k[0]), k[1])):
-            if index.canonical(key[0]) != group:
-                best.setdefault(index.canonical(key[0]), key)
-        kept = {key: found_p[key] for key in best.values()}
+        kept = _one_per_group(found_p, group, index)
         art.paragraphs[p].reused_from = provenance(entry.published, kept, lambda a: _rank(index, a))
     tracked = {u.paragraph for u in units}
     flags = [f for f in art.flags if f != "stitched"]
     if is_stitched([art.paragraphs[p].reused_from for p in tracked], len(tracked), share):
         flags.append("stitched")
     art.flags = flags
+
+
+def _current_holders(art: Article, index: DedupeIndex) -> dict[int, dict[tuple[str, int], str | None]]:
+    """The sources the article's paragraphs already list (still indexed), with their publication dates."""
+    holders: dict[int, dict[tuple[str, int], str | None]] = {}
+    for p, para in enumerate(art.paragraphs):
+        for src in para.reused_from:
+            other = index.entries_.get(src["article"])
+            if other is not None:
+                holders.setdefault(p, {})[(src["article"], int(src["paragraph"]))] = other.published
+    return holders
+
+
+def _one_per_group(
+    found: dict[tuple[str, int], str | None], group: str, index: DedupeIndex
+) -> dict[tuple[str, int], str | None]:
+    """One holder per syndicated group (its best-ranked copy): twenty copies of a wire story are one source."""
+    best: dict[str, tuple[str, int]] = {}
+    for key in sorted(found, key=lambda k: (_rank(index, k[0]), k[1])):
+        if index.canonical(key[0]) != group:
+            best.setdefault(index.canonical(key[0]), key)
+    return {key: found[key] for key in best.values()}

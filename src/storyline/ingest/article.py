@@ -25,24 +25,15 @@ from urllib.parse import urlsplit
 from dateutil import parser as date_parser
 
 from ..model import Article, Paragraph
+from ..text.fingerprint import content_hash
+from ..text.lexicon import load as load_lexicon
 
-# Function words of a few languages common in news piles. The share of a text's words found in each list
-# is a cheap, dependency-free language signal: English news prose has 30-45% of its words in the English
-# list, while text in another language has under 5% (shared words such as "a", "in", "son" keep it above 0).
-_STOPWORDS = {
-    "en": "the of and to a in is was that for on with as by at from it he she they his her their has have had "
-    "are were be been will would said not but this which who after about an or its than more also",
-    "es": "el la los las de del y en que un una por con para es se al lo su sus como más pero fue ha han "
-    "dijo este esta sobre entre",
-    "fr": "le la les de des du et en un une que qui pour dans sur par est au aux ce il elle sont pas plus "
-    "a été avec ses son",
-    "de": "der die das den dem des und in zu von mit ist im ein eine einer auf für nicht sich auch es "
-    "wurde sind dass bei nach",
-    "it": "il lo la gli le di del della e che un una per con non è sono nel alla da al ha come più anche si dei delle",
-    "pt": "o a os as de do da dos das e em um uma que para com não por no na se foi ao mais como são disse pelo pela",
-    "nl": "de het een en van in is dat op te met voor zijn niet die aan er werd door ook naar bij",
-}
-_STOPSETS = {lang: frozenset(words.split()) for lang, words in _STOPWORDS.items()}
+# Function words of a few languages common in news piles (text/lexicons/function_words_XX.txt, each saying
+# where its words come from). The share of a text's words found in each list is a cheap, dependency-free
+# language signal: English news prose has 30-45% of its words in the English list, while text in another
+# language has under 5% (shared words such as "a", "in", "son" keep it above 0).
+LANGUAGES = ("en", "es", "fr", "de", "it", "pt", "nl")
+_STOPSETS = {lang: load_lexicon(f"function_words_{lang}") for lang in LANGUAGES}
 # Below this many words no language is guessed: a headline alone is too little to judge.
 LANGUAGE_MIN_WORDS = 12
 # An English text has at least this share of its words in the English list (news prose: 0.3-0.45;
@@ -69,9 +60,11 @@ _WORD = re.compile(r"[^\W\d_]+")
 _BLANK_LINE = re.compile(r"\n[ \t\u00a0]*\n")
 _SENTENCE_END = re.compile(r"""[.!?…:;"”’')\]]$""")
 _WS = re.compile(r"\s+")
-_HASH_WORD = re.compile(r"\w+")
 _NON_LATIN = re.compile(r"[^\W\d_\u0000-\u024f]")  # a letter beyond Latin Extended-B
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+# A scraper's page date in front of the text (" date 2017-06-16 Council backs ..."), as some JSON-lines
+# exports carry it: read by the JSON reader as the publication date.
+DATE_PREFIX = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\b\s*", re.IGNORECASE)
 
 
 def split_paragraphs(text: str, lines_are_blocks: bool = False) -> list[Paragraph]:
@@ -123,12 +116,6 @@ def _join_lines(lines: list[str]) -> list[str]:
 def normalise(text: str) -> str:
     """Text folded for hashing: NFKC, case-folded, whitespace collapsed."""
     return _WS.sub(" ", unicodedata.normalize("NFKC", text).casefold()).strip()
-
-
-def content_hash(article: Article) -> str:
-    """sha1 (hex) of the article's words, lower-cased and joined by one space: equal for copies that differ
-    only in case, spacing and punctuation. The same normalisation as ``storyline.dedupe.content_hash``."""
-    return hashlib.sha1(" ".join(_HASH_WORD.findall(article.text.lower())).encode("utf-8")).hexdigest()
 
 
 def stable_id(article: Article) -> str:
@@ -222,7 +209,7 @@ def _repeats_title(first: str, head: str) -> bool:
     """True when a normalised first paragraph is the normalised headline, or its start cut with an ellipsis."""
     if first.rstrip(" .…") == head:
         return True
-    # The headline cut short ("Cubs win 1st Series title since 1908, beat…"): at least TITLE_PREFIX_MIN_WORDS
+    # The headline cut short ("Council backs new harbour bridge after two…"): at least TITLE_PREFIX_MIN_WORDS
     # words, so that a one-word kicker ("Breaking") is not taken for it.
     stem = first.rstrip(" .…")
     return first.endswith(("…", "...")) and head.startswith(stem) and len(stem.split()) >= TITLE_PREFIX_MIN_WORDS

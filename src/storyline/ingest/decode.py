@@ -100,7 +100,7 @@ def _mostly_ascii_letters(text: str) -> bool:
     letters = [c for c in text if c.isalpha()]
     if not letters:
         return True
-    return sum(1 for c in letters if ord(c) > 127) / len(letters) <= CP1252_MAX_NON_ASCII
+    return sum(1 for c in letters if not c.isascii()) / len(letters) <= CP1252_MAX_NON_ASCII
 
 
 def decode_bytes(data: bytes, declared: str | None = None, path: str = "<bytes>", repair: bool = True) -> str:

@@ -15,13 +15,12 @@ Example:
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from ..errors import EmptyInputError, InputError
 from ..model import Article, Rejected
-from .article import drop_repeated_title, iso_date, split_paragraphs
+from .article import DATE_PREFIX, drop_repeated_title, iso_date, split_paragraphs
 from .decode import fix_text
 from .html import article_from_html
 
@@ -29,12 +28,11 @@ from .html import article_from_html
 # instead of one rejection per line of a large file.
 GIVE_UP_AFTER = 20
 FIELDS = ("id", "url", "title", "text", "html", "published", "outlet", "byline", "author")
-# Some scrapers put the page date in front of the text: " date 2017-06-16 Amazon buying ...". It is taken
-# off the text and used as the publication date when the record gives none.
+# Some scrapers put the page date in front of the text: " date 2017-06-16 Council backs ...". It is taken
+# off the text and used as the publication date when the record gives none (DATE_PREFIX, ingest.article).
 # Without a title, a first paragraph of at most this many words is taken as the headline (headlines run
 # 5-20 words; a longer first paragraph is body text).
 HEADLINE_MAX_WORDS = 25
-_DATE_PREFIX = re.compile(r"^\s*date (\d{4}-\d{2}-\d{2})\b\s*")
 
 
 def iter_records(lines: Iterable[str], path: str = "<json>") -> Iterator[tuple[int, dict[str, Any]] | Rejected]:
@@ -99,7 +97,7 @@ def article_from_record(
     published = record.get("published")
     if _nonblank(text):
         body = fix_text(str(text))
-        match = _DATE_PREFIX.match(body)
+        match = DATE_PREFIX.match(body)
         if match:
             body = body[match.end() :]
             published = published or match.group(1)

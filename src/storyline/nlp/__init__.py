@@ -1,19 +1,22 @@
 """The nlp stage: one spaCy pass per article, stored, so every later stage reads the same parse.
 
 It parses each stored article that has no doc yet (all of them on a full run) with the run's
-:class:`storyline.text.parser.NLP`, stores the serialised docs and each article's sentence spans, and flags
-the photo captions only a parse can tell (:func:`storyline.clean.flag_parsed_captions`).
+:class:`storyline.text.parser.NLP`, and stores the serialised docs and each article's sentence spans. It
+changes neither the text nor the flags: it runs right after ingest and clean, before the clean stage's
+``captions`` step reads the parse and before dedupe hashes and signs the text.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..clean import flag_parsed_captions
 from ..text.parser import sentences_of
 
 if TYPE_CHECKING:
     from ..context import RunContext
+
+# Articles parsed, stored and written back per transaction (spaCy batches within it by its own batch_size).
+CHUNK = 256
 
 
 def run(ctx: RunContext) -> None:
@@ -25,12 +28,10 @@ def run(ctx: RunContext) -> None:
     if not todo:
         return
     nlp = ctx.nlp
-    step = 256
-    for i in range(0, len(todo), step):
-        chunk = todo[i : i + step]
+    for i in range(0, len(todo), CHUNK):
+        chunk = todo[i : i + CHUNK]
         docs = nlp.parse(chunk)
-        for art, doc in zip(chunk, docs):
-            flag_parsed_captions(art, doc)  # flags only: the text and the parse stay as they are
+        for art, doc in zip(chunk, docs, strict=True):
             art.sentences = sentences_of(art, doc)
-        store.put_docs({a.id: nlp.to_bytes(d) for a, d in zip(chunk, docs)})
+        store.put_docs({a.id: nlp.to_bytes(d) for a, d in zip(chunk, docs, strict=True)})
         store.update_articles(chunk)

@@ -4,6 +4,7 @@
 - :mod:`.words`: content terms, the light stemmer, stop words, numbers written as words;
 - :mod:`.similarity`: cosine, Dice and Jaccard of bags and sets of words;
 - :mod:`.datelines`: wire datelines ("LIMA (Wire) - ");
+- :mod:`.fingerprint`: the content hash (what two copies must share to be the same content);
 - :mod:`.lexicon`: the word lists that must exist, read from data files in ``lexicons/`` that say where their
   entries come from;
 - :mod:`.unionfind`: connected components of a pair graph.
