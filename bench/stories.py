@@ -2,7 +2,8 @@
 
 For each labelled JSONL (articles with a ``story`` field; ``distractor`` marks a one-article story) the real
 stages run on an in-memory store: ``pipeline.ingest_paths`` (read + clean), the ``nlp`` stage, clean's
-``captions`` step and ``dedupe.run``, then ``stories.run`` as a stream (the articles arrive in time order, ``STREAM_BATCH`` per run) and
+``captions`` step and ``dedupe.run``, then ``stories.run`` as a stream (the articles arrive in time order,
+``STREAM_BATCH`` per run) and
 ``stories.recluster`` as a batch. Printed for each: B-cubed precision, recall and F1 and the adjusted Rand
 index of the stream and the batch result, the ARI between the two, and a baseline measured in the same run:
 TF-IDF of title + text with average-link agglomerative clustering (cosine) at its best threshold on the

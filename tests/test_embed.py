@@ -21,7 +21,6 @@ from storyline.errors import ConfigError, MissingDependencyError
 from storyline.model import Article, Paragraph
 from storyline.store import Store
 from storyline.stories import embed
-from storyline.text.parser import NLP
 from storyline.stories.features import (
     DENSE_FLOOR,
     ArticleFeatures,

@@ -136,7 +136,8 @@ def _section(name: str, values: dict[str, Any]) -> Any:
     hints = get_type_hints(cls)
     missing = sorted(set(hints) - set(values))
     if missing:
-        raise ConfigError(f"settings section [{name}] lacks {', '.join(missing)} (the packaged defaults.toml is damaged)")
+        lacking = ", ".join(missing)
+        raise ConfigError(f"settings section [{name}] lacks {lacking} (the packaged defaults.toml is damaged)")
     return cls(**{k: _checked(name, k, v, hints[k]) for k, v in values.items()})
 
 

@@ -105,7 +105,9 @@ def ingest_paths(
     return report
 
 
-def analyse(ctx: RunContext, stages: Sequence[Stage] = STAGES, on_stage: Callable[[str], Any] | None = None) -> RunContext:
+def analyse(
+    ctx: RunContext, stages: Sequence[Stage] = STAGES, on_stage: Callable[[str], Any] | None = None
+) -> RunContext:
     """Run every analysis stage in order over the store (nothing when the run brought no new article).
 
     A stage called with no new articles and nothing touched works on the whole store (that is how a caller asks

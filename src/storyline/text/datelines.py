@@ -16,5 +16,9 @@ __all__ = ["DATELINE", "DATELINE_HEAD"]
 
 # A wire dateline opening an article's first body paragraph: "LIMA (Meridian Wire) - ", "MEXICO CITY -- ",
 # "NEW YORK, March 3 — ". An upper-case place (1-4 words), an optional ", State/date" and "(Agency)", a dash.
-DATELINE_HEAD = r"[A-Z][A-Z.'\-]+(?: [A-Z][A-Z.'\-]+){0,3}(?:, [A-Z][A-Za-z.]+(?: [A-Za-z0-9.]+){0,2})?(?: \([^()]{1,40}\))?"
+DATELINE_HEAD = (
+    r"[A-Z][A-Z.'\-]+(?: [A-Z][A-Z.'\-]+){0,3}"  # the place, upper case, 1-4 words
+    r"(?:, [A-Z][A-Za-z.]+(?: [A-Za-z0-9.]+){0,2})?"  # ", State" or ", March 3"
+    r"(?: \([^()]{1,40}\))?"  # "(Agency)"
+)
 DATELINE = re.compile(DATELINE_HEAD + r"(?: ?[\u2014\u2013] ?| --? )(?=[A-Z\u201c\"])")

