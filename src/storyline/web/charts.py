@@ -30,6 +30,7 @@ CHART_AXIS = 24.0  # room below the rows for the date axis
 CHART_MAX_ROWS = 40
 # Bars of the entity chart: one a month up to this many months, one a year beyond.
 MONTHLY_MAX_MONTHS = 36
+BAR_MAX_WIDTH = 48.0  # a bar is at most this wide (one month of stories is a bar, not a wall)
 
 
 def _day(value: str | None) -> dt.date | None:
@@ -65,32 +66,65 @@ def sparkline(dates: Iterable[str | None]) -> dict[str, Any] | None:
 
 
 class TimeScale:
-    """Maps dates to x positions across ``[left, right]``; ticks label the first, last and a few dates between."""
+    """Maps dates to x positions across ``[left, right]``; ticks label the ends and a few dates between.
+
+    With ``focus`` dates (when a story was reported), dates long before them (background events years earlier)
+    get a narrow segment on the left behind a break in the axis, so the weeks of coverage are not squeezed into
+    a pixel: the axis is broken when the gap before the focus is more than ``BREAK_RATIO`` times its span.
+    """
 
     TICKS = 5  # labels on the axis, ends included
+    BREAK_RATIO = 3
+    BEFORE_SHARE, GAP_SHARE = 0.18, 0.06  # parts of the width for the segment before the break and the break
 
-    def __init__(self, dates: Sequence[dt.date], left: float, right: float) -> None:
+    def __init__(self, dates: Sequence[dt.date], left: float, right: float, focus: Sequence[dt.date] = ()) -> None:
         self.start, self.end = min(dates), max(dates)
         self.left, self.right = left, right
-        self.days = max((self.end - self.start).days, 1)
+        self.split: dt.date | None = None
+        if focus:
+            first = min(focus) - dt.timedelta(days=1)
+            if self.start < first and (first - self.start).days > self.BREAK_RATIO * max((self.end - first).days, 1):
+                self.split = first
+        width = right - left
+        self.before = (left, left + width * self.BEFORE_SHARE)
+        self.after = (left + width * (self.BEFORE_SHARE + self.GAP_SHARE), right) if self.split else (left, right)
+        self.break_x = round(left + width * (self.BEFORE_SHARE + self.GAP_SHARE / 2), 1) if self.split else None
+
+    @staticmethod
+    def _lerp(day: dt.date, lo: dt.date, hi: dt.date, x0: float, x1: float) -> float:
+        if lo >= hi:
+            return round((x0 + x1) / 2, 1)
+        return round(x0 + (x1 - x0) * (day - lo).days / (hi - lo).days, 1)
 
     def x(self, day: dt.date) -> float:
         """The x position of a date."""
-        if self.start == self.end:
-            return (self.left + self.right) / 2
-        return round(self.left + (self.right - self.left) * (day - self.start).days / self.days, 1)
+        if self.split is not None and day < self.split:
+            return self._lerp(day, self.start, self.split - dt.timedelta(days=1), *self.before)
+        return self._lerp(day, self.split or self.start, self.end, *self.after)
 
     def ticks(self) -> list[dict[str, Any]]:
-        """Axis labels: (x, date) at evenly spaced dates, shown to the day, month or year the span needs."""
-        if self.start == self.end:
-            return [{"x": self.x(self.start), "label": self.start.isoformat()}]
-        long = (self.end - self.start).days > 2 * 365
-        out = []
-        for k in range(self.TICKS):
-            day = self.start + dt.timedelta(days=round(self.days * k / (self.TICKS - 1)))
-            label = str(day.year) if long else day.isoformat()
-            if not out or out[-1]["label"] != label:
-                out.append({"x": self.x(day), "label": label})
+        """Axis labels: (x, label, anchor) at evenly spaced dates, as precise as the span needs."""
+        lo = self.split or self.start
+        out: list[dict[str, Any]] = []
+        if self.split is not None:
+            out.append({"x": self.before[0], "label": str(self.start.year) if self.start.year < lo.year
+                        else self.start.isoformat()[:7]})
+        if lo == self.end:
+            out.append({"x": self.x(lo), "label": lo.isoformat()})
+        else:
+            days = (self.end - lo).days
+            long = days > 2 * 365
+            for k in range(self.TICKS if self.split is None else self.TICKS - 1):
+                n = self.TICKS - 1 if self.split is None else self.TICKS - 2
+                day = lo + dt.timedelta(days=round(days * k / n))
+                label = str(day.year) if long else day.isoformat()
+                if not out or out[-1]["label"] != label:
+                    out.append({"x": self.x(day), "label": label})
+        for t in out:
+            t["anchor"] = "middle"
+        out[0]["anchor"] = "start"
+        if len(out) > 1:
+            out[-1]["anchor"] = "end"
         return out
 
 
@@ -102,8 +136,9 @@ def timeline_chart(entries: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
     rows = [e for e in entries if _day(e.get("date"))][:CHART_MAX_ROWS]
     if not rows:
         return None
-    every = [_day(e["date"]) for e in rows] + [_day(r) for e in rows for r in e.get("reports", [])]
-    scale = TimeScale([d for d in every if d is not None], 8.0, CHART_WIDTH - 8.0)
+    reported = [d for d in (_day(r) for e in rows for r in e.get("reports", [])) if d is not None]
+    every = [d for d in (_day(e["date"]) for e in rows) if d is not None] + reported
+    scale = TimeScale(every, 8.0, CHART_WIDTH - 8.0, focus=reported)
     out = []
     for i, e in enumerate(rows):
         y = CHART_ROW * i + CHART_ROW / 2
@@ -114,7 +149,7 @@ def timeline_chart(entries: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
                     "label": e.get("label", ""), "anchor": e.get("anchor", "")})
     height = CHART_ROW * len(out)
     return {"rows": out, "width": CHART_WIDTH, "height": height + CHART_AXIS, "axis_y": height + 4,
-            "ticks": scale.ticks(), "left_out": len(entries) - len(rows)}
+            "ticks": scale.ticks(), "left_out": len(entries) - len(rows), "break_x": scale.break_x}
 
 
 def coverage_chart(articles: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
@@ -130,12 +165,13 @@ def coverage_chart(articles: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
     rows = []
     for i, name in enumerate(names):
         y = CHART_ROW * i + CHART_ROW / 2
-        dots = [{"x": scale.x(_day(a["published"])), "copy": bool(a.get("duplicate_of")), "id": a["id"],  # type: ignore[arg-type]
+        dots = [{"x": scale.x(_day(a["published"])), "is_copy": bool(a.get("duplicate_of")), "id": a["id"],  # type: ignore[arg-type]
                  "title": a.get("title") or a["id"], "published": a["published"]} for a in by_outlet[name]]
         rows.append({"y": y, "label": name, "dots": dots})
     height = CHART_ROW * len(rows)
     return {"rows": rows, "width": CHART_WIDTH, "height": height + CHART_AXIS, "axis_y": height + 4,
-            "label_x": CHART_LABEL - 8.0, "ticks": scale.ticks(), "left_out": len(by_outlet) - len(names)}
+            "label_x": CHART_LABEL - 8.0, "ticks": scale.ticks(), "left_out": len(by_outlet) - len(names),
+            "break_x": scale.break_x}
 
 
 def bars_over_time(dates: Iterable[str | None]) -> dict[str, Any] | None:
@@ -156,7 +192,7 @@ def bars_over_time(dates: Iterable[str | None]) -> dict[str, Any] | None:
     counts = Counter((d.year, 1 if yearly else d.month) for d in days)
     top = max(counts.values())
     height = 80.0
-    width = CHART_WIDTH / len(keys)
+    width = min(CHART_WIDTH / len(keys), BAR_MAX_WIDTH)
     bars = []
     for i, key in enumerate(keys):
         h = height * counts.get(key, 0) / top
@@ -164,6 +200,6 @@ def bars_over_time(dates: Iterable[str | None]) -> dict[str, Any] | None:
         bars.append({"x": round(i * width + 1, 1), "w": round(max(width - 2, 1), 1), "y": round(height - h, 1),
                      "h": round(h, 1), "n": counts.get(key, 0), "label": label})
     step = max(1, len(bars) // 6)
-    ticks = [{"x": b["x"] + b["w"] / 2, "label": b["label"]} for b in bars[::step]]
+    ticks = [{"x": b["x"] + b["w"] / 2, "label": b["label"], "anchor": "middle"} for b in bars[::step]]
     return {"bars": bars, "width": CHART_WIDTH, "height": height + CHART_AXIS, "axis_y": height + 4, "ticks": ticks,
-            "top": top}
+            "top": top, "break_x": None}

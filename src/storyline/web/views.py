@@ -227,7 +227,8 @@ def _facts_in(article: Article, span: Span) -> list[dict[str, str]]:
     def inside(s: Span) -> bool:
         return span.start <= s.start < span.end
 
-    facts = [{"kind": "quote", "text": f"{q.speaker_name or 'unattributed'}: “{q.text}”"} for q in article.quotes if inside(q.span)]
+    facts = [{"kind": "quote", "text": f"{q.speaker_name or 'unattributed'}: " + (f"“{q.text}”" if q.kind == "direct" else q.text)}
+             for q in article.quotes if inside(q.span)]
     facts += [{"kind": "figure", "text": f"{f.text} → {f.value:g} {f.unit}" + (" (approx.)" if f.approximate else "")}
               for f in article.figures if inside(f.span)]
     facts += [{"kind": "date", "text": f"{d.text} → {shown_date(d.value, d.granularity) if d.value else 'unplaced'}"}
