@@ -53,13 +53,14 @@ def _stories() -> tuple[list[Story], list[Storyline]]:
         first_date="2025-09-10", last_date="2025-09-12", outlets=["Harbor Courier", "Metro Wire", "Lakeport Ledger"],
         storyline="sl-transit",
         summary=[Citation(LEVY_A.paragraphs[0].text, ["levy-a", "levy-b"], "levy-a", sentence, "2025-09-09")],
-        timeline=[TimelineEntry("2025-09-09", LEVY_A.paragraphs[0].text, ["levy-a", "levy-b"], "day", "levy-a", sentence)],
+        timeline=[TimelineEntry("2025-09-09", LEVY_A.paragraphs[0].text, ["levy-a", "levy-b"], "day", "levy-a",
+                                sentence)],
         entities=[KETTERING],
         quotes=[Quote("levy-a", Span(quote_at, quote_at + 39), "the levy would pay for new bus routes", "reported",
                       "person:rosa-kettering", "Rosa Kettering", "said")],
     )  # fmt: skip
-    ferry = Story(id="s-ferry", title="Ferry Marisol runs aground", articles=["ferry-a", "evil"], first_date="2024-09-02",
-                  last_date="2024-09-03", outlets=["Coast Courier", "<b>Evil</b> Times"],
+    ferry = Story(id="s-ferry", title="Ferry Marisol runs aground", articles=["ferry-a", "evil"],
+                  first_date="2024-09-02", last_date="2024-09-03", outlets=["Coast Courier", "<b>Evil</b> Times"],
                   summary=[Citation(FERRY.paragraphs[0].text, ["ferry-a"], "ferry-a", Span(0, 20))])  # fmt: skip
     line = Storyline(id="sl-transit", title="Lakeport transit levy", stories=["s-levy"], first_date="2025-09-10",
                      last_date="2025-09-12", timeline=levy.timeline)  # fmt: skip
@@ -116,7 +117,8 @@ def test_sort_by_size_and_pagination_keep_the_filters(client: TestClient, db: Pa
     assert html.index("Council approves transit levy") < html.index("Ferry Marisol runs aground")
     with Store(db) as store:  # 45 more one-article stories: three pages of 20
         extra = [Article(id=f"x{i}", title=f"Harbour note {i}", published="2023-01-01", outlet="Notes",
-                         paragraphs=[Paragraph(f"Harbour note number {i} about tides.")], story=f"s-x{i}") for i in range(45)]
+                         paragraphs=[Paragraph(f"Harbour note number {i} about tides.")], story=f"s-x{i}")
+                 for i in range(45)]
         store.add_articles(extra)
         store.put_stories([Story(id=f"s-x{i}", title=f"Harbour note {i}", articles=[f"x{i}"], first_date="2023-01-01",
                                  last_date="2023-01-01") for i in range(45)])
@@ -162,7 +164,8 @@ def test_search_page_marks_the_matched_words(client: TestClient) -> None:
 
 
 @pytest.mark.parametrize("path", ["/stories/nope", "/articles/nope", "/entities/nope", "/storylines/nope",
-                                  "/api/stories/nope", "/api/articles/nope", "/api/entities/nope", "/api/storylines/nope"])
+                                  "/api/stories/nope", "/api/articles/nope", "/api/entities/nope",
+                                  "/api/storylines/nope"])
 def test_unknown_ids_are_404(client: TestClient, path: str) -> None:
     r = client.get(path)
     assert r.status_code == 404
@@ -221,7 +224,8 @@ def test_post_articles_needs_the_token(client: TestClient, db: Path) -> None:
               "outlet": "Harbor Courier", "published": "2025-09-13"}
     assert client.post("/api/articles", json=[record]).status_code == 401
     assert client.post("/api/articles", json=[record], headers={"Authorization": "Bearer wrong"}).status_code == 401
-    assert client.post("/api/articles", content=b"{not json", headers={"Authorization": "Bearer s3cret"}).status_code == 400
+    bad = client.post("/api/articles", content=b"{not json", headers={"Authorization": "Bearer s3cret"})
+    assert bad.status_code == 400
     with TestClient(create_app(db)) as no_token:
         assert no_token.post("/api/articles", json=[record]).status_code == 403
 

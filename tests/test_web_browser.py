@@ -22,7 +22,8 @@ REPO = Path(__file__).resolve().parent.parent
 DEMO = REPO / "examples" / "demo"
 CHROMIUM = os.environ.get("STORYLINE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking",
     "--disable-component-update", "--disable-sync",
 ]  # fmt: skip
 SHOTS = Path(os.environ.get("STORYLINE_SCREENSHOTS", REPO / "out" / "screenshots"))
@@ -32,7 +33,8 @@ PAYLOAD = {
     "id": "xss-probe",
     "title": "Ridgeway plant <script>document.title='pwned'</script> explosion update",
     "text": (
-        "Ridgeway plant explosion: fire officials said on Friday that the Tessmer Polymers plant in Ridgeway stays shut "
+        "Ridgeway plant explosion: fire officials said on Friday that the Tessmer Polymers plant in Ridgeway stays "
+        "shut "
         "while inspectors look for the cause of the blast. <img src=x onerror=\"document.title='pwned'\"> Workers "
         "injured in the explosion were recovering, the plant's owner said.\n\nThe fire chief said the investigation "
         "could take weeks. <svg onload=\"document.title='pwned'\"></svg>"
@@ -42,7 +44,8 @@ PAYLOAD = {
     "published": "2025-09-27",
 }
 
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"no Chromium at {CHROMIUM} (`make test` installs it as root)")
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),
+                                reason=f"no Chromium at {CHROMIUM} (`make test` installs it as root)")
 
 
 @pytest.fixture(scope="module")

@@ -174,15 +174,18 @@ _QUERY_WORD = re.compile(r"\w+")
 
 
 def fts_query(text: str) -> str | None:
-    """An FTS5 query matching every word of what a user typed (the last one as a prefix); None when no word.
+    """An FTS5 query matching every word of what a user typed (as words, not operators); None when no word.
 
-    >>> fts_query('judge "blocks" OR gra')
-    '"judge" "blocks" "or" "gra"*'
+    Words are matched by their Porter stem ("injured" finds "injures"), not as prefixes: a prefix of a common
+    word matches most of a large store and makes the query slow.
+
+    >>> fts_query('judge "blocks" OR grants')
+    '"judge" "blocks" "or" "grants"'
     """
     words = [w.lower() for w in _QUERY_WORD.findall(text)]
     if not words:
         return None
-    return " ".join(f'"{w}"' for w in words) + "*"
+    return " ".join(f'"{w}"' for w in words)
 
 
 @dataclass(frozen=True)
@@ -529,12 +532,16 @@ class Store:
             return [], 0
         cond = " AND ".join(clauses) or "1"
         total = int(self.db.execute(f"SELECT COUNT(*) FROM stories s WHERE {cond}", params).fetchone()[0])
-        size = "(SELECT COUNT(*) FROM articles a WHERE a.story = s.id)"
-        order = f"{size} DESC, s.last_date DESC, s.id" if where.sort == "size" else (
-            "s.last_date IS NULL, s.last_date DESC, s.first_date DESC, s.id")
-        rows = self.db.execute(f"SELECT data FROM stories s WHERE {cond} ORDER BY {order} LIMIT ? OFFSET ?",
-                               [*params, limit, offset]).fetchall()
-        return [Story.from_dict(json.loads(data)) for (data,) in rows], total
+        # ids first (the sort then moves no story records; NULL dates sort last when descending), records after
+        if where.sort == "size":
+            sql = (f"SELECT s.id FROM stories s LEFT JOIN (SELECT story, COUNT(*) AS n FROM articles GROUP BY story) c"
+                   f" ON c.story = s.id WHERE {cond} ORDER BY c.n DESC, s.last_date DESC, s.id LIMIT ? OFFSET ?")
+        else:
+            sql = (f"SELECT s.id FROM stories s WHERE {cond}"
+                   " ORDER BY s.last_date DESC, s.first_date DESC, s.id LIMIT ? OFFSET ?")
+        ids = [r[0] for r in self.db.execute(sql, [*params, limit, offset])]
+        found = self.get_stories(ids)
+        return [found[i] for i in ids if i in found], total
 
     def search_articles(self, text: str, limit: int = 20, offset: int = 0) -> tuple[list[dict[str, Any]], int]:
         """Articles whose title or text match the words of ``text``, best first, with a snippet; and the count.

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hmac
 import json
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, HTTPException, Query, Request
 from starlette.concurrency import run_in_threadpool
@@ -36,7 +36,7 @@ async def list_stories(
     storyline: str | None = Query(None, description="a storyline id"),
     date_from: str | None = Query(None, alias="from", description="YYYY-MM-DD: stories active on or after"),
     date_to: str | None = Query(None, alias="to", description="YYYY-MM-DD: stories begun on or before"),
-    sort: Sort = Query("recent", description="recent: newest report first; size: most articles first"),
+    sort: Annotated[Sort, Query(description="recent: newest report first; size: most articles first")] = "recent",
     page: int = Query(1, ge=1),
     per_page: int = Query(PER_PAGE, ge=1, le=MAX_PER_PAGE),
 ) -> dict[str, Any]:
@@ -86,7 +86,8 @@ async def get_entity(request: Request, entity_id: str) -> dict[str, Any]:
     if not rows:
         raise HTTPException(404, f"no entity with id {entity_id!r}")
     page = views.entity_page(web.store, entity_id, rows)
-    stories = [{k: s[k] for k in ("story", "title", "first_date", "last_date", "name", "mentions")} for s in page["stories"]]
+    keys = ("story", "title", "first_date", "last_date", "name", "mentions")
+    stories = [{k: s[k] for k in keys} for s in page["stories"]]
     return {"id": entity_id, "name": page["name"], "type": page["type"], "aliases": page["aliases"],
             "roles": page["roles"], "stories": stories, "quotes": page["quotes"]}
 

@@ -116,7 +116,7 @@ def create_app(db: str | Path, token: str | None = None, settings: Settings | No
 
     app = FastAPI(
         title="storyline", version=__version__, lifespan=lifespan,
-        description="Stories from many outlets, every statement cited. The JSON API returns the fields of stories.json.",
+        description="Stories from many outlets, every statement cited. The API returns the fields of stories.json.",
         docs_url=None, redoc_url=None, openapi_url="/api/openapi.json",  # the docs pages would load scripts from a CDN
     )  # fmt: skip
     app.state.web = state
@@ -136,7 +136,7 @@ def create_app(db: str | Path, token: str | None = None, settings: Settings | No
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         detail = exc.detail if isinstance(exc.detail, str) else "error"
-        if exc.status_code == 404 and detail == "Not Found":
+        if detail == "Not Found":  # Starlette's own 404 of an unknown path
             detail = f"nothing at {request.url.path}"
         return error(request, exc.status_code, detail)
 

@@ -193,7 +193,7 @@ def bars_over_time(dates: Iterable[str | None]) -> dict[str, Any] | None:
     top = max(counts.values())
     height = 80.0
     width = min(CHART_WIDTH / len(keys), BAR_MAX_WIDTH)
-    bars = []
+    bars: list[dict[str, Any]] = []
     for i, key in enumerate(keys):
         h = height * counts.get(key, 0) / top
         label = str(key[0]) if yearly else f"{key[0]}-{key[1]:02d}"

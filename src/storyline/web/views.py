@@ -134,7 +134,8 @@ def story_page(store: Store, story: Story) -> dict[str, Any]:
                    "seq": _seq_of(meta, v.get("sources", []))} for v in c.values]
         label = f"{c.subject} {c.predicate}" if c.predicate else c.subject
         claims.append({"label": label, "kind": c.kind, "status": c.status, "values": values,
-                       "seq": min((v["seq"] for v in values), default=0)})
+                       "seq": min((v["seq"] for v in values), default=0),
+                       "show_label": all(str(v.get("text")) != label for v in values)})  # a key claim is its sentence
     line, neighbours = None, []
     if story.storyline:
         found = store.get_storylines([story.storyline])
@@ -149,7 +150,8 @@ def story_page(store: Store, story: Story) -> dict[str, Any]:
         "story": story, "dates": date_range(story.first_date, story.last_date), "sources": sources,
         "independent": independent_sources(meta[a] for a in story.articles if a in meta),
         "summary": summary, "timeline": timeline, "timeline_chart": chart, "quote_groups": quotes,
-        "figure_claims": [c for c in claims if c["kind"] != "claim"], "key_claims": [c for c in claims if c["kind"] == "claim"],
+        "figure_claims": [c for c in claims if c["kind"] != "claim"],
+        "key_claims": [c for c in claims if c["kind"] == "claim"],
         "entities": sorted(story.entities, key=lambda e: (-e.mentions, e.name)),
         "coverage": charts.coverage_chart([meta[a] for a in story.articles if a in meta]),
         "storyline": line, "neighbours": neighbours, "max_seq": max((m["seq"] for m in meta.values()), default=0),
@@ -194,7 +196,7 @@ def _quotes_by_speaker(story: Story, meta: dict[str, dict[str, Any]], number: di
 
 # -- article page ---------------------------------------------------------------------------------------------------
 def article_page(store: Store, article: Article, highlight: Span | None, show_removed: bool) -> dict[str, Any]:
-    """Paragraphs (flagged ones struck through when asked for), the highlighted passage, reuse links, facts in the margin."""
+    """Paragraphs (flagged ones struck through when asked for), the highlighted passage, reuse links, facts."""
     spans = article.paragraph_spans()
     reused_ids = [r["article"] for p in article.paragraphs for r in p.reused_from if r.get("article")]
     meta = {r["id"]: r for r in store.article_meta(reused_ids)}
@@ -205,8 +207,8 @@ def article_page(store: Store, article: Article, highlight: Span | None, show_re
                    "outlet": (meta.get(r["article"]) or {}).get("outlet") or r["article"],
                    "published": (meta.get(r["article"]) or {}).get("published") or "undated"}
                   for r in p.reused_from if r.get("article")]
-        paragraphs.append({"index": i, "flags": p.flags, "removed": bool(p.flags), "parts": _marked(p.text, span, highlight),
-                           "facts": facts, "reused": reused})
+        paragraphs.append({"index": i, "flags": p.flags, "removed": bool(p.flags), "facts": facts, "reused": reused,
+                           "parts": _marked(p.text, span, highlight)})
     removed = sum(1 for p in paragraphs if p["removed"])
     return {"article": article, "url": safe_url(article.url), "paragraphs": paragraphs, "removed": removed,
             "show_removed": show_removed, "highlight": highlight}
@@ -227,8 +229,8 @@ def _facts_in(article: Article, span: Span) -> list[dict[str, str]]:
     def inside(s: Span) -> bool:
         return span.start <= s.start < span.end
 
-    facts = [{"kind": "quote", "text": f"{q.speaker_name or 'unattributed'}: " + (f"“{q.text}”" if q.kind == "direct" else q.text)}
-             for q in article.quotes if inside(q.span)]
+    facts = [{"kind": "quote", "text": f"{q.speaker_name or 'unattributed'}: "
+              + (f"“{q.text}”" if q.kind == "direct" else q.text)} for q in article.quotes if inside(q.span)]
     facts += [{"kind": "figure", "text": f"{f.text} → {f.value:g} {f.unit}" + (" (approx.)" if f.approximate else "")}
               for f in article.figures if inside(f.span)]
     facts += [{"kind": "date", "text": f"{d.text} → {shown_date(d.value, d.granularity) if d.value else 'unplaced'}"}
@@ -274,7 +276,7 @@ def entity_page(store: Store, entity_id: str, rows: list[dict[str, Any]]) -> dic
     stories = store.get_stories(r["story"] for r in newest)
     aliases: dict[str, None] = {}
     roles: dict[str, None] = {}
-    quotes = []
+    quotes: list[dict[str, Any]] = []
     for r in newest:
         s = stories.get(r["story"])
         if s is None:
@@ -288,10 +290,10 @@ def entity_page(store: Store, entity_id: str, rows: list[dict[str, Any]]) -> dic
                 where = q.sentence or q.span
                 quotes.append({"text": q.text, "article": q.article, "story": s.id, "story_title": s.title,
                                "start": where.start, "end": where.end, "date": s.last_date})
-    meta = {m["id"]: m for m in store.article_meta(q["article"] for q in quotes)}
-    for q in quotes:
-        m = meta.get(q["article"], {})
-        q["outlet"], q["published"] = m.get("outlet") or "unknown outlet", m.get("published") or "undated"
+    meta = {m["id"]: m for m in store.article_meta(item["article"] for item in quotes)}
+    for item in quotes:
+        m = meta.get(item["article"], {})
+        item["outlet"], item["published"] = m.get("outlet") or "unknown outlet", m.get("published") or "undated"
     return {
         "id": entity_id, "name": name, "type": rows[0]["type"] if rows else None,
         "aliases": [a for a in aliases if a != name], "roles": list(roles),
