@@ -26,7 +26,10 @@ import tempfile
 import time
 from pathlib import Path
 
-import httpx
+try:  # what Starlette itself now uses; the older httpx has the same API
+    import httpx2 as httpx
+except ImportError:
+    import httpx  # type: ignore[no-redef]
 
 from storyline import pipeline
 from storyline.config import Settings

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
+from storyline.errors import StoreError
 from storyline.model import Article, Citation, Entity, Paragraph, Quote, Span, Story, Storyline, TimelineEntry
 from storyline.store import Store
 from storyline.web import create_app
@@ -258,3 +260,23 @@ def test_posted_articles_join_their_story_at_once(client: TestClient) -> None:
     assert "Levy opponents file suit" in client.get("/search?q=opponents").text
     again = client.post("/api/articles", json=records[:1], headers={"Authorization": "Bearer s3cret"}).json()
     assert again["new"] == [] and again["existing"][0]["id"] == "suit-1"
+
+
+def test_an_older_store_gets_its_search_index_when_opened(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from storyline import store as store_module
+
+    path = tmp_path / "old.db"
+    with monkeypatch.context() as m:  # a store made before migration 003_search, written to as that code did
+        m.setattr(store_module, "MIGRATIONS", store_module.MIGRATIONS[:2])
+        with Store(path) as old:
+            old.db.execute("INSERT INTO articles (id, seq, title, story, data) VALUES (?,?,?,?,?)",
+                           ("levy-a", 1, LEVY_A.title, "s-levy", json.dumps(LEVY_A.to_dict())))
+            story = _stories()[0][0]
+            old.db.execute("INSERT INTO stories VALUES (?,?,?,?,?,?)", (story.id, None, story.first_date,
+                           story.last_date, story.title, json.dumps(story.to_dict())))
+    with pytest.raises(StoreError, match="003_search"):
+        Store(path, readonly=True)
+    Store(path).close()  # what `storyline serve` does first
+    with TestClient(create_app(path)) as client:
+        assert client.get("/api/search?q=newsletter").json()["articles"][0]["id"] == "levy-a"
+        assert client.get("/api/stories?entity=person:rosa-kettering").json()["total"] == 1

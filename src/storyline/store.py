@@ -525,8 +525,12 @@ class Store:
             self.db.executemany("DELETE FROM storylines WHERE id=?", [(s,) for s in storyline_ids])
 
     # -- browsing and search (what the web pages read) --------------------------------------------------------------
-    def find_stories(self, where: StoryFilter, limit: int = 20, offset: int = 0) -> tuple[list[Story], int]:
-        """One page of the stories matching every given filter, and how many match in all."""
+    def find_stories(self, where: StoryFilter, limit: int = 20, offset: int = 0) -> tuple[list[str], int]:
+        """Ids of one page of the stories matching every given filter, in order, and how many match in all.
+
+        Pages read what they show with :meth:`story_heads` and :meth:`story_data` (reading whole records of large
+        stories costs more than the query).
+        """
         clauses, params = where.sql()
         if clauses is None:
             return [], 0
@@ -539,9 +543,7 @@ class Store:
         else:
             sql = (f"SELECT s.id FROM stories s WHERE {cond}"
                    " ORDER BY s.last_date DESC, s.first_date DESC, s.id LIMIT ? OFFSET ?")
-        ids = [r[0] for r in self.db.execute(sql, [*params, limit, offset])]
-        found = self.get_stories(ids)
-        return [found[i] for i in ids if i in found], total
+        return [r[0] for r in self.db.execute(sql, [*params, limit, offset])], total
 
     def search_articles(self, text: str, limit: int = 20, offset: int = 0) -> tuple[list[dict[str, Any]], int]:
         """Articles whose title or text match the words of ``text``, best first, with a snippet; and the count.
@@ -554,7 +556,7 @@ class Store:
         count = "SELECT COUNT(*) FROM articles_fts WHERE articles_fts MATCH ?"
         total = int(self.db.execute(count, (match,)).fetchone()[0])
         rows = self.db.execute(
-            "SELECT a.id, a.story, a.title, a.outlet, a.published, a.url, snippet(articles_fts, 1, ?, ?, '…', ?)"
+            "SELECT a.id, a.story, a.title, a.outlet, a.published, a.url, snippet(articles_fts, -1, ?, ?, '…', ?)"
             " FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid"
             " WHERE articles_fts MATCH ? ORDER BY rank LIMIT ? OFFSET ?",
             (*SNIPPET_MARKS, SNIPPET_TOKENS, match, limit, offset),
@@ -575,9 +577,28 @@ class Store:
         return sorted(unique.values(), key=lambda r: r["seq"])
 
     def story_heads(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
-        """Id, title, first and last date of the given stories, without reading their records."""
-        rows = self._rows_in("SELECT id, title, first_date, last_date FROM stories WHERE id IN ({marks})", [], ids)
-        return {r[0]: {"id": r[0], "title": r[1], "first_date": r[2], "last_date": r[3]} for r in rows}
+        """Id, title, dates, storyline, number of articles and first brief sentence (``lead``) of the given stories,
+        without reading their records."""
+        rows = self._rows_in(
+            "SELECT id, title, first_date, last_date, storyline, json_array_length(data, '$.articles'),"
+            " json_extract(data, '$.summary[0].text') FROM stories WHERE id IN ({marks})", [], ids)
+        keys = ("id", "title", "first_date", "last_date", "storyline", "articles", "lead")
+        return {r[0]: dict(zip(keys, r, strict=True)) for r in rows}
+
+    def story_data(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """Stored stories by id in their JSON form (the fields of stories.json), without building records."""
+        rows = self._rows_in("SELECT id, data FROM stories WHERE id IN ({marks})", [], ids)
+        return {sid: json.loads(data) for sid, data in rows}
+
+    def entities_of_stories(self, ids: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
+        """The entities each story names (id, name, type, mentions), most mentioned first."""
+        out: dict[str, list[dict[str, Any]]] = {}
+        sql = "SELECT story, entity, name, type, mentions FROM story_entities WHERE story IN ({marks})"
+        for story, eid, name, kind, mentions in self._rows_in(sql, [], ids):
+            out.setdefault(story, []).append({"id": eid, "name": name, "type": kind, "mentions": mentions or 0})
+        for ents in out.values():
+            ents.sort(key=lambda e: (-e["mentions"], e["name"] or ""))
+        return out
 
     def entity_stories(self, entity_id: str) -> list[dict[str, Any]]:
         """The stories naming an entity: story id, the name and type it has there, its mentions; oldest first."""

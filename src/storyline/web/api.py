@@ -42,9 +42,11 @@ async def list_stories(
 ) -> dict[str, Any]:
     """Stories with every field of stories.json, ``total`` matching, one page of them."""
     where = story_filter(q, entity, outlet, storyline, date_from, date_to, sort)
-    stories, total = _web(request).store.find_stories(where, limit=per_page, offset=(page - 1) * per_page)
+    store = _web(request).store
+    ids, total = store.find_stories(where, limit=per_page, offset=(page - 1) * per_page)
+    found = store.story_data(ids)
     return {"schema": SCHEMA, "total": total, "page": page, "per_page": per_page,
-            "stories": [s.to_dict() for s in stories]}
+            "stories": [found[i] for i in ids if i in found]}
 
 
 @router.get("/stories/{story_id}", summary="One story")
@@ -108,17 +110,27 @@ async def search(
     """Stories whose articles match every word (newest first) and the matching articles (best first)."""
     store = _web(request).store
     where = story_filter(q=q)
-    stories, n_stories = store.find_stories(where, limit=per_page, offset=(page - 1) * per_page)
+    ids, n_stories = store.find_stories(where, limit=per_page, offset=(page - 1) * per_page)
+    heads = store.story_heads(ids)
     hits, n_articles = store.search_articles(q, limit=per_page, offset=(page - 1) * per_page)
     return {
         "query": q, "page": page, "per_page": per_page, "total_stories": n_stories, "total_articles": n_articles,
-        "stories": [{"id": s.id, "title": s.title, "first_date": s.first_date, "last_date": s.last_date,
-                     "articles": len(s.articles)} for s in stories],
+        "stories": [{k: heads[i][k] for k in ("id", "title", "first_date", "last_date", "articles")}
+                    for i in ids if i in heads],
         "articles": [{**h, "snippet": views.plain_snippet(h["snippet"])} for h in hits],
     }  # fmt: skip
 
 
-@router.post("/articles", summary="Ingest JSON articles (needs the server's --token)", status_code=201)
+# The POST body, read by hand (a list or an object), described for the OpenAPI schema.
+_ARTICLE = {"type": "object", "required": ["text"], "properties": {
+    k: {"type": "string"} for k in ("id", "title", "text", "html", "url", "outlet", "published", "byline")}}
+_POST_BODY = {"requestBody": {"required": True, "content": {"application/json": {"schema": {"oneOf": [
+    _ARTICLE, {"type": "array", "items": _ARTICLE},
+    {"type": "object", "properties": {"articles": {"type": "array", "items": _ARTICLE}}}]}}}}}
+
+
+@router.post("/articles", summary="Ingest JSON articles (needs the server's --token)", status_code=201,
+             openapi_extra=_POST_BODY)
 async def post_articles(request: Request, authorization: str | None = Header(None)) -> dict[str, Any]:
     """Clean, store and analyse articles given as JSON (one object, a list, or ``{"articles": [...]}``; the fields
     of a JSONL input line: title, text or html, url, outlet, published, byline, id). New articles join their

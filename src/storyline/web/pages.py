@@ -39,7 +39,7 @@ async def stories_page(
     web = _web(request)
     store = web.store
     where = story_filter(q, entity, outlet, storyline, date_from, date_to, sort)
-    stories, total = store.find_stories(where, limit=PER_PAGE, offset=(page - 1) * PER_PAGE)
+    ids, total = store.find_stories(where, limit=PER_PAGE, offset=(page - 1) * PER_PAGE)
     pages = max(1, -(-total // PER_PAGE))
     if page > pages:
         raise HTTPException(404, f"page {page} of {pages}: no such page")
@@ -50,7 +50,7 @@ async def stories_page(
         entity_name = rows[0]["name"] if rows else where.entity
     lines = store.storyline_titles()
     return web.render(  # type: ignore[no-any-return]
-        "stories.html.j2", query=where.q or "", where=where, cards=views.story_cards(store, stories), total=total,
+        "stories.html.j2", query=where.q or "", where=where, cards=views.story_cards(store, ids), total=total,
         page=page, pages=pages, entity_name=entity_name, outlets=store.outlets()[:OUTLET_CHOICES], storylines=lines,
         storyline_name=dict(lines).get(where.storyline or ""),
         prev_url=url_with("/", params, page=page - 1 if page > 2 else None) if page > 1 else None,  # noqa: PLR2004
@@ -67,8 +67,8 @@ async def search_page(request: Request, q: str = "", page: int = Query(1, ge=1))
     where = story_filter(q=q)
     cards, n_stories, hits, n_hits = [], 0, [], 0
     if where.q:
-        stories, n_stories = web.store.find_stories(where, limit=PER_PAGE if page == 1 else 0)
-        cards = views.story_cards(web.store, stories)
+        ids, n_stories = web.store.find_stories(where, limit=PER_PAGE if page == 1 else 0)
+        cards = views.story_cards(web.store, ids)
         found, n_hits = web.store.search_articles(where.q, limit=SEARCH_HITS, offset=(page - 1) * SEARCH_HITS)
         hits = [{**h, "snippet": views.snippet_markup(h["snippet"])} for h in found]
     pages = max(1, -(-n_hits // SEARCH_HITS))

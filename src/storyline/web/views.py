@@ -63,23 +63,28 @@ def date_range(first: str | None, last: str | None) -> str:
 
 
 # -- story cards (stories, search and entity pages) ---------------------------------------------------------------
-def story_cards(store: Store, stories: Sequence[Story]) -> list[dict[str, Any]]:
-    """Title, dates, size, independent sources, top entities and coverage sparkline of each story."""
-    rows: dict[str, list[dict[str, Any]]] = {s.id: [] for s in stories}
-    for r in store.article_meta(stories=rows):
+def story_cards(store: Store, ids: Sequence[str]) -> list[dict[str, Any]]:
+    """Title, dates, size, independent sources, top entities and coverage sparkline of each story, in order.
+
+    Read from the stories' columns, their articles' metadata and the entity index, never whole story records.
+    """
+    heads = store.story_heads(ids)
+    entities = store.entities_of_stories(ids)
+    rows: dict[str, list[dict[str, Any]]] = {sid: [] for sid in ids}
+    for r in store.article_meta(stories=ids):
         if r["story"] in rows:
             rows[r["story"]].append(r)
     cards = []
-    for s in stories:
-        arts = rows[s.id]
-        top = sorted(s.entities, key=lambda e: -e.mentions)[:CARD_ENTITIES]
+    for sid in ids:
+        h = heads.get(sid)
+        if h is None:
+            continue
+        arts = rows[sid]
         cards.append({
-            "id": s.id, "title": s.title or s.id, "dates": date_range(s.first_date, s.last_date),
-            "first_date": s.first_date, "last_date": s.last_date, "articles": len(s.articles) or len(arts),
-            "sources": independent_sources(arts), "storyline": s.storyline,
-            "entities": [{"id": e.id, "name": e.name, "type": e.type} for e in top],
+            **h, "title": h["title"] or sid, "dates": date_range(h["first_date"], h["last_date"]),
+            "articles": h["articles"] or len(arts), "sources": independent_sources(arts),
+            "entities": entities.get(sid, [])[:CARD_ENTITIES], "lead": h["lead"] or "",
             "spark": charts.sparkline(r["published"] for r in arts),
-            "lead": s.summary[0].text if s.summary else "",
         })  # fmt: skip
     return cards
 
@@ -273,7 +278,7 @@ def entity_page(store: Store, entity_id: str, rows: list[dict[str, Any]]) -> dic
         names[r["name"]] = names.get(r["name"], 0) + (r["mentions"] or 0)
     name = max(names, key=lambda n: names[n]) if names else entity_id
     newest = sorted(rows, key=lambda r: r["last_date"] or "", reverse=True)[:ENTITY_STORIES_READ]
-    stories = store.get_stories(r["story"] for r in newest)
+    stories = store.story_data(r["story"] for r in newest)
     aliases: dict[str, None] = {}
     roles: dict[str, None] = {}
     quotes: list[dict[str, Any]] = []
@@ -281,15 +286,15 @@ def entity_page(store: Store, entity_id: str, rows: list[dict[str, Any]]) -> dic
         s = stories.get(r["story"])
         if s is None:
             continue
-        for e in s.entities:
-            if e.id == entity_id:
-                aliases.update(dict.fromkeys(e.aliases))
-                roles.update(dict.fromkeys(e.roles))
-        for q in s.quotes:
-            if q.speaker == entity_id:
-                where = q.sentence or q.span
-                quotes.append({"text": q.text, "article": q.article, "story": s.id, "story_title": s.title,
-                               "start": where.start, "end": where.end, "date": s.last_date})
+        for e in s.get("entities", []):
+            if e["id"] == entity_id:
+                aliases.update(dict.fromkeys(e.get("aliases", [])))
+                roles.update(dict.fromkeys(e.get("roles", [])))
+        for q in s.get("quotes", []):
+            if q.get("speaker") == entity_id:
+                where = q.get("sentence") or q["span"]
+                quotes.append({"text": q["text"], "article": q["article"], "story": s["id"], "story_title": s["title"],
+                               "start": where["start"], "end": where["end"], "date": s.get("last_date")})
     meta = {m["id"]: m for m in store.article_meta(item["article"] for item in quotes)}
     for item in quotes:
         m = meta.get(item["article"], {})
