@@ -217,7 +217,10 @@ def test_passage_api_finds_a_span_or_the_words(client: TestClient) -> None:
     assert by_span["passage"] == "The city council" and by_span["outlet"] == "Harbor Courier"
     by_text = client.get("/api/articles/levy-c/passage", params={"text": "Mayor Rosa Kettering said"}).json()
     assert by_text["passage"] == "Mayor Rosa Kettering said" and by_text["after"].startswith(" the levy")
-    assert client.get("/api/articles/levy-b/passage", params={"text": "not in it"}).status_code == 404
+    assert by_text["verbatim"] is True
+    close = client.get("/api/articles/levy-b/passage", params={"text": LEVY_A.paragraphs[0].text}).json()
+    assert close["passage"] == LEVY_B.paragraphs[0].text and close["verbatim"] is False  # the same fact, reworded
+    assert client.get("/api/articles/levy-b/passage", params={"text": "Harbour tides at dawn"}).status_code == 404
     assert client.get("/api/articles/evil/passage?start=0&end=5").json()["url"] is None  # javascript: is no link
 
 

@@ -44,9 +44,10 @@ def _day(value: str | None) -> dt.date | None:
 
 
 def sparkline(dates: Iterable[str | None]) -> dict[str, Any] | None:
-    """A polyline of reports per day (per week over long spans); None when fewer than one dated report."""
+    """A polyline of reports per day (per week over long spans); None when the reports span less than two days
+    (one day of coverage has no shape to draw)."""
     days = sorted(d for d in map(_day, dates) if d is not None)
-    if not days:
+    if not days or days[0] == days[-1]:
         return None
     span = (days[-1] - days[0]).days + 1
     step = 1 if span <= SPARK_DAILY_MAX_DAYS else 7
@@ -54,9 +55,9 @@ def sparkline(dates: Iterable[str | None]) -> dict[str, Any] | None:
     n = max(buckets) + 1
     top = max(buckets.values())
     inner = SPARK_HEIGHT - 2 * SPARK_PAD
-    xs = [SPARK_WIDTH / 2] if n == 1 else [SPARK_WIDTH * i / (n - 1) for i in range(n)]
+    xs = [SPARK_WIDTH * i / max(n - 1, 1) for i in range(n)]
     pts = [(x, SPARK_PAD + inner * (1 - buckets.get(i, 0) / top)) for i, x in enumerate(xs)]
-    if n == 1:  # one day of coverage: a flat line across, at the top
+    if n == 1:  # a few days within one week: flat, at the top
         pts = [(0.0, SPARK_PAD), (SPARK_WIDTH, SPARK_PAD)]
     return {
         "points": " ".join(f"{x:.1f},{y:.1f}" for x, y in pts),

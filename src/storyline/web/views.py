@@ -16,6 +16,8 @@ from markupsafe import Markup, escape
 
 from ..model import Article, Span, Story, Storyline
 from ..store import SNIPPET_MARKS, Store
+from ..text.similarity import dice
+from ..text.words import terms
 from ..timeline import shown_date
 from . import charts
 
@@ -25,6 +27,10 @@ CARD_ENTITIES = 4
 ENTITY_STORIES_READ = 200
 # Characters of context around a cited passage when it is opened in place (beyond its paragraph's end).
 PASSAGE_CONTEXT = 400
+# A source cited without a span whose text lacks the sentence word for word is shown its closest sentence when
+# they share at least this Dice overlap of content words (about half their words): below it the closest sentence
+# is likely another statement, and the reader gets the link to the article instead.
+CLOSEST_MIN_DICE = 0.5
 # Flags of articles worth a note beside a source.
 SOURCE_FLAGS = ("syndicated", "stitched", "exact_duplicate", "suspect_date")
 
@@ -246,18 +252,35 @@ def _facts_in(article: Article, span: Span) -> list[dict[str, str]]:
     return facts
 
 
+def _closest_sentence(article: Article, text: str) -> Span | None:
+    """The sentence of the article sharing the most content words with ``text`` (Dice), if it shares enough."""
+    want = set(terms(text))
+    spans = [s.span for s in article.sentences] or article.paragraph_spans()
+    body = article.text
+    scored = [(dice(want, set(terms(body[s.start : s.end]))), s) for s in spans]
+    best = max(scored, key=lambda x: x[0], default=(0.0, None))
+    return best[1] if best[0] >= CLOSEST_MIN_DICE else None
+
+
 def passage(article: Article, start: int | None, end: int | None, text: str | None) -> dict[str, Any] | None:
     """A cited passage in its paragraph: before / passage / after, with the source's outlet, date and link.
 
-    Found by its span, or (a source cited without one) by the first verbatim occurrence of ``text``; None when
-    neither finds it.
+    Found by its span, or (a source cited without one) by the first verbatim occurrence of ``text``, else by the
+    sentence closest to it in words (``verbatim`` False: the source says it in other words); None when nothing
+    is close enough.
     """
     body = article.text
+    verbatim = True
     if start is None or end is None:
-        at = body.find(text.strip()) if text and text.strip() else -1
-        if at < 0:
-            return None
-        start, end = at, at + len(text.strip())  # type: ignore[union-attr]
+        wanted = (text or "").strip()
+        at = body.find(wanted) if wanted else -1
+        if at >= 0:
+            start, end = at, at + len(wanted)
+        else:
+            close = _closest_sentence(article, wanted) if wanted else None
+            if close is None:
+                return None
+            start, end, verbatim = close.start, close.end, False
     if not 0 <= start < end <= len(body):
         return None
     para = next((s for s in article.paragraph_spans() if s.start <= start < s.end + 2), Span(0, len(body)))
@@ -265,7 +288,7 @@ def passage(article: Article, start: int | None, end: int | None, text: str | No
     hi = min(max(para.end, end), end + PASSAGE_CONTEXT)
     return {
         "article": article.id, "title": article.title, "outlet": article.outlet, "published": article.published,
-        "url": safe_url(article.url), "start": start, "end": end,
+        "url": safe_url(article.url), "start": start, "end": end, "verbatim": verbatim,
         "before": body[lo:start], "passage": body[start:end], "after": body[end:hi],
     }  # fmt: skip
 

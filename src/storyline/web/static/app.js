@@ -36,6 +36,7 @@ function passagePanel(cite, data) {
     src.rel = "noopener noreferrer nofollow";
     head.append(src);
   }
+  if (data.verbatim === false) head.append(el("em", null, "closest passage: this source says it in other words"));
   const close = el("button", "close", "close ×");
   close.type = "button";
   close.addEventListener("click", () => { panel.remove(); cite.classList.remove("open"); cite.focus(); });
