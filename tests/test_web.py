@@ -283,3 +283,19 @@ def test_an_older_store_gets_its_search_index_when_opened(tmp_path: Path, monkey
     with TestClient(create_app(path)) as client:
         assert client.get("/api/search?q=newsletter").json()["articles"][0]["id"] == "levy-a"
         assert client.get("/api/stories?entity=person:rosa-kettering").json()["total"] == 1
+
+
+@pytest.mark.parametrize("path", ["/static/..%2f..%2fstore.py", "/static/../store.py", "/static/%2e%2e/app.py"])
+def test_no_path_outside_the_static_files_is_served(client: TestClient, path: str) -> None:
+    assert client.get(path).status_code == 404
+
+
+def test_serve_binds_to_this_machine_unless_told_and_needs_a_store(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from storyline import cli
+
+    args = cli.build_parser().parse_args(["serve"])
+    assert (args.host, args.port, args.token) == ("127.0.0.1", 8000, None)
+    assert cli.main(["--db", str(tmp_path / "none.db"), "serve"]) == 2
+    assert "no such store" in capsys.readouterr().err
