@@ -316,7 +316,8 @@ def entity_page(store: Store, entity_id: str, rows: list[dict[str, Any]]) -> dic
         for q in s.get("quotes", []):
             if q.get("speaker") == entity_id:
                 where = q.get("sentence") or q["span"]
-                quotes.append({"text": q["text"], "article": q["article"], "story": s["id"], "story_title": s["title"],
+                quotes.append({"text": q["text"], "kind": q.get("kind", "direct"), "article": q["article"],
+                               "story": s["id"], "story_title": s["title"],
                                "start": where["start"], "end": where["end"], "date": s.get("last_date")})
     meta = {m["id"]: m for m in store.article_meta(item["article"] for item in quotes)}
     for item in quotes:
