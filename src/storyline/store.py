@@ -538,8 +538,9 @@ class Store:
         total = int(self.db.execute(f"SELECT COUNT(*) FROM stories s WHERE {cond}", params).fetchone()[0])
         # ids first (the sort then moves no story records; NULL dates sort last when descending), records after
         if where.sort == "size":
-            sql = (f"SELECT s.id FROM stories s LEFT JOIN (SELECT story, COUNT(*) AS n FROM articles GROUP BY story) c"
-                   f" ON c.story = s.id WHERE {cond} ORDER BY c.n DESC, s.last_date DESC, s.id LIMIT ? OFFSET ?")
+            size = "(SELECT COUNT(*) FROM articles a WHERE a.story = s.id)"  # faster than a join on a GROUP BY
+            sql = (f"SELECT s.id FROM stories s WHERE {cond}"
+                   f" ORDER BY {size} DESC, s.last_date DESC, s.id LIMIT ? OFFSET ?")
         else:
             sql = (f"SELECT s.id FROM stories s WHERE {cond}"
                    " ORDER BY s.last_date DESC, s.first_date DESC, s.id LIMIT ? OFFSET ?")
