@@ -28,6 +28,7 @@ $(CHROMIUM):
 demo: install
 	rm -f $(OUT)/storyline.db
 	$(VENV)/bin/storyline --db $(OUT)/storyline.db run examples/demo --out $(OUT)
+	@echo "browse it: $(VENV)/bin/storyline --db $(OUT)/storyline.db serve   (then open http://127.0.0.1:8000/)"
 
 test: install $(CHROMIUM)
 	STORYLINE_CHROMIUM=$(CHROMIUM) $(PY) -m pytest src tests

@@ -316,6 +316,25 @@ def cmd_brief(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve the web app and JSON API over the store (read-only pages; POST /api/articles only with --token)."""
+    import uvicorn
+
+    from .web import create_app
+
+    if not Path(args.db).exists():
+        raise UsageError(f"{args.db}: no such store; run `storyline run PATH --out DIR` first")
+    with Store(args.db):  # brings an older store's schema up to date; the pages then open it read-only
+        pass
+    token = args.token or os.environ.get("STORYLINE_TOKEN") or None
+    app = create_app(args.db, token=token, settings=_settings(args))
+    if not args.quiet:
+        write = "POST /api/articles on (token set)" if token else "read-only (no --token)"
+        out.print(f"serving {args.db} at http://{args.host}:{args.port}/ · {write} · Ctrl-C stops")
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning" if args.quiet else "info")
+    return 0
+
+
 # -- rendering helpers for dedupe groups -----------------------------------------------------------------------
 def _plain(obj: Any) -> Any:
     import dataclasses
@@ -407,6 +426,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("brief", cmd_brief, "print a story's cited brief with agreement and conflict")
     p.add_argument("story")
     p.add_argument("--words", type=int, default=None)
+    p = add("serve", cmd_serve, "serve the web app and JSON API over the store")
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--token", default=None,
+                   help="allow POST /api/articles with this bearer token (or set $STORYLINE_TOKEN)")
     return parser
 
 

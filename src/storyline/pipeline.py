@@ -17,7 +17,7 @@ Example:
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,7 +27,7 @@ from .context import RunContext, Stage
 from .model import Rejected
 from .store import Store
 
-__all__ = ["INGEST_BATCH", "STAGES", "IngestReport", "RunContext", "Stage", "analyse", "ingest_paths"]
+__all__ = ["INGEST_BATCH", "STAGES", "IngestReport", "RunContext", "Stage", "analyse", "ingest_paths", "ingest_records"]
 
 # Articles are cleaned and stored in batches of this size: one transaction each, so an interrupted
 # ingest keeps every finished batch and a re-run skips them.
@@ -69,6 +69,23 @@ def ingest_paths(
     progress: Callable[[int], Any] | None = None,
 ) -> IngestReport:
     """Read every input, clean it and store it in batches; failures are recorded, never raised."""
+    return _ingest(ingest.read_inputs(paths, settings), store, settings, progress)
+
+
+def ingest_records(
+    records: Iterable[dict[str, Any]], store: Store, settings: Settings, source: str = "<api>"
+) -> IngestReport:
+    """Clean and store JSON article records (the fields of a JSONL input line) like :func:`ingest_paths` does."""
+    return _ingest(ingest.read_records(records, settings, source), store, settings)
+
+
+def _ingest(
+    items: Iterable[ingest.Read | Rejected],
+    store: Store,
+    settings: Settings,
+    progress: Callable[[int], Any] | None = None,
+) -> IngestReport:
+    """Clean and store what a reader yields, in batches; failures are recorded, never raised."""
     report = IngestReport()
     batch: list[ingest.Read] = []
 
@@ -90,7 +107,7 @@ def ingest_paths(
         report.existing.extend(old)
         batch.clear()
 
-    for item in ingest.read_inputs(paths, settings):
+    for item in items:
         if isinstance(item, Rejected):
             report.rejected.append(item)
         else:

@@ -19,11 +19,13 @@ Example:
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Self
+from typing import Any, Literal, Self
 
 from .errors import NotFoundError, StoreError
 from .model import Article, Rejected, Story, Storyline
@@ -99,8 +101,50 @@ def _m002_counts_and_postings(db: sqlite3.Connection) -> None:
     )
 
 
+def _m003_search(db: sqlite3.Connection) -> None:
+    _run_script(
+        db,
+        """
+        -- full-text search over article titles and clean text; rowid = articles.rowid. The text is set once at
+        -- ingest (every span indexes into it), so add_articles indexes it and later updates leave it alone.
+        CREATE VIRTUAL TABLE articles_fts USING fts5(title, body, tokenize='porter unicode61 remove_diacritics 2');
+        CREATE TABLE story_entities (          -- which stories name an entity: filters and entity pages
+            entity TEXT NOT NULL, story TEXT NOT NULL, name TEXT, type TEXT, mentions INTEGER,
+            PRIMARY KEY (entity, story)
+        ) WITHOUT ROWID;
+        CREATE INDEX story_entities_story ON story_entities(story);
+        CREATE INDEX articles_outlet ON articles(outlet, story);
+        CREATE INDEX stories_last ON stories(last_date, first_date);
+        CREATE INDEX stories_storyline ON stories(storyline);
+        """
+    )
+    for rowid, data in db.execute("SELECT rowid, data FROM articles").fetchall():
+        art = json.loads(data)
+        db.execute("INSERT INTO articles_fts (rowid, title, body) VALUES (?,?,?)", (rowid, *_fts_fields(art)))
+    for (data,) in db.execute("SELECT data FROM stories").fetchall():
+        _index_story_entities(db, json.loads(data))
+
+
+def _fts_fields(article: Mapping[str, Any]) -> tuple[str, str]:
+    """(title, clean text) of an article in its JSON form, as the search index holds them."""
+    return article.get("title") or "", "\n\n".join(p.get("text", "") for p in article.get("paragraphs", []))
+
+
+def _index_story_entities(db: sqlite3.Connection, story: Mapping[str, Any]) -> None:
+    """Replace the story's rows in ``story_entities`` by its current entities."""
+    db.execute("DELETE FROM story_entities WHERE story=?", (story["id"],))
+    db.executemany(
+        "INSERT OR REPLACE INTO story_entities VALUES (?,?,?,?,?)",
+        [(e["id"], story["id"], e.get("name"), e.get("type"), e.get("mentions", 0)) for e in story.get("entities", [])],
+    )
+
+
 # Ordered, append-only: never edit or reorder a migration that has shipped; add a new one.
-MIGRATIONS: tuple[Migration, ...] = (("001_initial", _m001_initial), ("002_counts_and_postings", _m002_counts_and_postings))
+MIGRATIONS: tuple[Migration, ...] = (
+    ("001_initial", _m001_initial),
+    ("002_counts_and_postings", _m002_counts_and_postings),
+    ("003_search", _m003_search),
+)
 # Values bound in one ``IN (...)`` query: well under SQLite's limit on host parameters (32766, 999 before 3.32).
 _IN_CHUNK = 500
 
@@ -121,15 +165,83 @@ def _chunks(values: Iterable[Any]) -> Iterator[list[Any]]:
         yield batch
 
 
+# Matched words of a search snippet sit between these two control characters (never in clean text): the page
+# escapes the snippet first, then turns them into <mark> tags.
+SNIPPET_MARKS = ("\x02", "\x03")
+# Words of context a search snippet shows around the matches (FTS5's snippet() allows up to 64).
+SNIPPET_TOKENS = 24
+_QUERY_WORD = re.compile(r"\w+")
+
+
+def fts_query(text: str) -> str | None:
+    """An FTS5 query matching every word of what a user typed (as words, not operators); None when no word.
+
+    Words are matched by their Porter stem ("injured" finds "injures"), not as prefixes: a prefix of a common
+    word matches most of a large store and makes the query slow.
+
+    >>> fts_query('judge "blocks" OR grants')
+    '"judge" "blocks" "or" "grants"'
+    """
+    words = [w.lower() for w in _QUERY_WORD.findall(text)]
+    if not words:
+        return None
+    return " ".join(f'"{w}"' for w in words)
+
+
+@dataclass(frozen=True)
+class StoryFilter:
+    """What a list of stories is narrowed to: words, an entity id, an outlet, a storyline, a date range; and its order.
+
+    ``date_from``/``date_to`` are ISO dates: a story is kept when its date range meets ``[date_from, date_to]``.
+    """
+
+    q: str | None = None
+    entity: str | None = None
+    outlet: str | None = None
+    storyline: str | None = None
+    date_from: str | None = None
+    date_to: str | None = None
+    sort: Literal["recent", "size"] = "recent"
+
+    def sql(self) -> tuple[list[str] | None, list[Any]]:
+        """WHERE clauses over ``stories s`` and their parameters; None when the words can match nothing."""
+        clauses: list[str] = []
+        params: list[Any] = []
+        if self.q is not None:
+            match = fts_query(self.q)
+            if match is None:
+                return None, []
+            clauses.append("s.id IN (SELECT a.story FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid"
+                           " WHERE articles_fts MATCH ?)")
+            params.append(match)
+        for value, clause in (
+            (self.entity, "s.id IN (SELECT story FROM story_entities WHERE entity = ?)"),
+            (self.outlet, "s.id IN (SELECT story FROM articles WHERE outlet = ?)"),
+            (self.storyline, "s.storyline = ?"),
+            (self.date_from, "COALESCE(s.last_date, s.first_date) >= ?"),
+            (self.date_to, "s.first_date <= ?"),
+        ):
+            if value is not None:
+                clauses.append(clause)
+                params.append(value)
+        return clauses, params
+
+
 class Store:
     """A storyline database: articles, their raw input, NLP docs, stage state, stories and rejects.
 
     ``path`` is a file (created if missing) or ``":memory:"`` for tests.
     """
 
-    def __init__(self, path: str | Path = "storyline.db") -> None:
+    def __init__(self, path: str | Path = "storyline.db", readonly: bool = False) -> None:
         self.path = str(path)
+        self.readonly = readonly
         try:
+            if readonly:  # SQLite refuses every write on this connection (what the web pages read through)
+                uri = Path(self.path).resolve().as_uri() + "?mode=ro"
+                self.db = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+                self._check_migrated()
+                return
             self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
@@ -148,6 +260,14 @@ class Store:
     def close(self) -> None:
         """Close the connection."""
         self.db.close()
+
+    def _check_migrated(self) -> None:
+        """A read-only store cannot migrate: say how to bring an older store up to date."""
+        done = {row[0] for row in self.db.execute("SELECT name FROM _migrations")}
+        missing = [name for name, _ in MIGRATIONS if name not in done]
+        if missing:
+            raise StoreError(f"{self.path}: store needs migrations {', '.join(missing)}; open it once for writing "
+                             "(any storyline command, e.g. `storyline stories`)")
 
     def _migrate(self) -> None:
         self.db.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied REAL)")
@@ -184,6 +304,8 @@ class Store:
                 )
                 if cur.rowcount:
                     new.append(art.id)
+                    self.db.execute("INSERT INTO articles_fts (rowid, title, body) VALUES (?,?,?)",
+                                    (cur.lastrowid, art.title, art.text))
                     if raw and art.id in raw:
                         self.db.execute("INSERT OR REPLACE INTO raw VALUES (?,?,?,?)", (art.id, *raw[art.id]))
                 else:
@@ -352,11 +474,14 @@ class Store:
             if replace:
                 self.db.execute("DELETE FROM stories")
                 self.db.execute("DELETE FROM storylines")
+                self.db.execute("DELETE FROM story_entities")
             for s in stories:
+                data = s.to_dict()
                 self.db.execute(
                     "INSERT OR REPLACE INTO stories VALUES (?,?,?,?,?,?)",
-                    (s.id, s.storyline, s.first_date, s.last_date, s.title, _dumps(s.to_dict())),
+                    (s.id, s.storyline, s.first_date, s.last_date, s.title, _dumps(data)),
                 )
+                _index_story_entities(self.db, data)
             for line in storylines:
                 self.db.execute("INSERT OR REPLACE INTO storylines VALUES (?, ?)", (line.id, _dumps(line.to_dict())))
 
@@ -394,8 +519,114 @@ class Store:
     def delete_stories(self, story_ids: Iterable[str] = (), storyline_ids: Iterable[str] = ()) -> None:
         """Drop stories (merged away by the stream clusterer) and storylines that no longer exist."""
         with self.transaction():
+            story_ids = list(story_ids)
             self.db.executemany("DELETE FROM stories WHERE id=?", [(s,) for s in story_ids])
+            self.db.executemany("DELETE FROM story_entities WHERE story=?", [(s,) for s in story_ids])
             self.db.executemany("DELETE FROM storylines WHERE id=?", [(s,) for s in storyline_ids])
+
+    # -- browsing and search (what the web pages read) --------------------------------------------------------------
+    def find_stories(self, where: StoryFilter, limit: int = 20, offset: int = 0) -> tuple[list[str], int]:
+        """Ids of one page of the stories matching every given filter, in order, and how many match in all.
+
+        Pages read what they show with :meth:`story_heads` and :meth:`story_data` (reading whole records of large
+        stories costs more than the query).
+        """
+        clauses, params = where.sql()
+        if clauses is None:
+            return [], 0
+        cond = " AND ".join(clauses) or "1"
+        total = int(self.db.execute(f"SELECT COUNT(*) FROM stories s WHERE {cond}", params).fetchone()[0])
+        # ids first (the sort then moves no story records; NULL dates sort last when descending), records after
+        if where.sort == "size":
+            size = "(SELECT COUNT(*) FROM articles a WHERE a.story = s.id)"  # faster than a join on a GROUP BY
+            sql = (f"SELECT s.id FROM stories s WHERE {cond}"
+                   f" ORDER BY {size} DESC, s.last_date DESC, s.id LIMIT ? OFFSET ?")
+        else:
+            sql = (f"SELECT s.id FROM stories s WHERE {cond}"
+                   " ORDER BY s.last_date DESC, s.first_date DESC, s.id LIMIT ? OFFSET ?")
+        return [r[0] for r in self.db.execute(sql, [*params, limit, offset])], total
+
+    def search_articles(self, text: str, limit: int = 20, offset: int = 0) -> tuple[list[dict[str, Any]], int]:
+        """Articles whose title or text match the words of ``text``, best first, with a snippet; and the count.
+
+        In the snippet the matched words sit between ``SNIPPET_MARKS`` (to be escaped, then marked up).
+        """
+        match = fts_query(text)
+        if match is None:
+            return [], 0
+        count = "SELECT COUNT(*) FROM articles_fts WHERE articles_fts MATCH ?"
+        total = int(self.db.execute(count, (match,)).fetchone()[0])
+        rows = self.db.execute(
+            "SELECT a.id, a.story, a.title, a.outlet, a.published, a.url, snippet(articles_fts, -1, ?, ?, '…', ?)"
+            " FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid"
+            " WHERE articles_fts MATCH ? ORDER BY rank LIMIT ? OFFSET ?",
+            (*SNIPPET_MARKS, SNIPPET_TOKENS, match, limit, offset),
+        ).fetchall()
+        keys = ("id", "story", "title", "outlet", "published", "url", "snippet")
+        return [dict(zip(keys, row, strict=True)) for row in rows], total
+
+    def article_meta(self, ids: Iterable[str] = (), stories: Iterable[str] = ()) -> list[dict[str, Any]]:
+        """Metadata of the given articles and of every article of the given stories, in ingest order.
+
+        Each row: id, story, seq (ingest order: larger is stored later), outlet, published, duplicate_of, title, url.
+        """
+        sql = ("SELECT id, story, seq, outlet, published, duplicate_of, title, url FROM articles"
+               " WHERE {col} IN ({{marks}})")
+        rows = self._rows_in(sql.format(col="id"), [], ids) + self._rows_in(sql.format(col="story"), [], stories)
+        keys = ("id", "story", "seq", "outlet", "published", "duplicate_of", "title", "url")
+        unique = {row[0]: dict(zip(keys, row, strict=True)) for row in rows}
+        return sorted(unique.values(), key=lambda r: r["seq"])
+
+    def story_heads(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """Id, title, dates, storyline, number of articles and first brief sentence (``lead``) of the given stories,
+        without reading their records."""
+        rows = self._rows_in(
+            "SELECT id, title, first_date, last_date, storyline, json_array_length(data, '$.articles'),"
+            " json_extract(data, '$.summary[0].text') FROM stories WHERE id IN ({marks})", [], ids)
+        keys = ("id", "title", "first_date", "last_date", "storyline", "articles", "lead")
+        return {r[0]: dict(zip(keys, r, strict=True)) for r in rows}
+
+    def story_data(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """Stored stories by id in their JSON form (the fields of stories.json), without building records."""
+        rows = self._rows_in("SELECT id, data FROM stories WHERE id IN ({marks})", [], ids)
+        return {sid: json.loads(data) for sid, data in rows}
+
+    def entities_of_stories(self, ids: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
+        """The entities each story names (id, name, type, mentions), most mentioned first."""
+        out: dict[str, list[dict[str, Any]]] = {}
+        sql = "SELECT story, entity, name, type, mentions FROM story_entities WHERE story IN ({marks})"
+        for story, eid, name, kind, mentions in self._rows_in(sql, [], ids):
+            out.setdefault(story, []).append({"id": eid, "name": name, "type": kind, "mentions": mentions or 0})
+        for ents in out.values():
+            ents.sort(key=lambda e: (-e["mentions"], e["name"] or ""))
+        return out
+
+    def entity_stories(self, entity_id: str) -> list[dict[str, Any]]:
+        """The stories naming an entity: story id, the name and type it has there, its mentions; oldest first."""
+        rows = self.db.execute(
+            "SELECT e.story, e.name, e.type, e.mentions, s.first_date, s.last_date, s.title FROM story_entities e"
+            " JOIN stories s ON s.id = e.story WHERE e.entity=? ORDER BY s.first_date, s.id", (entity_id,)
+        ).fetchall()
+        keys = ("story", "name", "type", "mentions", "first_date", "last_date", "title")
+        return [dict(zip(keys, row, strict=True)) for row in rows]
+
+    def outlets(self) -> list[tuple[str, int]]:
+        """Every outlet with its number of stored articles, most articles first."""
+        rows = self.db.execute("SELECT outlet, COUNT(*) FROM articles WHERE outlet IS NOT NULL GROUP BY outlet"
+                               " ORDER BY 2 DESC, 1")
+        return [(o, int(n)) for o, n in rows]
+
+    def storyline_titles(self) -> list[tuple[str, str]]:
+        """(id, title) of every storyline, by title."""
+        rows = self.db.execute("SELECT id, COALESCE(json_extract(data, '$.title'), id) FROM storylines ORDER BY 2, 1")
+        return [(i, t) for i, t in rows]
+
+    def get_storyline(self, storyline_id: str) -> Storyline:
+        """One storyline by id; raises NotFoundError."""
+        found = self.get_storylines([storyline_id])
+        if storyline_id not in found:
+            raise NotFoundError(f"no storyline with id {storyline_id!r}")
+        return found[storyline_id]
 
     # -- rejects and runs -----------------------------------------------------------------------------
     def add_rejected(self, rejects: Iterable[Rejected]) -> None:

@@ -44,7 +44,7 @@ from .jsonl import article_from_record, iter_document, iter_records
 from .text import article_from_text
 from .warc import read_warc
 
-__all__ = ["FORMATS", "Read", "format_of", "read_inputs"]
+__all__ = ["FORMATS", "Read", "format_of", "read_inputs", "read_records"]
 
 # File name endings each reader takes, checked in this order (".warc.gz" before ".gz").
 FORMATS: dict[str, tuple[str, ...]] = {
@@ -272,6 +272,15 @@ def _reads_of_records(
         raw = str(record.get("html") or record.get("text") or "")
         given = record.get("id")
         yield _finish(article, raw, path, fmt, line, None if given is None else str(given), given)
+
+
+def read_records(
+    records: Iterable[dict[str, object]], settings: Settings, path: str = "<api>"
+) -> Iterator[Read | Rejected]:
+    """Articles of JSON records already parsed (the web API's POST body), read like the lines of a JSONL file."""
+    numbered = ((n, r) if isinstance(r, dict) else Rejected(path, "ingest", f"record {n}: expected a JSON object", n)
+                for n, r in enumerate(records, start=1))
+    yield from _reads_of_records(numbered, path, "jsonl", settings.ingest.max_bytes)
 
 
 def _read_json_lines(stream: Iterable[str], path: str, max_bytes: int) -> Iterator[Read | Rejected]:
