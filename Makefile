@@ -30,7 +30,8 @@ demo: install
 	$(VENV)/bin/storyline --db $(OUT)/storyline.db run examples/demo --out $(OUT)
 	@echo "browse it: $(VENV)/bin/storyline --db $(OUT)/storyline.db serve   (then open http://127.0.0.1:8000/)"
 
-test: install $(CHROMIUM)
+# The lint runs first: CI runs `make test`, so it checks the lint too.
+test: lint $(CHROMIUM)
 	STORYLINE_CHROMIUM=$(CHROMIUM) $(PY) -m pytest src tests
 
 bench: install
@@ -39,14 +40,17 @@ bench: install
 	$(PY) bench/stories.py bench/data/labeled.jsonl
 	$(PY) bench/extract.py
 	$(PY) bench/brief.py bench/data/labeled.jsonl
+	$(PY) bench/details.py
+	$(PY) bench/check_data.py
 
 $(VENV)/.dev: $(VENV)/.installed
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $@
 
 lint: $(VENV)/.dev
-	$(VENV)/bin/ruff check src tests bench examples
+	$(VENV)/bin/ruff check src tests bench examples scripts
 	$(VENV)/bin/mypy src tests
+	$(PY) scripts/import_graph.py
 
 clean:
 	rm -rf $(VENV) out build *.egg-info src/*.egg-info
