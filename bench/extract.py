@@ -24,8 +24,8 @@ from itertools import combinations
 from pathlib import Path
 
 from storyline.extract import extract_article, merge_story
-from storyline.text.parser import NLP, sentences_of
 from storyline.model import Article, Paragraph, Story
+from storyline.text.parser import NLP, sentences_of
 
 REPO = Path(__file__).resolve().parent.parent
 QUOTE_CHARS = "\"'\u201c\u201d\u2018\u2019\u00ab\u00bb"
@@ -38,7 +38,12 @@ def load(path: Path) -> list[dict]:  # type: ignore[type-arg]
 
 def to_article(row: dict) -> Article:  # type: ignore[type-arg]
     """The model article of an annotated row."""
-    return Article(id=row["id"], paragraphs=[Paragraph(p) for p in row["paragraphs"]], published=row.get("published"), story=row.get("story"))
+    return Article(
+        id=row["id"],
+        paragraphs=[Paragraph(p) for p in row["paragraphs"]],
+        published=row.get("published"),
+        story=row.get("story"),
+    )
 
 
 def prf(tp: int, n_sys: int, n_gold: int) -> str:
@@ -101,7 +106,9 @@ def evaluate(rows: list[dict], arts: list[Article], stories: dict[str, Story]) -
             if said == gq["speaker"] or (said is None and gq["speaker"] is None):
                 q_attr += 1
             else:
-                misses.append(f"{art.id} quote '{gq['start']}' speaker {said!r} ({hit.speaker_name!r}) != {gq['speaker']!r}")
+                misses.append(
+                    f"{art.id} quote '{gq['start']}' speaker {said!r} ({hit.speaker_name!r}) != {gq['speaker']!r}"
+                )
         misses += [f"{art.id} extra quote: {q.text[:40]!r} ({q.kind})" for q in art.quotes if id(q) not in used]
         # figures
         f_sys += len(art.figures)
@@ -128,7 +135,9 @@ def evaluate(rows: list[dict], arts: list[Article], stories: dict[str, Story]) -
             if hit.value == gd["value"] and hit.granularity == gd["granularity"]:
                 d_ok += 1
             else:
-                misses.append(f"{art.id} date {gd['text']}: {hit.value} {hit.granularity} != {gd['value']} {gd['granularity']}")
+                misses.append(
+                    f"{art.id} date {gd['text']}: {hit.value} {hit.granularity} != {gd['value']} {gd['granularity']}"
+                )
     # entity merge: pairwise F1 over (story, alias) items
     tp = n_sys = n_gold = 0
     by_story: dict[str, dict[str, str]] = defaultdict(dict)
@@ -151,8 +160,12 @@ def evaluate(rows: list[dict], arts: list[Article], stories: dict[str, Story]) -
             n_sys += s
     print(f"entity mentions   {prf(ent_tp, ent_sys, ent_gold)}  (distinct surface forms)")
     print(f"entity merge      {prf(tp, n_sys, n_gold)}  (pairwise over aliases within a story)")
-    print(f"quotes            {prf(q_tp, q_sys, q_gold)}  attribution accuracy={q_attr / max(1, q_found):.3f} ({q_attr}/{q_found})")
-    print(f"figures           {prf(f_tp, f_sys, f_gold)}  value+unit accuracy={f_val / max(1, f_gold):.3f} ({f_val}/{f_gold})")
+    print(
+        f"quotes            {prf(q_tp, q_sys, q_gold)}  attribution accuracy={q_attr / max(1, q_found):.3f} ({q_attr}/{q_found})"
+    )
+    print(
+        f"figures           {prf(f_tp, f_sys, f_gold)}  value+unit accuracy={f_val / max(1, f_gold):.3f} ({f_val}/{f_gold})"
+    )
     print(f"dates             {prf(d_tp, d_sys, d_gold)}  accuracy={d_ok / max(1, d_gold):.3f} ({d_ok}/{d_gold})")
     if misses:
         print("\nmisses:")
@@ -184,8 +197,10 @@ def speed(nlp: NLP, arts: list[Article], label: str, repeat: int = 3) -> None:
         n_sent = sum(len(a.sentences) for a in fresh)
     sps_parse = n_sent * repeat / t_parse
     sps_all = n_sent * repeat / (t_parse + t_extract)
-    print(f"[{label}] {len(arts)} articles, {n_sent} sentences: spaCy pass {sps_parse:.0f} sent/s; "
-          f"spaCy + extraction {sps_all:.0f} sent/s; extraction adds {100 * t_extract / t_parse:.1f}% to the spaCy time")
+    print(
+        f"[{label}] {len(arts)} articles, {n_sent} sentences: spaCy pass {sps_parse:.0f} sent/s; "
+        f"spaCy + extraction {sps_all:.0f} sent/s; extraction adds {100 * t_extract / t_parse:.1f}% to the spaCy time"
+    )
 
 
 def main() -> None:
@@ -215,7 +230,14 @@ def main() -> None:
             if line.strip():
                 r = json.loads(line)
                 paras = [p.strip() for p in r["text"].split("\n\n") if p.strip()] or [r["text"]]
-                dev.append(Article(id=r["id"], paragraphs=[Paragraph(p) for p in paras], published=r.get("published"), story=r.get("story")))
+                dev.append(
+                    Article(
+                        id=r["id"],
+                        paragraphs=[Paragraph(p) for p in paras],
+                        published=r.get("published"),
+                        story=r.get("story"),
+                    )
+                )
         speed(nlp, dev, "dev corpus")
     # resource, not tracemalloc: tracing allocations slows Python code far more than spaCy's C code
     print(f"peak memory (max RSS): {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")

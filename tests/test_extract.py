@@ -6,19 +6,19 @@ import datetime as dt
 
 import pytest
 
+from storyline.context import RunContext
 from storyline.extract import all_quotes, corpus_entities, extract_article, merge_story, run
 from storyline.extract.dates import resolve_date
 from storyline.extract.entities import EntityTable, _repair, is_title_case, merge_entities
 from storyline.extract.figures import parse_money, parse_number
 from storyline.extract.quotes import find_quote_marks
 from storyline.model import Article, Mention, Paragraph, Span, Story
-from storyline.context import RunContext
 
 GRANTS_A = [
     "Attorney General Jeff Sessions on Wednesday demanded records from 23 jurisdictions, the Justice Department said.",
     "\u201cWe will not let these cities ignore the law,\u201d Sessions said in a statement. \u201cThe rules are clear.\u201d",
     "The money at stake reached $39 million in fiscal year 2016, according to the Department of Justice.",
-    "Chicago Mayor Rahm Emanuel said the city would sue again. \"This threat is nothing new,\" he said.",
+    'Chicago Mayor Rahm Emanuel said the city would sue again. "This threat is nothing new," he said.',
     "Immigration and Customs Enforcement (ICE) has arrested hundreds of people in the raids. ICE declined to comment.",
 ]
 GRANTS_B = [
@@ -31,7 +31,9 @@ GRANTS_B = [
 
 def article(aid: str, paragraphs: list[str], published: str | None = "2018-01-25", **kw: object) -> Article:
     """A hand-written article."""
-    return Article(id=aid, title=f"Story {aid}", paragraphs=[Paragraph(p) for p in paragraphs], published=published, **kw)  # type: ignore[arg-type]
+    return Article(
+        id=aid, title=f"Story {aid}", paragraphs=[Paragraph(p) for p in paragraphs], published=published, **kw
+    )  # type: ignore[arg-type]
 
 
 @pytest.fixture
@@ -98,7 +100,12 @@ def test_undated_article_uses_its_date_line_then_story(nlp) -> None:  # type: ig
 # -- figures -------------------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("text", "value", "unit"),
-    [("$1.5 million", 1_500_000, "USD"), ("$39 million", 39_000_000, "USD"), ("\u20ac2bn", 2e9, "EUR"), ("\u00a3300,000", 300_000, "GBP")],
+    [
+        ("$1.5 million", 1_500_000, "USD"),
+        ("$39 million", 39_000_000, "USD"),
+        ("\u20ac2bn", 2e9, "EUR"),
+        ("\u00a3300,000", 300_000, "GBP"),
+    ],
 )
 def test_parse_money(text: str, value: float, unit: str) -> None:
     assert parse_money(text) == (value, unit)
@@ -106,7 +113,13 @@ def test_parse_money(text: str, value: float, unit: str) -> None:
 
 @pytest.mark.parametrize(
     ("text", "value", "approx"),
-    [("23", 23, False), ("nearly two dozen", 24, True), ("hundreds", 200, True), ("twenty-three", 23, False), ("about 1,200", 1200, True)],
+    [
+        ("23", 23, False),
+        ("nearly two dozen", 24, True),
+        ("hundreds", 200, True),
+        ("twenty-three", 23, False),
+        ("about 1,200", 1200, True),
+    ],
 )
 def test_parse_number(text: str, value: float, approx: bool) -> None:
     assert parse_number(text) == (value, approx)
@@ -136,8 +149,14 @@ def test_bare_numbers_are_not_figures(nlp) -> None:  # type: ignore[no-untyped-d
         ("He said \u201cwe will win this case\u201d today.", ["we will win this case"]),
         ("He said \u2018we will win this case\u2019 today.", ["we will win this case"]),
         ("He said \u00abwe will win this case\u00bb today.", ["we will win this case"]),
-        ('She said: "So-called "sanctuary" rules make us less safe".', ['So-called "sanctuary" rules make us less safe']),
-        ("\u201cThe officers\u2019 union said \u2018no\u2019 to it,\u201d she said.", ["The officers\u2019 union said \u2018no\u2019 to it,"]),
+        (
+            'She said: "So-called "sanctuary" rules make us less safe".',
+            ['So-called "sanctuary" rules make us less safe'],
+        ),
+        (
+            "\u201cThe officers\u2019 union said \u2018no\u2019 to it,\u201d she said.",
+            ["The officers\u2019 union said \u2018no\u2019 to it,"],
+        ),
     ],
 )
 def test_quote_marks_of_every_style(text: str, quoted: list[str]) -> None:
@@ -167,14 +186,19 @@ def test_quote_speakers(pair) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_pronoun_with_two_people_in_view_is_unattributed(nlp) -> None:  # type: ignore[no-untyped-def]
-    art = article("g", ["Mayor Ann Lee met Governor Tom Ruiz on Monday. \u201cWe did not agree on anything,\u201d she said."])
+    art = article(
+        "g", ["Mayor Ann Lee met Governor Tom Ruiz on Monday. \u201cWe did not agree on anything,\u201d she said."]
+    )
     extract_article(art, nlp.parse([art])[0])
     [q] = [q for q in art.quotes if q.kind == "direct"]
     assert q.speaker is None
 
 
 def test_quotes_in_flagged_paragraphs_are_skipped(nlp) -> None:  # type: ignore[no-untyped-def]
-    art = article("h", ["\u201cWe will appeal this ruling,\u201d Lee said.", "\u201cBuy our newsletter today,\u201d the site said."])
+    art = article(
+        "h",
+        ["\u201cWe will appeal this ruling,\u201d Lee said.", "\u201cBuy our newsletter today,\u201d the site said."],
+    )
     art.paragraphs[1].flags.append("boilerplate")
     extract_article(art, nlp.parse([art])[0])
     assert [q.text for q in art.quotes] == ["We will appeal this ruling,"]
@@ -243,12 +267,21 @@ def test_run_fills_articles_and_story(store, settings, nlp) -> None:  # type: ig
 
 def test_name_mostly_typed_as_organisation_is_not_a_person() -> None:
     amazon = [Mention(Span(i * 10, i * 10 + 6), "Amazon", "ORG") for i in range(5)]
-    art = Article(id="x", mentions=[Mention(Span(100, 117), "Jeff Wilke Amazon", "PERSON"), Mention(Span(120, 126), "Amazon", "PERSON"), *amazon])
+    art = Article(
+        id="x",
+        mentions=[
+            Mention(Span(100, 117), "Jeff Wilke Amazon", "PERSON"),
+            Mention(Span(120, 126), "Amazon", "PERSON"),
+            *amazon,
+        ],
+    )
     ents = {e.name: e for e in merge_entities([art])}
     assert ents["Amazon"].type == "ORG" and ents["Amazon"].mentions == 6
 
 
-@pytest.mark.parametrize(("a", "b"), [("Amazon.com Inc.", "Amazon"), ("U.S. Department of Justice", "Justice Department")])
+@pytest.mark.parametrize(
+    ("a", "b"), [("Amazon.com Inc.", "Amazon"), ("U.S. Department of Justice", "Justice Department")]
+)
 def test_organisation_name_variants_merge(a: str, b: str) -> None:
     art = Article(id="x", mentions=[Mention(Span(0, len(a)), a, "ORG"), Mention(Span(50, 50 + len(b)), b, "ORG")])
     [ent] = merge_entities([art])
@@ -310,7 +343,9 @@ def test_weekday_in_a_future_clause_resolves_forward(nlp) -> None:  # type: igno
     by_sentence: dict[int, list[str | None]] = {}
     for d in art.dates:
         if "week" not in d.text:
-            by_sentence.setdefault(next(i for i, p in enumerate(art.paragraph_spans()) if p.start <= d.span.start < p.end), []).append(d.value)
+            by_sentence.setdefault(
+                next(i for i, p in enumerate(art.paragraph_spans()) if p.start <= d.span.start < p.end), []
+            ).append(d.value)
     assert by_sentence[0] == ["2025-11-18"]
     assert by_sentence[1] == ["2025-11-18"]
     assert by_sentence[2] == ["2025-11-18"]
@@ -321,7 +356,11 @@ def test_weekday_in_a_future_clause_resolves_forward(nlp) -> None:  # type: igno
 
 # -- dates: an undated story inside a dated storyline --------------------------------------------------
 def test_storyline_date_places_month_names_only(nlp) -> None:  # type: ignore[no-untyped-def]
-    art = article("u", ["In July, the council passed the rule.", "Friday's vote was close, and a year ago it failed."], published=None)
+    art = article(
+        "u",
+        ["In July, the council passed the rule.", "Friday's vote was close, and a year ago it failed."],
+        published=None,
+    )
     extract_article(art, nlp.parse([art])[0], storyline_date="2018-01-25")
     got = {d.text: (d.value, d.granularity, d.anchor) for d in art.dates}
     assert got["In July"] == ("2017-07-01", "month", "story")  # the latest July on or before the anchor
@@ -331,8 +370,15 @@ def test_storyline_date_places_month_names_only(nlp) -> None:  # type: ignore[no
 def test_run_anchors_undated_story_on_its_storyline(store, settings, nlp) -> None:  # type: ignore[no-untyped-def]
     from storyline.model import Storyline
 
-    dated = article("d1", ["The council voted on Wednesday to sue the state over the grants."], published="2018-01-25", story="s1")
-    undated = article("u1", ["In July, the state changed the grant rules.", "On Friday the city lost its first appeal."], published=None, story="s2")
+    dated = article(
+        "d1", ["The council voted on Wednesday to sue the state over the grants."], published="2018-01-25", story="s1"
+    )
+    undated = article(
+        "u1",
+        ["In July, the state changed the grant rules.", "On Friday the city lost its first appeal."],
+        published=None,
+        story="s2",
+    )
     store.add_articles([dated, undated])
     store.put_docs({x.id: nlp.to_bytes(d) for x, d in zip((dated, undated), nlp.parse([dated, undated]))})
     store.put_stories([Story(id="s1", articles=["d1"], storyline="L", first_date="2018-01-25", last_date="2018-01-25"),
@@ -346,7 +392,12 @@ def test_run_anchors_undated_story_on_its_storyline(store, settings, nlp) -> Non
 
 def test_undated_report_places_weekdays_inside_its_story(store, settings, nlp) -> None:  # type: ignore[no-untyped-def]
     # a quake story reported Tuesday 2017-09-19 to Thursday 2017-09-21; an undated report of it says "Wednesday"
-    first = article("q1", ["The quake struck on Tuesday, toppling dozens of buildings in the capital."], published="2017-09-19", story="q")
+    first = article(
+        "q1",
+        ["The quake struck on Tuesday, toppling dozens of buildings in the capital."],
+        published="2017-09-19",
+        story="q",
+    )
     last = article("q2", ["Rescuers searched the ruins of the school on Thursday."], published="2017-09-21", story="q")
     undated = article("q3", ["The civil defence chief lowered the death toll on Wednesday."], published=None, story="q")
     arts = [first, last, undated]

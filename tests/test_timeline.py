@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from storyline import timeline
+from storyline.context import RunContext
 from storyline.extract import extract_article
 from storyline.model import Article, Paragraph, Story, Storyline
-from storyline.context import RunContext
 
 OUTLET_A = [
     "The Justice Department on Wednesday sent letters to 23 cities demanding records on immigration.",
@@ -96,8 +96,14 @@ def test_captions_datelines_weeks_and_history_stay_out(nlp) -> None:  # type: ig
 
 
 def test_year_entry_only_when_nothing_finer_tells_the_event() -> None:
-    fine = timeline.TimelineEntry("2015-03-01", "The city council passed a stricter building code in March.", ["a"], "month")
-    coarse = timeline.TimelineEntry("2015-01-01", "In 2015 the city council passed a stricter building code.", ["b"], "year")
-    other = timeline.TimelineEntry("2012-01-01", "In 2012 the port authority sold the old ferry terminal.", ["b"], "year")
+    fine = timeline.TimelineEntry(
+        "2015-03-01", "The city council passed a stricter building code in March.", ["a"], "month"
+    )
+    coarse = timeline.TimelineEntry(
+        "2015-01-01", "In 2015 the city council passed a stricter building code.", ["b"], "year"
+    )
+    other = timeline.TimelineEntry(
+        "2012-01-01", "In 2012 the port authority sold the old ferry terminal.", ["b"], "year"
+    )
     merged = timeline.merge_events([(fine, 2.0), (coarse, 0.7), (other, 0.7)])
     assert [(e.date, e.granularity) for e in merged] == [("2012-01-01", "year"), ("2015-03-01", "month")]

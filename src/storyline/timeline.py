@@ -61,15 +61,22 @@ def similarity(a: str, b: str) -> float:
 _PLACE = r"[A-Z][A-Z.'\u2019-]+(?:,?\s+[A-Z][A-Z.'\u2019-]+){0,3}(?:,\s+[A-Z][a-z]+\.?)?"
 _DATELINE = re.compile(
     r"(?:" + _PLACE + r"\s*(?:\([A-Za-z. ]+\)\s*)?(?:\u2014|\u2013|--)"  # "MEXICO CITY (AP) \u2014"
-    r"|" + _PLACE + r",\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2}\s*(?:\([A-Za-z. ]+\))?\s*(?:\u2014|\u2013|--|-)?)\s*"  # "WASHINGTON, March 27 (Reuters) -"
+    r"|"
+    + _PLACE
+    + r",\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2}\s*(?:\([A-Za-z. ]+\))?\s*(?:\u2014|\u2013|--|-)?)\s*"  # "WASHINGTON, March 27 (Reuters) -"
 )
 # A year-dated event must say when in so many words ("in 2012", "last year", "earlier this year"); "since 1908",
 # "fiscal 2016", "the 2016 Finals" or "all of 2016" name a year without dating an event.
-_YEAR_EVENT = re.compile(r"^(?:in|In|during|During)\s+(?:early\s+|late\s+)?(?:19|20)\d\d$|\b(?:last|this|earlier this|later this) year\b|\byears? ago\b", re.IGNORECASE)
+_YEAR_EVENT = re.compile(
+    r"^(?:in|In|during|During)\s+(?:early\s+|late\s+)?(?:19|20)\d\d$|\b(?:last|this|earlier this|later this) year\b|\byears? ago\b",
+    re.IGNORECASE,
+)
 # A yearly statistic ("accounted for 9 percent of revenue last year", "ridership fell 4% last year") is a recap
 # of a number, not an event that happened at some point of that year.
 _STAT = re.compile(r"\b(?:percent|per cent|average[ds]?|accounted|totall?ed|amounted)\b|%", re.IGNORECASE)
-_FUTURE = re.compile(r"\b(?:will|would|expected|expects|plans?|scheduled|set to|due to|could|may|might)\b", re.IGNORECASE)
+_FUTURE = re.compile(
+    r"\b(?:will|would|expected|expects|plans?|scheduled|set to|due to|could|may|might)\b", re.IGNORECASE
+)
 # A week named relative to the article ("last week", "this week") has no day: never an event date.
 _WEEK = re.compile(r"\bweek(?:end)?\b", re.IGNORECASE)
 _STATE = re.compile(r"\bas of\s*$", re.IGNORECASE)  # "shares outstanding as of April 9": a state, not an event
@@ -88,7 +95,21 @@ def is_caption(text: str, doc_sentence: object | None = None) -> bool:
     if root is None:
         return False
     aux = {c.lower_ for c in root.children if c.dep_ in ("aux", "auxpass")}
-    if root.lemma_.lower() in _REPORT or aux & {"will", "'ll", "\u2019ll", "would", "can", "could", "may", "might", "has", "have", "had", "was", "were"}:
+    if root.lemma_.lower() in _REPORT or aux & {
+        "will",
+        "'ll",
+        "\u2019ll",
+        "would",
+        "can",
+        "could",
+        "may",
+        "might",
+        "has",
+        "have",
+        "had",
+        "was",
+        "were",
+    }:
         return False
     if root.tag_ in ("VBZ", "VBP"):
         return True  # "Customers shop at a store, Monday, Aug. 28, 2017"; "Rizzo celebrates in the dugout"
@@ -145,7 +166,11 @@ def events_of(article: Article, doc: object | None = None) -> list[tuple[Timelin
 
     dates = sorted((d for d in article.dates if d.value and d.sentence and d.anchor != "none"), key=rank)
     for d in dates:
-        if d.granularity not in EVENT_GRANULARITIES | YEAR_GRANULARITIES or d.sentence is None or d.sentence.start in seen:
+        if (
+            d.granularity not in EVENT_GRANULARITIES | YEAR_GRANULARITIES
+            or d.sentence is None
+            or d.sentence.start in seen
+        ):
             continue
         if _WEEK.search(d.text) or _STATE.search(article.text[max(0, d.span.start - 8) : d.span.start]):
             seen.add(d.sentence.start)  # the sentence's own date has no day: its other dates are not the event's
@@ -163,18 +188,29 @@ def events_of(article: Article, doc: object | None = None) -> list[tuple[Timelin
             continue  # a fragment ("16, 2017-- Amazon ...", a cut-off line), not a sentence
         if text[:1] in "\"\u201c'\u2018" or _quoted_share(article, sent.start, sent.end) > 0.5:
             # mostly a quote: kept only when the reporter's own words before it tell the event
-            first_quote = min((q.span.start for q in article.quotes if q.kind == "direct" and sent.start <= q.span.start < sent.end), default=sent.start)
+            first_quote = min(
+                (q.span.start for q in article.quotes if q.kind == "direct" and sent.start <= q.span.start < sent.end),
+                default=sent.start,
+            )
             lead = article.text[sent.start : first_quote].replace(d.text, " ").split()
             if len(lead) < MIN_WORDS:
                 continue
         if _ANNIVERSARY.search(text) and ref and d.value and abs(int(d.value[:4]) - int(ref[:4])) >= 1:
             continue  # "on the anniversary of the September 19, 1985 quake": the date is not this event's
-        span_doc = doc.char_span(sent.start, sent.end, alignment_mode="expand") if doc is not None and hasattr(doc, "char_span") else None
+        span_doc = (
+            doc.char_span(sent.start, sent.end, alignment_mode="expand")
+            if doc is not None and hasattr(doc, "char_span")
+            else None
+        )
         if is_caption(text, span_doc):
             continue
         since = re.search(r"\bsince\b(?:\W+\w+){0,6}\W*$", article.text[sent.start : d.span.start], re.IGNORECASE)
         if d.granularity in YEAR_GRANULARITIES and (
-            since or not _YEAR_EVENT.search(d.text) or not _PAST.search(text) or _FUTURE.search(text) or _STAT.search(text)
+            since
+            or not _YEAR_EVENT.search(d.text)
+            or not _PAST.search(text)
+            or _FUTURE.search(text)
+            or _STAT.search(text)
             or not _dates_main_clause(doc, d.span, sent)
         ):
             continue  # a year without an event verb, or one that does not date the sentence's event: background

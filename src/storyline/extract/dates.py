@@ -43,21 +43,61 @@ _UNIT = r"(?P<unit>day|week|month|year|decade)s?"
 PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("iso", re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>\d\d)-(?P<d>\d\d)\b")),
     ("slash", re.compile(r"\b(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>(?:19|20)?\d\d)\b")),
-    ("month_day_year", re.compile(_MONTH + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)\b", re.IGNORECASE)),
-    ("day_month_year", re.compile(r"\b(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r",?\s+(?P<y>(?:19|20)\d\d)\b", re.IGNORECASE)),
-    ("month_day", re.compile(r"\b" + _MONTH + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?\b(?!\s*,?\s*(?:19|20)\d\d)", re.IGNORECASE)),
-    ("day_month", re.compile(r"\b(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r"(?!\s*,?\s*(?:19|20)\d\d)", re.IGNORECASE)),
+    (
+        "month_day_year",
+        re.compile(_MONTH + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)\b", re.IGNORECASE),
+    ),
+    (
+        "day_month_year",
+        re.compile(
+            r"\b(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r",?\s+(?P<y>(?:19|20)\d\d)\b", re.IGNORECASE
+        ),
+    ),
+    (
+        "month_day",
+        re.compile(r"\b" + _MONTH + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?\b(?!\s*,?\s*(?:19|20)\d\d)", re.IGNORECASE),
+    ),
+    (
+        "day_month",
+        re.compile(
+            r"\b(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r"(?!\s*,?\s*(?:19|20)\d\d)", re.IGNORECASE
+        ),
+    ),
     ("month_year", re.compile(r"\b" + _MONTH + r",?\s+(?:of\s+)?(?P<y>(?:19|20)\d\d)\b", re.IGNORECASE)),
     ("fiscal", re.compile(r"\b(?:fiscal(?:\s+year)?|FY)\s*'?(?P<y>(?:19|20)?\d\d)\b", re.IGNORECASE)),
-    ("season_year", re.compile(r"\b(?P<season>spring|summer|fall|autumn|winter)\s+(?:of\s+)?(?P<y>(?:19|20)\d\d)\b", re.IGNORECASE)),
+    (
+        "season_year",
+        re.compile(r"\b(?P<season>spring|summer|fall|autumn|winter)\s+(?:of\s+)?(?P<y>(?:19|20)\d\d)\b", re.IGNORECASE),
+    ),
     ("decade", re.compile(r"\b(?:the\s+)?(?P<y>(?:19|20)\d0)'?s\b", re.IGNORECASE)),
     ("year", re.compile(r"(?<![\d$.,])\b(?P<y>(?:19|20)\d\d)\b(?![\d%])")),
     ("ago", re.compile(r"\b" + _NUM + r"\s+" + _UNIT + r"\s+ago\b", re.IGNORECASE)),
-    ("rel_unit", re.compile(r"\b(?P<rel>last|this|next|past|earlier this|later this|early this|late last|earlier last|late this|early last)\s+(?P<unit>week|month|year)\b", re.IGNORECASE)),
-    ("rel_season", re.compile(r"\b(?P<rel>last|this|next|past)\s+(?P<season>spring|summer|fall|autumn|winter)\b", re.IGNORECASE)),
-    ("rel_weekday", re.compile(r"\b(?P<rel>last|this|next|past)\s+(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.IGNORECASE)),
+    (
+        "rel_unit",
+        re.compile(
+            r"\b(?P<rel>last|this|next|past|earlier this|later this|early this|late last|earlier last|late this|early last)\s+(?P<unit>week|month|year)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "rel_season",
+        re.compile(r"\b(?P<rel>last|this|next|past)\s+(?P<season>spring|summer|fall|autumn|winter)\b", re.IGNORECASE),
+    ),
+    (
+        "rel_weekday",
+        re.compile(
+            r"\b(?P<rel>last|this|next|past)\s+(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
+            re.IGNORECASE,
+        ),
+    ),
     ("rel_month", re.compile(r"\b(?P<rel>last|this|next|past)\s+" + _MONTH + r"(?!\s+\d)", re.IGNORECASE)),
-    ("day_word", re.compile(r"\b(?P<word>yesterday|today|tonight|tomorrow|this morning|this afternoon|this evening|last night)\b", re.IGNORECASE)),
+    (
+        "day_word",
+        re.compile(
+            r"\b(?P<word>yesterday|today|tonight|tomorrow|this morning|this afternoon|this evening|last night)\b",
+            re.IGNORECASE,
+        ),
+    ),
     ("weekday", re.compile(r"\b(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.IGNORECASE)),
     ("month", re.compile(r"\b" + _MONTH + r"\b(?!\s*\d)", re.IGNORECASE)),
     ("season", re.compile(r"\b(?P<season>spring|summer|fall|autumn|winter)\b", re.IGNORECASE)),
@@ -137,7 +177,9 @@ def _near_day(month: int, day: int, anchor: dt.date) -> dt.date | None:
     return best
 
 
-def _resolve_match(kind: str, m: re.Match[str], anchor: dt.date | None, future: bool = False) -> tuple[dt.date, Granularity] | None:
+def _resolve_match(
+    kind: str, m: re.Match[str], anchor: dt.date | None, future: bool = False
+) -> tuple[dt.date, Granularity] | None:
     """Resolve one pattern match; None when it needs an anchor and has none, or is not a valid date."""
     g = m.groupdict()
     try:
@@ -254,10 +296,15 @@ STORYLINE_KINDS = {"month", "month_day", "day_month", "season"}
 
 
 # Words before a date that make a bare weekday or month point forward ("will visit in August", "through Friday").
-FUTURE = re.compile(r"\b(will|wo|'ll|\u2019ll|shall|would|expected|expects|plans?|planned|scheduled|slated|set (?:to|for)|going to|due|upcoming)\b|\b(through|until|till|by)\s*$", re.IGNORECASE)
+FUTURE = re.compile(
+    r"\b(will|wo|'ll|\u2019ll|shall|would|expected|expects|plans?|planned|scheduled|slated|set (?:to|for)|going to|due|upcoming)\b|\b(through|until|till|by)\s*$",
+    re.IGNORECASE,
+)
 
 
-def _resolve(text: str, published: dt.date | str | None, future: bool = False) -> tuple[str | None, Granularity, str | None]:
+def _resolve(
+    text: str, published: dt.date | str | None, future: bool = False
+) -> tuple[str | None, Granularity, str | None]:
     """Resolve; the third item is the pattern kind that matched (in ABSOLUTE when it needed no anchor)."""
     anchor = parse_iso(published) if isinstance(published, str) else published
     for kind, pattern in PATTERNS:
@@ -266,7 +313,9 @@ def _resolve(text: str, published: dt.date | str | None, future: bool = False) -
                 before = text[: m.start()].rstrip().lower()
                 if not re.search(r"\b(in|since|by|until|through|early|late|mid|last|this|next|of|from)$", before):
                     continue
-            if kind == "season" and not re.search(r"\b(in|the|this|last|next|past|since|by|early|late|mid)\s*$", text[: m.start()].lower()):
+            if kind == "season" and not re.search(
+                r"\b(in|the|this|last|next|past|since|by|early|late|mid)\s*$", text[: m.start()].lower()
+            ):
                 continue
             got = _resolve_match(kind, m, anchor, future)
             if got is not None:
@@ -278,8 +327,23 @@ def _resolve(text: str, published: dt.date | str | None, future: bool = False) -
 _PLAN_VERBS = {"schedule", "set", "plan", "slate", "expect", "due", "postpone", "delay", "reschedule", "move", "push",
                "go", "intend", "aim", "hope", "prepare", "call", "book"}  # fmt: skip
 # Reporting verbs in the present ("officials say") do not make their date point forward.
-_REPORT_VERBS = {"say", "tell", "report", "announce", "confirm", "show", "claim", "note", "add", "state", "write", "argue"}
-_AFTER_REPORT = re.compile(r"\b(?:said|told \w+(?: \w+)?|announced|reported|confirmed|added|wrote|declared)\s*$", re.IGNORECASE)
+_REPORT_VERBS = {
+    "say",
+    "tell",
+    "report",
+    "announce",
+    "confirm",
+    "show",
+    "claim",
+    "note",
+    "add",
+    "state",
+    "write",
+    "argue",
+}
+_AFTER_REPORT = re.compile(
+    r"\b(?:said|told \w+(?: \w+)?|announced|reported|confirmed|added|wrote|declared)\s*$", re.IGNORECASE
+)
 _FUTURE_AUX = {"will", "wo", "'ll", "\u2019ll", "shall", "would"}
 _PAST_AUX = {"has", "have", "had", "did", "was", "were", "'ve", "\u2019ve"}
 
@@ -333,7 +397,9 @@ def _is_duration(text: str) -> bool:
     low = text.lower()
     if re.search(r"\b(ago|last|this|next|past|earlier|later|yesterday|today|tomorrow)\b", low):
         return False
-    return bool(re.search(r"\b(hours?|days|weeks|months|years|decades|daily|weekly|annual(ly)?|age|old)\b", low)) and not re.search(r"(19|20)\d\d", low)
+    return bool(
+        re.search(r"\b(hours?|days|weeks|months|years|decades|daily|weekly|annual(ly)?|age|old)\b", low)
+    ) and not re.search(r"(19|20)\d\d", low)
 
 
 def _shift_year(day: dt.date, years: int) -> dt.date:
@@ -363,7 +429,11 @@ def fit_to_story(value: str, window: tuple[dt.date, dt.date]) -> str:
 
 
 def find_dates(
-    article: Article, doc: Doc | Any, sentences: list[tuple[int, int]], anchor: dt.date | None, anchor_kind: str,
+    article: Article,
+    doc: Doc | Any,
+    sentences: list[tuple[int, int]],
+    anchor: dt.date | None,
+    anchor_kind: str,
     window: tuple[dt.date, dt.date] | None = None,
 ) -> list[DateMention]:
     """Temporal expressions of the analysed sentences (char ranges), resolved against ``anchor``.
@@ -448,6 +518,10 @@ def find_dates(
             continue  # not a calendar expression we can place ("recent years", "the past")
         if value is None and not _DETECT.search(phrase):
             continue
-        kind = "absolute" if absolute else (("story" if anchor_kind == "storyline" else anchor_kind) if value is not None else "none")
+        kind = (
+            "absolute"
+            if absolute
+            else (("story" if anchor_kind == "storyline" else anchor_kind) if value is not None else "none")
+        )
         out.append(DateMention(article.id, Span(s, e), phrase, value, gran, kind, Span(*sent)))  # type: ignore[arg-type]
     return out

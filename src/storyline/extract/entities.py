@@ -140,12 +140,16 @@ def find_mentions(article: Article, doc: Doc, sentences: list[tuple[int, int]]) 
         label = ent.label_
         # split off leading speech verbs and titles inside the entity ("Said Emanuel", "Attorney General Jeff Sessions")
         lead = 0
-        while lead < len(toks) - 1 and (toks[lead].lower_ in SPEECH_PREFIX or toks[lead].lower_ in TITLE_WORDS or toks[lead].lower_ == "the"):
+        while lead < len(toks) - 1 and (
+            toks[lead].lower_ in SPEECH_PREFIX or toks[lead].lower_ in TITLE_WORDS or toks[lead].lower_ == "the"
+        ):
             lead += 1
         if any(t.lower_ in ORG_HEADS for t in toks[lead:]) and not any(t.lower_ in SPEECH_PREFIX for t in toks[:lead]):
             lead = 0  # "Justice Department", "U.S. Department of Justice": an organisation's own name
         if lead and label in ("PERSON", "ORG", "NORP", "GPE") and toks[lead].pos_ == "PROPN":
-            inner_role = " ".join(t.text for t in toks[:lead] if t.lower_ not in SPEECH_PREFIX and t.lower_ != "the") or None
+            inner_role = (
+                " ".join(t.text for t in toks[:lead] if t.lower_ not in SPEECH_PREFIX and t.lower_ != "the") or None
+            )
             person_title = any(t.lower_ in TITLE_WORDS - PLACE_TITLE_WORDS for t in toks[:lead])
             name_like = all(t.text[:1].isupper() for t in toks[lead:])
             if label != "PERSON" and inner_role and person_title and name_like and len(toks) - lead <= 3:
@@ -166,7 +170,14 @@ def find_mentions(article: Article, doc: Doc, sentences: list[tuple[int, int]]) 
             first = toks[0].i
             while first > 0 and first > toks[0].i - 2:
                 t = doc[first - 1]
-                if t.pos_ == "PROPN" and t.text[:1].isupper() and not t.ent_type_ and t.lower_ not in TITLE_WORDS and t.is_alpha and t.lower_ not in SPEECH_PREFIX:
+                if (
+                    t.pos_ == "PROPN"
+                    and t.text[:1].isupper()
+                    and not t.ent_type_
+                    and t.lower_ not in TITLE_WORDS
+                    and t.is_alpha
+                    and t.lower_ not in SPEECH_PREFIX
+                ):
                     first -= 1
                 else:
                     break
@@ -177,7 +188,14 @@ def find_mentions(article: Article, doc: Doc, sentences: list[tuple[int, int]]) 
             first = toks[0].i
             while first > 0:
                 t = doc[first - 1]
-                if t.dep_ == "compound" and t.head.i in range(first, toks[-1].i + 1) and t.pos_ == "PROPN" and t.text[:1].isupper() and not t.ent_type_ and t.lower_ not in TITLE_WORDS:
+                if (
+                    t.dep_ == "compound"
+                    and t.head.i in range(first, toks[-1].i + 1)
+                    and t.pos_ == "PROPN"
+                    and t.text[:1].isupper()
+                    and not t.ent_type_
+                    and t.lower_ not in TITLE_WORDS
+                ):
                     first -= 1
                 else:
                     break
@@ -247,7 +265,9 @@ def _surname(name: str) -> str:
     return words[-1].lower() if words else name.lower()
 
 
-def _repair(article: Article, mentions: list[Mention], titled: list[bool], sentences: list[tuple[int, int]]) -> list[Mention]:
+def _repair(
+    article: Article, mentions: list[Mention], titled: list[bool], sentences: list[tuple[int, int]]
+) -> list[Mention]:
     """Article-level repair rules over the raw mentions (see the module docstring)."""
     text = article.text
     other_typed = {m.text.lower() for m in mentions if m.label != "PERSON"}
@@ -453,7 +473,12 @@ def merge_entities(articles: Sequence[Article]) -> list[Entity]:
                 same_last = l2 == last or edit_distance(l2, last, 2) <= min(allowed_typos(l2), allowed_typos(last))
                 if not same_last:
                     continue
-                same_first = f2 == first or f2.startswith(first) or first.startswith(f2) or edit_distance(f2, first, 1) <= min(allowed_typos(f2), allowed_typos(first))
+                same_first = (
+                    f2 == first
+                    or f2.startswith(first)
+                    or first.startswith(f2)
+                    or edit_distance(f2, first, 1) <= min(allowed_typos(f2), allowed_typos(first))
+                )
                 if same_first:
                     cluster = c
                     break
@@ -484,7 +509,11 @@ def merge_entities(articles: Sequence[Article]) -> list[Entity]:
             if not plausible and m.label == "PERSON":
                 m.label = next(lab for lab, _ in counts.most_common() if lab != "PERSON")
         if " " not in m.text and m.text[:1].isupper() and (m.label == "PERSON" or not m.text.isupper()):
-            sur = fuzzy_surname(m.text, by_surname, memo) if plausible and (m.label == "PERSON" or len(m.text) >= 4) else None
+            sur = (
+                fuzzy_surname(m.text, by_surname, memo)
+                if plausible and (m.label == "PERSON" or len(m.text) >= 4)
+                else None
+            )
             if sur is not None:
                 group = by_surname[sur]
                 cluster = max(group, key=lambda c: len(c.mentions))  # the best-known person of that surname
@@ -536,7 +565,11 @@ def add_story_mentions(articles: Sequence[Article]) -> None:
     memo: dict[str, str | None] = {}
     for art in articles:
         text = art.text
-        ranges = [(x.span.start, x.span.end) for x in art.sentences if x.paragraph < len(art.paragraphs) and art.paragraphs[x.paragraph].analysed]
+        ranges = [
+            (x.span.start, x.span.end)
+            for x in art.sentences
+            if x.paragraph < len(art.paragraphs) and art.paragraphs[x.paragraph].analysed
+        ]
         covered = [(m.span.start, m.span.end) for m in art.mentions]
         lower_words = set(_LOWER_WORD.findall(text))
         added = []
@@ -547,7 +580,7 @@ def add_story_mentions(articles: Sequence[Article]) -> None:
             if not exact and (low in lower_words or fuzzy_surname(low, surnames, memo) is None):
                 continue
             before = text[max(0, s - 3) : s].strip()
-            sentence_start = not before or before[-1] in ".!?\"\u201c\u2018"
+            sentence_start = not before or before[-1] in '.!?"\u201c\u2018'
             if exact and sentence_start and low in lower_words:
                 continue  # "Sessions of the council began..." is the ordinary word
             if any(a < e and s < b for a, b in covered) or not any(a <= s < b for a, b in ranges):

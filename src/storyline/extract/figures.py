@@ -59,7 +59,10 @@ _SCALE_READING = re.compile(
 # by a plural noun (which makes it a range: "10-15 people"). Neither number is a count of anything.
 _SCORE = re.compile(r"(?<![\d,./-])\b\d{1,3}\s?[-\u2013]\s?\d{1,3}\b(?![-\u2013\d%]|\s*(?:percent|per cent))")
 # A money range: "between $14 million and $19 million", "$14 million to $19 million".
-_MONEY_RANGE = re.compile(r"(?:between\s+)?(?P<a>\S*\d[^ ]*(?:\s+(?:million|billion|trillion|thousand))?)\s+(?:and|to)\s+(?P<b>\S*\d.*)", re.IGNORECASE)
+_MONEY_RANGE = re.compile(
+    r"(?:between\s+)?(?P<a>\S*\d[^ ]*(?:\s+(?:million|billion|trillion|thousand))?)\s+(?:and|to)\s+(?P<b>\S*\d.*)",
+    re.IGNORECASE,
+)
 # Nouns a bare number is the size of when it follows "of" or a copula: "an attendance of 41,200",
 # "a crowd of 41,200", "the death toll was 16". Time units and ages are left out: "the age of 23" is no figure.
 _NOT_SIZE = _TIME_UNITS | {"age", "section", "article", "chapter", "page", "number", "part", "game", "round", "class"}
@@ -116,7 +119,11 @@ def parse_money(text: str) -> tuple[float | None, str]:
     for mark, _ in CURRENCIES:
         cleaned = cleaned.replace(mark.lower(), " ")
     value, _ = parse_number(cleaned)
-    if value is not None and re.search(r"\bcents?\b", low) and not re.search(r"[$\u20ac\u00a3\u00a5]|dollar|euro|pound", low):
+    if (
+        value is not None
+        and re.search(r"\bcents?\b", low)
+        and not re.search(r"[$\u20ac\u00a3\u00a5]|dollar|euro|pound", low)
+    ):
         value /= 100  # "94 cents" is 0.94 USD
     return value, unit
 
@@ -152,7 +159,13 @@ def _is_label(tokens: list[Token]) -> bool:
     if prev.lower_ in _LABEL_BEFORE or (prev.text == "." and prev.i > 0 and first.doc[prev.i - 1].lower_ == "no"):
         return True
     # a capitalised name right before the number, inside the sentence ("Game 7", "Section 1373", "Flight 370")
-    return prev.pos_ == "PROPN" and prev.is_title and not prev.is_sent_start and first.like_num and first.text[:1].isdigit()
+    return (
+        prev.pos_ == "PROPN"
+        and prev.is_title
+        and not prev.is_sent_start
+        and first.like_num
+        and first.text[:1].isdigit()
+    )
 
 
 def _sized_noun(tok: Token) -> Token | None:
@@ -207,7 +220,7 @@ def _measure_of(span_tokens: list[Token], kind: str) -> tuple[str | None, str | 
         for t in span_tokens[-1].doc[span_tokens[-1].i + 1 : span_tokens[-1].i + 2]:
             if t.lower_ in ("in", "for", "of"):
                 objs = [c for c in t.children if c.dep_ == "pobj"]
-                if objs and not objs[0].ent_type_ in ("DATE", "TIME"):
+                if objs and objs[0].ent_type_ not in ("DATE", "TIME"):
                     obj = objs[0]
                     words = [c for c in obj.subtree if c.i <= obj.i]
                     measure = obj.doc[words[0].i : obj.i + 1].text
@@ -254,13 +267,23 @@ def find_figures(article: Article, doc: Doc, sentences: list[tuple[int, int]]) -
                 low_end, high_start = rng.end("a"), rng.start("b")
                 # "$20 to $30 million": the low end shares the high end's multiplier
                 shared = _SCALE_AFTER.search(rng.group("b")) if not _SCALE_AFTER.search(rng.group("a")) else None
-                add(rng.start("a"), low_end, [t for t in tokens if t.idx < low_end], "MONEY", shared.group(0) if shared else "")
+                add(
+                    rng.start("a"),
+                    low_end,
+                    [t for t in tokens if t.idx < low_end],
+                    "MONEY",
+                    shared.group(0) if shared else "",
+                )
                 add(high_start, end, [t for t in tokens if t.idx >= high_start], "MONEY")
                 return
         phrase = text[start:end]
         # widen over an approximation word just before ("nearly two dozen") the model left out
         before = text[max(sent[0], start - 20) : start]
-        m = re.search(r"(nearly|almost|about|around|roughly|approximately|more than|fewer than|less than|at least|some|over|up to|as many as)\s+$", before, re.IGNORECASE)
+        m = re.search(
+            r"(nearly|almost|about|around|roughly|approximately|more than|fewer than|less than|at least|some|over|up to|as many as)\s+$",
+            before,
+            re.IGNORECASE,
+        )
         if m:
             start -= len(before) - m.start()
             phrase = text[start:end]
@@ -308,7 +331,11 @@ def find_figures(article: Article, doc: Doc, sentences: list[tuple[int, int]]) -
             if value < 2 and not approx:
                 return  # "one federal judge" is an article, not a figure
             unit = measure
-        out.append(Figure(article.id, Span(start, end), phrase, float(value), unit, kind, approx, measure, subject, Span(*sent)))  # type: ignore[arg-type]
+        out.append(
+            Figure(
+                article.id, Span(start, end), phrase, float(value), unit, kind, approx, measure, subject, Span(*sent)
+            )
+        )  # type: ignore[arg-type]
         taken.update(t.i for t in tokens)
 
     for ent in doc.ents:
@@ -329,7 +356,12 @@ def find_figures(article: Article, doc: Doc, sentences: list[tuple[int, int]]) -
             nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
             after = tok.doc[tok.i + 2] if tok.i + 2 < len(tok.doc) else None
             sized = tok.like_num and _sized_noun(tok) is not None  # "the death toll was 16" (typed a date)
-            if not sized and (nxt is None or nxt.lemma_.lower() not in _TIME_UNITS or nxt.tag_ != "NNS" or (after is not None and after.lower_ in ("ago", "old", "earlier", "later"))):
+            if not sized and (
+                nxt is None
+                or nxt.lemma_.lower() not in _TIME_UNITS
+                or nxt.tag_ != "NNS"
+                or (after is not None and after.lower_ in ("ago", "old", "earlier", "later"))
+            ):
                 continue
             if sized:
                 add(tok.idx, tok.idx + len(tok.text), [tok], "CARDINAL")

@@ -152,7 +152,9 @@ def _speaker_of(subj: Token, mentions: list[Mention], text: str) -> Speaker | No
     sub = list(subj.subtree)
     lo, hi = sub[0].idx, sub[-1].idx + len(sub[-1].text)
     # a named mention inside the subject, preferring one at the head ("the mayor, Rahm Emanuel")
-    inside = [m for m in mentions if lo <= m.span.start and m.span.end <= hi and m.label in ("PERSON", "ORG", "GPE", "NORP")]
+    inside = [
+        m for m in mentions if lo <= m.span.start and m.span.end <= hi and m.label in ("PERSON", "ORG", "GPE", "NORP")
+    ]
     head_m = [m for m in inside if m.span.start <= subj.idx < m.span.end]
     persons = [m for m in inside if m.label == "PERSON"]
     pick = head_m[0] if head_m else (persons[0] if persons else None)
@@ -172,7 +174,9 @@ def _speaker_of(subj: Token, mentions: list[Mention], text: str) -> Speaker | No
     return Speaker(text[s:e].strip(" ,"), None, False)
 
 
-def _resolve_pronoun(pos: int, mentions: list[Mention], paragraphs: list[tuple[int, int]], last: Speaker | None) -> Speaker | None:
+def _resolve_pronoun(
+    pos: int, mentions: list[Mention], paragraphs: list[tuple[int, int]], last: Speaker | None
+) -> Speaker | None:
     """A "he"/"she" speaker: the one person named in the current and previous paragraph, else None."""
     k = next((i for i, (s, e) in enumerate(paragraphs) if s <= pos <= e), 0)
     lo = paragraphs[max(0, k - 1)][0]
@@ -193,13 +197,19 @@ def _cue(tokens: list[Token], quoted: list[tuple[int, int]]) -> list[Token]:
     for t in tokens:
         if any(s <= t.idx < e for s, e in quoted):
             continue
-        if (t.lemma_.lower() in SPEECH_VERBS and t.pos_ in ("VERB", "AUX")) or (t.lower_ == "according" and t.nbor(1).lower_ == "to" if t.i + 1 < len(t.doc) else False):
+        if (t.lemma_.lower() in SPEECH_VERBS and t.pos_ in ("VERB", "AUX")) or (
+            t.lower_ == "according" and t.nbor(1).lower_ == "to" if t.i + 1 < len(t.doc) else False
+        ):
             out.append(t)
     return out
 
 
 def find_quotes(
-    article: Article, doc: Doc, sentences: list[tuple[int, int]], paragraphs: list[tuple[int, int]], mentions: list[Mention]
+    article: Article,
+    doc: Doc,
+    sentences: list[tuple[int, int]],
+    paragraphs: list[tuple[int, int]],
+    mentions: list[Mention],
 ) -> list[Quote]:
     """Direct quotes and reported speech of the analysed text; ``Quote.speaker`` is left for the entity merge."""
     text = article.text
@@ -232,8 +242,11 @@ def find_quotes(
                 break
         if speaker is not None and speaker.name.lower() in PRONOUNS:
             speaker = _resolve_pronoun(qs, mentions, paragraphs, last)
-        elif speaker is not None and speaker.person and speaker.span is not None and not any(
-            m.span.start < speaker.span.end and speaker.span.start < m.span.end for m in mentions
+        elif (
+            speaker is not None
+            and speaker.person
+            and speaker.span is not None
+            and not any(m.span.start < speaker.span.end and speaker.span.start < m.span.end for m in mentions)
         ):
             mentions = sorted([*mentions, Mention(speaker.span, speaker.name, "PERSON")], key=lambda m: m.span.start)
         if speaker is None and cue is None and quotes and speakers[-1] is not None:
@@ -245,7 +258,9 @@ def find_quotes(
             between = text[max(prev_end + 1, tail) : qs - 1]
             if same_par and qs - 1 >= tail - 1 and not re.search(r"[A-Za-z]", between):
                 speaker, cue = speakers[-1], prev.cue
-        q = Quote(article.id, Span(qs, qe), text[qs:qe], "direct", None, speaker.name if speaker else None, cue, Span(lo, hi))
+        q = Quote(
+            article.id, Span(qs, qe), text[qs:qe], "direct", None, speaker.name if speaker else None, cue, Span(lo, hi)
+        )
         quotes.append(q)
         speakers.append(speaker)
         if speaker is not None:
@@ -295,8 +310,12 @@ def _block_quotes(
 
 
 def _reported(
-    article: Article, doc: Doc, sentences: list[tuple[int, int]], paragraphs: list[tuple[int, int]],
-    mentions: list[Mention], marks: list[tuple[int, int]],
+    article: Article,
+    doc: Doc,
+    sentences: list[tuple[int, int]],
+    paragraphs: list[tuple[int, int]],
+    mentions: list[Mention],
+    marks: list[tuple[int, int]],
 ) -> list[Quote]:
     """Reported speech: a speech verb with a that-clause ("X said (that) ..."), or "according to X"."""
     text = article.text
@@ -342,7 +361,11 @@ def _reported(
                 continue
             s = s + text[s:e].index(seg)
             e = s + len(seg)
-            out.append(Quote(article.id, Span(s, e), seg, "reported", None, speaker.name if speaker else None, cue, Span(lo, hi)))
+            out.append(
+                Quote(
+                    article.id, Span(s, e), seg, "reported", None, speaker.name if speaker else None, cue, Span(lo, hi)
+                )
+            )
             break
     return out
 
@@ -355,7 +378,11 @@ def speaker_mentions(article: Article, quotes: list[Quote], mentions: list[Menti
         if not q.speaker_name or q.sentence is None:
             continue
         name = q.speaker_name
-        if not name[:1].isupper() or len(name.split()) > 4 or any(w.islower() and w not in ("de", "van", "von", "da", "al") for w in name.split()):
+        if (
+            not name[:1].isupper()
+            or len(name.split()) > 4
+            or any(w.islower() and w not in ("de", "van", "von", "da", "al") for w in name.split())
+        ):
             continue
         for m in re.finditer(re.escape(name), text[q.sentence.start : q.sentence.end]):
             s = q.sentence.start + m.start()
