@@ -19,6 +19,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from ..model import Article, DateMention, Granularity, Span
+from ..text.lexicon import load
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -326,24 +327,10 @@ def _resolve(
 # Verbs that put what they govern in the future: "scheduled for Tuesday", "expected to vote Tuesday".
 _PLAN_VERBS = {"schedule", "set", "plan", "slate", "expect", "due", "postpone", "delay", "reschedule", "move", "push",
                "go", "intend", "aim", "hope", "prepare", "call", "book"}  # fmt: skip
-# Reporting verbs in the present ("officials say") do not make their date point forward.
-_REPORT_VERBS = {
-    "say",
-    "tell",
-    "report",
-    "announce",
-    "confirm",
-    "show",
-    "claim",
-    "note",
-    "add",
-    "state",
-    "write",
-    "argue",
-}
-_AFTER_REPORT = re.compile(
-    r"\b(?:said|told \w+(?: \w+)?|announced|reported|confirmed|added|wrote|declared)\s*$", re.IGNORECASE
-)
+# Speech verbs (text/lexicons/speech_verbs.txt): in the present ("officials say") they do not make their date
+# point forward; in the past right before a date ("said on Tuesday") the date is the report's.
+_SPEECH_VERBS = load("speech_verbs")
+_OBJECT_WORDS = 2  # words of a speech verb's object between it and the date: "told Fox News Tuesday"
 _FUTURE_AUX = {"will", "wo", "'ll", "\u2019ll", "shall", "would"}
 _PAST_AUX = {"has", "have", "had", "did", "was", "were", "'ve", "\u2019ve"}
 
@@ -387,9 +374,24 @@ def _future_from_parse(doc: Doc | Any, start: int, end: int) -> bool | None:
         return False  # "won", "was arrested", "has said"; a bare participle as main verb is a past tense too
     if tok.tag_ == "VBG" and aux & {"is", "are", "am", "'s", "\u2019s", "'re", "\u2019re"}:
         return True  # "is meeting on Tuesday"
-    if tok.tag_ in ("VBZ", "VBP") and lemma not in _REPORT_VERBS and lemma != "be":
+    if tok.tag_ in ("VBZ", "VBP") and lemma not in _SPEECH_VERBS and lemma != "be":
         return True  # present of an action with a weekday is a plan in news: "the team returns home Tuesday"
     return None
+
+
+def _dates_the_report(doc: Doc | Any, sent_start: int, start: int) -> bool:
+    """True when a date follows a past speech verb or its short object ("said on Tuesday", "told reporters
+    Tuesday"): the date is when it was said, whatever the reported clause says of the future."""
+    if not hasattr(doc, "char_span"):
+        return False
+    before = doc.char_span(sent_start, start, alignment_mode="contract")
+    words = [t for t in before or () if not t.is_space]
+    for back, verb in enumerate(reversed(words[-1 - _OBJECT_WORDS :])):
+        if verb.tag_ == "VBD" and verb.lemma_.lower() in _SPEECH_VERBS:
+            between = words[len(words) - back :]
+            inside = {verb.i} | {w.i for w in between}
+            return all(not t.is_punct and t.head.i in inside for t in between)
+    return False
 
 
 def _is_duration(text: str) -> bool:
@@ -493,7 +495,7 @@ def find_dates(
         if _is_duration(phrase):
             continue
         # "said on Tuesday it would close": a date right after a past reporting verb dates the report
-        reported = _AFTER_REPORT.search(text, sent[0], s)
+        reported = _dates_the_report(doc, sent[0], s)
         parsed = False if reported else _future_from_parse(doc, s, e)
         until = _UNTIL.match(phrase)
         if until and (until.group(0).lower() != "by" or parsed is not False):

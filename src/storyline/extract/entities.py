@@ -25,29 +25,20 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from ..model import Article, Entity, Mention, Span
+from ..text.lexicon import load
+from ..text.verbs import inflected_forms
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Token
 
 LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"}
-# Titles and roles written in front of a name; kept as the mention's role, never as part of the name.
-TITLE_WORDS = {
-    "president", "vice", "attorney", "general", "ag", "mayor", "gov", "gov.", "governor", "sen", "sen.", "senator",
-    "rep", "rep.", "representative", "secretary", "minister", "prime", "judge", "justice", "chief", "director",
-    "acting", "deputy", "assistant", "sheriff", "commissioner", "superintendent", "chairman", "chairwoman", "chair",
-    "ceo", "founder", "spokesman", "spokeswoman", "spokesperson", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.",
-    "lt", "lt.", "col", "col.", "gen", "gen.", "sgt", "sgt.", "officer", "detective", "coach", "manager", "pitcher",
-    "u.s.", "us", "former", "federal", "district", "state", "county", "city", "board", "house", "speaker", "leader",
-    "majority", "minority", "executive", "press", "white", "senior", "adviser", "advisor", "pope", "king", "queen",
-    "prince", "princess", "ambassador", "lawyer", "attorneys", "candidate", "owner", "inspector", "police",
-}  # fmt: skip
-# Title words that also describe places and bodies ("U.S.", "federal", "White House"): not enough on their own
-# to make a name a person's.
-PLACE_TITLE_WORDS = {
-    "u.s.", "us", "former", "federal", "state", "county", "city", "district", "white", "house", "senior", "board",
-    "press", "executive", "majority", "minority", "general", "police", "vice", "chief", "acting", "deputy",
-    "assistant", "prime", "justice",
-}  # fmt: skip
+# Formal titles before a name (text/lexicons/person_titles.txt: "Mayor", "Sen.", "Dr."); kept as the mention's
+# role, never as part of the name. A title alone makes a name a person's.
+PERSON_TITLES = load("person_titles")
+# Words that join a title but are none on their own ("Vice", "former", "U.S.", "White House"; text/lexicons/
+# title_qualifiers.txt): they also open names of places and bodies, so they do not make a name a person's.
+TITLE_QUALIFIERS = load("title_qualifiers")
+TITLE_WORDS = PERSON_TITLES | TITLE_QUALIFIERS
 # Head words of organisation names: a title word in front of these ("Justice Department") is not a title.
 ORG_HEADS = {
     "department", "office", "agency", "ministry", "court", "police", "committee", "council", "service", "bureau",
@@ -57,7 +48,13 @@ ORG_HEADS = {
     "army", "navy", "fund", "authority", "enforcement", "patrol", "guard", "house", "hospital",
     "conference", "league", "club", "team", "church", "museum", "airport", "station", "forum", "summit",
 }  # fmt: skip
-SPEECH_PREFIX = {"said", "says", "say", "told", "tells", "asked", "added", "according", "wrote", "by"}
+# Verbs that introduce speech (text/lexicons/speech_verbs.txt says where they come from), matched against the
+# parse's lemma of a verb token.
+SPEECH_VERBS = load("speech_verbs")
+# Their past and present forms, for a capitalised verb the tagger takes for part of a name ("Said Emanuel").
+SPEECH_FORMS = inflected_forms(SPEECH_VERBS, ("past", "present"))
+# Words that attribute without being a verb: "according (to)", the "by" of a byline.
+ATTRIBUTION_WORDS = frozenset({"according", "by"})
 MONTH_WORDS = {
     "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "january", "february",
     "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
@@ -70,6 +67,12 @@ PLACE_KEYS = {
 }  # fmt: skip
 _ORG_PREFIX = re.compile(r"^(?:the\s+)?(?:u\.s\.|us|united states|federal)\s+", re.IGNORECASE)
 _SMALL = {"of", "and", "for", "the", "on", "in", "&", "at", "to"}
+
+
+def is_attribution(tok: Token) -> bool:
+    """True for a speech verb in any form ("said", "Told", "Says") or an attribution word ("according", "by")."""
+    low = tok.lower_
+    return low in SPEECH_FORMS or low in ATTRIBUTION_WORDS or (tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in SPEECH_VERBS)
 
 
 # -- per article ---------------------------------------------------------------------------------------
@@ -118,7 +121,7 @@ def _role_before(doc: Doc, tok_start: int) -> tuple[str | None, int]:
             i -= 1
             continue
         break
-    if not words or not any(doc[j].lower_ in TITLE_WORDS - PLACE_TITLE_WORDS for j in words):
+    if not words or not any(doc[j].lower_ in PERSON_TITLES for j in words):
         return None, tok_start
     first = min(words)
     return doc[first:tok_start].text, first
@@ -141,21 +144,21 @@ def find_mentions(article: Article, doc: Doc, sentences: list[tuple[int, int]]) 
         # split off leading speech verbs and titles inside the entity ("Said Emanuel", "Attorney General Jeff Sessions")
         lead = 0
         while lead < len(toks) - 1 and (
-            toks[lead].lower_ in SPEECH_PREFIX or toks[lead].lower_ in TITLE_WORDS or toks[lead].lower_ == "the"
+            is_attribution(toks[lead]) or toks[lead].lower_ in TITLE_WORDS or toks[lead].lower_ == "the"
         ):
             lead += 1
-        if any(t.lower_ in ORG_HEADS for t in toks[lead:]) and not any(t.lower_ in SPEECH_PREFIX for t in toks[:lead]):
+        if any(t.lower_ in ORG_HEADS for t in toks[lead:]) and not any(is_attribution(t) for t in toks[:lead]):
             lead = 0  # "Justice Department", "U.S. Department of Justice": an organisation's own name
         if lead and label in ("PERSON", "ORG", "NORP", "GPE") and toks[lead].pos_ == "PROPN":
             inner_role = (
-                " ".join(t.text for t in toks[:lead] if t.lower_ not in SPEECH_PREFIX and t.lower_ != "the") or None
+                " ".join(t.text for t in toks[:lead] if not is_attribution(t) and t.lower_ != "the") or None
             )
-            person_title = any(t.lower_ in TITLE_WORDS - PLACE_TITLE_WORDS for t in toks[:lead])
+            person_title = any(t.lower_ in PERSON_TITLES for t in toks[:lead])
             name_like = all(t.text[:1].isupper() for t in toks[lead:])
             if label != "PERSON" and inner_role and person_title and name_like and len(toks) - lead <= 3:
                 label = "PERSON"  # "AG Sessions" typed as ORG: a title in front makes it a person
             role = inner_role if label == "PERSON" else None
-            if label == "PERSON" or any(t.lower_ in SPEECH_PREFIX for t in toks[:lead]):
+            if label == "PERSON" or any(is_attribution(t) for t in toks[:lead]):
                 toks = toks[lead:]
         # cut a date glued to a person ("Alfonso Serrano Jan 25")
         if label == "PERSON":
@@ -176,7 +179,7 @@ def find_mentions(article: Article, doc: Doc, sentences: list[tuple[int, int]]) 
                     and not t.ent_type_
                     and t.lower_ not in TITLE_WORDS
                     and t.is_alpha
-                    and t.lower_ not in SPEECH_PREFIX
+                    and not is_attribution(t)
                 ):
                     first -= 1
                 else:
@@ -259,7 +262,7 @@ def _appositive_role(tok: object) -> str | None:
     return None
 
 
-def _surname(name: str) -> str:
+def surname(name: str) -> str:
     """The last name word of a person's name, lowercased (suffixes like "Jr." skipped)."""
     words = [w for w in name.replace(",", " ").split() if w.lower().rstrip(".") not in ("jr", "sr", "ii", "iii")]
     return words[-1].lower() if words else name.lower()
@@ -276,14 +279,14 @@ def _repair(
         m.text for m, t in zip(mentions, titled)
         if m.label == "PERSON" and len(m.text.split()) >= 2 and not t and m.text.lower() not in other_typed
     }  # fmt: skip
-    surnames = {_surname(n): n for n in full_names}
+    surnames = {surname(n): n for n in full_names}
     prose_persons = {m.text.lower() for m, t in zip(mentions, titled) if m.label == "PERSON" and not t}
     kept: list[Mention] = []
     for m, t in zip(mentions, titled):
         low = m.text.lower()
-        if m.label == "PERSON" and t and low not in prose_persons and _surname(m.text) not in surnames:
+        if m.label == "PERSON" and t and low not in prose_persons and surname(m.text) not in surnames:
             continue  # a headline fragment typed as a person ("Threatens Jurisdictions")
-        if m.label in ("GPE", "NORP", "ORG", "LOC") and " " not in m.text and fuzzy_surname(low, surnames) is not None:
+        if m.label in ("GPE", "NORP", "ORG", "LOC") and " " not in m.text and fuzzysurname(low, surnames) is not None:
             m.label = "PERSON"  # a known person's surname typed as a place or nationality
         elif m.label != "PERSON" and " " in m.text and any(n.lower().endswith(" " + low) for n in full_names):
             m.label = "PERSON"  # a compound surname typed as an organisation ("Pena Nieto")
@@ -338,7 +341,7 @@ def allowed_typos(word: str) -> int:
     return 0 if len(word) < 5 else 1 if len(word) < 9 else 2
 
 
-def fuzzy_surname(word: str, surnames: Iterable[str], memo: dict[str, str | None] | None = None) -> str | None:
+def fuzzysurname(word: str, surnames: Iterable[str], memo: dict[str, str | None] | None = None) -> str | None:
     """The known surname ``word`` equals or misspells (unique best match), or None; ``memo`` caches answers."""
     word = word.lower()
     if word in surnames:
@@ -347,7 +350,7 @@ def fuzzy_surname(word: str, surnames: Iterable[str], memo: dict[str, str | None
         return None
     if memo is not None:
         if word not in memo:
-            memo[word] = fuzzy_surname(word, surnames)
+            memo[word] = fuzzysurname(word, surnames)
         return memo[word]
     best = [(edit_distance(word, s, 2), s) for s in surnames if word[:1] == s[:1] and abs(len(word) - len(s)) <= 2]
     best = [(d, s) for d, s in best if d <= min(allowed_typos(word), allowed_typos(s))]
@@ -510,7 +513,7 @@ def merge_entities(articles: Sequence[Article]) -> list[Entity]:
                 m.label = next(lab for lab, _ in counts.most_common() if lab != "PERSON")
         if " " not in m.text and m.text[:1].isupper() and (m.label == "PERSON" or not m.text.isupper()):
             sur = (
-                fuzzy_surname(m.text, by_surname, memo)
+                fuzzysurname(m.text, by_surname, memo)
                 if plausible and (m.label == "PERSON" or len(m.text) >= 4)
                 else None
             )
@@ -521,7 +524,7 @@ def merge_entities(articles: Sequence[Article]) -> list[Entity]:
                 cluster.add(art, m)
                 continue
             if m.label == "PERSON":
-                key = fuzzy_surname(m.text, singles) or m.text.lower()
+                key = fuzzysurname(m.text, singles) or m.text.lower()
                 singles.setdefault(key, _Cluster("PERSON")).add(art, m)
                 continue
         if m.label == "PERSON":
@@ -559,7 +562,7 @@ def add_story_mentions(articles: Sequence[Article]) -> None:
         m.text for a in articles for m in a.mentions
         if m.label == "PERSON" and len(m.text.split()) >= 2 and typed[m.text.lower()]["PERSON"] * 2 > sum(typed[m.text.lower()].values())
     }  # fmt: skip
-    surnames = {_surname(n) for n in fulls if len(_surname(n)) >= 3}
+    surnames = {surname(n) for n in fulls if len(surname(n)) >= 3}
     if not surnames:
         return
     memo: dict[str, str | None] = {}
@@ -577,7 +580,7 @@ def add_story_mentions(articles: Sequence[Article]) -> None:
             word, s, e = w.group(0), w.start(), w.end()
             low = word.lower()
             exact = low in surnames
-            if not exact and (low in lower_words or fuzzy_surname(low, surnames, memo) is None):
+            if not exact and (low in lower_words or fuzzysurname(low, surnames, memo) is None):
                 continue
             before = text[max(0, s - 3) : s].strip()
             sentence_start = not before or before[-1] in '.!?"\u201c\u2018'
@@ -639,7 +642,7 @@ class EntityTable:
                 self.alias.setdefault(a.lower(), e.id)
                 self.alias.setdefault(org_key(a), e.id)
             if e.type == "PERSON" and " " in e.name:
-                self.surnames[_surname(e.name)].append(e)
+                self.surnames[surname(e.name)].append(e)
 
     def lookup(self, name: str) -> str | None:
         """The entity id a name refers to, or None when unknown or ambiguous."""
@@ -653,7 +656,7 @@ class EntityTable:
         for key in (clean.lower(), org_key(clean)):
             if key in self.alias:
                 return self.alias[key]
-        sur = fuzzy_surname(_surname(clean), self.surnames)
+        sur = fuzzysurname(surname(clean), self.surnames)
         if sur is not None:
             group = self.surnames[sur]
             if len(group) == 1 or " " not in clean:

@@ -19,28 +19,16 @@ import re
 from typing import TYPE_CHECKING
 
 from ..model import Article, Mention, Quote, Span
-from .entities import TITLE_WORDS, _surname
+from .entities import SPEECH_FORMS, SPEECH_VERBS, TITLE_WORDS, surname
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
-SPEECH_VERBS = {
-    "say", "tell", "add", "write", "claim", "declare", "state", "explain", "argue", "note", "warn", "ask", "insist",
-    "announce", "tweet", "contend", "allege", "reply", "respond", "continue", "acknowledge", "admit", "deny",
-    "confirm", "predict", "suggest", "caution", "urge", "recall", "remark", "complain", "conclude", "testify",
-    "assert", "maintain", "stress", "emphasize", "observe", "quip", "joke", "vow", "promise", "post", "comment",
-    "report", "hail", "label", "call",
-}  # fmt: skip
-# Verbs that introduce reported speech with a that-clause ("X said (that) ...").
-REPORT_VERBS = {
-    "say", "tell", "claim", "argue", "state", "announce", "warn", "add", "insist", "contend", "allege", "deny",
-    "acknowledge", "explain", "note", "confirm", "declare", "predict", "write", "testify", "maintain", "assert",
-    "estimate", "report",
-}  # fmt: skip
 PRONOUNS = {"he", "she"}
 MIN_WORDS = 3  # shorter quoted strings are scare quotes or titles ("racist", "sanctuary cities"), not quotes
 _DOUBLE_OPEN, _DOUBLE_CLOSE = "\u201c\u00ab\u201e", "\u201d\u00bb"
-_SAID_X = re.compile(r"(Said|Says|Added|Wrote|Asked)\s+((?:[A-Z][\w.'\u2019-]*\s?){1,4})")
+# An inverted attribution opening a sentence: a capitalised word (a speech verb's form: "Said", "Added") and a name.
+_SAID_X = re.compile(r"([A-Z][a-z]+)\s+((?:[A-Z][\w.'\u2019-]*\s?){1,4})")
 _MARKS = re.compile('["\u201c\u201d\u00ab\u00bb\u201e\u2018\u2019]')
 
 
@@ -181,7 +169,7 @@ def _resolve_pronoun(
     k = next((i for i, (s, e) in enumerate(paragraphs) if s <= pos <= e), 0)
     lo = paragraphs[max(0, k - 1)][0]
     people = [m for m in mentions if m.label == "PERSON" and lo <= m.span.start < pos]
-    names = {_surname(m.text) for m in people}
+    names = {surname(m.text) for m in people}
     if len(names) == 1:
         m = people[-1]
         full = max((p for p in people), key=lambda p: len(p.text))
@@ -293,7 +281,7 @@ def _block_quotes(
             continue
         b = bounds[k]
         inverted = _SAID_X.match(text, intro[-1][0], intro[-1][1])
-        if inverted:  # "Said Emanuel, according to the Tribune:" quotes Emanuel, not the Tribune
+        if inverted and inverted.group(1).lower() in SPEECH_FORMS:  # "Said Emanuel, according to the Tribune:" quotes Emanuel, not the Tribune
             name = inverted.group(2).strip()
             out.append(Quote(article.id, b, text[b.start : b.end], "direct", None, name, inverted.group(1).lower(), b))
             continue
@@ -328,7 +316,7 @@ def _reported(
             continue
         for t in span:
             clause = None
-            if t.lemma_.lower() in REPORT_VERBS and t.pos_ == "VERB":
+            if t.lemma_.lower() in SPEECH_VERBS and t.pos_ == "VERB":  # with a that-clause, below
                 comps = [c for c in t.children if c.dep_ == "ccomp"]
                 if not comps:
                     continue
