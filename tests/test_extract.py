@@ -56,6 +56,8 @@ def pair(nlp):  # type: ignore[no-untyped-def]
         ("Friday's decision", "2018-01-19", "day"),
         ("in November", "2017-11-01", "month"),
         ("a year ago", "2017-01-01", "year"),
+        ("twenty years ago", "1998-01-01", "year"),  # every number word, not only one to twelve
+        ("a few weeks ago", "2018-01-04", "day"),
         ("fiscal year 2016", "2016-01-01", "year"),
         ("last year", "2017-01-01", "year"),
         ("earlier this month", "2018-01-01", "month"),

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..model import Article, DateMention, Granularity, Span
 from ..text.lexicon import load
+from ..text.words import NUMBER_VALUES
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -32,13 +33,13 @@ MONTHS = {
 WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6}
 # Meteorological seasons (northern hemisphere): the month each one starts in.
 SEASONS = {"spring": 3, "summer": 6, "fall": 9, "autumn": 9, "winter": 12}
-NUMBERS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "several": 3, "a few": 3, "a couple of": 2,
-}  # fmt: skip
+# How many units a count of time names ("two weeks ago", "a few years ago"): the number words
+# (text.words.NUMBER_VALUES), the indefinite article as one, and the vague counts at their smallest usual value.
+NUMBERS = {**NUMBER_VALUES, "a": 1, "an": 1, "several": 3, "a few": 3, "a couple of": 2}
 
 _MONTH = r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
-_NUM = r"(?P<n>\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|a few|a couple of)"
+_COUNT = "|".join(sorted(NUMBERS, key=len, reverse=True))  # longest first: "a few" before "a"
+_NUM = r"(?P<n>\d+|" + _COUNT + ")"
 _UNIT = r"(?P<unit>day|week|month|year|decade)s?"
 
 PATTERNS: list[tuple[str, re.Pattern[str]]] = [
@@ -112,7 +113,7 @@ _DETECT = re.compile(
     r"|\b(?:earlier|later)\s+this\s+(?:week|month|year)\b"
     r"|\b(?:yesterday|today)\b"
     r"|\b(?:jan(?:uary)?|feb(?:ruary)?|march|april|june|july|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?(?:\s+\d{1,2}(?:st|nd|rd|th)?)?(?:,?\s+(?:19|20)\d\d)?\b"
-    r"|\b(?:an?|one|two|three|four|five|six|seven|eight|nine|ten|\d+)\s+(?:day|week|month|year)s?\s+ago\b"
+    r"|\b(?:" + _COUNT + r"|\d+)\s+(?:day|week|month|year)s?\s+ago\b"
     r"|\bfiscal\s+(?:year\s+)?(?:19|20)\d\d\b",
     re.IGNORECASE,
 )

@@ -17,16 +17,14 @@ import re
 from typing import TYPE_CHECKING
 
 from ..model import Article, Figure, Span
+from ..text.words import NUMBER_VALUES
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
-WORD_NUMBERS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
-    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
-    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "a": 1, "an": 1,
-}  # fmt: skip
+# Numbers written as words (text.words.NUMBER_VALUES), and the indefinite article, which counts one in "a dozen",
+# "a million", "a hundred".
+WORD_NUMBERS = {**NUMBER_VALUES, "a": 1, "an": 1}
 SCALES = {
     "hundred": 1e2, "thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6, "mln": 1e6,
     "billion": 1e9, "bn": 1e9, "b": 1e9, "trillion": 1e12, "tn": 1e12, "dozen": 12, "score": 20,
