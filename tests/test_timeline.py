@@ -95,6 +95,18 @@ def test_captions_datelines_weeks_and_history_stay_out(nlp) -> None:  # type: ig
     assert [e.date for e in years] == ["2015-01-01"]  # an event in a year; a yearly statistic is not one
 
 
+def test_year_event_needs_a_past_tense_verb_in_the_parse(nlp) -> None:  # type: ignore[no-untyped-def]
+    paragraphs = [
+        "In 2016, the harbour board is the largest employer of the town and its port.",
+        "In 2015, the harbour board has closed the old pier to ferries for good.",
+        "WASHINGTON, March 27 The harbour board voted on Monday to rebuild the pier.",
+    ]
+    [a] = extracted(nlp, art("p", paragraphs, "2017-03-28"))
+    entries = timeline.story_timeline([a], {"p": nlp.parse([a])[0]})
+    assert [e.date[:4] for e in entries if e.granularity == "year"] == ["2015"]  # present perfect; no past in 2016
+    assert any(e.date == "2017-03-27" and e.text.startswith("The harbour board voted") for e in entries)
+
+
 def test_year_entry_only_when_nothing_finer_tells_the_event() -> None:
     fine = timeline.TimelineEntry(
         "2015-03-01", "The city council passed a stricter building code in March.", ["a"], "month"

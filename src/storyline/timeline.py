@@ -16,12 +16,18 @@ Example:
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from .model import Article, DateMention, Span, Story, TimelineEntry
+from .text.datelines import DATED_DATELINE, DATELINE
+from .text.lexicon import load
+from .text.similarity import dice
+from .text.words import STOP_WORDS
 
 if TYPE_CHECKING:
+    from spacy.tokens import Token
+
     from .context import RunContext
 
 GRAN_RANK = {"day": 0, "month": 1, "season": 2, "year": 3, "decade": 4}
@@ -33,38 +39,18 @@ YEAR_PENALTY = 0.8  # score taken off a year-dated event, so the day's own event
 SIMILARITY = 0.3  # word-overlap (Dice) of two event sentences on the same date above which they are one event
 MAX_PER_DATE = 3  # entries kept per date: the most widely reported events of that day
 MIN_WORDS, MAX_WORDS = 6, 70  # shorter sentences are fragments (date lines), longer ones run-ons
-_STOP = {
-    "a", "an", "the", "of", "to", "in", "on", "at", "by", "for", "with", "and", "or", "but", "that", "this",
-    "these", "those", "is", "are", "was", "were", "be", "been", "has", "have", "had", "it", "its", "he", "she",
-    "they", "his", "her", "their", "said", "says", "will", "would", "could", "from", "as", "after", "before",
-    "about", "over", "than", "which", "who",
-}  # fmt: skip
-_PAST = re.compile(r"\b\w+ed\b|\b(?:said|told|won|lost|sent|began|took|gave|made|met|led|ran|hit|struck|"
-                   r"fell|rose|sold|bought|paid|went|came|left|held|found|brought|sued|issued|signed|ruled|"
-                   r"announced|agreed|killed|became|threatened|blocked)\b", re.IGNORECASE)  # fmt: skip
 
 
 def _words(text: str) -> set[str]:
     """Content words of a sentence, lowercased."""
-    return {w for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in _STOP and len(w) > 2}
+    return {w for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in STOP_WORDS and len(w) > 2}  # noqa: PLR2004 - one- and two-letter tokens are initials and contractions
 
 
 def similarity(a: str, b: str) -> float:
     """Dice overlap of the content words of two sentences."""
-    wa, wb = _words(a), _words(b)
-    if not wa or not wb:
-        return 0.0
-    return 2 * len(wa & wb) / (len(wa) + len(wb))
+    return dice(_words(a), _words(b))
 
 
-# A dateline before the lead: "MEXICO CITY (AP) — ", "WASHINGTON -- ": cut from the entry's text.
-_PLACE = r"[A-Z][A-Z.'\u2019-]+(?:,?\s+[A-Z][A-Z.'\u2019-]+){0,3}(?:,\s+[A-Z][a-z]+\.?)?"
-_DATELINE = re.compile(
-    r"(?:" + _PLACE + r"\s*(?:\([A-Za-z. ]+\)\s*)?(?:\u2014|\u2013|--)"  # "MEXICO CITY (AP) \u2014"
-    r"|"
-    + _PLACE
-    + r",\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2}\s*(?:\([A-Za-z. ]+\))?\s*(?:\u2014|\u2013|--|-)?)\s*"  # "WASHINGTON, March 27 (Reuters) -"
-)
 # A year-dated event must say when in so many words ("in 2012", "last year", "earlier this year"); "since 1908",
 # "fiscal 2016", "the 2016 Finals" or "all of 2016" name a year without dating an event.
 _YEAR_EVENT = re.compile(
@@ -81,9 +67,9 @@ _FUTURE = re.compile(
 _WEEK = re.compile(r"\bweek(?:end)?\b", re.IGNORECASE)
 _STATE = re.compile(r"\bas of\s*$", re.IGNORECASE)  # "shares outstanding as of April 9": a state, not an event
 _ANNIVERSARY = re.compile(r"\banniversary\b", re.IGNORECASE)
-# Reporting verbs: "officials say" in the present is a report, not a photo caption.
-_REPORT = {"say", "tell", "report", "announce", "confirm", "show", "claim", "note", "add", "state", "expect", "schedule",
-           "set", "plan", "due", "remain", "continue", "be"}  # fmt: skip
+# A sentence whose main verb reports, plans or states ("officials say", "the vote is set for", "roads remain
+# closed") is news prose, not a photo caption: the speech verbs (text/lexicons/speech_verbs.txt) and these.
+_NOT_A_SCENE = load("speech_verbs") | {"show", "expect", "schedule", "set", "plan", "due", "remain", "be"}
 
 
 def is_caption(text: str, doc_sentence: object | None = None) -> bool:
@@ -95,7 +81,7 @@ def is_caption(text: str, doc_sentence: object | None = None) -> bool:
     if root is None:
         return False
     aux = {c.lower_ for c in root.children if c.dep_ in ("aux", "auxpass")}
-    if root.lemma_.lower() in _REPORT or aux & {
+    if root.lemma_.lower() in _NOT_A_SCENE or aux & {
         "will",
         "'ll",
         "\u2019ll",
@@ -116,6 +102,18 @@ def is_caption(text: str, doc_sentence: object | None = None) -> bool:
     if root.tag_ == "VBN" and aux & {"is", "are"}:
         return True  # "A ladder is raised to search ..."
     return root.tag_ == "VBG" and not aux  # "Rescuers searching for survivors Thursday"
+
+
+def _tells_the_past(sentence: Iterable[Token] | None) -> bool:
+    """True when a parsed sentence tells something past: a verb in the past tense (Penn tag VBD: "sued", "was
+    arrested") or the present perfect news reports with ("has sued": a participle with "have"). Without a parse,
+    nothing is known of its tense."""
+    if sentence is None:
+        return False
+    return any(
+        t.tag_ == "VBD" or (t.tag_ == "VBN" and any(c.dep_ == "aux" and c.lemma_ == "have" for c in t.children))
+        for t in sentence
+    )
 
 
 def _dates_main_clause(doc: object | None, date: Span, sent: Span) -> bool:
@@ -177,7 +175,10 @@ def events_of(article: Article, doc: object | None = None) -> list[tuple[Timelin
             continue
         seen.add(d.sentence.start)  # one event per sentence, on its most precise date
         sent = _line_of(article.text, d.sentence, d.span)
-        head = _DATELINE.match(article.text, sent.start, sent.end)
+        # "MEXICO CITY (AP) \u2014 ", "WASHINGTON, March 27 ": the dateline is not the event
+        head = DATELINE.match(article.text, sent.start, sent.end) or DATED_DATELINE.match(
+            article.text, sent.start, sent.end
+        )
         if head:
             sent = Span(head.end(), sent.end)
         text = article.cut(sent)
@@ -204,17 +205,18 @@ def events_of(article: Article, doc: object | None = None) -> list[tuple[Timelin
         )
         if is_caption(text, span_doc):
             continue
+        past = _tells_the_past(span_doc)
         since = re.search(r"\bsince\b(?:\W+\w+){0,6}\W*$", article.text[sent.start : d.span.start], re.IGNORECASE)
         if d.granularity in YEAR_GRANULARITIES and (
             since
             or not _YEAR_EVENT.search(d.text)
-            or not _PAST.search(text)
+            or not past
             or _FUTURE.search(text)
             or _STAT.search(text)
             or not _dates_main_clause(doc, d.span, sent)
         ):
             continue  # a year without an event verb, or one that does not date the sentence's event: background
-        score = 1.0 + (0.5 if _PAST.search(text) else 0.0) + (0.5 if d.granularity == "day" else 0.0)
+        score = 1.0 + (0.5 if past else 0.0) + (0.5 if d.granularity == "day" else 0.0)
         score += 0.3 if d.anchor in ("published", "absolute") else 0.0
         score -= YEAR_PENALTY if d.granularity in YEAR_GRANULARITIES else 0.0
         entry = TimelineEntry(d.value or "", text, [article.id], d.granularity, article.id, sent)
