@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ..model import Article, DateMention, Granularity, Span
@@ -179,11 +180,14 @@ def _near_day(month: int, day: int, anchor: dt.date) -> dt.date | None:
     return best
 
 
-def _resolve_match(
-    kind: str, m: re.Match[str], anchor: dt.date | None, future: bool = False
-) -> tuple[dt.date, Granularity] | None:
-    """Resolve one pattern match; None when it needs an anchor and has none, or is not a valid date."""
-    g = m.groupdict()
+Resolved = tuple[dt.date, Granularity]
+Groups = dict[str, Any]
+DAYS_A_WEEK = 7
+YEARS_A_DECADE = 10
+
+
+def _absolute(kind: str, g: Groups, anchor: dt.date | None) -> Resolved | None:
+    """A date written in full (needs no anchor but for a two-digit year); None when not a valid date."""
     try:
         if kind in ("iso", "slash"):
             return dt.date(_year(g["y"], anchor), int(g["m"]), int(g["d"])), "day"
@@ -195,89 +199,123 @@ def _resolve_match(
             return dt.date(_year(g["y"], anchor), 1, 1), "year"
         if kind == "season_year":
             return dt.date(int(g["y"]), SEASONS[g["season"].lower()], 1), "season"
-        if kind == "decade":
-            return dt.date(int(g["y"]), 1, 1), "decade"
-        if kind == "year":
-            return dt.date(int(g["y"]), 1, 1), "year"
+        return dt.date(int(g["y"]), 1, 1), "decade" if kind == "decade" else "year"
     except (ValueError, KeyError):
         return None
-    if anchor is None:
+
+
+def _month_day(g: Groups, anchor: dt.date, future: bool) -> Resolved | None:
+    """ "January 24": the occurrence nearest the anchor."""
+    d = _near_day(MONTHS[g["month"].lower()], int(g["d"]), anchor)
+    return (d, "day") if d else None
+
+
+def _ago(g: Groups, anchor: dt.date, future: bool) -> Resolved | None:
+    """ "two weeks ago", "a year ago"."""
+    n = NUMBERS.get(g["n"].lower(), None) if not g["n"].isdigit() else int(g["n"])
+    unit = g["unit"].lower()
+    if n is None:
         return None
-    if kind in ("month_day", "day_month"):
-        d = _near_day(MONTHS[g["month"].lower()], int(g["d"]), anchor)
-        return (d, "day") if d else None
-    if kind == "ago":
-        n = NUMBERS.get(g["n"].lower(), None) if not g["n"].isdigit() else int(g["n"])
-        unit = g["unit"].lower()
-        if n is None:
-            return None
-        if unit == "day":
-            return anchor - dt.timedelta(days=n), "day"
-        if unit == "week":
-            return anchor - dt.timedelta(weeks=n), "day"
-        if unit == "month":
-            return _month_start(anchor.year, anchor.month, -n), "month"
-        if unit == "decade":
-            return dt.date(anchor.year - 10 * n, 1, 1), "year"
-        return dt.date(anchor.year - n, 1, 1), "year"
-    if kind == "rel_unit":
-        rel, unit = g["rel"].lower(), g["unit"].lower()
-        shift = -1 if rel.endswith("last") or rel == "past" else 1 if rel == "next" else 0
-        if unit == "week":
-            monday = anchor - dt.timedelta(days=anchor.weekday())
-            return monday + dt.timedelta(weeks=shift), "day"
-        if unit == "month":
-            return _month_start(anchor.year, anchor.month, shift), "month"
-        return dt.date(anchor.year + shift, 1, 1), "year"
-    if kind in ("rel_season", "season"):
-        rel = (g.get("rel") or "").lower()
-        month = SEASONS[g["season"].lower()]
-        current = _season_start(anchor)
-        # the season of that name whose start is nearest before (or at) the current season's start
-        year = current.year if month <= current.month else current.year - 1
-        cand = dt.date(year, month, 1)
-        if rel in ("last", "past") and cand == current:
-            cand = dt.date(year - 1, month, 1)
-        elif rel == "next":
-            cand = dt.date(cand.year + 1, month, 1) if cand <= current else cand
-        elif rel == "this" and cand < current and month != current.month:
-            # "this summer" said in the spring: the coming one of this year
-            cand = dt.date(anchor.year, month, 1) if dt.date(anchor.year, month, 1) > current else cand
-        return cand, "season"
-    if kind in ("rel_weekday", "weekday"):
-        rel = (g.get("rel") or "").lower()
-        wd = WEEKDAYS[g["wd"].lower()]
-        back = (anchor.weekday() - wd) % 7
-        if rel == "next":
-            ahead = (wd - anchor.weekday()) % 7 or 7
-            return anchor + dt.timedelta(days=ahead), "day"
-        if rel in ("last", "past") and back == 0:
-            back = 7
-        if future and not rel:
-            return anchor + dt.timedelta(days=(wd - anchor.weekday()) % 7), "day"
-        return anchor - dt.timedelta(days=back), "day"
-    if kind == "rel_month":
-        rel, month = g["rel"].lower(), MONTHS[g["month"].lower()]
-        if rel == "next":
-            year = anchor.year if month > anchor.month else anchor.year + 1
-            return dt.date(year, month, 1), "month"
-        if rel in ("last", "past"):
-            year = anchor.year if month < anchor.month else anchor.year - 1
-            return dt.date(year, month, 1), "month"
-        return dt.date(anchor.year, month, 1), "month"
-    if kind == "day_word":
-        word = g["word"].lower()
-        if word == "yesterday" or word == "last night":
-            return anchor - dt.timedelta(days=1), "day"
-        if word == "tomorrow":
-            return anchor + dt.timedelta(days=1), "day"
-        return anchor, "day"
-    if kind == "month":
-        month = MONTHS[g["month"].lower()]
-        if future:
-            return dt.date(anchor.year if month >= anchor.month else anchor.year + 1, month, 1), "month"
-        return _recent_month(month, anchor), "month"
-    return None
+    if unit == "day":
+        return anchor - dt.timedelta(days=n), "day"
+    if unit == "week":
+        return anchor - dt.timedelta(weeks=n), "day"
+    if unit == "month":
+        return _month_start(anchor.year, anchor.month, -n), "month"
+    if unit == "decade":
+        return dt.date(anchor.year - YEARS_A_DECADE * n, 1, 1), "year"
+    return dt.date(anchor.year - n, 1, 1), "year"
+
+
+def _rel_unit(g: Groups, anchor: dt.date, future: bool) -> Resolved | None:
+    """ "last week" (its Monday), "earlier this month", "next year"."""
+    rel, unit = g["rel"].lower(), g["unit"].lower()
+    shift = -1 if rel.endswith("last") or rel == "past" else 1 if rel == "next" else 0
+    if unit == "week":
+        monday = anchor - dt.timedelta(days=anchor.weekday())
+        return monday + dt.timedelta(weeks=shift), "day"
+    if unit == "month":
+        return _month_start(anchor.year, anchor.month, shift), "month"
+    return dt.date(anchor.year + shift, 1, 1), "year"
+
+
+def _season(g: Groups, anchor: dt.date, future: bool) -> Resolved | None:
+    """ "last fall", "this summer", "in the spring"."""
+    rel = (g.get("rel") or "").lower()
+    month = SEASONS[g["season"].lower()]
+    current = _season_start(anchor)
+    # the season of that name whose start is nearest before (or at) the current season's start
+    year = current.year if month <= current.month else current.year - 1
+    cand = dt.date(year, month, 1)
+    if rel in ("last", "past") and cand == current:
+        cand = dt.date(year - 1, month, 1)
+    elif rel == "next":
+        cand = dt.date(cand.year + 1, month, 1) if cand <= current else cand
+    elif rel == "this" and cand < current and month != current.month:
+        # "this summer" said in the spring: the coming one of this year
+        cand = dt.date(anchor.year, month, 1) if dt.date(anchor.year, month, 1) > current else cand
+    return cand, "season"
+
+
+def _weekday(g: Groups, anchor: dt.date, future: bool) -> Resolved | None:
+    """ "Wednesday" (the latest, or the next when ``future``), "last Friday", "next Monday"."""
+    rel = (g.get("rel") or "").lower()
+    wd = WEEKDAYS[g["wd"].lower()]
+    back = (anchor.weekday() - wd) % DAYS_A_WEEK
+    if rel == "next":
+        ahead = (wd - anchor.weekday()) % DAYS_A_WEEK or DAYS_A_WEEK
+        return anchor + dt.timedelta(days=ahead), "day"
+    if rel in ("last", "past") and back == 0:
+        back = DAYS_A_WEEK
+    if future and not rel:
+        return anchor + dt.timedelta(days=(wd - anchor.weekday()) % DAYS_A_WEEK), "day"
+    return anchor - dt.timedelta(days=back), "day"
+
+
+def _rel_month(g: Groups, anchor: dt.date, future: bool) -> Resolved | None:
+    """ "last March", "next August", "this June"."""
+    rel, month = g["rel"].lower(), MONTHS[g["month"].lower()]
+    if rel == "next":
+        year = anchor.year if month > anchor.month else anchor.year + 1
+        return dt.date(year, month, 1), "month"
+    if rel in ("last", "past"):
+        year = anchor.year if month < anchor.month else anchor.year - 1
+        return dt.date(year, month, 1), "month"
+    return dt.date(anchor.year, month, 1), "month"
+
+
+def _day_word(g: Groups, anchor: dt.date, future: bool) -> Resolved | None:
+    """ "yesterday", "last night", "tomorrow", "today", "this morning"."""
+    word = g["word"].lower()
+    if word in ("yesterday", "last night"):
+        return anchor - dt.timedelta(days=1), "day"
+    if word == "tomorrow":
+        return anchor + dt.timedelta(days=1), "day"
+    return anchor, "day"
+
+
+def _month(g: Groups, anchor: dt.date, future: bool) -> Resolved | None:
+    """A bare month: the latest one, or the next when ``future``."""
+    month = MONTHS[g["month"].lower()]
+    if future:
+        return dt.date(anchor.year if month >= anchor.month else anchor.year + 1, month, 1), "month"
+    return _recent_month(month, anchor), "month"
+
+
+# How each kind of relative expression is placed from the anchor date.
+_RELATIVE: dict[str, Callable[[Groups, dt.date, bool], Resolved | None]] = {
+    "month_day": _month_day, "day_month": _month_day, "ago": _ago, "rel_unit": _rel_unit, "rel_season": _season,
+    "season": _season, "rel_weekday": _weekday, "weekday": _weekday, "rel_month": _rel_month, "day_word": _day_word,
+    "month": _month,
+}  # fmt: skip
+
+
+def _resolve_match(kind: str, m: re.Match[str], anchor: dt.date | None, future: bool = False) -> Resolved | None:
+    """Resolve one pattern match; None when it needs an anchor and has none, or is not a valid date."""
+    if kind in ABSOLUTE:
+        return _absolute(kind, m.groupdict(), anchor)
+    place = _RELATIVE.get(kind)
+    return place(m.groupdict(), anchor, future) if place is not None and anchor is not None else None
 
 
 def resolve_date(text: str, published: dt.date | str | None, future: bool = False) -> tuple[str | None, Granularity]:
@@ -431,6 +469,98 @@ def fit_to_story(value: str, window: tuple[dt.date, dt.date]) -> str:
     return later.isoformat() if day < first <= later <= last else value
 
 
+_PAREN_DATE = re.compile(r"\s*\(([A-Za-z]+\.?\s+\d{1,2}(?:,\s*\d{4})?)\)?")  # "Wednesday (January 24)"
+_PAREN_REACH = 25  # characters after an expression searched for its parenthetical date
+_PREP_REACH = 12  # characters before an expression searched for its preposition ("since", "through")
+
+
+def _candidates(text: str, doc: Doc | Any, sentences: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Char ranges of possible temporal expressions: the model's DATE/TIME entities and the patterns it misses."""
+    cands: list[tuple[int, int]] = []
+    for ent in doc.ents:
+        if ent.label_ in ("DATE", "TIME"):
+            # the model sometimes joins two expressions ("last month that 2021"): split at clause words
+            pos = ent.start_char
+            for cut in _JOINER.finditer(ent.text):
+                cands.append((pos, ent.start_char + cut.start()))
+                pos = ent.start_char + cut.end()
+            cands.append((pos, ent.end_char))
+    for s, e in sentences:
+        for found in _DETECT.finditer(text, s, e):
+            cands.append((found.start(), found.end()))
+    return cands
+
+
+def _widen(text: str, s: int, e: int) -> tuple[int, int]:
+    """A candidate over its parenthetical date "Wednesday (January 24)" and a leading "on"/"in", trimmed."""
+    m = _PAREN_DATE.match(text[e : e + _PAREN_REACH])
+    if m and not text[s:e].rstrip().endswith(")"):
+        e += m.end()
+        if text[e - 1] != ")" and e < len(text) and text[e] == ")":
+            e += 1
+    e = min(e, len(text))
+    while e > s and text[e - 1] in " ,.;:\n":
+        e -= 1
+    # take in the preposition before it: "in March" (a bare "March" may be the verb), "since 2014"
+    p = _PREP_BEFORE.search(text, max(0, s - _PREP_REACH), s)
+    return (p.start() if p else s), e
+
+
+def _merge_overlaps(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Overlapping ranges joined into one (the longest reach wins), in text order."""
+    merged: list[tuple[int, int]] = []
+    for s, e in sorted(spans, key=lambda x: (x[0], -x[1])):
+        if merged and s < merged[-1][1]:
+            if e > merged[-1][1]:
+                merged[-1] = (merged[-1][0], e)
+            continue
+        merged.append((s, e))
+    return merged
+
+
+def _points_forward(doc: Doc | Any, text: str, sent: tuple[int, int], s: int, e: int) -> bool:
+    """Whether the date at s:e speaks of the future (a bare weekday or month is then the next one)."""
+    phrase = text[s:e]
+    # "said on Tuesday it would close": a date right after a past reporting verb dates the report
+    parsed = False if _dates_the_report(doc, sent[0], s) else _future_from_parse(doc, s, e)
+    until = _UNTIL.match(phrase)
+    if until and (until.group(0).lower() != "by" or parsed is not False):
+        return True  # "floods through Friday", "until Friday"; but "had raised $1m by Saturday night" is past
+    if parsed is not None:
+        return parsed
+    return bool(FUTURE.search(text[sent[0] : s]))  # no verb found: cue words before the date in its sentence
+
+
+class _Anchor:
+    """What relative dates are counted from: the date, where it came from, and the story's span of dates."""
+
+    def __init__(self, date: dt.date | None, kind: str, window: tuple[dt.date, dt.date] | None) -> None:
+        self.date, self.kind, self.window = date, kind, window
+
+    def place(self, phrase: str, future: bool) -> tuple[str | None, Granularity, str | None] | None:
+        """(value, granularity, anchor recorded) of a phrase, or None when it is no calendar expression."""
+        value, gran, matched = _resolve(phrase, self.date, future)
+        if matched == "weekday" and value and self.window and not future:
+            value = fit_to_story(value, self.window)
+        storyline = self.kind == "storyline"
+        if storyline and self.date and value and matched in ("month_day", "day_month") and not future:
+            # the storyline's last date bounds the article's own from above: a past "February 1" is the one on
+            # or before it, not the nearest (which may be the next year's)
+            day = dt.date.fromisoformat(value)
+            if day > self.date:
+                value = _shift_year(day, -1).isoformat()
+        absolute = matched in ABSOLUTE
+        if storyline and not absolute and matched not in STORYLINE_KINDS:
+            value, gran = None, "day"  # too fine to count from a storyline's date: left unplaced
+        elif value is None and self.date is not None:
+            return None  # not a calendar expression we can place ("recent years", "the past")
+        if value is None and not _DETECT.search(phrase):
+            return None
+        if absolute:
+            return value, gran, "absolute"
+        return value, gran, ("story" if storyline else self.kind) if value is not None else "none"
+
+
 def find_dates(
     article: Article,
     doc: Doc | Any,
@@ -450,81 +580,16 @@ def find_dates(
     "story"; the rest stay unplaced.
     """
     text = article.text
-    cands: list[tuple[int, int]] = []
-    for ent in doc.ents:
-        if ent.label_ in ("DATE", "TIME"):
-            # the model sometimes joins two expressions ("last month that 2021"): split at clause words
-            pos = ent.start_char
-            for cut in _JOINER.finditer(ent.text):
-                cands.append((pos, ent.start_char + cut.start()))
-                pos = ent.start_char + cut.end()
-            cands.append((pos, ent.end_char))
-    for s, e in sentences:
-        for found in _DETECT.finditer(text, s, e):
-            cands.append((found.start(), found.end()))
-    # widen each candidate over a parenthetical date "Wednesday (January 24)" and a leading "on"/"in"
-    widened = []
-    for s, e in cands:
-        m = re.match(r"\s*\(([A-Za-z]+\.?\s+\d{1,2}(?:,\s*\d{4})?)\)?", text[e : e + 25])
-        if m and not text[s:e].rstrip().endswith(")"):
-            e += m.end()
-            if text[e - 1] != ")" and e < len(text) and text[e] == ")":
-                e += 1
-        e = min(e, len(text))
-        while e > s and text[e - 1] in " ,.;:\n":
-            e -= 1
-        # take in the preposition before it: "in March" (a bare "March" may be the verb), "since 2014"
-        p = _PREP_BEFORE.search(text, max(0, s - 12), s)
-        if p:
-            s = p.start()
-        widened.append((s, e))
-    # merge overlapping candidates, keep the longest
-    widened.sort(key=lambda x: (x[0], -x[1]))
-    merged: list[tuple[int, int]] = []
-    for s, e in widened:
-        if merged and s < merged[-1][1]:
-            if e > merged[-1][1]:
-                merged[-1] = (merged[-1][0], e)
-            continue
-        merged.append((s, e))
+    spans = _merge_overlaps([_widen(text, s, e) for s, e in _candidates(text, doc, sentences)])
+    counted_from = _Anchor(anchor, anchor_kind, window)
     out = []
-    for s, e in merged:
+    for s, e in spans:
         sent = next(((a, b) for a, b in sentences if a <= s < b), None)
-        if sent is None:
+        if sent is None or _is_duration(text[s:e]):
             continue
-        phrase = text[s:e]
-        if _is_duration(phrase):
+        placed = counted_from.place(text[s:e], _points_forward(doc, text, sent, s, e))
+        if placed is None:
             continue
-        # "said on Tuesday it would close": a date right after a past reporting verb dates the report
-        reported = _dates_the_report(doc, sent[0], s)
-        parsed = False if reported else _future_from_parse(doc, s, e)
-        until = _UNTIL.match(phrase)
-        if until and (until.group(0).lower() != "by" or parsed is not False):
-            future = True  # "floods through Friday", "until Friday"; but "had raised $1m by Saturday night" is past
-        elif parsed is not None:
-            future = parsed
-        else:  # no verb found: cue words before the date in its sentence
-            future = bool(FUTURE.search(text[sent[0] : s]))
-        value, gran, matched = _resolve(phrase, anchor, future)
-        if matched == "weekday" and value and window and not future:
-            value = fit_to_story(value, window)
-        if anchor_kind == "storyline" and anchor and value and matched in ("month_day", "day_month") and not future:
-            # the storyline's last date bounds the article's own from above: a past "February 1" is the one on
-            # or before it, not the nearest (which may be the next year's)
-            day = dt.date.fromisoformat(value)
-            if day > anchor:
-                value = _shift_year(day, -1).isoformat()
-        absolute = matched in ABSOLUTE
-        if anchor_kind == "storyline" and not absolute and matched not in STORYLINE_KINDS:
-            value, gran = None, "day"  # too fine to count from a storyline's date: left unplaced
-        elif value is None and anchor is not None:
-            continue  # not a calendar expression we can place ("recent years", "the past")
-        if value is None and not _DETECT.search(phrase):
-            continue
-        kind = (
-            "absolute"
-            if absolute
-            else (("story" if anchor_kind == "storyline" else anchor_kind) if value is not None else "none")
-        )
-        out.append(DateMention(article.id, Span(s, e), phrase, value, gran, kind, Span(*sent)))  # type: ignore[arg-type]
+        value, gran, kind = placed
+        out.append(DateMention(article.id, Span(s, e), text[s:e], value, gran, kind, Span(*sent)))  # type: ignore[arg-type]
     return out

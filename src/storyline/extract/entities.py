@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 from ..model import Article, Entity, Mention, Span
 from ..text.lexicon import load
 from ..text.verbs import inflected_forms
+from .dates import MONTHS
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -55,10 +56,7 @@ SPEECH_VERBS = load("speech_verbs")
 SPEECH_FORMS = inflected_forms(SPEECH_VERBS, ("past", "present"))
 # Words that attribute without being a verb: "according (to)", the "by" of a byline.
 ATTRIBUTION_WORDS = frozenset({"according", "by"})
-MONTH_WORDS = {
-    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "january", "february",
-    "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
-}  # fmt: skip
+MONTH_WORDS = frozenset(MONTHS)  # month names and their abbreviations: a date glued to a name
 # Common name forms of a few places, so "U.S." and "United States" are one entity.
 PLACE_KEYS = {
     "u.s.": "united states", "us": "united states", "usa": "united states", "u.s.a.": "united states",
