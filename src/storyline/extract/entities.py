@@ -31,6 +31,7 @@ from .dates import MONTHS
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
+    from spacy.tokens import Span as DocSpan
 
 LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"}
 # Formal titles before a name (text/lexicons/person_titles.txt: "Mayor", "Sen.", "Dr."); kept as the mention's
@@ -70,7 +71,11 @@ _SMALL = {"of", "and", "for", "the", "on", "in", "&", "at", "to"}
 def is_attribution(tok: Token) -> bool:
     """True for a speech verb in any form ("said", "Told", "Says") or an attribution word ("according", "by")."""
     low = tok.lower_
-    return low in SPEECH_FORMS or low in ATTRIBUTION_WORDS or (tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in SPEECH_VERBS)
+    return (
+        low in SPEECH_FORMS
+        or low in ATTRIBUTION_WORDS
+        or (tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in SPEECH_VERBS)
+    )
 
 
 # -- per article ---------------------------------------------------------------------------------------
@@ -125,6 +130,87 @@ def _role_before(doc: Doc, tok_start: int) -> tuple[str | None, int]:
     return doc[first:tok_start].text, first
 
 
+MAX_TITLED_NAME_WORDS = 3  # "AG Sessions", "Gov. Jerry Brown": a title before more words is an organisation's name
+MAX_GIVEN_NAMES = 2  # untagged given names taken in front of a person's tagged name ("Rahm" of "Rahm Emanuel")
+
+
+def _split_lead(toks: list[Token], label: str) -> tuple[list[Token], str, str | None]:
+    """Split leading speech verbs and titles off an entity ("Said Emanuel", "Attorney General Jeff Sessions"):
+    (the name's tokens, its label, the title as its role)."""
+    lead = 0
+    while lead < len(toks) - 1 and (
+        is_attribution(toks[lead]) or toks[lead].lower_ in TITLE_WORDS or toks[lead].lower_ == "the"
+    ):
+        lead += 1
+    if any(t.lower_ in ORG_HEADS for t in toks[lead:]) and not any(is_attribution(t) for t in toks[:lead]):
+        lead = 0  # "Justice Department", "U.S. Department of Justice": an organisation's own name
+    if not (lead and label in ("PERSON", "ORG", "NORP", "GPE") and toks[lead].pos_ == "PROPN"):
+        return toks, label, None
+    inner_role = " ".join(t.text for t in toks[:lead] if not is_attribution(t) and t.lower_ != "the") or None
+    person_title = any(t.lower_ in PERSON_TITLES for t in toks[:lead])
+    name_like = all(t.text[:1].isupper() for t in toks[lead:])
+    if label != "PERSON" and inner_role and person_title and name_like and len(toks) - lead <= MAX_TITLED_NAME_WORDS:
+        label = "PERSON"  # "AG Sessions" typed as ORG: a title in front makes it a person
+    role = inner_role if label == "PERSON" else None
+    if label == "PERSON" or any(is_attribution(t) for t in toks[:lead]):
+        toks = toks[lead:]
+    return toks, label, role
+
+
+def _cut_glued_date(toks: list[Token]) -> list[Token]:
+    """A person's name without a date glued to it ("Alfonso Serrano Jan 25")."""
+    for k, t in enumerate(toks):
+        if k and (t.lower_.rstrip(".") in MONTH_WORDS or t.like_num):
+            return toks[:k]
+    return toks
+
+
+def _person_extent(doc: Doc, toks: list[Token]) -> list[Token]:
+    """A person's name with the untagged given names in front ("Rahm" of "Rahm Emanuel"): capitalised proper
+    nouns, not titles or speech verbs."""
+    first = toks[0].i
+    while first > 0 and first > toks[0].i - MAX_GIVEN_NAMES:
+        t = doc[first - 1]
+        given = t.pos_ == "PROPN" and t.text[:1].isupper() and not t.ent_type_ and t.is_alpha
+        if not given or t.lower_ in TITLE_WORDS or is_attribution(t):
+            break
+        first -= 1
+    return list(doc[first : toks[-1].i + 1])
+
+
+def _name_extent(doc: Doc, toks: list[Token]) -> list[Token]:
+    """An organisation's or place's name the model cut short ("Norfolk" of "Norfolk Southern": a proper-noun
+    compound of its head, left untagged), without leading lowercase modifiers ("state Department of ...")."""
+    first, last = toks[0].i, toks[-1].i
+    while first > 0:
+        t = doc[first - 1]
+        compound = t.dep_ == "compound" and first <= t.head.i <= last and t.pos_ == "PROPN"
+        if not compound or not t.text[:1].isupper() or t.ent_type_ or t.lower_ in TITLE_WORDS:
+            break
+        first -= 1
+    while first < last and doc[first].text[:1].islower():
+        first += 1
+    return list(doc[first : last + 1])
+
+
+def _mention_of(ent: DocSpan, doc: Doc, text: str) -> Mention | None:
+    """The repaired mention of one of the model's entities, or None when nothing of a name is left."""
+    toks, label, role = _split_lead(list(ent), ent.label_)
+    if label == "PERSON":
+        toks = _cut_glued_date(toks)
+    if not toks:
+        return None
+    toks = _person_extent(doc, toks) if label == "PERSON" else _name_extent(doc, toks)
+    start, end = _clean_bounds(text, toks[0].idx, toks[-1].idx + len(toks[-1].text))
+    if end <= start:
+        return None
+    if label == "PERSON" and role is None:
+        role, _ = _role_before(doc, toks[0].i)
+    if label == "PERSON" and role is None:
+        role = _appositive_role(toks[-1])
+    return Mention(Span(start, end), text[start:end], label, role=role)
+
+
 def find_mentions(article: Article, doc: Doc, sentences: list[tuple[int, int]]) -> list[Mention]:
     """Named mentions in the analysed sentences (char ranges) of one parsed article, with the repair rules."""
     text = article.text
@@ -134,84 +220,9 @@ def find_mentions(article: Article, doc: Doc, sentences: list[tuple[int, int]]) 
         if ent.label_ not in LABELS:
             continue
         idx = next((k for k, (s, e) in enumerate(sentences) if s <= ent.start_char < e), None)
-        if idx is None:
-            continue
-        toks = list(ent)
-        role = None
-        label = ent.label_
-        # split off leading speech verbs and titles inside the entity ("Said Emanuel", "Attorney General Jeff Sessions")
-        lead = 0
-        while lead < len(toks) - 1 and (
-            is_attribution(toks[lead]) or toks[lead].lower_ in TITLE_WORDS or toks[lead].lower_ == "the"
-        ):
-            lead += 1
-        if any(t.lower_ in ORG_HEADS for t in toks[lead:]) and not any(is_attribution(t) for t in toks[:lead]):
-            lead = 0  # "Justice Department", "U.S. Department of Justice": an organisation's own name
-        if lead and label in ("PERSON", "ORG", "NORP", "GPE") and toks[lead].pos_ == "PROPN":
-            inner_role = (
-                " ".join(t.text for t in toks[:lead] if not is_attribution(t) and t.lower_ != "the") or None
-            )
-            person_title = any(t.lower_ in PERSON_TITLES for t in toks[:lead])
-            name_like = all(t.text[:1].isupper() for t in toks[lead:])
-            if label != "PERSON" and inner_role and person_title and name_like and len(toks) - lead <= 3:
-                label = "PERSON"  # "AG Sessions" typed as ORG: a title in front makes it a person
-            role = inner_role if label == "PERSON" else None
-            if label == "PERSON" or any(is_attribution(t) for t in toks[:lead]):
-                toks = toks[lead:]
-        # cut a date glued to a person ("Alfonso Serrano Jan 25")
-        if label == "PERSON":
-            for k, t in enumerate(toks):
-                if k and (t.lower_.rstrip(".") in MONTH_WORDS or t.like_num):
-                    toks = toks[:k]
-                    break
-        if not toks:
-            continue
-        if label == "PERSON":
-            # untagged given names in front ("Rahm" of "Rahm Emanuel"): capitalised proper nouns, not titles
-            first = toks[0].i
-            while first > 0 and first > toks[0].i - 2:
-                t = doc[first - 1]
-                if (
-                    t.pos_ == "PROPN"
-                    and t.text[:1].isupper()
-                    and not t.ent_type_
-                    and t.lower_ not in TITLE_WORDS
-                    and t.is_alpha
-                    and not is_attribution(t)
-                ):
-                    first -= 1
-                else:
-                    break
-            toks = list(doc[first : toks[-1].i + 1])
-        else:
-            # an organisation or place the model cut short: "Norfolk" of "Norfolk Southern" (a proper-noun
-            # compound of the name's head, left untagged)
-            first = toks[0].i
-            while first > 0:
-                t = doc[first - 1]
-                if (
-                    t.dep_ == "compound"
-                    and t.head.i in range(first, toks[-1].i + 1)
-                    and t.pos_ == "PROPN"
-                    and t.text[:1].isupper()
-                    and not t.ent_type_
-                    and t.lower_ not in TITLE_WORDS
-                ):
-                    first -= 1
-                else:
-                    break
-            # leading lowercase modifiers are not part of a name: "state Department of Water Resources"
-            while first < toks[-1].i and doc[first].text[:1].islower():
-                first += 1
-            toks = list(doc[first : toks[-1].i + 1])
-        start, end = _clean_bounds(text, toks[0].idx, toks[-1].idx + len(toks[-1].text))
-        if end <= start:
-            continue
-        if label == "PERSON" and role is None:
-            role, _ = _role_before(doc, toks[0].i)
-        if label == "PERSON" and role is None:
-            role = _appositive_role(toks[-1])
-        out.append((Mention(Span(start, end), text[start:end], label, role=role), titled[idx]))
+        mention = _mention_of(ent, doc, text) if idx is not None else None
+        if mention is not None and idx is not None:
+            out.append((mention, titled[idx]))
     mentions = _repair(article, [m for m, _ in out], [t for _, t in out], sentences)
     return _acronym_mentions(article, mentions, sentences)
 
@@ -284,7 +295,7 @@ def _repair(
         low = m.text.lower()
         if m.label == "PERSON" and t and low not in prose_persons and surname(m.text) not in surnames:
             continue  # a headline fragment typed as a person ("Threatens Jurisdictions")
-        if m.label in ("GPE", "NORP", "ORG", "LOC") and " " not in m.text and fuzzysurname(low, surnames) is not None:
+        if m.label in ("GPE", "NORP", "ORG", "LOC") and " " not in m.text and fuzzy_surname(low, surnames) is not None:
             m.label = "PERSON"  # a known person's surname typed as a place or nationality
         elif m.label != "PERSON" and " " in m.text and any(n.lower().endswith(" " + low) for n in full_names):
             m.label = "PERSON"  # a compound surname typed as an organisation ("Pena Nieto")
@@ -339,7 +350,7 @@ def allowed_typos(word: str) -> int:
     return 0 if len(word) < 5 else 1 if len(word) < 9 else 2
 
 
-def fuzzysurname(word: str, surnames: Iterable[str], memo: dict[str, str | None] | None = None) -> str | None:
+def fuzzy_surname(word: str, surnames: Iterable[str], memo: dict[str, str | None] | None = None) -> str | None:
     """The known surname ``word`` equals or misspells (unique best match), or None; ``memo`` caches answers."""
     word = word.lower()
     if word in surnames:
@@ -348,7 +359,7 @@ def fuzzysurname(word: str, surnames: Iterable[str], memo: dict[str, str | None]
         return None
     if memo is not None:
         if word not in memo:
-            memo[word] = fuzzysurname(word, surnames)
+            memo[word] = fuzzy_surname(word, surnames)
         return memo[word]
     best = [(edit_distance(word, s, 2), s) for s in surnames if word[:1] == s[:1] and abs(len(word) - len(s)) <= 2]
     best = [(d, s) for d, s in best if d <= min(allowed_typos(word), allowed_typos(s))]
@@ -435,118 +446,171 @@ def _person_key(name: str) -> tuple[str, str]:
     return (words[0] if words else "", words[-1] if words else "")
 
 
+MIN_ACRONYM = 3  # two-letter initials are too ambiguous ("CT" is a state and a newspaper) unless defined in the text
+MIN_SURNAME_OF_OTHER = 4  # a word the model typed otherwise is taken for a known surname from four letters on
+# A name is not a person's when the model typed it otherwise more than this many times beyond typing it a person
+# ("Amazon", "Whole Foods"); a surname typed NORP once or twice ("Sessions") still is.
+PERSON_TYPING_SLACK = 2
+MIN_FULL_NAME_WORDS = 2  # "Jeff Sessions"; one word is a surname, a given name or a single name
+MAX_NAME_TYPOS = 2  # the most letters a misspelt name may differ by (allowed_typos of a name of 9 letters or more)
+
+
+def _typed_otherwise(counts: Counter[str]) -> bool:
+    """True when the model typed a name as something else far more often than as a person."""
+    return counts["PERSON"] + PERSON_TYPING_SLACK < sum(counts.values()) - counts["PERSON"]
+
+
+def _majority_other(counts: Counter[str]) -> str:
+    """The model's most frequent label of a name other than PERSON."""
+    return next(lab for lab, _ in counts.most_common() if lab != "PERSON")
+
+
+def _same_name(first: str, last: str, f2: str, l2: str) -> bool:
+    """Whether two (first name, surname) keys name one person: same or misspelt surname, same or short first name."""
+    if abs(len(l2) - len(last)) > MAX_NAME_TYPOS:
+        return False
+    same_last = l2 == last or edit_distance(l2, last, MAX_NAME_TYPOS) <= min(allowed_typos(l2), allowed_typos(last))
+    if not same_last:
+        return False
+    return (
+        f2 == first
+        or f2.startswith(first)
+        or first.startswith(f2)
+        or edit_distance(f2, first, 1) <= min(allowed_typos(f2), allowed_typos(first))
+    )
+
+
+class _Merger:
+    """The merge of several articles' mentions: full person names first, then single words, then acronyms."""
+
+    def __init__(self, articles: Sequence[Article]) -> None:
+        self.articles = articles
+        self.items = [(a, m) for a in articles for m in a.mentions]
+        # how the model typed each name across the story
+        self.typed: dict[str, Counter[str]] = defaultdict(Counter)
+        for _, m in self.items:
+            self.typed[m.text.lower()][m.label] += 1
+        self.persons: list[_Cluster] = []
+        self.by_full: dict[tuple[str, str], _Cluster] = {}
+        self.by_surname: dict[str, list[_Cluster]] = defaultdict(list)
+        self.by_letter: dict[str, dict[tuple[str, str], _Cluster]] = defaultdict(dict)
+        self.singles: dict[str, _Cluster] = {}
+        self.others: dict[str, _Cluster] = {}
+        self.memo: dict[str, str | None] = {}
+
+    def _known_person(self, text: str, first: str, last: str) -> _Cluster | None:
+        """The cluster of a person already seen under this full name or a variant of it."""
+        cluster = self.by_full.get((first, last))
+        if cluster is not None:
+            return cluster
+        low = text.lower()
+        # only names whose surname starts with the same letter can be the same person (keeps this linear)
+        for (f2, l2), c in list(self.by_letter[last[:1]].items()):
+            # a compound surname written without the given name: "Pena Nieto" of "Enrique Pena Nieto"
+            if any(f.lower().endswith(" " + low) or low.endswith(" " + f.lower()) for f in c.forms):
+                return c
+            if _same_name(first, last, f2, l2):
+                return c
+        return None
+
+    def add_full_names(self) -> None:
+        """1. Full person names, joined when they are variants of one name."""
+        for art, m in self.items:
+            if m.label != "PERSON" or len(m.text.split()) < MIN_FULL_NAME_WORDS:
+                continue
+            counts = self.typed[m.text.lower()]
+            if _typed_otherwise(counts):
+                m.label = _majority_other(counts)
+                continue
+            first, last = _person_key(m.text)
+            cluster = self._known_person(m.text, first, last)
+            if cluster is None:
+                cluster = _Cluster("PERSON")
+                self.persons.append(cluster)
+                self.by_surname[last].append(cluster)
+            self.by_full[(first, last)] = cluster
+            self.by_letter[last[:1]][(first, last)] = cluster
+            cluster.add(art, m)
+
+    def _add_single(self, art: Article, m: Mention) -> None:
+        """A one-word mention: a surname of a known person (whatever label the model gave), else its own."""
+        plausible = True
+        if " " not in m.text:
+            counts = self.typed[m.text.lower()]
+            # a word mostly typed as an organisation or place ("Amazon") is not taken for a person's surname:
+            # the model's majority label is kept
+            plausible = not _typed_otherwise(counts)
+            if not plausible and m.label == "PERSON":
+                m.label = _majority_other(counts)
+        if " " not in m.text and m.text[:1].isupper() and (m.label == "PERSON" or not m.text.isupper()):
+            maybe = plausible and (m.label == "PERSON" or len(m.text) >= MIN_SURNAME_OF_OTHER)
+            sur = fuzzy_surname(m.text, self.by_surname, self.memo) if maybe else None
+            if sur is not None:
+                group = self.by_surname[sur]
+                cluster = max(group, key=lambda c: len(c.mentions))  # the best-known person of that surname
+                m.label = "PERSON"
+                cluster.add(art, m)
+                return
+            if m.label == "PERSON":
+                key = fuzzy_surname(m.text, self.singles) or m.text.lower()
+                self.singles.setdefault(key, _Cluster("PERSON")).add(art, m)
+                return
+        if m.label == "PERSON":
+            self.singles.setdefault(m.text.lower(), _Cluster("PERSON")).add(art, m)
+            return
+        low = m.text.lower()
+        key = PLACE_KEYS.get(low, org_key(m.text)) if m.label in ("GPE", "LOC") else org_key(m.text)
+        self.others.setdefault(key, _Cluster(m.label)).add(art, m)
+
+    def add_the_rest(self) -> None:
+        """2. Every mention that is not a full person name."""
+        for art, m in self.items:
+            if m.label == "PERSON" and len(m.text.split()) >= MIN_FULL_NAME_WORDS:
+                continue
+            self._add_single(art, m)
+
+    def defined_acronyms(self) -> dict[str, str]:
+        """The acronyms the articles define, read with the labels as the full names left them."""
+        defined: dict[str, str] = {}
+        for art in self.articles:
+            defined.update(_defined_acronyms(art))
+        return defined
+
+    def join_acronyms(self, defined: dict[str, str]) -> None:
+        """3. Acronyms join the name they stand for (a definition in the text first, then initials)."""
+        others = self.others
+        initials: dict[str, set[str]] = defaultdict(set)
+        for key, c in others.items():
+            if " " in key:
+                for a in acronyms_of(max(c.forms, key=c.forms.__getitem__)):
+                    initials[a].add(key)
+        for key in list(others):
+            if " " in key or key not in others:
+                continue
+            target = defined.get(key)
+            if target is None and len(key) >= MIN_ACRONYM and len(initials.get(key, ())) == 1:
+                target = next(iter(initials[key]))
+            if target and target in others and target != key:
+                for art, m in others.pop(key).mentions:
+                    others[target].add(art, m)
+
+    def entities(self) -> list[Entity]:
+        """The entity records, in the order their clusters were made."""
+        clusters = self.persons + list(self.singles.values()) + list(self.others.values())
+        return [_entity(c) for c in clusters if c.mentions]
+
+
 def merge_entities(articles: Sequence[Article]) -> list[Entity]:
     """Merge the mentions of several articles into entities; sets ``mention.entity`` on every article.
 
     Duplicate articles (``duplicate_of`` set) get entity ids but do not add to mention or article counts.
     """
-    persons: list[_Cluster] = []
-    by_full: dict[tuple[str, str], _Cluster] = {}
-    by_surname: dict[str, list[_Cluster]] = defaultdict(list)
-    by_letter: dict[str, dict[tuple[str, str], _Cluster]] = defaultdict(dict)
-    items = [(a, m) for a in articles for m in a.mentions]
-    # how the model typed each name across the story: a name typed as an organisation or place far more
-    # often than as a person ("Amazon", "Whole Foods") is not a person; a surname typed NORP once or twice
-    # ("Sessions") still is
-    typed: dict[str, Counter[str]] = defaultdict(Counter)
-    for _, m in items:
-        typed[m.text.lower()][m.label] += 1
-    # 1. full person names
-    for art, m in items:
-        if m.label != "PERSON" or len(m.text.split()) < 2:
-            continue
-        counts = typed[m.text.lower()]
-        if counts["PERSON"] + 2 < sum(counts.values()) - counts["PERSON"]:
-            m.label = next(lab for lab, _ in counts.most_common() if lab != "PERSON")
-            continue
-        first, last = _person_key(m.text)
-        cluster = by_full.get((first, last))
-        if cluster is None:
-            low = m.text.lower()
-            # only names whose surname starts with the same letter can be the same person (keeps this linear)
-            for (f2, l2), c in list(by_letter[last[:1]].items()):
-                # a compound surname written without the given name: "Pena Nieto" of "Enrique Pena Nieto"
-                if any(f.lower().endswith(" " + low) or low.endswith(" " + f.lower()) for f in c.forms):
-                    cluster = c
-                    break
-                if abs(len(l2) - len(last)) > 2:
-                    continue
-                same_last = l2 == last or edit_distance(l2, last, 2) <= min(allowed_typos(l2), allowed_typos(last))
-                if not same_last:
-                    continue
-                same_first = (
-                    f2 == first
-                    or f2.startswith(first)
-                    or first.startswith(f2)
-                    or edit_distance(f2, first, 1) <= min(allowed_typos(f2), allowed_typos(first))
-                )
-                if same_first:
-                    cluster = c
-                    break
-        if cluster is None:
-            cluster = _Cluster("PERSON")
-            persons.append(cluster)
-            by_surname[last].append(cluster)
-        by_full[(first, last)] = cluster
-        by_letter[last[:1]][(first, last)] = cluster
-        cluster.add(art, m)
-    # 2. single words: a surname of a known person (whatever label the model gave), else a cluster of its own
-    singles: dict[str, _Cluster] = {}
-    others: dict[str, _Cluster] = {}
-    memo: dict[str, str | None] = {}
-    acr: dict[str, str] = {}
-    for art in articles:
-        acr.update(_defined_acronyms(art))
-    # how the model typed each single word on its own: a word mostly typed as an organisation or place
-    # ("Amazon") is not taken for a person's surname; a surname typed NORP once or twice ("Sessions") is
-    for art, m in items:
-        if m.label == "PERSON" and len(m.text.split()) >= 2:
-            continue
-        if " " not in m.text:
-            counts = typed[m.text.lower()]
-            # a word typed otherwise far more often than as a person ("Amazon") is not a surname: take the
-            # model's majority label; a surname typed NORP once or twice ("Sessions") stays a person candidate
-            plausible = counts["PERSON"] + 2 >= sum(counts.values()) - counts["PERSON"]
-            if not plausible and m.label == "PERSON":
-                m.label = next(lab for lab, _ in counts.most_common() if lab != "PERSON")
-        if " " not in m.text and m.text[:1].isupper() and (m.label == "PERSON" or not m.text.isupper()):
-            sur = (
-                fuzzysurname(m.text, by_surname, memo)
-                if plausible and (m.label == "PERSON" or len(m.text) >= 4)
-                else None
-            )
-            if sur is not None:
-                group = by_surname[sur]
-                cluster = max(group, key=lambda c: len(c.mentions))  # the best-known person of that surname
-                m.label = "PERSON"
-                cluster.add(art, m)
-                continue
-            if m.label == "PERSON":
-                key = fuzzysurname(m.text, singles) or m.text.lower()
-                singles.setdefault(key, _Cluster("PERSON")).add(art, m)
-                continue
-        if m.label == "PERSON":
-            singles.setdefault(m.text.lower(), _Cluster("PERSON")).add(art, m)
-            continue
-        key = PLACE_KEYS.get(m.text.lower(), org_key(m.text)) if m.label in ("GPE", "LOC") else org_key(m.text)
-        others.setdefault(key, _Cluster(m.label)).add(art, m)
-    # 3. acronyms join the name they stand for (a definition in the text first, then initials)
-    initials: dict[str, set[str]] = defaultdict(set)
-    for key, c in others.items():
-        if " " in key:
-            for a in acronyms_of(max(c.forms, key=c.forms.__getitem__)):
-                initials[a].add(key)
-    for key in list(others):
-        if " " in key or key not in others:
-            continue
-        target = acr.get(key)
-        # two-letter initials are too ambiguous ("CT" is a state and a newspaper) unless defined in the text
-        if target is None and len(key) >= 3 and len(initials.get(key, ())) == 1:
-            target = next(iter(initials[key]))
-        if target and target in others and target != key:
-            for art, m in others.pop(key).mentions:
-                others[target].add(art, m)
-    return [_entity(c) for c in persons + list(singles.values()) + list(others.values()) if c.mentions]
+    merger = _Merger(articles)
+    merger.add_full_names()
+    defined = merger.defined_acronyms()
+    merger.add_the_rest()
+    merger.join_acronyms(defined)
+    return merger.entities()
 
 
 def add_story_mentions(articles: Sequence[Article]) -> None:
@@ -578,7 +642,7 @@ def add_story_mentions(articles: Sequence[Article]) -> None:
             word, s, e = w.group(0), w.start(), w.end()
             low = word.lower()
             exact = low in surnames
-            if not exact and (low in lower_words or fuzzysurname(low, surnames, memo) is None):
+            if not exact and (low in lower_words or fuzzy_surname(low, surnames, memo) is None):
                 continue
             before = text[max(0, s - 3) : s].strip()
             sentence_start = not before or before[-1] in '.!?"\u201c\u2018'
@@ -654,7 +718,7 @@ class EntityTable:
         for key in (clean.lower(), org_key(clean)):
             if key in self.alias:
                 return self.alias[key]
-        sur = fuzzysurname(surname(clean), self.surnames)
+        sur = fuzzy_surname(surname(clean), self.surnames)
         if sur is not None:
             group = self.surnames[sur]
             if len(group) == 1 or " " not in clean:
