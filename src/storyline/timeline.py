@@ -7,7 +7,8 @@ sentence) becomes one :class:`TimelineEntry` citing all of them; duplicates (``d
 
 Example:
     >>> from storyline.model import Article, DateMention, Paragraph, Span
-    >>> a = Article(id="a", published="2018-01-25", paragraphs=[Paragraph("The judge blocked the grant rule on Wednesday.")])
+    >>> a = Article(id="a", published="2018-01-25",
+    ...             paragraphs=[Paragraph("The judge blocked the grant rule on Wednesday.")])
     >>> a.dates = [DateMention("a", Span(36, 45), "Wednesday", "2018-01-24", "day", sentence=Span(0, 46))]
     >>> [(e.date, e.sources) for e in story_timeline([a])]
     [('2018-01-24', ['a'])]
@@ -38,6 +39,8 @@ YEAR_GRANULARITIES = {"year"}
 YEAR_PENALTY = 0.8  # score taken off a year-dated event, so the day's own events rank first
 SIMILARITY = 0.3  # word-overlap (Dice) of two event sentences on the same date above which they are one event
 MAX_PER_DATE = 3  # entries kept per date: the most widely reported events of that day
+MOSTLY_QUOTED = 0.5  # share of a sentence inside direct quotes above which it is mostly a quote
+LEADING_CHARS = 3  # a date this close to its sentence's start leads it ("In 2015, ...", a quote mark before)
 MIN_WORDS, MAX_WORDS = 6, 70  # shorter sentences are fragments (date lines), longer ones run-ons
 
 
@@ -54,7 +57,8 @@ def similarity(a: str, b: str) -> float:
 # A year-dated event must say when in so many words ("in 2012", "last year", "earlier this year"); "since 1908",
 # "fiscal 2016", "the 2016 Finals" or "all of 2016" name a year without dating an event.
 _YEAR_EVENT = re.compile(
-    r"^(?:in|In|during|During)\s+(?:early\s+|late\s+)?(?:19|20)\d\d$|\b(?:last|this|earlier this|later this) year\b|\byears? ago\b",
+    r"^(?:in|In|during|During)\s+(?:early\s+|late\s+)?(?:19|20)\d\d$"
+    r"|\b(?:last|this|earlier this|later this) year\b|\byears? ago\b",
     re.IGNORECASE,
 )
 # A yearly statistic ("accounted for 9 percent of revenue last year", "ridership fell 4% last year") is a recap
@@ -120,7 +124,7 @@ def _dates_main_clause(doc: object | None, date: Span, sent: Span) -> bool:
     """True when a date belongs to the sentence's main verb ("Last year, the city sued"), not to a side clause
     ("an era that began with a title last year"); without a parse, only a date leading the sentence does."""
     if doc is None or not hasattr(doc, "char_span"):
-        return date.start - sent.start <= 3
+        return date.start - sent.start <= LEADING_CHARS
     span = doc.char_span(date.start, date.end, alignment_mode="expand")
     if span is None:
         return False
@@ -187,7 +191,7 @@ def events_of(article: Article, doc: object | None = None) -> list[tuple[Timelin
             continue
         if not text[:1].isupper() and not (text[:1] in "\"\u201c'\u2018" and text[1:2].isupper()):
             continue  # a fragment ("16, 2017-- Amazon ...", a cut-off line), not a sentence
-        if text[:1] in "\"\u201c'\u2018" or _quoted_share(article, sent.start, sent.end) > 0.5:
+        if text[:1] in "\"\u201c'\u2018" or _quoted_share(article, sent.start, sent.end) > MOSTLY_QUOTED:
             # mostly a quote: kept only when the reporter's own words before it tell the event
             first_quote = min(
                 (q.span.start for q in article.quotes if q.kind == "direct" and sent.start <= q.span.start < sent.end),
@@ -228,7 +232,7 @@ def merge_events(events: Sequence[tuple[TimelineEntry, float]]) -> list[Timeline
     """Merge events with the same date and similar sentences; order by date, most cited first on a day."""
     clusters: list[tuple[TimelineEntry, float, set[str]]] = []
     for entry, score in sorted(events, key=lambda x: -x[1]):
-        for k, (rep, rscore, sources) in enumerate(clusters):
+        for rep, _, sources in clusters:
             if rep.date == entry.date and similarity(rep.text, entry.text) >= SIMILARITY:
                 sources.update(entry.sources)
                 break

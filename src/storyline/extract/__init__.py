@@ -47,7 +47,7 @@ DATELINE_WORDS = 15  # and is short: a full date inside a longer sentence is usu
 def analysed_ranges(article: Article, doc: Doc) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     """(sentence ranges, paragraph ranges) of the paragraphs later stages read (unflagged ones)."""
     bounds = article.paragraph_spans()
-    paragraphs = [(b.start, b.end) for b, p in zip(bounds, article.paragraphs) if p.analysed]
+    paragraphs = [(b.start, b.end) for b, p in zip(bounds, article.paragraphs, strict=True) if p.analysed]
     sents = article.sentences or sentences_of(article, doc)
     sentences = [
         (s.span.start, s.span.end)

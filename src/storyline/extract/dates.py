@@ -31,6 +31,7 @@ MONTHS = {
     "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9, "sep": 9, "sept": 9,
     "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
 }  # fmt: skip
+CENTURY = 100
 WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6}
 # Meteorological seasons (northern hemisphere): the month each one starts in.
 SEASONS = {"spring": 3, "summer": 6, "fall": 9, "autumn": 9, "winter": 12}
@@ -38,7 +39,10 @@ SEASONS = {"spring": 3, "summer": 6, "fall": 9, "autumn": 9, "winter": 12}
 # (text.words.NUMBER_VALUES), the indefinite article as one, and the vague counts at their smallest usual value.
 NUMBERS = {**NUMBER_VALUES, "a": 1, "an": 1, "several": 3, "a few": 3, "a couple of": 2}
 
-_MONTH = r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+_MONTH = (
+    r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?"
+    r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
 _COUNT = "|".join(sorted(NUMBERS, key=len, reverse=True))  # longest first: "a few" before "a"
 _NUM = r"(?P<n>\d+|" + _COUNT + ")"
 _UNIT = r"(?P<unit>day|week|month|year|decade)s?"
@@ -78,7 +82,8 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "rel_unit",
         re.compile(
-            r"\b(?P<rel>last|this|next|past|earlier this|later this|early this|late last|earlier last|late this|early last)\s+(?P<unit>week|month|year)\b",
+            r"\b(?P<rel>last|this|next|past|earlier this|later this|early this|late last|earlier last|late this"
+            r"|early last)\s+(?P<unit>week|month|year)\b",
             re.IGNORECASE,
         ),
     ),
@@ -134,16 +139,17 @@ def parse_iso(value: str | None) -> dt.date | None:
     except ValueError:
         return None
     try:
-        return dt.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
-    except (ValueError, IndexError):
+        year, month, day = [*parts, 1, 1][:3]  # a year alone is its January 1st, a month its first day
+        return dt.date(year, month, day)
+    except ValueError:
         return None
 
 
 def _year(text: str, anchor: dt.date | None) -> int:
     """A two- or four-digit year as four digits."""
     y = int(text)
-    if y < 100:
-        century = (anchor.year // 100) * 100 if anchor else 2000
+    if y < CENTURY:  # "fiscal '16": the century of the anchor
+        century = (anchor.year // CENTURY) * CENTURY if anchor else 2000
         y += century
     return y
 
@@ -337,7 +343,8 @@ STORYLINE_KINDS = {"month", "month_day", "day_month", "season"}
 
 # Words before a date that make a bare weekday or month point forward ("will visit in August", "through Friday").
 FUTURE = re.compile(
-    r"\b(will|wo|'ll|\u2019ll|shall|would|expected|expects|plans?|planned|scheduled|slated|set (?:to|for)|going to|due|upcoming)\b|\b(through|until|till|by)\s*$",
+    r"\b(will|wo|'ll|\u2019ll|shall|would|expected|expects|plans?|planned|scheduled|slated|set (?:to|for)|going to"
+    r"|due|upcoming)\b|\b(through|until|till|by)\s*$",
     re.IGNORECASE,
 )
 

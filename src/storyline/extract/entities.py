@@ -12,7 +12,8 @@ in the text such as "Immigration and Customs Enforcement (ICE)").
 
 Example:
     >>> from storyline.model import Article, Mention, Span
-    >>> a = Article(id="a", mentions=[Mention(Span(0, 13), "Jeff Sessions", "PERSON"), Mention(Span(20, 28), "Sessions", "NORP")])
+    >>> a = Article(id="a", mentions=[Mention(Span(0, 13), "Jeff Sessions", "PERSON"),
+    ...                               Mention(Span(20, 28), "Sessions", "NORP")])
     >>> [(e.name, e.type, e.mentions) for e in merge_entities([a])]
     [('Jeff Sessions', 'PERSON', 2)]
 """
@@ -32,6 +33,24 @@ from .dates import MONTHS
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
     from spacy.tokens import Span as DocSpan
+
+# Thresholds of the repair and merge rules.
+MIN_FULL_NAME_WORDS = 2  # "Jeff Sessions"; one word is a surname, a given name or a single name
+MIN_SURNAME_LETTERS = 3  # a shorter surname ("Li", "Xi") found bare in a text is too often another word
+ONE_TYPO_FROM, TWO_TYPOS_FROM = 5, 9  # letters from which a misspelt name may differ by one letter, by two
+MAX_ROLE_WORDS = 5  # "Cook County Board President": a title before a name runs to five words
+MAX_APPOSITIVE_ROLE_WORDS = 6  # "the acting director of ICE"; a longer apposition is a clause, not a role
+HEADLINE_WORD_LETTERS = 3  # words longer than this are capitalised in a headline ("of", "the", "and" are not)
+MIN_HEADLINE_WORDS = 4  # fewer long words say too little about a line's case style
+HEADLINE_CAPS = 0.75  # news prose rarely has 3 in 4 long words capitalised; headlines do
+MIN_ACRONYM_LETTERS = 2  # the initials of a name of two words or more
+MIN_ACRONYM = 3  # two-letter initials are too ambiguous ("CT" is a state and a newspaper) unless defined in the text
+MIN_SURNAME_OF_OTHER = 4  # a word the model typed otherwise is taken for a known surname from four letters on
+# A name is not a person's when the model typed it otherwise more than this many times beyond typing it a person
+# ("Amazon", "Whole Foods"); a surname typed NORP once or twice ("Sessions") still is.
+PERSON_TYPING_SLACK = 2
+MAX_NAME_TYPOS = 2  # the most letters a misspelt name may differ by (allowed_typos of a name of 9 letters or more)
+
 
 LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"}
 # Formal titles before a name (text/lexicons/person_titles.txt: "Mayor", "Sen.", "Dr."); kept as the mention's
@@ -100,18 +119,18 @@ def _clean_bounds(text: str, start: int, end: int) -> tuple[int, int]:
 
 def is_title_case(text: str) -> bool:
     """True for a headline-style line: most longer words capitalised."""
-    words = [w for w in re.findall(r"[A-Za-z][A-Za-z'\u2019]+", text) if len(w) > 3]
-    if len(words) < 4:
+    words = [w for w in re.findall(r"[A-Za-z][A-Za-z'\u2019]+", text) if len(w) > HEADLINE_WORD_LETTERS]
+    if len(words) < MIN_HEADLINE_WORDS:
         return False
     caps = sum(1 for w in words if w[0].isupper())
-    return caps / len(words) >= 0.75  # news prose rarely has 3 in 4 long words capitalised; headlines do
+    return caps / len(words) >= HEADLINE_CAPS
 
 
 def _role_before(doc: Doc, tok_start: int) -> tuple[str | None, int]:
     """Title words right before a name ("Chicago Mayor", "Attorney General"): (role, first token index)."""
     i = tok_start - 1
     words: list[int] = []
-    while i >= 0 and tok_start - i <= 5:
+    while i >= 0 and tok_start - i <= MAX_ROLE_WORDS:
         t = doc[i]
         low = t.lower_
         if low in TITLE_WORDS and (t.text[0].isupper() or low in ("u.s.",)):
@@ -266,7 +285,7 @@ def _appositive_role(tok: object) -> str | None:
             words = [t for t in child.subtree if t.dep_ not in ("det", "punct") or t.i > child.i]
             while words and words[-1].is_punct:
                 words.pop()
-            if 1 <= len(words) <= 6:
+            if 1 <= len(words) <= MAX_APPOSITIVE_ROLE_WORDS:
                 return " ".join(t.text for t in words)
     return None
 
@@ -285,13 +304,14 @@ def _repair(
     other_typed = {m.text.lower() for m in mentions if m.label != "PERSON"}
     # full names the model typed as a person and never as something else ("Whole Foods" is both: not a name)
     full_names = {
-        m.text for m, t in zip(mentions, titled)
-        if m.label == "PERSON" and len(m.text.split()) >= 2 and not t and m.text.lower() not in other_typed
+        m.text for m, t in zip(mentions, titled, strict=True)
+        if m.label == "PERSON" and len(m.text.split()) >= MIN_FULL_NAME_WORDS and not t
+        and m.text.lower() not in other_typed
     }  # fmt: skip
     surnames = {surname(n): n for n in full_names}
-    prose_persons = {m.text.lower() for m, t in zip(mentions, titled) if m.label == "PERSON" and not t}
+    prose_persons = {m.text.lower() for m, t in zip(mentions, titled, strict=True) if m.label == "PERSON" and not t}
     kept: list[Mention] = []
-    for m, t in zip(mentions, titled):
+    for m, t in zip(mentions, titled, strict=True):
         low = m.text.lower()
         if m.label == "PERSON" and t and low not in prose_persons and surname(m.text) not in surnames:
             continue  # a headline fragment typed as a person ("Threatens Jurisdictions")
@@ -303,7 +323,7 @@ def _repair(
     # bare-surname mentions of a known person the model left untagged
     covered = [(m.span.start, m.span.end) for m in kept]
     for sur, full in surnames.items():
-        if len(sur) < 3:
+        if len(sur) < MIN_SURNAME_LETTERS:
             continue
         word = full.split()[-1]
         for mm in re.finditer(r"(?<![\w-])" + re.escape(word) + r"(?![\w-])", text):
@@ -323,7 +343,7 @@ def _repair(
 def _preceded_by_given_name(text: str, start: int, full: str) -> bool:
     """True when the word before ``start`` is the word before the surname in ``full`` ("Whole" of "Whole Foods")."""
     words = full.split()
-    if len(words) < 2:
+    if len(words) < MIN_FULL_NAME_WORDS:
         return False
     before = text[max(0, start - len(words[-2]) - 2) : start].strip()
     return before.endswith(words[-2])
@@ -347,7 +367,7 @@ def edit_distance(a: str, b: str, limit: int = 3) -> int:
 
 def allowed_typos(word: str) -> int:
     """Edit distance tolerated for a misspelt name: none for short names, 1 from 5 letters, 2 from 9."""
-    return 0 if len(word) < 5 else 1 if len(word) < 9 else 2
+    return 0 if len(word) < ONE_TYPO_FROM else 1 if len(word) < TWO_TYPOS_FROM else MAX_NAME_TYPOS
 
 
 def fuzzy_surname(word: str, surnames: Iterable[str], memo: dict[str, str | None] | None = None) -> str | None:
@@ -361,7 +381,11 @@ def fuzzy_surname(word: str, surnames: Iterable[str], memo: dict[str, str | None
         if word not in memo:
             memo[word] = fuzzy_surname(word, surnames)
         return memo[word]
-    best = [(edit_distance(word, s, 2), s) for s in surnames if word[:1] == s[:1] and abs(len(word) - len(s)) <= 2]
+    best = [
+        (edit_distance(word, s, MAX_NAME_TYPOS), s)
+        for s in surnames
+        if word[:1] == s[:1] and abs(len(word) - len(s)) <= MAX_NAME_TYPOS
+    ]
     best = [(d, s) for d, s in best if d <= min(allowed_typos(word), allowed_typos(s))]
     if not best:
         return None
@@ -396,7 +420,7 @@ def acronyms_of(name: str) -> set[str]:
     """Acronyms a multi-word name can be written as: initials with and without the small words."""
     words = re.findall(r"[A-Za-z][A-Za-z'\u2019-]*", name)
     words = [w for w in words if w.lower() not in ("the",)]
-    if len(words) < 2:
+    if len(words) < MIN_FULL_NAME_WORDS:  # a one-word name is its own acronym ("NASA")
         return set()
     all_init = "".join(w[0] for w in words).lower()
     content = "".join(w[0] for w in words if w.lower() not in _SMALL).lower()
@@ -404,7 +428,7 @@ def acronyms_of(name: str) -> set[str]:
     m = re.fullmatch(r"(.+) (department|ministry|office|bureau)", org_key(name))
     if m:  # "Justice Department" is also written DOJ (Department Of Justice)
         out.add((m.group(2)[0] + "o" + "".join(w[0] for w in m.group(1).split())).lower())
-    return {a for a in out if len(a) >= 2}
+    return {a for a in out if len(a) >= MIN_ACRONYM_LETTERS}
 
 
 def _defined_acronyms(article: Article) -> dict[str, str]:
@@ -444,15 +468,6 @@ def _person_key(name: str) -> tuple[str, str]:
     words = [w for w in name.lower().replace(",", " ").split() if not re.fullmatch(r"[a-z]\.?", w)]
     words = [w for w in words if w.rstrip(".") not in ("jr", "sr", "ii", "iii")]
     return (words[0] if words else "", words[-1] if words else "")
-
-
-MIN_ACRONYM = 3  # two-letter initials are too ambiguous ("CT" is a state and a newspaper) unless defined in the text
-MIN_SURNAME_OF_OTHER = 4  # a word the model typed otherwise is taken for a known surname from four letters on
-# A name is not a person's when the model typed it otherwise more than this many times beyond typing it a person
-# ("Amazon", "Whole Foods"); a surname typed NORP once or twice ("Sessions") still is.
-PERSON_TYPING_SLACK = 2
-MIN_FULL_NAME_WORDS = 2  # "Jeff Sessions"; one word is a surname, a given name or a single name
-MAX_NAME_TYPOS = 2  # the most letters a misspelt name may differ by (allowed_typos of a name of 9 letters or more)
 
 
 def _typed_otherwise(counts: Counter[str]) -> bool:
@@ -622,9 +637,10 @@ def add_story_mentions(articles: Sequence[Article]) -> None:
             typed[m.text.lower()][m.label] += 1
     fulls = {
         m.text for a in articles for m in a.mentions
-        if m.label == "PERSON" and len(m.text.split()) >= 2 and typed[m.text.lower()]["PERSON"] * 2 > sum(typed[m.text.lower()].values())
+        if m.label == "PERSON" and len(m.text.split()) >= MIN_FULL_NAME_WORDS
+        and typed[m.text.lower()]["PERSON"] * 2 > sum(typed[m.text.lower()].values())  # mostly typed a person
     }  # fmt: skip
-    surnames = {surname(n) for n in fulls if len(surname(n)) >= 3}
+    surnames = {surname(n) for n in fulls if len(surname(n)) >= MIN_SURNAME_LETTERS}
     if not surnames:
         return
     memo: dict[str, str | None] = {}
@@ -669,7 +685,7 @@ def _entity(c: _Cluster) -> Entity:
     """Build the entity record of a finished cluster and write its id onto the mentions."""
     label = "PERSON" if c.person or c.labels["PERSON"] * 2 >= sum(c.labels.values()) else c.labels.most_common(1)[0][0]
     if label == "PERSON":
-        full = {f: n for f, n in c.forms.items() if len(f.split()) >= 2}
+        full = {f: n for f, n in c.forms.items() if len(f.split()) >= MIN_FULL_NAME_WORDS}
         pool = full or dict(c.forms)
     else:
         long = {f: n for f, n in c.forms.items() if not f.isupper() and " " in f}

@@ -72,6 +72,7 @@ _APPROX_BEFORE = re.compile(
     r"as many as)\s+$",
     re.IGNORECASE,
 )
+GROUP_SCALE = 1e3  # "thousand" and up close a group: "two million three hundred thousand" adds the groups
 APPROX_REACH = 20  # characters: the longest approximation ("approximately") and its spaces
 _YEAR = re.compile(r"(19|20)\d\d")  # a number that reads as a year of news ("the 2017 season")
 MAX_SUBJECT_WORDS = 8  # a longer subject is a clause, not the name of whose figure it is
@@ -106,7 +107,7 @@ def parse_number(text: str) -> tuple[float | None, bool]:
         elif w in SCALES and (seen or w in ("dozen", "hundred", "thousand", "million", "billion")):
             scale = SCALES[w]
             current = (current or 1) * scale
-            if scale >= 1000:
+            if scale >= GROUP_SCALE:
                 total += current
                 current = 0.0
             seen = True

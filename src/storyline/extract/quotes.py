@@ -25,6 +25,10 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
 PRONOUNS = {"he", "she"}
+PARAGRAPH_GAP = 2  # characters between two paragraphs of one quote (the line break between them)
+MAX_DESCRIPTION_WORDS = 10  # a speaker described at more length is cut to its head noun ("a senior official ...")
+MIN_REPORT_CHARS = 15  # less before "according to X" is a lead-in ("But,"), so the report is what follows X
+MAX_NAME_WORDS = 4  # a speaker's name runs to four words ("Bill de Blasio Jr."); more is a description
 MIN_WORDS = 3  # shorter quoted strings are scare quotes or titles ("racist", "sanctuary cities"), not quotes
 _DOUBLE_OPEN, _DOUBLE_CLOSE = "\u201c\u00ab\u201e", "\u201d\u00bb"
 # An inverted attribution opening a sentence: a capitalised word (a speech verb's form: "Said", "Added") and a name.
@@ -92,7 +96,7 @@ def find_quote_marks(text: str, paragraphs: list[tuple[int, int]]) -> list[tuple
                     break
         if stack and stack[0][0] == "d":
             nxt = paragraphs[k + 1] if k + 1 < len(paragraphs) else None
-            if nxt is not None and nxt[0] - pe <= 2:
+            if nxt is not None and nxt[0] - pe <= PARAGRAPH_GAP:
                 carry = stack[0][1]
     return out
 
@@ -156,7 +160,7 @@ def _speaker_of(subj: Token, mentions: list[Mention], text: str) -> Speaker | No
             return Speaker(text[s:e], Span(s, e), True)
     # a description ("a senior Justice Department official"): named as written, not an entity
     words = sub
-    if len(words) > 10:  # a long description: up to its head noun
+    if len(words) > MAX_DESCRIPTION_WORDS:  # a long description: up to its head noun
         words = [t for t in sub if t.i <= subj.i]
     s, e = words[0].idx, words[-1].idx + len(words[-1].text)
     return Speaker(text[s:e].strip(" ,"), None, False)
@@ -281,7 +285,8 @@ def _block_quotes(
             continue
         b = bounds[k]
         inverted = _SAID_X.match(text, intro[-1][0], intro[-1][1])
-        if inverted and inverted.group(1).lower() in SPEECH_FORMS:  # "Said Emanuel, according to the Tribune:" quotes Emanuel, not the Tribune
+        # "Said Emanuel, according to the Tribune:" quotes Emanuel, not the Tribune
+        if inverted and inverted.group(1).lower() in SPEECH_FORMS:
             name = inverted.group(2).strip()
             out.append(Quote(article.id, b, text[b.start : b.end], "direct", None, name, inverted.group(1).lower(), b))
             continue
@@ -342,7 +347,7 @@ def _reported(
             else:
                 # the sentence without the "according to X" phrase
                 s, e = lo, t.idx
-                if e - s < 15:
+                if e - s < MIN_REPORT_CHARS:
                     s, e = subj.right_edge.idx + len(subj.right_edge.text), hi
             seg = text[s:e].strip(" ,;:.")
             if len(seg.split()) < MIN_WORDS:
@@ -368,7 +373,7 @@ def speaker_mentions(article: Article, quotes: list[Quote], mentions: list[Menti
         name = q.speaker_name
         if (
             not name[:1].isupper()
-            or len(name.split()) > 4
+            or len(name.split()) > MAX_NAME_WORDS
             or any(w.islower() and w not in ("de", "van", "von", "da", "al") for w in name.split())
         ):
             continue

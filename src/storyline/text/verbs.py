@@ -52,7 +52,8 @@ def _stems(lemma: str) -> set[str]:
         return {lemma[:-1] + "i"}
     stems = {lemma}
     before = lemma[-3:-2] if lemma[-4:-2] != "qu" else "q"  # the "u" of "qu" is no vowel: "quip", "quipped"
-    closed = len(lemma) >= 3 and lemma[-1] not in _VOWELS + "wxy" and lemma[-2] in _VOWELS and before not in _VOWELS
+    closed = len(lemma) >= len("cvc") and lemma[-1] not in _VOWELS + "wxy"
+    closed = closed and lemma[-2] in _VOWELS and before not in _VOWELS
     if closed:
         stems.add(lemma + lemma[-1])  # quipped, admitted (and "visitted", which no text holds)
     return stems
