@@ -12,11 +12,12 @@ from storyline.extract.dates import resolve_date
 from storyline.extract.entities import EntityTable, _repair, is_title_case, merge_entities
 from storyline.extract.figures import parse_money, parse_number
 from storyline.extract.quotes import find_quote_marks
-from storyline.model import Article, Mention, Paragraph, Span, Story
+from storyline.model import Article, DateMention, Mention, Paragraph, Span, Story
 
 GRANTS_A = [
     "Attorney General Jeff Sessions on Wednesday demanded records from 23 jurisdictions, the Justice Department said.",
-    "\u201cWe will not let these cities ignore the law,\u201d Sessions said in a statement. \u201cThe rules are clear.\u201d",
+    "\u201cWe will not let these cities ignore the law,\u201d Sessions said in a statement."
+    " \u201cThe rules are clear.\u201d",
     "The money at stake reached $39 million in fiscal year 2016, according to the Department of Justice.",
     'Chicago Mayor Rahm Emanuel said the city would sue again. "This threat is nothing new," he said.',
     "Immigration and Customs Enforcement (ICE) has arrested hundreds of people in the raids. ICE declined to comment.",
@@ -40,7 +41,7 @@ def article(aid: str, paragraphs: list[str], published: str | None = "2018-01-25
 def pair(nlp):  # type: ignore[no-untyped-def]
     """Two extracted articles about one story."""
     a, b = article("a", GRANTS_A), article("b", GRANTS_B, published="2018-01-26")
-    for art, doc in zip((a, b), nlp.parse([a, b])):
+    for art, doc in zip((a, b), nlp.parse([a, b]), strict=True):
         extract_article(art, doc)
     return a, b
 
@@ -93,7 +94,10 @@ def test_undated_article_uses_its_date_line_then_story(nlp) -> None:  # type: ig
     extract_article(dated, docs[0])
     extract_article(bare, docs[1], story_date="2018-01-25")
     extract_article(none, docs[2])
-    wed = lambda art: next(d for d in art.dates if "Wednesday" in d.text)
+
+    def wed(art: Article) -> DateMention:
+        return next(d for d in art.dates if "Wednesday" in d.text)
+
     assert (wed(dated).value, wed(dated).anchor) == ("2018-01-24", "text")
     assert (wed(bare).value, wed(bare).anchor) == ("2018-01-24", "story")
     assert (wed(none).value, wed(none).anchor) == (None, "none")
@@ -253,7 +257,7 @@ def test_run_fills_articles_and_story(store, settings, nlp) -> None:  # type: ig
     a, b = article("a", GRANTS_A, story="s1"), article("b", GRANTS_B, story="s1")
     dup = article("c", GRANTS_B, story="s1", duplicate_of="b")
     store.add_articles([a, b, dup])
-    store.put_docs({x.id: nlp.to_bytes(d) for x, d in zip((a, b, dup), nlp.parse([a, b, dup]))})
+    store.put_docs({x.id: nlp.to_bytes(d) for x, d in zip((a, b, dup), nlp.parse([a, b, dup]), strict=True)})
     store.put_stories([Story(id="s1", articles=["a", "b", "c"])])
     ctx = RunContext(store, settings, new_ids=["a", "b", "c"], _nlp=nlp)
     run(ctx)
@@ -291,8 +295,8 @@ def test_organisation_name_variants_merge(a: str, b: str) -> None:
 
 
 def test_paragraph_quoted_after_a_colon_is_attributed(nlp) -> None:  # type: ignore[no-untyped-def]
-    art = article("k", ["Mayor Ann Lee criticised the letters on Tuesday. Said Lee, according to the Daily Planet:",
-                        "The idea that you would punish a whole city for a policy dispute is simply wrong."])  # fmt: skip
+    intro = "Mayor Ann Lee criticised the letters on Tuesday. Said Lee, according to the Daily Planet:"
+    art = article("k", [intro, "The idea that you would punish a whole city for a policy dispute is simply wrong."])
     extract_article(art, nlp.parse([art])[0])
     [q] = [q for q in art.quotes if q.kind == "direct"]
     assert q.text.startswith("The idea") and q.speaker_name == "Lee" and q.speaker is not None
@@ -382,10 +386,11 @@ def test_run_anchors_undated_story_on_its_storyline(store, settings, nlp) -> Non
         story="s2",
     )
     store.add_articles([dated, undated])
-    store.put_docs({x.id: nlp.to_bytes(d) for x, d in zip((dated, undated), nlp.parse([dated, undated]))})
+    store.put_docs({x.id: nlp.to_bytes(d) for x, d in zip((dated, undated), nlp.parse([dated, undated]), strict=True)})
     store.put_stories([Story(id="s1", articles=["d1"], storyline="L", first_date="2018-01-25", last_date="2018-01-25"),
                        Story(id="s2", articles=["u1"], storyline="L")],
-                      [Storyline(id="L", stories=["s1", "s2"], first_date="2018-01-25", last_date="2018-01-25")])  # fmt: skip
+                      [Storyline(id="L", stories=["s1", "s2"], first_date="2018-01-25",
+                                 last_date="2018-01-25")])  # fmt: skip
     run(RunContext(store, settings, new_ids=["d1", "u1"], _nlp=nlp))
     got = {d.text: (d.value, d.anchor) for d in store.get_article("u1").dates}
     assert got["In July"] == ("2017-07-01", "story")
@@ -404,7 +409,7 @@ def test_undated_report_places_weekdays_inside_its_story(store, settings, nlp) -
     undated = article("q3", ["The civil defence chief lowered the death toll on Wednesday."], published=None, story="q")
     arts = [first, last, undated]
     store.add_articles(arts)
-    store.put_docs({x.id: nlp.to_bytes(d) for x, d in zip(arts, nlp.parse(arts))})
+    store.put_docs({x.id: nlp.to_bytes(d) for x, d in zip(arts, nlp.parse(arts), strict=True)})
     store.put_stories([Story(id="q", articles=["q1", "q2", "q3"], first_date="2017-09-19", last_date="2017-09-21")])
     run(RunContext(store, settings, new_ids=["q1", "q2", "q3"], _nlp=nlp))
     got = {d.text: (d.value, d.anchor) for d in store.get_article("q3").dates}

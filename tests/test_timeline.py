@@ -25,7 +25,7 @@ def art(aid: str, paragraphs: list[str], published: str, **kw: object) -> Articl
 
 def extracted(nlp, *articles: Article) -> list[Article]:  # type: ignore[no-untyped-def]
     """Run extraction on hand-written articles."""
-    for a, d in zip(articles, nlp.parse(list(articles))):
+    for a, d in zip(articles, nlp.parse(list(articles)), strict=True):
         extract_article(a, d)
     return list(articles)
 
