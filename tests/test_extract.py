@@ -294,12 +294,14 @@ def test_organisation_name_variants_merge(a: str, b: str) -> None:
     assert ent.mentions == 2
 
 
-def test_paragraph_quoted_after_a_colon_is_attributed(nlp) -> None:  # type: ignore[no-untyped-def]
-    intro = "Mayor Ann Lee criticised the letters on Tuesday. Said Lee, according to the Daily Planet:"
+@pytest.mark.parametrize("verb", ["Said", "Warned", "Insists"])  # any speech verb of the lexicon, in any form
+def test_paragraph_quoted_after_a_colon_is_attributed(nlp, verb: str) -> None:  # type: ignore[no-untyped-def]
+    intro = f"Mayor Ann Lee criticised the letters on Tuesday. {verb} Lee, according to the Daily Planet:"
     art = article("k", [intro, "The idea that you would punish a whole city for a policy dispute is simply wrong."])
     extract_article(art, nlp.parse([art])[0])
     [q] = [q for q in art.quotes if q.kind == "direct"]
     assert q.text.startswith("The idea") and q.speaker_name == "Lee" and q.speaker is not None
+    assert q.cue == verb.lower()
 
 
 # -- figures: scales, sizes, scores and labels --------------------------------------------------------
