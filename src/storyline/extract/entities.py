@@ -61,14 +61,7 @@ PERSON_TITLES = load("person_titles")
 TITLE_QUALIFIERS = load("title_qualifiers")
 TITLE_WORDS = PERSON_TITLES | TITLE_QUALIFIERS
 # Head words of organisation names: a title word in front of these ("Justice Department") is not a title.
-ORG_HEADS = {
-    "department", "office", "agency", "ministry", "court", "police", "committee", "council", "service", "bureau",
-    "administration", "board", "commission", "university", "school", "party", "senate", "congress", "company",
-    "group", "association", "union", "institute", "center", "centre", "foundation", "corporation", "inc", "corp",
-    "bank", "news", "times", "post", "journal", "tribune", "network", "organization", "organisation", "force",
-    "army", "navy", "fund", "authority", "enforcement", "patrol", "guard", "house", "hospital",
-    "conference", "league", "club", "team", "church", "museum", "airport", "station", "forum", "summit",
-}  # fmt: skip
+ORG_HEADS = load("organisation_heads")  # text/lexicons/organisation_heads.txt says where they come from
 # Verbs that introduce speech (text/lexicons/speech_verbs.txt says where they come from), matched against the
 # parse's lemma of a verb token.
 SPEECH_VERBS = load("speech_verbs")
