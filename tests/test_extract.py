@@ -9,8 +9,9 @@ import pytest
 from storyline.context import RunContext
 from storyline.extract import all_quotes, corpus_entities, extract_article, merge_story, run
 from storyline.extract.dates import resolve_date
-from storyline.extract.entities import EntityTable, _repair, is_title_case, merge_entities
+from storyline.extract.entities import _repair, is_title_case
 from storyline.extract.figures import parse_money, parse_number
+from storyline.extract.merge import EntityTable, merge_entities
 from storyline.extract.quotes import find_quote_marks
 from storyline.model import Article, DateMention, Mention, Paragraph, Span, Story
 

@@ -24,8 +24,9 @@ from ..config import Settings
 from ..model import Article, DateMention, Entity, Quote, Story
 from ..text.parser import sentences_of
 from .dates import find_dates, parse_iso, resolve_date
-from .entities import EntityTable, add_story_mentions, find_mentions, merge_entities
+from .entities import find_mentions
 from .figures import find_figures, parse_money, parse_number
+from .merge import EntityTable, add_story_mentions, merge_entities
 from .quotes import find_quotes, speaker_mentions
 
 if TYPE_CHECKING:

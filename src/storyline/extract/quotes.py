@@ -19,7 +19,8 @@ import re
 from typing import TYPE_CHECKING
 
 from ..model import Article, Mention, Quote, Span
-from .entities import SPEECH_FORMS, SPEECH_VERBS, TITLE_WORDS, surname
+from .entities import SPEECH_FORMS, SPEECH_VERBS, TITLE_WORDS
+from .names import surname
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
