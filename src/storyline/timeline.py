@@ -27,7 +27,8 @@ from .text.similarity import dice
 from .text.words import STOP_WORDS
 
 if TYPE_CHECKING:
-    from spacy.tokens import Token
+    from spacy.tokens import Doc, Token
+    from spacy.tokens import Span as DocSpan
 
     from .context import RunContext
 
@@ -76,14 +77,14 @@ _ANNIVERSARY = re.compile(r"\banniversary\b", re.IGNORECASE)
 _NOT_A_SCENE = load("speech_verbs") | {"show", "expect", "schedule", "set", "plan", "due", "remain", "be"}
 
 
-def is_caption(text: str, doc_sentence: object | None = None) -> bool:
+def is_caption(text: str, doc_sentence: DocSpan | None = None) -> bool:
     """True for a photo caption or list fragment, not a news sentence: a bullet, or a present-tense scene with
     a date ("Rescuers search the rubble Wednesday", "A ladder is raised ... on Sept. 21, 2017")."""
     if text[:1] in "\u2022\u25cf*\u00b7\u25aa>":
         return True
-    root = getattr(doc_sentence, "root", None)
-    if root is None:
+    if doc_sentence is None:
         return False
+    root = doc_sentence.root
     aux = {c.lower_ for c in root.children if c.dep_ in ("aux", "auxpass")}
     if root.lemma_.lower() in _NOT_A_SCENE or aux & {
         "will",
@@ -120,10 +121,10 @@ def _tells_the_past(sentence: Iterable[Token] | None) -> bool:
     )
 
 
-def _dates_main_clause(doc: object | None, date: Span, sent: Span) -> bool:
+def _dates_main_clause(doc: Doc | None, date: Span, sent: Span) -> bool:
     """True when a date belongs to the sentence's main verb ("Last year, the city sued"), not to a side clause
     ("an era that began with a title last year"); without a parse, only a date leading the sentence does."""
-    if doc is None or not hasattr(doc, "char_span"):
+    if doc is None:
         return date.start - sent.start <= LEADING_CHARS
     span = doc.char_span(date.start, date.end, alignment_mode="expand")
     if span is None:
@@ -152,7 +153,7 @@ def _line_of(text: str, sentence: Span, date: Span) -> Span:
     return Span(max(start, sentence.start), end if end != -1 else sentence.end)
 
 
-def events_of(article: Article, doc: object | None = None) -> list[tuple[TimelineEntry, float]]:
+def events_of(article: Article, doc: Doc | None = None) -> list[tuple[TimelineEntry, float]]:
     """Candidate events of one article: (entry with this article as its only source, event score).
 
     ``doc`` (the article's parse, optional) lets photo captions be told apart by their present tense.
@@ -202,11 +203,7 @@ def events_of(article: Article, doc: object | None = None) -> list[tuple[Timelin
                 continue
         if _ANNIVERSARY.search(text) and ref and d.value and abs(int(d.value[:4]) - int(ref[:4])) >= 1:
             continue  # "on the anniversary of the September 19, 1985 quake": the date is not this event's
-        span_doc = (
-            doc.char_span(sent.start, sent.end, alignment_mode="expand")
-            if doc is not None and hasattr(doc, "char_span")
-            else None
-        )
+        span_doc = doc.char_span(sent.start, sent.end, alignment_mode="expand") if doc is not None else None
         if is_caption(text, span_doc):
             continue
         past = _tells_the_past(span_doc)
@@ -256,7 +253,7 @@ def merge_events(events: Sequence[tuple[TimelineEntry, float]]) -> list[Timeline
     return out
 
 
-def story_timeline(articles: Sequence[Article], docs: Mapping[str, object] | None = None) -> list[TimelineEntry]:
+def story_timeline(articles: Sequence[Article], docs: Mapping[str, Doc] | None = None) -> list[TimelineEntry]:
     """The timeline of one story from its extracted articles (duplicates count once); ``docs`` by article id."""
     docs = docs or {}
     events = [ev for a in articles if not a.is_duplicate for ev in events_of(a, docs.get(a.id))]

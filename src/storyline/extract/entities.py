@@ -241,9 +241,9 @@ def _acronym_mentions(article: Article, mentions: list[Mention], sentences: list
     return sorted(mentions + added, key=lambda m: m.span.start)
 
 
-def _appositive_role(tok: object) -> str | None:
+def _appositive_role(tok: Token) -> str | None:
     """A role given in apposition: "Thomas Homan, the acting director of ICE" -> "acting director of ICE"."""
-    for child in tok.children:  # type: ignore[attr-defined]
+    for child in tok.children:
         if child.dep_ == "appos" and child.pos_ == "NOUN" and child.lower_ in TITLE_WORDS:
             words = [t for t in child.subtree if t.dep_ not in ("det", "punct") or t.i > child.i]
             while words and words[-1].is_punct:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from ..model import Article, Figure, Span
 from ..text.words import NUMBER_VALUES
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
     from spacy.tokens import Span as DocSpan
 
+Kind = Literal["money", "count", "percent", "quantity"]  # as Figure.kind
 # Numbers written as words (text.words.NUMBER_VALUES), and the indefinite article, which counts one in "a dozen",
 # "a million", "a hundred".
 WORD_NUMBERS = {**NUMBER_VALUES, "a": 1, "an": 1}
@@ -315,7 +316,7 @@ class _FigureFinder:
             label = "MONEY"
         return start, end, label
 
-    def count_shape(self, tokens: list[Token], start: int, end: int) -> tuple[str, str | None, int] | None:
+    def count_shape(self, tokens: list[Token], start: int, end: int) -> tuple[Kind, str | None, int] | None:
         """A count's (kind, measure of a unit size, end) from the words around it; None when it is no count."""
         doc, last = self.doc, tokens[-1]
         nxt = doc[last.i + 1] if last.i + 1 < len(doc) else None
@@ -358,7 +359,7 @@ class _FigureFinder:
             return
         if kind == "count":
             unit = measure or ""
-        fig = Figure(self.article.id, Span(start, end), self.text[start:end], float(value), unit, kind, approx,  # type: ignore[arg-type]
+        fig = Figure(self.article.id, Span(start, end), self.text[start:end], float(value), unit, kind, approx,
                      measure, subject, Span(*sent))  # fmt: skip
         self.out.append(fig)
         self.taken.update(t.i for t in tokens)
@@ -395,8 +396,9 @@ class _FigureFinder:
                 self.add(tok.idx, tok.idx + len(tok.text), [tok], "CARDINAL")
 
 
-def _value_of(phrase: str, label: str, scale: str) -> tuple[float, str, str, bool] | None:
+def _value_of(phrase: str, label: str, scale: str) -> tuple[float, str, Kind, bool] | None:
     """(value, unit, kind, approximate) of a figure's phrase; None when it holds no number."""
+    kind: Kind
     if label == "MONEY":
         value, unit = parse_money(phrase + scale)
         kind, approx = "money", bool(APPROX.search(phrase))
