@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 
+from storyline.config import Settings
 from storyline.context import RunContext
 from storyline.extract import all_quotes, corpus_entities, extract_article, merge_story, run
 from storyline.extract.dates import resolve_date
@@ -14,6 +16,8 @@ from storyline.extract.figures import parse_money, parse_number
 from storyline.extract.merge import EntityTable, merge_entities
 from storyline.extract.quotes import find_quote_marks
 from storyline.model import Article, DateMention, Mention, Paragraph, Span, Story
+from storyline.store import Store
+from storyline.text.parser import NLP
 
 GRANTS_A = [
     "Attorney General Jeff Sessions on Wednesday demanded records from 23 jurisdictions, the Justice Department said.",
@@ -31,15 +35,15 @@ GRANTS_B = [
 ]
 
 
-def article(aid: str, paragraphs: list[str], published: str | None = "2018-01-25", **kw: object) -> Article:
+def article(aid: str, paragraphs: list[str], published: str | None = "2018-01-25", **kw: Any) -> Article:
     """A hand-written article."""
     return Article(
         id=aid, title=f"Story {aid}", paragraphs=[Paragraph(p) for p in paragraphs], published=published, **kw
-    )  # type: ignore[arg-type]
+    )
 
 
 @pytest.fixture
-def pair(nlp):  # type: ignore[no-untyped-def]
+def pair(nlp: NLP) -> tuple[Article, Article]:
     """Two extracted articles about one story."""
     a, b = article("a", GRANTS_A), article("b", GRANTS_B, published="2018-01-26")
     for art, doc in zip((a, b), nlp.parse([a, b]), strict=True):
@@ -77,7 +81,7 @@ def test_relative_date_without_anchor_is_not_placed() -> None:
     assert resolve_date("November 8, 2016", None) == ("2016-11-08", "day")
 
 
-def test_article_dates_resolved_and_anchored(pair) -> None:  # type: ignore[no-untyped-def]
+def test_article_dates_resolved_and_anchored(pair: tuple[Article, Article]) -> None:
     a, b = pair
     got = {d.text: (d.value, d.granularity, d.anchor) for d in a.dates}
     assert got["on Wednesday"] == ("2018-01-24", "day", "published")
@@ -87,7 +91,7 @@ def test_article_dates_resolved_and_anchored(pair) -> None:  # type: ignore[no-u
     assert got_b["two years ago"] == "2016-01-01"
 
 
-def test_undated_article_uses_its_date_line_then_story(nlp) -> None:  # type: ignore[no-untyped-def]
+def test_undated_article_uses_its_date_line_then_story(nlp: NLP) -> None:
     dated = article("c", ["By Ann Lee Jan 25, 2018", "The mayor spoke on Wednesday about the grants."], published=None)
     bare = article("d", ["The mayor spoke on Wednesday about the grants."], published=None)
     none = article("e", ["The mayor spoke on Wednesday about the grants."], published=None)
@@ -132,7 +136,7 @@ def test_parse_number(text: str, value: float, approx: bool) -> None:
     assert parse_number(text) == (value, approx)
 
 
-def test_figures_found_with_what_they_count(pair) -> None:  # type: ignore[no-untyped-def]
+def test_figures_found_with_what_they_count(pair: tuple[Article, Article]) -> None:
     a, b = pair
     figs = {f.text: f for f in a.figures + b.figures}
     assert (figs["23"].value, figs["23"].unit, figs["23"].kind) == (23, "jurisdictions", "count")
@@ -142,7 +146,7 @@ def test_figures_found_with_what_they_count(pair) -> None:  # type: ignore[no-un
     assert all(f.sentence is not None and f.sentence.start <= f.span.start for f in a.figures)
 
 
-def test_bare_numbers_are_not_figures(nlp) -> None:  # type: ignore[no-untyped-def]
+def test_bare_numbers_are_not_figures(nlp: NLP) -> None:
     art = article("f", ["The cities violate Section 1373 of the code, the letter said."])
     extract_article(art, nlp.parse([art])[0])
     assert art.figures == []
@@ -176,7 +180,7 @@ def test_quote_spanning_paragraphs() -> None:
     assert len(spans) == 1 and text[spans[0][0] : spans[0][1]].endswith("we will win,")
 
 
-def test_quote_speakers(pair) -> None:  # type: ignore[no-untyped-def]
+def test_quote_speakers(pair: tuple[Article, Article]) -> None:
     a, b = pair
     story = merge_story(Story(id="s", articles=["a", "b"]), [a, b])
     by_start = {q.text.split()[0]: q for q in story.quotes if q.kind == "direct"}
@@ -192,7 +196,7 @@ def test_quote_speakers(pair) -> None:  # type: ignore[no-untyped-def]
     assert any(q.cue == "according to" for q in a.quotes)
 
 
-def test_pronoun_with_two_people_in_view_is_unattributed(nlp) -> None:  # type: ignore[no-untyped-def]
+def test_pronoun_with_two_people_in_view_is_unattributed(nlp: NLP) -> None:
     art = article(
         "g", ["Mayor Ann Lee met Governor Tom Ruiz on Monday. \u201cWe did not agree on anything,\u201d she said."]
     )
@@ -201,7 +205,7 @@ def test_pronoun_with_two_people_in_view_is_unattributed(nlp) -> None:  # type: 
     assert q.speaker is None
 
 
-def test_quotes_in_flagged_paragraphs_are_skipped(nlp) -> None:  # type: ignore[no-untyped-def]
+def test_quotes_in_flagged_paragraphs_are_skipped(nlp: NLP) -> None:
     art = article(
         "h",
         ["\u201cWe will appeal this ruling,\u201d Lee said.", "\u201cBuy our newsletter today,\u201d the site said."],
@@ -212,7 +216,7 @@ def test_quotes_in_flagged_paragraphs_are_skipped(nlp) -> None:  # type: ignore[
 
 
 # -- entities ------------------------------------------------------------------------------------------
-def test_entities_merged_across_articles(pair) -> None:  # type: ignore[no-untyped-def]
+def test_entities_merged_across_articles(pair: tuple[Article, Article]) -> None:
     a, b = pair
     story = merge_story(Story(id="s"), [a, b])
     by_name = {e.name: e for e in story.entities}
@@ -246,7 +250,7 @@ def test_headline_fragment_typed_as_person_is_dropped() -> None:
     assert [m.text for m in kept] == ["Ann Lee"]
 
 
-def test_entity_table_lookup_by_surname_title_and_typo(pair) -> None:  # type: ignore[no-untyped-def]
+def test_entity_table_lookup_by_surname_title_and_typo(pair: tuple[Article, Article]) -> None:
     table = EntityTable(merge_story(Story(id="s"), list(pair)).entities)
     sid = table.lookup("Jeff Sessions")
     assert sid and table.lookup("Attorney General Sessions") == sid == table.lookup("Sesssions")
@@ -254,7 +258,7 @@ def test_entity_table_lookup_by_surname_title_and_typo(pair) -> None:  # type: i
 
 
 # -- the stage over a store ----------------------------------------------------------------------------
-def test_run_fills_articles_and_story(store, settings, nlp) -> None:  # type: ignore[no-untyped-def]
+def test_run_fills_articles_and_story(store: Store, settings: Settings, nlp: NLP) -> None:
     a, b = article("a", GRANTS_A, story="s1"), article("b", GRANTS_B, story="s1")
     dup = article("c", GRANTS_B, story="s1", duplicate_of="b")
     store.add_articles([a, b, dup])
@@ -296,7 +300,7 @@ def test_organisation_name_variants_merge(a: str, b: str) -> None:
 
 
 @pytest.mark.parametrize("verb", ["Said", "Warned", "Insists"])  # any speech verb of the lexicon, in any form
-def test_paragraph_quoted_after_a_colon_is_attributed(nlp, verb: str) -> None:  # type: ignore[no-untyped-def]
+def test_paragraph_quoted_after_a_colon_is_attributed(nlp: NLP, verb: str) -> None:
     intro = f"Mayor Ann Lee criticised the letters on Tuesday. {verb} Lee, according to the Daily Planet:"
     art = article("k", [intro, "The idea that you would punish a whole city for a policy dispute is simply wrong."])
     extract_article(art, nlp.parse([art])[0])
@@ -318,7 +322,7 @@ MATCH_DAY = [
 ]
 
 
-def test_scale_readings_crowds_and_scores(nlp) -> None:  # type: ignore[no-untyped-def]
+def test_scale_readings_crowds_and_scores(nlp: NLP) -> None:
     art = article("m", MATCH_DAY, published="2025-11-16")
     extract_article(art, nlp.parse([art])[0])
     got = {f.text: (f.value, f.kind, f.measure) for f in art.figures}
@@ -346,7 +350,7 @@ PARADE = [
 ]
 
 
-def test_weekday_in_a_future_clause_resolves_forward(nlp) -> None:  # type: ignore[no-untyped-def]
+def test_weekday_in_a_future_clause_resolves_forward(nlp: NLP) -> None:
     art = article("p", PARADE, published="2025-11-16")  # a Sunday
     extract_article(art, nlp.parse([art])[0])
     by_sentence: dict[int, list[str | None]] = {}
@@ -364,7 +368,7 @@ def test_weekday_in_a_future_clause_resolves_forward(nlp) -> None:  # type: igno
 
 
 # -- dates: an undated story inside a dated storyline --------------------------------------------------
-def test_storyline_date_places_month_names_only(nlp) -> None:  # type: ignore[no-untyped-def]
+def test_storyline_date_places_month_names_only(nlp: NLP) -> None:
     art = article(
         "u",
         ["In July, the council passed the rule.", "Friday's vote was close, and a year ago it failed."],
@@ -376,7 +380,7 @@ def test_storyline_date_places_month_names_only(nlp) -> None:  # type: ignore[no
     assert all(v[0] is None for k, v in got.items() if k != "In July")  # no day invented from a storyline date
 
 
-def test_run_anchors_undated_story_on_its_storyline(store, settings, nlp) -> None:  # type: ignore[no-untyped-def]
+def test_run_anchors_undated_story_on_its_storyline(store: Store, settings: Settings, nlp: NLP) -> None:
     from storyline.model import Storyline
 
     dated = article(
@@ -400,7 +404,7 @@ def test_run_anchors_undated_story_on_its_storyline(store, settings, nlp) -> Non
     assert got["On Friday"] == (None, "none")
 
 
-def test_undated_report_places_weekdays_inside_its_story(store, settings, nlp) -> None:  # type: ignore[no-untyped-def]
+def test_undated_report_places_weekdays_inside_its_story(store: Store, settings: Settings, nlp: NLP) -> None:
     # a quake story reported Tuesday 2017-09-19 to Thursday 2017-09-21; an undated report of it says "Wednesday"
     first = article(
         "q1",
@@ -419,7 +423,7 @@ def test_undated_report_places_weekdays_inside_its_story(store, settings, nlp) -
     assert got["on Wednesday"] == ("2017-09-20", "story")  # not the Wednesday of the week before the quake
 
 
-def test_a_weekday_before_the_story_began_moves_into_it(nlp) -> None:  # type: ignore[no-untyped-def]
+def test_a_weekday_before_the_story_began_moves_into_it(nlp: NLP) -> None:
     # a page dated the Tuesday of the quake (its first version) reports what happened "early Wednesday"
     art = article("p", ["Officials lowered the death toll to 217 early Wednesday."], published="2017-09-19")
     extract_article(art, nlp.parse([art])[0], story_span=("2017-09-19", "2017-09-21"))
@@ -429,7 +433,7 @@ def test_a_weekday_before_the_story_began_moves_into_it(nlp) -> None:  # type: i
     assert [d.value for d in alone.dates] == ["2017-09-13"]  # no story: counted back from the page's date
 
 
-def test_storyline_date_places_a_month_day_on_or_before_it(nlp) -> None:  # type: ignore[no-untyped-def]
+def test_storyline_date_places_a_month_day_on_or_before_it(nlp: NLP) -> None:
     # an undated report in a storyline that ends on 2018-01-25: its "February 1" is the one before, not 2018's
     art = article("u", ["The report noted one case in the county on February 1."], published=None)
     extract_article(art, nlp.parse([art])[0], storyline_date="2018-01-25")

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from storyline import timeline
+from storyline.config import Settings
 from storyline.context import RunContext
 from storyline.extract import extract_article
 from storyline.model import Article, Paragraph, Story, Storyline
+from storyline.store import Store
+from storyline.text.parser import NLP
 
 OUTLET_A = [
     "The Justice Department on Wednesday sent letters to 23 cities demanding records on immigration.",
@@ -18,19 +23,19 @@ OUTLET_B = [
 ]
 
 
-def art(aid: str, paragraphs: list[str], published: str, **kw: object) -> Article:
+def art(aid: str, paragraphs: list[str], published: str, **kw: Any) -> Article:
     """A hand-written article."""
-    return Article(id=aid, paragraphs=[Paragraph(p) for p in paragraphs], published=published, **kw)  # type: ignore[arg-type]
+    return Article(id=aid, paragraphs=[Paragraph(p) for p in paragraphs], published=published, **kw)
 
 
-def extracted(nlp, *articles: Article) -> list[Article]:  # type: ignore[no-untyped-def]
+def extracted(nlp: NLP, *articles: Article) -> list[Article]:
     """Run extraction on hand-written articles."""
     for a, d in zip(articles, nlp.parse(list(articles)), strict=True):
         extract_article(a, d)
     return list(articles)
 
 
-def test_same_event_from_two_outlets_is_one_entry_in_date_order(nlp) -> None:  # type: ignore[no-untyped-def]
+def test_same_event_from_two_outlets_is_one_entry_in_date_order(nlp: NLP) -> None:
     arts = extracted(nlp, art("a", OUTLET_A, "2018-01-25"), art("b", OUTLET_B, "2018-01-26"))
     entries = timeline.story_timeline(arts)
     assert [e.date for e in entries] == sorted(e.date for e in entries)
@@ -42,7 +47,7 @@ def test_same_event_from_two_outlets_is_one_entry_in_date_order(nlp) -> None:  #
     assert any(e.date == "2018-01-25" and e.sources == ["b"] for e in entries)
 
 
-def test_duplicates_count_once(nlp) -> None:  # type: ignore[no-untyped-def]
+def test_duplicates_count_once(nlp: NLP) -> None:
     a, b, c = extracted(nlp, art("a", OUTLET_A, "2018-01-25"), art("b", OUTLET_B, "2018-01-26"),
                         art("c", OUTLET_B, "2018-01-26", duplicate_of="b"))  # fmt: skip
     entries = timeline.story_timeline([a, b, c])
@@ -55,7 +60,7 @@ def test_different_events_on_one_date_stay_apart() -> None:
     assert len(timeline.merge_events([(e1, 1.0), (e2, 1.0)])) == 2
 
 
-def test_run_writes_story_and_storyline_timelines(store, settings, nlp) -> None:  # type: ignore[no-untyped-def]
+def test_run_writes_story_and_storyline_timelines(store: Store, settings: Settings, nlp: NLP) -> None:
     a, b = extracted(nlp, art("a", OUTLET_A, "2018-01-25", story="s1"), art("b", OUTLET_B, "2018-01-26", story="s2"))
     store.add_articles([a, b])
     store.put_stories([Story(id="s1", articles=["a"], storyline="L"), Story(id="s2", articles=["b"], storyline="L")],
@@ -80,7 +85,7 @@ QUAKE = [
 ]
 
 
-def test_captions_datelines_weeks_and_history_stay_out(nlp) -> None:  # type: ignore[no-untyped-def]
+def test_captions_datelines_weeks_and_history_stay_out(nlp: NLP) -> None:
     [a] = extracted(nlp, art("q", QUAKE, "2017-09-21"))
     doc = nlp.parse([a])[0]
     entries = timeline.story_timeline([a], {"q": doc})
@@ -95,7 +100,7 @@ def test_captions_datelines_weeks_and_history_stay_out(nlp) -> None:  # type: ig
     assert [e.date for e in years] == ["2015-01-01"]  # an event in a year; a yearly statistic is not one
 
 
-def test_year_event_needs_a_past_tense_verb_in_the_parse(nlp) -> None:  # type: ignore[no-untyped-def]
+def test_year_event_needs_a_past_tense_verb_in_the_parse(nlp: NLP) -> None:
     paragraphs = [
         "In 2016, the harbour board is the largest employer of the town and its port.",
         "In 2015, the harbour board has closed the old pier to ferries for good.",
