@@ -19,13 +19,13 @@ import argparse
 import json
 import resource
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from itertools import combinations
 from pathlib import Path
 
 from storyline.extract import extract_article, merge_story
-from storyline.text.parser import NLP, sentences_of
 from storyline.model import Article, Paragraph, Story
+from storyline.text.parser import NLP, sentences_of
 
 REPO = Path(__file__).resolve().parent.parent
 QUOTE_CHARS = "\"'\u201c\u201d\u2018\u2019\u00ab\u00bb"
@@ -38,7 +38,12 @@ def load(path: Path) -> list[dict]:  # type: ignore[type-arg]
 
 def to_article(row: dict) -> Article:  # type: ignore[type-arg]
     """The model article of an annotated row."""
-    return Article(id=row["id"], paragraphs=[Paragraph(p) for p in row["paragraphs"]], published=row.get("published"), story=row.get("story"))
+    return Article(
+        id=row["id"],
+        paragraphs=[Paragraph(p) for p in row["paragraphs"]],
+        published=row.get("published"),
+        story=row.get("story"),
+    )
 
 
 def prf(tp: int, n_sys: int, n_gold: int) -> str:
@@ -69,67 +74,66 @@ def best_match(gold: str, found: list, used: set[int]) -> object | None:  # type
     return None
 
 
-def evaluate(rows: list[dict], arts: list[Article], stories: dict[str, Story]) -> None:  # type: ignore[type-arg]
-    """Print the scores."""
-    ent_tp = ent_sys = ent_gold = 0
-    q_tp = q_sys = q_gold = q_attr = q_found = 0
-    f_tp = f_sys = f_gold = f_val = 0
-    d_tp = d_sys = d_gold = d_ok = 0
-    misses: list[str] = []
-    for row, art in zip(rows, arts):
-        story = stories[row["story"]]
-        names = {e.id: e.name for e in story.entities}
-        # entity mentions (distinct surface forms)
-        gold = {norm(a) for e in row["entities"] for a in e["aliases"]}
-        sys_m = {norm(m.text) for m in art.mentions if m.label in ("PERSON", "ORG", "GPE", "LOC", "FAC")}
-        ent_tp += len(gold & sys_m)
-        ent_sys, ent_gold = ent_sys + len(sys_m), ent_gold + len(gold)
-        misses += [f"{art.id} entity missed: {g}" for g in gold - sys_m]
-        # quotes
-        q_sys += len(art.quotes)
-        q_gold += len(row["quotes"])
-        used = set()
-        for gq in row["quotes"]:
-            hit = next((q for q in art.quotes if norm(gq["start"]) in norm(q.text) and id(q) not in used), None)
-            if hit is None:
-                misses.append(f"{art.id} quote missed: {gq['start']}")
-                continue
-            used.add(id(hit))
-            q_tp += 1
-            q_found += 1
-            said = names.get(hit.speaker) if hit.speaker else None
-            if said == gq["speaker"] or (said is None and gq["speaker"] is None):
-                q_attr += 1
-            else:
-                misses.append(f"{art.id} quote '{gq['start']}' speaker {said!r} ({hit.speaker_name!r}) != {gq['speaker']!r}")
-        misses += [f"{art.id} extra quote: {q.text[:40]!r} ({q.kind})" for q in art.quotes if id(q) not in used]
-        # figures
-        f_sys += len(art.figures)
-        f_gold += len(row["figures"])
-        for gf in row["figures"]:
-            hit = best_match(gf["text"], art.figures, used)
-            if hit is None:
-                misses.append(f"{art.id} figure missed: {gf['text']}")
-                continue
-            f_tp += 1
-            if abs(hit.value - gf["value"]) <= 0.01 * abs(gf["value"]) and hit.unit.lower() == gf["unit"].lower():
-                f_val += 1
-            else:
-                misses.append(f"{art.id} figure {gf['text']}: {hit.value} {hit.unit} != {gf['value']} {gf['unit']}")
-        # dates
-        d_sys += len(art.dates)
-        d_gold += len(row["dates"])
-        for gd in row["dates"]:
-            hit = best_match(gd["text"], art.dates, used)
-            if hit is None:
-                misses.append(f"{art.id} date missed: {gd['text']}")
-                continue
-            d_tp += 1
-            if hit.value == gd["value"] and hit.granularity == gd["granularity"]:
-                d_ok += 1
-            else:
-                misses.append(f"{art.id} date {gd['text']}: {hit.value} {hit.granularity} != {gd['value']} {gd['granularity']}")
-    # entity merge: pairwise F1 over (story, alias) items
+def score_quotes(row: dict, art: Article, names: dict[str, str], n: Counter[str], misses: list[str]) -> set[int]:  # type: ignore[type-arg]
+    """Count found and attributed quotes of one article; the ids of the quotes matched."""
+    n["q_sys"] += len(art.quotes)
+    n["q_gold"] += len(row["quotes"])
+    used: set[int] = set()
+    for gq in row["quotes"]:
+        hit = next((q for q in art.quotes if norm(gq["start"]) in norm(q.text) and id(q) not in used), None)
+        if hit is None:
+            misses.append(f"{art.id} quote missed: {gq['start']}")
+            continue
+        used.add(id(hit))
+        n["q_tp"] += 1
+        n["q_found"] += 1
+        said = names.get(hit.speaker) if hit.speaker else None
+        if said == gq["speaker"] or (said is None and gq["speaker"] is None):
+            n["q_attr"] += 1
+        else:
+            misses.append(
+                f"{art.id} quote '{gq['start']}' speaker {said!r} ({hit.speaker_name!r}) != {gq['speaker']!r}"
+            )
+    misses += [f"{art.id} extra quote: {q.text[:40]!r} ({q.kind})" for q in art.quotes if id(q) not in used]
+    return used
+
+
+def score_figures(row: dict, art: Article, used: set[int], n: Counter[str], misses: list[str]) -> None:  # type: ignore[type-arg]
+    """Count found figures of one article and those with the right value and unit."""
+    n["f_sys"] += len(art.figures)
+    n["f_gold"] += len(row["figures"])
+    for gf in row["figures"]:
+        hit = best_match(gf["text"], art.figures, used)
+        if hit is None:
+            misses.append(f"{art.id} figure missed: {gf['text']}")
+            continue
+        n["f_tp"] += 1
+        if abs(hit.value - gf["value"]) <= 0.01 * abs(gf["value"]) and hit.unit.lower() == gf["unit"].lower():
+            n["f_val"] += 1
+        else:
+            misses.append(f"{art.id} figure {gf['text']}: {hit.value} {hit.unit} != {gf['value']} {gf['unit']}")
+
+
+def score_dates(row: dict, art: Article, used: set[int], n: Counter[str], misses: list[str]) -> None:  # type: ignore[type-arg]
+    """Count found dates of one article and those with the right value and granularity."""
+    n["d_sys"] += len(art.dates)
+    n["d_gold"] += len(row["dates"])
+    for gd in row["dates"]:
+        hit = best_match(gd["text"], art.dates, used)
+        if hit is None:
+            misses.append(f"{art.id} date missed: {gd['text']}")
+            continue
+        n["d_tp"] += 1
+        if hit.value == gd["value"] and hit.granularity == gd["granularity"]:
+            n["d_ok"] += 1
+        else:
+            misses.append(
+                f"{art.id} date {gd['text']}: {hit.value} {hit.granularity} != {gd['value']} {gd['granularity']}"
+            )
+
+
+def merge_counts(rows: list[dict], stories: dict[str, Story]) -> tuple[int, int, int]:  # type: ignore[type-arg]
+    """Entity merge, pairwise over (story, alias) items: (true positive pairs, system pairs, gold pairs)."""
     tp = n_sys = n_gold = 0
     by_story: dict[str, dict[str, str]] = defaultdict(dict)
     for row in rows:
@@ -149,11 +153,34 @@ def evaluate(rows: list[dict], arts: list[Article], stories: dict[str, Story]) -
             tp += g and s
             n_gold += g
             n_sys += s
-    print(f"entity mentions   {prf(ent_tp, ent_sys, ent_gold)}  (distinct surface forms)")
+    return tp, n_sys, n_gold
+
+
+def evaluate(rows: list[dict], arts: list[Article], stories: dict[str, Story]) -> None:  # type: ignore[type-arg]
+    """Print the scores."""
+    n: Counter[str] = Counter()
+    misses: list[str] = []
+    for row, art in zip(rows, arts, strict=True):
+        names = {e.id: e.name for e in stories[row["story"]].entities}
+        # entity mentions (distinct surface forms)
+        gold = {norm(a) for e in row["entities"] for a in e["aliases"]}
+        sys_m = {norm(m.text) for m in art.mentions if m.label in ("PERSON", "ORG", "GPE", "LOC", "FAC")}
+        n["ent_tp"] += len(gold & sys_m)
+        n["ent_sys"] += len(sys_m)
+        n["ent_gold"] += len(gold)
+        misses += [f"{art.id} entity missed: {g}" for g in gold - sys_m]
+        used = score_quotes(row, art, names, n, misses)
+        score_figures(row, art, used, n, misses)
+        score_dates(row, art, used, n, misses)
+    tp, n_sys, n_gold = merge_counts(rows, stories)
+    attribution = f"attribution accuracy={n['q_attr'] / max(1, n['q_found']):.3f} ({n['q_attr']}/{n['q_found']})"
+    values = f"value+unit accuracy={n['f_val'] / max(1, n['f_gold']):.3f} ({n['f_val']}/{n['f_gold']})"
+    print(f"entity mentions   {prf(n['ent_tp'], n['ent_sys'], n['ent_gold'])}  (distinct surface forms)")
     print(f"entity merge      {prf(tp, n_sys, n_gold)}  (pairwise over aliases within a story)")
-    print(f"quotes            {prf(q_tp, q_sys, q_gold)}  attribution accuracy={q_attr / max(1, q_found):.3f} ({q_attr}/{q_found})")
-    print(f"figures           {prf(f_tp, f_sys, f_gold)}  value+unit accuracy={f_val / max(1, f_gold):.3f} ({f_val}/{f_gold})")
-    print(f"dates             {prf(d_tp, d_sys, d_gold)}  accuracy={d_ok / max(1, d_gold):.3f} ({d_ok}/{d_gold})")
+    print(f"quotes            {prf(n['q_tp'], n['q_sys'], n['q_gold'])}  {attribution}")
+    print(f"figures           {prf(n['f_tp'], n['f_sys'], n['f_gold'])}  {values}")
+    dates = f"accuracy={n['d_ok'] / max(1, n['d_gold']):.3f} ({n['d_ok']}/{n['d_gold']})"
+    print(f"dates             {prf(n['d_tp'], n['d_sys'], n['d_gold'])}  {dates}")
     if misses:
         print("\nmisses:")
         for m in misses:
@@ -168,10 +195,10 @@ def speed(nlp: NLP, arts: list[Article], label: str, repeat: int = 3) -> None:
         fresh = [Article(id=a.id, paragraphs=a.paragraphs, published=a.published, story=a.story) for a in arts]
         t0 = time.perf_counter()
         docs = nlp.parse(fresh)
-        for a, d in zip(fresh, docs):
+        for a, d in zip(fresh, docs, strict=True):
             a.sentences = sentences_of(a, d)  # part of the nlp stage, stored with the doc
         t1 = time.perf_counter()
-        for a, d in zip(fresh, docs):
+        for a, d in zip(fresh, docs, strict=True):
             extract_article(a, d, resolve=False)  # as the stage does: the story merge sets the ids
         groups: dict[str, list[Article]] = defaultdict(list)
         for a in fresh:
@@ -184,8 +211,10 @@ def speed(nlp: NLP, arts: list[Article], label: str, repeat: int = 3) -> None:
         n_sent = sum(len(a.sentences) for a in fresh)
     sps_parse = n_sent * repeat / t_parse
     sps_all = n_sent * repeat / (t_parse + t_extract)
-    print(f"[{label}] {len(arts)} articles, {n_sent} sentences: spaCy pass {sps_parse:.0f} sent/s; "
-          f"spaCy + extraction {sps_all:.0f} sent/s; extraction adds {100 * t_extract / t_parse:.1f}% to the spaCy time")
+    print(
+        f"[{label}] {len(arts)} articles, {n_sent} sentences: spaCy pass {sps_parse:.0f} sent/s; "
+        f"spaCy + extraction {sps_all:.0f} sent/s; extraction adds {100 * t_extract / t_parse:.1f}% to the spaCy time"
+    )
 
 
 def main() -> None:
@@ -198,7 +227,7 @@ def main() -> None:
     rows = load(args.data)
     arts = [to_article(r) for r in rows]
     print(f"annotated: {len(rows)} articles, {sum(len(r['paragraphs']) for r in rows)} paragraphs")
-    for a, d in zip(arts, nlp.parse(arts)):
+    for a, d in zip(arts, nlp.parse(arts), strict=True):
         a.sentences = sentences_of(a, d)
         extract_article(a, d)
     groups: dict[str, list[Article]] = defaultdict(list)
@@ -215,7 +244,14 @@ def main() -> None:
             if line.strip():
                 r = json.loads(line)
                 paras = [p.strip() for p in r["text"].split("\n\n") if p.strip()] or [r["text"]]
-                dev.append(Article(id=r["id"], paragraphs=[Paragraph(p) for p in paras], published=r.get("published"), story=r.get("story")))
+                dev.append(
+                    Article(
+                        id=r["id"],
+                        paragraphs=[Paragraph(p) for p in paras],
+                        published=r.get("published"),
+                        story=r.get("story"),
+                    )
+                )
         speed(nlp, dev, "dev corpus")
     # resource, not tracemalloc: tracing allocations slows Python code far more than spaCy's C code
     print(f"peak memory (max RSS): {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from storyline import timeline
+from storyline.config import Settings
+from storyline.context import RunContext
 from storyline.extract import extract_article
 from storyline.model import Article, Paragraph, Story, Storyline
-from storyline.context import RunContext
-from storyline.config import Settings
 from storyline.store import Store
 from storyline.text.parser import NLP
 
@@ -30,7 +30,7 @@ def art(aid: str, paragraphs: list[str], published: str, **kw: Any) -> Article:
 
 def extracted(nlp: NLP, *articles: Article) -> list[Article]:
     """Run extraction on hand-written articles."""
-    for a, d in zip(articles, nlp.parse(list(articles))):
+    for a, d in zip(articles, nlp.parse(list(articles)), strict=True):
         extract_article(a, d)
     return list(articles)
 
@@ -100,9 +100,27 @@ def test_captions_datelines_weeks_and_history_stay_out(nlp: NLP) -> None:
     assert [e.date for e in years] == ["2015-01-01"]  # an event in a year; a yearly statistic is not one
 
 
+def test_year_event_needs_a_past_tense_verb_in_the_parse(nlp: NLP) -> None:
+    paragraphs = [
+        "In 2016, the harbour board is the largest employer of the town and its port.",
+        "In 2015, the harbour board has closed the old pier to ferries for good.",
+        "WASHINGTON, March 27 The harbour board voted on Monday to rebuild the pier.",
+    ]
+    [a] = extracted(nlp, art("p", paragraphs, "2017-03-28"))
+    entries = timeline.story_timeline([a], {"p": nlp.parse([a])[0]})
+    assert [e.date[:4] for e in entries if e.granularity == "year"] == ["2015"]  # present perfect; no past in 2016
+    assert any(e.date == "2017-03-27" and e.text.startswith("The harbour board voted") for e in entries)
+
+
 def test_year_entry_only_when_nothing_finer_tells_the_event() -> None:
-    fine = timeline.TimelineEntry("2015-03-01", "The city council passed a stricter building code in March.", ["a"], "month")
-    coarse = timeline.TimelineEntry("2015-01-01", "In 2015 the city council passed a stricter building code.", ["b"], "year")
-    other = timeline.TimelineEntry("2012-01-01", "In 2012 the port authority sold the old ferry terminal.", ["b"], "year")
+    fine = timeline.TimelineEntry(
+        "2015-03-01", "The city council passed a stricter building code in March.", ["a"], "month"
+    )
+    coarse = timeline.TimelineEntry(
+        "2015-01-01", "In 2015 the city council passed a stricter building code.", ["b"], "year"
+    )
+    other = timeline.TimelineEntry(
+        "2012-01-01", "In 2012 the port authority sold the old ferry terminal.", ["b"], "year"
+    )
     merged = timeline.merge_events([(fine, 2.0), (coarse, 0.7), (other, 0.7)])
     assert [(e.date, e.granularity) for e in merged] == [("2012-01-01", "year"), ("2015-03-01", "month")]

@@ -7,7 +7,8 @@ sentence) becomes one :class:`TimelineEntry` citing all of them; duplicates (``d
 
 Example:
     >>> from storyline.model import Article, DateMention, Paragraph, Span
-    >>> a = Article(id="a", published="2018-01-25", paragraphs=[Paragraph("The judge blocked the grant rule on Wednesday.")])
+    >>> a = Article(id="a", published="2018-01-25",
+    ...             paragraphs=[Paragraph("The judge blocked the grant rule on Wednesday.")])
     >>> a.dates = [DateMention("a", Span(36, 45), "Wednesday", "2018-01-24", "day", sentence=Span(0, 46))]
     >>> [(e.date, e.sources) for e in story_timeline([a])]
     [('2018-01-24', ['a'])]
@@ -16,12 +17,19 @@ Example:
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from .model import Article, DateMention, Span, Story, TimelineEntry
+from .text.datelines import DATED_DATELINE, DATELINE
+from .text.lexicon import load
+from .text.similarity import dice
+from .text.words import STOP_WORDS
 
 if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+    from spacy.tokens import Span as DocSpan
+
     from .context import RunContext
 
 GRAN_RANK = {"day": 0, "month": 1, "season": 2, "year": 3, "decade": 4}
@@ -32,63 +40,67 @@ YEAR_GRANULARITIES = {"year"}
 YEAR_PENALTY = 0.8  # score taken off a year-dated event, so the day's own events rank first
 SIMILARITY = 0.3  # word-overlap (Dice) of two event sentences on the same date above which they are one event
 MAX_PER_DATE = 3  # entries kept per date: the most widely reported events of that day
+MOSTLY_QUOTED = 0.5  # share of a sentence inside direct quotes above which it is mostly a quote
+LEADING_CHARS = 3  # a date this close to its sentence's start leads it ("In 2015, ...", a quote mark before)
 MIN_WORDS, MAX_WORDS = 6, 70  # shorter sentences are fragments (date lines), longer ones run-ons
-_STOP = {
-    "a", "an", "the", "of", "to", "in", "on", "at", "by", "for", "with", "and", "or", "but", "that", "this",
-    "these", "those", "is", "are", "was", "were", "be", "been", "has", "have", "had", "it", "its", "he", "she",
-    "they", "his", "her", "their", "said", "says", "will", "would", "could", "from", "as", "after", "before",
-    "about", "over", "than", "which", "who",
-}  # fmt: skip
-_PAST = re.compile(r"\b\w+ed\b|\b(?:said|told|won|lost|sent|began|took|gave|made|met|led|ran|hit|struck|"
-                   r"fell|rose|sold|bought|paid|went|came|left|held|found|brought|sued|issued|signed|ruled|"
-                   r"announced|agreed|killed|became|threatened|blocked)\b", re.IGNORECASE)  # fmt: skip
 
 
 def _words(text: str) -> set[str]:
     """Content words of a sentence, lowercased."""
-    return {w for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in _STOP and len(w) > 2}
+    return {w for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in STOP_WORDS and len(w) > 2}  # noqa: PLR2004 - one- and two-letter tokens are initials and contractions
 
 
 def similarity(a: str, b: str) -> float:
     """Dice overlap of the content words of two sentences."""
-    wa, wb = _words(a), _words(b)
-    if not wa or not wb:
-        return 0.0
-    return 2 * len(wa & wb) / (len(wa) + len(wb))
+    return dice(_words(a), _words(b))
 
 
-# A dateline before the lead: "MEXICO CITY (AP) — ", "WASHINGTON -- ": cut from the entry's text.
-_PLACE = r"[A-Z][A-Z.'\u2019-]+(?:,?\s+[A-Z][A-Z.'\u2019-]+){0,3}(?:,\s+[A-Z][a-z]+\.?)?"
-_DATELINE = re.compile(
-    r"(?:" + _PLACE + r"\s*(?:\([A-Za-z. ]+\)\s*)?(?:\u2014|\u2013|--)"  # "MEXICO CITY (AP) \u2014"
-    r"|" + _PLACE + r",\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2}\s*(?:\([A-Za-z. ]+\))?\s*(?:\u2014|\u2013|--|-)?)\s*"  # "WASHINGTON, March 27 (Reuters) -"
-)
 # A year-dated event must say when in so many words ("in 2012", "last year", "earlier this year"); "since 1908",
 # "fiscal 2016", "the 2016 Finals" or "all of 2016" name a year without dating an event.
-_YEAR_EVENT = re.compile(r"^(?:in|In|during|During)\s+(?:early\s+|late\s+)?(?:19|20)\d\d$|\b(?:last|this|earlier this|later this) year\b|\byears? ago\b", re.IGNORECASE)
+_YEAR_EVENT = re.compile(
+    r"^(?:in|In|during|During)\s+(?:early\s+|late\s+)?(?:19|20)\d\d$"
+    r"|\b(?:last|this|earlier this|later this) year\b|\byears? ago\b",
+    re.IGNORECASE,
+)
 # A yearly statistic ("accounted for 9 percent of revenue last year", "ridership fell 4% last year") is a recap
 # of a number, not an event that happened at some point of that year.
 _STAT = re.compile(r"\b(?:percent|per cent|average[ds]?|accounted|totall?ed|amounted)\b|%", re.IGNORECASE)
-_FUTURE = re.compile(r"\b(?:will|would|expected|expects|plans?|scheduled|set to|due to|could|may|might)\b", re.IGNORECASE)
+_FUTURE = re.compile(
+    r"\b(?:will|would|expected|expects|plans?|scheduled|set to|due to|could|may|might)\b", re.IGNORECASE
+)
 # A week named relative to the article ("last week", "this week") has no day: never an event date.
 _WEEK = re.compile(r"\bweek(?:end)?\b", re.IGNORECASE)
 _STATE = re.compile(r"\bas of\s*$", re.IGNORECASE)  # "shares outstanding as of April 9": a state, not an event
 _ANNIVERSARY = re.compile(r"\banniversary\b", re.IGNORECASE)
-# Reporting verbs: "officials say" in the present is a report, not a photo caption.
-_REPORT = {"say", "tell", "report", "announce", "confirm", "show", "claim", "note", "add", "state", "expect", "schedule",
-           "set", "plan", "due", "remain", "continue", "be"}  # fmt: skip
+# A sentence whose main verb reports, plans or states ("officials say", "the vote is set for", "roads remain
+# closed") is news prose, not a photo caption: the speech verbs (text/lexicons/speech_verbs.txt) and these.
+_NOT_A_SCENE = load("speech_verbs") | {"show", "expect", "schedule", "set", "plan", "due", "remain", "be"}
 
 
-def is_caption(text: str, doc_sentence: object | None = None) -> bool:
+def is_caption(text: str, doc_sentence: DocSpan | None = None) -> bool:
     """True for a photo caption or list fragment, not a news sentence: a bullet, or a present-tense scene with
     a date ("Rescuers search the rubble Wednesday", "A ladder is raised ... on Sept. 21, 2017")."""
     if text[:1] in "\u2022\u25cf*\u00b7\u25aa>":
         return True
-    root = getattr(doc_sentence, "root", None)
-    if root is None:
+    if doc_sentence is None:
         return False
+    root = doc_sentence.root
     aux = {c.lower_ for c in root.children if c.dep_ in ("aux", "auxpass")}
-    if root.lemma_.lower() in _REPORT or aux & {"will", "'ll", "\u2019ll", "would", "can", "could", "may", "might", "has", "have", "had", "was", "were"}:
+    if root.lemma_.lower() in _NOT_A_SCENE or aux & {
+        "will",
+        "'ll",
+        "\u2019ll",
+        "would",
+        "can",
+        "could",
+        "may",
+        "might",
+        "has",
+        "have",
+        "had",
+        "was",
+        "were",
+    }:
         return False
     if root.tag_ in ("VBZ", "VBP"):
         return True  # "Customers shop at a store, Monday, Aug. 28, 2017"; "Rizzo celebrates in the dugout"
@@ -97,11 +109,23 @@ def is_caption(text: str, doc_sentence: object | None = None) -> bool:
     return root.tag_ == "VBG" and not aux  # "Rescuers searching for survivors Thursday"
 
 
-def _dates_main_clause(doc: object | None, date: Span, sent: Span) -> bool:
+def _tells_the_past(sentence: Iterable[Token] | None) -> bool:
+    """True when a parsed sentence tells something past: a verb in the past tense (Penn tag VBD: "sued", "was
+    arrested") or the present perfect news reports with ("has sued": a participle with "have"). Without a parse,
+    nothing is known of its tense."""
+    if sentence is None:
+        return False
+    return any(
+        t.tag_ == "VBD" or (t.tag_ == "VBN" and any(c.dep_ == "aux" and c.lemma_ == "have" for c in t.children))
+        for t in sentence
+    )
+
+
+def _dates_main_clause(doc: Doc | None, date: Span, sent: Span) -> bool:
     """True when a date belongs to the sentence's main verb ("Last year, the city sued"), not to a side clause
     ("an era that began with a title last year"); without a parse, only a date leading the sentence does."""
-    if doc is None or not hasattr(doc, "char_span"):
-        return date.start - sent.start <= 3
+    if doc is None:
+        return date.start - sent.start <= LEADING_CHARS
     span = doc.char_span(date.start, date.end, alignment_mode="expand")
     if span is None:
         return False
@@ -129,7 +153,7 @@ def _line_of(text: str, sentence: Span, date: Span) -> Span:
     return Span(max(start, sentence.start), end if end != -1 else sentence.end)
 
 
-def events_of(article: Article, doc: object | None = None) -> list[tuple[TimelineEntry, float]]:
+def events_of(article: Article, doc: Doc | None = None) -> list[tuple[TimelineEntry, float]]:
     """Candidate events of one article: (entry with this article as its only source, event score).
 
     ``doc`` (the article's parse, optional) lets photo captions be told apart by their present tense.
@@ -145,14 +169,21 @@ def events_of(article: Article, doc: object | None = None) -> list[tuple[Timelin
 
     dates = sorted((d for d in article.dates if d.value and d.sentence and d.anchor != "none"), key=rank)
     for d in dates:
-        if d.granularity not in EVENT_GRANULARITIES | YEAR_GRANULARITIES or d.sentence is None or d.sentence.start in seen:
+        if (
+            d.granularity not in EVENT_GRANULARITIES | YEAR_GRANULARITIES
+            or d.sentence is None
+            or d.sentence.start in seen
+        ):
             continue
         if _WEEK.search(d.text) or _STATE.search(article.text[max(0, d.span.start - 8) : d.span.start]):
             seen.add(d.sentence.start)  # the sentence's own date has no day: its other dates are not the event's
             continue
         seen.add(d.sentence.start)  # one event per sentence, on its most precise date
         sent = _line_of(article.text, d.sentence, d.span)
-        head = _DATELINE.match(article.text, sent.start, sent.end)
+        # "MEXICO CITY (AP) \u2014 ", "WASHINGTON, March 27 ": the dateline is not the event
+        head = DATELINE.match(article.text, sent.start, sent.end) or DATED_DATELINE.match(
+            article.text, sent.start, sent.end
+        )
         if head:
             sent = Span(head.end(), sent.end)
         text = article.cut(sent)
@@ -161,24 +192,32 @@ def events_of(article: Article, doc: object | None = None) -> list[tuple[Timelin
             continue
         if not text[:1].isupper() and not (text[:1] in "\"\u201c'\u2018" and text[1:2].isupper()):
             continue  # a fragment ("16, 2017-- Amazon ...", a cut-off line), not a sentence
-        if text[:1] in "\"\u201c'\u2018" or _quoted_share(article, sent.start, sent.end) > 0.5:
+        if text[:1] in "\"\u201c'\u2018" or _quoted_share(article, sent.start, sent.end) > MOSTLY_QUOTED:
             # mostly a quote: kept only when the reporter's own words before it tell the event
-            first_quote = min((q.span.start for q in article.quotes if q.kind == "direct" and sent.start <= q.span.start < sent.end), default=sent.start)
+            first_quote = min(
+                (q.span.start for q in article.quotes if q.kind == "direct" and sent.start <= q.span.start < sent.end),
+                default=sent.start,
+            )
             lead = article.text[sent.start : first_quote].replace(d.text, " ").split()
             if len(lead) < MIN_WORDS:
                 continue
         if _ANNIVERSARY.search(text) and ref and d.value and abs(int(d.value[:4]) - int(ref[:4])) >= 1:
             continue  # "on the anniversary of the September 19, 1985 quake": the date is not this event's
-        span_doc = doc.char_span(sent.start, sent.end, alignment_mode="expand") if doc is not None and hasattr(doc, "char_span") else None
+        span_doc = doc.char_span(sent.start, sent.end, alignment_mode="expand") if doc is not None else None
         if is_caption(text, span_doc):
             continue
+        past = _tells_the_past(span_doc)
         since = re.search(r"\bsince\b(?:\W+\w+){0,6}\W*$", article.text[sent.start : d.span.start], re.IGNORECASE)
         if d.granularity in YEAR_GRANULARITIES and (
-            since or not _YEAR_EVENT.search(d.text) or not _PAST.search(text) or _FUTURE.search(text) or _STAT.search(text)
+            since
+            or not _YEAR_EVENT.search(d.text)
+            or not past
+            or _FUTURE.search(text)
+            or _STAT.search(text)
             or not _dates_main_clause(doc, d.span, sent)
         ):
             continue  # a year without an event verb, or one that does not date the sentence's event: background
-        score = 1.0 + (0.5 if _PAST.search(text) else 0.0) + (0.5 if d.granularity == "day" else 0.0)
+        score = 1.0 + (0.5 if past else 0.0) + (0.5 if d.granularity == "day" else 0.0)
         score += 0.3 if d.anchor in ("published", "absolute") else 0.0
         score -= YEAR_PENALTY if d.granularity in YEAR_GRANULARITIES else 0.0
         entry = TimelineEntry(d.value or "", text, [article.id], d.granularity, article.id, sent)
@@ -190,7 +229,7 @@ def merge_events(events: Sequence[tuple[TimelineEntry, float]]) -> list[Timeline
     """Merge events with the same date and similar sentences; order by date, most cited first on a day."""
     clusters: list[tuple[TimelineEntry, float, set[str]]] = []
     for entry, score in sorted(events, key=lambda x: -x[1]):
-        for k, (rep, rscore, sources) in enumerate(clusters):
+        for rep, _, sources in clusters:
             if rep.date == entry.date and similarity(rep.text, entry.text) >= SIMILARITY:
                 sources.update(entry.sources)
                 break
@@ -214,7 +253,7 @@ def merge_events(events: Sequence[tuple[TimelineEntry, float]]) -> list[Timeline
     return out
 
 
-def story_timeline(articles: Sequence[Article], docs: Mapping[str, object] | None = None) -> list[TimelineEntry]:
+def story_timeline(articles: Sequence[Article], docs: Mapping[str, Doc] | None = None) -> list[TimelineEntry]:
     """The timeline of one story from its extracted articles (duplicates count once); ``docs`` by article id."""
     docs = docs or {}
     events = [ev for a in articles if not a.is_duplicate for ev in events_of(a, docs.get(a.id))]

@@ -22,10 +22,11 @@ from typing import TYPE_CHECKING
 
 from ..config import Settings
 from ..model import Article, DateMention, Entity, Quote, Story
-from .dates import find_dates, parse_iso, resolve_date
-from .entities import EntityTable, add_story_mentions, find_mentions, merge_entities
-from .figures import find_figures, parse_money, parse_number
 from ..text.parser import sentences_of
+from .dates import find_dates, parse_iso, resolve_date
+from .entities import find_mentions
+from .figures import find_figures, parse_money, parse_number
+from .merge import EntityTable, add_story_mentions, merge_entities
 from .quotes import find_quotes, speaker_mentions
 
 if TYPE_CHECKING:
@@ -47,9 +48,13 @@ DATELINE_WORDS = 15  # and is short: a full date inside a longer sentence is usu
 def analysed_ranges(article: Article, doc: Doc) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     """(sentence ranges, paragraph ranges) of the paragraphs later stages read (unflagged ones)."""
     bounds = article.paragraph_spans()
-    paragraphs = [(b.start, b.end) for b, p in zip(bounds, article.paragraphs) if p.analysed]
+    paragraphs = [(b.start, b.end) for b, p in zip(bounds, article.paragraphs, strict=True) if p.analysed]
     sents = article.sentences or sentences_of(article, doc)
-    sentences = [(s.span.start, s.span.end) for s in sents if s.paragraph < len(article.paragraphs) and article.paragraphs[s.paragraph].analysed]
+    sentences = [
+        (s.span.start, s.span.end)
+        for s in sents
+        if s.paragraph < len(article.paragraphs) and article.paragraphs[s.paragraph].analysed
+    ]
     return sentences, paragraphs
 
 
@@ -59,7 +64,11 @@ def _text_anchor(article: Article, sentences: list[tuple[int, int]]) -> dt.date 
     # only a date line near the top stands for the publication date; full dates further down are history
     text = article.text
     top = [(s, e) for s, e in sentences if s < DATELINE_CHARS and len(text[s:e].split()) <= DATELINE_WORDS]
-    days = [dm.value for dm in find_dates(probe, _NoDoc(), top, None, "none") if dm.anchor == "absolute" and dm.granularity == "day" and dm.value]
+    days = [
+        dm.value
+        for dm in find_dates(probe, _NoDoc(), top, None, "none")
+        if dm.anchor == "absolute" and dm.granularity == "day" and dm.value
+    ]
     return parse_iso(max(days)) if days else None
 
 
@@ -70,8 +79,13 @@ class _NoDoc:
 
 
 def extract_article(
-    article: Article, doc: Doc, settings: Settings | None = None, story_date: str | None = None, resolve: bool = True,
-    storyline_date: str | None = None, story_span: tuple[str | None, str | None] | None = None,
+    article: Article,
+    doc: Doc,
+    settings: Settings | None = None,
+    story_date: str | None = None,
+    resolve: bool = True,
+    storyline_date: str | None = None,
+    story_span: tuple[str | None, str | None] | None = None,
 ) -> Article:
     """Fill ``mentions``, ``quotes``, ``figures`` and ``dates`` of one article from its parsed doc (returns it).
 
@@ -162,8 +176,11 @@ def run(ctx: RunContext) -> None:
             # report, and past weekdays ("on Wednesday") resolve back from the anchor into the story's span
             sdate = span[1] if not art.published else None
             ldate = line_dates.get(art.story) if not art.published and art.story and not sdate else None
-            done.append(extract_article(art, doc, ctx.settings, sdate, resolve=not art.story, storyline_date=ldate,
-                                        story_span=span))
+            done.append(
+                extract_article(
+                    art, doc, ctx.settings, sdate, resolve=not art.story, storyline_date=ldate, story_span=span
+                )
+            )
         store.update_articles(done)
     story_ids = sorted(ctx.touched_stories) if ctx.touched_stories else [s.id for s in store.iter_stories()]
     stories = []

@@ -16,9 +16,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ..model import Article, DateMention, Granularity, Span
+from ..text.lexicon import load
+from ..text.words import NUMBER_VALUES
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -28,36 +31,81 @@ MONTHS = {
     "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9, "sep": 9, "sept": 9,
     "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
 }  # fmt: skip
+CENTURY = 100
 WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6}
 # Meteorological seasons (northern hemisphere): the month each one starts in.
 SEASONS = {"spring": 3, "summer": 6, "fall": 9, "autumn": 9, "winter": 12}
-NUMBERS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "several": 3, "a few": 3, "a couple of": 2,
-}  # fmt: skip
+# How many units a count of time names ("two weeks ago", "a few years ago"): the number words
+# (text.words.NUMBER_VALUES), the indefinite article as one, and the vague counts at their smallest usual value.
+NUMBERS = {**NUMBER_VALUES, "a": 1, "an": 1, "several": 3, "a few": 3, "a couple of": 2}
 
-_MONTH = r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
-_NUM = r"(?P<n>\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|a few|a couple of)"
+_MONTH = (
+    r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?"
+    r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_COUNT = "|".join(sorted(NUMBERS, key=len, reverse=True))  # longest first: "a few" before "a"
+_NUM = r"(?P<n>\d+|" + _COUNT + ")"
 _UNIT = r"(?P<unit>day|week|month|year|decade)s?"
 
 PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("iso", re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>\d\d)-(?P<d>\d\d)\b")),
     ("slash", re.compile(r"\b(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>(?:19|20)?\d\d)\b")),
-    ("month_day_year", re.compile(_MONTH + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)\b", re.IGNORECASE)),
-    ("day_month_year", re.compile(r"\b(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r",?\s+(?P<y>(?:19|20)\d\d)\b", re.IGNORECASE)),
-    ("month_day", re.compile(r"\b" + _MONTH + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?\b(?!\s*,?\s*(?:19|20)\d\d)", re.IGNORECASE)),
-    ("day_month", re.compile(r"\b(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r"(?!\s*,?\s*(?:19|20)\d\d)", re.IGNORECASE)),
+    (
+        "month_day_year",
+        re.compile(_MONTH + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)\b", re.IGNORECASE),
+    ),
+    (
+        "day_month_year",
+        re.compile(
+            r"\b(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r",?\s+(?P<y>(?:19|20)\d\d)\b", re.IGNORECASE
+        ),
+    ),
+    (
+        "month_day",
+        re.compile(r"\b" + _MONTH + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?\b(?!\s*,?\s*(?:19|20)\d\d)", re.IGNORECASE),
+    ),
+    (
+        "day_month",
+        re.compile(
+            r"\b(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r"(?!\s*,?\s*(?:19|20)\d\d)", re.IGNORECASE
+        ),
+    ),
     ("month_year", re.compile(r"\b" + _MONTH + r",?\s+(?:of\s+)?(?P<y>(?:19|20)\d\d)\b", re.IGNORECASE)),
     ("fiscal", re.compile(r"\b(?:fiscal(?:\s+year)?|FY)\s*'?(?P<y>(?:19|20)?\d\d)\b", re.IGNORECASE)),
-    ("season_year", re.compile(r"\b(?P<season>spring|summer|fall|autumn|winter)\s+(?:of\s+)?(?P<y>(?:19|20)\d\d)\b", re.IGNORECASE)),
+    (
+        "season_year",
+        re.compile(r"\b(?P<season>spring|summer|fall|autumn|winter)\s+(?:of\s+)?(?P<y>(?:19|20)\d\d)\b", re.IGNORECASE),
+    ),
     ("decade", re.compile(r"\b(?:the\s+)?(?P<y>(?:19|20)\d0)'?s\b", re.IGNORECASE)),
     ("year", re.compile(r"(?<![\d$.,])\b(?P<y>(?:19|20)\d\d)\b(?![\d%])")),
     ("ago", re.compile(r"\b" + _NUM + r"\s+" + _UNIT + r"\s+ago\b", re.IGNORECASE)),
-    ("rel_unit", re.compile(r"\b(?P<rel>last|this|next|past|earlier this|later this|early this|late last|earlier last|late this|early last)\s+(?P<unit>week|month|year)\b", re.IGNORECASE)),
-    ("rel_season", re.compile(r"\b(?P<rel>last|this|next|past)\s+(?P<season>spring|summer|fall|autumn|winter)\b", re.IGNORECASE)),
-    ("rel_weekday", re.compile(r"\b(?P<rel>last|this|next|past)\s+(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.IGNORECASE)),
+    (
+        "rel_unit",
+        re.compile(
+            r"\b(?P<rel>last|this|next|past|earlier this|later this|early this|late last|earlier last|late this"
+            r"|early last)\s+(?P<unit>week|month|year)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "rel_season",
+        re.compile(r"\b(?P<rel>last|this|next|past)\s+(?P<season>spring|summer|fall|autumn|winter)\b", re.IGNORECASE),
+    ),
+    (
+        "rel_weekday",
+        re.compile(
+            r"\b(?P<rel>last|this|next|past)\s+(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
+            re.IGNORECASE,
+        ),
+    ),
     ("rel_month", re.compile(r"\b(?P<rel>last|this|next|past)\s+" + _MONTH + r"(?!\s+\d)", re.IGNORECASE)),
-    ("day_word", re.compile(r"\b(?P<word>yesterday|today|tonight|tomorrow|this morning|this afternoon|this evening|last night)\b", re.IGNORECASE)),
+    (
+        "day_word",
+        re.compile(
+            r"\b(?P<word>yesterday|today|tonight|tomorrow|this morning|this afternoon|this evening|last night)\b",
+            re.IGNORECASE,
+        ),
+    ),
     ("weekday", re.compile(r"\b(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.IGNORECASE)),
     ("month", re.compile(r"\b" + _MONTH + r"\b(?!\s*\d)", re.IGNORECASE)),
     ("season", re.compile(r"\b(?P<season>spring|summer|fall|autumn|winter)\b", re.IGNORECASE)),
@@ -71,7 +119,7 @@ _DETECT = re.compile(
     r"|\b(?:earlier|later)\s+this\s+(?:week|month|year)\b"
     r"|\b(?:yesterday|today)\b"
     r"|\b(?:jan(?:uary)?|feb(?:ruary)?|march|april|june|july|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?(?:\s+\d{1,2}(?:st|nd|rd|th)?)?(?:,?\s+(?:19|20)\d\d)?\b"
-    r"|\b(?:an?|one|two|three|four|five|six|seven|eight|nine|ten|\d+)\s+(?:day|week|month|year)s?\s+ago\b"
+    r"|\b(?:" + _COUNT + r"|\d+)\s+(?:day|week|month|year)s?\s+ago\b"
     r"|\bfiscal\s+(?:year\s+)?(?:19|20)\d\d\b",
     re.IGNORECASE,
 )
@@ -91,16 +139,17 @@ def parse_iso(value: str | None) -> dt.date | None:
     except ValueError:
         return None
     try:
-        return dt.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
-    except (ValueError, IndexError):
+        year, month, day = [*parts, 1, 1][:3]  # a year alone is its January 1st, a month its first day
+        return dt.date(year, month, day)
+    except ValueError:
         return None
 
 
 def _year(text: str, anchor: dt.date | None) -> int:
     """A two- or four-digit year as four digits."""
     y = int(text)
-    if y < 100:
-        century = (anchor.year // 100) * 100 if anchor else 2000
+    if y < CENTURY:  # "fiscal '16": the century of the anchor
+        century = (anchor.year // CENTURY) * CENTURY if anchor else 2000
         y += century
     return y
 
@@ -137,9 +186,14 @@ def _near_day(month: int, day: int, anchor: dt.date) -> dt.date | None:
     return best
 
 
-def _resolve_match(kind: str, m: re.Match[str], anchor: dt.date | None, future: bool = False) -> tuple[dt.date, Granularity] | None:
-    """Resolve one pattern match; None when it needs an anchor and has none, or is not a valid date."""
-    g = m.groupdict()
+Resolved = tuple[dt.date, Granularity]
+Groups = dict[str, Any]
+DAYS_A_WEEK = 7
+YEARS_A_DECADE = 10
+
+
+def _absolute(kind: str, g: Groups, anchor: dt.date | None) -> Resolved | None:
+    """A date written in full (needs no anchor but for a two-digit year); None when not a valid date."""
     try:
         if kind in ("iso", "slash"):
             return dt.date(_year(g["y"], anchor), int(g["m"]), int(g["d"])), "day"
@@ -151,89 +205,123 @@ def _resolve_match(kind: str, m: re.Match[str], anchor: dt.date | None, future: 
             return dt.date(_year(g["y"], anchor), 1, 1), "year"
         if kind == "season_year":
             return dt.date(int(g["y"]), SEASONS[g["season"].lower()], 1), "season"
-        if kind == "decade":
-            return dt.date(int(g["y"]), 1, 1), "decade"
-        if kind == "year":
-            return dt.date(int(g["y"]), 1, 1), "year"
+        return dt.date(int(g["y"]), 1, 1), "decade" if kind == "decade" else "year"
     except (ValueError, KeyError):
         return None
-    if anchor is None:
+
+
+def _month_day(g: Groups, anchor: dt.date, future: bool) -> Resolved | None:
+    """ "January 24": the occurrence nearest the anchor."""
+    d = _near_day(MONTHS[g["month"].lower()], int(g["d"]), anchor)
+    return (d, "day") if d else None
+
+
+def _ago(g: Groups, anchor: dt.date, future: bool) -> Resolved | None:
+    """ "two weeks ago", "a year ago"."""
+    n = NUMBERS.get(g["n"].lower(), None) if not g["n"].isdigit() else int(g["n"])
+    unit = g["unit"].lower()
+    if n is None:
         return None
-    if kind in ("month_day", "day_month"):
-        d = _near_day(MONTHS[g["month"].lower()], int(g["d"]), anchor)
-        return (d, "day") if d else None
-    if kind == "ago":
-        n = NUMBERS.get(g["n"].lower(), None) if not g["n"].isdigit() else int(g["n"])
-        unit = g["unit"].lower()
-        if n is None:
-            return None
-        if unit == "day":
-            return anchor - dt.timedelta(days=n), "day"
-        if unit == "week":
-            return anchor - dt.timedelta(weeks=n), "day"
-        if unit == "month":
-            return _month_start(anchor.year, anchor.month, -n), "month"
-        if unit == "decade":
-            return dt.date(anchor.year - 10 * n, 1, 1), "year"
-        return dt.date(anchor.year - n, 1, 1), "year"
-    if kind == "rel_unit":
-        rel, unit = g["rel"].lower(), g["unit"].lower()
-        shift = -1 if rel.endswith("last") or rel == "past" else 1 if rel == "next" else 0
-        if unit == "week":
-            monday = anchor - dt.timedelta(days=anchor.weekday())
-            return monday + dt.timedelta(weeks=shift), "day"
-        if unit == "month":
-            return _month_start(anchor.year, anchor.month, shift), "month"
-        return dt.date(anchor.year + shift, 1, 1), "year"
-    if kind in ("rel_season", "season"):
-        rel = (g.get("rel") or "").lower()
-        month = SEASONS[g["season"].lower()]
-        current = _season_start(anchor)
-        # the season of that name whose start is nearest before (or at) the current season's start
-        year = current.year if month <= current.month else current.year - 1
-        cand = dt.date(year, month, 1)
-        if rel in ("last", "past") and cand == current:
-            cand = dt.date(year - 1, month, 1)
-        elif rel == "next":
-            cand = dt.date(cand.year + 1, month, 1) if cand <= current else cand
-        elif rel == "this" and cand < current and month != current.month:
-            # "this summer" said in the spring: the coming one of this year
-            cand = dt.date(anchor.year, month, 1) if dt.date(anchor.year, month, 1) > current else cand
-        return cand, "season"
-    if kind in ("rel_weekday", "weekday"):
-        rel = (g.get("rel") or "").lower()
-        wd = WEEKDAYS[g["wd"].lower()]
-        back = (anchor.weekday() - wd) % 7
-        if rel == "next":
-            ahead = (wd - anchor.weekday()) % 7 or 7
-            return anchor + dt.timedelta(days=ahead), "day"
-        if rel in ("last", "past") and back == 0:
-            back = 7
-        if future and not rel:
-            return anchor + dt.timedelta(days=(wd - anchor.weekday()) % 7), "day"
-        return anchor - dt.timedelta(days=back), "day"
-    if kind == "rel_month":
-        rel, month = g["rel"].lower(), MONTHS[g["month"].lower()]
-        if rel == "next":
-            year = anchor.year if month > anchor.month else anchor.year + 1
-            return dt.date(year, month, 1), "month"
-        if rel in ("last", "past"):
-            year = anchor.year if month < anchor.month else anchor.year - 1
-            return dt.date(year, month, 1), "month"
-        return dt.date(anchor.year, month, 1), "month"
-    if kind == "day_word":
-        word = g["word"].lower()
-        if word == "yesterday" or word == "last night":
-            return anchor - dt.timedelta(days=1), "day"
-        if word == "tomorrow":
-            return anchor + dt.timedelta(days=1), "day"
-        return anchor, "day"
-    if kind == "month":
-        month = MONTHS[g["month"].lower()]
-        if future:
-            return dt.date(anchor.year if month >= anchor.month else anchor.year + 1, month, 1), "month"
-        return _recent_month(month, anchor), "month"
-    return None
+    if unit == "day":
+        return anchor - dt.timedelta(days=n), "day"
+    if unit == "week":
+        return anchor - dt.timedelta(weeks=n), "day"
+    if unit == "month":
+        return _month_start(anchor.year, anchor.month, -n), "month"
+    if unit == "decade":
+        return dt.date(anchor.year - YEARS_A_DECADE * n, 1, 1), "year"
+    return dt.date(anchor.year - n, 1, 1), "year"
+
+
+def _rel_unit(g: Groups, anchor: dt.date, future: bool) -> Resolved | None:
+    """ "last week" (its Monday), "earlier this month", "next year"."""
+    rel, unit = g["rel"].lower(), g["unit"].lower()
+    shift = -1 if rel.endswith("last") or rel == "past" else 1 if rel == "next" else 0
+    if unit == "week":
+        monday = anchor - dt.timedelta(days=anchor.weekday())
+        return monday + dt.timedelta(weeks=shift), "day"
+    if unit == "month":
+        return _month_start(anchor.year, anchor.month, shift), "month"
+    return dt.date(anchor.year + shift, 1, 1), "year"
+
+
+def _season(g: Groups, anchor: dt.date, future: bool) -> Resolved | None:
+    """ "last fall", "this summer", "in the spring"."""
+    rel = (g.get("rel") or "").lower()
+    month = SEASONS[g["season"].lower()]
+    current = _season_start(anchor)
+    # the season of that name whose start is nearest before (or at) the current season's start
+    year = current.year if month <= current.month else current.year - 1
+    cand = dt.date(year, month, 1)
+    if rel in ("last", "past") and cand == current:
+        cand = dt.date(year - 1, month, 1)
+    elif rel == "next":
+        cand = dt.date(cand.year + 1, month, 1) if cand <= current else cand
+    elif rel == "this" and cand < current and month != current.month:
+        # "this summer" said in the spring: the coming one of this year
+        cand = dt.date(anchor.year, month, 1) if dt.date(anchor.year, month, 1) > current else cand
+    return cand, "season"
+
+
+def _weekday(g: Groups, anchor: dt.date, future: bool) -> Resolved | None:
+    """ "Wednesday" (the latest, or the next when ``future``), "last Friday", "next Monday"."""
+    rel = (g.get("rel") or "").lower()
+    wd = WEEKDAYS[g["wd"].lower()]
+    back = (anchor.weekday() - wd) % DAYS_A_WEEK
+    if rel == "next":
+        ahead = (wd - anchor.weekday()) % DAYS_A_WEEK or DAYS_A_WEEK
+        return anchor + dt.timedelta(days=ahead), "day"
+    if rel in ("last", "past") and back == 0:
+        back = DAYS_A_WEEK
+    if future and not rel:
+        return anchor + dt.timedelta(days=(wd - anchor.weekday()) % DAYS_A_WEEK), "day"
+    return anchor - dt.timedelta(days=back), "day"
+
+
+def _rel_month(g: Groups, anchor: dt.date, future: bool) -> Resolved | None:
+    """ "last March", "next August", "this June"."""
+    rel, month = g["rel"].lower(), MONTHS[g["month"].lower()]
+    if rel == "next":
+        year = anchor.year if month > anchor.month else anchor.year + 1
+        return dt.date(year, month, 1), "month"
+    if rel in ("last", "past"):
+        year = anchor.year if month < anchor.month else anchor.year - 1
+        return dt.date(year, month, 1), "month"
+    return dt.date(anchor.year, month, 1), "month"
+
+
+def _day_word(g: Groups, anchor: dt.date, future: bool) -> Resolved | None:
+    """ "yesterday", "last night", "tomorrow", "today", "this morning"."""
+    word = g["word"].lower()
+    if word in ("yesterday", "last night"):
+        return anchor - dt.timedelta(days=1), "day"
+    if word == "tomorrow":
+        return anchor + dt.timedelta(days=1), "day"
+    return anchor, "day"
+
+
+def _month(g: Groups, anchor: dt.date, future: bool) -> Resolved | None:
+    """A bare month: the latest one, or the next when ``future``."""
+    month = MONTHS[g["month"].lower()]
+    if future:
+        return dt.date(anchor.year if month >= anchor.month else anchor.year + 1, month, 1), "month"
+    return _recent_month(month, anchor), "month"
+
+
+# How each kind of relative expression is placed from the anchor date.
+_RELATIVE: dict[str, Callable[[Groups, dt.date, bool], Resolved | None]] = {
+    "month_day": _month_day, "day_month": _month_day, "ago": _ago, "rel_unit": _rel_unit, "rel_season": _season,
+    "season": _season, "rel_weekday": _weekday, "weekday": _weekday, "rel_month": _rel_month, "day_word": _day_word,
+    "month": _month,
+}  # fmt: skip
+
+
+def _resolve_match(kind: str, m: re.Match[str], anchor: dt.date | None, future: bool = False) -> Resolved | None:
+    """Resolve one pattern match; None when it needs an anchor and has none, or is not a valid date."""
+    if kind in ABSOLUTE:
+        return _absolute(kind, m.groupdict(), anchor)
+    place = _RELATIVE.get(kind)
+    return place(m.groupdict(), anchor, future) if place is not None and anchor is not None else None
 
 
 def resolve_date(text: str, published: dt.date | str | None, future: bool = False) -> tuple[str | None, Granularity]:
@@ -254,10 +342,16 @@ STORYLINE_KINDS = {"month", "month_day", "day_month", "season"}
 
 
 # Words before a date that make a bare weekday or month point forward ("will visit in August", "through Friday").
-FUTURE = re.compile(r"\b(will|wo|'ll|\u2019ll|shall|would|expected|expects|plans?|planned|scheduled|slated|set (?:to|for)|going to|due|upcoming)\b|\b(through|until|till|by)\s*$", re.IGNORECASE)
+FUTURE = re.compile(
+    r"\b(will|wo|'ll|\u2019ll|shall|would|expected|expects|plans?|planned|scheduled|slated|set (?:to|for)|going to"
+    r"|due|upcoming)\b|\b(through|until|till|by)\s*$",
+    re.IGNORECASE,
+)
 
 
-def _resolve(text: str, published: dt.date | str | None, future: bool = False) -> tuple[str | None, Granularity, str | None]:
+def _resolve(
+    text: str, published: dt.date | str | None, future: bool = False
+) -> tuple[str | None, Granularity, str | None]:
     """Resolve; the third item is the pattern kind that matched (in ABSOLUTE when it needed no anchor)."""
     anchor = parse_iso(published) if isinstance(published, str) else published
     for kind, pattern in PATTERNS:
@@ -266,7 +360,9 @@ def _resolve(text: str, published: dt.date | str | None, future: bool = False) -
                 before = text[: m.start()].rstrip().lower()
                 if not re.search(r"\b(in|since|by|until|through|early|late|mid|last|this|next|of|from)$", before):
                     continue
-            if kind == "season" and not re.search(r"\b(in|the|this|last|next|past|since|by|early|late|mid)\s*$", text[: m.start()].lower()):
+            if kind == "season" and not re.search(
+                r"\b(in|the|this|last|next|past|since|by|early|late|mid)\s*$", text[: m.start()].lower()
+            ):
                 continue
             got = _resolve_match(kind, m, anchor, future)
             if got is not None:
@@ -277,9 +373,10 @@ def _resolve(text: str, published: dt.date | str | None, future: bool = False) -
 # Verbs that put what they govern in the future: "scheduled for Tuesday", "expected to vote Tuesday".
 _PLAN_VERBS = {"schedule", "set", "plan", "slate", "expect", "due", "postpone", "delay", "reschedule", "move", "push",
                "go", "intend", "aim", "hope", "prepare", "call", "book"}  # fmt: skip
-# Reporting verbs in the present ("officials say") do not make their date point forward.
-_REPORT_VERBS = {"say", "tell", "report", "announce", "confirm", "show", "claim", "note", "add", "state", "write", "argue"}
-_AFTER_REPORT = re.compile(r"\b(?:said|told \w+(?: \w+)?|announced|reported|confirmed|added|wrote|declared)\s*$", re.IGNORECASE)
+# Speech verbs (text/lexicons/speech_verbs.txt): in the present ("officials say") they do not make their date
+# point forward; in the past right before a date ("said on Tuesday") the date is the report's.
+_SPEECH_VERBS = load("speech_verbs")
+_OBJECT_WORDS = 2  # words of a speech verb's object between it and the date: "told Fox News Tuesday"
 _FUTURE_AUX = {"will", "wo", "'ll", "\u2019ll", "shall", "would"}
 _PAST_AUX = {"has", "have", "had", "did", "was", "were", "'ve", "\u2019ve"}
 
@@ -323,9 +420,24 @@ def _future_from_parse(doc: Doc | Any, start: int, end: int) -> bool | None:
         return False  # "won", "was arrested", "has said"; a bare participle as main verb is a past tense too
     if tok.tag_ == "VBG" and aux & {"is", "are", "am", "'s", "\u2019s", "'re", "\u2019re"}:
         return True  # "is meeting on Tuesday"
-    if tok.tag_ in ("VBZ", "VBP") and lemma not in _REPORT_VERBS and lemma != "be":
+    if tok.tag_ in ("VBZ", "VBP") and lemma not in _SPEECH_VERBS and lemma != "be":
         return True  # present of an action with a weekday is a plan in news: "the team returns home Tuesday"
     return None
+
+
+def _dates_the_report(doc: Doc | Any, sent_start: int, start: int) -> bool:
+    """True when a date follows a past speech verb or its short object ("said on Tuesday", "told reporters
+    Tuesday"): the date is when it was said, whatever the reported clause says of the future."""
+    if not hasattr(doc, "char_span"):
+        return False
+    before = doc.char_span(sent_start, start, alignment_mode="contract")
+    words = [t for t in before or () if not t.is_space]
+    for back, verb in enumerate(reversed(words[-1 - _OBJECT_WORDS :])):
+        if verb.tag_ == "VBD" and verb.lemma_.lower() in _SPEECH_VERBS:
+            between = words[len(words) - back :]
+            inside = {verb.i} | {w.i for w in between}
+            return all(not t.is_punct and t.head.i in inside for t in between)
+    return False
 
 
 def _is_duration(text: str) -> bool:
@@ -333,7 +445,9 @@ def _is_duration(text: str) -> bool:
     low = text.lower()
     if re.search(r"\b(ago|last|this|next|past|earlier|later|yesterday|today|tomorrow)\b", low):
         return False
-    return bool(re.search(r"\b(hours?|days|weeks|months|years|decades|daily|weekly|annual(ly)?|age|old)\b", low)) and not re.search(r"(19|20)\d\d", low)
+    return bool(
+        re.search(r"\b(hours?|days|weeks|months|years|decades|daily|weekly|annual(ly)?|age|old)\b", low)
+    ) and not re.search(r"(19|20)\d\d", low)
 
 
 def _shift_year(day: dt.date, years: int) -> dt.date:
@@ -362,8 +476,104 @@ def fit_to_story(value: str, window: tuple[dt.date, dt.date]) -> str:
     return later.isoformat() if day < first <= later <= last else value
 
 
+_PAREN_DATE = re.compile(r"\s*\(([A-Za-z]+\.?\s+\d{1,2}(?:,\s*\d{4})?)\)?")  # "Wednesday (January 24)"
+_PAREN_REACH = 25  # characters after an expression searched for its parenthetical date
+_PREP_REACH = 12  # characters before an expression searched for its preposition ("since", "through")
+
+
+def _candidates(text: str, doc: Doc | Any, sentences: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Char ranges of possible temporal expressions: the model's DATE/TIME entities and the patterns it misses."""
+    cands: list[tuple[int, int]] = []
+    for ent in doc.ents:
+        if ent.label_ in ("DATE", "TIME"):
+            # the model sometimes joins two expressions ("last month that 2021"): split at clause words
+            pos = ent.start_char
+            for cut in _JOINER.finditer(ent.text):
+                cands.append((pos, ent.start_char + cut.start()))
+                pos = ent.start_char + cut.end()
+            cands.append((pos, ent.end_char))
+    for s, e in sentences:
+        for found in _DETECT.finditer(text, s, e):
+            cands.append((found.start(), found.end()))
+    return cands
+
+
+def _widen(text: str, s: int, e: int) -> tuple[int, int]:
+    """A candidate over its parenthetical date "Wednesday (January 24)" and a leading "on"/"in", trimmed."""
+    m = _PAREN_DATE.match(text[e : e + _PAREN_REACH])
+    if m and not text[s:e].rstrip().endswith(")"):
+        e += m.end()
+        if text[e - 1] != ")" and e < len(text) and text[e] == ")":
+            e += 1
+    e = min(e, len(text))
+    while e > s and text[e - 1] in " ,.;:\n":
+        e -= 1
+    # take in the preposition before it: "in March" (a bare "March" may be the verb), "since 2014"
+    p = _PREP_BEFORE.search(text, max(0, s - _PREP_REACH), s)
+    return (p.start() if p else s), e
+
+
+def _merge_overlaps(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Overlapping ranges joined into one (the longest reach wins), in text order."""
+    merged: list[tuple[int, int]] = []
+    for s, e in sorted(spans, key=lambda x: (x[0], -x[1])):
+        if merged and s < merged[-1][1]:
+            if e > merged[-1][1]:
+                merged[-1] = (merged[-1][0], e)
+            continue
+        merged.append((s, e))
+    return merged
+
+
+def _points_forward(doc: Doc | Any, text: str, sent: tuple[int, int], s: int, e: int) -> bool:
+    """Whether the date at s:e speaks of the future (a bare weekday or month is then the next one)."""
+    phrase = text[s:e]
+    # "said on Tuesday it would close": a date right after a past reporting verb dates the report
+    parsed = False if _dates_the_report(doc, sent[0], s) else _future_from_parse(doc, s, e)
+    until = _UNTIL.match(phrase)
+    if until and (until.group(0).lower() != "by" or parsed is not False):
+        return True  # "floods through Friday", "until Friday"; but "had raised $1m by Saturday night" is past
+    if parsed is not None:
+        return parsed
+    return bool(FUTURE.search(text[sent[0] : s]))  # no verb found: cue words before the date in its sentence
+
+
+class _Anchor:
+    """What relative dates are counted from: the date, where it came from, and the story's span of dates."""
+
+    def __init__(self, date: dt.date | None, kind: str, window: tuple[dt.date, dt.date] | None) -> None:
+        self.date, self.kind, self.window = date, kind, window
+
+    def place(self, phrase: str, future: bool) -> tuple[str | None, Granularity, str | None] | None:
+        """(value, granularity, anchor recorded) of a phrase, or None when it is no calendar expression."""
+        value, gran, matched = _resolve(phrase, self.date, future)
+        if matched == "weekday" and value and self.window and not future:
+            value = fit_to_story(value, self.window)
+        storyline = self.kind == "storyline"
+        if storyline and self.date and value and matched in ("month_day", "day_month") and not future:
+            # the storyline's last date bounds the article's own from above: a past "February 1" is the one on
+            # or before it, not the nearest (which may be the next year's)
+            day = dt.date.fromisoformat(value)
+            if day > self.date:
+                value = _shift_year(day, -1).isoformat()
+        absolute = matched in ABSOLUTE
+        if storyline and not absolute and matched not in STORYLINE_KINDS:
+            value, gran = None, "day"  # too fine to count from a storyline's date: left unplaced
+        elif value is None and self.date is not None:
+            return None  # not a calendar expression we can place ("recent years", "the past")
+        if value is None and not _DETECT.search(phrase):
+            return None
+        if absolute:
+            return value, gran, "absolute"
+        return value, gran, ("story" if storyline else self.kind) if value is not None else "none"
+
+
 def find_dates(
-    article: Article, doc: Doc | Any, sentences: list[tuple[int, int]], anchor: dt.date | None, anchor_kind: str,
+    article: Article,
+    doc: Doc | Any,
+    sentences: list[tuple[int, int]],
+    anchor: dt.date | None,
+    anchor_kind: str,
     window: tuple[dt.date, dt.date] | None = None,
 ) -> list[DateMention]:
     """Temporal expressions of the analysed sentences (char ranges), resolved against ``anchor``.
@@ -377,77 +587,16 @@ def find_dates(
     "story"; the rest stay unplaced.
     """
     text = article.text
-    cands: list[tuple[int, int]] = []
-    for ent in doc.ents:
-        if ent.label_ in ("DATE", "TIME"):
-            # the model sometimes joins two expressions ("last month that 2021"): split at clause words
-            pos = ent.start_char
-            for cut in _JOINER.finditer(ent.text):
-                cands.append((pos, ent.start_char + cut.start()))
-                pos = ent.start_char + cut.end()
-            cands.append((pos, ent.end_char))
-    for s, e in sentences:
-        for found in _DETECT.finditer(text, s, e):
-            cands.append((found.start(), found.end()))
-    # widen each candidate over a parenthetical date "Wednesday (January 24)" and a leading "on"/"in"
-    widened = []
-    for s, e in cands:
-        m = re.match(r"\s*\(([A-Za-z]+\.?\s+\d{1,2}(?:,\s*\d{4})?)\)?", text[e : e + 25])
-        if m and not text[s:e].rstrip().endswith(")"):
-            e += m.end()
-            if text[e - 1] != ")" and e < len(text) and text[e] == ")":
-                e += 1
-        e = min(e, len(text))
-        while e > s and text[e - 1] in " ,.;:\n":
-            e -= 1
-        # take in the preposition before it: "in March" (a bare "March" may be the verb), "since 2014"
-        p = _PREP_BEFORE.search(text, max(0, s - 12), s)
-        if p:
-            s = p.start()
-        widened.append((s, e))
-    # merge overlapping candidates, keep the longest
-    widened.sort(key=lambda x: (x[0], -x[1]))
-    merged: list[tuple[int, int]] = []
-    for s, e in widened:
-        if merged and s < merged[-1][1]:
-            if e > merged[-1][1]:
-                merged[-1] = (merged[-1][0], e)
-            continue
-        merged.append((s, e))
+    spans = _merge_overlaps([_widen(text, s, e) for s, e in _candidates(text, doc, sentences)])
+    counted_from = _Anchor(anchor, anchor_kind, window)
     out = []
-    for s, e in merged:
+    for s, e in spans:
         sent = next(((a, b) for a, b in sentences if a <= s < b), None)
-        if sent is None:
+        if sent is None or _is_duration(text[s:e]):
             continue
-        phrase = text[s:e]
-        if _is_duration(phrase):
+        placed = counted_from.place(text[s:e], _points_forward(doc, text, sent, s, e))
+        if placed is None:
             continue
-        # "said on Tuesday it would close": a date right after a past reporting verb dates the report
-        reported = _AFTER_REPORT.search(text, sent[0], s)
-        parsed = False if reported else _future_from_parse(doc, s, e)
-        until = _UNTIL.match(phrase)
-        if until and (until.group(0).lower() != "by" or parsed is not False):
-            future = True  # "floods through Friday", "until Friday"; but "had raised $1m by Saturday night" is past
-        elif parsed is not None:
-            future = parsed
-        else:  # no verb found: cue words before the date in its sentence
-            future = bool(FUTURE.search(text[sent[0] : s]))
-        value, gran, matched = _resolve(phrase, anchor, future)
-        if matched == "weekday" and value and window and not future:
-            value = fit_to_story(value, window)
-        if anchor_kind == "storyline" and anchor and value and matched in ("month_day", "day_month") and not future:
-            # the storyline's last date bounds the article's own from above: a past "February 1" is the one on
-            # or before it, not the nearest (which may be the next year's)
-            day = dt.date.fromisoformat(value)
-            if day > anchor:
-                value = _shift_year(day, -1).isoformat()
-        absolute = matched in ABSOLUTE
-        if anchor_kind == "storyline" and not absolute and matched not in STORYLINE_KINDS:
-            value, gran = None, "day"  # too fine to count from a storyline's date: left unplaced
-        elif value is None and anchor is not None:
-            continue  # not a calendar expression we can place ("recent years", "the past")
-        if value is None and not _DETECT.search(phrase):
-            continue
-        kind = "absolute" if absolute else (("story" if anchor_kind == "storyline" else anchor_kind) if value is not None else "none")
-        out.append(DateMention(article.id, Span(s, e), phrase, value, gran, kind, Span(*sent)))  # type: ignore[arg-type]
+        value, gran, kind = placed
+        out.append(DateMention(article.id, Span(s, e), text[s:e], value, gran, kind, Span(*sent)))  # type: ignore[arg-type]
     return out

@@ -19,28 +19,21 @@ import re
 from typing import TYPE_CHECKING
 
 from ..model import Article, Mention, Quote, Span
-from .entities import TITLE_WORDS, _surname
+from .entities import SPEECH_FORMS, SPEECH_VERBS, TITLE_WORDS
+from .names import surname
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
-SPEECH_VERBS = {
-    "say", "tell", "add", "write", "claim", "declare", "state", "explain", "argue", "note", "warn", "ask", "insist",
-    "announce", "tweet", "contend", "allege", "reply", "respond", "continue", "acknowledge", "admit", "deny",
-    "confirm", "predict", "suggest", "caution", "urge", "recall", "remark", "complain", "conclude", "testify",
-    "assert", "maintain", "stress", "emphasize", "observe", "quip", "joke", "vow", "promise", "post", "comment",
-    "report", "hail", "label", "call",
-}  # fmt: skip
-# Verbs that introduce reported speech with a that-clause ("X said (that) ...").
-REPORT_VERBS = {
-    "say", "tell", "claim", "argue", "state", "announce", "warn", "add", "insist", "contend", "allege", "deny",
-    "acknowledge", "explain", "note", "confirm", "declare", "predict", "write", "testify", "maintain", "assert",
-    "estimate", "report",
-}  # fmt: skip
 PRONOUNS = {"he", "she"}
+PARAGRAPH_GAP = 2  # characters between two paragraphs of one quote (the line break between them)
+MAX_DESCRIPTION_WORDS = 10  # a speaker described at more length is cut to its head noun ("a senior official ...")
+MIN_REPORT_CHARS = 15  # less before "according to X" is a lead-in ("But,"), so the report is what follows X
+MAX_NAME_WORDS = 4  # a speaker's name runs to four words ("Bill de Blasio Jr."); more is a description
 MIN_WORDS = 3  # shorter quoted strings are scare quotes or titles ("racist", "sanctuary cities"), not quotes
 _DOUBLE_OPEN, _DOUBLE_CLOSE = "\u201c\u00ab\u201e", "\u201d\u00bb"
-_SAID_X = re.compile(r"(Said|Says|Added|Wrote|Asked)\s+((?:[A-Z][\w.'\u2019-]*\s?){1,4})")
+# An inverted attribution opening a sentence: a capitalised word (a speech verb's form: "Said", "Added") and a name.
+_SAID_X = re.compile(r"([A-Z][a-z]+)\s+((?:[A-Z][\w.'\u2019-]*\s?){1,4})")
 _MARKS = re.compile('["\u201c\u201d\u00ab\u00bb\u201e\u2018\u2019]')
 
 
@@ -104,7 +97,7 @@ def find_quote_marks(text: str, paragraphs: list[tuple[int, int]]) -> list[tuple
                     break
         if stack and stack[0][0] == "d":
             nxt = paragraphs[k + 1] if k + 1 < len(paragraphs) else None
-            if nxt is not None and nxt[0] - pe <= 2:
+            if nxt is not None and nxt[0] - pe <= PARAGRAPH_GAP:
                 carry = stack[0][1]
     return out
 
@@ -152,7 +145,9 @@ def _speaker_of(subj: Token, mentions: list[Mention], text: str) -> Speaker | No
     sub = list(subj.subtree)
     lo, hi = sub[0].idx, sub[-1].idx + len(sub[-1].text)
     # a named mention inside the subject, preferring one at the head ("the mayor, Rahm Emanuel")
-    inside = [m for m in mentions if lo <= m.span.start and m.span.end <= hi and m.label in ("PERSON", "ORG", "GPE", "NORP")]
+    inside = [
+        m for m in mentions if lo <= m.span.start and m.span.end <= hi and m.label in ("PERSON", "ORG", "GPE", "NORP")
+    ]
     head_m = [m for m in inside if m.span.start <= subj.idx < m.span.end]
     persons = [m for m in inside if m.label == "PERSON"]
     pick = head_m[0] if head_m else (persons[0] if persons else None)
@@ -166,18 +161,20 @@ def _speaker_of(subj: Token, mentions: list[Mention], text: str) -> Speaker | No
             return Speaker(text[s:e], Span(s, e), True)
     # a description ("a senior Justice Department official"): named as written, not an entity
     words = sub
-    if len(words) > 10:  # a long description: up to its head noun
+    if len(words) > MAX_DESCRIPTION_WORDS:  # a long description: up to its head noun
         words = [t for t in sub if t.i <= subj.i]
     s, e = words[0].idx, words[-1].idx + len(words[-1].text)
     return Speaker(text[s:e].strip(" ,"), None, False)
 
 
-def _resolve_pronoun(pos: int, mentions: list[Mention], paragraphs: list[tuple[int, int]], last: Speaker | None) -> Speaker | None:
+def _resolve_pronoun(
+    pos: int, mentions: list[Mention], paragraphs: list[tuple[int, int]], last: Speaker | None
+) -> Speaker | None:
     """A "he"/"she" speaker: the one person named in the current and previous paragraph, else None."""
     k = next((i for i, (s, e) in enumerate(paragraphs) if s <= pos <= e), 0)
     lo = paragraphs[max(0, k - 1)][0]
     people = [m for m in mentions if m.label == "PERSON" and lo <= m.span.start < pos]
-    names = {_surname(m.text) for m in people}
+    names = {surname(m.text) for m in people}
     if len(names) == 1:
         m = people[-1]
         full = max((p for p in people), key=lambda p: len(p.text))
@@ -193,13 +190,19 @@ def _cue(tokens: list[Token], quoted: list[tuple[int, int]]) -> list[Token]:
     for t in tokens:
         if any(s <= t.idx < e for s, e in quoted):
             continue
-        if (t.lemma_.lower() in SPEECH_VERBS and t.pos_ in ("VERB", "AUX")) or (t.lower_ == "according" and t.nbor(1).lower_ == "to" if t.i + 1 < len(t.doc) else False):
+        if (t.lemma_.lower() in SPEECH_VERBS and t.pos_ in ("VERB", "AUX")) or (
+            t.lower_ == "according" and t.nbor(1).lower_ == "to" if t.i + 1 < len(t.doc) else False
+        ):
             out.append(t)
     return out
 
 
 def find_quotes(
-    article: Article, doc: Doc, sentences: list[tuple[int, int]], paragraphs: list[tuple[int, int]], mentions: list[Mention]
+    article: Article,
+    doc: Doc,
+    sentences: list[tuple[int, int]],
+    paragraphs: list[tuple[int, int]],
+    mentions: list[Mention],
 ) -> list[Quote]:
     """Direct quotes and reported speech of the analysed text; ``Quote.speaker`` is left for the entity merge."""
     text = article.text
@@ -232,8 +235,11 @@ def find_quotes(
                 break
         if speaker is not None and speaker.name.lower() in PRONOUNS:
             speaker = _resolve_pronoun(qs, mentions, paragraphs, last)
-        elif speaker is not None and speaker.person and speaker.span is not None and not any(
-            m.span.start < speaker.span.end and speaker.span.start < m.span.end for m in mentions
+        elif (
+            speaker is not None
+            and speaker.person
+            and speaker.span is not None
+            and not any(m.span.start < speaker.span.end and speaker.span.start < m.span.end for m in mentions)
         ):
             mentions = sorted([*mentions, Mention(speaker.span, speaker.name, "PERSON")], key=lambda m: m.span.start)
         if speaker is None and cue is None and quotes and speakers[-1] is not None:
@@ -245,7 +251,9 @@ def find_quotes(
             between = text[max(prev_end + 1, tail) : qs - 1]
             if same_par and qs - 1 >= tail - 1 and not re.search(r"[A-Za-z]", between):
                 speaker, cue = speakers[-1], prev.cue
-        q = Quote(article.id, Span(qs, qe), text[qs:qe], "direct", None, speaker.name if speaker else None, cue, Span(lo, hi))
+        q = Quote(
+            article.id, Span(qs, qe), text[qs:qe], "direct", None, speaker.name if speaker else None, cue, Span(lo, hi)
+        )
         quotes.append(q)
         speakers.append(speaker)
         if speaker is not None:
@@ -278,7 +286,8 @@ def _block_quotes(
             continue
         b = bounds[k]
         inverted = _SAID_X.match(text, intro[-1][0], intro[-1][1])
-        if inverted:  # "Said Emanuel, according to the Tribune:" quotes Emanuel, not the Tribune
+        # "Said Emanuel, according to the Tribune:" quotes Emanuel, not the Tribune
+        if inverted and inverted.group(1).lower() in SPEECH_FORMS:
             name = inverted.group(2).strip()
             out.append(Quote(article.id, b, text[b.start : b.end], "direct", None, name, inverted.group(1).lower(), b))
             continue
@@ -295,8 +304,12 @@ def _block_quotes(
 
 
 def _reported(
-    article: Article, doc: Doc, sentences: list[tuple[int, int]], paragraphs: list[tuple[int, int]],
-    mentions: list[Mention], marks: list[tuple[int, int]],
+    article: Article,
+    doc: Doc,
+    sentences: list[tuple[int, int]],
+    paragraphs: list[tuple[int, int]],
+    mentions: list[Mention],
+    marks: list[tuple[int, int]],
 ) -> list[Quote]:
     """Reported speech: a speech verb with a that-clause ("X said (that) ..."), or "according to X"."""
     text = article.text
@@ -309,7 +322,7 @@ def _reported(
             continue
         for t in span:
             clause = None
-            if t.lemma_.lower() in REPORT_VERBS and t.pos_ == "VERB":
+            if t.lemma_.lower() in SPEECH_VERBS and t.pos_ == "VERB":  # with a that-clause, below
                 comps = [c for c in t.children if c.dep_ == "ccomp"]
                 if not comps:
                     continue
@@ -335,14 +348,18 @@ def _reported(
             else:
                 # the sentence without the "according to X" phrase
                 s, e = lo, t.idx
-                if e - s < 15:
+                if e - s < MIN_REPORT_CHARS:
                     s, e = subj.right_edge.idx + len(subj.right_edge.text), hi
             seg = text[s:e].strip(" ,;:.")
             if len(seg.split()) < MIN_WORDS:
                 continue
             s = s + text[s:e].index(seg)
             e = s + len(seg)
-            out.append(Quote(article.id, Span(s, e), seg, "reported", None, speaker.name if speaker else None, cue, Span(lo, hi)))
+            out.append(
+                Quote(
+                    article.id, Span(s, e), seg, "reported", None, speaker.name if speaker else None, cue, Span(lo, hi)
+                )
+            )
             break
     return out
 
@@ -355,7 +372,11 @@ def speaker_mentions(article: Article, quotes: list[Quote], mentions: list[Menti
         if not q.speaker_name or q.sentence is None:
             continue
         name = q.speaker_name
-        if not name[:1].isupper() or len(name.split()) > 4 or any(w.islower() and w not in ("de", "van", "von", "da", "al") for w in name.split()):
+        if (
+            not name[:1].isupper()
+            or len(name.split()) > MAX_NAME_WORDS
+            or any(w.islower() and w not in ("de", "van", "von", "da", "al") for w in name.split())
+        ):
             continue
         for m in re.finditer(re.escape(name), text[q.sentence.start : q.sentence.end]):
             s = q.sentence.start + m.start()

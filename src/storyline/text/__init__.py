@@ -8,4 +8,5 @@
 - :mod:`.lexicon`: the word lists that must exist, read from data files in ``lexicons/`` that say where their
   entries come from;
 - :mod:`.unionfind`: connected components of a pair graph.
+- :mod:`.verbs`: the written forms of verb lemmas ("said", "says" of "say") where the parse has no lemma.
 """

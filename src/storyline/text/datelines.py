@@ -6,13 +6,15 @@ leaves it out of a lead sentence it shows).
 Example:
     >>> DATELINE.match("MEXICO CITY (AP) \u2014 Rescuers dug").group(0)
     'MEXICO CITY (AP) \u2014 '
+    >>> DATED_DATELINE.match("WASHINGTON, March 27 U.S. Attorney General Jeff Sessions said").group(0)
+    'WASHINGTON, March 27 '
 """
 
 from __future__ import annotations
 
 import re
 
-__all__ = ["DATELINE", "DATELINE_HEAD"]
+__all__ = ["DATED_DATELINE", "DATELINE", "DATELINE_HEAD"]
 
 # A wire dateline opening an article's first body paragraph: "LIMA (Meridian Wire) - ", "MEXICO CITY -- ",
 # "NEW YORK, March 3 — ". An upper-case place (1-4 words), an optional ", State/date" and "(Agency)", a dash.
@@ -22,3 +24,8 @@ DATELINE_HEAD = (
     r"(?: \([^()]{1,40}\))?"  # "(Agency)"
 )
 DATELINE = re.compile(DATELINE_HEAD + r"(?: ?[\u2014\u2013] ?| --? )(?=[A-Z\u201c\"])")
+# A dateline that carries its date needs no dash: "WASHINGTON, March 27 (Reuters) ", "WASHINGTON, March 27 - ".
+DATED_DATELINE = re.compile(
+    r"[A-Z][A-Z.'\-]+(?: [A-Z][A-Z.'\-]+){0,3}, [A-Z][a-z]{2,8}\.? \d{1,2}"  # place, month and day
+    r"(?: \([^()]{1,40}\))?(?: ?(?:[\u2014\u2013]|--?))? ?(?=[A-Z\u201c\"])"  # (agency), a dash if any
+)

@@ -1,0 +1,361 @@
+"""The merge of mentions across a story's articles into entities, and the lookup of a name among them.
+
+:func:`merge_entities` builds one :class:`Entity` per person, organisation or place: a surname joins the full
+name it belongs to (also when misspelt by one or two letters), "Justice Department" joins "Department of
+Justice", and an acronym joins the name it abbreviates (from the initials, or from a definition in the text such
+as "Immigration and Customs Enforcement (ICE)"). :func:`add_story_mentions` adds the bare surnames of a story's
+known people the model missed; :class:`EntityTable` finds the entity a written name refers to.
+
+Example:
+    >>> from storyline.model import Article, Mention, Span
+    >>> a = Article(id="a", mentions=[Mention(Span(0, 13), "Jeff Sessions", "PERSON"),
+    ...                               Mention(Span(20, 28), "Sessions", "NORP")])
+    >>> [(e.name, e.type, e.mentions) for e in merge_entities([a])]
+    [('Jeff Sessions', 'PERSON', 2)]
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+
+from ..model import Article, Entity, Mention, Span
+from .entities import MIN_SURNAME_LETTERS, TITLE_WORDS
+from .names import (
+    MAX_NAME_TYPOS,
+    MIN_FULL_NAME_WORDS,
+    acronyms_of,
+    allowed_typos,
+    edit_distance,
+    fuzzy_surname,
+    org_key,
+    slug,
+    surname,
+)  # fmt: skip
+
+MIN_ACRONYM = 3  # two-letter initials are too ambiguous ("CT" is a state and a newspaper) unless defined in the text
+MIN_SURNAME_OF_OTHER = 4  # a word the model typed otherwise is taken for a known surname from four letters on
+# A name is not a person's when the model typed it otherwise more than this many times beyond typing it a person
+# ("Amazon", "Whole Foods"); a surname typed NORP once or twice ("Sessions") still is.
+PERSON_TYPING_SLACK = 2
+# Common name forms of a few places, so "U.S." and "United States" are one entity.
+PLACE_KEYS = {
+    "u.s.": "united states", "us": "united states", "usa": "united states", "u.s.a.": "united states",
+    "america": "united states", "united states of america": "united states",
+    "u.k.": "united kingdom", "uk": "united kingdom", "britain": "united kingdom", "great britain": "united kingdom",
+}  # fmt: skip
+
+
+def _defined_acronyms(article: Article) -> dict[str, str]:
+    """Acronyms the text defines: "Immigration and Customs Enforcement (ICE)", "..., or ICE," -> {ice: name}."""
+    out = {}
+    text = article.text
+    for m in article.mentions:
+        if m.label not in ("ORG", "GPE", "LOC", "FAC", "NORP") or " " not in m.text:
+            continue
+        after = text[m.span.end : m.span.end + 24]
+        d = re.match(r"(?:['\u2019]s)?\s*(?:\(|,\s+or\s+)([A-Z][A-Za-z.&]{1,9})(?:\)|,|\.|\s)", after)
+        if d:
+            out[org_key(d.group(1))] = org_key(m.text)
+    return out
+
+
+class _Cluster:
+    """Mentions gathered into one entity while merging."""
+
+    def __init__(self, label: str) -> None:
+        self.labels: Counter[str] = Counter()
+        self.forms: Counter[str] = Counter()
+        self.roles: Counter[str] = Counter()
+        self.mentions: list[tuple[Article, Mention]] = []
+        self.person = label == "PERSON"
+
+    def add(self, art: Article, m: Mention) -> None:
+        self.labels[m.label] += 1
+        self.forms[m.text] += 1
+        if m.role:
+            self.roles[m.role] += 1
+        self.mentions.append((art, m))
+
+
+def _person_key(name: str) -> tuple[str, str]:
+    """(first name, surname) of a full name, initials dropped."""
+    words = [w for w in name.lower().replace(",", " ").split() if not re.fullmatch(r"[a-z]\.?", w)]
+    words = [w for w in words if w.rstrip(".") not in ("jr", "sr", "ii", "iii")]
+    return (words[0] if words else "", words[-1] if words else "")
+
+
+def _typed_otherwise(counts: Counter[str]) -> bool:
+    """True when the model typed a name as something else far more often than as a person."""
+    return counts["PERSON"] + PERSON_TYPING_SLACK < sum(counts.values()) - counts["PERSON"]
+
+
+def _majority_other(counts: Counter[str]) -> str:
+    """The model's most frequent label of a name other than PERSON."""
+    return next(lab for lab, _ in counts.most_common() if lab != "PERSON")
+
+
+def _same_name(first: str, last: str, f2: str, l2: str) -> bool:
+    """Whether two (first name, surname) keys name one person: same or misspelt surname, same or short first name."""
+    if abs(len(l2) - len(last)) > MAX_NAME_TYPOS:
+        return False
+    same_last = l2 == last or edit_distance(l2, last, MAX_NAME_TYPOS) <= min(allowed_typos(l2), allowed_typos(last))
+    if not same_last:
+        return False
+    return (
+        f2 == first
+        or f2.startswith(first)
+        or first.startswith(f2)
+        or edit_distance(f2, first, 1) <= min(allowed_typos(f2), allowed_typos(first))
+    )
+
+
+class _Merger:
+    """The merge of several articles' mentions: full person names first, then single words, then acronyms."""
+
+    def __init__(self, articles: Sequence[Article]) -> None:
+        self.articles = articles
+        self.items = [(a, m) for a in articles for m in a.mentions]
+        # how the model typed each name across the story
+        self.typed: dict[str, Counter[str]] = defaultdict(Counter)
+        for _, m in self.items:
+            self.typed[m.text.lower()][m.label] += 1
+        self.persons: list[_Cluster] = []
+        self.by_full: dict[tuple[str, str], _Cluster] = {}
+        self.by_surname: dict[str, list[_Cluster]] = defaultdict(list)
+        self.by_letter: dict[str, dict[tuple[str, str], _Cluster]] = defaultdict(dict)
+        self.singles: dict[str, _Cluster] = {}
+        self.others: dict[str, _Cluster] = {}
+        self.memo: dict[str, str | None] = {}
+
+    def _known_person(self, text: str, first: str, last: str) -> _Cluster | None:
+        """The cluster of a person already seen under this full name or a variant of it."""
+        cluster = self.by_full.get((first, last))
+        if cluster is not None:
+            return cluster
+        low = text.lower()
+        # only names whose surname starts with the same letter can be the same person (keeps this linear)
+        for (f2, l2), c in list(self.by_letter[last[:1]].items()):
+            # a compound surname written without the given name: "Pena Nieto" of "Enrique Pena Nieto"
+            if any(f.lower().endswith(" " + low) or low.endswith(" " + f.lower()) for f in c.forms):
+                return c
+            if _same_name(first, last, f2, l2):
+                return c
+        return None
+
+    def add_full_names(self) -> None:
+        """1. Full person names, joined when they are variants of one name."""
+        for art, m in self.items:
+            if m.label != "PERSON" or len(m.text.split()) < MIN_FULL_NAME_WORDS:
+                continue
+            counts = self.typed[m.text.lower()]
+            if _typed_otherwise(counts):
+                m.label = _majority_other(counts)
+                continue
+            first, last = _person_key(m.text)
+            cluster = self._known_person(m.text, first, last)
+            if cluster is None:
+                cluster = _Cluster("PERSON")
+                self.persons.append(cluster)
+                self.by_surname[last].append(cluster)
+            self.by_full[(first, last)] = cluster
+            self.by_letter[last[:1]][(first, last)] = cluster
+            cluster.add(art, m)
+
+    def _add_single(self, art: Article, m: Mention) -> None:
+        """A one-word mention: a surname of a known person (whatever label the model gave), else its own."""
+        plausible = True
+        if " " not in m.text:
+            counts = self.typed[m.text.lower()]
+            # a word mostly typed as an organisation or place ("Amazon") is not taken for a person's surname:
+            # the model's majority label is kept
+            plausible = not _typed_otherwise(counts)
+            if not plausible and m.label == "PERSON":
+                m.label = _majority_other(counts)
+        if " " not in m.text and m.text[:1].isupper() and (m.label == "PERSON" or not m.text.isupper()):
+            maybe = plausible and (m.label == "PERSON" or len(m.text) >= MIN_SURNAME_OF_OTHER)
+            sur = fuzzy_surname(m.text, self.by_surname, self.memo) if maybe else None
+            if sur is not None:
+                group = self.by_surname[sur]
+                cluster = max(group, key=lambda c: len(c.mentions))  # the best-known person of that surname
+                m.label = "PERSON"
+                cluster.add(art, m)
+                return
+            if m.label == "PERSON":
+                key = fuzzy_surname(m.text, self.singles) or m.text.lower()
+                self.singles.setdefault(key, _Cluster("PERSON")).add(art, m)
+                return
+        if m.label == "PERSON":
+            self.singles.setdefault(m.text.lower(), _Cluster("PERSON")).add(art, m)
+            return
+        low = m.text.lower()
+        key = PLACE_KEYS.get(low, org_key(m.text)) if m.label in ("GPE", "LOC") else org_key(m.text)
+        self.others.setdefault(key, _Cluster(m.label)).add(art, m)
+
+    def add_the_rest(self) -> None:
+        """2. Every mention that is not a full person name."""
+        for art, m in self.items:
+            if m.label == "PERSON" and len(m.text.split()) >= MIN_FULL_NAME_WORDS:
+                continue
+            self._add_single(art, m)
+
+    def defined_acronyms(self) -> dict[str, str]:
+        """The acronyms the articles define, read with the labels as the full names left them."""
+        defined: dict[str, str] = {}
+        for art in self.articles:
+            defined.update(_defined_acronyms(art))
+        return defined
+
+    def join_acronyms(self, defined: dict[str, str]) -> None:
+        """3. Acronyms join the name they stand for (a definition in the text first, then initials)."""
+        others = self.others
+        initials: dict[str, set[str]] = defaultdict(set)
+        for key, c in others.items():
+            if " " in key:
+                for a in acronyms_of(max(c.forms, key=c.forms.__getitem__)):
+                    initials[a].add(key)
+        for key in list(others):
+            if " " in key or key not in others:
+                continue
+            target = defined.get(key)
+            if target is None and len(key) >= MIN_ACRONYM and len(initials.get(key, ())) == 1:
+                target = next(iter(initials[key]))
+            if target and target in others and target != key:
+                for art, m in others.pop(key).mentions:
+                    others[target].add(art, m)
+
+    def entities(self) -> list[Entity]:
+        """The entity records, in the order their clusters were made."""
+        clusters = self.persons + list(self.singles.values()) + list(self.others.values())
+        return [_entity(c) for c in clusters if c.mentions]
+
+
+def merge_entities(articles: Sequence[Article]) -> list[Entity]:
+    """Merge the mentions of several articles into entities; sets ``mention.entity`` on every article.
+
+    Duplicate articles (``duplicate_of`` set) get entity ids but do not add to mention or article counts.
+    """
+    merger = _Merger(articles)
+    merger.add_full_names()
+    defined = merger.defined_acronyms()
+    merger.add_the_rest()
+    merger.join_acronyms(defined)
+    return merger.entities()
+
+
+def add_story_mentions(articles: Sequence[Article]) -> None:
+    """Add mentions of a story's known people the model missed in some article: a bare surname ("Ivers"), also
+    misspelt ("Sesssions"), when the capitalised word is not an ordinary word of the text."""
+    typed: dict[str, Counter[str]] = defaultdict(Counter)
+    for a in articles:
+        for m in a.mentions:
+            typed[m.text.lower()][m.label] += 1
+    fulls = {
+        m.text for a in articles for m in a.mentions
+        if m.label == "PERSON" and len(m.text.split()) >= MIN_FULL_NAME_WORDS
+        and typed[m.text.lower()]["PERSON"] * 2 > sum(typed[m.text.lower()].values())  # mostly typed a person
+    }  # fmt: skip
+    surnames = {surname(n) for n in fulls if len(surname(n)) >= MIN_SURNAME_LETTERS}
+    if not surnames:
+        return
+    memo: dict[str, str | None] = {}
+    for art in articles:
+        text = art.text
+        ranges = [
+            (x.span.start, x.span.end)
+            for x in art.sentences
+            if x.paragraph < len(art.paragraphs) and art.paragraphs[x.paragraph].analysed
+        ]
+        covered = [(m.span.start, m.span.end) for m in art.mentions]
+        lower_words = set(_LOWER_WORD.findall(text))
+        added = []
+        for w in _CAP_WORD.finditer(text):
+            word, s, e = w.group(0), w.start(), w.end()
+            low = word.lower()
+            exact = low in surnames
+            if not exact and (low in lower_words or fuzzy_surname(low, surnames, memo) is None):
+                continue
+            before = text[max(0, s - 3) : s].strip()
+            sentence_start = not before or before[-1] in '.!?"\u201c\u2018'
+            if exact and sentence_start and low in lower_words:
+                continue  # "Sessions of the council began..." is the ordinary word
+            if any(a < e and s < b for a, b in covered) or not any(a <= s < b for a, b in ranges):
+                continue
+            added.append(Mention(Span(s, e), word, "PERSON"))
+            covered.append((s, e))
+        if added:
+            art.mentions = sorted(art.mentions + added, key=lambda m: m.span.start)
+
+
+_LOWER_WORD = re.compile(r"\b[a-z][a-z]+\b")
+_CAP_WORD = re.compile(r"(?<![\w-])[A-Z][a-z]{2,}(?![\w-])")
+
+
+def _entity(c: _Cluster) -> Entity:
+    """Build the entity record of a finished cluster and write its id onto the mentions."""
+    label = "PERSON" if c.person or c.labels["PERSON"] * 2 >= sum(c.labels.values()) else c.labels.most_common(1)[0][0]
+    if label == "PERSON":
+        full = {f: n for f, n in c.forms.items() if len(f.split()) >= MIN_FULL_NAME_WORDS}
+        pool = full or dict(c.forms)
+    else:
+        long = {f: n for f, n in c.forms.items() if not f.isupper() and " " in f}
+        pool = long or dict(c.forms)
+    name = max(pool, key=lambda f: (pool[f], len(f)))
+    eid = f"{label.lower()}:{slug(name)}"
+    counted = [(a, m) for a, m in c.mentions if not a.is_duplicate]
+    articles: list[str] = []
+    for a, m in c.mentions:
+        m.entity = eid
+        if not a.is_duplicate and a.id not in articles:
+            articles.append(a.id)
+    roles = [r for r, _ in c.roles.most_common()]
+    return Entity(eid, name, label, sorted(c.forms, key=lambda f: -c.forms[f]), roles, len(counted), articles)
+
+
+class EntityTable:
+    """Look up the entity a name refers to, by alias, surname (also misspelt) or acronym.
+
+    Example:
+        >>> t = EntityTable([Entity("person:jeff-sessions", "Jeff Sessions", "PERSON", ["Jeff Sessions"])])
+        >>> t.lookup("Attorney General Sessions")
+        'person:jeff-sessions'
+    """
+
+    def __init__(self, entities: Iterable[Entity]) -> None:
+        self.entities = list(entities)
+        self.alias: dict[str, str] = {}
+        self.surnames: dict[str, list[Entity]] = defaultdict(list)
+        for e in self.entities:
+            for a in [e.name, *e.aliases]:
+                self.alias.setdefault(a.lower(), e.id)
+                self.alias.setdefault(org_key(a), e.id)
+            if e.type == "PERSON" and " " in e.name:
+                self.surnames[surname(e.name)].append(e)
+
+    def lookup(self, name: str) -> str | None:
+        """The entity id a name refers to, or None when unknown or ambiguous."""
+        for key in (name.lower().strip(" ,."), org_key(name)):
+            if key in self.alias:
+                return self.alias[key]
+        words = name.split()
+        while len(words) > 1 and (words[0].lower() in TITLE_WORDS or words[0].lower() == "the"):
+            words = words[1:]
+        clean = re.sub(r"['\u2019]s?$", "", " ".join(words)).strip(" ,.")
+        for key in (clean.lower(), org_key(clean)):
+            if key in self.alias:
+                return self.alias[key]
+        sur = fuzzy_surname(surname(clean), self.surnames)
+        if sur is not None:
+            group = self.surnames[sur]
+            if len(group) == 1 or " " not in clean:
+                return max(group, key=lambda e: e.mentions).id
+        return None
+
+
+def mention_at(mentions: Sequence[Mention], span: Span) -> Mention | None:
+    """The mention overlapping a span, or None."""
+    for m in mentions:
+        if m.span.start < span.end and span.start < m.span.end:
+            return m
+    return None

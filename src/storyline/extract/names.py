@@ -1,0 +1,115 @@
+"""Names as the merge compares them: surnames, misspellings, organisation keys, acronyms, slugs.
+
+Pure functions over strings, shared by the per-article repair (:mod:`.entities`), the quotes and the merge
+(:mod:`.merge`).
+
+Example:
+    >>> surname("Martin Luther King Jr."), fuzzy_surname("sesssions", ["sessions"])
+    ('king', 'sessions')
+    >>> org_key("the U.S. Department of Justice"), sorted(acronyms_of("Department of Justice"))
+    ('justice department', ['dj', 'doj'])
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+MIN_FULL_NAME_WORDS = 2  # "Jeff Sessions"; one word is a surname, a given name or a single name
+ONE_TYPO_FROM, TWO_TYPOS_FROM = 5, 9  # letters from which a misspelt name may differ by one letter, by two
+MIN_ACRONYM_LETTERS = 2  # the initials of a name of two words or more
+MAX_NAME_TYPOS = 2  # the most letters a misspelt name may differ by (allowed_typos of a name of 9 letters or more)
+_ORG_PREFIX = re.compile(r"^(?:the\s+)?(?:u\.s\.|us|united states|federal)\s+", re.IGNORECASE)
+_SMALL = {"of", "and", "for", "the", "on", "in", "&", "at", "to"}
+
+
+def surname(name: str) -> str:
+    """The last name word of a person's name, lowercased (suffixes like "Jr." skipped)."""
+    words = [w for w in name.replace(",", " ").split() if w.lower().rstrip(".") not in ("jr", "sr", "ii", "iii")]
+    return words[-1].lower() if words else name.lower()
+
+
+def edit_distance(a: str, b: str, limit: int = 3) -> int:
+    """Levenshtein distance, stopping early above ``limit``."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        if min(cur) > limit:
+            return limit + 1
+        prev = cur
+    return prev[-1]
+
+
+def allowed_typos(word: str) -> int:
+    """Edit distance tolerated for a misspelt name: none for short names, 1 from 5 letters, 2 from 9."""
+    return 0 if len(word) < ONE_TYPO_FROM else 1 if len(word) < TWO_TYPOS_FROM else MAX_NAME_TYPOS
+
+
+def fuzzy_surname(word: str, surnames: Iterable[str], memo: dict[str, str | None] | None = None) -> str | None:
+    """The known surname ``word`` equals or misspells (unique best match), or None; ``memo`` caches answers."""
+    word = word.lower()
+    if word in surnames:
+        return word
+    if allowed_typos(word) == 0:
+        return None
+    if memo is not None:
+        if word not in memo:
+            memo[word] = fuzzy_surname(word, surnames)
+        return memo[word]
+    best = [
+        (edit_distance(word, s, MAX_NAME_TYPOS), s)
+        for s in surnames
+        if word[:1] == s[:1] and abs(len(word) - len(s)) <= MAX_NAME_TYPOS
+    ]
+    best = [(d, s) for d, s in best if d <= min(allowed_typos(word), allowed_typos(s))]
+    if not best:
+        return None
+    best.sort()
+    if len(best) > 1 and best[0][0] == best[1][0]:
+        return None  # two names equally close: no guess
+    return best[0][1]
+
+
+def org_key(name: str) -> str:
+    """Normalised key of an organisation name: "the U.S. Department of Justice" -> "justice department"."""
+    low = name.lower().strip()
+    if low.startswith("the "):
+        low = low[4:].lstrip()
+    if _DOTTED.fullmatch(low):
+        return low.replace(".", "")  # "d.o.j." -> "doj"
+    low = _ORG_PREFIX.sub("", low)
+    low = low.replace("dept.", "department").replace("&", "and")
+    m = _DEPARTMENT_OF.fullmatch(low)
+    if m:
+        low = f"{m.group(2)} {m.group(1)}"
+    low = _LEGAL_SUFFIX.sub("", low)  # "Amazon.com Inc." is "Amazon"
+    return " ".join(low.split())
+
+
+_LEGAL_SUFFIX = re.compile(r"(?:\.com)?(?:,?\s+(?:inc|corp|co|ltd|llc|plc|s\.a|ag|n\.v)\.?)*$")
+_DOTTED = re.compile(r"(?:[a-z]\.){2,}")
+_DEPARTMENT_OF = re.compile(r"(department|ministry|office|bureau) of (?:the )?(.+)")
+
+
+def acronyms_of(name: str) -> set[str]:
+    """Acronyms a multi-word name can be written as: initials with and without the small words."""
+    words = re.findall(r"[A-Za-z][A-Za-z'\u2019-]*", name)
+    words = [w for w in words if w.lower() not in ("the",)]
+    if len(words) < MIN_FULL_NAME_WORDS:  # a one-word name is its own acronym ("NASA")
+        return set()
+    all_init = "".join(w[0] for w in words).lower()
+    content = "".join(w[0] for w in words if w.lower() not in _SMALL).lower()
+    out = {all_init, content}
+    m = re.fullmatch(r"(.+) (department|ministry|office|bureau)", org_key(name))
+    if m:  # "Justice Department" is also written DOJ (Department Of Justice)
+        out.add((m.group(2)[0] + "o" + "".join(w[0] for w in m.group(1).split())).lower())
+    return {a for a in out if len(a) >= MIN_ACRONYM_LETTERS}
+
+
+def slug(text: str) -> str:
+    """Lowercase ASCII slug of a name, for stable ids."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"
