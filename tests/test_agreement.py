@@ -28,8 +28,10 @@ GOALS_AWAY = (
     "was kept quiet by the home defence."
 )
 TOLL = [
-    ("2025-03-03", "North Post", "At least nine people were killed when the storm flattened homes along the coast, officials said."),
-    ("2025-03-04", "Coast Radio", "Officials said 12 people were killed by the storm as rescuers searched flattened homes."),
+    ("2025-03-03", "North Post", "At least nine people were killed when the storm flattened homes along the coast, "
+                                 "officials said."),
+    ("2025-03-04", "Coast Radio", "Officials said 12 people were killed by the storm as rescuers searched flattened "
+                                  "homes."),
     ("2025-03-05", "Daily Ledger", "The storm killed 15 people along the coast, officials said on Wednesday."),
 ]  # fmt: skip
 EVAC_A = "More than 200 residents were evacuated from the riverside district as the water rose."

@@ -46,10 +46,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..text.datelines import DATELINE, DATELINE_HEAD
 from ..config import Settings
 from ..model import Article, Citation, Span, Story, Storyline
-from ..text.words import numbers, stem, terms, word_count
+from ..text.datelines import DATELINE, DATELINE_HEAD
+from ..text.words import numbers, terms, word_count
 
 if TYPE_CHECKING:
     from scipy.sparse import csr_matrix
@@ -89,7 +89,9 @@ _QUOTED = re.compile(r"[\u201c\"]([^\u201d\"]*)[\u201d\"]|\u2018([^\u2018]*?)\u2
 # News narrative is in the third person; "I", "we", "you" outside quote marks means unmarked quoted speech.
 _FIRST_PERSON = re.compile(r"\b(I|I'm|I've|I'd|we|We|we're|We're|us|our|Our|my|My|me|you|You|your|Your)\b")
 # A sentence opening with one of these leans on the sentence before it and reads badly on its own.
-_DEPENDENT_START = re.compile(r"^(He|She|They|It|This|That|These|Those|His|Her|Their|Its|But|And|Also|However|Still|Yet)\b")
+_DEPENDENT_START = re.compile(
+    r"^(He|She|They|It|This|That|These|Those|His|Her|Their|Its|But|And|Also|However|Still|Yet)\b"
+)
 DEPENDENT_PENALTY = 0.6  # score factor for such sentences: usable when nothing else says it, never preferred
 # "these 23 jurisdictions", "those cities" inside a sentence point back at a sentence the brief may not show,
 # and the sentence that introduced them (often another outlet's) says it better. 0.8 keeps such a sentence
@@ -259,13 +261,16 @@ class Candidate:
     usable: bool  # may be picked (not only cited)
 
 
+_SENTENCE = re.compile(r"\S.*?(?:[.!?][\"'\u201d\u2019)]*(?=\s+[\"'\u201c\u2018A-Z0-9])|$)", re.DOTALL)
+
+
 def _sentence_spans(article: Article) -> list[tuple[Span, int]]:
     """(span, paragraph index) of every sentence: the NLP pass's, else a punctuation split of each paragraph."""
     if article.sentences:
         return [(s.span, s.paragraph) for s in article.sentences]
     out = []
-    for i, (bounds, para) in enumerate(zip(article.paragraph_spans(), article.paragraphs)):
-        for m in re.finditer(r"\S.*?(?:[.!?][\"'\u201d\u2019)]*(?=\s+[\"'\u201c\u2018A-Z0-9])|$)", para.text, re.DOTALL):
+    for i, (bounds, para) in enumerate(zip(article.paragraph_spans(), article.paragraphs, strict=True)):
+        for m in _SENTENCE.finditer(para.text):
             text = m.group(0).rstrip()
             if text:
                 out.append((Span(bounds.start + m.start(), bounds.start + m.start() + len(text)), i))
@@ -303,10 +308,15 @@ def candidates(story_articles: Sequence[Article]) -> list[Candidate]:
     return out
 
 
+# A piece of text with fewer real words than this ("(", "CNN)", "\u2022 Photos") is page furniture the parser cut
+# out as a sentence, not a sentence of the report: three words are the shortest clause ("Rescuers found survivors").
+SENTENCE_MIN_WORDS = 3
+
+
 def _counts_as_sentence(text: str) -> bool:
     """True when a sentence takes a place in its article's order: page furniture the splitter cut out ("\u2022",
     "(", "CNN)") or a bulleted highlight above the lead does not push the lead down."""
-    return len(re.findall(r"[A-Za-z]{2,}", text)) >= 3 and not _BULLET.match(text.lstrip())
+    return len(re.findall(r"[A-Za-z]{2,}", text)) >= SENTENCE_MIN_WORDS and not _BULLET.match(text.lstrip())
 
 
 def _info(c: Candidate) -> float:
@@ -369,7 +379,8 @@ class Summariser:
 
     Example:
         >>> from storyline.model import Article, Paragraph
-        >>> arts = [Article(id="x", paragraphs=[Paragraph("Flooding closed the main bridge in Alden on Monday morning.")])]
+        >>> text = "Flooding closed the main bridge in Alden on Monday morning."
+        >>> arts = [Article(id="x", paragraphs=[Paragraph(text)])]
         >>> s = Summariser(Settings.load()).fit(arts)
         >>> [c.text for c in s.select(words=30)]
         ['Flooding closed the main bridge in Alden on Monday morning.']
@@ -385,7 +396,9 @@ class Summariser:
         if not 0 < self.redundancy <= 1 or not 0 < self.cite_threshold <= 1:
             from ..errors import ConfigError
 
-            raise ConfigError("brief.redundancy and brief.cite_threshold must be in (0, 1]; the defaults are 0.4 and 0.5")
+            raise ConfigError(
+                "brief.redundancy and brief.cite_threshold must be in (0, 1]; the defaults are 0.4 and 0.5"
+            )
 
     def fit(self, articles: Sequence[Article]) -> Summariser:
         """Read a story's articles (time order): candidates, TF-IDF vectors, scores; returns self."""
@@ -483,7 +496,8 @@ class Summariser:
         background = np.array([BACKGROUND_PENALTY if _is_background(c, story_date) else 1.0 for c in cands])
         self.penalty_ = penalty * background
         # in the lead's continuation the sentence before is shown: a pronoun start is fine there
-        self.standalone_ = self.penalty_ / np.array([DEPENDENT_PENALTY if _DEPENDENT_START.match(c.text) else 1.0 for c in cands])
+        pronoun_start = np.array([DEPENDENT_PENALTY if _DEPENDENT_START.match(c.text) else 1.0 for c in cands])
+        self.standalone_ = self.penalty_ / pronoun_start
         return score * self.penalty_
 
     def select(self, words: int | None = None, max_sentences: int | None = None) -> list[Citation]:
@@ -492,38 +506,18 @@ class Summariser:
         cands = self.candidates_
         if self.vectors_ is None:
             return []
-        pool = [i for i, c in enumerate(cands) if c.usable]
-        # keep one copy of a sentence repeated verbatim across syndicated copies: the first source's
-        seen: set[str] = set()
-        unique = []
-        for i in pool:
-            key = " ".join(cands[i].text.split()).lower()
-            if key not in seen:
-                seen.add(key)
-                unique.append(i)
+        unique = self._unique_usable()
         picked: list[int] = []
         used = 0
         top = float(self.scores_.max()) or 1.0
         opener = self.opener_ = self._opener(unique)
         self.opening_ = []
         while unique:
-            best, best_val = -1, -np.inf
             forced = self._forced(opener, picked, unique)
-            for i in unique if forced is None else [forced]:
-                redundancy = max((self.overlap_[i, j] for j in picked), default=0.0)
-                same_source = sum(1 for j in picked if cands[j].group == cands[i].group)
-                val = MMR_LAMBDA * self.scores_[i] / top - (1 - MMR_LAMBDA) * redundancy - SOURCE_DIVERSITY * same_source
-                if opener is not None and cands[i].group == cands[opener].group:
-                    val += MAIN_REPORT_BONUS
-                if val > best_val:
-                    best, best_val = i, val
+            best = self._best(unique if forced is None else [forced], picked, opener, top)
             unique.remove(best)
-            if any(self.overlap_[best, j] > self.redundancy for j in picked):
-                continue  # already said, in other words
-            if self._repeats_figures(best, picked) or self._restates(best, picked):
+            if self._skipped(best, picked, forced is not None, top):
                 continue
-            if forced is None and picked and self.scores_[best] < FILL_MIN_SCORE * top:
-                continue  # filler: not worth its words (the lead's own continuation is judged by CONTINUE_MIN)
             n = word_count(cands[best].text)
             if picked and used + n > budget:
                 if budget - used < MIN_WORDS:
@@ -533,11 +527,46 @@ class Summariser:
             if forced is not None:
                 self.opening_.append(best)
             used += n
-            if max_sentences is not None and len(picked) >= max_sentences:
-                break
-            if used >= budget:
+            if (max_sentences is not None and len(picked) >= max_sentences) or used >= budget:
                 break
         return [self.cite(i) for i in picked]
+
+    def _unique_usable(self) -> list[int]:
+        """The usable candidates, one copy of a sentence repeated verbatim across syndicated copies (the first)."""
+        seen: set[str] = set()
+        unique = []
+        for i, c in enumerate(self.candidates_):
+            if not c.usable:
+                continue
+            key = " ".join(c.text.split()).lower()
+            if key not in seen:
+                seen.add(key)
+                unique.append(i)
+        return unique
+
+    def _best(self, pool: list[int], picked: list[int], opener: int | None, top: float) -> int:
+        """The candidate of highest MMR value: own score against redundancy with the picks, a bonus for the main
+        report (the opener's source)."""
+        cands = self.candidates_
+        best, best_val = -1, -np.inf
+        for i in pool:
+            redundancy = max((self.overlap_[i, j] for j in picked), default=0.0)
+            same_source = sum(1 for j in picked if cands[j].group == cands[i].group)
+            val = MMR_LAMBDA * self.scores_[i] / top - (1 - MMR_LAMBDA) * redundancy - SOURCE_DIVERSITY * same_source
+            if opener is not None and cands[i].group == cands[opener].group:
+                val += MAIN_REPORT_BONUS
+            if val > best_val:
+                best, best_val = i, val
+        return best
+
+    def _skipped(self, best: int, picked: list[int], forced: bool, top: float) -> bool:
+        """True when the chosen candidate is left out: said already (in other words too), or filler."""
+        if any(self.overlap_[best, j] > self.redundancy for j in picked):
+            return True  # already said, in other words
+        if self._repeats_figures(best, picked) or self._restates(best, picked):
+            return True
+        # filler: not worth its words (the lead's own continuation is judged by CONTINUE_MIN)
+        return not forced and bool(picked) and self.scores_[best] < FILL_MIN_SCORE * top
 
     def _opener(self, pool: list[int]) -> int | None:
         """The sentence a brief opens with: the best lead among the first independent reports (or None)."""
@@ -566,7 +595,8 @@ class Summariser:
         if len(picked) >= OPENER_SENTENCES or any(cands[j].article.id != cands[opener].article.id for j in picked):
             return None
         last = max(cands[j].position for j in picked)
-        nxt = next((i for i in pool if cands[i].article.id == cands[opener].article.id and cands[i].position == last + 1), None)
+        source = cands[opener].article.id
+        nxt = next((i for i in pool if cands[i].article.id == source and cands[i].position == last + 1), None)
         return nxt if nxt is not None and self.standalone_[nxt] >= CONTINUE_MIN else None
 
     def _restates(self, i: int, picked: list[int]) -> bool:
@@ -577,7 +607,8 @@ class Summariser:
         given = [self.candidates_[j].text for j in picked]
         # a new figure: the death toll rose, a second vote (a year is not one: "its first cup since 2002" says
         # again what "a 23-year wait" said)
-        if {n for n in numbers(text) if len(n) > 1 and not _YEAR.fullmatch(n)} - set().union(*(numbers(t) for t in given)):
+        new = {n for n in numbers(text) if len(n) > 1 and not _YEAR.fullmatch(n)}
+        if new - set().union(*(numbers(t) for t in given)):
             return False
         # a name that opens a picked sentence ("Amazon.com Inc. announced ...") was given too
         return not _names(text) - set().union(*(_names(t, first=True) for t in given))
@@ -633,7 +664,8 @@ class Summariser:
         # the opening block (the lead and the sentences after it) stays together, in its source's order: a news
         # lead is written to be read that way (ROUGE-L +0.6 dev, +0.06 labelled, +1.4 demo over the lead alone)
         opening = [self.candidates_[i] for i in self.opening_]
-        first = [c for o in opening for c in citations if c.article == o.article.id and c.span == o.span][: len(opening)]
+        first = [c for o in opening for c in citations if c.article == o.article.id and c.span == o.span]
+        first = first[: len(opening)]
         return first + sorted((c for c in citations if c not in first), key=key)
 
     def _day_precise(self, c: Citation) -> bool:
@@ -660,7 +692,9 @@ def order_articles(story: Story, articles: Sequence[Article]) -> list[Article]:
     return sorted(articles, key=lambda a: (pos.get(a.id, len(pos)), a.published or "9999", a.id))
 
 
-def summarise(story: Story, articles: Sequence[Article], settings: Settings, words: int | None = None) -> list[Citation]:
+def summarise(
+    story: Story, articles: Sequence[Article], settings: Settings, words: int | None = None
+) -> list[Citation]:
     """The cited brief of one story: extractive sentences in reading order, each citing every stating article."""
     arts = [a for a in order_articles(story, articles) if a.paragraphs and "non_english" not in a.flags]
     summariser = Summariser(settings).fit(arts)

@@ -35,9 +35,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from ..brief.summary import stem, terms
-from ..text.unionfind import UnionFind
 from ..model import Article, Citation, Claim, Figure, Story
+from ..text.similarity import cosine
+from ..text.unionfind import UnionFind
+from ..text.words import stem, terms
 
 Status = Literal["agree", "conflict", "updated", "single_source"]
 
@@ -45,8 +46,8 @@ Status = Literal["agree", "conflict", "updated", "single_source"]
 # (casualties, displacement, law enforcement, labour, business, sport), not fitted to any corpus. A figure takes
 # the event nearest to it in its sentence (within EVENT_WINDOW characters).
 EVENTS: dict[str, tuple[str, ...]] = {
-    "killed": (r"kill(?:ed|ing|s)?", r"dead", r"died", r"dies", r"dying", r"deaths?", r"death toll", r"fatalit(?:y|ies)",
-               r"perished", r"lost (?:their|his|her) lives?", r"bodies"),
+    "killed": (r"kill(?:ed|ing|s)?", r"dead", r"died", r"dies", r"dying", r"deaths?", r"death toll",
+               r"fatalit(?:y|ies)", r"perished", r"lost (?:their|his|her) lives?", r"bodies"),
     "injured": (r"injur(?:ed|ing|ies|y)", r"hurt", r"wounded"),
     "hospitalized": (r"hospitali[sz]ed", r"in (?:the )?hospital", r"in critical condition"),
     "missing": (r"missing", r"unaccounted for"),
@@ -173,6 +174,10 @@ MAX_RATIO = 2.0
 CONTEXT_KNOWN = 0.1
 CONTEXT_PLACES = 0.25
 CONTEXT_UNKNOWN = 0.35
+# A measure of more than three words ("money for the new bridge") is a clause, not a label a table row can show.
+MEASURE_WORDS = 3
+# A measure opening with a determiner names one thing ("the bridge's cost"), not a kind of amount (closed class).
+_DETERMINERS = frozenset({"the", "a", "an", "its", "their", "his", "her", "this", "that"})
 # When a story has few agreed or disputed figures, this many single-source figures are still shown, by salience.
 SINGLE_ROWS = 8
 _ATTRIBUTION_AFTER = re.compile(r"^\W{0,3}(?:\w+\W+){0,3}?(?:said|says|told|according)\b", re.IGNORECASE)
@@ -243,7 +248,8 @@ def _precision(fig: Figure) -> float:
 
 
 def value_range(fig: Figure) -> tuple[float, float]:
-    """The values a figure's wording allows: exact -> (v, v); "about 2,300" -> (2250, 2350); "more than 200" -> (200, 300)."""
+    """The values a figure's wording allows: exact -> (v, v); "about 2,300" -> (2250, 2350); "more than 200" ->
+    (200, 300)."""
     v = fig.value
     if not fig.approximate:
         return v, v
@@ -419,13 +425,6 @@ def _same_value(a: _Reading, b: _Reading) -> bool:
     return va == vb or a.low <= vb <= a.high or b.low <= va <= b.high
 
 
-def _cosine(a: Counter[str], b: Counter[str]) -> float:
-    """Cosine of two bags of words."""
-    dot = sum(a[t] * b[t] for t in a)
-    norm = math.sqrt(sum(v * v for v in a.values()) * sum(v * v for v in b.values()))
-    return dot / norm if norm else 0.0
-
-
 def _last_word(name: str) -> str:
     """The last word of a name, lower case: how two mentions of one holder are matched ("Jamal Pryce", "Pryce")."""
     words = re.findall(r"[A-Za-z][A-Za-z-]*", re.sub(r"['\u2019]s\b", "", name))
@@ -471,7 +470,7 @@ def _disputes(a: _Reading, b: _Reading) -> str:
         return ""  # a holder-bound count (goals, runs, votes) named for one side only, or for different holders
     else:
         need = CONTEXT_UNKNOWN
-    if _cosine(a.context, b.context) < need:
+    if cosine(a.context, b.context) < need:
         return ""
     return "places" if clash else "same"
 
@@ -536,7 +535,7 @@ def _plain_measure(measure: str | None) -> str:
     if not measure or re.search(r"\d", measure):
         return ""
     words = measure.split()
-    if len(words) > 3 or words[0].lower() in ("the", "a", "an", "its", "their", "his", "her", "this", "that"):
+    if len(words) > MEASURE_WORDS or words[0].lower() in _DETERMINERS:
         return ""
     return measure if measure[0].islower() else ""
 
