@@ -261,20 +261,12 @@ class Candidate:
     usable: bool  # may be picked (not only cited)
 
 
-_SENTENCE = re.compile(r"\S.*?(?:[.!?][\"'\u201d\u2019)]*(?=\s+[\"'\u201c\u2018A-Z0-9])|$)", re.DOTALL)
-
-
 def _sentence_spans(article: Article) -> list[tuple[Span, int]]:
-    """(span, paragraph index) of every sentence: the NLP pass's, else a punctuation split of each paragraph."""
+    """(span, paragraph index) of every sentence, as the nlp stage found them (``article.sentences``); an article
+    it has not read counts each paragraph as one sentence."""
     if article.sentences:
         return [(s.span, s.paragraph) for s in article.sentences]
-    out = []
-    for i, (bounds, para) in enumerate(zip(article.paragraph_spans(), article.paragraphs, strict=True)):
-        for m in _SENTENCE.finditer(para.text):
-            text = m.group(0).rstrip()
-            if text:
-                out.append((Span(bounds.start + m.start(), bounds.start + m.start() + len(text)), i))
-    return out
+    return [(span, i) for i, span in enumerate(article.paragraph_spans()) if article.cut(span).strip()]
 
 
 def _without_dateline(text: str, span: Span) -> Span:
