@@ -208,3 +208,15 @@ def test_a_towns_toll_and_the_whole_toll_are_not_a_conflict(nlp: Any) -> None:
     """'40 people died in Northvale' is a part of 'killed 55 people across the province', not another count of it."""
     rows = figure_rows([make("a", TOLL_PLACE, nlp), make("b", TOLL_ALL, nlp)])
     assert not [c for c in rows if c.status == "conflict"]
+
+
+def test_a_company_announcing_its_own_recall_is_still_the_holder_of_the_count(nlp: Any) -> None:
+    """'The recall that Norvell Foods announced covers roughly 380,000 jars' holds Norvell's count as much as
+    'Norvell Foods is recalling about 320,000 jars': a name is a figure's source only when it says the words the
+    figure is in (the extract stage's quotes and reported speech), not whenever a speech verb follows it."""
+    a = make("a", "Norvell Foods is recalling about 320,000 jars of its peanut butter over a salmonella concern.", nlp,
+             published="2025-05-07")  # fmt: skip
+    b = make("b", "The recall that Norvell Foods announced on Wednesday covers roughly 380,000 jars of peanut butter.",
+             nlp, published="2025-05-07")  # fmt: skip
+    (claim,) = [c for c in figure_rows([a, b]) if c.status == "conflict"]
+    assert {v["value"] for v in claim.values} == {320000, 380000}

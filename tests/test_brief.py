@@ -158,6 +158,9 @@ def test_sentences_that_cannot_stand_alone(sentence: str, problem: str) -> None:
         "\"We will not reopen a bridge we cannot vouch for,\" the county's chief engineer, Tomas Lind, said at a "
         "briefing.",
         "The Justice Department said it was asking for the records from 23 jurisdictions, including three states.",
+        # any speech verb of the house lexicon, in any form, attributes a quote
+        "\u201cThe bridge will stay shut until every pier has been checked,\u201d Mayor Ruth Okafor cautioned.",
+        "\u201cWe cannot vouch for the piers yet,\u201d engineer Tomas Lind acknowledges in the report.",
     ],
 )
 def test_attributed_quotes_and_plain_statements_are_usable(sentence: str) -> None:

@@ -49,6 +49,7 @@ import numpy as np
 from ..config import Settings
 from ..model import Article, Citation, Span, Story, Storyline
 from ..text.datelines import DATELINE, DATELINE_HEAD
+from ..text.speech import SPEECH_CUE
 from ..text.words import numbers, terms, word_count
 
 if TYPE_CHECKING:
@@ -79,12 +80,8 @@ _BOILERPLATE = re.compile(
 _DATELINE_ALONE = re.compile(DATELINE_HEAD + r" ?(?:[\u2014\u2013]|--?)\s*")
 # A line opening with a bullet glyph ("\u2022 Fans celebrate after ...").
 _BULLET = re.compile(r"[\u2022\u00b7\u25aa\u25cf\u25a0\u2023\u2043]")
-# Verbs and phrases that attribute speech: a quote is only shown with one of them and a named speaker.
-_ATTRIBUTION = re.compile(
-    r"\b(said|says|say|told|tells|according to|added|adds|wrote|writes|stated|states|explained|argued|"
-    r"noted|insisted|warned|announced|declared|asked|tweeted|continued|claimed|urged|testified)\b",
-    re.IGNORECASE,
-)
+# A quote is only shown with a speech verb (text.speech: the house's speech verbs in any form, "according to")
+# and a named speaker.
 _QUOTED = re.compile(r"[\u201c\"]([^\u201d\"]*)[\u201d\"]|\u2018([^\u2018]*?)\u2019(?!\w)")
 # News narrative is in the third person; "I", "we", "you" outside quote marks means unmarked quoted speech.
 _FIRST_PERSON = re.compile(r"\b(I|I'm|I've|I'd|we|We|we're|We're|us|our|Our|my|My|me|you|You|your|Your)\b")
@@ -217,7 +214,7 @@ def sentence_problem(text: str) -> str | None:
     if quoted > 0.3 * len(text):
         # shown only with its attribution: a cue verb and a named speaker outside the quote marks
         rest = outside.split(None, 1)[1] if len(outside.split(None, 1)) > 1 else ""
-        if not _ATTRIBUTION.search(outside) or not re.search(r"\b[A-Z][a-z]", rest + " " + outside[1:]):
+        if not SPEECH_CUE.search(outside) or not re.search(r"\b[A-Z][a-z]", rest + " " + outside[1:]):
             return "unattributed_quote"
     if _FIRST_PERSON.search(outside):
         return "first_person"

@@ -180,8 +180,6 @@ MEASURE_WORDS = 3
 _DETERMINERS = frozenset({"the", "a", "an", "its", "their", "his", "her", "this", "that"})
 # When a story has few agreed or disputed figures, this many single-source figures are still shown, by salience.
 SINGLE_ROWS = 8
-_ATTRIBUTION_AFTER = re.compile(r"^\W{0,3}(?:\w+\W+){0,3}?(?:said|says|told|according)\b", re.IGNORECASE)
-_ATTRIBUTION_BEFORE = re.compile(r"\b(?:according to|told|said|says)\W+(?:\w+\W+){0,2}$", re.IGNORECASE)
 _PRONOUN = re.compile(r"\b(he|she|his|her)\b", re.IGNORECASE)
 _HOLDER_LABELS = ("PERSON", "ORG", "GPE")
 # A place restricting a count follows it in the same clause: "died in Mexico City", "were killed in central
@@ -275,6 +273,16 @@ def _event_near(sentence: str, start: int, end: int) -> str:
     return best
 
 
+def _speakers(art: Article, fig: Figure) -> set[str]:
+    """Who says the words a figure is in (last word of each speaker's name, lower case), as the extract stage
+    attributed its quotes and reported speech from the parse: they are the figure's sources."""
+    return {
+        _last_word(q.speaker_name)
+        for q in art.quotes
+        if q.speaker_name and q.span.start <= fig.span.start and fig.span.end <= q.span.end
+    }
+
+
 def _holders(art: Article, fig: Figure, people: bool) -> tuple[frozenset[str], bool, str]:
     """Named holders in a figure's sentence (attributions left out), whether its holder is a pronoun, and the
     name of the holder written before the number ("" when none)."""
@@ -282,6 +290,7 @@ def _holders(art: Article, fig: Figure, people: bool) -> tuple[frozenset[str], b
         return frozenset(), False, ""
     text = art.text
     names: set[str] = set()
+    sources = _speakers(art, fig)
     named_before = False
     name = ""
     for m in art.mentions:
@@ -291,11 +300,9 @@ def _holders(art: Article, fig: Figure, people: bool) -> tuple[frozenset[str], b
             continue  # people counted in an event: named people/organisations are its sources, not its holders
         if m.span.start < fig.span.end and m.span.end > fig.span.start:
             continue
-        after = text[m.span.end : min(m.span.end + 40, fig.sentence.end)]
-        before = text[max(m.span.start - 30, fig.sentence.start) : m.span.start]
-        if _ATTRIBUTION_AFTER.search(after) or _ATTRIBUTION_BEFORE.search(before):
-            continue
         last = _last_word(m.text)
+        if last in sources:
+            continue
         if last:
             names.add(last)
             if m.span.start < fig.span.start:
