@@ -220,3 +220,13 @@ def test_a_company_announcing_its_own_recall_is_still_the_holder_of_the_count(nl
              nlp, published="2025-05-07")  # fmt: skip
     (claim,) = [c for c in figure_rows([a, b]) if c.status == "conflict"]
     assert {v["value"] for v in claim.values} == {320000, 380000}
+
+
+@pytest.mark.parametrize("noun", ["steelworkers", "longshoremen", "schoolchildren"])
+def test_a_compound_person_noun_counts_people(nlp: Any, noun: str) -> None:
+    """A compound takes the class of its last element: '14 steelworkers' (no list names them) are people, one
+    disputed count with 'Sixteen people were hurt'."""
+    wire = make("wire", BLAST_WIRE.replace("14 workers", f"14 {noun}"), nlp, outlet="Wire Service")
+    tv = make("tv", BLAST_TV, nlp, outlet="Channel 4")
+    (claim,) = [c for c in figure_rows([wire, tv]) if c.status == "conflict"]
+    assert {v["value"] for v in claim.values} == {14, 16}

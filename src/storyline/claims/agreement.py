@@ -36,9 +36,10 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from ..model import Article, Citation, Claim, Figure, Story
+from ..text.lexicon import load
 from ..text.similarity import cosine
 from ..text.unionfind import UnionFind
-from ..text.words import stem, terms
+from ..text.words import NUMBER_WORDS, stem, terms
 
 Status = Literal["agree", "conflict", "updated", "single_source"]
 
@@ -92,25 +93,8 @@ NOUN_EVENTS = {
     "crowd": "attended", "attendance": "attended", "turnout": "attended", "gathering": "attended",
     "audience": "watched", "viewership": "watched", "readership": "watched",
 }  # fmt: skip
-# Person nouns counted as "people". The generic ones can stand for any group of people, so "14 workers" and
-# "16 people" may be the same count; two different specific roles ("firefighters", "officers") are different
-# groups, never a conflict.
-GENERIC_PEOPLE = {
-    "people", "person", "individual", "resident", "victim", "casualty", "other", "member", "worker", "employee",
-    "staff", "civilian", "inhabitant", "adult", "death", "fatality", "dead", "injury", "evacuee", "arrest",
-    "infection", "case", "patient",
-}  # fmt: skip
-ROLE_PEOPLE = {
-    "firefighter", "officer", "police", "soldier", "troop", "child", "student", "teacher", "passenger", "driver",
-    "pilot", "crew", "miner", "nurse", "doctor", "protester", "demonstrator", "migrant", "refugee", "prisoner",
-    "inmate", "fan", "spectator", "voter", "customer", "tourist", "visitor", "dockworker", "longshoreman",
-    "longshoremen", "villager", "farmer", "journalist", "lawmaker", "senator", "player", "athlete", "official",
-    "agent", "guard", "teen", "teenager", "woman", "women", "man", "men", "boy", "girl", "infant", "baby",
-    "elderly", "pedestrian", "rescuer", "volunteer", "contractor", "union", "striker",
-}  # fmt: skip
 # Households stand for the people in them when the event is displacement or an outage ("900 homes were
 # evacuated", "410,000 homes and businesses without power"): same measure in another unit, shown side by side.
-HOUSEHOLDS = {"home", "household", "house", "family", "residence", "dwelling", "customer", "business", "apartment"}
 POPULATION_EVENTS = {"evacuated", "without power"}
 # Events whose count with no counted noun ("more than a dozen were hurt") counts people.
 PEOPLE_EVENTS = {
@@ -124,9 +108,22 @@ PEOPLE_EVENTS = {
     "charged",
     "infected",
 }
+# Person nouns counted as "people" (text/lexicons: people_nouns.txt, person_roles.txt, where their entries come
+# from). The generic ones can stand for any group of people, so "14 workers" and "16 people" may be the same
+# count; two different specific roles ("firefighters", "officers") are different groups, never a conflict. A
+# noun naming an event's people ("deaths", "evacuees") counts people generically too.
+GENERIC_PEOPLE = load("people_nouns") | {noun for noun, event in NOUN_EVENTS.items() if event in PEOPLE_EVENTS}
+ROLE_PEOPLE = load("person_roles")
+PERSON_NOUNS = GENERIC_PEOPLE | ROLE_PEOPLE
+HOUSEHOLDS = load("household_nouns")
 # Nouns that name the size of a gathering of people: "a crowd of 41,200", "an attendance of 41,200" and "42,000
-# fans filled the stadium" are one count of people at one event.
-GATHERING_NOUNS = {"crowd", "attendance", "audience", "turnout", "viewership", "readership", "gathering"}
+# fans filled the stadium" are one count of people at one event: the event nouns of attending and watching.
+GATHERING_NOUNS = {noun for noun, event in NOUN_EVENTS.items() if event in ("attended", "watched")}
+# An English compound takes the class of its last element ("dock|worker", "longshore|man", "fire|fighter"): a noun
+# ending in a person noun of at least this many letters after a modifier of at least this many is a person noun.
+COMPOUND_PART = 3
+# Irregular plural endings of person nouns ("longshoremen", "schoolchildren") and their singulars.
+_PLURAL_ENDINGS = (("men", "man"), ("children", "child"), ("people", "person"))
 # Scales a figure is a reading on ("a magnitude 6.8 quake", "a Category 4 storm"), as the figure reader names them.
 SCALE_UNITS = {"magnitude", "category"}
 # Two readings on one scale are estimates of one event only when they lie this close. Agencies' magnitudes of one
@@ -346,21 +343,11 @@ def _read(fig: Figure, art: Article) -> _Reading | None:
         cls = f"money:{fig.unit}"
     elif fig.kind == "percent":
         cls = "percent"
-    elif noun_stem in GENERIC_PEOPLE or noun_stem in ROLE_PEOPLE or noun_stem.rstrip("s") in ROLE_PEOPLE:
-        cls = "people"
-        role = "" if noun_stem in GENERIC_PEOPLE else noun_stem
-    elif noun_stem in HOUSEHOLDS and event in POPULATION_EVENTS:
-        cls = "people"
-    elif noun_stem in GATHERING_NOUNS:
-        cls = "people"  # "a crowd of 41,200": the people in it
-    elif not noun_stem and event in PEOPLE_EVENTS:
-        cls = "people"  # "more than a dozen were injured"
-    elif noun_stem:
-        cls = noun_stem
-    elif event:
-        cls = fig.kind
     else:
-        return None
+        counted = _counted(noun_stem, event, fig.kind)
+        if counted is None:
+            return None
+        cls, role = counted
     holders, pronoun, holder_name = _holders(art, fig, cls == "people")
     low, high = value_range(fig)
     context = Counter(t for t in terms(sentence) if not t[0].isdigit())
@@ -382,6 +369,40 @@ def _read(fig: Figure, art: Article) -> _Reading | None:
         subject,
         _past_years(art, sentence),
     )
+
+
+def _person_noun(word: str) -> str:
+    """The person noun a counted noun is, in the lexicons' singular ("workers" -> "worker", "longshoremen" ->
+    "longshoreman"), or "" when it names no person. A compound ending in a person noun is one ("dockworker")."""
+    if word in NUMBER_WORDS:
+        return ""  # "fif|teen" is no compound of "teen"
+    forms = [word, word.rstrip("s")]
+    forms += [word[: -len(plural)] + one for plural, one in _PLURAL_ENDINGS if word.endswith(plural)]
+    for form in forms:
+        if form in PERSON_NOUNS:
+            return form
+    for form in forms:
+        for k in range(COMPOUND_PART, len(form) - COMPOUND_PART + 1):
+            if form[k:] in PERSON_NOUNS:
+                return form
+    return ""
+
+
+def _counted(noun_stem: str, event: str, kind: str) -> tuple[str, str] | None:
+    """What a count counts: ("people", its role or "" when generic), or (the noun's stem or the figure's kind,
+    ""); None when a count with no noun has no event either (a bare number)."""
+    person = _person_noun(noun_stem)
+    if person:
+        return "people", "" if person in GENERIC_PEOPLE else person
+    if noun_stem in HOUSEHOLDS and event in POPULATION_EVENTS:
+        return "people", ""
+    if noun_stem in GATHERING_NOUNS:
+        return "people", ""  # "a crowd of 41,200": the people in it
+    if not noun_stem and event in PEOPLE_EVENTS:
+        return "people", ""  # "more than a dozen were injured"
+    if noun_stem:
+        return noun_stem, ""
+    return (kind, "") if event else None
 
 
 def _locus(art: Article, fig: Figure) -> str:
