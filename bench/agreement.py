@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import inspect
 import json
 import resource
 import subprocess
@@ -86,8 +87,9 @@ def demo_truth() -> list[tuple[str, str, set[float], str]]:
     return [(c["story"], c["subject"], {float(r["value"]) for r in c["reports"]}, "conflict") for c in src.CONFLICTS]
 
 
-def prepare(path: Path, settings: Settings) -> dict[str, list[Article]]:
-    """Articles of a labeled JSON-lines file through clean, dedupe, nlp and extract, grouped by true story."""
+def prepare(path: Path, settings: Settings) -> tuple[dict[str, list[Article]], dict[str, Any]]:
+    """Articles of a labeled JSON-lines file through clean, dedupe, nlp and extract, grouped by true story, and
+    their stored parses by article id."""
     from storyline import clean
     from storyline.extract import extract_article
 
@@ -112,14 +114,22 @@ def prepare(path: Path, settings: Settings) -> dict[str, list[Article]]:
     dedupe.run(ctx)
     nlp_stage.run(ctx)
     done = {a.id: a for a in store.iter_articles()}
-    for aid, doc in ctx.nlp.load_docs(store.get_docs(done)).items():
+    docs = ctx.nlp.load_docs(store.get_docs(done))
+    for aid, doc in docs.items():
         extract_article(done[aid], doc, settings)
     by_story: dict[str, list[Article]] = defaultdict(list)
     for aid, art in done.items():
         by_story[labels[aid]].append(art)
     for members in by_story.values():
         members.sort(key=lambda a: (a.published or "9999", a.id))
-    return by_story
+    return by_story, docs
+
+
+def claims_of(module: ModuleType, story: Story, members: list[Article], docs: dict[str, Any]) -> list[Claim]:
+    """A module's figure claims of one story, with the parses when its ``claims`` takes them."""
+    takes_docs = "docs" in inspect.signature(module.claims).parameters
+    found = module.claims(story, members, docs) if takes_docs else module.claims(story, members)
+    return [c for c in found if c.kind == "figure"]
 
 
 def _has(claim: Claim, value: float) -> bool:
@@ -198,7 +208,7 @@ def run_set(
 ) -> None:
     """Prepare one labelled set, run every agreement module on its true stories, print the table."""
     t0 = time.time()
-    stories = prepare(path, settings)
+    stories, docs = prepare(path, settings)
     t_prep = time.time() - t0
     systems: dict[str, dict[str, list[Claim]]] = {"before": {}, "after": {}}
     t_sys = {"before": 0.0, "after": 0.0}
@@ -209,7 +219,7 @@ def run_set(
             if module is None:
                 continue
             ts = time.time()
-            systems[label][sid] = [c for c in module.claims(story, members) if c.kind == "figure"]
+            systems[label][sid] = claims_of(module, story, members, docs)
             t_sys[label] += time.time() - ts
     print(
         f"\n## {name}: {sum(map(len, stories.values()))} articles, {len(stories)} stories, "

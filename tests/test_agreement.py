@@ -58,9 +58,9 @@ def make(
     return extract_article(art, doc)
 
 
-def figure_rows(arts: list[Article]) -> list[Claim]:
-    """The figure rows a reader sees for these articles."""
-    return figure_claims(arts)
+def figure_rows(arts: list[Article], nlp: Any) -> list[Claim]:
+    """The figure rows a reader sees for these articles (read with their parses, as the claims stage does)."""
+    return figure_claims(arts, docs={a.id: doc for a, doc in zip(arts, nlp.parse(arts), strict=True)})
 
 
 def test_injured_workers_vs_hurt_people_is_a_conflict_with_both_sources(nlp: Any) -> None:
@@ -68,7 +68,7 @@ def test_injured_workers_vs_hurt_people_is_a_conflict_with_both_sources(nlp: Any
     wire = make("wire", BLAST_WIRE, nlp, outlet="Wire Service")
     copy = make("copy", BLAST_WIRE, nlp, outlet="Copy Daily", duplicate_of="wire")
     tv = make("tv", BLAST_TV, nlp, outlet="Channel 4")
-    rows = figure_rows([wire, copy, tv])
+    rows = figure_rows([wire, copy, tv], nlp)
     conflicts = [c for c in rows if c.status == "conflict"]
     assert len(conflicts) == 1
     (claim,) = conflicts
@@ -83,14 +83,14 @@ def test_injured_workers_vs_hurt_people_is_a_conflict_with_both_sources(nlp: Any
 
 def test_two_players_goal_tallies_are_not_a_conflict(nlp: Any) -> None:
     """'She has scored 19' and 'Brandt, who has scored 16' are about two players."""
-    rows = figure_rows([make("home", GOALS_HOME, nlp), make("away", GOALS_AWAY, nlp)])
+    rows = figure_rows([make("home", GOALS_HOME, nlp), make("away", GOALS_AWAY, nlp)], nlp)
     assert not [c for c in rows if c.status == "conflict"]
 
 
 def test_rising_death_toll_over_three_days_is_an_update_not_a_conflict(nlp: Any) -> None:
     """Nine, then 12, then 15 killed on three days from three outlets: one updated claim, in time order."""
     arts = [make(f"d{k}", text, nlp, published=day, outlet=outlet) for k, (day, outlet, text) in enumerate(TOLL)]
-    rows = figure_rows(arts)
+    rows = figure_rows(arts, nlp)
     assert not [c for c in rows if c.status == "conflict"]
     (claim,) = [c for c in rows if c.status == "updated"]
     assert claim.predicate == "killed"
@@ -103,12 +103,12 @@ def test_same_day_disagreement_stays_a_conflict(nlp: Any) -> None:
     arts = [
         make(f"d{k}", text, nlp, published="2025-03-04", outlet=outlet) for k, (_, outlet, text) in enumerate(TOLL[:2])
     ]
-    assert [c.status for c in figure_rows(arts) if c.predicate == "killed"] == ["conflict"]
+    assert [c.status for c in figure_rows(arts, nlp) if c.predicate == "killed"] == ["conflict"]
 
 
 def test_more_than_200_and_220_agree(nlp: Any) -> None:
     """An approximate 'more than 200' and an exact 220 are the same report: agreed by two outlets."""
-    rows = figure_rows([make("a", EVAC_A, nlp), make("b", EVAC_B, nlp)])
+    rows = figure_rows([make("a", EVAC_A, nlp), make("b", EVAC_B, nlp)], nlp)
     (claim,) = [c for c in rows if c.predicate == "evacuated"]
     assert claim.status == "agree"
     assert len(claim.values) == 1 and claim.values[0]["independent"] == 2
@@ -134,7 +134,7 @@ def test_roughly_2500_and_about_2300_disagree(nlp: Any) -> None:
     """Two hedged figures written to the hundred differ when neither covers the other (no flat 15% tolerance)."""
     a = make("a", "About 2,300 dockworkers went on strike at the port on Monday, the union said.", nlp)
     b = make("b", "Roughly 2,500 dockworkers walked off the job at the port on Monday, the union said.", nlp)
-    assert [c.status for c in figure_rows([a, b]) if c.values[0]["value"] > 1000] == ["conflict"]
+    assert [c.status for c in figure_rows([a, b], nlp) if c.values[0]["value"] > 1000] == ["conflict"]
 
 
 def test_single_source_figures_are_capped_and_key_claims_stay_marked(nlp: Any) -> None:
@@ -170,7 +170,7 @@ TOLL_ALL = "The earthquake killed 55 people across the province, officials said 
 
 def test_crowd_and_fans_at_one_final_are_one_disputed_attendance(nlp: Any) -> None:
     """'A crowd of 38,500' and 'About 42,000 fans packed' the same ground are two values of one attendance."""
-    rows = figure_rows([make("a", CROWD_A, nlp), make("b", CROWD_B, nlp)])
+    rows = figure_rows([make("a", CROWD_A, nlp), make("b", CROWD_B, nlp)], nlp)
     (claim,) = [c for c in rows if c.status == "conflict"]
     assert {v["value"]: v["sources"] for v in claim.values} == {38500: ["a"], 42000: ["b"]}
 
@@ -180,7 +180,7 @@ def test_two_agencies_magnitudes_are_a_conflict_and_not_a_death_toll(nlp: Any) -
     (seven killed, both agree) is never mixed with them, and a past quake's magnitude stays apart."""
     a = make("a", QUAKE_A, nlp, outlet="Wire")
     b = make("b", QUAKE_B + "\n\n" + QUAKE_HISTORY, nlp, outlet="Coast Radio")
-    rows = figure_rows([a, b])
+    rows = figure_rows([a, b], nlp)
     (conflict,) = [c for c in rows if c.status == "conflict"]
     assert conflict.subject == "magnitude"
     assert {v["value"]: v["sources"] for v in conflict.values} == {6.4: ["a"], 6.6: ["b"]}
@@ -194,19 +194,19 @@ def test_main_shock_and_aftershock_magnitudes_are_not_a_conflict(nlp: Any) -> No
     b = make(
         "b", "A magnitude 5.1 aftershock rattled the northern coast on Thursday evening, the observatory said.", nlp
     )
-    assert not [c for c in figure_rows([a, b]) if c.status == "conflict"]
+    assert not [c for c in figure_rows([a, b], nlp) if c.status == "conflict"]
 
 
 def test_two_teams_run_totals_are_not_a_conflict(nlp: Any) -> None:
     """'The Hawks scored 3 runs' and 'the Owls scored two runs' name two different teams, though both sentences
     name the same pitcher."""
-    rows = figure_rows([make("a", RUNS_A, nlp), make("b", RUNS_B, nlp)])
+    rows = figure_rows([make("a", RUNS_A, nlp), make("b", RUNS_B, nlp)], nlp)
     assert not [c for c in rows if c.status == "conflict"]
 
 
 def test_a_towns_toll_and_the_whole_toll_are_not_a_conflict(nlp: Any) -> None:
     """'40 people died in Northvale' is a part of 'killed 55 people across the province', not another count of it."""
-    rows = figure_rows([make("a", TOLL_PLACE, nlp), make("b", TOLL_ALL, nlp)])
+    rows = figure_rows([make("a", TOLL_PLACE, nlp), make("b", TOLL_ALL, nlp)], nlp)
     assert not [c for c in rows if c.status == "conflict"]
 
 
@@ -218,7 +218,7 @@ def test_a_company_announcing_its_own_recall_is_still_the_holder_of_the_count(nl
              published="2025-05-07")  # fmt: skip
     b = make("b", "The recall that Norvell Foods announced on Wednesday covers roughly 380,000 jars of peanut butter.",
              nlp, published="2025-05-07")  # fmt: skip
-    (claim,) = [c for c in figure_rows([a, b]) if c.status == "conflict"]
+    (claim,) = [c for c in figure_rows([a, b], nlp) if c.status == "conflict"]
     assert {v["value"] for v in claim.values} == {320000, 380000}
 
 
@@ -228,5 +228,5 @@ def test_a_compound_person_noun_counts_people(nlp: Any, noun: str) -> None:
     disputed count with 'Sixteen people were hurt'."""
     wire = make("wire", BLAST_WIRE.replace("14 workers", f"14 {noun}"), nlp, outlet="Wire Service")
     tv = make("tv", BLAST_TV, nlp, outlet="Channel 4")
-    (claim,) = [c for c in figure_rows([wire, tv]) if c.status == "conflict"]
+    (claim,) = [c for c in figure_rows([wire, tv], nlp) if c.status == "conflict"]
     assert {v["value"] for v in claim.values} == {14, 16}

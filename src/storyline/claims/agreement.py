@@ -31,15 +31,18 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from ..model import Article, Citation, Claim, Figure, Story
 from ..text.lexicon import load
 from ..text.similarity import cosine
 from ..text.unionfind import UnionFind
 from ..text.words import NUMBER_WORDS, stem, terms
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 Status = Literal["agree", "conflict", "updated", "single_source"]
 
@@ -310,8 +313,9 @@ def _holders(art: Article, fig: Figure, people: bool) -> tuple[frozenset[str], b
     return frozenset(names), pronoun, name
 
 
-def _read(fig: Figure, art: Article) -> _Reading | None:
-    """A figure read for agreement, or None when it says too little to compare (a bare number)."""
+def _read(fig: Figure, art: Article, doc: Doc | None = None) -> _Reading | None:
+    """A figure read for agreement, or None when it says too little to compare (a bare number). With the article's
+    stored parse (``doc``) the counted noun is its lemma, else its stem."""
     sentence = art.cut(fig.sentence) if fig.sentence else fig.text
     offset = fig.sentence.start if fig.sentence else fig.span.start
     start, end = fig.span.start - offset, fig.span.end - offset
@@ -351,7 +355,7 @@ def _read(fig: Figure, art: Article) -> _Reading | None:
     holders, pronoun, holder_name = _holders(art, fig, cls == "people")
     low, high = value_range(fig)
     context = Counter(t for t in terms(sentence) if not t[0].isdigit())
-    subject = _named_subject(art, fig, sentence)
+    subject = _named_subject(art, fig, sentence, doc)
     return _Reading(
         fig,
         art,
@@ -419,11 +423,19 @@ def _locus(art: Article, fig: Figure) -> str:
     return ""
 
 
-def _named_subject(art: Article, fig: Figure, sentence: str) -> str:
+def _named_subject(art: Article, fig: Figure, sentence: str, doc: Doc | None = None) -> str:
     """Last word of the figure's verb's subject when it is a name ("the Indians" -> "indians"), else "".
 
-    Only a name tells two holders apart ("the quake" does not); a capital at the start of the sentence is a name
-    only when the article's entities have it."""
+    Only a name tells two holders apart ("the quake" does not). With the parse, the subject's head noun is its
+    root ("The recall that Brightwell announced" -> "recall"), a name when it is a proper noun or in a named
+    entity; without it, the head is the last word before a modifier, and a capital at the start of the sentence
+    is a name only when the article's entities have it."""
+    if doc is not None and fig.subject and fig.sentence is not None:
+        at = sentence.find(fig.subject)
+        span = doc.char_span(fig.sentence.start + at, fig.sentence.start + at + len(fig.subject), "expand")
+        if at >= 0 and span is not None and len(span):
+            root = span.root
+            return _last_word(root.text) if root.pos_ == "PROPN" or root.ent_type_ in _HOLDER_LABELS else ""
     words = (fig.subject or "").split()
     # the head of the subject ends before its modifiers: "The recall that Brightwell announced" -> "The recall"
     cut = next((k for k, w in enumerate(words) if k and w.lower() in _SUBJECT_MODIFIERS), len(words))
@@ -646,7 +658,9 @@ def _salience(claim: Claim, readings: dict[str, list[_Reading]], summary: Sequen
     return score
 
 
-def figure_claims(articles: Sequence[Article], summary: Sequence[Citation] = ()) -> list[Claim]:
+def figure_claims(
+    articles: Sequence[Article], summary: Sequence[Citation] = (), docs: Mapping[str, Doc] | None = None
+) -> list[Claim]:
     """Claims about the story's figures: disputed and updated ones first, then those several outlets agree on,
     then at most a few salient single-source figures (those in the brief's ``summary`` or in lead paragraphs)."""
     by_key: dict[tuple[str, str, str], list[_Reading]] = {}
@@ -656,7 +670,7 @@ def figure_claims(articles: Sequence[Article], summary: Sequence[Citation] = ())
             if (art.id, fig.span.start) in seen or not art.paragraphs:
                 continue
             seen.add((art.id, fig.span.start))
-            r = _read(fig, art)
+            r = _read(fig, art, (docs or {}).get(art.id))
             if r is not None:
                 r.pos = pos
                 by_key.setdefault((r.cls, r.event, r.locus), []).append(r)
@@ -701,6 +715,7 @@ def summary_claims(story: Story, articles: Sequence[Article]) -> list[Claim]:
     return out
 
 
-def claims(story: Story, articles: Sequence[Article]) -> list[Claim]:
-    """Every claim of a story: its figures (conflicts first), then the key claims of its brief."""
-    return figure_claims(articles, story.summary) + summary_claims(story, articles)
+def claims(story: Story, articles: Sequence[Article], docs: Mapping[str, Doc] | None = None) -> list[Claim]:
+    """Every claim of a story: its figures (conflicts first), then the key claims of its brief; ``docs`` are the
+    articles' stored parses by id (optional)."""
+    return figure_claims(articles, story.summary, docs) + summary_claims(story, articles)
