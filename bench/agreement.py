@@ -214,7 +214,7 @@ def run_set(
     t_sys = {"before": 0.0, "after": 0.0}
     for sid, members in stories.items():
         story = Story(id=sid, articles=[a.id for a in members])
-        story.summary = brief_stage.summarise(story, members, settings)
+        story.summary = brief_stage.summarise(story, members, settings, docs=docs)
         for label, module in modules.items():
             if module is None:
                 continue

@@ -244,7 +244,7 @@ def main() -> None:
         members.sort(key=lambda a: (a.published or "9999", a.id))
         story = Story(id=label, articles=[a.id for a in members])
         ts = time.time()
-        summary = brief_stage.summarise(story, members, settings, words=budget)
+        summary = brief_stage.summarise(story, members, settings, words=budget, docs=docs)
         t_ours += time.time() - ts
         ours = [c.text for c in summary]
         for c in summary:

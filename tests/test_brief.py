@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from storyline import brief
@@ -10,6 +12,7 @@ from storyline.claims.agreement import claims, figure_claims
 from storyline.config import Settings
 from storyline.context import RunContext
 from storyline.model import Article, Figure, Paragraph, Span, Story, Storyline
+from storyline.text.parser import sentences_of
 from storyline.text.words import word_count
 
 # A bridge closure reported by three outlets; the Harbour Gazette piece is a syndicated copy of the wire.
@@ -545,3 +548,20 @@ def test_storyline_brief_places_an_undated_story_by_the_events_it_tells(settings
     summary = brief.storyline_summary(stories, {"later": later, "undated": undated}, settings)
     assert [c.article for c in summary] == ["undated", "later"]  # May's inspection before September's reopening
     assert brief.story_when(stories[1]) == "2024-05-01" and brief.story_when(Story(id="x")) == "9999"
+
+
+def test_with_the_parse_a_sentence_cites_a_report_that_states_it_in_other_inflections(
+    settings: Settings, nlp: Any
+) -> None:
+    """With the stored parse sentences are compared by lemma: "fled" and "flees", "struck" and "strikes",
+    "children" and "a child" are the same words, so the report saying it in the present tense is cited too."""
+    a = Article(id="a", published="2024-01-08", paragraphs=[Paragraph(
+        "Children fled as the storm struck and the river froze on Monday, the county said.")])  # fmt: skip
+    b = Article(id="b", published="2024-01-08", paragraphs=[Paragraph(
+        "The storm strikes, the river freezes and a child flees on Monday, the county reported.")])  # fmt: skip
+    docs = {}
+    for art, doc in zip([a, b], nlp.parse([a, b]), strict=True):
+        art.sentences = sentences_of(art, doc)
+        docs[art.id] = doc
+    summary = brief.summarise(Story(id="s", articles=["a", "b"]), [a, b], settings, docs=docs)
+    assert sorted(summary[0].sources) == ["a", "b"]

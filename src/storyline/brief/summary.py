@@ -8,9 +8,9 @@ How sentences are chosen (:class:`Summariser`):
 1. *Candidates*: sentences of analysed paragraphs (never off-topic, caption, boilerplate, question, ... ones)
    that read on their own: no question, no truncated fragment ("Pre..."), no web boilerplate or bulleted
    line, no quote without its attribution, no block quote, no first-person speech.
-2. *Score*: centrality across **independent** sources (each syndicated group counts once: similarity to the
-   story centroid built from one mean vector per group, and how strongly the other groups state the same
-   thing), informativeness (entities, figures, dates) and position (news puts the gist in the lead); quoted
+2. *Score* (sentences compared by the TF-IDF of their content lemmas, from the stored parse): centrality across
+   **independent** sources (each syndicated group counts once: similarity to the story centroid built from one
+   mean vector per group, and how strongly the other groups state the same thing), informativeness (entities, figures, dates) and position (news puts the gist in the lead); quoted
    speech is marked down (a summary reports what was said).
 3. *Pick*: the brief opens with the lead of an early, central independent report, preferring a hard-news lead
    that dates the event to the story's first day over an undated feature lede, and goes on with the
@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -50,10 +50,11 @@ from ..config import Settings
 from ..model import Article, Citation, Span, Story, Storyline
 from ..text.datelines import DATELINE, DATELINE_HEAD
 from ..text.speech import SPEECH_CUE
-from ..text.words import numbers, terms, word_count
+from ..text.words import NUMBER_WORDS, STOP_WORDS, numbers, terms, word_count
 
 if TYPE_CHECKING:
     from scipy.sparse import csr_matrix
+    from spacy.tokens import Doc
 
     from ..context import RunContext
 
@@ -389,8 +390,9 @@ class Summariser:
                 "brief.redundancy and brief.cite_threshold must be in (0, 1]; the defaults are 0.4 and 0.5"
             )
 
-    def fit(self, articles: Sequence[Article]) -> Summariser:
-        """Read a story's articles (time order): candidates, TF-IDF vectors, scores; returns self."""
+    def fit(self, articles: Sequence[Article], docs: Mapping[str, Doc] | None = None) -> Summariser:
+        """Read a story's articles (time order): candidates, TF-IDF vectors, scores; returns self. With their stored
+        parses (``docs`` by article id) a sentence's terms are its lemmas, else the stems of :mod:`text.words`."""
         from sklearn.feature_extraction.text import TfidfVectorizer
 
         self.articles_ = list(articles)
@@ -413,11 +415,12 @@ class Summariser:
         first_group: dict[str, str] = {}
         for c in cands:
             first_group.setdefault(c.group, c.article.id)
-        fit_texts = [c.text for c in cands if first_group[c.group] == c.article.id] or [c.text for c in cands]
-        vec = TfidfVectorizer(analyzer=terms, sublinear_tf=True)
+        self.terms_ = [_lemma_terms(c, (docs or {}).get(c.article.id)) for c in cands]
+        fit_rows = [i for i, c in enumerate(cands) if first_group[c.group] == c.article.id] or list(range(len(cands)))
+        vec = TfidfVectorizer(analyzer=_given, sublinear_tf=True)
         try:
-            vec.fit(fit_texts)
-            X = vec.transform([c.text for c in cands])
+            vec.fit([self.terms_[i] for i in fit_rows])
+            X = vec.transform(self.terms_)
         except ValueError:  # nothing but stop words
             self.vectors_ = None
             return self
@@ -614,7 +617,7 @@ class Summariser:
         """The citation of candidate ``i``: every article with a sentence stating it (similar, numbers agree)."""
         c = self.candidates_[i]
         need = numbers(c.text)
-        want = set(terms(c.text))
+        want = set(self.terms_[i])
 
         def states(j: int) -> bool:
             """True when candidate ``j`` states what candidate ``i`` says."""
@@ -623,7 +626,7 @@ class Summariser:
                 return False
             # and most of what the sentence says is there: "The city has said it will appeal" does not state
             # "City Attorney Raymond Cho said the city would appeal" (who said it is missing)
-            return not want or len(want & set(terms(other))) / len(want) >= CITE_MIN_RECALL
+            return not want or len(want & set(self.terms_[j])) / len(want) >= CITE_MIN_RECALL
 
         sources: list[str] = []
         for art in self.articles_:
@@ -669,6 +672,32 @@ class Summariser:
         )
 
 
+def _given(terms: list[str]) -> list[str]:
+    """The analyzer of terms computed beforehand."""
+    return terms
+
+
+def _lemma_terms(c: Candidate, doc: Doc | None) -> list[str]:
+    """Content terms of a candidate: with the parse, the lemmas of its words (stop words out, numbers as digits),
+    else :func:`text.words.terms` of its text."""
+    if doc is None:
+        return terms(c.text)
+    out = []
+    for tok in doc:
+        if not c.span.start <= tok.idx < c.span.end or tok.is_punct or tok.is_space:
+            continue
+        low = tok.lower_
+        if low in STOP_WORDS:
+            continue
+        if low[:1].isdigit():
+            out.append(low.replace(",", "").rstrip("."))
+        elif low in NUMBER_WORDS:
+            out.append(NUMBER_WORDS[low])
+        elif len(low) > 1 and low[0].isalpha():
+            out.append(str(tok.lemma_).lower())
+    return out
+
+
 def _scaled(x: np.ndarray) -> np.ndarray:
     """x scaled to [0, 1] by its maximum (all zeros stay zeros)."""
     top = float(np.max(x)) if len(x) else 0.0
@@ -682,11 +711,16 @@ def order_articles(story: Story, articles: Sequence[Article]) -> list[Article]:
 
 
 def summarise(
-    story: Story, articles: Sequence[Article], settings: Settings, words: int | None = None
+    story: Story,
+    articles: Sequence[Article],
+    settings: Settings,
+    words: int | None = None,
+    docs: Mapping[str, Doc] | None = None,
 ) -> list[Citation]:
-    """The cited brief of one story: extractive sentences in reading order, each citing every stating article."""
+    """The cited brief of one story: extractive sentences in reading order, each citing every stating article;
+    with the articles' stored parses (``docs`` by id) sentences are compared by their lemmas, else by stems."""
     arts = [a for a in order_articles(story, articles) if a.paragraphs and "non_english" not in a.flags]
-    summariser = Summariser(settings).fit(arts)
+    summariser = Summariser(settings).fit(arts, docs)
     return summariser.reading_order(summariser.select(words))
 
 
@@ -696,15 +730,27 @@ def story_when(story: Story) -> str:
     return story.first_date or max((e.date for e in story.timeline), default="9999")
 
 
-def storyline_summary(stories: Sequence[Story], articles: dict[str, Article], settings: Settings) -> list[Citation]:
-    """The brief of a storyline: its stories in time order (:func:`story_when`), one or two cited sentences each."""
+def storyline_summary(
+    stories: Sequence[Story],
+    articles: dict[str, Article],
+    settings: Settings,
+    docs: Mapping[str, Doc] | None = None,
+) -> list[Citation]:
+    """The brief of a storyline: its stories in time order (:func:`story_when`), one or two cited sentences each
+    (``docs``: the articles' stored parses by id, optional)."""
     out: list[Citation] = []
     for story in sorted(stories, key=lambda s: (story_when(s), s.id)):
         arts = [articles[a] for a in story.articles if a in articles]
-        summariser = Summariser(settings).fit(order_articles(story, arts))
+        summariser = Summariser(settings).fit(order_articles(story, arts), docs)
         picked = summariser.select(words=STORYLINE_WORDS, max_sentences=STORYLINE_SENTENCES)
         out.extend(summariser.reading_order(picked))
     return out
+
+
+def _parses(ctx: RunContext, articles: Sequence[Article]) -> dict[str, Doc]:
+    """The stored parses of the articles by id (the brief compares sentences by their lemmas)."""
+    raw = ctx.store.get_docs([a.id for a in articles])
+    return ctx.nlp.load_docs(raw) if raw else {}
 
 
 def run(ctx: RunContext) -> None:
@@ -721,7 +767,7 @@ def run(ctx: RunContext) -> None:
     for sid in ids:
         story = all_stories[sid]
         arts = list(store.iter_articles([a for a in story.articles if store.has_article(a)]))
-        story.summary = summarise(story, arts, settings)
+        story.summary = summarise(story, arts, settings, docs=_parses(ctx, arts))
         done.append(story)
     lines: list[Storyline] = []
     touched = {s.id for s in done}
@@ -733,7 +779,7 @@ def run(ctx: RunContext) -> None:
         members = [all_stories[s] for s in line.stories if s in all_stories]
         need = [a for s in members for a in s.articles]
         articles = {a.id: a for a in store.iter_articles([a for a in dict.fromkeys(need) if store.has_article(a)])}
-        line.summary = storyline_summary(members, articles, settings)
+        line.summary = storyline_summary(members, articles, settings, _parses(ctx, list(articles.values())))
         lines.append(line)
     if done or lines:
         store.put_stories(done, lines)
