@@ -10,8 +10,9 @@ How sentences are chosen (:class:`Summariser`):
    line, no quote without its attribution, no block quote, no first-person speech.
 2. *Score* (sentences compared by the TF-IDF of their content lemmas, from the stored parse): centrality across
    **independent** sources (each syndicated group counts once: similarity to the story centroid built from one
-   mean vector per group, and how strongly the other groups state the same thing), informativeness (entities, figures, dates) and position (news puts the gist in the lead); quoted
-   speech is marked down (a summary reports what was said).
+   mean vector per group, and how strongly the other groups state the same thing), informativeness (entities,
+   figures, dates) and position (news puts the gist in the lead); quoted speech is marked down (a summary
+   reports what was said).
 3. *Pick*: the brief opens with the lead of an early, central independent report, preferring a hard-news lead
    that dates the event to the story's first day over an undated feature lede, and goes on with the
    sentences right after it while they stand alone (a news lead is written to be read in that order); then
@@ -41,16 +42,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..config import Settings
-from ..model import Article, Citation, Span, Story, Storyline
-from ..text.datelines import DATELINE, DATELINE_HEAD
-from ..text.speech import SPEECH_CUE
+from ..model import Article, Citation, Story, Storyline
 from ..text.words import NUMBER_WORDS, STOP_WORDS, numbers, terms, word_count
+from .sentences import MIN_WORDS, QUOTED, Candidate, candidates, mostly_quoted
 
 if TYPE_CHECKING:
     from scipy.sparse import csr_matrix
@@ -58,34 +57,6 @@ if TYPE_CHECKING:
 
     from ..context import RunContext
 
-# -- what a usable summary sentence looks like -------------------------------------------------------------------
-# Shorter than this a "sentence" is a heading, a byline or a fragment; longer it is a run-on the parser failed
-# to split (or a list), which reads badly in a brief.
-MIN_WORDS = 7
-MAX_WORDS = 70
-# A sentence that ends a statement (possibly inside a closing quote or bracket); anything else was cut off.
-_COMPLETE = re.compile(r"[.!][\"'\u201d\u2019)\]]*$")
-_TRUNCATED = re.compile(r"(\.\.\.|\u2026)[\"'\u201d\u2019)\]]*$")
-# Web furniture that survives extraction: credits, captions, prompts, links, legal lines. General patterns
-# only; the cleaner flags whole paragraphs, this catches single sentences inside otherwise good ones.
-_BOILERPLATE = re.compile(
-    r"getty images|\bphoto(graph)?\s*(:|by\b|credit)|image (copyright|caption|source)|\((ap|afp|reuters) photo|"
-    r"\bclick here|\bsubscribe\b|\bsign up\b|\bnewsletter\b|\bread more\b|\brelated articles?\b|"
-    r"all rights reserved|\u00a9|\bcopyright\b|\bfollow us\b|\bshare this\b|\badvertisement\b|"
-    r"can.t see the video|\bvideo below\b|\bcookies?\b|javascript|https?://|www\.|"
-    r"\((pictured|above|below|left|right|center|centre|inset|file)\)",
-    re.IGNORECASE,
-)
-# A wire dateline before the lead ("LIMA (Meridian Wire) - ") is the cleaner's DATELINE; one the sentence splitter
-# cut off on its own ("LIMA (Meridian Wire) -") is not the article's lead.
-_DATELINE_ALONE = re.compile(DATELINE_HEAD + r" ?(?:[\u2014\u2013]|--?)\s*")
-# A line opening with a bullet glyph ("\u2022 Fans celebrate after ...").
-_BULLET = re.compile(r"[\u2022\u00b7\u25aa\u25cf\u25a0\u2023\u2043]")
-# A quote is only shown with a speech verb (text.speech: the house's speech verbs in any form, "according to")
-# and a named speaker.
-_QUOTED = re.compile(r"[\u201c\"]([^\u201d\"]*)[\u201d\"]|\u2018([^\u2018]*?)\u2019(?!\w)")
-# News narrative is in the third person; "I", "we", "you" outside quote marks means unmarked quoted speech.
-_FIRST_PERSON = re.compile(r"\b(I|I'm|I've|I'd|we|We|we're|We're|us|our|Our|my|My|me|you|You|your|Your)\b")
 # A sentence opening with one of these leans on the sentence before it and reads badly on its own.
 _DEPENDENT_START = re.compile(
     r"^(He|She|They|It|This|That|These|Those|His|Her|Their|Its|But|And|Also|However|Still|Yet)\b"
@@ -189,39 +160,6 @@ _MONTH = re.compile(
 _VAGUE_DAY = re.compile(r"\b(week|weekend|month|year|season|fall|spring|summer|winter)\b", re.IGNORECASE)
 
 
-def sentence_problem(text: str) -> str | None:
-    """Why a sentence cannot stand in a brief ("question", "truncated", ...), or None when it can."""
-    text = text.strip()
-    n = word_count(text)
-    if "?" in text:
-        return "question"
-    if _TRUNCATED.search(text) or not _COMPLETE.search(text):
-        return "truncated"
-    if n < MIN_WORDS:
-        return "fragment"
-    if n > MAX_WORDS:
-        return "too_long"
-    if text[0].islower():
-        return "fragment"
-    if _BULLET.match(text):
-        return "list_item"  # a bulleted line is a list entry or a gallery caption, not the report's narrative
-    if _BOILERPLATE.search(text):
-        return "boilerplate"
-    quoted = sum(len(m.group(0)) for m in _QUOTED.finditer(text))
-    outside = _QUOTED.sub(" ", text)
-    opens = sum(text.count(c) for c in "\u201c\u201d\"")
-    if opens % 2 or (text[0] in "\u201c\"\u2018'" and quoted == 0):
-        return "partial_quote"  # a quote that runs over sentences: its attribution is elsewhere
-    if quoted > 0.3 * len(text):
-        # shown only with its attribution: a cue verb and a named speaker outside the quote marks
-        rest = outside.split(None, 1)[1] if len(outside.split(None, 1)) > 1 else ""
-        if not SPEECH_CUE.search(outside) or not re.search(r"\b[A-Z][a-z]", rest + " " + outside[1:]):
-            return "unattributed_quote"
-    if _FIRST_PERSON.search(outside):
-        return "first_person"
-    return None
-
-
 # A year ("since 2002") in a sentence dates background; it is not a new figure that makes a restatement news.
 _YEAR = re.compile(r"(1[89]|20)\d\d")
 
@@ -239,74 +177,6 @@ def _names(text: str, first: bool = False) -> set[str]:
             if bare:
                 out.add(bare)
     return out
-
-
-def _mostly_quoted(text: str) -> bool:
-    """True when quoted speech makes up a third or more of a sentence."""
-    return sum(len(m.group(0)) for m in _QUOTED.finditer(text)) > 0.3 * len(text)
-
-
-@dataclass
-class Candidate:
-    """One sentence of one article, with its place in the story."""
-
-    article: Article
-    span: Span
-    text: str
-    group: str  # the independent source it belongs to: the article a syndicated copy copies
-    position: int  # index among the article's analysed sentences (0 = lead)
-    order: int  # index of the article in the story (time order)
-    usable: bool  # may be picked (not only cited)
-
-
-def _sentence_spans(article: Article) -> list[tuple[Span, int]]:
-    """(span, paragraph index) of every sentence, as the nlp stage found them (``article.sentences``); an article
-    it has not read counts each paragraph as one sentence."""
-    if article.sentences:
-        return [(s.span, s.paragraph) for s in article.sentences]
-    return [(span, i) for i, span in enumerate(article.paragraph_spans()) if article.cut(span).strip()]
-
-
-def _without_dateline(text: str, span: Span) -> Span:
-    """The span of a lead sentence without its dateline ("LIMA (Wire) - "): still an exact span of the source."""
-    m = DATELINE.match(text, span.start, span.end)
-    return Span(m.end(), span.end) if m else span
-
-
-def candidates(story_articles: Sequence[Article]) -> list[Candidate]:
-    """Every sentence of the analysed paragraphs of the articles, marked usable when it may be picked."""
-    out: list[Candidate] = []
-    for order, art in enumerate(story_articles):
-        group = art.duplicate_of or art.id
-        text = art.text
-        position = 0
-        paras = art.paragraphs
-        for span, p in _sentence_spans(art):
-            if p >= len(paras) or not paras[p].analysed:
-                continue
-            if position == 0:
-                if _DATELINE_ALONE.fullmatch(text, span.start, span.end):
-                    continue
-                span = _without_dateline(text, span)
-            sent = text[span.start : span.end]
-            # a paragraph introduced by a colon ("Said the mayor:") is a block quote
-            block = p > 0 and paras[p - 1].text.rstrip().endswith(":")
-            usable = not block and sentence_problem(sent) is None
-            out.append(Candidate(art, span, sent, group, position, order, usable))
-            if _counts_as_sentence(sent):
-                position += 1
-    return out
-
-
-# A piece of text with fewer real words than this ("(", "CNN)", "\u2022 Photos") is page furniture the parser cut
-# out as a sentence, not a sentence of the report: three words are the shortest clause ("Rescuers found survivors").
-SENTENCE_MIN_WORDS = 3
-
-
-def _counts_as_sentence(text: str) -> bool:
-    """True when a sentence takes a place in its article's order: page furniture the splitter cut out ("\u2022",
-    "(", "CNN)") or a bulleted highlight above the lead does not push the lead down."""
-    return len(re.findall(r"[A-Za-z]{2,}", text)) >= SENTENCE_MIN_WORDS and not _BULLET.match(text.lstrip())
 
 
 def _info(c: Candidate) -> float:
@@ -482,8 +352,8 @@ class Summariser:
         early = np.array([1.0 / (1.0 + group_rank[c.group]) for c in cands])
         score = W_CENTRAL * centrality + W_POSITION * position + W_INFO * info + W_EARLY * early
         penalty = np.array([DEPENDENT_PENALTY if _DEPENDENT_START.match(c.text) else 1.0 for c in cands])
-        penalty *= np.array([ANAPHOR_PENALTY if _ANAPHOR.search(_QUOTED.sub(" ", c.text)) else 1.0 for c in cands])
-        penalty *= np.array([QUOTE_PENALTY if _mostly_quoted(c.text) else 1.0 for c in cands])
+        penalty *= np.array([ANAPHOR_PENALTY if _ANAPHOR.search(QUOTED.sub(" ", c.text)) else 1.0 for c in cands])
+        penalty *= np.array([QUOTE_PENALTY if mostly_quoted(c.text) else 1.0 for c in cands])
         story_date = min((a.published for a in self.articles_ if a.published), default=None)
         background = np.array([BACKGROUND_PENALTY if _is_background(c, story_date) else 1.0 for c in cands])
         self.penalty_ = penalty * background
@@ -564,7 +434,7 @@ class Summariser:
         """The sentence a brief opens with: the best lead among the first independent reports (or None)."""
         cands = self.candidates_
         # a news lead states the event; a page that opens on a quote has no lead to open the brief with
-        leads = [i for i in pool if cands[i].position == 0 and not _mostly_quoted(cands[i].text)]
+        leads = [i for i in pool if cands[i].position == 0 and not mostly_quoted(cands[i].text)]
         if not leads:
             return None
         groups = list(dict.fromkeys(c.group for c in sorted(cands, key=lambda c: c.order)))
