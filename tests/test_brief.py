@@ -12,6 +12,7 @@ from storyline.claims.agreement import claims, figure_claims
 from storyline.config import Settings
 from storyline.context import RunContext
 from storyline.model import Article, Figure, Paragraph, Span, Story, Storyline
+from storyline.store import Store
 from storyline.text.parser import sentences_of
 from storyline.text.words import word_count
 
@@ -85,6 +86,7 @@ def test_every_sentence_is_quoted_exactly_from_its_source(arts: list[Article], s
     summary = brief.summarise(_story(arts), arts, settings)
     assert summary
     for c in summary:
+        assert c.article is not None and c.span is not None
         assert by_id[c.article].cut(c.span) == c.text
         assert c.article in c.sources
 
@@ -119,6 +121,7 @@ def test_redundancy_control_never_says_the_same_thing_twice(arts: list[Article],
 
 def test_syndicated_copy_counts_once(arts: list[Article], settings: Settings) -> None:
     summary = brief.summarise(_story(arts), arts, settings, words=300)
+    assert summary
     assert not any(c.article == "copy" for c in summary), "a verbatim copy's sentences are never picked twice"
     story = _story(arts)
     story.summary = summary
@@ -177,11 +180,11 @@ def test_word_budget_is_kept(arts: list[Article], settings: Settings) -> None:
 
 def test_sentences_are_in_reading_order(arts: list[Article], settings: Settings) -> None:
     summary = brief.summarise(_story(arts), arts, settings, words=300)
-    dates = [c.date or min(a.published for a in arts if a.id in c.sources) for c in summary]
+    dates = [c.date or min(a.published or "" for a in arts if a.id in c.sources) for c in summary]
     assert dates == sorted(dates)
 
 
-def test_real_sentences_from_the_nlp_pass(arts: list[Article], settings: Settings, nlp) -> None:  # type: ignore[no-untyped-def]
+def test_real_sentences_from_the_nlp_pass(arts: list[Article], settings: Settings, nlp: Any) -> None:
     from storyline.text.parser import sentences_of
 
     for a, doc in zip(arts, nlp.parse(arts), strict=True):
@@ -235,10 +238,13 @@ def test_different_statements_with_one_measure_are_not_a_conflict() -> None:
                                                       "others.")
     b, _ = _fig("south", "two dozen states", 24, "states", "Officials have pressed nearly two dozen states and cities "
                                                            "over the policy.")
-    assert all(c.status != "conflict" for c in figure_claims([a, b]))
+    rows = figure_claims([a, b])
+    assert rows and all(c.status != "conflict" for c in rows)
 
 
-def test_stage_writes_summaries_claims_and_storyline_brief(store, settings: Settings, arts: list[Article]) -> None:  # type: ignore[no-untyped-def]
+def test_stage_writes_summaries_claims_and_storyline_brief(
+    store: Store, settings: Settings, arts: list[Article]
+) -> None:
     later = Article(id="later", outlet="County Times", published="2024-06-20", title="Alden bridge reopens",
                     paragraphs=[Paragraph("The Alden toll bridge reopened to traffic on Thursday after six weeks of "
                                           "repairs to its cracked piers, the county said.")])  # fmt: skip
@@ -331,7 +337,7 @@ def test_a_wire_dateline_is_left_out_and_the_span_stays_exact(settings: Settings
         "the fire service said.")])  # fmt: skip
     [c] = brief.summarise(Story(id="s", articles=["a"]), [a], settings)
     assert c.text.startswith("Fire destroyed the old grain warehouse")
-    assert a.cut(c.span) == c.text
+    assert c.span is not None and a.cut(c.span) == c.text
 
 
 @pytest.mark.parametrize("text", ["US-Central-2 servers failed in the morning, the cloud company said on its status "
