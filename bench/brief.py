@@ -273,8 +273,8 @@ def main() -> None:
             best.append(max(scorer.score(_lines(r), "\n".join(sents))["rougeLsum"].fmeasure for r in refs[label]))
             scores[name].append(best)
         if args.show:
-            rows = "  ".join(f"{n} {100 * scores[n][-1][1]:.1f}/{100 * scores[n][-1][2]:.1f}" for n in systems)
-            print(f"\n## {label} ({len(members)} articles)  R2/RL: {rows}")
+            line = "  ".join(f"{n} {100 * scores[n][-1][1]:.1f}/{100 * scores[n][-1][2]:.1f}" for n in systems)
+            print(f"\n## {label} ({len(members)} articles)  R2/RL: {line}")
             for c in summary:
                 print(f"  - {c.text}  {c.sources}")
     elapsed = time.time() - t1
