@@ -47,6 +47,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..config import Settings
+from ..errors import ConfigError
 from ..model import Article, Citation, Story, Storyline
 from ..text.words import NUMBER_WORDS, STOP_WORDS, numbers, terms, word_count
 from .sentences import MIN_WORDS, QUOTED, Candidate, candidates, mostly_quoted
@@ -253,12 +254,9 @@ class Summariser:
         self.words = brief.words
         self.redundancy = brief.redundancy
         self.cite_threshold = brief.cite_threshold
-        if not 0 < self.redundancy <= 1 or not 0 < self.cite_threshold <= 1:
-            from ..errors import ConfigError
-
-            raise ConfigError(
-                "brief.redundancy and brief.cite_threshold must be in (0, 1]; the defaults are 0.4 and 0.5"
-            )
+        for key, value in (("redundancy", self.redundancy), ("cite_threshold", self.cite_threshold)):
+            if not 0 < value <= 1:
+                raise ConfigError(f"brief.{key} = {value} is out of range: a similarity in (0, 1] is expected")
 
     def fit(self, articles: Sequence[Article], docs: Mapping[str, Doc] | None = None) -> Summariser:
         """Read a story's articles (time order): candidates, TF-IDF vectors, scores; returns self. With their stored
