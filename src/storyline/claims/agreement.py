@@ -188,12 +188,6 @@ LOCUS_WINDOW = 40
 # Any named thing after "in" is a place there; the model often tags a state or a campus as an organisation.
 _PLACE_LABELS = ("GPE", "LOC", "FAC", "ORG")
 _LOCUS_BEFORE = re.compile(r"^[^,;:()]*?\bin\s+(?:the\s+)?(?:[a-z]+\s+)?$")
-# Words that open a modifier after a subject's head noun (a relative clause, a prepositional phrase).
-_SUBJECT_MODIFIERS = {"that", "which", "who", "whose", "whom", "of", "in", "on", "at", "for", "with", "from", "by",
-                      "under", "after", "before", "during", ","}  # fmt: skip
-# A named subject is a short noun phrase ("the Indians", "Brightwell Pharmaceuticals"); a longer one is a
-# description whose last capitalised word need not be its head.
-SUBJECT_WORDS = 4
 
 
 @dataclass
@@ -355,7 +349,7 @@ def _read(fig: Figure, art: Article, doc: Doc | None = None) -> _Reading | None:
     holders, pronoun, holder_name = _holders(art, fig, cls == "people")
     low, high = value_range(fig)
     context = Counter(t for t in terms(sentence) if not t[0].isdigit())
-    subject = _named_subject(art, fig, sentence, doc)
+    subject = _named_subject(fig, sentence, doc)
     return _Reading(
         fig,
         art,
@@ -423,29 +417,22 @@ def _locus(art: Article, fig: Figure) -> str:
     return ""
 
 
-def _named_subject(art: Article, fig: Figure, sentence: str, doc: Doc | None = None) -> str:
+def _named_subject(fig: Figure, sentence: str, doc: Doc | None) -> str:
     """Last word of the figure's verb's subject when it is a name ("the Indians" -> "indians"), else "".
 
-    Only a name tells two holders apart ("the quake" does not). With the parse, the subject's head noun is its
-    root ("The recall that Brightwell announced" -> "recall"), a name when it is a proper noun or in a named
-    entity; without it, the head is the last word before a modifier, and a capital at the start of the sentence
-    is a name only when the article's entities have it."""
-    if doc is not None and fig.subject and fig.sentence is not None:
-        at = sentence.find(fig.subject)
-        span = doc.char_span(fig.sentence.start + at, fig.sentence.start + at + len(fig.subject), "expand")
-        if at >= 0 and span is not None and len(span):
-            root = span.root
-            return _last_word(root.text) if root.pos_ == "PROPN" or root.ent_type_ in _HOLDER_LABELS else ""
-    words = (fig.subject or "").split()
-    # the head of the subject ends before its modifiers: "The recall that Brightwell announced" -> "The recall"
-    cut = next((k for k, w in enumerate(words) if k and w.lower() in _SUBJECT_MODIFIERS), len(words))
-    words = words[:cut]
-    if not words or len(words) > SUBJECT_WORDS or not words[-1][:1].isupper():
+    Only a name tells two holders apart ("the quake" does not). The subject's head is the root of its phrase in
+    the stored parse ("The recall that Brightwell announced" -> "recall"), a name when it is a proper noun or in a
+    named entity; an article without a parse names no subject."""
+    if doc is None or not fig.subject or fig.sentence is None:
         return ""
-    last = _last_word(words[-1])
-    if sentence.startswith(words[-1]) and not any(_last_word(m.text) == last for m in art.mentions):
+    at = sentence.find(fig.subject)
+    if at < 0:
         return ""
-    return last
+    span = doc.char_span(fig.sentence.start + at, fig.sentence.start + at + len(fig.subject), "expand")
+    if span is None or not len(span):
+        return ""
+    root = span.root
+    return _last_word(root.text) if root.pos_ == "PROPN" or root.ent_type_ in _HOLDER_LABELS else ""
 
 
 def _past_years(art: Article, sentence: str) -> frozenset[str]:
