@@ -6,5 +6,6 @@
 - :mod:`.datelines`: wire datelines ("LIMA (Wire) - ");
 - :mod:`.lexicon`: the word lists that must exist, read from data files in ``lexicons/`` that say where their
   entries come from;
+- :mod:`.speech`: the speech verbs in every written form, for matching text where no parse is at hand;
 - :mod:`.unionfind`: connected components of a pair graph.
 """
