@@ -13,10 +13,12 @@ Usage:
     .venv/bin/python bench/agreement.py [--show]
 """
 
+# ruff: noqa: E402 - storyline is imported below the sys.path line that puts this tree's src first
 from __future__ import annotations
 
 import argparse
 import importlib.util
+import inspect
 import json
 import resource
 import subprocess
@@ -29,14 +31,14 @@ from types import ModuleType
 from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO / "src"))
+sys.path.insert(0, str(REPO / "src"))  # this tree's storyline, not the installed one
 
 from storyline import brief as brief_stage
 from storyline import dedupe
-from storyline.config import Settings
 from storyline import nlp as nlp_stage
-from storyline.model import Article, Claim, Paragraph, Story
+from storyline.config import Settings
 from storyline.context import RunContext
+from storyline.model import Article, Claim, Paragraph, Story
 from storyline.store import Store
 
 # (story, what, values, kind): kind "conflict" = outlets disagree at the same time, "updated" = a tally that
@@ -62,13 +64,21 @@ def head_agreement() -> ModuleType | None:
     """The committed agreement module, or None when git cannot show it."""
     try:
         code = subprocess.run(
-            ["git", "show", "HEAD:src/storyline/claims/agreement.py"], cwd=REPO, capture_output=True, text=True, check=True
+            ["git", "show", "HEAD:src/storyline/claims/agreement.py"],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout
     except (OSError, subprocess.CalledProcessError):
         return None
     tmp = Path(tempfile.mkdtemp()) / "agreement_head.py"
     tmp.write_text(code, encoding="utf-8")
-    return load_module("agreement_head", tmp)
+    try:
+        return load_module("agreement_head", tmp)
+    except ImportError as exc:  # the committed module needs a name the working tree no longer has
+        print(f"HEAD agreement module does not import here ({exc})", file=sys.stderr)
+        return None
 
 
 def demo_truth() -> list[tuple[str, str, set[float], str]]:
@@ -77,8 +87,9 @@ def demo_truth() -> list[tuple[str, str, set[float], str]]:
     return [(c["story"], c["subject"], {float(r["value"]) for r in c["reports"]}, "conflict") for c in src.CONFLICTS]
 
 
-def prepare(path: Path, settings: Settings) -> dict[str, list[Article]]:
-    """Articles of a labeled JSON-lines file through clean, nlp, captions, dedupe and extract, grouped by true story."""
+def prepare(path: Path, settings: Settings) -> tuple[dict[str, list[Article]], dict[str, Any]]:
+    """Articles of a labeled JSON-lines file through clean, nlp, captions, dedupe and extract, grouped by true
+    story, and their stored parses by article id."""
     from storyline import clean
     from storyline.extract import extract_article
 
@@ -104,14 +115,22 @@ def prepare(path: Path, settings: Settings) -> dict[str, list[Article]]:
     clean.flag_captions(ctx)
     dedupe.run(ctx)
     done = {a.id: a for a in store.iter_articles()}
-    for aid, doc in ctx.nlp.load_docs(store.get_docs(done)).items():
+    docs = ctx.nlp.load_docs(store.get_docs(done))
+    for aid, doc in docs.items():
         extract_article(done[aid], doc, settings)
     by_story: dict[str, list[Article]] = defaultdict(list)
     for aid, art in done.items():
         by_story[labels[aid]].append(art)
     for members in by_story.values():
         members.sort(key=lambda a: (a.published or "9999", a.id))
-    return by_story
+    return by_story, docs
+
+
+def claims_of(module: ModuleType, story: Story, members: list[Article], docs: dict[str, Any]) -> list[Claim]:
+    """A module's figure claims of one story, with the parses when its ``claims`` takes them."""
+    takes_docs = "docs" in inspect.signature(module.claims).parameters
+    found = module.claims(story, members, docs) if takes_docs else module.claims(story, members)
+    return [c for c in found if c.kind == "figure"]
 
 
 def _has(claim: Claim, value: float) -> bool:
@@ -153,6 +172,80 @@ def score(claims_by_story: dict[str, list[Claim]], truth: list[tuple[str, str, s
     }
 
 
+def print_rows(
+    systems: dict[str, dict[str, list[Claim]]], truth: list[tuple[str, str, set[float], str]], t_sys: dict[str, float]
+) -> None:
+    """One table row per system, with its missed and false conflicts."""
+    for label, by_story in systems.items():
+        if not by_story:
+            print(f"{label:8} (HEAD version unavailable)")
+            continue
+        r = score(by_story, truth)
+        if not truth:
+            n_upd = sum(c.status == "updated" for cs in by_story.values() for c in cs)
+            print(
+                f"{label:8} {r['predicted']:9d} {'-':>9} {'-':>7} {n_upd:>8} {'-':>9} {r['rows']:8d} "
+                f"{r['single_rows']:6d} {t_sys[label]:5.2f}s"
+            )
+            continue
+        print(
+            f"{label:8} {r['predicted']:9d} {r['precision']:9.2f} {r['recall']:7.2f} {r['updates']:>8} "
+            f"{r['updates_as_conflict']:9d} {r['rows']:8d} {r['single_rows']:6d} {t_sys[label]:5.2f}s"
+        )
+        if r["missed"]:
+            print(f"         missed: {', '.join(r['missed'])}")
+        for sid, c in r["false"]:
+            vals = " vs ".join(f"{v['text']} {v['sources']}" for v in c.values)
+            print(f"         false conflict [{sid}] {c.subject}: {vals}"[:220])
+
+
+def run_set(
+    name: str,
+    path: Path,
+    truth: list[tuple[str, str, set[float], str]],
+    modules: dict[str, ModuleType | None],
+    settings: Settings,
+    show: bool = False,
+) -> None:
+    """Prepare one labelled set, run every agreement module on its true stories, print the table."""
+    t0 = time.time()
+    stories, docs = prepare(path, settings)
+    t_prep = time.time() - t0
+    systems: dict[str, dict[str, list[Claim]]] = {"before": {}, "after": {}}
+    t_sys = {"before": 0.0, "after": 0.0}
+    for sid, members in stories.items():
+        story = Story(id=sid, articles=[a.id for a in members])
+        story.summary = brief_stage.summarise(story, members, settings, docs=docs)
+        for label, module in modules.items():
+            if module is None:
+                continue
+            ts = time.time()
+            systems[label][sid] = claims_of(module, story, members, docs)
+            t_sys[label] += time.time() - ts
+    print(
+        f"\n## {name}: {sum(map(len, stories.values()))} articles, {len(stories)} stories, "
+        f"{sum(t[3] == 'conflict' for t in truth)} true conflicts, {sum(t[3] == 'updated' for t in truth)} "
+        f"true updates (prep {t_prep:.1f}s)"
+    )
+    print(
+        f"{'system':8} {'conflicts':>9} {'precision':>9} {'recall':>7} {'updates':>8} {'upd->conf':>9} "
+        f"{'fig rows':>8} {'single':>6} {'time':>6}"
+    )
+    print_rows(systems, truth, t_sys)
+    if not truth:
+        for sid, cs in sorted(systems["after"].items()):
+            for c in cs:
+                if c.status in ("conflict", "updated"):
+                    vals = " vs ".join(f"{v['text']} {v['sources']} ({v.get('as_of')})" for v in c.values)
+                    print(f"    {c.status:9} [{sid}] {c.subject} {c.predicate or ''}: {vals}"[:240])
+    if show:
+        for sid, cs in sorted(systems["after"].items()):
+            print(f"  [{sid}]")
+            for c in cs:
+                vals = "; ".join(f"{v['text']} x{v['independent']} ({v.get('as_of')})" for v in c.values)
+                print(f"    {c.status:13} {c.subject}: {vals}"[:200])
+
+
 def main() -> None:
     """Run the bench and print the table."""
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -176,62 +269,7 @@ def main() -> None:
     if args.dev and Path(args.dev).exists():
         sets.append(("dev-corpus (real pages, no truth)", Path(args.dev), []))
     for name, path, truth in sets:
-        t0 = time.time()
-        stories = prepare(path, settings)
-        t_prep = time.time() - t0
-        systems: dict[str, dict[str, list[Claim]]] = {"before": {}, "after": {}}
-        t_sys = {"before": 0.0, "after": 0.0}
-        for sid, members in stories.items():
-            story = Story(id=sid, articles=[a.id for a in members])
-            story.summary = brief_stage.summarise(story, members, settings)
-            for label, module in (("before", old), ("after", new)):
-                if module is None:
-                    continue
-                ts = time.time()
-                systems[label][sid] = [c for c in module.claims(story, members) if c.kind == "figure"]
-                t_sys[label] += time.time() - ts
-        print(
-            f"\n## {name}: {sum(map(len, stories.values()))} articles, {len(stories)} stories, "
-            f"{sum(t[3] == 'conflict' for t in truth)} true conflicts, {sum(t[3] == 'updated' for t in truth)} "
-            f"true updates (prep {t_prep:.1f}s)"
-        )
-        print(
-            f"{'system':8} {'conflicts':>9} {'precision':>9} {'recall':>7} {'updates':>8} {'upd->conf':>9} "
-            f"{'fig rows':>8} {'single':>6} {'time':>6}"
-        )
-        for label, by_story in systems.items():
-            if not by_story:
-                print(f"{label:8} (HEAD version unavailable)")
-                continue
-            r = score(by_story, truth)
-            if not truth:
-                n_upd = sum(c.status == "updated" for cs in by_story.values() for c in cs)
-                print(
-                    f"{label:8} {r['predicted']:9d} {'-':>9} {'-':>7} {n_upd:>8} {'-':>9} {r['rows']:8d} "
-                    f"{r['single_rows']:6d} {t_sys[label]:5.2f}s"
-                )
-                continue
-            print(
-                f"{label:8} {r['predicted']:9d} {r['precision']:9.2f} {r['recall']:7.2f} {r['updates']:>8} "
-                f"{r['updates_as_conflict']:9d} {r['rows']:8d} {r['single_rows']:6d} {t_sys[label]:5.2f}s"
-            )
-            if r["missed"]:
-                print(f"         missed: {', '.join(r['missed'])}")
-            for sid, c in r["false"]:
-                vals = " vs ".join(f"{v['text']} {v['sources']}" for v in c.values)
-                print(f"         false conflict [{sid}] {c.subject}: {vals}"[:220])
-        if not truth:
-            for sid, cs in sorted(systems["after"].items()):
-                for c in cs:
-                    if c.status in ("conflict", "updated"):
-                        vals = " vs ".join(f"{v['text']} {v['sources']} ({v.get('as_of')})" for v in c.values)
-                        print(f"    {c.status:9} [{sid}] {c.subject} {c.predicate or ''}: {vals}"[:240])
-        if args.show:
-            for sid, cs in sorted(systems["after"].items()):
-                print(f"  [{sid}]")
-                for c in cs:
-                    vals = "; ".join(f"{v['text']} x{v['independent']} ({v.get('as_of')})" for v in c.values)
-                    print(f"    {c.status:13} {c.subject}: {vals}"[:200])
+        run_set(name, path, truth, {"before": old, "after": new}, settings, show=args.show)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\npeak RSS {peak:.0f} MB")
 

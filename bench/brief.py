@@ -15,6 +15,7 @@ Usage:
     (default: ../shared/dev-corpus/articles.jsonl ../shared/dev-corpus/reference_summaries.jsonl)
 """
 
+# ruff: noqa: E402 - storyline is imported below the sys.path line that puts this tree's src first
 from __future__ import annotations
 
 import argparse
@@ -28,16 +29,16 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO / "src"))
+sys.path.insert(0, str(REPO / "src"))  # this tree's storyline, not the installed one
 
 from storyline import brief as brief_stage
-from storyline.text import words
 from storyline import clean, dedupe
-from storyline.config import Settings
 from storyline import nlp as nlp_stage
-from storyline.model import Article, Paragraph, Story
+from storyline.config import Settings
 from storyline.context import RunContext
+from storyline.model import Article, Paragraph, Story
 from storyline.store import Store
+from storyline.text import words
 
 # The independent citation check: the best sentence of a cited article must hold at least this share of the
 # statement's content words (stemmed, stop words out) and every number it states.
@@ -164,6 +165,38 @@ def contains(statement: str, article: Article) -> bool:
     return False
 
 
+def baseline_sentences(members: list[Article], docs: dict[str, Any]) -> tuple[list[str], dict[str, list[str]]]:
+    """The sentences of our own pass as the nlp stage stored them (quotes kept whole), analysed paragraphs only,
+    once each, and the words of each (for sumy)."""
+    seen: set[str] = set()
+    sentences: list[str] = []
+    words: dict[str, list[str]] = {}
+    for a in members:
+        doc = docs.get(a.id)
+        toks = [t for t in doc if t.is_alpha or t.like_num] if doc is not None else []
+        for sent in a.sentences:
+            text = a.cut(sent.span).strip()
+            if not text or text in seen or not a.paragraphs[sent.paragraph].analysed:
+                continue
+            seen.add(text)
+            sentences.append(text)
+            words[text] = [t.lower_ for t in toks if sent.span.start <= t.idx < sent.span.end]
+    return sentences, words
+
+
+def shared_with_ours(members: list[Article], sentences: list[str], show: bool = False) -> int:
+    """How many of the baselines' sentences are also our candidates (ours drops a wire dateline)."""
+    own = {" ".join(c.text.split()) for c in brief_stage.candidates(members)}
+    hits = 0
+    for text in sentences:
+        norm = " ".join(text.split())
+        hit = norm in own or any(norm.endswith(o) for o in own if len(o) > 20)
+        hits += hit
+        if not hit and show:
+            print("   baseline-only sentence:", norm[:150])
+    return hits
+
+
 def main() -> None:
     """Run the bench and print the table."""
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -212,36 +245,18 @@ def main() -> None:
         members.sort(key=lambda a: (a.published or "9999", a.id))
         story = Story(id=label, articles=[a.id for a in members])
         ts = time.time()
-        summary = brief_stage.summarise(story, members, settings, words=budget)
+        summary = brief_stage.summarise(story, members, settings, words=budget, docs=docs)
         t_ours += time.time() - ts
         ours = [c.text for c in summary]
         for c in summary:
             cited_all += 1
             cited_ok += all(contains(c.text, arts[s]) for s in c.sources)
         # the baselines get the same sentences our pass found in the analysed paragraphs, once each
-        seen: set[str] = set()
-        sentences: list[str] = []
-        words: dict[str, list[str]] = {}
-        for a in members:
-            # the sentences of our own pass as the nlp stage stored them (quotes kept whole), analysed paragraphs only
-            doc = docs.get(a.id)
-            toks = [t for t in doc if t.is_alpha or t.like_num] if doc is not None else []
-            for sent in a.sentences:
-                text = a.cut(sent.span).strip()
-                if not text or text in seen or not a.paragraphs[sent.paragraph].analysed:
-                    continue
-                seen.add(text)
-                sentences.append(text)
-                words[text] = [t.lower_ for t in toks if sent.span.start <= t.idx < sent.span.end]
+        sentences, words = baseline_sentences(members, docs)
         # parity check: the baselines choose from the sentences ours chooses from (ours drops a wire dateline)
-        own = {" ".join(c.text.split()) for c in brief_stage.candidates(members)}
-        for text in sentences:
-            norm = " ".join(text.split())
-            base_sents += 1
-            hit = norm in own or any(norm.endswith(o) for o in own if len(o) > 20)
-            shared_sents += hit
-            if not hit and args.show:
-                print("   baseline-only sentence:", norm[:150])
+        hits = shared_with_ours(members, sentences, show=args.show)
+        base_sents += len(sentences)
+        shared_sents += hits
         lead_art = members[0]
         lead = [lead_art.cut(s.span) for s in lead_art.sentences if lead_art.paragraphs[s.paragraph].analysed]
         outputs = {
@@ -259,8 +274,8 @@ def main() -> None:
             best.append(max(scorer.score(_lines(r), "\n".join(sents))["rougeLsum"].fmeasure for r in refs[label]))
             scores[name].append(best)
         if args.show:
-            rows = "  ".join(f"{n} {100 * scores[n][-1][1]:.1f}/{100 * scores[n][-1][2]:.1f}" for n in systems)
-            print(f"\n## {label} ({len(members)} articles)  R2/RL: {rows}")
+            line = "  ".join(f"{n} {100 * scores[n][-1][1]:.1f}/{100 * scores[n][-1][2]:.1f}" for n in systems)
+            print(f"\n## {label} ({len(members)} articles)  R2/RL: {line}")
             for c in summary:
                 print(f"  - {c.text}  {c.sources}")
     elapsed = time.time() - t1

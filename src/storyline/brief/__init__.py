@@ -1,20 +1,11 @@
 """The brief stage: a cited, extractive multi-source summary of each story and of each storyline.
 
-The work is done by :class:`Summariser` (:mod:`.summary`); :func:`summarise` briefs one story.
+The work is done by :class:`Summariser` (:mod:`.summary`) over the candidate sentences of :mod:`.sentences`;
+:func:`summarise` briefs one story.
 """
 
-from .summary import (
-    MIN_WORDS,
-    Candidate,
-    Summariser,
-    candidates,
-    order_articles,
-    run,
-    sentence_problem,
-    story_when,
-    storyline_summary,
-    summarise,
-)
+from .sentences import MIN_WORDS, Candidate, candidates, sentence_problem
+from .summary import Summariser, order_articles, run, story_when, storyline_summary, summarise
 
 __all__ = [
     "MIN_WORDS",

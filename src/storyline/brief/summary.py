@@ -8,10 +8,11 @@ How sentences are chosen (:class:`Summariser`):
 1. *Candidates*: sentences of analysed paragraphs (never off-topic, caption, boilerplate, question, ... ones)
    that read on their own: no question, no truncated fragment ("Pre..."), no web boilerplate or bulleted
    line, no quote without its attribution, no block quote, no first-person speech.
-2. *Score*: centrality across **independent** sources (each syndicated group counts once: similarity to the
-   story centroid built from one mean vector per group, and how strongly the other groups state the same
-   thing), informativeness (entities, figures, dates) and position (news puts the gist in the lead); quoted
-   speech is marked down (a summary reports what was said).
+2. *Score* (sentences compared by the TF-IDF of their content lemmas, from the stored parse): centrality across
+   **independent** sources (each syndicated group counts once: similarity to the story centroid built from one
+   mean vector per group, and how strongly the other groups state the same thing), informativeness (entities,
+   figures, dates) and position (news puts the gist in the lead); quoted speech is marked down (a summary
+   reports what was said).
 3. *Pick*: the brief opens with the lead of an early, central independent report, preferring a hard-news lead
    that dates the event to the story's first day over an undated feature lede, and goes on with the
    sentences right after it while they stand alone (a news lead is written to be read in that order); then
@@ -40,56 +41,27 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..text.datelines import DATELINE, DATELINE_HEAD
 from ..config import Settings
-from ..model import Article, Citation, Span, Story, Storyline
-from ..text.words import numbers, stem, terms, word_count
+from ..errors import ConfigError
+from ..model import Article, Citation, Story, Storyline
+from ..text.words import NUMBER_WORDS, STOP_WORDS, numbers, terms, word_count
+from .sentences import MIN_WORDS, QUOTED, Candidate, candidates, mostly_quoted
 
 if TYPE_CHECKING:
     from scipy.sparse import csr_matrix
+    from spacy.tokens import Doc
 
     from ..context import RunContext
 
-# -- what a usable summary sentence looks like -------------------------------------------------------------------
-# Shorter than this a "sentence" is a heading, a byline or a fragment; longer it is a run-on the parser failed
-# to split (or a list), which reads badly in a brief.
-MIN_WORDS = 7
-MAX_WORDS = 70
-# A sentence that ends a statement (possibly inside a closing quote or bracket); anything else was cut off.
-_COMPLETE = re.compile(r"[.!][\"'\u201d\u2019)\]]*$")
-_TRUNCATED = re.compile(r"(\.\.\.|\u2026)[\"'\u201d\u2019)\]]*$")
-# Web furniture that survives extraction: credits, captions, prompts, links, legal lines. General patterns
-# only; the cleaner flags whole paragraphs, this catches single sentences inside otherwise good ones.
-_BOILERPLATE = re.compile(
-    r"getty images|\bphoto(graph)?\s*(:|by\b|credit)|image (copyright|caption|source)|\((ap|afp|reuters) photo|"
-    r"\bclick here|\bsubscribe\b|\bsign up\b|\bnewsletter\b|\bread more\b|\brelated articles?\b|"
-    r"all rights reserved|\u00a9|\bcopyright\b|\bfollow us\b|\bshare this\b|\badvertisement\b|"
-    r"can.t see the video|\bvideo below\b|\bcookies?\b|javascript|https?://|www\.|"
-    r"\((pictured|above|below|left|right|center|centre|inset|file)\)",
-    re.IGNORECASE,
-)
-# A wire dateline before the lead ("LIMA (Meridian Wire) - ") is the cleaner's DATELINE; one the sentence splitter
-# cut off on its own ("LIMA (Meridian Wire) -") is not the article's lead.
-_DATELINE_ALONE = re.compile(DATELINE_HEAD + r" ?(?:[\u2014\u2013]|--?)\s*")
-# A line opening with a bullet glyph ("\u2022 Fans celebrate after ...").
-_BULLET = re.compile(r"[\u2022\u00b7\u25aa\u25cf\u25a0\u2023\u2043]")
-# Verbs and phrases that attribute speech: a quote is only shown with one of them and a named speaker.
-_ATTRIBUTION = re.compile(
-    r"\b(said|says|say|told|tells|according to|added|adds|wrote|writes|stated|states|explained|argued|"
-    r"noted|insisted|warned|announced|declared|asked|tweeted|continued|claimed|urged|testified)\b",
-    re.IGNORECASE,
-)
-_QUOTED = re.compile(r"[\u201c\"]([^\u201d\"]*)[\u201d\"]|\u2018([^\u2018]*?)\u2019(?!\w)")
-# News narrative is in the third person; "I", "we", "you" outside quote marks means unmarked quoted speech.
-_FIRST_PERSON = re.compile(r"\b(I|I'm|I've|I'd|we|We|we're|We're|us|our|Our|my|My|me|you|You|your|Your)\b")
 # A sentence opening with one of these leans on the sentence before it and reads badly on its own.
-_DEPENDENT_START = re.compile(r"^(He|She|They|It|This|That|These|Those|His|Her|Their|Its|But|And|Also|However|Still|Yet)\b")
+_DEPENDENT_START = re.compile(
+    r"^(He|She|They|It|This|That|These|Those|His|Her|Their|Its|But|And|Also|However|Still|Yet)\b"
+)
 DEPENDENT_PENALTY = 0.6  # score factor for such sentences: usable when nothing else says it, never preferred
 # "these 23 jurisdictions", "those cities" inside a sentence point back at a sentence the brief may not show,
 # and the sentence that introduced them (often another outlet's) says it better. 0.8 keeps such a sentence
@@ -189,39 +161,6 @@ _MONTH = re.compile(
 _VAGUE_DAY = re.compile(r"\b(week|weekend|month|year|season|fall|spring|summer|winter)\b", re.IGNORECASE)
 
 
-def sentence_problem(text: str) -> str | None:
-    """Why a sentence cannot stand in a brief ("question", "truncated", ...), or None when it can."""
-    text = text.strip()
-    n = word_count(text)
-    if "?" in text:
-        return "question"
-    if _TRUNCATED.search(text) or not _COMPLETE.search(text):
-        return "truncated"
-    if n < MIN_WORDS:
-        return "fragment"
-    if n > MAX_WORDS:
-        return "too_long"
-    if text[0].islower():
-        return "fragment"
-    if _BULLET.match(text):
-        return "list_item"  # a bulleted line is a list entry or a gallery caption, not the report's narrative
-    if _BOILERPLATE.search(text):
-        return "boilerplate"
-    quoted = sum(len(m.group(0)) for m in _QUOTED.finditer(text))
-    outside = _QUOTED.sub(" ", text)
-    opens = sum(text.count(c) for c in "\u201c\u201d\"")
-    if opens % 2 or (text[0] in "\u201c\"\u2018'" and quoted == 0):
-        return "partial_quote"  # a quote that runs over sentences: its attribution is elsewhere
-    if quoted > 0.3 * len(text):
-        # shown only with its attribution: a cue verb and a named speaker outside the quote marks
-        rest = outside.split(None, 1)[1] if len(outside.split(None, 1)) > 1 else ""
-        if not _ATTRIBUTION.search(outside) or not re.search(r"\b[A-Z][a-z]", rest + " " + outside[1:]):
-            return "unattributed_quote"
-    if _FIRST_PERSON.search(outside):
-        return "first_person"
-    return None
-
-
 # A year ("since 2002") in a sentence dates background; it is not a new figure that makes a restatement news.
 _YEAR = re.compile(r"(1[89]|20)\d\d")
 
@@ -239,74 +178,6 @@ def _names(text: str, first: bool = False) -> set[str]:
             if bare:
                 out.add(bare)
     return out
-
-
-def _mostly_quoted(text: str) -> bool:
-    """True when quoted speech makes up a third or more of a sentence."""
-    return sum(len(m.group(0)) for m in _QUOTED.finditer(text)) > 0.3 * len(text)
-
-
-@dataclass
-class Candidate:
-    """One sentence of one article, with its place in the story."""
-
-    article: Article
-    span: Span
-    text: str
-    group: str  # the independent source it belongs to: the article a syndicated copy copies
-    position: int  # index among the article's analysed sentences (0 = lead)
-    order: int  # index of the article in the story (time order)
-    usable: bool  # may be picked (not only cited)
-
-
-def _sentence_spans(article: Article) -> list[tuple[Span, int]]:
-    """(span, paragraph index) of every sentence: the NLP pass's, else a punctuation split of each paragraph."""
-    if article.sentences:
-        return [(s.span, s.paragraph) for s in article.sentences]
-    out = []
-    for i, (bounds, para) in enumerate(zip(article.paragraph_spans(), article.paragraphs)):
-        for m in re.finditer(r"\S.*?(?:[.!?][\"'\u201d\u2019)]*(?=\s+[\"'\u201c\u2018A-Z0-9])|$)", para.text, re.DOTALL):
-            text = m.group(0).rstrip()
-            if text:
-                out.append((Span(bounds.start + m.start(), bounds.start + m.start() + len(text)), i))
-    return out
-
-
-def _without_dateline(text: str, span: Span) -> Span:
-    """The span of a lead sentence without its dateline ("LIMA (Wire) - "): still an exact span of the source."""
-    m = DATELINE.match(text, span.start, span.end)
-    return Span(m.end(), span.end) if m else span
-
-
-def candidates(story_articles: Sequence[Article]) -> list[Candidate]:
-    """Every sentence of the analysed paragraphs of the articles, marked usable when it may be picked."""
-    out: list[Candidate] = []
-    for order, art in enumerate(story_articles):
-        group = art.duplicate_of or art.id
-        text = art.text
-        position = 0
-        paras = art.paragraphs
-        for span, p in _sentence_spans(art):
-            if p >= len(paras) or not paras[p].analysed:
-                continue
-            if position == 0:
-                if _DATELINE_ALONE.fullmatch(text, span.start, span.end):
-                    continue
-                span = _without_dateline(text, span)
-            sent = text[span.start : span.end]
-            # a paragraph introduced by a colon ("Said the mayor:") is a block quote
-            block = p > 0 and paras[p - 1].text.rstrip().endswith(":")
-            usable = not block and sentence_problem(sent) is None
-            out.append(Candidate(art, span, sent, group, position, order, usable))
-            if _counts_as_sentence(sent):
-                position += 1
-    return out
-
-
-def _counts_as_sentence(text: str) -> bool:
-    """True when a sentence takes a place in its article's order: page furniture the splitter cut out ("\u2022",
-    "(", "CNN)") or a bulleted highlight above the lead does not push the lead down."""
-    return len(re.findall(r"[A-Za-z]{2,}", text)) >= 3 and not _BULLET.match(text.lstrip())
 
 
 def _info(c: Candidate) -> float:
@@ -369,7 +240,8 @@ class Summariser:
 
     Example:
         >>> from storyline.model import Article, Paragraph
-        >>> arts = [Article(id="x", paragraphs=[Paragraph("Flooding closed the main bridge in Alden on Monday morning.")])]
+        >>> text = "Flooding closed the main bridge in Alden on Monday morning."
+        >>> arts = [Article(id="x", paragraphs=[Paragraph(text)])]
         >>> s = Summariser(Settings.load()).fit(arts)
         >>> [c.text for c in s.select(words=30)]
         ['Flooding closed the main bridge in Alden on Monday morning.']
@@ -382,13 +254,13 @@ class Summariser:
         self.words = brief.words
         self.redundancy = brief.redundancy
         self.cite_threshold = brief.cite_threshold
-        if not 0 < self.redundancy <= 1 or not 0 < self.cite_threshold <= 1:
-            from ..errors import ConfigError
+        for key, value in (("redundancy", self.redundancy), ("cite_threshold", self.cite_threshold)):
+            if not 0 < value <= 1:
+                raise ConfigError(f"brief.{key} = {value} is out of range: a similarity in (0, 1] is expected")
 
-            raise ConfigError("brief.redundancy and brief.cite_threshold must be in (0, 1]; the defaults are 0.4 and 0.5")
-
-    def fit(self, articles: Sequence[Article]) -> Summariser:
-        """Read a story's articles (time order): candidates, TF-IDF vectors, scores; returns self."""
+    def fit(self, articles: Sequence[Article], docs: Mapping[str, Doc] | None = None) -> Summariser:
+        """Read a story's articles (time order): candidates, TF-IDF vectors, scores; returns self. With their stored
+        parses (``docs`` by article id) a sentence's terms are its lemmas, else the stems of :mod:`text.words`."""
         from sklearn.feature_extraction.text import TfidfVectorizer
 
         self.articles_ = list(articles)
@@ -411,11 +283,12 @@ class Summariser:
         first_group: dict[str, str] = {}
         for c in cands:
             first_group.setdefault(c.group, c.article.id)
-        fit_texts = [c.text for c in cands if first_group[c.group] == c.article.id] or [c.text for c in cands]
-        vec = TfidfVectorizer(analyzer=terms, sublinear_tf=True)
+        self.terms_ = [_lemma_terms(c, (docs or {}).get(c.article.id)) for c in cands]
+        fit_rows = [i for i, c in enumerate(cands) if first_group[c.group] == c.article.id] or list(range(len(cands)))
+        vec = TfidfVectorizer(analyzer=_given, sublinear_tf=True)
         try:
-            vec.fit(fit_texts)
-            X = vec.transform([c.text for c in cands])
+            vec.fit([self.terms_[i] for i in fit_rows])
+            X = vec.transform(self.terms_)
         except ValueError:  # nothing but stop words
             self.vectors_ = None
             return self
@@ -477,13 +350,14 @@ class Summariser:
         early = np.array([1.0 / (1.0 + group_rank[c.group]) for c in cands])
         score = W_CENTRAL * centrality + W_POSITION * position + W_INFO * info + W_EARLY * early
         penalty = np.array([DEPENDENT_PENALTY if _DEPENDENT_START.match(c.text) else 1.0 for c in cands])
-        penalty *= np.array([ANAPHOR_PENALTY if _ANAPHOR.search(_QUOTED.sub(" ", c.text)) else 1.0 for c in cands])
-        penalty *= np.array([QUOTE_PENALTY if _mostly_quoted(c.text) else 1.0 for c in cands])
+        penalty *= np.array([ANAPHOR_PENALTY if _ANAPHOR.search(QUOTED.sub(" ", c.text)) else 1.0 for c in cands])
+        penalty *= np.array([QUOTE_PENALTY if mostly_quoted(c.text) else 1.0 for c in cands])
         story_date = min((a.published for a in self.articles_ if a.published), default=None)
         background = np.array([BACKGROUND_PENALTY if _is_background(c, story_date) else 1.0 for c in cands])
         self.penalty_ = penalty * background
         # in the lead's continuation the sentence before is shown: a pronoun start is fine there
-        self.standalone_ = self.penalty_ / np.array([DEPENDENT_PENALTY if _DEPENDENT_START.match(c.text) else 1.0 for c in cands])
+        pronoun_start = np.array([DEPENDENT_PENALTY if _DEPENDENT_START.match(c.text) else 1.0 for c in cands])
+        self.standalone_ = self.penalty_ / pronoun_start
         return score * self.penalty_
 
     def select(self, words: int | None = None, max_sentences: int | None = None) -> list[Citation]:
@@ -492,38 +366,18 @@ class Summariser:
         cands = self.candidates_
         if self.vectors_ is None:
             return []
-        pool = [i for i, c in enumerate(cands) if c.usable]
-        # keep one copy of a sentence repeated verbatim across syndicated copies: the first source's
-        seen: set[str] = set()
-        unique = []
-        for i in pool:
-            key = " ".join(cands[i].text.split()).lower()
-            if key not in seen:
-                seen.add(key)
-                unique.append(i)
+        unique = self._unique_usable()
         picked: list[int] = []
         used = 0
         top = float(self.scores_.max()) or 1.0
         opener = self.opener_ = self._opener(unique)
         self.opening_ = []
         while unique:
-            best, best_val = -1, -np.inf
             forced = self._forced(opener, picked, unique)
-            for i in unique if forced is None else [forced]:
-                redundancy = max((self.overlap_[i, j] for j in picked), default=0.0)
-                same_source = sum(1 for j in picked if cands[j].group == cands[i].group)
-                val = MMR_LAMBDA * self.scores_[i] / top - (1 - MMR_LAMBDA) * redundancy - SOURCE_DIVERSITY * same_source
-                if opener is not None and cands[i].group == cands[opener].group:
-                    val += MAIN_REPORT_BONUS
-                if val > best_val:
-                    best, best_val = i, val
+            best = self._best(unique if forced is None else [forced], picked, opener, top)
             unique.remove(best)
-            if any(self.overlap_[best, j] > self.redundancy for j in picked):
-                continue  # already said, in other words
-            if self._repeats_figures(best, picked) or self._restates(best, picked):
+            if self._skipped(best, picked, forced is not None, top):
                 continue
-            if forced is None and picked and self.scores_[best] < FILL_MIN_SCORE * top:
-                continue  # filler: not worth its words (the lead's own continuation is judged by CONTINUE_MIN)
             n = word_count(cands[best].text)
             if picked and used + n > budget:
                 if budget - used < MIN_WORDS:
@@ -533,17 +387,52 @@ class Summariser:
             if forced is not None:
                 self.opening_.append(best)
             used += n
-            if max_sentences is not None and len(picked) >= max_sentences:
-                break
-            if used >= budget:
+            if (max_sentences is not None and len(picked) >= max_sentences) or used >= budget:
                 break
         return [self.cite(i) for i in picked]
+
+    def _unique_usable(self) -> list[int]:
+        """The usable candidates, one copy of a sentence repeated verbatim across syndicated copies (the first)."""
+        seen: set[str] = set()
+        unique = []
+        for i, c in enumerate(self.candidates_):
+            if not c.usable:
+                continue
+            key = " ".join(c.text.split()).lower()
+            if key not in seen:
+                seen.add(key)
+                unique.append(i)
+        return unique
+
+    def _best(self, pool: list[int], picked: list[int], opener: int | None, top: float) -> int:
+        """The candidate of highest MMR value: own score against redundancy with the picks, a bonus for the main
+        report (the opener's source)."""
+        cands = self.candidates_
+        best, best_val = -1, -np.inf
+        for i in pool:
+            redundancy = max((self.overlap_[i, j] for j in picked), default=0.0)
+            same_source = sum(1 for j in picked if cands[j].group == cands[i].group)
+            val = MMR_LAMBDA * self.scores_[i] / top - (1 - MMR_LAMBDA) * redundancy - SOURCE_DIVERSITY * same_source
+            if opener is not None and cands[i].group == cands[opener].group:
+                val += MAIN_REPORT_BONUS
+            if val > best_val:
+                best, best_val = i, val
+        return best
+
+    def _skipped(self, best: int, picked: list[int], forced: bool, top: float) -> bool:
+        """True when the chosen candidate is left out: said already (in other words too), or filler."""
+        if any(self.overlap_[best, j] > self.redundancy for j in picked):
+            return True  # already said, in other words
+        if self._repeats_figures(best, picked) or self._restates(best, picked):
+            return True
+        # filler: not worth its words (the lead's own continuation is judged by CONTINUE_MIN)
+        return not forced and bool(picked) and self.scores_[best] < FILL_MIN_SCORE * top
 
     def _opener(self, pool: list[int]) -> int | None:
         """The sentence a brief opens with: the best lead among the first independent reports (or None)."""
         cands = self.candidates_
         # a news lead states the event; a page that opens on a quote has no lead to open the brief with
-        leads = [i for i in pool if cands[i].position == 0 and not _mostly_quoted(cands[i].text)]
+        leads = [i for i in pool if cands[i].position == 0 and not mostly_quoted(cands[i].text)]
         if not leads:
             return None
         groups = list(dict.fromkeys(c.group for c in sorted(cands, key=lambda c: c.order)))
@@ -566,7 +455,8 @@ class Summariser:
         if len(picked) >= OPENER_SENTENCES or any(cands[j].article.id != cands[opener].article.id for j in picked):
             return None
         last = max(cands[j].position for j in picked)
-        nxt = next((i for i in pool if cands[i].article.id == cands[opener].article.id and cands[i].position == last + 1), None)
+        source = cands[opener].article.id
+        nxt = next((i for i in pool if cands[i].article.id == source and cands[i].position == last + 1), None)
         return nxt if nxt is not None and self.standalone_[nxt] >= CONTINUE_MIN else None
 
     def _restates(self, i: int, picked: list[int]) -> bool:
@@ -577,7 +467,8 @@ class Summariser:
         given = [self.candidates_[j].text for j in picked]
         # a new figure: the death toll rose, a second vote (a year is not one: "its first cup since 2002" says
         # again what "a 23-year wait" said)
-        if {n for n in numbers(text) if len(n) > 1 and not _YEAR.fullmatch(n)} - set().union(*(numbers(t) for t in given)):
+        new = {n for n in numbers(text) if len(n) > 1 and not _YEAR.fullmatch(n)}
+        if new - set().union(*(numbers(t) for t in given)):
             return False
         # a name that opens a picked sentence ("Amazon.com Inc. announced ...") was given too
         return not _names(text) - set().union(*(_names(t, first=True) for t in given))
@@ -594,7 +485,7 @@ class Summariser:
         """The citation of candidate ``i``: every article with a sentence stating it (similar, numbers agree)."""
         c = self.candidates_[i]
         need = numbers(c.text)
-        want = set(terms(c.text))
+        want = set(self.terms_[i])
 
         def states(j: int) -> bool:
             """True when candidate ``j`` states what candidate ``i`` says."""
@@ -603,7 +494,7 @@ class Summariser:
                 return False
             # and most of what the sentence says is there: "The city has said it will appeal" does not state
             # "City Attorney Raymond Cho said the city would appeal" (who said it is missing)
-            return not want or len(want & set(terms(other))) / len(want) >= CITE_MIN_RECALL
+            return not want or len(want & set(self.terms_[j])) / len(want) >= CITE_MIN_RECALL
 
         sources: list[str] = []
         for art in self.articles_:
@@ -633,7 +524,8 @@ class Summariser:
         # the opening block (the lead and the sentences after it) stays together, in its source's order: a news
         # lead is written to be read that way (ROUGE-L +0.6 dev, +0.06 labelled, +1.4 demo over the lead alone)
         opening = [self.candidates_[i] for i in self.opening_]
-        first = [c for o in opening for c in citations if c.article == o.article.id and c.span == o.span][: len(opening)]
+        first = [c for o in opening for c in citations if c.article == o.article.id and c.span == o.span]
+        first = first[: len(opening)]
         return first + sorted((c for c in citations if c not in first), key=key)
 
     def _day_precise(self, c: Citation) -> bool:
@@ -648,6 +540,32 @@ class Summariser:
         )
 
 
+def _given(terms: list[str]) -> list[str]:
+    """The analyzer of terms computed beforehand."""
+    return terms
+
+
+def _lemma_terms(c: Candidate, doc: Doc | None) -> list[str]:
+    """Content terms of a candidate: with the parse, the lemmas of its words (stop words out, numbers as digits),
+    else :func:`text.words.terms` of its text."""
+    if doc is None:
+        return terms(c.text)
+    out = []
+    for tok in doc:
+        if not c.span.start <= tok.idx < c.span.end or tok.is_punct or tok.is_space:
+            continue
+        low = tok.lower_
+        if low in STOP_WORDS:
+            continue
+        if low[:1].isdigit():
+            out.append(low.replace(",", "").rstrip("."))
+        elif low in NUMBER_WORDS:
+            out.append(NUMBER_WORDS[low])
+        elif len(low) > 1 and low[0].isalpha():
+            out.append(str(tok.lemma_).lower())
+    return out
+
+
 def _scaled(x: np.ndarray) -> np.ndarray:
     """x scaled to [0, 1] by its maximum (all zeros stay zeros)."""
     top = float(np.max(x)) if len(x) else 0.0
@@ -660,10 +578,17 @@ def order_articles(story: Story, articles: Sequence[Article]) -> list[Article]:
     return sorted(articles, key=lambda a: (pos.get(a.id, len(pos)), a.published or "9999", a.id))
 
 
-def summarise(story: Story, articles: Sequence[Article], settings: Settings, words: int | None = None) -> list[Citation]:
-    """The cited brief of one story: extractive sentences in reading order, each citing every stating article."""
+def summarise(
+    story: Story,
+    articles: Sequence[Article],
+    settings: Settings,
+    words: int | None = None,
+    docs: Mapping[str, Doc] | None = None,
+) -> list[Citation]:
+    """The cited brief of one story: extractive sentences in reading order, each citing every stating article;
+    with the articles' stored parses (``docs`` by id) sentences are compared by their lemmas, else by stems."""
     arts = [a for a in order_articles(story, articles) if a.paragraphs and "non_english" not in a.flags]
-    summariser = Summariser(settings).fit(arts)
+    summariser = Summariser(settings).fit(arts, docs)
     return summariser.reading_order(summariser.select(words))
 
 
@@ -673,15 +598,27 @@ def story_when(story: Story) -> str:
     return story.first_date or max((e.date for e in story.timeline), default="9999")
 
 
-def storyline_summary(stories: Sequence[Story], articles: dict[str, Article], settings: Settings) -> list[Citation]:
-    """The brief of a storyline: its stories in time order (:func:`story_when`), one or two cited sentences each."""
+def storyline_summary(
+    stories: Sequence[Story],
+    articles: dict[str, Article],
+    settings: Settings,
+    docs: Mapping[str, Doc] | None = None,
+) -> list[Citation]:
+    """The brief of a storyline: its stories in time order (:func:`story_when`), one or two cited sentences each
+    (``docs``: the articles' stored parses by id, optional)."""
     out: list[Citation] = []
     for story in sorted(stories, key=lambda s: (story_when(s), s.id)):
         arts = [articles[a] for a in story.articles if a in articles]
-        summariser = Summariser(settings).fit(order_articles(story, arts))
+        summariser = Summariser(settings).fit(order_articles(story, arts), docs)
         picked = summariser.select(words=STORYLINE_WORDS, max_sentences=STORYLINE_SENTENCES)
         out.extend(summariser.reading_order(picked))
     return out
+
+
+def _parses(ctx: RunContext, articles: Sequence[Article]) -> dict[str, Doc]:
+    """The stored parses of the articles by id (the brief compares sentences by their lemmas)."""
+    raw = ctx.store.get_docs([a.id for a in articles])
+    return ctx.nlp.load_docs(raw) if raw else {}
 
 
 def run(ctx: RunContext) -> None:
@@ -698,7 +635,7 @@ def run(ctx: RunContext) -> None:
     for sid in ids:
         story = all_stories[sid]
         arts = list(store.iter_articles([a for a in story.articles if store.has_article(a)]))
-        story.summary = summarise(story, arts, settings)
+        story.summary = summarise(story, arts, settings, docs=_parses(ctx, arts))
         done.append(story)
     lines: list[Storyline] = []
     touched = {s.id for s in done}
@@ -710,7 +647,7 @@ def run(ctx: RunContext) -> None:
         members = [all_stories[s] for s in line.stories if s in all_stories]
         need = [a for s in members for a in s.articles]
         articles = {a.id: a for a in store.iter_articles([a for a in dict.fromkeys(need) if store.has_article(a)])}
-        line.summary = storyline_summary(members, articles, settings)
+        line.summary = storyline_summary(members, articles, settings, _parses(ctx, list(articles.values())))
         lines.append(line)
     if done or lines:
         store.put_stories(done, lines)

@@ -28,6 +28,8 @@ def run(ctx: RunContext) -> None:
         todo = list(store.iter_stories())
     for story in todo:
         arts = list(store.iter_articles([a for a in story.articles if store.has_article(a)]))
-        story.claims = claims(story, arts)
+        raw = store.get_docs([a.id for a in arts if a.figures])
+        docs = ctx.nlp.load_docs(raw) if raw else {}  # the parse names a figure's subject; without it, text rules
+        story.claims = claims(story, arts, docs)
     if todo:
         store.put_stories(todo, [])

@@ -31,13 +31,18 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from ..brief.summary import stem, terms
-from ..text.unionfind import UnionFind
 from ..model import Article, Citation, Claim, Figure, Story
+from ..text.lexicon import load
+from ..text.similarity import cosine
+from ..text.unionfind import UnionFind
+from ..text.words import NUMBER_WORDS, stem, terms
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 Status = Literal["agree", "conflict", "updated", "single_source"]
 
@@ -45,8 +50,8 @@ Status = Literal["agree", "conflict", "updated", "single_source"]
 # (casualties, displacement, law enforcement, labour, business, sport), not fitted to any corpus. A figure takes
 # the event nearest to it in its sentence (within EVENT_WINDOW characters).
 EVENTS: dict[str, tuple[str, ...]] = {
-    "killed": (r"kill(?:ed|ing|s)?", r"dead", r"died", r"dies", r"dying", r"deaths?", r"death toll", r"fatalit(?:y|ies)",
-               r"perished", r"lost (?:their|his|her) lives?", r"bodies"),
+    "killed": (r"kill(?:ed|ing|s)?", r"dead", r"died", r"dies", r"dying", r"deaths?", r"death toll",
+               r"fatalit(?:y|ies)", r"perished", r"lost (?:their|his|her) lives?", r"bodies"),
     "injured": (r"injur(?:ed|ing|ies|y)", r"hurt", r"wounded"),
     "hospitalized": (r"hospitali[sz]ed", r"in (?:the )?hospital", r"in critical condition"),
     "missing": (r"missing", r"unaccounted for"),
@@ -91,25 +96,8 @@ NOUN_EVENTS = {
     "crowd": "attended", "attendance": "attended", "turnout": "attended", "gathering": "attended",
     "audience": "watched", "viewership": "watched", "readership": "watched",
 }  # fmt: skip
-# Person nouns counted as "people". The generic ones can stand for any group of people, so "14 workers" and
-# "16 people" may be the same count; two different specific roles ("firefighters", "officers") are different
-# groups, never a conflict.
-GENERIC_PEOPLE = {
-    "people", "person", "individual", "resident", "victim", "casualty", "other", "member", "worker", "employee",
-    "staff", "civilian", "inhabitant", "adult", "death", "fatality", "dead", "injury", "evacuee", "arrest",
-    "infection", "case", "patient",
-}  # fmt: skip
-ROLE_PEOPLE = {
-    "firefighter", "officer", "police", "soldier", "troop", "child", "student", "teacher", "passenger", "driver",
-    "pilot", "crew", "miner", "nurse", "doctor", "protester", "demonstrator", "migrant", "refugee", "prisoner",
-    "inmate", "fan", "spectator", "voter", "customer", "tourist", "visitor", "dockworker", "longshoreman",
-    "longshoremen", "villager", "farmer", "journalist", "lawmaker", "senator", "player", "athlete", "official",
-    "agent", "guard", "teen", "teenager", "woman", "women", "man", "men", "boy", "girl", "infant", "baby",
-    "elderly", "pedestrian", "rescuer", "volunteer", "contractor", "union", "striker",
-}  # fmt: skip
 # Households stand for the people in them when the event is displacement or an outage ("900 homes were
 # evacuated", "410,000 homes and businesses without power"): same measure in another unit, shown side by side.
-HOUSEHOLDS = {"home", "household", "house", "family", "residence", "dwelling", "customer", "business", "apartment"}
 POPULATION_EVENTS = {"evacuated", "without power"}
 # Events whose count with no counted noun ("more than a dozen were hurt") counts people.
 PEOPLE_EVENTS = {
@@ -123,9 +111,22 @@ PEOPLE_EVENTS = {
     "charged",
     "infected",
 }
+# Person nouns counted as "people" (text/lexicons: people_nouns.txt, person_roles.txt, where their entries come
+# from). The generic ones can stand for any group of people, so "14 workers" and "16 people" may be the same
+# count; two different specific roles ("firefighters", "officers") are different groups, never a conflict. A
+# noun naming an event's people ("deaths", "evacuees") counts people generically too.
+GENERIC_PEOPLE = load("people_nouns") | {noun for noun, event in NOUN_EVENTS.items() if event in PEOPLE_EVENTS}
+ROLE_PEOPLE = load("person_roles")
+PERSON_NOUNS = GENERIC_PEOPLE | ROLE_PEOPLE
+HOUSEHOLDS = load("household_nouns")
 # Nouns that name the size of a gathering of people: "a crowd of 41,200", "an attendance of 41,200" and "42,000
-# fans filled the stadium" are one count of people at one event.
-GATHERING_NOUNS = {"crowd", "attendance", "audience", "turnout", "viewership", "readership", "gathering"}
+# fans filled the stadium" are one count of people at one event: the event nouns of attending and watching.
+GATHERING_NOUNS = {noun for noun, event in NOUN_EVENTS.items() if event in ("attended", "watched")}
+# An English compound takes the class of its last element ("dock|worker", "longshore|man", "fire|fighter"): a noun
+# ending in a person noun of at least this many letters after a modifier of at least this many is a person noun.
+COMPOUND_PART = 3
+# Irregular plural endings of person nouns ("longshoremen", "schoolchildren") and their singulars.
+_PLURAL_ENDINGS = (("men", "man"), ("children", "child"), ("people", "person"))
 # Scales a figure is a reading on ("a magnitude 6.8 quake", "a Category 4 storm"), as the figure reader names them.
 SCALE_UNITS = {"magnitude", "category"}
 # Two readings on one scale are estimates of one event only when they lie this close. Agencies' magnitudes of one
@@ -173,10 +174,12 @@ MAX_RATIO = 2.0
 CONTEXT_KNOWN = 0.1
 CONTEXT_PLACES = 0.25
 CONTEXT_UNKNOWN = 0.35
+# A measure of more than three words ("money for the new bridge") is a clause, not a label a table row can show.
+MEASURE_WORDS = 3
+# A measure opening with a determiner names one thing ("the bridge's cost"), not a kind of amount (closed class).
+_DETERMINERS = frozenset({"the", "a", "an", "its", "their", "his", "her", "this", "that"})
 # When a story has few agreed or disputed figures, this many single-source figures are still shown, by salience.
 SINGLE_ROWS = 8
-_ATTRIBUTION_AFTER = re.compile(r"^\W{0,3}(?:\w+\W+){0,3}?(?:said|says|told|according)\b", re.IGNORECASE)
-_ATTRIBUTION_BEFORE = re.compile(r"\b(?:according to|told|said|says)\W+(?:\w+\W+){0,2}$", re.IGNORECASE)
 _PRONOUN = re.compile(r"\b(he|she|his|her)\b", re.IGNORECASE)
 _HOLDER_LABELS = ("PERSON", "ORG", "GPE")
 # A place restricting a count follows it in the same clause: "died in Mexico City", "were killed in central
@@ -185,12 +188,6 @@ LOCUS_WINDOW = 40
 # Any named thing after "in" is a place there; the model often tags a state or a campus as an organisation.
 _PLACE_LABELS = ("GPE", "LOC", "FAC", "ORG")
 _LOCUS_BEFORE = re.compile(r"^[^,;:()]*?\bin\s+(?:the\s+)?(?:[a-z]+\s+)?$")
-# Words that open a modifier after a subject's head noun (a relative clause, a prepositional phrase).
-_SUBJECT_MODIFIERS = {"that", "which", "who", "whose", "whom", "of", "in", "on", "at", "for", "with", "from", "by",
-                      "under", "after", "before", "during", ","}  # fmt: skip
-# A named subject is a short noun phrase ("the Indians", "Brightwell Pharmaceuticals"); a longer one is a
-# description whose last capitalised word need not be its head.
-SUBJECT_WORDS = 4
 
 
 @dataclass
@@ -243,7 +240,8 @@ def _precision(fig: Figure) -> float:
 
 
 def value_range(fig: Figure) -> tuple[float, float]:
-    """The values a figure's wording allows: exact -> (v, v); "about 2,300" -> (2250, 2350); "more than 200" -> (200, 300)."""
+    """The values a figure's wording allows: exact -> (v, v); "about 2,300" -> (2250, 2350); "more than 200" ->
+    (200, 300)."""
     v = fig.value
     if not fig.approximate:
         return v, v
@@ -269,6 +267,16 @@ def _event_near(sentence: str, start: int, end: int) -> str:
     return best
 
 
+def _speakers(art: Article, fig: Figure) -> set[str]:
+    """Who says the words a figure is in (last word of each speaker's name, lower case), as the extract stage
+    attributed its quotes and reported speech from the parse: they are the figure's sources."""
+    return {
+        _last_word(q.speaker_name)
+        for q in art.quotes
+        if q.speaker_name and q.span.start <= fig.span.start and fig.span.end <= q.span.end
+    }
+
+
 def _holders(art: Article, fig: Figure, people: bool) -> tuple[frozenset[str], bool, str]:
     """Named holders in a figure's sentence (attributions left out), whether its holder is a pronoun, and the
     name of the holder written before the number ("" when none)."""
@@ -276,6 +284,7 @@ def _holders(art: Article, fig: Figure, people: bool) -> tuple[frozenset[str], b
         return frozenset(), False, ""
     text = art.text
     names: set[str] = set()
+    sources = _speakers(art, fig)
     named_before = False
     name = ""
     for m in art.mentions:
@@ -285,11 +294,9 @@ def _holders(art: Article, fig: Figure, people: bool) -> tuple[frozenset[str], b
             continue  # people counted in an event: named people/organisations are its sources, not its holders
         if m.span.start < fig.span.end and m.span.end > fig.span.start:
             continue
-        after = text[m.span.end : min(m.span.end + 40, fig.sentence.end)]
-        before = text[max(m.span.start - 30, fig.sentence.start) : m.span.start]
-        if _ATTRIBUTION_AFTER.search(after) or _ATTRIBUTION_BEFORE.search(before):
-            continue
         last = _last_word(m.text)
+        if last in sources:
+            continue
         if last:
             names.add(last)
             if m.span.start < fig.span.start:
@@ -300,8 +307,9 @@ def _holders(art: Article, fig: Figure, people: bool) -> tuple[frozenset[str], b
     return frozenset(names), pronoun, name
 
 
-def _read(fig: Figure, art: Article) -> _Reading | None:
-    """A figure read for agreement, or None when it says too little to compare (a bare number)."""
+def _read(fig: Figure, art: Article, doc: Doc | None = None) -> _Reading | None:
+    """A figure read for agreement, or None when it says too little to compare (a bare number). With the article's
+    stored parse (``doc``) the counted noun is its lemma, else its stem."""
     sentence = art.cut(fig.sentence) if fig.sentence else fig.text
     offset = fig.sentence.start if fig.sentence else fig.span.start
     start, end = fig.span.start - offset, fig.span.end - offset
@@ -333,25 +341,15 @@ def _read(fig: Figure, art: Article) -> _Reading | None:
         cls = f"money:{fig.unit}"
     elif fig.kind == "percent":
         cls = "percent"
-    elif noun_stem in GENERIC_PEOPLE or noun_stem in ROLE_PEOPLE or noun_stem.rstrip("s") in ROLE_PEOPLE:
-        cls = "people"
-        role = "" if noun_stem in GENERIC_PEOPLE else noun_stem
-    elif noun_stem in HOUSEHOLDS and event in POPULATION_EVENTS:
-        cls = "people"
-    elif noun_stem in GATHERING_NOUNS:
-        cls = "people"  # "a crowd of 41,200": the people in it
-    elif not noun_stem and event in PEOPLE_EVENTS:
-        cls = "people"  # "more than a dozen were injured"
-    elif noun_stem:
-        cls = noun_stem
-    elif event:
-        cls = fig.kind
     else:
-        return None
+        counted = _counted(noun_stem, event, fig.kind)
+        if counted is None:
+            return None
+        cls, role = counted
     holders, pronoun, holder_name = _holders(art, fig, cls == "people")
     low, high = value_range(fig)
     context = Counter(t for t in terms(sentence) if not t[0].isdigit())
-    subject = _named_subject(art, fig, sentence)
+    subject = _named_subject(fig, sentence, doc)
     return _Reading(
         fig,
         art,
@@ -371,6 +369,40 @@ def _read(fig: Figure, art: Article) -> _Reading | None:
     )
 
 
+def _person_noun(word: str) -> str:
+    """The person noun a counted noun is, in the lexicons' singular ("workers" -> "worker", "longshoremen" ->
+    "longshoreman"), or "" when it names no person. A compound ending in a person noun is one ("dockworker")."""
+    if word in NUMBER_WORDS:
+        return ""  # "fif|teen" is no compound of "teen"
+    forms = [word, word.rstrip("s")]
+    forms += [word[: -len(plural)] + one for plural, one in _PLURAL_ENDINGS if word.endswith(plural)]
+    for form in forms:
+        if form in PERSON_NOUNS:
+            return form
+    for form in forms:
+        for k in range(COMPOUND_PART, len(form) - COMPOUND_PART + 1):
+            if form[k:] in PERSON_NOUNS:
+                return form
+    return ""
+
+
+def _counted(noun_stem: str, event: str, kind: str) -> tuple[str, str] | None:
+    """What a count counts: ("people", its role or "" when generic), or (the noun's stem or the figure's kind,
+    ""); None when a count with no noun has no event either (a bare number)."""
+    person = _person_noun(noun_stem)
+    if person:
+        return "people", "" if person in GENERIC_PEOPLE else person
+    if noun_stem in HOUSEHOLDS and event in POPULATION_EVENTS:
+        return "people", ""
+    if noun_stem in GATHERING_NOUNS:
+        return "people", ""  # "a crowd of 41,200": the people in it
+    if not noun_stem and event in PEOPLE_EVENTS:
+        return "people", ""  # "more than a dozen were injured"
+    if noun_stem:
+        return noun_stem, ""
+    return (kind, "") if event else None
+
+
 def _locus(art: Article, fig: Figure) -> str:
     """The named place a count of people is restricted to, in the same clause right after it ("55 people died in
     Morelos state" -> "morelos"), or "" (a count with no such place may be the whole toll)."""
@@ -385,21 +417,22 @@ def _locus(art: Article, fig: Figure) -> str:
     return ""
 
 
-def _named_subject(art: Article, fig: Figure, sentence: str) -> str:
+def _named_subject(fig: Figure, sentence: str, doc: Doc | None) -> str:
     """Last word of the figure's verb's subject when it is a name ("the Indians" -> "indians"), else "".
 
-    Only a name tells two holders apart ("the quake" does not); a capital at the start of the sentence is a name
-    only when the article's entities have it."""
-    words = (fig.subject or "").split()
-    # the head of the subject ends before its modifiers: "The recall that Brightwell announced" -> "The recall"
-    cut = next((k for k, w in enumerate(words) if k and w.lower() in _SUBJECT_MODIFIERS), len(words))
-    words = words[:cut]
-    if not words or len(words) > SUBJECT_WORDS or not words[-1][:1].isupper():
+    Only a name tells two holders apart ("the quake" does not). The subject's head is the root of its phrase in
+    the stored parse ("The recall that Brightwell announced" -> "recall"), a name when it is a proper noun or in a
+    named entity; an article without a parse names no subject."""
+    if doc is None or not fig.subject or fig.sentence is None:
         return ""
-    last = _last_word(words[-1])
-    if sentence.startswith(words[-1]) and not any(_last_word(m.text) == last for m in art.mentions):
+    at = sentence.find(fig.subject)
+    if at < 0:
         return ""
-    return last
+    span = doc.char_span(fig.sentence.start + at, fig.sentence.start + at + len(fig.subject), "expand")
+    if span is None or not len(span):
+        return ""
+    root = span.root
+    return _last_word(root.text) if root.pos_ == "PROPN" or root.ent_type_ in _HOLDER_LABELS else ""
 
 
 def _past_years(art: Article, sentence: str) -> frozenset[str]:
@@ -417,13 +450,6 @@ def _same_value(a: _Reading, b: _Reading) -> bool:
     """True when two readings give the same value: one's value lies in what the other's wording allows."""
     va, vb = a.fig.value, b.fig.value
     return va == vb or a.low <= vb <= a.high or b.low <= va <= b.high
-
-
-def _cosine(a: Counter[str], b: Counter[str]) -> float:
-    """Cosine of two bags of words."""
-    dot = sum(a[t] * b[t] for t in a)
-    norm = math.sqrt(sum(v * v for v in a.values()) * sum(v * v for v in b.values()))
-    return dot / norm if norm else 0.0
 
 
 def _last_word(name: str) -> str:
@@ -471,7 +497,7 @@ def _disputes(a: _Reading, b: _Reading) -> str:
         return ""  # a holder-bound count (goals, runs, votes) named for one side only, or for different holders
     else:
         need = CONTEXT_UNKNOWN
-    if _cosine(a.context, b.context) < need:
+    if cosine(a.context, b.context) < need:
         return ""
     return "places" if clash else "same"
 
@@ -536,7 +562,7 @@ def _plain_measure(measure: str | None) -> str:
     if not measure or re.search(r"\d", measure):
         return ""
     words = measure.split()
-    if len(words) > 3 or words[0].lower() in ("the", "a", "an", "its", "their", "his", "her", "this", "that"):
+    if len(words) > MEASURE_WORDS or words[0].lower() in _DETERMINERS:
         return ""
     return measure if measure[0].islower() else ""
 
@@ -619,7 +645,9 @@ def _salience(claim: Claim, readings: dict[str, list[_Reading]], summary: Sequen
     return score
 
 
-def figure_claims(articles: Sequence[Article], summary: Sequence[Citation] = ()) -> list[Claim]:
+def figure_claims(
+    articles: Sequence[Article], summary: Sequence[Citation] = (), docs: Mapping[str, Doc] | None = None
+) -> list[Claim]:
     """Claims about the story's figures: disputed and updated ones first, then those several outlets agree on,
     then at most a few salient single-source figures (those in the brief's ``summary`` or in lead paragraphs)."""
     by_key: dict[tuple[str, str, str], list[_Reading]] = {}
@@ -629,7 +657,7 @@ def figure_claims(articles: Sequence[Article], summary: Sequence[Citation] = ())
             if (art.id, fig.span.start) in seen or not art.paragraphs:
                 continue
             seen.add((art.id, fig.span.start))
-            r = _read(fig, art)
+            r = _read(fig, art, (docs or {}).get(art.id))
             if r is not None:
                 r.pos = pos
                 by_key.setdefault((r.cls, r.event, r.locus), []).append(r)
@@ -674,6 +702,7 @@ def summary_claims(story: Story, articles: Sequence[Article]) -> list[Claim]:
     return out
 
 
-def claims(story: Story, articles: Sequence[Article]) -> list[Claim]:
-    """Every claim of a story: its figures (conflicts first), then the key claims of its brief."""
-    return figure_claims(articles, story.summary) + summary_claims(story, articles)
+def claims(story: Story, articles: Sequence[Article], docs: Mapping[str, Doc] | None = None) -> list[Claim]:
+    """Every claim of a story: its figures (conflicts first), then the key claims of its brief; ``docs`` are the
+    articles' stored parses by id (optional)."""
+    return figure_claims(articles, story.summary, docs) + summary_claims(story, articles)

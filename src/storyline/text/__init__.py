@@ -7,6 +7,7 @@
 - :mod:`.fingerprint`: the content hash (what two copies must share to be the same content);
 - :mod:`.lexicon`: the word lists that must exist, read from data files in ``lexicons/`` that say where their
   entries come from;
+- :mod:`.speech`: the speech verbs in every written form, for matching text where no parse is at hand;
 - :mod:`.unionfind`: connected components of a pair graph.
 - :mod:`.verbs`: the written forms of verb lemmas ("said", "says" of "say") where the parse has no lemma.
 """
