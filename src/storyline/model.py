@@ -230,7 +230,8 @@ class Article(Record):
     content_hash: str | None = None
     # stories
     story: str | None = None
-    added: str | None = None  # when the tool stored it (ISO 8601 UTC), not when it was published
+    # when the tool stored it (ISO 8601 UTC), not when it was published; not part of what the article says
+    added: str | None = field(default=None, compare=False)
     # NLP pass and extraction (spans into self.text)
     sentences: list[Sentence] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)

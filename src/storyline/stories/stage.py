@@ -512,6 +512,14 @@ def recluster(store: Store, settings: Settings, nlp: NLP | None = None, reuse_fe
     return sorted(stories.values(), key=_newest_first)
 
 
+def attached(store: Store, settings: Settings) -> StoryClusterer:
+    """A clusterer reading the stage's stored state lazily (what a stream run and ``storyline why`` start from)."""
+    n = int(store.get_state(STAGE, _N).get(_N, 0))
+    clusterer = _clusterer(settings).attach(_StoredState(store), n)
+    clusterer.retired = _retired(store, "story")
+    return clusterer
+
+
 def _record(store: Store, kind: str, events: list[Event], records: Iterable[Story] | Iterable[Storyline]) -> None:
     """Store merge and split events (now), make the live ids no aliases, and annotate the records."""
     records = list(records)
@@ -532,10 +540,8 @@ def run(ctx: RunContext) -> None:
             ctx.touched_stories |= {s.id for s in recluster(store, settings, ctx.nlp, reuse_features=False)}
         return
     _upgrade(store, settings)
+    clusterer = attached(store, settings)  # empty on the first run over a store
     source = _StoredState(store)
-    n = int(store.get_state(STAGE, _N).get(_N, 0))
-    clusterer = _clusterer(settings).attach(source, n)  # empty on the first run over a store
-    clusterer.retired = _retired(store, "story")
     seq = store.article_seqs(ctx.new_ids)
     ids = [aid for aid in dict.fromkeys(ctx.new_ids) if aid in seq]
     placed = source.story_of(ids)
