@@ -483,12 +483,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("history", cmd_history, "show the merges and splits of a story or storyline")
     p.add_argument("id", metavar="STORY")
     p.add_argument("--json", action="store_true")
-    p = add("why", cmd_why, "why an article is in its story (why ARTICLE), or what kept two stories apart (why STORY STORY)")
+    p = add("why", cmd_why,
+            "why an article is in its story (why ARTICLE), or what kept two stories apart (why STORY STORY)")
     p.add_argument("ids", nargs="+", metavar="ID")
     p.add_argument("--json", action="store_true")
-    p = add("new", cmd_new, "what a story gained since a time: articles, timeline entries, quotes, figures, changed figures")
+    p = add("new", cmd_new,
+            "what a story gained since a time: articles, timeline entries, quotes, figures, changed figures")
     p.add_argument("story")
-    p.add_argument("--since", required=True, metavar="TIME", help="an ISO time or date (UTC), or 'last': the run before the latest")
+    p.add_argument("--since", required=True, metavar="TIME",
+                   help="an ISO time or date (UTC), or 'last': the run before the latest")
     p.add_argument("--json", action="store_true")
     p = add("brief", cmd_brief, "print a story's cited brief with agreement and conflict")
     p.add_argument("story")

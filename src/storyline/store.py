@@ -125,8 +125,11 @@ def _m005_identity(db: sqlite3.Connection) -> None:
 
 
 # Ordered, append-only: never edit or reorder a migration that has shipped; add a new one.
-MIGRATIONS: tuple[Migration, ...] = (("001_initial", _m001_initial), ("002_counts_and_postings", _m002_counts_and_postings),
-                                     ("005_identity", _m005_identity))
+MIGRATIONS: tuple[Migration, ...] = (
+    ("001_initial", _m001_initial),
+    ("002_counts_and_postings", _m002_counts_and_postings),
+    ("005_identity", _m005_identity),
+)
 # Values bound in one ``IN (...)`` query: well under SQLite's limit on host parameters (32766, 999 before 3.32).
 _IN_CHUNK = 500
 
@@ -409,7 +412,8 @@ class Store:
         """One story by id (or unique prefix); raises NotFoundError."""
         row = self.db.execute("SELECT data FROM stories WHERE id=?", (story_id,)).fetchone()
         if row is None:  # an id merged away lives on as an alias of the story that absorbed it
-            row = self.db.execute("SELECT data FROM stories WHERE id=?", (self.resolve_alias("story", story_id),)).fetchone()
+            live = self.resolve_alias("story", story_id)
+            row = self.db.execute("SELECT data FROM stories WHERE id=?", (live,)).fetchone()
         if row is None:
             rows = self.db.execute("SELECT data FROM stories WHERE id LIKE ? LIMIT 2", (story_id + "%",)).fetchall()
             if len(rows) != 1:
@@ -473,8 +477,8 @@ class Store:
     def aliases_of(self, kind: str, ids: Iterable[str]) -> dict[str, list[str]]:
         """The aliases of each given live id (oldest first; ids without any left out)."""
         out: dict[str, list[str]] = {}
-        rows = self._rows_in("SELECT target, alias FROM aliases WHERE kind=? AND target IN ({marks}) ORDER BY at, alias",
-                             [kind], ids)
+        rows = self._rows_in("SELECT target, alias FROM aliases WHERE kind=? AND target IN ({marks})"
+                             " ORDER BY at, alias", [kind], ids)
         for target, alias in rows:
             out.setdefault(target, []).append(alias)
         return out
@@ -501,7 +505,7 @@ class Store:
             self.db.executemany("DELETE FROM aliases WHERE kind=? AND alias=?", [(kind, i) for i in ids])
 
     def identity_events(self, kind: str, ids: Iterable[str]) -> list[IdentityEvent]:
-        """Merges and splits that involve the given ids (as keeper, origin, merged-away id or new part), oldest first."""
+        """Merges and splits involving the given ids (as keeper, origin, merged-away id or new part), oldest first."""
         rows: list[tuple[Any, ...]] = []
         for batch in _chunks(dict.fromkeys(ids)):
             marks = ",".join("?" * len(batch))
@@ -509,7 +513,8 @@ class Store:
                 f"SELECT id, event, target, other, reason, at, run FROM identity_events WHERE kind=? AND"
                 f" (target IN ({marks}) OR other IN ({marks}))", [kind, *batch, *batch]).fetchall()
         seen = sorted({r[0]: r for r in rows}.values())
-        return [IdentityEvent(stored_time(at), ev, target, other, reason, run) for _, ev, target, other, reason, at, run in seen]
+        return [IdentityEvent(stored_time(at), ev, target, other, reason, run)
+                for _, ev, target, other, reason, at, run in seen]
 
 
 class _Transaction:

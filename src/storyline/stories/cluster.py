@@ -577,7 +577,8 @@ class StoryClusterer:
             self._absent.add(sid)
             self.removed_.add(sid)
             said = "" if score is None else f" at {score:.2f}, at or above the join threshold {self.threshold:.2f}"
-            self.events_.append(IdentityStep("merge", other, sid, f"its last article {aid} fits this story better{said}"))
+            reason = f"its last article {aid} fits this story better{said}"
+            self.events_.append(IdentityStep("merge", other, sid, reason))
         return {sid, other}
 
     def single_neighbours(self, among: Iterable[str]) -> set[str]:

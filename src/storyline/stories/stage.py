@@ -522,10 +522,10 @@ def attached(store: Store, settings: Settings) -> StoryClusterer:
 
 def _record(store: Store, kind: str, events: list[Event], records: Iterable[Story] | Iterable[Storyline]) -> None:
     """Store merge and split events (now), make the live ids no aliases, and annotate the records."""
-    records = list(records)
+    items: list[Story | Storyline] = list(records)
     store.add_identity_events(kind, events, time.time())
-    store.unalias(kind, [r.id for r in records])
-    annotate(store, kind, records)
+    store.unalias(kind, [r.id for r in items])
+    annotate(store, kind, items)
 
 
 def run(ctx: RunContext) -> None:

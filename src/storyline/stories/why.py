@@ -111,7 +111,8 @@ def _names(story: Story) -> dict[str, str]:
     return out
 
 
-def _shared(a: ArticleFeatures | Profile, b: Profile, vocab: Vocabulary, kind: str, top: int) -> list[tuple[str, float]]:
+def _shared(a: ArticleFeatures | Profile, b: Profile, vocab: Vocabulary, kind: str,
+            top: int) -> list[tuple[str, float]]:
     """The keys both sides have, by their share of the IDF-weighted dot product (largest first)."""
     va: dict[str, float] = getattr(a, kind)
     vb: dict[str, float] = getattr(b, kind)
@@ -137,13 +138,15 @@ def _day(ordinal: int | None) -> str | None:
 
 def _evidence(pairs: list[tuple[str, float]], kind: str, names: dict[str, str],
               members: list[ArticleFeatures]) -> list[Evidence]:
-    """Evidence rows with the number of member articles using each key."""
-    out = []
+    """Evidence rows with the number of member articles using each key (keys of one shown name are one row)."""
+    out: dict[str, Evidence] = {}
     for key, weight in pairs:
-        used = sum(1 for m in members if key in (m.ents if kind == "entity" else m.body))
-        out.append(Evidence(names.get(key, key) if kind == "entity" else key, kind, round(weight, 3), used,
-                            len(members)))
-    return out
+        shown = names.get(key, key) if kind == "entity" else key
+        used = {m.id for m in members if key in (m.ents if kind == "entity" else m.body)}
+        row = out.setdefault(shown, Evidence(shown, kind, 0.0, 0, len(members)))
+        row.weight = round(row.weight + weight, 3)
+        row.articles = max(row.articles, len(used))
+    return list(out.values())
 
 
 def _rest(st_profile: Profile, f: ArticleFeatures, others: list[ArticleFeatures]) -> Profile:
@@ -184,7 +187,8 @@ def explain_article(store: Store, settings: Settings, article_id: str) -> Articl
     _fill(why, f, _rest(state.profile, f, others), clusterer, _names(story), others, s.time_scale_days)
     score = why.similarity or 0.0
     if score >= s.threshold:
-        why.verdict = f"it fits: {score:.2f} against the rest of the story, at or above the join threshold {s.threshold:.2f}"
+        why.verdict = (f"it fits: {score:.2f} against the rest of the story, at or above the join threshold "
+                       f"{s.threshold:.2f}")
     elif score >= why.split_bar:
         why.verdict = (f"a weak fit: {score:.2f} against the rest of the story, below the join threshold "
                        f"{s.threshold:.2f} but above the split bar {why.split_bar:.2f}, so it stays")
