@@ -191,6 +191,22 @@ def test_recluster_ids_go_by_best_overlap_and_never_reuse_an_alias() -> None:
     assert [(e, a, b) for e, a, b, _ in events] == [("split", "s-a", "s-alias'"), ("merge", "s-a", "s-b")]
 
 
+def test_a_member_that_drifted_away_splits_off_with_a_new_id_and_a_reason() -> None:
+    c = StoryClusterer(threshold=0.01)
+    quake = {"quake": 1.0, "puebla": 1.0, "rubble": 1.0}
+    sid = c.assign(ArticleFeatures("a", day=1, body=quake, head=quake, ents={"puebla": 1.0}))
+    for aid in ("b", "c"):
+        assert c.assign(ArticleFeatures(aid, day=1, body=quake, head=quake, ents={"puebla": 1.0})) == sid
+    vote = {"quake": 0.2, "budget": 1.0, "vote": 1.0}
+    assert c.assign(ArticleFeatures("d", day=1, body=vote, head=vote, ents={"congress": 1.0})) == sid
+    c.threshold = 0.5  # a stricter bar: the budget vote no longer fits
+    c.split_pass()
+    part = c.story_of_["d"]
+    assert part != sid and c.stories_[sid].members == ["a", "b", "c"]
+    [step] = c.events_
+    assert step[:3] == ("split", sid, part) and "below the split bar 0.30" in step.reason
+
+
 def test_a_new_story_does_not_take_an_id_that_is_an_alias() -> None:
     c = StoryClusterer()
     c.retired = lambda sid: sid == story_id("x")
