@@ -9,7 +9,7 @@ fixed, learned mix of signals instead of a learned ranker.
 Repair, which single-pass clusterers lack (an early article can open a story that later ones split):
 
 * merge: two stories whose centroids (compared like an article to a story, time-decayed) reach
-  ``merge_threshold`` become one, most similar pair first;
+  ``merge_threshold`` become one, most similar pair first; the larger keeps its id (then the older);
 * split: an article whose similarity to its story without it falls below ``SPLIT_SHARE * threshold`` leaves
   and is placed again (joins a better story or opens its own), so a story that drifted sheds what no longer fits;
 * in batch mode one reassignment sweep moves each article to the story it fits best, leave-one-out, when that

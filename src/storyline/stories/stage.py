@@ -21,6 +21,13 @@ stories). A stream run reads and writes only the rows its articles reach.
 
 Features and similarity are in :mod:`storyline.stories.features`; storylines in :mod:`storyline.stories.storylines`.
 
+Identity (:mod:`storyline.stories.identity`): a stream run records the merges and splits of stories a reader
+can have seen (stored before the run) with their reasons; a story merged away becomes an alias of its keeper
+(the larger story) and a split-off part gets ``split_from``; storylines rebuilt around changed stories keep the
+id of the stored storyline they overlap most. ``recluster`` keeps story and storyline ids by best overlap
+with those stored before it. Records carry ``aliases``, ``split_from`` and ``history`` (store tables
+``aliases`` and ``identity_events``).
+
 Articles that cannot be compared (flagged ``non_english``, no paragraphs, or no stored doc) each get a
 story of their own, so they still appear in ``stories.json``. Duplicates join their canonical article's
 story and do not move its centroid.
