@@ -165,6 +165,20 @@ def test_timeline_by_report_time(tmp_path: Path, nlp: NLP, capsys: pytest.Captur
     assert len(lines) == len(story.timeline) and lines == sorted(lines)
 
 
+def test_recluster_keeps_story_and_storyline_ids(store: Store, nlp: NLP) -> None:
+    _round(store, nlp, Settings.load(), FERRY_3, RULES, RULES_2)
+    _round(store, nlp, Settings.load(), FERRY_1)  # an earlier report read later: a batch would seed the story with it
+    before = {s.id: s.articles for s in store.iter_stories()}
+    assert before[story_id("ferry-3")] == ["ferry-1", "ferry-3"]
+    [line] = list(store.iter_storylines())
+    assert len(line.stories) == 2  # the ferry story and the council story, one storyline
+    later = [s for s in pipeline.STAGES if s.name not in ("dedupe", "nlp")]
+    pipeline.analyse(pipeline.RunContext(store, Settings.load(), store.article_ids(), full=True, _nlp=nlp), later)
+    assert {s.id: s.articles for s in store.iter_stories()} == before
+    assert [(x.id, x.stories) for x in store.iter_storylines()] == [(line.id, line.stories)]
+    assert store.identity_events("story", before) == []  # nothing merged or split: no history
+
+
 def test_larger_story_keeps_its_id_when_a_smaller_older_one_merges_in() -> None:
     c = StoryClusterer(threshold=0.99, merge_threshold=0.1)
     old = c.assign(ArticleFeatures("a", day=1, body={"quake": 1.0, "mexico": 1.0}))
