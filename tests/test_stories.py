@@ -274,8 +274,9 @@ def test_split_storyline_keeps_no_stale_storyline(store: Store, nlp: NLP, settin
     assert _story_of(store, "ferry-2") == _story_of(store, "ferry-1")
     assert len({s.id for s in store.iter_stories()}) == 2
     _assert_no_stale_rows(store)
-    [line] = list(store.iter_storylines())
-    assert set(line.stories) == {_story_of(store, "ferry-1"), _story_of(store, "rules-1")}
+    [rebuilt] = list(store.iter_storylines())
+    assert set(rebuilt.stories) == {_story_of(store, "ferry-1"), _story_of(store, "rules-1")}
+    assert rebuilt.id == line.id  # the rebuilt storyline keeps its id
 
 
 def test_state_in_the_one_value_layout_is_converted_on_the_next_run(store: Store, nlp: NLP, settings: Settings) -> None:

@@ -291,14 +291,88 @@ def cmd_quotes(args: argparse.Namespace) -> int:
 
 
 def cmd_timeline(args: argparse.Namespace) -> int:
-    """Print a story's timeline."""
+    """Print a story's timeline, in event order or (``--by report``) in the order the events were reported."""
+    from .timeline import by_report
+
     with _existing_store(args) as store:
         story = store.get_story(args.story)
     out.print(f"[bold]{escape(story.title)}[/]")
-    for e in story.timeline:
-        out.print(f"{e.date:>10}  {escape(e.text)} [dim]" + escape(f"[{', '.join(e.sources)}]") + "[/]")
+    entries = by_report(story.timeline) if args.by == "report" else story.timeline
+    for e in entries:
+        if args.by == "report":
+            reported = " to ".join(dict.fromkeys(d for d in (e.first_reported, e.last_reported) if d)) or "undated"
+            out.print(f"reported {reported:<24} event {e.date:>10}  {escape(e.text)} [dim]"
+                      + escape(f"[{', '.join(e.sources)}]") + "[/]")
+        else:
+            out.print(f"{e.date:>10}  {escape(e.text)} [dim]" + escape(f"[{', '.join(e.sources)}]") + "[/]")
     if not story.timeline:
         out.print("[dim]no dated events[/]")
+    return 0
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    """Print the merges and splits of a story or storyline (an alias resolves to the id it lives on as)."""
+    with _existing_store(args) as store:
+        kind = "storyline" if args.id.startswith("sl-") else "story"
+        live = store.resolve_alias(kind, args.id)
+        if kind == "story":
+            store.get_story(live)  # raises NotFoundError naming the id
+        elif not store.get_storylines([live]):
+            raise NotFoundError(f"no storyline with id {args.id!r} (see `storyline export`)")
+        aliases = store.aliases_of(kind, [live]).get(live, [])
+        events = store.identity_events(kind, [live, *aliases])
+    if args.json:
+        out.print_json(data={"id": live, "kind": kind, "aliases": aliases, "history": [e.to_dict() for e in events]})
+        return 0
+    note = f" (alias of {live})" if live != args.id else ""
+    out.print(f"[bold]{kind} {escape(args.id)}[/]{note}")
+    if aliases:
+        out.print(f"aliases: {', '.join(aliases)}")
+    for e in events:
+        what = (f"{e.other} merged into {e.story}" if e.event == "merge" else f"{e.other} split from {e.story}")
+        out.print(f"{e.at}  {e.event:<5}  {escape(what)}: {escape(e.reason)}")
+    if not events:
+        out.print("[dim]no merges or splits[/]")
+    return 0
+
+
+def cmd_why(args: argparse.Namespace) -> int:
+    """Explain why an article is in its story, or what kept two stories apart."""
+    from .stories import why
+
+    settings = _settings(args)
+    with _existing_store(args) as store:
+        if len(args.ids) == 1:
+            placed = why.explain_article(store, settings, args.ids[0])
+            data, lines = why.as_json(placed), why.render_article(placed)
+        elif len(args.ids) == 2:  # noqa: PLR2004 - two ids: a pair of stories
+            apart = why.explain_pair(store, settings, *args.ids)
+            data, lines = why.as_json(apart), why.render_pair(apart)
+        else:
+            raise UsageError("storyline why ARTICLE, or storyline why STORY STORY")
+    if args.json:
+        out.print_json(data=data)
+        return 0
+    for line in lines:
+        out.print(escape(line))
+    return 0
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    """List what was stored in a story since a time (or since the run before the last one)."""
+    from .stories import changes
+
+    with _existing_store(args) as store:
+        try:
+            since = changes.since_time(store, args.since)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+        new = changes.whats_new(store, args.story, since)
+    if args.json:
+        out.print_json(data=new)
+        return 0
+    for line in changes.render_new(new):
+        out.print(escape(line))
     return 0
 
 
@@ -423,6 +497,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, default=100)
     p = add("timeline", cmd_timeline, "print a story's timeline")
     p.add_argument("story")
+    p.add_argument("--by", choices=("event", "report"), default="event",
+                   help="order by the date of the event (default) or by when it was first reported")
+    p = add("history", cmd_history, "show the merges and splits of a story or storyline")
+    p.add_argument("id", metavar="STORY")
+    p.add_argument("--json", action="store_true")
+    p = add("why", cmd_why,
+            "why an article is in its story (why ARTICLE), or what kept two stories apart (why STORY STORY)")
+    p.add_argument("ids", nargs="+", metavar="ID")
+    p.add_argument("--json", action="store_true")
+    p = add("new", cmd_new,
+            "what a story gained since a time: articles, timeline entries, quotes, figures, changed figures")
+    p.add_argument("story")
+    p.add_argument("--since", required=True, metavar="TIME",
+                   help="an ISO time or date (UTC), or 'last': the run before the latest")
+    p.add_argument("--json", action="store_true")
     p = add("brief", cmd_brief, "print a story's cited brief with agreement and conflict")
     p.add_argument("story")
     p.add_argument("--words", type=int, default=None)

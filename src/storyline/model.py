@@ -230,6 +230,8 @@ class Article(Record):
     content_hash: str | None = None
     # stories
     story: str | None = None
+    # when the tool stored it (ISO 8601 UTC), not when it was published; not part of what the article says
+    added: str | None = field(default=None, compare=False)
     # NLP pass and extraction (spans into self.text)
     sentences: list[Sentence] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
@@ -286,6 +288,21 @@ class TimelineEntry(Record):
     granularity: Granularity = "day"
     article: str | None = None
     span: Span | None = None
+    # report time beside event time: the earliest and latest publication dates of the sources telling it
+    first_reported: str | None = None
+    last_reported: str | None = None
+
+
+@dataclass
+class IdentityEvent(Record):
+    """A merge or split of stories (or storylines): when, which ids, and why, in words a reader can check."""
+
+    at: str  # when the tool recorded it (ISO 8601 UTC)
+    event: Literal["merge", "split"]
+    story: str  # the id that lives on: the keeper of a merge, the origin of a split
+    other: str  # the id merged away (now an alias of ``story``), or the new part of a split
+    reason: str
+    run: int | None = None
 
 
 @dataclass
@@ -329,6 +346,10 @@ class Story(Record):
     quotes: list[Quote] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
+    # identity: ids merged into this one (they still resolve), the story it split from, merges and splits
+    aliases: list[str] = field(default_factory=list)
+    split_from: str | None = None
+    history: list[IdentityEvent] = field(default_factory=list)
 
 
 @dataclass
@@ -343,6 +364,9 @@ class Storyline(Record):
     last_date: str | None = None
     summary: list[Citation] = field(default_factory=list)
     timeline: list[TimelineEntry] = field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)
+    split_from: str | None = None
+    history: list[IdentityEvent] = field(default_factory=list)
 
 
 @dataclass

@@ -18,6 +18,7 @@ Example:
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import sqlite3
@@ -28,7 +29,7 @@ from pathlib import Path
 from typing import Any, Literal, Self
 
 from .errors import NotFoundError, StoreError
-from .model import Article, Rejected, Story, Storyline
+from .model import Article, IdentityEvent, Rejected, Story, Storyline
 
 Migration = tuple[str, Callable[[sqlite3.Connection], None]]
 
@@ -139,14 +140,50 @@ def _index_story_entities(db: sqlite3.Connection, story: Mapping[str, Any]) -> N
     )
 
 
+def _m005_identity(db: sqlite3.Connection) -> None:
+    _run_script(
+        db,
+        """
+        ALTER TABLE articles ADD COLUMN added REAL;        -- when the tool stored the article (NULL: before 005)
+        CREATE INDEX articles_added ON articles(added);
+        CREATE TABLE aliases (                 -- a story or storyline id that was merged away -> the id it lives on as
+            kind TEXT NOT NULL,                -- "story" or "storyline"
+            alias TEXT NOT NULL, target TEXT NOT NULL, at REAL NOT NULL,
+            PRIMARY KEY (kind, alias)
+        ) WITHOUT ROWID;
+        CREATE INDEX aliases_target ON aliases(kind, target);
+        CREATE TABLE identity_events (         -- merges and splits of stories and storylines, with time and reason
+            id INTEGER PRIMARY KEY, kind TEXT NOT NULL, event TEXT NOT NULL,
+            target TEXT NOT NULL,              -- the id that lives on: the keeper of a merge, the origin of a split
+            other TEXT NOT NULL,               -- the id merged away, or the new part of a split
+            reason TEXT NOT NULL, at REAL NOT NULL, run INTEGER   -- run: the id the run will get in ``runs``
+        );
+        CREATE INDEX identity_events_target ON identity_events(kind, target);
+        CREATE INDEX identity_events_other ON identity_events(kind, other);
+        """
+    )
+
+
 # Ordered, append-only: never edit or reorder a migration that has shipped; add a new one.
 MIGRATIONS: tuple[Migration, ...] = (
     ("001_initial", _m001_initial),
     ("002_counts_and_postings", _m002_counts_and_postings),
     ("003_search", _m003_search),
+    ("005_identity", _m005_identity),
 )
 # Values bound in one ``IN (...)`` query: well under SQLite's limit on host parameters (32766, 999 before 3.32).
 _IN_CHUNK = 500
+
+
+def stored_time(seconds: float) -> str:
+    """A time the tool stored something, as the JSON shows it: ISO 8601 UTC with microseconds (sorts as text)."""
+    return dt.datetime.fromtimestamp(seconds, dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse_stored_time(text: str) -> float:
+    """Seconds since the epoch of an ISO time or date (a time without zone is UTC); raises ValueError."""
+    value = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    return (value if value.tzinfo else value.replace(tzinfo=dt.UTC)).timestamp()
 
 
 def _dumps(value: Any) -> str:
@@ -292,15 +329,17 @@ class Store:
         ``raw`` maps an article id to (path, format, content as read) and is kept beside it.
         """
         new, old = [], []
+        now = time.time()
         with self.transaction():
             seq = self.db.execute("SELECT COALESCE(MAX(seq), 0) FROM articles").fetchone()[0]
             for art in articles:
                 seq += 1
+                added = art.added or stored_time(now)
                 cur = self.db.execute(
                     "INSERT OR IGNORE INTO articles (id, seq, content_hash, url, outlet, title, published, story,"
-                    " duplicate_of, data) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                    " duplicate_of, data, added) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                     (art.id, seq, art.content_hash, art.url, art.outlet, art.title, art.published, art.story,
-                     art.duplicate_of, _dumps(art.to_dict())),
+                     art.duplicate_of, _dumps({**art.to_dict(), "added": added}), parse_stored_time(added)),
                 )
                 if cur.rowcount:
                     new.append(art.id)
@@ -494,6 +533,9 @@ class Store:
     def get_story(self, story_id: str) -> Story:
         """One story by id (or unique prefix); raises NotFoundError."""
         row = self.db.execute("SELECT data FROM stories WHERE id=?", (story_id,)).fetchone()
+        if row is None:  # an id merged away lives on as an alias of the story that absorbed it
+            live = self.resolve_alias("story", story_id)
+            row = self.db.execute("SELECT data FROM stories WHERE id=?", (live,)).fetchone()
         if row is None:
             rows = self.db.execute("SELECT data FROM stories WHERE id LIKE ? LIMIT 2", (story_id + "%",)).fetchall()
             if len(rows) != 1:
@@ -647,6 +689,60 @@ class Store:
         """Remember a finished run and its counts."""
         with self.transaction():
             self.db.execute("INSERT INTO runs (started, finished, counts) VALUES (?,?,?)", (started, time.time(), _dumps(counts)))
+
+
+    def runs(self) -> list[tuple[int, float, float]]:
+        """Every recorded run as (id, started, finished) in seconds since the epoch, oldest first."""
+        rows = self.db.execute("SELECT id, started, finished FROM runs ORDER BY id")
+        return [(int(i), float(s or 0.0), float(f or 0.0)) for i, s, f in rows]
+
+    # -- identity: aliases, merge and split history, stored times ------------------------------------
+    def resolve_alias(self, kind: str, item_id: str) -> str:
+        """The live id an id merged away lives on as (``kind``: story or storyline); the id itself when none."""
+        row = self.db.execute("SELECT target FROM aliases WHERE kind=? AND alias=?", (kind, item_id)).fetchone()
+        return str(row[0]) if row else item_id
+
+    def aliases_of(self, kind: str, ids: Iterable[str]) -> dict[str, list[str]]:
+        """The aliases of each given live id (oldest first; ids without any left out)."""
+        out: dict[str, list[str]] = {}
+        rows = self._rows_in("SELECT target, alias FROM aliases WHERE kind=? AND target IN ({marks})"
+                             " ORDER BY at, alias", [kind], ids)
+        for target, alias in rows:
+            out.setdefault(target, []).append(alias)
+        return out
+
+    def add_identity_events(self, kind: str, events: Iterable[tuple[str, str, str, str]], at: float) -> None:
+        """Record merges and splits: (event, target, other, reason); a merge makes ``other`` an alias of ``target``.
+
+        An alias that pointed at the id merged away follows it to the keeper; an id that is live again (a
+        recluster gave it back) stops being an alias.
+        """
+        run = int(self.db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM runs").fetchone()[0])
+        with self.transaction():
+            for event, target, other, reason in events:
+                self.db.execute("INSERT INTO identity_events (kind, event, target, other, reason, at, run)"
+                                " VALUES (?,?,?,?,?,?,?)", (kind, event, target, other, reason, at, run))
+                if event == "merge":
+                    self.db.execute("UPDATE aliases SET target=? WHERE kind=? AND target=?", (target, kind, other))
+                    self.db.execute("INSERT OR REPLACE INTO aliases VALUES (?,?,?,?)", (kind, other, target, at))
+                    self.db.execute("DELETE FROM aliases WHERE kind=? AND alias=?", (kind, target))
+
+    def unalias(self, kind: str, ids: Iterable[str]) -> None:
+        """Stop treating these ids as aliases (they name live stories or storylines again)."""
+        with self.transaction():
+            self.db.executemany("DELETE FROM aliases WHERE kind=? AND alias=?", [(kind, i) for i in ids])
+
+    def identity_events(self, kind: str, ids: Iterable[str]) -> list[IdentityEvent]:
+        """Merges and splits involving the given ids (as keeper, origin, merged-away id or new part), oldest first."""
+        rows: list[tuple[Any, ...]] = []
+        for batch in _chunks(dict.fromkeys(ids)):
+            marks = ",".join("?" * len(batch))
+            rows += self.db.execute(
+                f"SELECT id, event, target, other, reason, at, run FROM identity_events WHERE kind=? AND"
+                f" (target IN ({marks}) OR other IN ({marks}))", [kind, *batch, *batch]).fetchall()
+        seen = sorted({r[0]: r for r in rows}.values())
+        return [IdentityEvent(stored_time(at), ev, target, other, reason, run)
+                for _, ev, target, other, reason, at, run in seen]
 
 
 class _Transaction:

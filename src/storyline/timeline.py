@@ -257,13 +257,29 @@ def story_timeline(articles: Sequence[Article], docs: Mapping[str, Doc] | None =
     """The timeline of one story from its extracted articles (duplicates count once); ``docs`` by article id."""
     docs = docs or {}
     events = [ev for a in articles if not a.is_duplicate for ev in events_of(a, docs.get(a.id))]
-    return merge_events(events)
+    entries = merge_events(events)
+    published = {a.id: a.published[:10] for a in articles if a.published and "suspect_date" not in a.flags}
+    for e in entries:  # report time beside event time
+        days = sorted(published[x] for x in e.sources if x in published)
+        e.first_reported, e.last_reported = (days[0], days[-1]) if days else (None, None)
+    return entries
 
 
 def storyline_timeline(stories: Sequence[Story]) -> list[TimelineEntry]:
     """A storyline's timeline: its stories' entries, merged again across stories, in date order."""
     events = [(e, float(len(e.sources))) for s in stories for e in s.timeline]
-    return merge_events(events)
+    entries = merge_events(events)
+    for e in entries:  # an entry was reported when the story entries merged into it were
+        parts = [x for x, _ in events if x.date == e.date and set(x.sources) <= set(e.sources)]
+        firsts = [x.first_reported for x in parts if x.first_reported]
+        lasts = [x.last_reported for x in parts if x.last_reported]
+        e.first_reported, e.last_reported = min(firsts, default=None), max(lasts, default=None)
+    return entries
+
+
+def by_report(entries: Sequence[TimelineEntry]) -> list[TimelineEntry]:
+    """The entries in the order they were first reported (then by event date); unreported ones last."""
+    return sorted(entries, key=lambda e: (e.first_reported is None, e.first_reported or "", e.date))
 
 
 def run(ctx: RunContext) -> None:
@@ -307,4 +323,4 @@ def format_timeline(entries: Sequence[TimelineEntry]) -> list[str]:
     return [f"{shown_date(e.date, e.granularity):<10}  {e.text}  [{', '.join(e.sources)}]" for e in entries]
 
 
-__all__ = ["format_timeline", "merge_events", "run", "shown_date", "story_timeline", "storyline_timeline"]
+__all__ = ["by_report", "format_timeline", "merge_events", "run", "shown_date", "story_timeline", "storyline_timeline"]

@@ -46,24 +46,37 @@ def article_json(article: Article) -> dict[str, Any]:
         "flags": list(article.flags),
         "duplicate_of": article.duplicate_of,
         "story": article.story,
+        "added": article.added,
         "paragraphs": [
             {"text": p.text, "flags": list(p.flags), "reused_from": list(p.reused_from)} for p in article.paragraphs
         ],
     }
 
 
-def story_json(story: Story) -> dict[str, Any]:
-    """One story as the contract shows it (every field of :class:`storyline.model.Story`)."""
-    return story.to_dict()
+def story_json(story: Story, added: Mapping[str, str | None] | None = None) -> dict[str, Any]:
+    """One story as the contract shows it (every field of :class:`storyline.model.Story`).
+
+    With ``added`` (article id -> when the tool stored it), each timeline entry, quote and figure carries its
+    ``added`` time: a quote or figure that of its article, a timeline entry that of its earliest report.
+    """
+    data = story.to_dict()
+    if added is not None:
+        for item in (*data["quotes"], *data["figures"]):
+            item["added"] = added.get(item["article"])
+        for entry in data["timeline"]:
+            entry["added"] = min((t for x in entry["sources"] if (t := added.get(x))), default=None)
+    return data
 
 
 def stories_json(store: Store) -> dict[str, Any]:
     """The output contract: ``{"schema", "articles", "stories", "storylines"}`` from everything stored."""
+    articles = [article_json(a) for a in store.iter_articles()]
+    added = {a["id"]: a["added"] for a in articles}
     return {
         "schema": SCHEMA,
         "generated": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "articles": [article_json(a) for a in store.iter_articles()],
-        "stories": [story_json(s) for s in store.iter_stories()],
+        "articles": articles,
+        "stories": [story_json(s, added) for s in store.iter_stories()],
         "storylines": [line.to_dict() for line in store.iter_storylines()],
     }
 

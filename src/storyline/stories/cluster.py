@@ -9,7 +9,7 @@ fixed, learned mix of signals instead of a learned ranker.
 Repair, which single-pass clusterers lack (an early article can open a story that later ones split):
 
 * merge: two stories whose centroids (compared like an article to a story, time-decayed) reach
-  ``merge_threshold`` become one, most similar pair first;
+  ``merge_threshold`` become one, most similar pair first; the larger keeps its id (then the older);
 * split: an article whose similarity to its story without it falls below ``SPLIT_SHARE * threshold`` leaves
   and is placed again (joins a better story or opens its own), so a story that drifted sheds what no longer fits;
 * in batch mode one reassignment sweep moves each article to the story it fits best, leave-one-out, when that
@@ -39,7 +39,7 @@ from __future__ import annotations
 import hashlib
 import heapq
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import NamedTuple, Protocol
 
@@ -88,6 +88,15 @@ class StoryState(Record):
     def articles(self) -> list[str]:
         """Every article of the story."""
         return self.members + self.riders
+
+
+class IdentityStep(NamedTuple):
+    """A merge or split the clusterer made: the id that lives on, the other id, and why (in checkable words)."""
+
+    event: str  # "merge" or "split"
+    story: str  # the keeper of a merge, the origin of a split
+    other: str  # the story merged away, or the new part
+    reason: str
 
 
 class StorySpan(NamedTuple):
@@ -176,6 +185,10 @@ class StoryClusterer:
         self._absent: set[str] = set()  # story ids looked up and not stored (or removed during this session)
         self._known_terms: set[str] = set()  # terms whose stored document frequency is in vocab_
         self._spans: dict[str, StorySpan] = {}  # spans read from the source (of stories not loaded)
+        # merges and splits in the order made: (event, id that lives on, id merged away or new part, reason)
+        self.events_: list[IdentityStep] = []
+        # ids no new story may take (aliases of stories merged away: they must keep resolving to their keeper)
+        self.retired: Callable[[str], bool] = lambda sid: False
 
     # -- lazy state (attached to a StateSource) ----------------------------------------------------------
     def attach(self, source: StateSource, n_documents: int) -> StoryClusterer:
@@ -346,7 +359,7 @@ class StoryClusterer:
     def _open(self, seed: str, solo: bool = False) -> StoryState:
         """A new, empty story seeded by an article id."""
         sid = story_id(seed)
-        while self._exists(sid):  # a re-used seed (an article re-read after its story moved on)
+        while self._exists(sid) or self.retired(sid):  # a re-used seed (an article re-read after its story moved on)
             sid = story_id(sid)
         st = self.stories_[sid] = StoryState(sid, solo=solo)
         self.dirty_.add(sid)
@@ -390,8 +403,9 @@ class StoryClusterer:
         return st.id
 
     # -- repair ----------------------------------------------------------------------------------------
-    def _merge(self, keep: str, gone: str) -> None:
-        """Fold story ``gone`` into ``keep``."""
+    def _merge(self, keep: str, gone: str, reason: str) -> None:
+        """Fold story ``gone`` into ``keep`` (recorded in ``events_`` with the reason)."""
+        self.events_.append(IdentityStep("merge", keep, gone, reason))
         self._load_members(gone)
         a, b = self.stories_[keep], self.stories_.pop(gone)
         self._absent.add(gone)
@@ -424,17 +438,22 @@ class StoryClusterer:
             if abs(score + neg) > SCORE_TOLERANCE:  # stale entry: the pair's stories changed since it was pushed
                 heapq.heappush(heap, (-score, a, b))
                 continue
-            keep, gone = sorted((a, b), key=self._age)
-            self._merge(keep, gone)
+            keep, gone = self._keeper(a, b)
+            self._merge(keep, gone, f"the two stories' centroids scored {score:.2f}, at or above the merge threshold "
+                                    f"{self.merge_threshold:.2f}")
             changed.add(keep)
             changed.discard(gone)
             self._push_pairs(heap, keep)
         return changed
 
-    def _age(self, sid: str) -> tuple[float, str]:
-        """Sort key: the older story (earlier first day) keeps its id when two merge."""
-        first = self.stories_[sid].profile.first
-        return (float("inf") if first is None else first, sid)
+    def _keeper(self, a: str, b: str) -> tuple[str, str]:
+        """(keeper, merged away) of two stories: the larger keeps its id (a bookmarked story stays), then the older."""
+        def rank(sid: str) -> tuple[int, float, str]:
+            first = self.stories_[sid].profile.first
+            return (-len(self.stories_[sid].articles), float("inf") if first is None else first, sid)
+
+        keep, gone = sorted((a, b), key=rank)
+        return keep, gone
 
     def _push_pairs(self, heap: list[tuple[float, str, str]], sid: str) -> None:
         """Queue every candidate pair of a story that reaches the merge threshold."""
@@ -480,16 +499,23 @@ class StoryClusterer:
                 continue
             self._load_members(sid)
             for aid in list(st.members):
-                if aid in self.features_ and self._leave_one_out(sid, aid) < SPLIT_SHARE * self.threshold:
+                if aid not in self.features_:
+                    continue
+                score = self._leave_one_out(sid, aid)
+                if score < SPLIT_SHARE * self.threshold:
                     changed.add(sid)
-                    changed.add(self._replace(sid, aid, duplicates or {}))
+                    changed.add(self._replace(sid, aid, duplicates or {}, score))
         return changed
 
-    def _replace(self, sid: str, aid: str, duplicates: dict[str, str]) -> str:
-        """Move a member out of ``sid`` to its best other story (or a new one); its new story id."""
+    def _replace(self, sid: str, aid: str, duplicates: dict[str, str], own: float) -> str:
+        """Move a member out of ``sid`` (it scored ``own`` against the rest) to its best other story or a new one."""
         target, score = self.best_story(self.features_[aid], exclude=sid)
         if target is None or score < self.threshold:
             target = self._open(aid).id
+            self.events_.append(IdentityStep(
+                "split", sid, target, f"article {aid} scored {own:.2f} against the rest of the story, below the split "
+                f"bar {SPLIT_SHARE * self.threshold:.2f} ({SPLIT_SHARE} x the join threshold {self.threshold:.2f}), "
+                f"and no other story took it"))
         self._move(aid, sid, target, duplicates, single=False)
         return target
 
@@ -519,7 +545,7 @@ class StoryClusterer:
             own = self._leave_one_out(sid, aid)
             other, score = self.best_story(self.features_[aid], exclude=sid)
             if other is not None and score >= self.threshold and score >= own + MOVE_MARGIN:
-                changed |= self._move(aid, sid, other, duplicates or {}, single=False)
+                changed |= self._move(aid, sid, other, duplicates or {}, single=False, score=score)
         moves = []
         for aid, sid in singles:
             # an undated article has no date to support the move: only a story of UNDATED_REHOME_MEMBERS
@@ -527,14 +553,18 @@ class StoryClusterer:
             need = UNDATED_REHOME_MEMBERS if self.features_[aid].day is None else REHOME_MEMBERS
             other, score = self.best_story(self.features_[aid], exclude=sid, min_members=need)
             if other is not None and score >= self.threshold:
-                moves.append((aid, sid, other))
-        for aid, sid, other in moves:
+                moves.append((aid, sid, other, score))
+        for aid, sid, other, score in moves:
             if sid in self.stories_ and other in self.stories_:
-                changed |= self._move(aid, sid, other, duplicates or {}, single=True)
+                changed |= self._move(aid, sid, other, duplicates or {}, single=True, score=score)
         return {s for s in changed if s in self.stories_}
 
-    def _move(self, aid: str, sid: str, other: str, duplicates: dict[str, str], single: bool) -> set[str]:
-        """Move a member and the copies riding on it from ``sid`` to ``other``; the two ids."""
+    def _move(self, aid: str, sid: str, other: str, duplicates: dict[str, str], single: bool,
+              score: float | None = None) -> set[str]:
+        """Move a member and the copies riding on it from ``sid`` to ``other``; the two ids.
+
+        A story left empty is merged away into ``other`` (recorded with the moving article's ``score``).
+        """
         self._detach(sid, aid)
         self._join(other, self.features_[aid])
         # in a story of one, every copy riding along is a copy of that one article
@@ -546,6 +576,9 @@ class StoryClusterer:
             del self.stories_[sid]
             self._absent.add(sid)
             self.removed_.add(sid)
+            said = "" if score is None else f" at {score:.2f}, at or above the join threshold {self.threshold:.2f}"
+            reason = f"its last article {aid} fits this story better{said}"
+            self.events_.append(IdentityStep("merge", other, sid, reason))
         return {sid, other}
 
     def single_neighbours(self, among: Iterable[str]) -> set[str]:
@@ -565,6 +598,17 @@ class StoryClusterer:
         """Story ids removed (merged away or emptied) since the last call."""
         out, self.removed_ = self.removed_, set()
         return out
+
+    def rename(self, ids: dict[str, str]) -> None:
+        """Give stories held in memory other ids (old id -> new id; a batch run keeping the stored ids)."""
+        if not ids:
+            return
+        self.stories_ = {ids.get(sid, sid): st for sid, st in self.stories_.items()}
+        for sid, st in self.stories_.items():
+            st.id = sid
+        self.story_of_ = {aid: ids.get(sid, sid) for aid, sid in self.story_of_.items()}
+        for key, sids in self._index.items():
+            self._index[key] = {ids.get(s, s) for s in sids}
 
     # -- persistence -----------------------------------------------------------------------------------
     def index_postings(self) -> Iterator[tuple[str, str]]:

@@ -21,6 +21,13 @@ stories). A stream run reads and writes only the rows its articles reach.
 
 Features and similarity are in :mod:`storyline.stories.features`; storylines in :mod:`storyline.stories.storylines`.
 
+Identity (:mod:`storyline.stories.identity`): a stream run records the merges and splits of stories a reader
+can have seen (stored before the run) with their reasons; a story merged away becomes an alias of its keeper
+(the larger story) and a split-off part gets ``split_from``; storylines rebuilt around changed stories keep the
+id of the stored storyline they overlap most. ``recluster`` keeps story and storyline ids by best overlap
+with those stored before it. Records carry ``aliases``, ``split_from`` and ``history`` (store tables
+``aliases`` and ``identity_events``).
+
 Articles that cannot be compared (flagged ``non_english``, no paragraphs, or no stored doc) each get a
 story of their own, so they still appear in ``stories.json``. Duplicates join their canonical article's
 story and do not move its centroid.
@@ -35,6 +42,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -43,9 +51,10 @@ from ..config import Settings
 from ..model import Article, Story, Storyline
 from ..store import Store
 from ..text.unionfind import UnionFind
-from .cluster import StoryClusterer, StorySpan, StoryState
+from .cluster import StoryClusterer, StorySpan, StoryState, story_id
 from .embed import embed_articles, embeddings_mode, get_embedder
 from .features import ArticleFeatures, Profile, Vocabulary, article_day, featurise, signals
+from .identity import Event, annotate, keep_ids, lasting_events
 from .storylines import central_entities, components, link_keys, related_pairs, related_to, storyline_id
 
 if TYPE_CHECKING:
@@ -393,6 +402,7 @@ def _rebuild_lines(store: Store, clusterer: StoryClusterer, comps: list[list[str
             clusterer.load_stories(comp)
             lines.append(_storyline_record(comp, records, _linkable(clusterer), clusterer.vocab_))
             line_of.update(dict.fromkeys(comp, lines[-1].id))
+    _keep_line_ids(store, lines, old_lines, records, line_of)
     moved = []
     for sid, line in line_of.items():
         story = records[sid]
@@ -404,6 +414,32 @@ def _rebuild_lines(store: Store, clusterer: StoryClusterer, comps: list[list[str
     before = store.get_storylines(line.id for line in lines)
     put = [line for line in lines if line.id not in before or _line_fields(before[line.id]) != _line_fields(line)]
     return moved, put, old_lines - {line.id for line in lines}
+
+
+def _retired(store: Store, kind: str) -> Any:
+    """A test for ids no new story (or storyline) may take: the aliases of those merged away."""
+    return lambda item: store.resolve_alias(kind, item) != item
+
+
+def _keep_line_ids(store: Store, lines: list[Storyline], old_lines: set[str], records: dict[str, Story],
+                   line_of: dict[str, str | None]) -> None:
+    """Give rebuilt storylines the ids of the stored ones they overlap most; record merges and splits of lines.
+
+    Renames ``lines`` in place and follows in ``line_of`` and the story ``records`` (their ``storyline``).
+    """
+    before = store.get_storylines(old_lines)
+    old = {lid: [store.resolve_alias("story", sid) for sid in line.stories] for lid, line in before.items()}
+    rename, events = keep_ids(old, {line.id: line.stories for line in lines}, _retired(store, "storyline"),
+                              lambda lid: storyline_id(lid), "story")
+    for line in lines:
+        line.id = rename.get(line.id, line.id)
+    for sid, lid in line_of.items():
+        line_of[sid] = rename.get(lid, lid) if lid else lid
+    for story in records.values():
+        if story.storyline in rename:
+            story.storyline = rename[story.storyline]
+    store.add_identity_events("storyline", events, time.time())
+    annotate(store, "storyline", lines)
 
 
 def _line_fields(line: Storyline) -> tuple[Any, ...]:
@@ -432,6 +468,8 @@ def recluster(store: Store, settings: Settings, nlp: NLP | None = None, reuse_fe
     """
     seq = {aid: i for i, aid in enumerate(store.article_ids())}
     articles = sorted(store.iter_articles(), key=lambda a: _time_key(a, seq[a.id]))
+    old_stories = {st.id: st.articles for st in store.iter_stories()}
+    old_lines = {line.id: line.stories for line in store.iter_storylines()}
     canonical = [a for a in articles if a.duplicate_of is None]
     feats: dict[str, ArticleFeatures] = {}
     if reuse_features:
@@ -454,17 +492,47 @@ def recluster(store: Store, settings: Settings, nlp: NLP | None = None, reuse_fe
     clusterer.reassign_pass(dup)
     clusterer.merge_pass()
     clusterer.take_removed()
+    # ids by best overlap with the stories stored before (the batch's own merges and splits are not history)
+    rename, events = keep_ids(old_stories, {sid: st.articles for sid, st in clusterer.stories_.items()},
+                              _retired(store, "story"), story_id, "article")
+    clusterer.rename(rename)
     by_id = {a.id: a for a in articles}
     stories = {sid: _story_record(st, clusterer, by_id) for sid, st in clusterer.stories_.items()}
     s = settings.stories
     links = related_pairs(_linkable(clusterer), clusterer.vocab_, s.storyline_threshold,
                           s.time_scale_days)
     lines = _storylines(clusterer, stories, settings, links)
+    home = {other: keeper for event, keeper, other, _ in events if event == "merge"}
+    old_lines = {lid: [home.get(sid, sid) for sid in members] for lid, members in old_lines.items()}
+    line_rename, line_events = keep_ids(old_lines, {line.id: line.stories for line in lines},
+                                        _retired(store, "storyline"), storyline_id, "story")
+    for line in lines:
+        line.id = line_rename.get(line.id, line.id)
+    for story in stories.values():
+        story.storyline = line_rename.get(story.storyline or "", story.storyline)
     with store.transaction():
+        _record(store, "story", events, stories.values())
+        _record(store, "storyline", line_events, lines)
         _save_all(store, clusterer, links)
         store.put_stories(list(stories.values()), lines, replace=True)
         _write_articles(store, articles, clusterer)
     return sorted(stories.values(), key=_newest_first)
+
+
+def attached(store: Store, settings: Settings) -> StoryClusterer:
+    """A clusterer reading the stage's stored state lazily (what a stream run and ``storyline why`` start from)."""
+    n = int(store.get_state(STAGE, _N).get(_N, 0))
+    clusterer = _clusterer(settings).attach(_StoredState(store), n)
+    clusterer.retired = _retired(store, "story")
+    return clusterer
+
+
+def _record(store: Store, kind: str, events: list[Event], records: Iterable[Story] | Iterable[Storyline]) -> None:
+    """Store merge and split events (now), make the live ids no aliases, and annotate the records."""
+    items: list[Story | Storyline] = list(records)
+    store.add_identity_events(kind, events, time.time())
+    store.unalias(kind, [r.id for r in items])
+    annotate(store, kind, items)
 
 
 def run(ctx: RunContext) -> None:
@@ -479,9 +547,8 @@ def run(ctx: RunContext) -> None:
             ctx.touched_stories |= {s.id for s in recluster(store, settings, ctx.nlp, reuse_features=False)}
         return
     _upgrade(store, settings)
+    clusterer = attached(store, settings)  # empty on the first run over a store
     source = _StoredState(store)
-    n = int(store.get_state(STAGE, _N).get(_N, 0))
-    clusterer = _clusterer(settings).attach(source, n)  # empty on the first run over a store
     seq = store.article_seqs(ctx.new_ids)
     ids = [aid for aid in dict.fromkeys(ctx.new_ids) if aid in seq]
     placed = source.story_of(ids)
@@ -502,7 +569,11 @@ def run(ctx: RunContext) -> None:
     clusterer.load_features(a for sid in touched for a in clusterer.stories_[sid].members)
     by_id = {a.id: a for a in store.iter_articles(a for sid in touched for a in clusterer.stories_[sid].articles)}
     fresh = {sid: _story_record(clusterer.stories_[sid], clusterer, by_id) for sid in touched}
+    steps = clusterer.events_
+    stored = set(source.spans({st.other for st in steps if st.event == "merge"}
+                              | {st.story for st in steps if st.event == "split"}))
     with store.transaction():
+        _record(store, "story", lasting_events(steps, stored), fresh.values())
         moved, lines, gone_lines = _relink(store, clusterer, fresh, removed, settings)
         _save_changes(store, clusterer, feats.values(), removed)
         store.delete_stories(removed - touched, gone_lines)
