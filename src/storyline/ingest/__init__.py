@@ -143,6 +143,17 @@ def _read_directory(root: Path, limits: IngestSettings) -> Iterator[Read | Rejec
 
 
 def _read_file(path: Path, fmt: str, limits: IngestSettings) -> Iterator[Read | Rejected]:
+    """The articles of one file, by format; every failure becomes a Rejected, and a file giving neither an
+    article nor a failure (a WARC without HTML responses) gets one: nothing is dropped without a word."""
+    silent = True
+    for item in _read_one_file(path, fmt, limits):
+        silent = False
+        yield item
+    if silent:
+        yield Rejected(str(path), "ingest", f"no article in this file (read as {fmt}: no record with HTML or text)")
+
+
+def _read_one_file(path: Path, fmt: str, limits: IngestSettings) -> Iterator[Read | Rejected]:
     """The articles of one file, by format; every failure becomes a Rejected."""
     name, max_bytes = str(path), limits.max_bytes
     data = b""
