@@ -123,6 +123,7 @@ def kill_at(db: Path, inputs: Path, phase: str, rng: random.Random, total: int) 
             break
     proc.send_signal(signal.SIGKILL)
     proc.wait()
+    proc.stdout.close()
     return where
 
 
@@ -169,7 +170,7 @@ def test_two_concurrent_ingests(tmp_path: Path) -> None:
     started = time.monotonic()
     procs = [subprocess.Popen([sys.executable, "-m", "storyline.cli", "--db", str(db), "-q", "ingest", str(h)],
                               env=env, stderr=subprocess.PIPE, text=True) for h in halves]
-    results = [(p.wait(timeout=600), p.stderr.read() if p.stderr else "") for p in procs]
+    results = [(p.wait(timeout=600), p.communicate()[1]) for p in procs]
     with Store(db) as store:
         stored, problems, unfinished = store.count_articles(), store.check(), store.unfinished_ids()
     print(f"two concurrent ingests: exit codes {[r[0] for r in results]}, stored {stored}/{sum(counts)}, "

@@ -15,7 +15,10 @@ Formats, by file name (a file given by name with another extension is sniffed fr
 
 Text and HTML files, feeds and sniffed files above ``settings.ingest.max_bytes`` are refused before being
 read. Collections (JSON, JSON lines, WARC) may be larger: there the limit applies to each record, and JSON
-lines and WARC files are streamed rather than loaded whole. Readers per format live in their own modules
+lines and WARC files are streamed rather than loaded whole. The other limits of hostile input (inflated
+bytes of a ``.warc.gz`` and a bomb's inflation ratio, ``.json`` file size, JSON line length, nesting depth, the
+time of one document's extraction) are in ``[ingest]`` and :mod:`.limits`; each refusal names its setting.
+Readers per format live in their own modules
 (:mod:`.text`, :mod:`.html`, :mod:`.jsonl`, :mod:`.feed`, :mod:`.warc`); bytes become text in :mod:`.decode`;
 what all formats share (ids, language, dates, paragraphs) is in :mod:`.article`.
 
