@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 OUT ?= out/demo
 
-.PHONY: demo test install bench lint clean
+.PHONY: demo test test-slow install bench lint clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,12 @@ demo: install
 # The lint runs first: CI runs `make test`, so it checks the lint too.
 test: lint $(CHROMIUM)
 	STORYLINE_CHROMIUM=$(CHROMIUM) $(PY) -m pytest src tests
+
+# Long fuzzing (hypothesis, profile "slow") and the crash and load trials; prints how many cases ran and
+# each trial's figures. STORYLINE_TRIALS sets the SIGKILL trials per phase (default 10).
+test-slow: install
+	STORYLINE_SLOW=1 HYPOTHESIS_PROFILE=slow $(PY) -m pytest tests/test_fuzz.py tests/test_reliability_slow.py \
+		-s -p no:cacheprovider --hypothesis-show-statistics
 
 bench: install
 	$(PY) bench/ingest.py

@@ -104,13 +104,16 @@ def _ingest_and_analyse(args: argparse.Namespace, store: Store, settings: Settin
         report = pipeline.ingest_paths(args.paths, store, settings)
         ctx = pipeline.RunContext(store, settings, new_ids=report.new)
         pipeline.analyse(ctx)
+    report.rejected += ctx.rejected  # articles a stage failed on (recorded in the store by the run loop)
     for r in report.rejected:
         err.print(f"[red]error[/]: {escape(str(r))}")
     dups = sum(1 for a in store.iter_articles(report.new) if a.duplicate_of)
+    resumed = len(set(ctx.new_ids) - set(report.new))
     if not quiet:
+        note = f" · finished {resumed} left by an interrupted run" if resumed else ""
         out.print(
             f"read {report.read} · new {len(report.new)} · already stored {len(report.existing)} · "
-            f"duplicates {dups} · failed {report.failed}"
+            f"duplicates {dups} · failed {report.failed}{note}"
         )
     return report, dups
 
@@ -159,14 +162,60 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_recluster(args: argparse.Namespace) -> int:
-    """Recluster every stored article into stories from scratch."""
+    """Recluster every stored article into stories from scratch (parsing first what lacks a parse)."""
     settings = _settings(args)
+    per_article = ("nlp", "captions", "dedupe")  # incremental steps: nothing to redo, only what is missing
     with _existing_store(args) as store:
+        parsed = store.doc_ids()
+        unparsed = [aid for aid in store.article_ids() if aid not in parsed]
+        if unparsed:
+            pipeline.analyse(pipeline.RunContext(store, settings, new_ids=unparsed),
+                             [s for s in pipeline.STAGES if s.name in per_article], resume=False)
         ctx = pipeline.RunContext(store, settings, new_ids=store.article_ids(), full=True)
-        pipeline.analyse(ctx, [s for s in pipeline.STAGES if s.name not in ("nlp", "captions", "dedupe")])
+        pipeline.analyse(ctx, [s for s in pipeline.STAGES if s.name not in per_article])
         n = sum(1 for _ in store.iter_stories())
     if not args.quiet:
         out.print(f"reclustered {len(ctx.new_ids)} articles into {n} stories")
+    return 0
+
+
+def cmd_resume(args: argparse.Namespace) -> int:
+    """Finish the analysis an interrupted run left unfinished."""
+    settings = _settings(args)
+    with _existing_store(args) as store:
+        ctx = pipeline.RunContext(store, settings)
+        finished = pipeline.resume(ctx)
+    for r in ctx.rejected:
+        err.print(f"[red]error[/]: {escape(str(r))}")
+    if not args.quiet:
+        if finished or ctx.rejected:
+            out.print(f"finished the analysis of {len(finished)} articles · failed {len(ctx.rejected)}")
+        else:
+            out.print("nothing to resume: every stored article is fully analysed")
+    return 1 if ctx.rejected else 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Check the store: SQLite's integrity_check and the store's own invariants."""
+    with _existing_store(args) as store:
+        problems = store.check()
+        counts = f"{store.count_articles()} articles, {sum(1 for _ in store.iter_stories())} stories"
+    for problem in problems:
+        out.print(f"[red]problem[/]: {escape(problem)}")
+    out.print(f"{len(problems)} problem(s) in {escape(args.db)} ({counts})" if problems
+              else f"ok: {escape(args.db)} ({counts}): integrity_check ok, every article once, every story's "
+                   "members stored, every cited span inside its article")
+    return 1 if problems else 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    """Copy the store to a new file, consistently, while it may be in use."""
+    if Path(args.target).exists():
+        raise UsageError(f"{args.target}: already exists; give a new file for the backup")
+    with _existing_store(args) as store:
+        store.backup(args.target)
+    if not args.quiet:
+        out.print(f"backup: {escape(args.target)}")
     return 0
 
 
@@ -473,6 +522,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dup-threshold", type=float, default=None, help="near-duplicate Jaccard threshold (default 0.7)")
     p.add_argument("--words", type=int, default=None, help="summary length budget in words (default 120)")
     add("recluster", cmd_recluster, "recluster every stored article into stories from scratch")
+    add("resume", cmd_resume, "finish the analysis an interrupted run left unfinished")
+    add("check", cmd_check, "check the store's integrity and invariants")
+    p = add("backup", cmd_backup, "copy the store to a new file (consistent while in use)")
+    p.add_argument("target", metavar="FILE")
     p = add("articles", cmd_articles, "list stored articles")
     p.add_argument("--story", default=None)
     p.add_argument("--limit", type=int, default=None)
@@ -536,7 +589,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         err.print(f"[red]error[/]: {escape(str(exc))}")
         return exc.exit_code
     except KeyboardInterrupt:
-        err.print("interrupted: everything committed so far is kept; run the same command again to resume")
+        err.print("interrupted: everything committed so far is kept; run the same command again, or "
+                  "`storyline resume`, to finish")
         return 130
     except BrokenPipeError:
         return 0

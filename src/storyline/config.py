@@ -35,6 +35,12 @@ class IngestSettings:
 
     max_bytes: int
     min_words: int
+    max_decompressed_bytes: int
+    max_inflation_ratio: float
+    max_json_bytes: int
+    max_line_bytes: int
+    max_json_depth: int
+    extract_seconds: float
 
 
 @dataclass(frozen=True)

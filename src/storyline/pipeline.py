@@ -6,6 +6,11 @@ function listed in :data:`STAGES` with what it needs and what it adds; stage mod
 functions that do the work (the same functions a scale-out engine would call) and read and write the store
 only through :class:`storyline.store.Store`.
 
+Each article's failure is its own: when a stage raises, the run loop retries it on halves of the run's
+articles until the failing ones are found, records each as ``Rejected(article id, stage, reason)``, and goes
+on with the rest. The store records which stages each article completed, so any run (and ``storyline
+resume``) first finishes what an interrupted one left.
+
 Example:
     >>> from storyline.store import Store
     >>> from storyline.config import Settings
@@ -17,18 +22,25 @@ Example:
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from . import brief, claims, clean, dedupe, extract, ingest, nlp, stories, timeline
 from .config import Settings
 from .context import RunContext, Stage
-from .model import Rejected
+from .errors import StoreError
+from .model import Article, Rejected
 from .store import Store
 
-__all__ = ["INGEST_BATCH", "STAGES", "IngestReport", "RunContext", "Stage", "analyse", "ingest_paths", "ingest_records"]
+__all__ = [
+    "INGEST_BATCH", "STAGES", "IngestReport", "RunContext", "Stage", "analyse", "ingest_paths", "ingest_records",
+    "resume",
+]
 
+# A stage's failure reason is cut to this length (the error's own message can quote a whole article).
+MAX_REASON = 300
 # Articles are cleaned and stored in batches of this size: one transaction each, so an interrupted
 # ingest keeps every finished batch and a re-run skips them.
 INGEST_BATCH = 200
@@ -104,7 +116,7 @@ def _ingest(
             raw[art.id] = (item.path, item.format, item.raw)
         new, old = store.add_articles(cleaned, raw)
         report.new.extend(new)
-        report.existing.extend(old)
+        report.existing.extend(_same_as_stored(store, cleaned, new, old, report.rejected))
         batch.clear()
 
     for item in items:
@@ -122,21 +134,138 @@ def _ingest(
     return report
 
 
-def analyse(
-    ctx: RunContext, stages: Sequence[Stage] = STAGES, on_stage: Callable[[str], Any] | None = None
-) -> RunContext:
-    """Run every analysis stage in order over the store (nothing when the run brought no new article).
+def _same_as_stored(
+    store: Store, cleaned: Sequence[Article], new: Sequence[str], old: Sequence[str], rejected: list[Rejected]
+) -> list[str]:
+    """The ids of ``old`` whose text is the stored one; an id stored with other text is a Rejected, not a no-op."""
+    if not old:
+        return []
+    stored = store.content_hashes(old)
+    unclaimed = set(new)
+    same = []
+    for art in cleaned:
+        if art.id in unclaimed:  # the first article of a new id is the one stored
+            unclaimed.discard(art.id)
+        elif stored.get(art.id) == art.content_hash:
+            same.append(art.id)
+        else:
+            path, line = (art.source.path, art.source.line) if art.source else (art.id, None)
+            rejected.append(Rejected(path, "ingest", f"id {art.id!r} is already stored with different text "
+                                                     "(not stored; give this record another id)", line))
+    return same
 
-    A stage called with no new articles and nothing touched works on the whole store (that is how a caller asks
-    for everything); a stream run that read only known files must not, so it stops here.
+
+def analyse(
+    ctx: RunContext,
+    stages: Sequence[Stage] = STAGES,
+    on_stage: Callable[[str], Any] | None = None,
+    resume: bool = True,
+) -> RunContext:
+    """Run every analysis stage in order over the store (nothing when there is nothing to analyse).
+
+    With ``resume`` (the default), the articles an interrupted run left unfinished are analysed too, whatever
+    this run brought. A stage called with no new articles and nothing touched works on the whole store (that
+    is how a caller asks for everything); a stream run with nothing to analyse must not, so it stops here. An
+    article a stage fails on is rejected (``ctx.rejected``, and in the store) and the others go on.
     """
     started = time.time()
+    store = ctx.store
+    if resume and not ctx.full:
+        ctx.new_ids = list(dict.fromkeys([*store.unfinished_ids(), *ctx.new_ids]))
     if not ctx.full and not ctx.new_ids:
-        ctx.store.record_run(started, {"new": 0, "stories": 0})
+        store.record_run(started, {"new": 0, "stories": 0})
         return ctx
+    hidden = set() if ctx.full else store.rejected_ids()
+    ctx.new_ids = [aid for aid in ctx.new_ids if aid not in hidden]
     for stage in stages:
         if on_stage is not None:
             on_stage(stage.name)
-        stage.run(ctx)
-    ctx.store.record_run(started, {"new": len(ctx.new_ids), "stories": len(ctx.touched_stories)})
+        _run_guarded(ctx, stage, hidden)
+        done = store.article_ids() if ctx.full else ctx.new_ids
+        store.mark_progress(stage.name, done)
+        if stage.name == "stories" and not ctx.full:  # resumed articles were placed before: rebuild their stories
+            ctx.touched_stories |= store.story_ids_of(ctx.new_ids)
+    store.mark_complete(store.article_ids() if ctx.full else ctx.new_ids, [s.name for s in STAGES])
+    store.record_run(started, {"new": len(ctx.new_ids), "stories": len(ctx.touched_stories)})
     return ctx
+
+
+def resume(ctx: RunContext, on_stage: Callable[[str], Any] | None = None) -> list[str]:
+    """Finish the analysis an interrupted run left (no new input); returns the ids it finished."""
+    waiting = ctx.store.unfinished_ids()
+    if waiting:
+        ctx.new_ids = waiting
+        analyse(ctx, on_stage=on_stage)
+    return [aid for aid in waiting if aid in set(ctx.new_ids)]
+
+
+# -- per-article isolation ----------------------------------------------------------------------------------
+class _HidingStore(Store):
+    """The run's store, with some articles left out of :meth:`article_ids` (those a stage must not see now)."""
+
+    def __init__(self, base: Store, hidden: set[str]) -> None:  # shares the base's connection; opens nothing
+        self.__dict__.update(base.__dict__)
+        self.hidden = hidden
+
+    def article_ids(self) -> list[str]:
+        """All article ids in ingest order, but the hidden ones."""
+        return [aid for aid in super().article_ids() if aid not in self.hidden]
+
+    def close(self) -> None:
+        """Nothing: the base store owns the connection."""
+
+
+@contextmanager
+def _view(ctx: RunContext, hidden: set[str], ids: list[str] | None = None) -> Iterator[None]:
+    """Run a stage on ``ids`` only (all of the run's when None), hiding ``hidden`` and the run's other articles
+    from the store's article list, and its touched stories narrowed to those of ``ids``."""
+    store, run_ids, touched = ctx.store, ctx.new_ids, ctx.touched_stories
+    hide = hidden if ids is None else hidden | (set(run_ids) - set(ids))
+    narrowed = set(touched) if ids is None or not touched else touched & store.story_ids_of(ids)
+    before = set(narrowed)
+    ctx.new_ids, ctx.touched_stories = (run_ids if ids is None else list(ids)), narrowed
+    if hide and not ctx.full:
+        ctx.store = _HidingStore(store, hide)
+    try:
+        yield
+    finally:
+        added, removed = ctx.touched_stories - before, before - ctx.touched_stories
+        ctx.store, ctx.new_ids, ctx.touched_stories = store, run_ids, (touched - removed) | added
+
+
+def _run_guarded(ctx: RunContext, stage: Stage, hidden: set[str]) -> None:
+    """Run one stage; when it raises, find the articles it fails on by halving, reject them, run the rest."""
+    try:
+        with _view(ctx, hidden):
+            stage.run(ctx)
+        return
+    except (StoreError, MemoryError):
+        raise  # the store or the machine, not an article: nothing to isolate
+    except Exception as exc:  # noqa: BLE001 - one article's failure must not end the run
+        if ctx.full or not ctx.new_ids:
+            raise
+        failure: Exception = exc
+    rejected = _bisect(ctx, stage, hidden, list(ctx.new_ids), failure)
+    for r in rejected:
+        ctx.rejected.append(r)
+        hidden.add(r.source)
+    ctx.new_ids = [aid for aid in ctx.new_ids if aid not in hidden]
+    ctx.store.add_rejected(rejected)
+    ctx.store.mark_progress(stage.name, [r.source for r in rejected], status="rejected")
+
+
+def _bisect(ctx: RunContext, stage: Stage, hidden: set[str], ids: list[str], failure: Exception) -> list[Rejected]:
+    """The articles of ``ids`` the stage fails on (``failure``: the error on all of them), the others run."""
+    if len(ids) == 1:
+        return [Rejected(ids[0], stage.name, f"{type(failure).__name__}: {failure}"[:MAX_REASON])]
+    rejected: list[Rejected] = []
+    middle = len(ids) // 2
+    for half in (ids[:middle], ids[middle:]):
+        try:
+            with _view(ctx, hidden | {r.source for r in rejected}, half):
+                stage.run(ctx)
+        except (StoreError, MemoryError):
+            raise
+        except Exception as exc:  # noqa: BLE001 - narrowed down further
+            rejected += _bisect(ctx, stage, hidden | {r.source for r in rejected}, half, exc)
+    return rejected

@@ -5,6 +5,12 @@ recorded in ``_migrations`` (the habit of sqlite-utils' migrations). Writes of a
 an interrupted run loses nothing already committed and a re-run resumes: adding an article whose id is
 stored is a no-op.
 
+Several processes may use one store: a write transaction takes the write lock when it begins (``BEGIN
+IMMEDIATE``), waits up to ``busy_timeout`` for another writer, retries with back-off, and then fails with a
+StoreError saying the store is busy; readers never wait (WAL). A file that is not a storyline store (another
+program's SQLite file, or not SQLite at all) is refused before anything is written to it. :meth:`Store.check`
+verifies the file and the store's own invariants; :meth:`Store.backup` copies it while in use.
+
 Example:
     >>> from storyline.model import Article, Paragraph
     >>> with Store(":memory:") as store:
@@ -29,7 +35,7 @@ from pathlib import Path
 from typing import Any, Literal, Self
 
 from .errors import NotFoundError, StoreError
-from .model import Article, IdentityEvent, Rejected, Story, Storyline
+from .model import Article, IdentityEvent, Rejected, Span, Story, Storyline
 
 Migration = tuple[str, Callable[[sqlite3.Connection], None]]
 
@@ -164,13 +170,46 @@ def _m005_identity(db: sqlite3.Connection) -> None:
     )
 
 
+def _m006_progress(db: sqlite3.Connection) -> None:
+    _run_script(
+        db,
+        """
+        CREATE TABLE progress (                -- which analysis stages each article has completed
+            article_id TEXT NOT NULL, stage TEXT NOT NULL,
+            status TEXT NOT NULL,              -- 'done' or 'rejected'
+            at REAL NOT NULL,
+            PRIMARY KEY (article_id, stage)
+        ) WITHOUT ROWID;
+        CREATE INDEX progress_stage ON progress(stage, status);
+        """
+    )
+    # Articles analysed before progress was recorded: those placed in a story (or found a copy) went through
+    # every stage; the others are analysed again by the next run (the stages skip what they already did).
+    db.execute(
+        "INSERT INTO progress SELECT id, ?, 'done', ? FROM articles"
+        " WHERE story IS NOT NULL OR duplicate_of IS NOT NULL",
+        (COMPLETE, time.time()),
+    )
+
+
 # Ordered, append-only: never edit or reorder a migration that has shipped; add a new one.
 MIGRATIONS: tuple[Migration, ...] = (
     ("001_initial", _m001_initial),
     ("002_counts_and_postings", _m002_counts_and_postings),
     ("003_search", _m003_search),
     ("005_identity", _m005_identity),
+    ("006_progress", _m006_progress),
 )
+# The progress row of an article every analysis stage has completed.
+COMPLETE = "*"
+# How long a writer waits for another one's transaction before retrying (seconds): an ingest batch of 200
+# articles commits in well under a second, a stage's largest write in a few.
+BUSY_TIMEOUT = 30.0
+# Retries of a busy write lock after the wait, with doubling back-off from RETRY_DELAY seconds.
+BUSY_RETRIES = 4
+RETRY_DELAY = 0.1
+# The migration every storyline store has: a file with tables but without it is another program's.
+FIRST_MIGRATION = "001_initial"
 # Values bound in one ``IN (...)`` query: well under SQLite's limit on host parameters (32766, 999 before 3.32).
 _IN_CHUNK = 500
 
@@ -267,25 +306,48 @@ class StoryFilter:
 class Store:
     """A storyline database: articles, their raw input, NLP docs, stage state, stories and rejects.
 
-    ``path`` is a file (created if missing) or ``":memory:"`` for tests.
+    ``path`` is a file (created if missing) or ``":memory:"`` for tests; ``busy_timeout`` is how long (seconds) a
+    write waits for another process's before retrying. A file that is not a storyline store is refused
+    (StoreError) before anything is written to it.
     """
 
-    def __init__(self, path: str | Path = "storyline.db", readonly: bool = False) -> None:
+    def __init__(
+        self, path: str | Path = "storyline.db", readonly: bool = False, busy_timeout: float = BUSY_TIMEOUT
+    ) -> None:
         self.path = str(path)
         self.readonly = readonly
+        self.busy_timeout = busy_timeout
         try:
             if readonly:  # SQLite refuses every write on this connection (what the web pages read through)
                 uri = Path(self.path).resolve().as_uri() + "?mode=ro"
-                self.db = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+                self.db = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False,
+                                          timeout=busy_timeout)
+            else:
+                self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
+                                          timeout=busy_timeout)
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.path}: cannot open the store: {exc}") from exc
+        try:
+            self._refuse_foreign()  # reads only: nothing is written to a file that is not ours
+            if readonly:
                 self._check_migrated()
                 return
-            self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-            self.db.execute("PRAGMA journal_mode=WAL")
+            if self.db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute("PRAGMA foreign_keys=ON")
             self._migrate()
-        except sqlite3.DatabaseError as exc:
+        except sqlite3.OperationalError as exc:
+            self.db.close()
+            if _is_busy(exc):
+                raise StoreError(_busy_message(self.path, busy_timeout)) from exc
             raise StoreError(f"{self.path}: not a storyline database or unreadable: {exc}") from exc
+        except sqlite3.DatabaseError as exc:
+            self.db.close()
+            raise StoreError(f"{self.path}: not a storyline database or unreadable: {exc}") from exc
+        except StoreError:
+            self.db.close()
+            raise
 
     # -- plumbing -------------------------------------------------------------------------------------
     def __enter__(self) -> Self:
@@ -306,19 +368,40 @@ class Store:
             raise StoreError(f"{self.path}: store needs migrations {', '.join(missing)}; open it once for writing "
                              "(any storyline command, e.g. `storyline stories`)")
 
+    def _refuse_foreign(self) -> None:
+        """Raise StoreError when the file holds tables but is not a storyline store (read-only check)."""
+        tables = sorted(r[0] for r in self.db.execute("SELECT name FROM sqlite_master WHERE type='table'"))
+        if not tables:
+            return  # a new or empty file
+        ours = "_migrations" in tables and self.db.execute(
+            "SELECT 1 FROM _migrations WHERE name=?", (FIRST_MIGRATION,)
+        ).fetchone()
+        if not ours:
+            shown = ", ".join(tables[:5]) + (", ..." if len(tables) > 5 else "")  # noqa: PLR2004 - a short list
+            raise StoreError(f"{self.path}: not a storyline store (it holds other tables: {shown}); it was left "
+                             "untouched. Give a new file with --db")
+
     def _migrate(self) -> None:
-        self.db.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied REAL)")
-        done = {row[0] for row in self.db.execute("SELECT name FROM _migrations")}
-        for name, apply in MIGRATIONS:
-            if name in done:
-                continue
-            with self.transaction():
-                apply(self.db)
-                self.db.execute("INSERT INTO _migrations VALUES (?, ?)", (name, time.time()))
+        pending = [m for m in MIGRATIONS if m[0] not in self._applied()]
+        if not pending:
+            return  # nothing to write: a read-only command on an up-to-date store writes nothing
+        with self.transaction():  # the write lock first: two processes opening a new store migrate it once
+            self.db.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied REAL)")
+            done = self._applied()
+            for name, apply in MIGRATIONS:
+                if name not in done:
+                    apply(self.db)
+                    self.db.execute("INSERT INTO _migrations VALUES (?, ?)", (name, time.time()))
+
+    def _applied(self) -> set[str]:
+        """Names of the migrations this store has applied."""
+        if not self.db.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='_migrations'").fetchone():
+            return set()
+        return {row[0] for row in self.db.execute("SELECT name FROM _migrations")}
 
     def transaction(self) -> _Transaction:
-        """Context manager: one BEGIN ... COMMIT (ROLLBACK on error)."""
-        return _Transaction(self.db)
+        """Context manager: one BEGIN IMMEDIATE ... COMMIT (ROLLBACK on error), waiting for another writer."""
+        return _Transaction(self.db, self.path, self.busy_timeout)
 
     # -- articles -------------------------------------------------------------------------------------
     def add_articles(
@@ -690,6 +773,87 @@ class Store:
         with self.transaction():
             self.db.execute("INSERT INTO runs (started, finished, counts) VALUES (?,?,?)", (started, time.time(), _dumps(counts)))
 
+    # -- progress (which stages each article has completed) ---------------------------------------------
+    def mark_progress(self, stage: str, ids: Iterable[str], status: str = "done") -> None:
+        """Record that these articles completed (status "done") or failed ("rejected") a stage."""
+        now = time.time()
+        with self.transaction():
+            self.db.executemany("INSERT OR REPLACE INTO progress VALUES (?, ?, ?, ?)",
+                                [(aid, stage, status, now) for aid in dict.fromkeys(ids)])
+
+    def mark_complete(self, ids: Iterable[str], stages: Sequence[str]) -> list[str]:
+        """Record as complete the given articles that are done with every one of ``stages``; returns them."""
+        rows = self._rows_in(
+            "SELECT article_id, COUNT(*) FROM progress WHERE status='done' AND stage IN ("
+            + ",".join("?" * len(stages)) + ") AND article_id IN ({marks}) GROUP BY article_id",
+            list(stages), ids,
+        )
+        complete = [aid for aid, n in rows if n == len(set(stages))]
+        self.mark_progress(COMPLETE, complete)
+        return complete
+
+    def progress(self, article_id: str) -> dict[str, str]:
+        """The stages an article has completed or failed: stage name -> "done" or "rejected"."""
+        rows = self.db.execute("SELECT stage, status FROM progress WHERE article_id=? AND stage != ?",
+                               (article_id, COMPLETE))
+        return dict(rows.fetchall())
+
+    def unfinished_ids(self) -> list[str]:
+        """Articles whose analysis is not complete (an interrupted run), in ingest order; rejected ones excluded."""
+        return [r[0] for r in self.db.execute(
+            "SELECT id FROM articles a WHERE NOT EXISTS (SELECT 1 FROM progress p WHERE p.article_id = a.id"
+            " AND (p.stage = ? OR p.status = 'rejected')) ORDER BY seq", (COMPLETE,))]
+
+    def rejected_ids(self) -> set[str]:
+        """Articles some analysis stage rejected."""
+        return {r[0] for r in self.db.execute("SELECT DISTINCT article_id FROM progress WHERE status='rejected'")}
+
+    def content_hashes(self, ids: Iterable[str]) -> dict[str, str | None]:
+        """The stored content hash of the given articles (unknown ids are left out)."""
+        return dict(self._rows_in("SELECT id, content_hash FROM articles WHERE id IN ({marks})", [], ids))
+
+    def story_ids_of(self, ids: Iterable[str]) -> set[str]:
+        """The stories the given articles belong to."""
+        rows = self._rows_in("SELECT story FROM articles WHERE story IS NOT NULL AND id IN ({marks})", [], ids)
+        return {r[0] for r in rows}
+
+    # -- integrity and backup -----------------------------------------------------------------------------
+    def check(self) -> list[str]:
+        """Problems found, one line each (empty when sound): SQLite's integrity_check and foreign keys, then the
+        store's own invariants: every article stored once under its own id, every story's members stored,
+        every cited span inside its article."""
+        problems = [row[0] for row in self.db.execute("PRAGMA integrity_check") if row[0] != "ok"]
+        problems += [f"{table} row {rowid}: refers to a missing {parent} row"
+                     for table, rowid, parent, _ in self.db.execute("PRAGMA foreign_key_check")]
+        dup = self.db.execute("SELECT id, COUNT(*) FROM articles GROUP BY id HAVING COUNT(*) > 1").fetchall()
+        problems += [f"article {aid}: stored {n} times" for aid, n in dup]
+        lengths: dict[str, int] = {}
+        for aid, data in self.db.execute("SELECT id, data FROM articles"):
+            art = Article.from_dict(json.loads(data))
+            if art.id != aid:
+                problems.append(f"article {aid}: its record says id {art.id}")
+            lengths[aid] = len(art.text)
+        for story in self.iter_stories():
+            where = f"story {story.id}"
+            problems += [f"{where}: member {aid} is not stored" for aid in story.articles if aid not in lengths]
+            cited: list[tuple[str | None, Span | None]] = [(c.article, c.span) for c in story.summary]
+            cited += [(e.article, e.span) for e in story.timeline]
+            found = (_span_problem(where, i, aid, span, lengths) for i, (aid, span) in enumerate(cited, start=1))
+            problems += [p for p in found if p]
+        return problems
+
+    def backup(self, target: str | Path) -> None:
+        """A consistent copy of the store in a new file, made with SQLite's backup API while the store is in use."""
+        if Path(target).exists():
+            raise StoreError(f"{target}: already exists; give a new file for the backup")
+        copy = sqlite3.connect(str(target))
+        try:
+            self.db.backup(copy)
+        except sqlite3.Error as exc:
+            copy.close()
+            Path(target).unlink(missing_ok=True)
+            raise StoreError(f"{target}: backup failed: {exc}") from exc
+        copy.close()
 
     def runs(self) -> list[tuple[int, float, float]]:
         """Every recorded run as (id, started, finished) in seconds since the epoch, oldest first."""
@@ -745,15 +909,55 @@ class Store:
                 for _, ev, target, other, reason, at, run in seen]
 
 
+def _span_problem(where: str, number: int, article: str | None, span: Span | None, lengths: Mapping[str, int]) -> str:
+    """Why a cited span is not inside its article ("" when it is, or when the citation has no span)."""
+    if article is None or span is None:
+        return ""
+    if article not in lengths:
+        return f"{where}: citation {number} cites article {article}, which is not stored"
+    if not 0 <= span.start <= span.end <= lengths[article]:
+        return (f"{where}: citation {number} span {span.start}-{span.end} is outside article {article} "
+                f"({lengths[article]} characters)")
+    return ""
+
+
+def _is_busy(exc: sqlite3.OperationalError) -> bool:
+    """True for SQLite's "database is locked" / "busy" errors (another connection holds the lock)."""
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
+
+
+def _busy_message(path: str, timeout: float) -> str:
+    return (f"{path}: the store is busy: another process has been writing to it for over {timeout:g} s; "
+            "try again when it has finished")
+
+
 class _Transaction:
-    def __init__(self, db: sqlite3.Connection) -> None:
+    def __init__(self, db: sqlite3.Connection, path: str = "", timeout: float = BUSY_TIMEOUT) -> None:
         self.db = db
+        self.path, self.timeout = path, timeout
         self.nested = False
 
     def __enter__(self) -> None:
         self.nested = self.db.in_transaction
         if not self.nested:
-            self.db.execute("BEGIN")
+            self._begin()
+
+    def _begin(self) -> None:
+        """BEGIN IMMEDIATE (the write lock now, so no later statement of the transaction finds it taken), with
+        SQLite's own wait then a few retries with doubling back-off; then StoreError saying the store is busy."""
+        delay = RETRY_DELAY
+        for attempt in range(BUSY_RETRIES + 1):
+            try:
+                self.db.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if not _is_busy(exc):
+                    raise
+                if attempt == BUSY_RETRIES:
+                    raise StoreError(_busy_message(self.path, self.timeout)) from exc
+            time.sleep(delay)
+            delay *= 2
 
     def __exit__(self, exc_type: type[BaseException] | None, *rest: object) -> None:
         if self.nested:

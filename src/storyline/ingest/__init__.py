@@ -15,7 +15,10 @@ Formats, by file name (a file given by name with another extension is sniffed fr
 
 Text and HTML files, feeds and sniffed files above ``settings.ingest.max_bytes`` are refused before being
 read. Collections (JSON, JSON lines, WARC) may be larger: there the limit applies to each record, and JSON
-lines and WARC files are streamed rather than loaded whole. Readers per format live in their own modules
+lines and WARC files are streamed rather than loaded whole. The other limits of hostile input (inflated
+bytes of a ``.warc.gz`` and a bomb's inflation ratio, ``.json`` file size, JSON line length, nesting depth, the
+time of one document's extraction) are in ``[ingest]`` and :mod:`.limits`; each refusal names its setting.
+Readers per format live in their own modules
 (:mod:`.text`, :mod:`.html`, :mod:`.jsonl`, :mod:`.feed`, :mod:`.warc`); bytes become text in :mod:`.decode`;
 what all formats share (ids, language, dates, paragraphs) is in :mod:`.article`.
 
@@ -32,8 +35,9 @@ import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
-from ..config import Settings
+from ..config import IngestSettings, Settings
 from ..errors import InputError
 from ..model import Article, Rejected, Source
 from .article import finish_article
@@ -41,6 +45,7 @@ from .decode import SNIFF_BYTES, decode_bytes, looks_binary
 from .feed import read_feed
 from .html import article_from_html
 from .jsonl import article_from_record, iter_document, iter_records
+from .limits import scrub
 from .text import article_from_text
 from .warc import read_warc
 
@@ -57,6 +62,8 @@ FORMATS: dict[str, tuple[str, ...]] = {
 }
 # Formats whose files are read whole: these are refused above max_bytes before reading.
 WHOLE_FILE = ("txt", "html", "feed", "sniff")
+# A line above max_line_bytes is skipped to its end in reads of this size (memory stays bounded).
+LINE_SKIP_STEP = 1 << 20
 # Rejection reasons are cut to this length: one line on a terminal, however long the parser's message.
 MAX_REASON_CHARS = 200
 
@@ -86,7 +93,7 @@ def read_inputs(paths: Sequence[str], settings: Settings) -> Iterator[Read | Rej
     ``"-"`` reads JSON lines from stdin. Directories are walked recursively in sorted order, skipping
     hidden files and extensions no reader takes.
     """
-    for item in _read_paths(paths, settings.ingest.max_bytes):
+    for item in _read_paths(paths, settings.ingest):
         if isinstance(item, Rejected):
             item.reason = _one_line(item.reason)
         yield item
@@ -98,22 +105,22 @@ def _one_line(reason: str) -> str:
     return reason if len(reason) <= MAX_REASON_CHARS else reason[: MAX_REASON_CHARS - 1] + "…"
 
 
-def _read_paths(paths: Sequence[str], max_bytes: int) -> Iterator[Read | Rejected]:
+def _read_paths(paths: Sequence[str], limits: IngestSettings) -> Iterator[Read | Rejected]:
     """The items of every path, in order."""
     for p in paths:
         if p == "-":
-            yield from _read_json_lines(sys.stdin, "<stdin>", max_bytes)
+            yield from _read_json_lines(sys.stdin, "<stdin>", limits)
             continue
         path = Path(p)
         if path.is_dir():
-            yield from _read_directory(path, max_bytes)
+            yield from _read_directory(path, limits)
         elif path.exists():
-            yield from _read_file(path, format_of(path) or "sniff", max_bytes)
+            yield from _read_file(path, format_of(path) or "sniff", limits)
         else:
             yield Rejected(p, "ingest", "no such file or directory")
 
 
-def _read_directory(root: Path, max_bytes: int) -> Iterator[Read | Rejected]:
+def _read_directory(root: Path, limits: IngestSettings) -> Iterator[Read | Rejected]:
     """Every readable file under a directory; a Rejected for the directory when it gives no article."""
     files, skipped = [], 0
     for f in sorted(root.rglob("*")):
@@ -131,29 +138,39 @@ def _read_directory(root: Path, max_bytes: int) -> Iterator[Read | Rejected]:
         return
     articles = 0
     for f in files:
-        for item in _read_file(f, format_of(f) or "sniff", max_bytes):
+        for item in _read_file(f, format_of(f) or "sniff", limits):
             articles += isinstance(item, Read)
             yield item
     if not articles:
         yield Rejected(str(root), "ingest", f"no article could be read from the {len(files)} file(s) in this directory")
 
 
-def _read_file(path: Path, fmt: str, max_bytes: int) -> Iterator[Read | Rejected]:
+def _read_file(path: Path, fmt: str, limits: IngestSettings) -> Iterator[Read | Rejected]:
+    """The articles of one file, by format; every failure becomes a Rejected, and a file giving neither an
+    article nor a failure (a WARC without HTML responses) gets one: nothing is dropped without a word."""
+    silent = True
+    for item in _read_one_file(path, fmt, limits):
+        silent = False
+        yield item
+    if silent:
+        yield Rejected(str(path), "ingest", f"no article in this file (read as {fmt}: no record with HTML or text)")
+
+
+def _read_one_file(path: Path, fmt: str, limits: IngestSettings) -> Iterator[Read | Rejected]:
     """The articles of one file, by format; every failure becomes a Rejected."""
-    name = str(path)
+    name, max_bytes = str(path), limits.max_bytes
     data = b""
     try:
         size = path.stat().st_size
         if size == 0:
             yield Rejected(name, "ingest", "empty file")
             return
-        if fmt in WHOLE_FILE and size > max_bytes:
-            yield Rejected(
-                name, "ingest", f"file is {size:,} bytes, above the limit of {max_bytes:,} (ingest.max_bytes)"
-            )
+        too_big = _size_refusal(fmt, size, limits)
+        if too_big is not None:
+            yield Rejected(name, "ingest", too_big)
             return
         if fmt == "jsonl" and not _has_wide_bom(path):
-            yield from _stream_json_lines(path, max_bytes)
+            yield from _stream_json_lines(path, limits)
             return
         if fmt != "warc":
             data = path.read_bytes()
@@ -168,7 +185,7 @@ def _read_file(path: Path, fmt: str, max_bytes: int) -> Iterator[Read | Rejected
     try:
         if fmt == "warc":  # streamed from the file; from memory when sniffed
             with io.BytesIO(data) if data else path.open("rb") as stream:
-                yield from _reads_of_warc(read_warc(stream, name, max_bytes), name)
+                yield from _reads_of_warc(read_warc(stream, name, max_bytes, limits), name)
             return
         if fmt == "feed":
             yield from _reads_of_feed(data, name)
@@ -177,10 +194,14 @@ def _read_file(path: Path, fmt: str, max_bytes: int) -> Iterator[Read | Rejected
         if not text.strip():
             yield Rejected(name, "ingest", "empty file (only white space)")
         elif fmt in ("jsonl", "json"):
-            records = iter_records(text.split("\n"), name) if fmt == "jsonl" else iter_document(text, name)
-            yield from _reads_of_records(records, name, fmt, max_bytes)
+            records = (
+                iter_records(text.split("\n"), name, limits.max_line_bytes, limits.max_json_depth)
+                if fmt == "jsonl"
+                else iter_document(text, name, limits.max_json_depth)
+            )
+            yield from _reads_of_records(records, name, fmt, limits)
         elif fmt == "html":
-            yield _finish(article_from_html(text, path=name), text, name, "html")
+            yield _finish(article_from_html(text, path=name, seconds=limits.extract_seconds), text, name, "html")
         else:
             yield _finish(article_from_text(text, name), text, name, "txt")
     except InputError as exc:
@@ -189,27 +210,52 @@ def _read_file(path: Path, fmt: str, max_bytes: int) -> Iterator[Read | Rejected
         yield Rejected(name, "ingest", f"could not read ({fmt}): {type(exc).__name__}: {exc}")
 
 
+def _size_refusal(fmt: str, size: int, limits: IngestSettings) -> str | None:
+    """Why a file of this format and size is refused before it is read, or None."""
+    if fmt in WHOLE_FILE and size > limits.max_bytes:
+        return f"file is {size:,} bytes, above the limit of {limits.max_bytes:,} (ingest.max_bytes)"
+    if fmt == "json" and size > limits.max_json_bytes:
+        return (f"JSON file is {size:,} bytes, above the limit of {limits.max_json_bytes:,} (ingest.max_json_bytes; "
+                "JSON lines are streamed and have no such limit)")
+    return None
+
+
 def _has_wide_bom(path: Path) -> bool:
     """True when a file starts with a UTF-16/32 byte-order mark (its lines cannot be split as bytes)."""
     with path.open("rb") as f:
         return f.read(4).startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff"))
 
 
-def _stream_json_lines(path: Path, max_bytes: int) -> Iterator[Read | Rejected]:
-    """A JSON lines file read line by line, so a large corpus is never held in memory at once."""
+def _stream_json_lines(path: Path, limits: IngestSettings) -> Iterator[Read | Rejected]:
+    """A JSON lines file read line by line, so a large corpus is never held in memory at once.
+
+    A line is read at most ``max_line_bytes`` at a time: a longer one is skipped to its end and refused.
+    """
     name = str(path)
     with path.open("rb") as f:
         if looks_binary(f.read(SNIFF_BYTES)):
             yield Rejected(name, "ingest", "binary file (NUL bytes), not text")
             return
         f.seek(0)
-        lines = (_decode_line(raw, name) for raw in f)
+        lines = (None if raw is None else _decode_line(raw, name) for raw in _bounded_lines(f, limits.max_line_bytes))
         empty = True
-        for item in _reads_of_records(iter_records(lines, name), name, "jsonl", max_bytes):
+        records = iter_records(lines, name, limits.max_line_bytes, limits.max_json_depth)
+        for item in _reads_of_records(records, name, "jsonl", limits):
             empty = False
             yield item
     if empty:
         yield Rejected(name, "ingest", "empty file (only white space)")
+
+
+def _bounded_lines(f: IO[bytes], limit: int) -> Iterator[bytes | None]:
+    """The lines of a binary file, None for each line longer than ``limit`` bytes (never held whole)."""
+    while raw := f.readline(limit + 1):
+        if len(raw) > limit and not raw.endswith(b"\n"):
+            while (rest := f.readline(LINE_SKIP_STEP)) and not rest.endswith(b"\n"):
+                pass
+            yield None
+        else:
+            yield raw
 
 
 def _decode_line(raw: bytes, path: str) -> str:
@@ -249,11 +295,11 @@ def _finish(
     """Derive the shared fields and wrap the article with its raw input."""
     article.source = Source(path, fmt, line, record)
     finish_article(article, None if given_id is None else str(given_id))
-    return Read(article, raw, path, fmt)
+    return Read(article, scrub(raw), path, fmt)
 
 
 def _reads_of_records(
-    records: Iterable[tuple[int, dict[str, object]] | Rejected], path: str, fmt: str, max_bytes: int
+    records: Iterable[tuple[int, dict[str, object]] | Rejected], path: str, fmt: str, limits: IngestSettings
 ) -> Iterator[Read | Rejected]:
     """Articles of JSON records; each bad record is a Rejected with its line."""
     for item in records:
@@ -262,7 +308,7 @@ def _reads_of_records(
             continue
         line, record = item
         try:
-            article = article_from_record(record, path, line, max_bytes)
+            article = article_from_record(record, path, line, limits.max_bytes, limits.extract_seconds)
         except InputError as exc:
             yield Rejected(path, "ingest", exc.problem, line)
             continue
@@ -280,12 +326,13 @@ def read_records(
     """Articles of JSON records already parsed (the web API's POST body), read like the lines of a JSONL file."""
     numbered = ((n, r) if isinstance(r, dict) else Rejected(path, "ingest", f"record {n}: expected a JSON object", n)
                 for n, r in enumerate(records, start=1))
-    yield from _reads_of_records(numbered, path, "jsonl", settings.ingest.max_bytes)
+    yield from _reads_of_records(numbered, path, "jsonl", settings.ingest)
 
 
-def _read_json_lines(stream: Iterable[str], path: str, max_bytes: int) -> Iterator[Read | Rejected]:
+def _read_json_lines(stream: Iterable[str], path: str, limits: IngestSettings) -> Iterator[Read | Rejected]:
     """JSON lines from a text stream (stdin)."""
-    yield from _reads_of_records(iter_records(stream, path), path, "jsonl", max_bytes)
+    records = iter_records(stream, path, limits.max_line_bytes, limits.max_json_depth)
+    yield from _reads_of_records(records, path, "jsonl", limits)
 
 
 def _reads_of_feed(data: bytes, path: str) -> Iterator[Read | Rejected]:

@@ -18,7 +18,7 @@ import re
 import unicodedata
 import warnings
 from collections import Counter
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
@@ -27,6 +27,7 @@ from dateutil import parser as date_parser
 from ..model import Article, Paragraph
 from ..text.fingerprint import content_hash
 from ..text.lexicon import load as load_lexicon
+from .limits import scrub
 
 # Function words of a few languages common in news piles (text/lexicons/function_words_XX.txt, each saying
 # where its words come from). The share of a text's words found in each list is a cheap, dependency-free
@@ -62,6 +63,12 @@ _SENTENCE_END = re.compile(r"""[.!?…:;"”’')\]]$""")
 _WS = re.compile(r"\s+")
 _NON_LATIN = re.compile(r"[^\W\d_\u0000-\u024f]")  # a letter beyond Latin Extended-B
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+# Publication dates are trusted only inside this window: not before the first printed newspaper (the
+# Strasbourg "Relation", 1605), not more than two days after today (time zones, an embargoed item dated
+# tomorrow). Outside it a date is a placeholder (0001-01-01, 9999-12-31) or a typo, and a reader falls back on
+# the page's other evidence (htmldate, the crawl date) or leaves the article undated.
+EARLIEST_YEAR = 1605
+FUTURE_DAYS = 2
 # A scraper's page date in front of the text (" date 2017-06-16 Council backs ..."), as some JSON-lines
 # exports carry it: read by the JSON reader as the publication date.
 DATE_PREFIX = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\b\s*", re.IGNORECASE)
@@ -142,8 +149,21 @@ def detect_language(text: str) -> str | None:
     return best if shares[best] >= ENGLISH_MIN_SHARE else None
 
 
+def plausible_date(day: date, today: date | None = None) -> bool:
+    """True when a publication date lies in the trusted window (EARLIEST_YEAR to FUTURE_DAYS after today)."""
+    today = today or date.today()
+    return day.year >= EARLIEST_YEAR and day <= today + timedelta(days=FUTURE_DAYS)
+
+
 def iso_date(value: object) -> str | None:
-    """An ISO date (YYYY-MM-DD) from a date, datetime or date-like string; None when it is not one."""
+    """An ISO date (YYYY-MM-DD) from a date, datetime or date-like string; None when it is not one, or when it
+    lies outside the trusted window (:func:`plausible_date`)."""
+    found = _parse_date(value)
+    return found if found is None or plausible_date(date.fromisoformat(found)) else None
+
+
+def _parse_date(value: object) -> str | None:
+    """An ISO date from a date, datetime or date-like string, or None."""
     if value is None or value == "":
         return None
     if isinstance(value, datetime):
@@ -159,7 +179,7 @@ def iso_date(value: object) -> str | None:
             return None
     try:
         return parsedate_to_datetime(text).date().isoformat()  # RFC 2822: "Tue, 16 Jan 2018 10:00:00 GMT"
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         pass
     try:
         # dateutil comes with htmldate; a default with day 1 avoids borrowing today's day for "March 2017"
@@ -184,8 +204,17 @@ def host_of(url: str | None) -> str | None:
 
 
 def finish_article(article: Article, given_id: str | None = None) -> Article:
-    """Fill what every reader derives the same way: id, content hash, language flag, outlet, ISO date."""
-    article.title = _WS.sub(" ", article.title or "").strip()
+    """Fill what every reader derives the same way: id, content hash, language flag, outlet, ISO date.
+
+    NUL characters and lone surrogates are taken out of every text field first (they cannot be stored or shown).
+    """
+    article.title = _WS.sub(" ", scrub(article.title or "")).strip()
+    for para in article.paragraphs:
+        para.text = scrub(para.text)
+    article.paragraphs = [p for p in article.paragraphs if p.text.strip()]
+    article.url, article.outlet, article.byline = (
+        scrub(v) if v else v for v in (article.url, article.outlet, article.byline)
+    )
     if not article.outlet:
         article.outlet = host_of(article.url)
     article.published = iso_date(article.published)

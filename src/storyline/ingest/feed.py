@@ -22,6 +22,7 @@ from ..model import Article, Rejected
 from .article import drop_repeated_title, split_paragraphs
 from .decode import fix_text
 from .html import html_fragment_text
+from .limits import safe_character_references
 
 
 def is_feed(data: bytes) -> bool:
@@ -35,7 +36,8 @@ def read_feed(data: bytes, path: str = "<feed>") -> Iterator[tuple[int, Article,
     Raises UnsupportedFormatError when the bytes are not a feed and EmptyInputError when it has no entries.
     """
     # Bytes, never a str: feedparser takes a str that looks like a path or URL as one to open or fetch.
-    parsed = feedparser.parse(bytes(data))
+    # References to impossible code points (&#xD800;) would make the XML parser drop every entry: U+FFFD instead.
+    parsed = feedparser.parse(safe_character_references(bytes(data)))
     if not parsed.get("version"):
         problem = parsed.get("bozo_exception") or "no <rss>, <feed> or <rdf:RDF> root"
         raise UnsupportedFormatError(path, f"not an RSS/Atom feed ({problem})")

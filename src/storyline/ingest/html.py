@@ -25,6 +25,7 @@ from ..errors import EmptyInputError, InputError
 from ..model import Article
 from .article import drop_repeated_title, iso_date, split_paragraphs
 from .decode import fix_text
+from .limits import scrub, shrink_attributes, time_limit
 
 # trafilatura and htmldate log every page they find thin at WARNING; the reason reaches the user as a
 # Rejected instead, so their loggers are kept quiet.
@@ -36,6 +37,8 @@ for _name in ("trafilatura", "htmldate"):
 DATE_PARAMS = {"extensive_search": False, "original_date": True}
 _BLOCK_TAGS = ("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "section", "article")
 _WS = re.compile(r"[ \t\u00a0]+")
+# Characters lxml refuses in text (C0 controls other than tab, newline, carriage return; U+FFFE, U+FFFF).
+_XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _extract(html: str, url: str | None, recall: bool) -> dict[str, Any] | None:
@@ -57,15 +60,30 @@ def _extract(html: str, url: str | None, recall: bool) -> dict[str, Any] | None:
 
 
 def article_from_html(
-    html: str, url: str | None = None, fallback_date: str | None = None, path: str = "<html>"
+    html: str,
+    url: str | None = None,
+    fallback_date: str | None = None,
+    path: str = "<html>",
+    seconds: float = 0.0,
 ) -> Article:
-    """An article from an HTML page; raises EmptyInputError when the page holds no main text."""
+    """An article from an HTML page; raises EmptyInputError when the page holds no main text.
+
+    ``seconds`` (``ingest.extract_seconds``) bounds the extraction; 0 is no limit. Attribute values too long
+    for the parser (inlined images) are emptied first, so they cannot hide the page's text.
+    """
+    html = shrink_attributes(html)
     if not html.strip():
         raise EmptyInputError(path, "empty HTML page")
     try:
         # Precision first (boilerplate stays out); pages with little text get a second, recall-oriented pass.
-        data = _extract(html, url, recall=False) or _extract(html, url, recall=True)
+        with time_limit(seconds, path):
+            data = _extract(html, url, recall=False) or _extract(html, url, recall=True)
+            published = iso_date(data.get("date")) if data is not None else None
+            if data is not None and published is None:
+                published = _htmldate(html, url) or iso_date(fallback_date)
     except (ValueError, etree.LxmlError) as exc:
+        if isinstance(exc, InputError):
+            raise
         raise InputError(path, f"HTML could not be parsed: {exc}") from exc
     if data is None:
         raise EmptyInputError(path, "no article text found in the HTML page")
@@ -73,9 +91,6 @@ def article_from_html(
     paragraphs = drop_repeated_title(split_paragraphs(fix_text(data["text"]), lines_are_blocks=True), title)
     if not paragraphs:
         raise EmptyInputError(path, "no article text found in the HTML page (only a headline)")
-    published = iso_date(data.get("date"))
-    if published is None:
-        published = _htmldate(html, url) or iso_date(fallback_date)
     return Article(
         id="",
         title=title,
@@ -98,16 +113,17 @@ def _htmldate(html: str, url: str | None) -> str | None:
 
 
 def html_fragment_text(fragment: str) -> str:
-    """Plain text of an HTML fragment (a feed entry's content), one line per block element."""
+    """Plain text of an HTML fragment (a feed entry's content), one line per block element; never raises."""
+    fragment = _XML_UNSAFE.sub("", scrub(fragment))
     if "<" not in fragment:
         return fix_text(fragment)
     try:
         root = lxml.html.fragment_fromstring(fragment, create_parent="div")
-    except (ValueError, etree.LxmlError):
-        return fix_text(re.sub(r"<[^>]+>", " ", fragment))
-    for bad in root.xpath("//script|//style|//noscript"):
-        bad.drop_tree()
-    for el in root.iter(*_BLOCK_TAGS):
-        el.tail = "\n\n" + (el.tail or "")
-    text = root.text_content()
+        for bad in root.xpath("//script|//style|//noscript"):
+            bad.drop_tree()
+        for el in root.iter(*_BLOCK_TAGS):
+            el.tail = "\n\n" + (el.tail or "")
+        text = root.text_content()
+    except (ValueError, AssertionError, etree.LxmlError):  # lxml asserts and refuses on some odd fragments
+        text = re.sub(r"<[^>]+>", " ", fragment)
     return fix_text("\n".join(_WS.sub(" ", line).strip() for line in text.split("\n")))
