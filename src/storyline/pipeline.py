@@ -23,10 +23,14 @@ from typing import Any
 from . import brief, claims, clean, dedupe, extract, ingest, nlp, stories, timeline
 from .config import Settings
 from .context import RunContext, Stage
-from .model import Rejected
+from .errors import InputError
+from .ingest.article import finish_article
+from .ingest.decode import decode_bytes
+from .ingest.html import article_from_html
+from .model import Rejected, Source
 from .store import Store
 
-__all__ = ["INGEST_BATCH", "STAGES", "IngestReport", "RunContext", "Stage", "analyse", "ingest_paths"]
+__all__ = ["INGEST_BATCH", "STAGES", "IngestReport", "Page", "RunContext", "Stage", "analyse", "ingest_pages", "ingest_paths"]
 
 # Articles are cleaned and stored in batches of this size: one transaction each, so an interrupted
 # ingest keeps every finished batch and a re-run skips them.
@@ -59,6 +63,60 @@ class IngestReport:
         return len(self.rejected)
 
 
+@dataclass
+class Page:
+    """A fetched web page: its bytes, where it is, and what the feed or sitemap that listed it says of it."""
+
+    html: bytes
+    url: str
+    charset: str | None = None  # the charset the server declared (the page's own and the bytes are checked too)
+    title: str | None = None  # feed metadata: each fills what the page itself lacks
+    published: str | None = None
+    byline: str | None = None
+    guid: str | None = None
+    updates: str | None = None  # the id of the article an earlier version of this page was stored as
+
+
+def ingest_pages(pages: Sequence[Page], store: Store, settings: Settings) -> IngestReport:
+    """Read fetched pages with the HTML reader, clean and store them like :func:`ingest_paths` (one transaction)."""
+    report = IngestReport()
+    reads: list[ingest.Read] = []
+    for page in pages:
+        report.read += 1
+        try:
+            text = decode_bytes(page.html, declared=page.charset, path=page.url, repair=False)
+            art = article_from_html(text, url=page.url, fallback_date=page.published, path=page.url)
+        except InputError as exc:
+            report.rejected.append(Rejected(page.url, "ingest", exc.problem))
+            continue
+        art.title = art.title or page.title or ""
+        art.byline = art.byline or page.byline
+        art.source = Source(page.url, "html", record=page.guid)
+        art.updates = page.updates
+        reads.append(ingest.Read(finish_article(art), text, page.url, "html"))
+    with store.transaction():
+        _store_reads(reads, store, settings, report)
+        store.add_rejected(report.rejected)
+    return report
+
+
+def _store_reads(reads: Sequence[ingest.Read], store: Store, settings: Settings, report: IngestReport) -> None:
+    """Clean the articles read and store them in one transaction, counting new, stored and failed ones."""
+    cleaned = []
+    raw = {}
+    for item in reads:
+        try:
+            art = clean.clean_article(item.article, settings)
+        except Exception as exc:  # noqa: BLE001 - a cleaner bug must not lose the rest of the run
+            report.rejected.append(Rejected(item.path, "clean", f"could not clean: {exc}"))
+            continue
+        cleaned.append(art)
+        raw[art.id] = (item.path, item.format, item.raw)
+    new, old = store.add_articles(cleaned, raw)
+    report.new.extend(new)
+    report.existing.extend(old)
+
+
 def ingest_paths(
     paths: Sequence[str],
     store: Store,
@@ -70,22 +128,9 @@ def ingest_paths(
     batch: list[ingest.Read] = []
 
     def flush() -> None:
-        if not batch:
-            return
-        cleaned = []
-        raw = {}
-        for item in batch:
-            try:
-                art = clean.clean_article(item.article, settings)
-            except Exception as exc:  # noqa: BLE001 - a cleaner bug must not lose the rest of the run
-                report.rejected.append(Rejected(item.path, "clean", f"could not clean: {exc}"))
-                continue
-            cleaned.append(art)
-            raw[art.id] = (item.path, item.format, item.raw)
-        new, old = store.add_articles(cleaned, raw)
-        report.new.extend(new)
-        report.existing.extend(old)
-        batch.clear()
+        if batch:
+            _store_reads(batch, store, settings, report)
+            batch.clear()
 
     for item in ingest.read_inputs(paths, settings):
         if isinstance(item, Rejected):

@@ -99,8 +99,60 @@ def _m002_counts_and_postings(db: sqlite3.Connection) -> None:
     )
 
 
+def _m004_sources(db: sqlite3.Connection) -> None:
+    _run_script(
+        db,
+        """
+        CREATE TABLE sources (                 -- feeds and sitemaps the follower polls, with their poll state
+            url TEXT PRIMARY KEY,              -- normalised address of the feed or sitemap
+            kind TEXT NOT NULL,                -- feed | sitemap
+            name TEXT,
+            interval REAL NOT NULL,            -- seconds between polls while the source is healthy
+            added REAL NOT NULL,
+            etag TEXT, last_modified TEXT,     -- validators of the last 200, sent back as If-None-Match / -Modified-Since
+            last_poll REAL, next_poll REAL NOT NULL DEFAULT 0,
+            status TEXT NOT NULL DEFAULT 'new',-- new | ok | unchanged | failing | error
+            failures INTEGER NOT NULL DEFAULT 0,  -- consecutive failed polls (0 after a good one)
+            new_articles INTEGER NOT NULL DEFAULT 0,  -- articles stored from this source's entries, in total
+            last_error TEXT
+        );
+        CREATE TABLE fetched (                 -- every page URL the follower learned of, and its fetch state
+            url TEXT PRIMARY KEY,              -- normalised (tracking parameters dropped)
+            source TEXT,                       -- the source that listed it
+            entry TEXT,                        -- what the feed or sitemap says of it (title, date, author) as JSON
+            updated TEXT,                      -- the entry's update mark as last listed (a change asks for a re-fetch)
+            status TEXT NOT NULL,              -- pending | stored | alias | skipped | failed | forbidden
+            article TEXT,                      -- id of the newest stored version
+            etag TEXT, last_modified TEXT,
+            attempts INTEGER NOT NULL DEFAULT 0,  -- failed attempts since the last success
+            next_try REAL NOT NULL DEFAULT 0,
+            error TEXT,
+            seen REAL NOT NULL, fetched_at REAL
+        );
+        CREATE INDEX fetched_due ON fetched(status, next_try);
+        CREATE TABLE page_versions (           -- each distinct content a followed URL has had, oldest first
+            url TEXT NOT NULL, version INTEGER NOT NULL, article TEXT NOT NULL, fetched REAL NOT NULL,
+            PRIMARY KEY (url, version)
+        );
+        CREATE INDEX page_versions_article ON page_versions(article);
+        CREATE TABLE follow_unanalysed (       -- articles the follower stored whose analysis has not finished
+            article TEXT PRIMARY KEY
+        );
+        """
+    )
+
+
 # Ordered, append-only: never edit or reorder a migration that has shipped; add a new one.
-MIGRATIONS: tuple[Migration, ...] = (("001_initial", _m001_initial), ("002_counts_and_postings", _m002_counts_and_postings))
+MIGRATIONS: tuple[Migration, ...] = (
+    ("001_initial", _m001_initial),
+    ("002_counts_and_postings", _m002_counts_and_postings),
+    ("004_sources", _m004_sources),
+)
+# Columns of the follower's tables that :meth:`Store.update_source` and :meth:`Store.update_page` may set.
+_SOURCE_COLUMNS = frozenset(("kind", "name", "interval", "etag", "last_modified", "last_poll", "next_poll", "status",
+                             "failures", "new_articles", "last_error"))
+_PAGE_COLUMNS = frozenset(("source", "entry", "updated", "status", "article", "etag", "last_modified", "attempts",
+                           "next_try", "error", "fetched_at"))
 # Values bound in one ``IN (...)`` query: well under SQLite's limit on host parameters (32766, 999 before 3.32).
 _IN_CHUNK = 500
 
@@ -416,6 +468,131 @@ class Store:
         """Remember a finished run and its counts."""
         with self.transaction():
             self.db.execute("INSERT INTO runs (started, finished, counts) VALUES (?,?,?)", (started, time.time(), _dumps(counts)))
+
+    # -- the follower: sources and their polls, page URLs and their fetches, page versions -----------------
+    def _dicts(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        cur = self.db.execute(sql, params)
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+    def add_source(self, url: str, kind: str, interval: float, name: str | None = None) -> bool:
+        """Add a source to follow (True), or update the kind, name and interval of a known one (False)."""
+        with self.transaction():
+            cur = self.db.execute("INSERT OR IGNORE INTO sources (url, kind, name, interval, added) VALUES (?,?,?,?,?)",
+                                  (url, kind, name, interval, time.time()))
+            if not cur.rowcount:
+                self.db.execute("UPDATE sources SET kind=?, name=COALESCE(?, name), interval=? WHERE url=?",
+                                (kind, name, interval, url))
+        return bool(cur.rowcount)
+
+    def remove_source(self, url: str) -> bool:
+        """Stop following a source (True when it was followed); pages it listed stay stored."""
+        with self.transaction():
+            return bool(self.db.execute("DELETE FROM sources WHERE url=?", (url,)).rowcount)
+
+    def sources(self) -> list[dict[str, Any]]:
+        """Every followed source with its poll state, in the order they were added."""
+        return self._dicts("SELECT * FROM sources ORDER BY added, url")
+
+    def due_sources(self, now: float) -> list[dict[str, Any]]:
+        """Sources whose next poll is due."""
+        return self._dicts("SELECT * FROM sources WHERE next_poll <= ? ORDER BY next_poll, url", (now,))
+
+    def update_source(self, url: str, **values: Any) -> None:
+        """Set poll-state columns of a source (``new_articles`` is added to, the others replaced)."""
+        self._update("sources", _SOURCE_COLUMNS, url, values)
+
+    def _update(self, table: str, allowed: frozenset[str], url: str, values: dict[str, Any]) -> None:
+        unknown = set(values) - allowed
+        if unknown:
+            raise StoreError(f"unknown {table} column(s) {', '.join(sorted(unknown))}; valid: {', '.join(sorted(allowed))}")
+        sets = ", ".join(f"{k}={k}+?" if k == "new_articles" else f"{k}=?" for k in values)
+        with self.transaction():
+            self.db.execute(f"UPDATE {table} SET {sets} WHERE url=?", [*values.values(), url])
+
+    def add_pages(self, source: str | None, entries: Iterable[tuple[str, str | None, str]], now: float) -> list[str]:
+        """Record page URLs a source lists as (url, update mark, entry JSON); returns those to fetch.
+
+        A URL never seen is queued; a stored one is queued again only when its update mark changed (the feed
+        or sitemap says the page was updated); anything else listed again is left as it is.
+        """
+        queued = []
+        with self.transaction():
+            for url, updated, entry in entries:
+                cur = self.db.execute(
+                    "INSERT OR IGNORE INTO fetched (url, source, entry, updated, status, seen) VALUES (?,?,?,?,?,?)",
+                    (url, source, entry, updated, "pending", now),
+                )
+                if cur.rowcount:
+                    queued.append(url)
+                    continue
+                cur = self.db.execute(
+                    "UPDATE fetched SET status='pending', updated=?, entry=?, attempts=0, next_try=0 WHERE url=?"
+                    " AND status='stored' AND updated IS NOT NULL AND ? IS NOT NULL AND updated != ?",
+                    (updated, entry, url, updated, updated),
+                )
+                if cur.rowcount:
+                    queued.append(url)
+        return queued
+
+    def page(self, url: str) -> dict[str, Any] | None:
+        """The fetch state of one page URL, or None when it was never listed."""
+        rows = self._dicts("SELECT * FROM fetched WHERE url=?", (url,))
+        return rows[0] if rows else None
+
+    def pages(self, status: str | None = None) -> list[dict[str, Any]]:
+        """Page URLs the follower knows (all, or those with one status), in the order they were seen."""
+        if status is None:
+            return self._dicts("SELECT * FROM fetched ORDER BY seen, url")
+        return self._dicts("SELECT * FROM fetched WHERE status=? ORDER BY seen, url", (status,))
+
+    def due_pages(self, now: float, limit: int) -> list[dict[str, Any]]:
+        """Pending page URLs whose next attempt is due, oldest first, at most ``limit``."""
+        return self._dicts("SELECT * FROM fetched WHERE status='pending' AND next_try <= ? ORDER BY seen, url LIMIT ?",
+                           (now, limit))
+
+    def next_page_try(self) -> float | None:
+        """When the earliest pending page is due (None when nothing is pending)."""
+        return self.db.execute("SELECT MIN(next_try) FROM fetched WHERE status='pending'").fetchone()[0]  # type: ignore[no-any-return]
+
+    def set_page(self, url: str, source: str | None = None, now: float = 0.0, **values: Any) -> None:
+        """Set fetch-state columns of a page URL, adding the URL first when it is new (a canonical link, an alias)."""
+        with self.transaction():
+            self.db.execute("INSERT OR IGNORE INTO fetched (url, source, status, seen) VALUES (?,?,?,?)",
+                            (url, source, "pending", now or time.time()))
+            if values:
+                self._update("fetched", _PAGE_COLUMNS, url, values)
+
+    def add_version(self, url: str, article: str, now: float) -> int:
+        """Record that a page URL now holds this article; returns its version number (1 for the first)."""
+        with self.transaction():
+            last = self.db.execute("SELECT article, MAX(version) FROM page_versions WHERE url=?", (url,)).fetchone()
+            if last[0] == article:
+                return int(last[1])
+            version = int(last[1] or 0) + 1
+            self.db.execute("INSERT INTO page_versions VALUES (?,?,?,?)", (url, version, article, now))
+        return version
+
+    def versions(self, url: str | None = None) -> list[dict[str, Any]]:
+        """Stored versions of one page URL (or of all), oldest first."""
+        if url is None:
+            return self._dicts("SELECT * FROM page_versions ORDER BY url, version")
+        return self._dicts("SELECT * FROM page_versions WHERE url=? ORDER BY version", (url,))
+
+    def mark_unanalysed(self, ids: Iterable[str]) -> None:
+        """Remember articles stored by the follower until their analysis has run."""
+        with self.transaction():
+            self.db.executemany("INSERT OR IGNORE INTO follow_unanalysed VALUES (?)", [(i,) for i in ids])
+
+    def unanalysed(self) -> list[str]:
+        """Articles the follower stored whose analysis has not finished, in ingest order."""
+        rows = self.db.execute("SELECT u.article FROM follow_unanalysed u JOIN articles a ON a.id = u.article ORDER BY a.seq")
+        return [r[0] for r in rows]
+
+    def mark_analysed(self, ids: Iterable[str]) -> None:
+        """Forget articles whose analysis has run."""
+        with self.transaction():
+            self.db.executemany("DELETE FROM follow_unanalysed WHERE article=?", [(i,) for i in ids])
 
 
 class _Transaction:
