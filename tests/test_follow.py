@@ -190,8 +190,8 @@ def test_feed_entries_arrive_in_their_stories_and_an_unchanged_feed_costs_one_30
                 ("Fire", "/news/fire", "Tue, 05 Mar 2024 09:00:00 GMT"),
                 ("Bridge 2", "/courier/bridge?utm_source=rss", "Tue, 05 Mar 2024 11:00:00 GMT"),
                 ("Fire 2", "/courier/fire", "Tue, 05 Mar 2024 12:00:00 GMT")])
-    site.routes["/feed.xml"] = lambda h: (Reply(304) if h.get("if-none-match") == '"v1"'
-                                          else Reply(200, feed, {"ETag": '"v1"', "Content-Type": "application/rss+xml"}))
+    fresh = Reply(200, feed, {"ETag": '"v1"', "Content-Type": "application/rss+xml"})
+    site.routes["/feed.xml"] = lambda h: Reply(304) if h.get("if-none-match") == '"v1"' else fresh
     for path, art in (("/news/bridge", BRIDGE_GAZETTE), ("/news/fire", FIRE_GAZETTE),
                       ("/courier/bridge", BRIDGE_COURIER), ("/courier/fire", FIRE_COURIER)):
         site.routes[path] = html_reply(art)
@@ -208,7 +208,8 @@ def test_feed_entries_arrive_in_their_stories_and_an_unchanged_feed_costs_one_30
         second = f.run_round()
         assert (second.polled, second.unchanged, second.fetched) == (1, 1, 0)
         assert site.requests()[before:] == ["/feed.xml"]  # one conditional request, answered 304
-        assert all(len(site.requests(p)) == 1 for p in ("/news/bridge", "/courier/bridge"))  # tracking parameter dropped
+        # each page once, the tracking parameter dropped
+        assert all(len(site.requests(p)) == 1 for p in ("/news/bridge", "/courier/bridge"))
         [source] = store.sources()
         assert (source["status"], source["new_articles"], source["failures"]) == ("unchanged", 4, 0)
 
@@ -229,7 +230,8 @@ def test_news_sitemap_and_index_fill_what_the_page_lacks(site: Site, fast: Setti
         report = f.run_round()
         [art] = list(store.iter_articles())
         assert len(report.new) == 1
-        assert (art.title, art.published, art.url) == ("Bridge work to start in autumn", "2024-03-07", site.url + "/bare")
+        assert (art.title, art.published) == ("Bridge work to start in autumn", "2024-03-07")
+        assert art.url == site.url + "/bare"
 
 
 # -- same as a batch ingest -------------------------------------------------------------------------------------
@@ -240,9 +242,9 @@ def test_follow_rounds_leave_the_store_as_a_batch_ingest_of_the_final_pages(
              ("Fire", "/news/fire", "Tue, 05 Mar 2024 09:00:00 GMT")]
     version = {"n": 1}
     site.routes["/feed.xml"] = lambda h: Reply(200, rss(items), {"ETag": f'"{version["n"]}"'})
-    site.routes["/atom.xml"] = lambda h: Reply(200, atom([("Bridge", f"{site.url}/courier/bridge",
-                                                           "2024-03-05T11:00:00Z")] * (version["n"] > 1)
-                                                         + [("Fire", f"{site.url}/courier/fire", "2024-03-05T12:00:00Z")]))
+    bridge = ("Bridge", f"{site.url}/courier/bridge", "2024-03-05T11:00:00Z")
+    fire = ("Fire", f"{site.url}/courier/fire", "2024-03-05T12:00:00Z")
+    site.routes["/atom.xml"] = lambda h: Reply(200, atom([bridge] * (version["n"] > 1) + [fire]))
     pages = {"/news/bridge": BRIDGE_GAZETTE, "/news/fire": FIRE_GAZETTE, "/courier/bridge": BRIDGE_COURIER,
              "/courier/fire": FIRE_COURIER, "/news/petition": BRIDGE_PETITION}
     for path, art in pages.items():
@@ -274,7 +276,10 @@ def test_follow_rounds_leave_the_store_as_a_batch_ingest_of_the_final_pages(
     assert len(followed[0]) == 5 and len(followed[1]) == 2
 
 
-def _snapshot(store: Store) -> tuple[dict[str, tuple[object, ...]], set[frozenset[str]], dict[frozenset[str], list[str]]]:
+Snapshot = tuple[dict[str, tuple[object, ...]], set[frozenset[str]], dict[frozenset[str], list[str]]]
+
+
+def _snapshot(store: Store) -> Snapshot:
     """Articles (what a reader sees of each), stories as sets of article ids, and each story's brief."""
     arts = {a.id: (a.title, a.text, a.url, a.outlet, a.published, a.duplicate_of) for a in store.iter_articles()}
     stories = list(store.iter_stories())
@@ -369,7 +374,8 @@ def test_a_slow_source_does_not_stall_the_others(fast: Settings) -> None:
     try:
         for i in range(3):
             slow.routes[f"/s{i}"] = Reply(200, page(BRIDGE_GAZETTE), delay=2.0)  # beyond the read timeout
-            quick.routes[f"/q{i}"] = html_reply((f"Fire update {i}", *FIRE_GAZETTE[1:3], [*FIRE_GAZETTE[3], f"Note {i}."]))
+            update = (f"Fire update {i}", *FIRE_GAZETTE[1:3], [*FIRE_GAZETTE[3], f"Note {i}."])
+            quick.routes[f"/q{i}"] = html_reply(update)
         with Store(":memory:") as store:
             f = follower(store, fast.replace(follow={"per_host": 1, "read_timeout": 0.3}))
             f.add_urls([f"{slow.url}/s{i}" for i in range(3)] + [f"{quick.url}/q{i}" for i in range(3)])
@@ -391,7 +397,8 @@ def test_a_slow_source_does_not_stall_the_others(fast: Settings) -> None:
     (Reply(404, b"gone"), "HTTP 404"),
     (Reply(200, b"x" * 300_000), "declares 300,000 bytes"),
     (Reply(200, b"<p>" + b"word " * 60_000, length=False), "above the limit of 100,000 bytes"),
-    (Reply(200, gzip.compress(b"<p>" + b"word " * 60_000), {"Content-Encoding": "gzip"}, length=False), "above the limit"),
+    (Reply(200, gzip.compress(b"<p>" + b"word " * 60_000), {"Content-Encoding": "gzip"}, length=False),
+     "above the limit"),  # a small gzip body that inflates past the cap
 ])
 def test_a_page_that_cannot_be_had_is_reported_once_and_never_retried(
     site: Site, fast: Settings, reply: Reply, reason: str

@@ -391,7 +391,8 @@ def cmd_sources(args: argparse.Namespace) -> int:
             return 0
         if action == "changes":
             for change in follow.changes(store, story=args.story):
-                out.print(f"[bold]{escape(change.url)}[/] [dim]{change.old} -> {change.new} · story {change.story or '-'}[/]")
+                where = f"{change.old} -> {change.new} · story {change.story or '-'}"
+                out.print(f"[bold]{escape(change.url)}[/] [dim]{where}[/]")
                 if change.title:
                     out.print(f"  headline: “{escape(change.title[0])}” -> “{escape(change.title[1])}”")
                 for text in change.removed:
@@ -409,8 +410,9 @@ def cmd_sources(args: argparse.Namespace) -> int:
 
     table = Table("source", "kind", "status", "last poll", "new articles", "failures", "next poll", "error", box=None)
     for r in rows:
-        table.add_row(escape(r["name"] or r["url"]), r["kind"], r["status"], when(r["last_poll"]), str(r["new_articles"]),
-                      str(r["failures"]), when(r["next_poll"]) if r["last_poll"] else "now", escape(r["last_error"] or ""))
+        table.add_row(escape(r["name"] or r["url"]), r["kind"], r["status"], when(r["last_poll"]),
+                      str(r["new_articles"]), str(r["failures"]), when(r["next_poll"]) if r["last_poll"] else "now",
+                      escape(r["last_error"] or ""))
     out.print(table)
     out.print(f"{len(rows)} sources")
     return 0
@@ -508,9 +510,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("story")
     p.add_argument("--words", type=int, default=None)
     p = add("follow", cmd_follow, "follow feeds and sitemaps: poll, fetch new pages politely, stream them into stories")
-    p.add_argument("sources", nargs="?", default=None, metavar="SOURCES.toml", help="sources to follow (kept in the store)")
+    p.add_argument("sources", nargs="?", default=None, metavar="SOURCES.toml",
+                   help="sources to follow (kept in the store)")
     p.add_argument("--feed", action="append", default=[], metavar="URL", help="an RSS/Atom feed to follow (repeatable)")
-    p.add_argument("--sitemap", action="append", default=[], metavar="URL", help="a (news) sitemap to follow (repeatable)")
+    p.add_argument("--sitemap", action="append", default=[], metavar="URL",
+                   help="a (news) sitemap to follow (repeatable)")
     p.add_argument("--urls", default=None, metavar="FILE", help="a file of page URLs to fetch once, one a line")
     p.add_argument("--interval", type=float, default=None, metavar="SECONDS",
                    help="poll interval of the --feed and --sitemap sources (default: follow.interval)")

@@ -30,7 +30,9 @@ from .ingest.html import article_from_html
 from .model import Rejected, Source
 from .store import Store
 
-__all__ = ["INGEST_BATCH", "STAGES", "IngestReport", "Page", "RunContext", "Stage", "analyse", "ingest_pages", "ingest_paths"]
+__all__ = [
+    "INGEST_BATCH", "STAGES", "IngestReport", "Page", "RunContext", "Stage", "analyse", "ingest_pages", "ingest_paths",
+]
 
 # Articles are cleaned and stored in batches of this size: one transaction each, so an interrupted
 # ingest keeps every finished batch and a re-run skips them.

@@ -109,7 +109,7 @@ def _m004_sources(db: sqlite3.Connection) -> None:
             name TEXT,
             interval REAL NOT NULL,            -- seconds between polls while the source is healthy
             added REAL NOT NULL,
-            etag TEXT, last_modified TEXT,     -- validators of the last 200, sent back as If-None-Match / -Modified-Since
+            etag TEXT, last_modified TEXT,     -- validators of the last 200, sent back in the next request
             last_poll REAL, next_poll REAL NOT NULL DEFAULT 0,
             status TEXT NOT NULL DEFAULT 'new',-- new | ok | unchanged | failing | error
             failures INTEGER NOT NULL DEFAULT 0,  -- consecutive failed polls (0 after a good one)
@@ -505,7 +505,8 @@ class Store:
     def _update(self, table: str, allowed: frozenset[str], url: str, values: dict[str, Any]) -> None:
         unknown = set(values) - allowed
         if unknown:
-            raise StoreError(f"unknown {table} column(s) {', '.join(sorted(unknown))}; valid: {', '.join(sorted(allowed))}")
+            bad, valid = ", ".join(sorted(unknown)), ", ".join(sorted(allowed))
+            raise StoreError(f"unknown {table} column(s) {bad}; valid: {valid}")
         sets = ", ".join(f"{k}={k}+?" if k == "new_articles" else f"{k}=?" for k in values)
         with self.transaction():
             self.db.execute(f"UPDATE {table} SET {sets} WHERE url=?", [*values.values(), url])
@@ -586,7 +587,9 @@ class Store:
 
     def unanalysed(self) -> list[str]:
         """Articles the follower stored whose analysis has not finished, in ingest order."""
-        rows = self.db.execute("SELECT u.article FROM follow_unanalysed u JOIN articles a ON a.id = u.article ORDER BY a.seq")
+        rows = self.db.execute(
+            "SELECT u.article FROM follow_unanalysed u JOIN articles a ON a.id = u.article ORDER BY a.seq"
+        )
         return [r[0] for r in rows]
 
     def mark_analysed(self, ids: Iterable[str]) -> None:

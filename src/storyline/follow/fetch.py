@@ -159,7 +159,8 @@ class Fetcher:
             if not is_web_url(current):
                 return Fetched(url, "http_error", final_url=current, error=f"redirected to {current!r}, not a web URL")
             if not self.robots.allowed(current):
-                return Fetched(url, "forbidden", final_url=current, error=f"robots.txt of {host_key(current)} forbids it")
+                why = f"robots.txt of {host_key(current)} forbids it"
+                return Fetched(url, "forbidden", final_url=current, error=why)
             self._obey_crawl_delay(current)
             got = self._get(url, current, headers, self.settings.max_bytes)
             if isinstance(got, Fetched):

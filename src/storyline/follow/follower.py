@@ -100,7 +100,8 @@ class Follower:
 
     def add_urls(self, urls: Iterable[str], source: str | None = None) -> int:
         """Queue page URLs to fetch once; returns how many were new."""
-        entries = [(u, None, Entry(u).to_json()) for u in dict.fromkeys(normal_url(x) for x in urls if is_web_url(x.strip()))]
+        normal = dict.fromkeys(normal_url(x) for x in urls if is_web_url(x.strip()))
+        entries = [(u, None, Entry(u).to_json()) for u in normal]
         return len(self.store.add_pages(source, entries, self.clock()))
 
     def run(self, once: bool = False, max_rounds: int | None = None,
@@ -279,7 +280,8 @@ class Follower:
         if got.transient and attempts < self.follow.retries:
             report.retrying += 1
             wait = min(self.follow.backoff * 2 ** (attempts - 1), self.follow.backoff_max)
-            self.store.set_page(url, attempts=attempts, next_try=now + max(wait, got.retry_after or 0.0), error=got.error)
+            wait = max(wait, got.retry_after or 0.0)
+            self.store.set_page(url, attempts=attempts, next_try=now + wait, error=got.error)
             return
         tries = f" after {attempts} attempts" if got.transient else ""
         rejected = Rejected(url, "follow", f"{got.error}{tries}")
@@ -296,7 +298,8 @@ class Follower:
         report.fetched += 1
         canonical = canonical_link(got.body, got.final_url) or normal_url(got.final_url)
         known = self.store.page(canonical) if canonical != url else None
-        state = {"etag": got.etag, "last_modified": got.last_modified, "attempts": 0, "error": None, "fetched_at": now}
+        state: dict[str, Any] = {"etag": got.etag, "last_modified": got.last_modified, "attempts": 0, "error": None,
+                                 "fetched_at": now}
         if known is not None and known["status"] == "stored" and not row["article"]:
             self.store.set_page(url, status="alias", article=known["article"], **state)  # one article, two URLs
             return
@@ -305,7 +308,8 @@ class Follower:
                              updates=row["article"])
         with self.store.transaction():
             ingested = pipeline.ingest_pages([page], self.store, self.settings)
-            article = (ingested.new or ingested.existing or [None])[0]
+            stored = ingested.new or ingested.existing
+            article = stored[0] if stored else None
             if ingested.new:
                 self.store.mark_unanalysed(ingested.new)
                 self.store.add_version(canonical, ingested.new[0], now)

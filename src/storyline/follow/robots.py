@@ -53,11 +53,10 @@ class RobotsCache:
             if SUCCESS <= status < CLIENT_ERROR:
                 parser.parse(text.splitlines())
             elif CLIENT_ERROR <= status < SERVER_ERROR:
-                parser.allow_all = True
+                parser.parse([])  # no rules: everything allowed
             else:
-                parser.disallow_all = True
+                parser.parse(["User-agent: *", "Disallow: /"])
                 keep = self.retry
-            parser.modified()
             self._rules[host] = (parser, self.clock() + keep)
             return parser
 

@@ -54,7 +54,7 @@ def parse_interval(value: Any, where: str) -> float:
     match = _DURATION.match(value) if isinstance(value, str) else None
     if match and float(match[1]) > 0:
         return float(match[1]) * _UNITS[match[2] or "s"]
-    raise ConfigError(f"{where}: interval must be a positive number of seconds or a duration like \"10m\", got {value!r}")
+    raise ConfigError(f"{where}: interval must be a positive number of seconds or a duration like '10m', got {value!r}")
 
 
 def parse_sources(text: str, default_interval: float, path: str = "SOURCES.toml") -> list[SourceSpec]:
