@@ -514,8 +514,8 @@ class Store:
     def add_pages(self, source: str | None, entries: Iterable[tuple[str, str | None, str]], now: float) -> list[str]:
         """Record page URLs a source lists as (url, update mark, entry JSON); returns those to fetch.
 
-        A URL never seen is queued; a stored one is queued again only when its update mark changed (the feed
-        or sitemap says the page was updated); anything else listed again is left as it is.
+        A URL never seen is queued; one already fetched (stored, skipped or given up) is queued again only when
+        its update mark changed (the feed or sitemap says the page was updated); anything else is left as it is.
         """
         queued = []
         with self.transaction():
@@ -529,7 +529,8 @@ class Store:
                     continue
                 cur = self.db.execute(
                     "UPDATE fetched SET status='pending', updated=?, entry=?, attempts=0, next_try=0 WHERE url=?"
-                    " AND status='stored' AND updated IS NOT NULL AND ? IS NOT NULL AND updated != ?",
+                    " AND status IN ('stored', 'skipped', 'failed')"
+                    " AND updated IS NOT NULL AND ? IS NOT NULL AND updated != ?",
                     (updated, entry, url, updated, updated),
                 )
                 if cur.rowcount:

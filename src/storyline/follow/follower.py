@@ -162,6 +162,12 @@ class Follower:
 
     def _poll(self, src: dict[str, Any]) -> _Poll:
         """Fetch a source (conditionally) and read its entries; runs on a worker thread, never writes."""
+        try:
+            return self._read_source(src)
+        except Exception as exc:  # noqa: BLE001 - a parser bug on one source must not end the round
+            return _Poll(Fetched(src["url"], "network"), error=f"could not read: {type(exc).__name__}: {exc}")
+
+    def _read_source(self, src: dict[str, Any]) -> _Poll:
         got = self.fetcher.fetch(src["url"], src["etag"], src["last_modified"])
         poll = _Poll(got)
         if got.kind != "ok":
@@ -233,7 +239,7 @@ class Follower:
                     if self.stopping:
                         break
                     stored = threading.Event()
-                    results.put((row, self.fetcher.fetch(row["url"], row["etag"], row["last_modified"]), stored))
+                    results.put((row, self._fetch(row), stored))
                     # the next fetch waits until this page is stored: a kill loses at most the page in flight
                     stored.wait()
             finally:
@@ -256,6 +262,13 @@ class Follower:
                     raise
                 finally:
                     stored.set()
+
+    def _fetch(self, row: dict[str, Any]) -> Fetched:
+        """Fetch one page; a bug below is a failed attempt (retried, then reported), never a lost lane."""
+        try:
+            return self.fetcher.fetch(row["url"], row["etag"], row["last_modified"])
+        except Exception as exc:  # noqa: BLE001 - one odd page must not stop its host's other pages
+            return Fetched(row["url"], "network", error=f"could not fetch: {type(exc).__name__}: {exc}")
 
     def _record_page(self, row: dict[str, Any], got: Fetched, report: RoundReport) -> None:
         """Store a fetched page with its fetch state (one transaction), or schedule a retry, or give up."""
