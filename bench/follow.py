@@ -33,6 +33,7 @@ from storyline.follow import Follower, SourceSpec
 from storyline.store import Store
 
 DEMO = Path(__file__).resolve().parent.parent / "examples" / "demo"
+PORT = 8765
 
 
 def site_pages(host: int, pages: int, templates: list[str]) -> dict[str, bytes]:
@@ -46,6 +47,9 @@ def site_pages(host: int, pages: int, templates: list[str]) -> dict[str, bytes]:
                                          "</article>", 1)
         body = re.sub(r"<title>(.*?)</title>", lambda m: f"<title>{m.group(1)} ({host}-{i})</title>", body, count=1)
         path = f"/news/{i}.html"
+        # the page's own address as its canonical link (the demo's names the invented outlet's site)
+        own = f"http://127.0.0.{host + 2}:{PORT}{path}"
+        body = re.sub(r'(rel="canonical" href=|property="og:url" content=)"[^"]*"', rf'\1"{own}"', body)
         routes[path] = body.encode()
         items.append(f"<item><title>Story {host}-{i}</title><link>{path}</link>"
                      f"<pubDate>Tue, 05 Mar 2024 10:{i % 60:02d}:00 GMT</pubDate></item>")
@@ -75,7 +79,7 @@ def serve(sources: int, pages: int, ready: Any, stop: Any) -> None:
             def log_message(self, *args: object) -> None:
                 pass
 
-        server = ThreadingHTTPServer((f"127.0.0.{host + 2}", 8765), Handler)
+        server = ThreadingHTTPServer((f"127.0.0.{host + 2}", PORT), Handler)
         server.daemon_threads = True
         threading.Thread(target=server.serve_forever, daemon=True).start()
         servers.append(server)
@@ -102,7 +106,7 @@ def run(settings: Settings, sources: int, analyse: bool) -> dict[str, float]:
         with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "follow.db") as store:
             follower = Follower(store, settings, analyse=analyse)
             for host in range(sources):
-                follower.add_source(SourceSpec(f"http://127.0.0.{host + 2}:8765/feed.xml", "feed", 3600))
+                follower.add_source(SourceSpec(f"http://127.0.0.{host + 2}:{PORT}/feed.xml", "feed", 3600))
             wall, cpu = time.perf_counter(), time.process_time()
             rounds = 0
             while rounds < 10:

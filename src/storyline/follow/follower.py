@@ -7,18 +7,19 @@ were updated, and failed ones whose back-off has run out), stores each page thro
 :func:`storyline.pipeline.analyse` over the new articles. Everything learned is in the store the moment it is
 learned, so a follow killed at any point resumes where it was without fetching anything twice.
 
-Fetches run on a thread pool of ``concurrency`` workers, in one lane per (host, slot): a slow or broken host
-holds at most ``per_host`` workers, never the others. Only the calling thread writes to the store.
+Fetches run on a thread pool of ``concurrency`` workers; a page goes to a worker only when its host may be asked
+(see :meth:`Follower._fetch_pages`), so a slow or broken host holds at most ``per_host`` workers, never the
+others. Only the calling thread writes to the store.
 """
 
 from __future__ import annotations
 
-import queue
+import math
 import threading
 import time
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, as_completed, wait
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -222,46 +223,58 @@ class Follower:
                 report.failed.append(rejected)
 
     def _fetch_pages(self, report: RoundReport) -> None:
-        """Fetch the due pages in per-host lanes; store each as it arrives."""
-        due = self.store.due_pages(self.clock(), self.follow.max_pages)
-        if not due:
-            return
-        by_host: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for row in due:
-            by_host[host_key(row["url"])].append(row)
-        lanes = [rows[i :: self.follow.per_host] for rows in by_host.values() for i in range(self.follow.per_host)]
-        lanes = [lane for lane in lanes if lane]
-        results: queue.Queue[tuple[dict[str, Any], Fetched, threading.Event] | None] = queue.Queue()
+        """Fetch the due pages, each host at its own pace; store each page as it arrives (this thread only).
 
-        def lane(rows: list[dict[str, Any]]) -> None:
-            try:
-                for row in rows:
-                    if self.stopping:
-                        break
-                    stored = threading.Event()
-                    results.put((row, self._fetch(row), stored))
-                    # the next fetch waits until this page is stored: a kill loses at most the page in flight
-                    stored.wait()
-            finally:
-                results.put(None)
-
+        A page is handed to a worker only when its host may be asked now (fewer than ``per_host`` requests in
+        flight, its delay since the last one passed, no Retry-After running), so no worker sleeps on a host's
+        account and a slow host never holds more than ``per_host`` of them. At most ``concurrency`` pages are
+        fetched and not yet stored: all a kill can lose.
+        """
+        queues: dict[str, deque[dict[str, Any]]] = defaultdict(deque)
+        for row in self.store.due_pages(self.clock(), self.follow.max_pages):
+            queues[host_key(row["url"])].append(row)
+        running: dict[Future[Fetched], tuple[str, dict[str, Any]]] = {}
+        busy: dict[str, int] = defaultdict(int)
         with ThreadPoolExecutor(max_workers=self.follow.concurrency, thread_name_prefix="fetch") as pool:
-            for rows in lanes:
-                pool.submit(lane, rows)
-            running = len(lanes)
-            while running:
-                item = results.get()
-                if item is None:
-                    running -= 1
+            while running or (queues and not self.stopping):
+                wait_for = self._dispatch(queues, running, busy, pool, report)
+                if not running:
+                    self._stop.wait(wait_for)
                     continue
-                row, got, stored = item
-                try:  # stored even when stopping: the page in hand is finished, never fetched twice
-                    self._record_page(row, got, report)
-                except BaseException:
-                    self._stop.set()  # the lanes stop at their next page instead of fetching for nobody
-                    raise
-                finally:
-                    stored.set()
+                done, _ = wait(running, timeout=wait_for, return_when=FIRST_COMPLETED)
+                for fut in done:
+                    host, row = running.pop(fut)
+                    busy[host] -= 1
+                    try:  # stored even when stopping: the page in hand is finished, never fetched twice
+                        self._record_page(row, fut.result(), report)
+                    except BaseException:
+                        self._stop.set()  # nothing more is handed out; what is in flight finishes
+                        raise
+
+    def _dispatch(self, queues: dict[str, deque[dict[str, Any]]], running: dict[Future[Fetched], tuple[str, Any]],
+                  busy: dict[str, int], pool: ThreadPoolExecutor, report: RoundReport) -> float | None:
+        """Hand out the pages whose host may be asked now; returns how long until the next host may be."""
+        now, soonest = time.monotonic(), None
+        for host in list(queues):
+            if self.stopping or len(running) >= self.follow.concurrency:
+                break
+            state = self.fetcher.host(host)
+            if state.blocked_until > now:  # a Retry-After runs: the host's pages wait for a later round
+                left = state.blocked_until - now
+                for row in queues.pop(host):
+                    self._record_page(row, Fetched(row["url"], "deferred", retry_after=left), report)
+                continue
+            if busy[host] >= self.follow.per_host:
+                continue
+            if state.next_start > now:
+                soonest = min(soonest or math.inf, state.next_start - now)
+                continue
+            row = queues[host].popleft()
+            if not queues[host]:
+                del queues[host]
+            busy[host] += 1
+            running[pool.submit(self._fetch, row)] = (host, row)
+        return soonest  # None: nothing to wait for but the pages in flight
 
     def _fetch(self, row: dict[str, Any]) -> Fetched:
         """Fetch one page; a bug below is a failed attempt (retried, then reported), never a lost lane."""
