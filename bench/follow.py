@@ -45,7 +45,7 @@ def site_pages(host: int, pages: int, templates: list[str]) -> dict[str, bytes]:
         marker = f"Bench desk {host}-{i} reported this copy."
         body = tpl.replace("</article>", f"<p>{marker} The note is added so that every copy is a new article.</p>"
                                          "</article>", 1)
-        body = re.sub(r"<title>(.*?)</title>", lambda m: f"<title>{m.group(1)} ({host}-{i})</title>", body, count=1)
+        body = re.sub(r"<title>(.*?)</title>", rf"<title>\1 ({host}-{i})</title>", body, count=1)
         path = f"/news/{i}.html"
         # the page's own address as its canonical link (the demo's names the invented outlet's site)
         own = f"http://127.0.0.{host + 2}:{PORT}{path}"

@@ -238,8 +238,9 @@ class Follower:
         with ThreadPoolExecutor(max_workers=self.follow.concurrency, thread_name_prefix="fetch") as pool:
             while running or (queues and not self.stopping):
                 wait_for = self._dispatch(queues, running, busy, pool, report)
-                if not running:
-                    self._stop.wait(wait_for)
+                if not running:  # every host with pages waits for its delay (or nothing is left)
+                    if queues and wait_for is not None:
+                        self._stop.wait(wait_for)
                     continue
                 done, _ = wait(running, timeout=wait_for, return_when=FIRST_COMPLETED)
                 for fut in done:
