@@ -342,7 +342,14 @@ def cmd_follow(args: argparse.Namespace) -> int:
         if settings.follow.contact == "https://example.org/storyline" and not args.quiet:
             err.print("note: set follow.contact in a --config file to a page or mailto: address where site "
                       "operators can reach you (it is sent in the User-Agent)")
-        previous = {sig: signal.signal(sig, lambda *_: follower.stop()) for sig in (signal.SIGINT, signal.SIGTERM)}
+        def on_signal(signum: int, frame: object) -> None:
+            if follower.stopping:  # asked twice: stop now (everything committed is kept)
+                raise KeyboardInterrupt
+            follower.stop()  # finish the page in hand, then exit
+            if not args.quiet:
+                err.print("stopping after the page in hand (again to stop at once)")
+
+        previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
         failed = 0
 
         def show(r: follow.RoundReport) -> None:
@@ -403,15 +410,15 @@ def cmd_sources(args: argparse.Namespace) -> int:
         rows = store.sources()
     now = time.time()
 
-    def when(t: float | None) -> str:
+    def when(t: float | None, due: bool = False) -> str:
         if not t:
             return "-"
-        return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(t)) + (" (due)" if t <= now else "")
+        return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(t)) + (" (due)" if due and t <= now else "")
 
     table = Table("source", "kind", "status", "last poll", "new articles", "failures", "next poll", "error", box=None)
     for r in rows:
         table.add_row(escape(r["name"] or r["url"]), r["kind"], r["status"], when(r["last_poll"]),
-                      str(r["new_articles"]), str(r["failures"]), when(r["next_poll"]) if r["last_poll"] else "now",
+                      str(r["new_articles"]), str(r["failures"]), when(r["next_poll"], due=True) if r["last_poll"] else "now",
                       escape(r["last_error"] or ""))
     out.print(table)
     out.print(f"{len(rows)} sources")
