@@ -377,15 +377,15 @@ def test_a_slow_source_does_not_stall_the_others(fast: Settings) -> None:
             update = (f"Fire update {i}", *FIRE_GAZETTE[1:3], [*FIRE_GAZETTE[3], f"Note {i}."])
             quick.routes[f"/q{i}"] = html_reply(update)
         with Store(":memory:") as store:
-            f = follower(store, fast.replace(follow={"per_host": 1, "read_timeout": 0.3}))
+            f = follower(store, fast.replace(follow={"per_host": 1, "read_timeout": 0.5}))
             f.add_urls([f"{slow.url}/s{i}" for i in range(3)] + [f"{quick.url}/q{i}" for i in range(3)])
             started = time.monotonic()
             report = f.run_round()
             took = time.monotonic() - started
             errors = {row["error"] for row in store.pages("pending")}
-        quick_done = max(t for t, _, _ in quick.log) - started
-        assert len(report.new) == 3 and report.retrying == 3
-        assert quick_done < 0.5 < took  # the quick host was done while the slow one was still timing out
+        assert len(report.new) == 3 and report.retrying == 3 and took >= 1.5  # three read timeouts in a row
+        # the quick host had been asked for everything before the slow one was asked for its last page
+        assert max(t for t, _, _ in quick.log) < max(t for t, _, _ in slow.log)
         assert errors == {"timed out"}
     finally:
         slow.close()
@@ -418,9 +418,9 @@ def test_a_page_that_cannot_be_had_is_reported_once_and_never_retried(
 def test_a_broken_server_is_retried_with_back_off_then_reported(site: Site, fast: Settings) -> None:
     site.routes["/p"] = Reply(500, b"oops")
     with Store(":memory:") as store:
-        f = follower(store, fast)
+        f = follower(store, fast.replace(follow={"backoff": 0.2}))
         f.add_urls([site.url + "/p"])
-        deadline = time.monotonic() + 3
+        deadline = time.monotonic() + 5
         while store.page(site.url + "/p")["status"] == "pending" and time.monotonic() < deadline:
             f.run_round()
             time.sleep(0.02)
@@ -429,7 +429,7 @@ def test_a_broken_server_is_retried_with_back_off_then_reported(site: Site, fast
         assert (row["status"], row["attempts"]) == ("failed", 3)
         assert "after 3 attempts" in row["error"]
     times = [t for t, p, _ in site.log if p == "/p"]
-    assert len(times) == 3 and times[2] - times[1] >= 2 * (times[1] - times[0]) * 0.8 - 0.01  # the wait doubles
+    assert len(times) == 3 and times[1] - times[0] >= 0.2 and times[2] - times[1] >= 0.4  # the wait doubles
 
 
 def test_a_failing_feed_is_marked_and_polled_less_often(site: Site, fast: Settings) -> None:
