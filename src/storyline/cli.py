@@ -417,9 +417,9 @@ def cmd_sources(args: argparse.Namespace) -> int:
 
     table = Table("source", "kind", "status", "last poll", "new articles", "failures", "next poll", "error", box=None)
     for r in rows:
+        next_poll = when(r["next_poll"], due=True) if r["last_poll"] else "now"
         table.add_row(escape(r["name"] or r["url"]), r["kind"], r["status"], when(r["last_poll"]),
-                      str(r["new_articles"]), str(r["failures"]), when(r["next_poll"], due=True) if r["last_poll"] else "now",
-                      escape(r["last_error"] or ""))
+                      str(r["new_articles"]), str(r["failures"]), next_poll, escape(r["last_error"] or ""))
     out.print(table)
     out.print(f"{len(rows)} sources")
     return 0
