@@ -266,7 +266,7 @@ def test_posted_articles_join_their_story_at_once(client: TestClient) -> None:
 
 
 def test_an_older_store_gets_its_search_index_when_opened(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from storyline import store as store_module
+    from storyline.store import core as store_module  # the module whose MIGRATIONS the store applies
 
     path = tmp_path / "old.db"
     with monkeypatch.context() as m:  # a store made before migration 003_search, written to as that code did

@@ -458,6 +458,115 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_follow(args: argparse.Namespace) -> int:
+    """Follow feeds and sitemaps: poll them, fetch new pages politely, stream them into stories."""
+    import signal
+
+    from . import follow
+
+    settings = _settings(args)
+    with _open_store(args) as store:
+        follower = follow.Follower(store, settings)
+        specs = follow.load_sources(args.sources, settings.follow.interval) if args.sources else []
+        specs += [follow.SourceSpec(u, "feed", args.interval or settings.follow.interval) for u in args.feed]
+        specs += [follow.SourceSpec(u, "sitemap", args.interval or settings.follow.interval) for u in args.sitemap]
+        for spec in specs:
+            follower.add_source(spec)
+        if args.urls:
+            try:
+                lines = Path(args.urls).read_text(encoding="utf-8").split()
+            except OSError as exc:
+                raise UsageError(f"{args.urls}: cannot read the URL list: {exc.strerror or exc}") from exc
+            follower.add_urls(lines, source=None)
+        if not store.sources() and not store.pages("pending"):
+            raise UsageError("nothing to follow: give SOURCES.toml, --feed URL, --sitemap URL or --urls FILE "
+                             "(or add sources with `storyline sources add URL`)")
+        if settings.follow.contact == "https://example.org/storyline" and not args.quiet:
+            err.print("note: set follow.contact in a --config file to a page or mailto: address where site "
+                      "operators can reach you (it is sent in the User-Agent)")
+        def on_signal(signum: int, frame: object) -> None:
+            if follower.stopping:  # asked twice: stop now (everything committed is kept)
+                raise KeyboardInterrupt
+            follower.stop()  # finish the page in hand, then exit
+            if not args.quiet:
+                err.print("stopping after the page in hand (again to stop at once)")
+
+        previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+        failed = 0
+
+        def show(r: follow.RoundReport) -> None:
+            nonlocal failed
+            failed += len(r.failed)
+            for rej in r.failed:
+                err.print(f"[red]error[/]: {escape(str(rej))}")
+            if not args.quiet and (r.polled or r.fetched or r.failed or args.once):
+                out.print(f"polled {r.polled} ({r.unchanged} unchanged) · queued {r.listed} · fetched {r.fetched} · "
+                          f"new {len(r.new)} ({len(r.updated)} updates) · retrying {r.retrying} · "
+                          f"forbidden {r.forbidden} · failed {len(r.failed)}")
+
+        try:
+            reports = follower.run(once=args.once, on_round=show)
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+        if reports and reports[-1].stopped and not args.quiet:
+            out.print("stopped: everything fetched is stored; run the same command again to resume")
+    return 1 if failed else 0
+
+
+def cmd_sources(args: argparse.Namespace) -> int:
+    """Show the followed sources and their poll state, or add, remove one, or list page updates."""
+    import time
+
+    from . import follow
+
+    settings = _settings(args)
+    action = args.action or "list"
+    if action in ("add", "remove") and not args.url:
+        raise UsageError(f"`storyline sources {action}` needs a URL")
+    with (_open_store(args) if action == "add" else _existing_store(args)) as store:
+        if action == "add":
+            kind = args.kind or follow.guess_kind(args.url)
+            if not follow.is_web_url(args.url):
+                raise UsageError(f"{args.url!r} is not an http(s) URL")
+            spec = follow.SourceSpec(args.url, kind, args.interval or settings.follow.interval, args.name)
+            added = follow.Follower(store, settings).add_source(spec)
+            out.print(f"{'added' if added else 'updated'} {kind} {follow.normal_url(args.url)}")
+            return 0
+        if action == "remove":
+            if not store.remove_source(follow.normal_url(args.url)):
+                raise NotFoundError(f"no source {args.url!r} (see `storyline sources`)")
+            out.print(f"removed {follow.normal_url(args.url)}")
+            return 0
+        if action == "changes":
+            for change in follow.changes(store, story=args.story):
+                where = f"{change.old} -> {change.new} · story {change.story or '-'}"
+                out.print(f"[bold]{escape(change.url)}[/] [dim]{where}[/]")
+                if change.title:
+                    out.print(f"  headline: “{escape(change.title[0])}” -> “{escape(change.title[1])}”")
+                for text in change.removed:
+                    out.print(f"  [red]-[/] {escape(text)}")
+                for text in change.added:
+                    out.print(f"  [green]+[/] {escape(text)}")
+            return 0
+        rows = store.sources()
+    now = time.time()
+
+    def when(t: float | None, due: bool = False) -> str:
+        if not t:
+            return "-"
+        return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(t)) + (" (due)" if due and t <= now else "")
+
+    table = Table("source", "kind", "status", "last poll", "new articles", "failures", "next poll", "error", box=None)
+    for r in rows:
+        next_poll = when(r["next_poll"], due=True) if r["last_poll"] else "now"
+        table.add_row(escape(r["name"] or r["url"]), r["kind"], r["status"], when(r["last_poll"]),
+                      str(r["new_articles"]), str(r["failures"]), next_poll, escape(r["last_error"] or ""))
+    out.print(table)
+    out.print(f"{len(rows)} sources")
+    return 0
+
+
 # -- rendering helpers for dedupe groups -----------------------------------------------------------------------
 def _plain(obj: Any) -> Any:
     import dataclasses
@@ -573,6 +682,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--token", default=None,
                    help="allow POST /api/articles with this bearer token (or set $STORYLINE_TOKEN)")
+
+
+    p = add("follow", cmd_follow, "follow feeds and sitemaps: poll, fetch new pages politely, stream them into stories")
+    p.add_argument("sources", nargs="?", default=None, metavar="SOURCES.toml",
+                   help="sources to follow (kept in the store)")
+    p.add_argument("--feed", action="append", default=[], metavar="URL", help="an RSS/Atom feed to follow (repeatable)")
+    p.add_argument("--sitemap", action="append", default=[], metavar="URL",
+                   help="a (news) sitemap to follow (repeatable)")
+    p.add_argument("--urls", default=None, metavar="FILE", help="a file of page URLs to fetch once, one a line")
+    p.add_argument("--interval", type=float, default=None, metavar="SECONDS",
+                   help="poll interval of the --feed and --sitemap sources (default: follow.interval)")
+    p.add_argument("--once", action="store_true", help="one round, then exit (for cron)")
+    p = add("sources", cmd_sources, "show followed sources (last poll, status, new articles, failures, next poll); "
+            "add or remove one; list page updates")
+    p.add_argument("action", nargs="?", choices=("list", "add", "remove", "changes"), default=None)
+    p.add_argument("url", nargs="?", default=None)
+    p.add_argument("--kind", choices=("feed", "sitemap"), default=None, help="default: sitemap when the URL says so")
+    p.add_argument("--name", default=None)
+    p.add_argument("--interval", type=float, default=None, metavar="SECONDS")
+    p.add_argument("--story", default=None, help="changes: only the updates of pages in this story")
     return parser
 
 

@@ -101,6 +101,30 @@ class BriefSettings:
     cite_threshold: float
 
 
+@dataclass(frozen=True)
+class FollowSettings:
+    """Following live sources: politeness, limits, retries (see ``[follow]``)."""
+
+    contact: str
+    interval: float
+    connect_timeout: float
+    read_timeout: float
+    total_timeout: float
+    max_bytes: int
+    max_redirects: int
+    per_host: int
+    host_delay: float
+    concurrency: int
+    retries: int
+    backoff: float
+    backoff_max: float
+    retry_after_max: float
+    fail_after: int
+    robots_ttl: float
+    max_pages: int
+    max_sitemaps: int
+
+
 SECTIONS: dict[str, type] = {
     "ingest": IngestSettings,
     "clean": CleanSettings,
@@ -108,6 +132,7 @@ SECTIONS: dict[str, type] = {
     "stories": StoriesSettings,
     "extract": ExtractSettings,
     "brief": BriefSettings,
+    "follow": FollowSettings,
 }
 
 
@@ -157,6 +182,7 @@ class Settings:
     stories: StoriesSettings
     extract: ExtractSettings
     brief: BriefSettings
+    follow: FollowSettings
 
     @classmethod
     def load(cls, path: str | Path | None = None, overrides: dict[str, dict[str, Any]] | None = None) -> Settings:

@@ -225,6 +225,7 @@ class Article(Record):
     flags: list[str] = field(default_factory=list)
     source: Source | None = None
     metadata: dict[str, Any] = field(default_factory=dict)  # input keys the model has no field for
+    updates: str | None = None  # a new version of a followed page: the id of the article it updates
     # dedupe
     duplicate_of: str | None = None
     content_hash: str | None = None

@@ -34,9 +34,11 @@ from .errors import StoreError
 from .model import Article, Rejected
 from .store import Store
 
+Page = ingest.Page  # what the follower hands over: a fetched page and its feed metadata
+
 __all__ = [
-    "INGEST_BATCH", "STAGES", "IngestReport", "RunContext", "Stage", "analyse", "ingest_paths", "ingest_records",
-    "resume",
+    "INGEST_BATCH", "STAGES", "IngestReport", "Page", "RunContext", "Stage", "analyse", "ingest_pages", "ingest_paths",
+    "ingest_records", "resume",
 ]
 
 # A stage's failure reason is cut to this length (the error's own message can quote a whole article).
@@ -74,6 +76,40 @@ class IngestReport:
         return len(self.rejected)
 
 
+def ingest_pages(pages: Sequence[Page], store: Store, settings: Settings) -> IngestReport:
+    """Read fetched pages with the HTML reader, clean and store them like :func:`ingest_paths` (one transaction)."""
+    report = IngestReport()
+    reads: list[ingest.Read] = []
+    for page in pages:
+        report.read += 1
+        item = ingest.read_page(page)
+        if isinstance(item, Rejected):
+            report.rejected.append(item)
+        else:
+            reads.append(item)
+    with store.transaction():
+        _store_reads(reads, store, settings, report)
+        store.add_rejected(report.rejected)
+    return report
+
+
+def _store_reads(reads: Sequence[ingest.Read], store: Store, settings: Settings, report: IngestReport) -> None:
+    """Clean the articles read and store them in one transaction, counting new, stored and failed ones."""
+    cleaned = []
+    raw = {}
+    for item in reads:
+        try:
+            art = clean.clean_article(item.article, settings)
+        except Exception as exc:  # noqa: BLE001 - a cleaner bug must not lose the rest of the run
+            report.rejected.append(Rejected(item.path, "clean", f"could not clean: {exc}"))
+            continue
+        cleaned.append(art)
+        raw[art.id] = (item.path, item.format, item.raw)
+    new, old = store.add_articles(cleaned, raw)
+    report.new.extend(new)
+    report.existing.extend(_same_as_stored(store, cleaned, new, old, report.rejected))
+
+
 def ingest_paths(
     paths: Sequence[str],
     store: Store,
@@ -102,22 +138,9 @@ def _ingest(
     batch: list[ingest.Read] = []
 
     def flush() -> None:
-        if not batch:
-            return
-        cleaned = []
-        raw = {}
-        for item in batch:
-            try:
-                art = clean.clean_article(item.article, settings)
-            except Exception as exc:  # noqa: BLE001 - a cleaner bug must not lose the rest of the run
-                report.rejected.append(Rejected(item.path, "clean", f"could not clean: {exc}"))
-                continue
-            cleaned.append(art)
-            raw[art.id] = (item.path, item.format, item.raw)
-        new, old = store.add_articles(cleaned, raw)
-        report.new.extend(new)
-        report.existing.extend(_same_as_stored(store, cleaned, new, old, report.rejected))
-        batch.clear()
+        if batch:
+            _store_reads(batch, store, settings, report)
+            batch.clear()
 
     for item in items:
         if isinstance(item, Rejected):

@@ -33,7 +33,6 @@ from __future__ import annotations
 import io
 import sys
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
@@ -46,10 +45,12 @@ from .feed import read_feed
 from .html import article_from_html
 from .jsonl import article_from_record, iter_document, iter_records
 from .limits import scrub
+from .pages import Page, read_page
+from .records import Read
 from .text import article_from_text
 from .warc import read_warc
 
-__all__ = ["FORMATS", "Read", "format_of", "read_inputs", "read_records"]
+__all__ = ["FORMATS", "Page", "Read", "format_of", "read_inputs", "read_page", "read_records"]
 
 # File name endings each reader takes, checked in this order (".warc.gz" before ".gz").
 FORMATS: dict[str, tuple[str, ...]] = {
@@ -66,16 +67,6 @@ WHOLE_FILE = ("txt", "html", "feed", "sniff")
 LINE_SKIP_STEP = 1 << 20
 # Rejection reasons are cut to this length: one line on a terminal, however long the parser's message.
 MAX_REASON_CHARS = 200
-
-
-@dataclass
-class Read:
-    """One article as read, with the raw content it came from (kept in the store)."""
-
-    article: Article
-    raw: str
-    path: str
-    format: str
 
 
 def format_of(path: Path) -> str | None:
