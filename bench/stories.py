@@ -35,8 +35,8 @@ import time
 import tracemalloc
 from collections import defaultdict
 from collections.abc import Mapping
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from sklearn.cluster import AgglomerativeClustering

@@ -6,7 +6,8 @@ cosine and body cosine, decayed over time far more slowly than stories are (``ST
 story time scale, so a fight that runs for months stays one storyline), reaches
 ``settings.stories.storyline_threshold``. A saga (letters, a ruling, an appeal months apart, with the same
 parties) is linked however far apart its rounds are when two stories share both their actors and their topic:
-each of the two cosines, undecayed, reaches ``settings.stories.saga_threshold`` (:func:`linked`). Linked stories form storylines by single link (connected
+each of the two cosines, undecayed, reaches ``settings.stories.saga_threshold`` (:func:`linked`).
+Linked stories form storylines by single link (connected
 components). Only chains of two or more stories become a :class:`Storyline`; a story with no related story
 keeps ``storyline=None``.
 
