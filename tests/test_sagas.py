@@ -189,3 +189,28 @@ def test_a_months_long_saga_of_letters_rulings_and_appeals_is_one_storyline(
     line = store.get_storyline(line_id)
     assert set(line.stories) == set(ids)
     assert (line.first_date, line.last_date) == ("2024-11-05", "2025-07-23")
+
+
+def test_a_saga_storyline_has_its_own_cited_brief_and_timeline(store: Store, nlp: NLP, settings: Settings) -> None:
+    from storyline import pipeline
+
+    saga = (LETTER_1, LETTER_2, RULING_1, RULING_2, APPEAL_1, APPEAL_2)
+    for k in range(0, len(saga), 2):  # three rounds, months apart, as a feed delivers them
+        ids, _ = store.add_articles(saga[k : k + 2])
+        pipeline.analyse(RunContext(store, settings, new_ids=ids, _nlp=nlp))
+    [line] = list(store.iter_storylines())
+    assert len(line.stories) == len(saga) // 2
+    members = {a for sid in line.stories for a in store.get_story(sid).articles}
+    assert members == {a.id for a in saga}
+    texts = {a.id: a.text for a in store.iter_articles()}
+    assert line.summary
+    for cite in line.summary:  # every brief sentence is cited to the saga's own articles, at its exact passage
+        assert cite.sources and set(cite.sources) <= members
+        assert cite.article in members and cite.span is not None
+        assert texts[cite.article][cite.span.start : cite.span.end] == cite.text
+    # the brief tells every round of the saga, not only its biggest story
+    assert {store.get_article(c.article or "").story for c in line.summary} == set(line.stories)
+    assert line.timeline
+    assert all(set(e.sources) <= members for e in line.timeline)
+    # the timeline runs over the rounds, not one story's days
+    assert len({e.date[:7] for e in line.timeline}) >= 2
