@@ -214,3 +214,14 @@ def test_a_saga_storyline_has_its_own_cited_brief_and_timeline(store: Store, nlp
     assert all(set(e.sources) <= members for e in line.timeline)
     # the timeline runs over the rounds, not one story's days
     assert len({e.date[:7] for e in line.timeline}) >= 2
+
+
+def test_why_names_the_saga_link_of_two_rounds_months_apart(store: Store, nlp: NLP, settings: Settings) -> None:
+    from storyline.stories.why import explain_pair
+
+    _run(store, nlp, settings, RULING_1, RULING_2)
+    _run(store, nlp, settings, APPEAL_1, APPEAL_2)
+    why = explain_pair(store, settings, _story(store, "ruling-1") or "", _story(store, "appeal-1") or "")
+    assert why.same_storyline
+    assert why.relatedness < why.storyline_threshold <= why.saga_threshold <= why.saga_share  # linked as a saga
+    assert "in one storyline" in why.verdict and "saga threshold 0.35" in why.verdict
