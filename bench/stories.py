@@ -340,7 +340,10 @@ def main(argv: list[str] | None = None) -> int:
         role = ROLES.get(Path(path).resolve(), "")
         if role == "split":
             for half, records in halves(path).items():
-                labelled(path, settings, nlp, records, f"{path} [{half} half]")
+                named = sorted({str(r["story"]) for r in records if r.get("story") not in (None, "distractor")})
+                alone = sum(r.get("story") in (None, "distractor") for r in records)
+                what = f"{', '.join(named)} + {alone} distractors"
+                labelled(path, settings, nlp, records, f"{path} [{half} half: {what}]")
             labelled(path, settings, nlp, name=f"{path} [whole]")
         else:
             labelled(path, settings, nlp, name=f"{path} [{role}]" if role else None)
