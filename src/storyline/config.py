@@ -81,6 +81,7 @@ class StoriesSettings:
     time_scale_days: float
     merge_threshold: float
     storyline_threshold: float
+    saga_threshold: float
     embeddings: EmbeddingsMode
     dense_weight: float
 

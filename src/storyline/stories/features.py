@@ -54,6 +54,7 @@ import numpy as np
 
 from ..model import Article, Record
 from ..text.words import STOP_WORDS
+from .dates import own_date
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -184,17 +185,15 @@ def entity_key(text: str) -> str:
 
 
 def article_day(article: Article) -> int | None:
-    """The article's day from its publication date; None when unknown or flagged ``suspect_date``.
+    """The article's day by its own date evidence (:func:`storyline.stories.dates.own_date`); None when unknown.
 
-    Dates written in the text are not used: a full date in an article is as often a past event ("the
-    September 19, 1985 earthquake") as today's. An article without a trustworthy date is not penalised.
+    That is its publication date unless a dated dateline opening the text gives an earlier day (a repost or a
+    late reprint of a wire report). Other dates written in the text are not used:
+    a full date in an article is as often a past event ("the September 19, 1985 earthquake") as today's. An
+    article without a trustworthy date is not penalised.
     """
-    if not article.published or "suspect_date" in article.flags:
-        return None
-    try:
-        return dt.date.fromisoformat(article.published[:10]).toordinal()
-    except ValueError:
-        return None
+    day = own_date(article)
+    return None if day is None else dt.date.fromisoformat(day).toordinal()
 
 
 class _Analysed:

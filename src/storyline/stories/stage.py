@@ -52,6 +52,7 @@ from ..model import Article, Story, Storyline
 from ..store import Store
 from ..text.unionfind import UnionFind
 from .cluster import StoryClusterer, StorySpan, StoryState, story_id
+from .dates import own_date
 from .embed import embed_articles, embeddings_mode, get_embedder
 from .features import ArticleFeatures, Profile, Vocabulary, article_day, featurise, signals
 from .identity import Event, annotate, keep_ids, lasting_events
@@ -149,8 +150,9 @@ def clean_title(title: str, outlet: str | None = None) -> str:
 def _story_record(st: StoryState, clusterer: StoryClusterer, articles: dict[str, Article]) -> Story:
     """The Story record of one clustered story: ordered articles, dates, outlets, representative title."""
     arts = [articles[a] for a in st.articles if a in articles]
-    arts.sort(key=lambda a: (a.published is None or "suspect_date" in a.flags, a.published or "", a.id))
-    dates = sorted(a.published[:10] for a in arts if a.published and "suspect_date" not in a.flags)
+    day = {a.id: own_date(a) for a in arts}  # the article's own date evidence over a page's stray date
+    arts.sort(key=lambda a: (day[a.id] is None, day[a.id] or "", a.id))
+    dates = sorted(d for d in day.values() if d)
     outlets = list(dict.fromkeys(a.outlet for a in arts if a.outlet))
     title = ""
     best = -1.0
@@ -317,7 +319,7 @@ def _upgrade(store: Store, settings: Settings) -> None:
         return
     s = settings.stories
     links = related_pairs(_linkable(clusterer), clusterer.vocab_, s.storyline_threshold,
-                          s.time_scale_days)
+                          s.time_scale_days, s.saga_threshold)
     with store.transaction():
         _save_all(store, clusterer, links)
 
@@ -381,7 +383,8 @@ def _new_links(store: Store, clusterer: StoryClusterer, fresh: dict[str, Story],
     new: dict[str, set[str]] = defaultdict(set)
     for sid, ents in central.items():
         near = {o: others[o] for e in ents for o in holders[e] if o in others}
-        for o in related_to(sid, profiles[sid], near, vocab, s.storyline_threshold, s.time_scale_days):
+        for o in related_to(sid, profiles[sid], near, vocab, s.storyline_threshold, s.time_scale_days,
+                            s.saga_threshold):
             new[sid].add(o)
             new[o].add(sid)
     return central, new
@@ -500,7 +503,7 @@ def recluster(store: Store, settings: Settings, nlp: NLP | None = None, reuse_fe
     stories = {sid: _story_record(st, clusterer, by_id) for sid, st in clusterer.stories_.items()}
     s = settings.stories
     links = related_pairs(_linkable(clusterer), clusterer.vocab_, s.storyline_threshold,
-                          s.time_scale_days)
+                          s.time_scale_days, s.saga_threshold)
     lines = _storylines(clusterer, stories, settings, links)
     home = {other: keeper for event, keeper, other, _ in events if event == "merge"}
     old_lines = {lid: [home.get(sid, sid) for sid in members] for lid, members in old_lines.items()}

@@ -4,7 +4,10 @@ Two stories are compared when they share a central entity or topic word (:func:`
 when their centroids share entities *and* topic: the mean of their entity
 cosine and body cosine, decayed over time far more slowly than stories are (``STORYLINE_SCALE`` times the
 story time scale, so a fight that runs for months stays one storyline), reaches
-``settings.stories.storyline_threshold``. Linked stories form storylines by single link (connected
+``settings.stories.storyline_threshold``. A saga (letters, a ruling, an appeal months apart, with the same
+parties) is linked however far apart its rounds are when two stories share both their actors and their topic:
+each of the two cosines, undecayed, reaches ``settings.stories.saga_threshold`` (:func:`linked`).
+Linked stories form storylines by single link (connected
 components). Only chains of two or more stories become a :class:`Storyline`; a story with no related story
 keeps ``storyline=None``.
 
@@ -73,17 +76,31 @@ def relatedness(a: Profile, b: Profile, vocab: Vocabulary, time_scale_days: floa
     return 0.5 * (ents + body) * time_decay(day_gap(a, b), STORYLINE_SCALE * time_scale_days)
 
 
+def saga_share(a: Profile, b: Profile, vocab: Vocabulary) -> float:
+    """How much two stories share both their actors and their topic: the lower of the two cosines, not decayed."""
+    return min(idf_cosine(a, b, "actors", vocab), idf_cosine(a, b, "body", vocab))
+
+
+def linked(a: Profile, b: Profile, vocab: Vocabulary, threshold: float, time_scale_days: float,
+           saga: float | None = None) -> bool:
+    """True when two stories belong to one storyline: related enough for their distance in time, or (with
+    ``saga``) sharing their actors and their topic each at a cosine of at least ``saga``, however far apart."""
+    if relatedness(a, b, vocab, time_scale_days) >= threshold:
+        return True
+    return saga is not None and saga_share(a, b, vocab) >= saga
+
+
 def related_to(
     sid: str, profile: Profile, others: Mapping[str, Profile], vocab: Vocabulary, threshold: float,
-    time_scale_days: float,
+    time_scale_days: float, saga: float | None = None,
 ) -> set[str]:
-    """The stories among ``others`` related to one story (relatedness at or above ``threshold``)."""
-    return {o for o, p in others.items()
-            if o != sid and relatedness(profile, p, vocab, time_scale_days) >= threshold}
+    """The stories among ``others`` linked to one story (see :func:`linked`)."""
+    return {o for o, p in others.items() if o != sid and linked(profile, p, vocab, threshold, time_scale_days, saga)}
 
 
 def related_pairs(
-    profiles: Mapping[str, Profile], vocab: Vocabulary, threshold: float, time_scale_days: float
+    profiles: Mapping[str, Profile], vocab: Vocabulary, threshold: float, time_scale_days: float,
+    saga: float | None = None,
 ) -> list[tuple[str, str]]:
     """Every related pair (a < b) of stories sharing a link key: the links storylines are made of."""
     index: dict[str, set[str]] = defaultdict(set)
@@ -95,16 +112,17 @@ def related_pairs(
     for sid, ents in central.items():
         others = {o for e in ents for o in index[e] if o > sid}
         out += [(sid, o) for o in sorted(others)
-                if relatedness(profiles[sid], profiles[o], vocab, time_scale_days) >= threshold]
+                if linked(profiles[sid], profiles[o], vocab, threshold, time_scale_days, saga)]
     return out
 
 
 def link_stories(
-    profiles: Mapping[str, Profile], vocab: Vocabulary, threshold: float, time_scale_days: float
+    profiles: Mapping[str, Profile], vocab: Vocabulary, threshold: float, time_scale_days: float,
+    saga: float | None = None,
 ) -> list[list[str]]:
     """Groups of two or more related story ids (connected components of the related-pair graph)."""
     uf = UnionFind(profiles)
-    for a, b in related_pairs(profiles, vocab, threshold, time_scale_days):
+    for a, b in related_pairs(profiles, vocab, threshold, time_scale_days, saga):
         uf.union(a, b)
     return [sorted(g) for g in uf.groups() if len(g) > 1]
 

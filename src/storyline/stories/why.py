@@ -36,7 +36,7 @@ from .features import (
     time_decay,
 )
 from .stage import attached
-from .storylines import relatedness
+from .storylines import relatedness, saga_share
 
 # Shared names and words shown as evidence: the few that weigh most (a reader checks them, not a list of 50).
 TOP_ENTITIES = 5
@@ -100,6 +100,8 @@ class PairWhy(Record):
     shared_terms: list[Evidence] = field(default_factory=list)
     only_first: list[Evidence] = field(default_factory=list)
     only_second: list[Evidence] = field(default_factory=list)
+    saga_share: float = 0.0  # the lower of the actor and topic cosines, undecayed (a saga link at saga_threshold)
+    saga_threshold: float = 0.0
 
 
 def _names(story: Story) -> dict[str, str]:
@@ -249,6 +251,7 @@ def explain_pair(store: Store, settings: Settings, first: str, second: str) -> P
     why = PairWhy([a.id, b.id], [a.title, b.title], "", round(score, 3), s.merge_threshold, round(body, 3),
                   round(head, 3), round(ents, 3), gap, round(time_decay(gap or 0.0, s.time_scale_days), 3),
                   round(related, 3), s.storyline_threshold, bool(a.storyline) and a.storyline == b.storyline)
+    why.saga_share, why.saga_threshold = round(saga_share(pa, pb, vocab), 3), s.saga_threshold
     why.shared_entities = _evidence(_shared(pa, pb, vocab, "ents", TOP_ENTITIES), "entity", names, members)
     why.shared_terms = _evidence(_shared(pa, pb, vocab, "body", TOP_TERMS), "word", names, members)
     a_members = [clusterer.features_[m] for m in clusterer.stories_[a.id].members if m in clusterer.features_]
@@ -273,7 +276,8 @@ def _pair_verdict(why: PairWhy, time_scale_days: float) -> str:
         head += (f"; they are {why.gap_days:.0f} days apart, so the text evidence counts {why.time_factor:.0%} "
                  f"(time scale {time_scale_days:g} days)")
     link = "in one storyline" if why.same_storyline else "not in one storyline"
-    return head + f"; {link} (relatedness {why.relatedness:.2f}, storyline threshold {why.storyline_threshold:.2f})"
+    return head + (f"; {link} (relatedness {why.relatedness:.2f}, storyline threshold {why.storyline_threshold:.2f}; "
+                   f"actors and topic shared at {why.saga_share:.2f}, saga threshold {why.saga_threshold:.2f})")
 
 
 def _rows(evidence: list[Evidence]) -> str:
