@@ -57,6 +57,8 @@ class DedupeSettings:
     num_perm: int
     shingle: int
     containment: float
+    lead_share: float
+    version_share: float
     min_words: int
     lsh_slack: float
     passage_threshold: float

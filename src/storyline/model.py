@@ -227,6 +227,7 @@ class Article(Record):
     metadata: dict[str, Any] = field(default_factory=dict)  # input keys the model has no field for
     # dedupe
     duplicate_of: str | None = None
+    updates: str | None = None  # the earlier version of this outlet's story that this article updates
     content_hash: str | None = None
     # stories
     story: str | None = None
