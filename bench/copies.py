@@ -136,16 +136,16 @@ def generated(rows: list[dict[str, Any]], seed: int) -> list[dict[str, Any]]:
                         "paragraphs": cp.reedit(r["paragraphs"]), "family": r["id"], "duplicate_of": r["id"],
                         "kind": "wire"})
     for r in bases[third : 2 * third]:
-        paras, title = r["paragraphs"], r["head"]
+        paras, title, day = r["paragraphs"], r["head"], r.get("published")
         for k in range(cp.rng.randint(1, 2)):
             paras, title = cp.update(paras, title)
-            day = _next_day(r.get("published")) if cp.rng.random() < 0.5 else r.get("published")
+            day = _next_day(day) if cp.rng.random() < 0.5 else day
             out.append({**r, "id": f"{r['id']}-v{k + 1}", "head": title, "paragraphs": paras, "family": r["id"],
                         "duplicate_of": r["id"], "kind": "update", "published": day,
                         "previous": r["id"] if k == 0 else f"{r['id']}-v{k}"})
     cp.rng.shuffle(out)
     # a later version is ingested after the one it updates (a follower fetches it later)
-    for upd in [r for r in out if r.get("kind") == "update"]:
+    for upd in sorted((r for r in out if r.get("kind") == "update"), key=lambda r: r["id"]):
         out.remove(upd)
         after = next(i for i, r in enumerate(out) if r["id"] == upd["previous"])
         out.insert(cp.rng.randint(after + 1, len(out)), upd)
@@ -196,8 +196,9 @@ def score(rows: list[dict[str, Any]]) -> dict[str, Any]:
     }
     updates = [r for r in rows if r.get("kind") == "update"]
     if updates:
-        linked = sum(1 for r in updates if getattr(stored[r["id"]], "updates", None) == r["previous"])
-        out["updates_linked"] = f"{linked}/{len(updates)}"
+        wrong = [r["id"] for r in updates if getattr(stored[r["id"]], "updates", None) != r["previous"]]
+        out["updates_linked"] = f"{len(updates) - len(wrong)}/{len(updates)}"
+        out["updates_unlinked"] = wrong[:6]
     missed = sorted(f"{a}~{b}" for a, b in truth - pred)
     out["missed"] = missed[:6] + ([f"... {len(missed) - 6} more"] if len(missed) > 6 else [])  # noqa: PLR2004
     return out

@@ -58,6 +58,7 @@ class DedupeSettings:
     shingle: int
     containment: float
     lead_share: float
+    run_threshold: float
     version_share: float
     min_words: int
     lsh_slack: float

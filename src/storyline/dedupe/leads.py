@@ -2,8 +2,9 @@
 
 Whole-text measures (shingle Jaccard, containment of the shorter text) miss a wire story re-edited by a
 member paper: the same lead, some paragraphs cut, some local ones added, so neither text holds most of the
-other. Such a pair is found through its passage units (:mod:`storyline.dedupe.passages`): the paragraphs of
-one article found near-verbatim in the other.
+other. Such a pair shares at least one passage (:mod:`storyline.dedupe.passages`), which makes it a
+candidate; its passage units are then compared all against all at ``run_threshold`` (3-word shingle
+Jaccard, lower than the passage threshold: member papers re-word a paragraph here and there).
 
 - A **re-edited copy**: the two leads (first trackable paragraphs) match, and at least ``lead_share`` of the
   trackable paragraphs of the article with fewer of them are matched in the other (the lead plus a run).
@@ -22,7 +23,7 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .passages import Unit
@@ -48,28 +49,26 @@ class ParagraphMatch:
         return self.matched / fewer if fewer else 0.0
 
 
-def match_paragraphs(
-    mine: list[Unit], theirs: list[Unit], pairs: Iterable[tuple[int, int]], threshold: float
-) -> ParagraphMatch:
-    """Confirm LSH unit ``pairs`` (unit of ``mine``, unit of ``theirs``) on exact Jaccard and count paragraphs.
+def match_paragraphs(mine: list[Unit], theirs: list[Unit], threshold: float) -> ParagraphMatch:
+    """Match two articles' passage units on exact shingle Jaccard >= ``threshold`` and count paragraphs.
 
-    A paragraph counts once however many of its units (paragraph, long sentences) match; the count is the
-    smaller of the two sides' matched paragraphs (one paragraph split in two by the other outlet is one).
+    Every unit pair is compared (only articles already sharing a passage get here), so a paragraph lightly
+    re-worded by the other outlet, below the passage threshold, still counts. A paragraph counts once however
+    many of its units (paragraph, long sentences) match; the count is the smaller of the two sides' matched
+    paragraphs (one paragraph split in two by the other outlet is one).
     """
     lead_a = min((u.paragraph for u in mine), default=-1)
     lead_b = min((u.paragraph for u in theirs), default=-1)
     got_a: set[int] = set()
     got_b: set[int] = set()
     lead = False
-    for u, v in pairs:
-        if u >= len(mine) or v >= len(theirs):
-            continue
-        a, b = mine[u], theirs[v]
-        if jaccard(a.shingles, b.shingles) < threshold:
-            continue
-        got_a.add(a.paragraph)
-        got_b.add(b.paragraph)
-        lead = lead or (a.paragraph == lead_a and b.paragraph == lead_b)
+    for a in mine:
+        for b in theirs:
+            if (a.paragraph in got_a and b.paragraph in got_b) or jaccard(a.shingles, b.shingles) < threshold:
+                continue
+            got_a.add(a.paragraph)
+            got_b.add(b.paragraph)
+            lead = lead or (a.paragraph == lead_a and b.paragraph == lead_b)
     trackable = (len({u.paragraph for u in mine}), len({u.paragraph for u in theirs}))
     return ParagraphMatch(lead=lead, matched=min(len(got_a), len(got_b)), trackable=trackable)
 

@@ -180,7 +180,6 @@ def _group_articles(
     signable = [art.id for art in batch if not entries[art.id].short]
     signed = index.hasher.signatures([feats.shingles(a) for a in signable])  # (0, num_perm) when none
     sigs = dict(zip(signable, signed, strict=True))
-    pairs = _unit_pairs(feats.hits)
     regrouped: set[str] = set()
     for art in batch:
         entry = entries[art.id]
@@ -190,8 +189,8 @@ def _group_articles(
             if exact is not None:
                 matches[exact] = (1.0, 1.0)
             else:
-                cands = set(index.candidates(sigs[art.id])) | shared.get(art.id, set())
-                matches = _matches(art, cands, pairs, index, feats)
+                passages = shared.get(art.id, set())
+                matches = _matches(art, set(index.candidates(sigs[art.id])) | passages, passages, index, feats)
         index.add_article(art.id, entry, sigs.get(art.id))
         if matches:
             regrouped |= _join(art.id, matches, index, feats)
@@ -199,20 +198,12 @@ def _group_articles(
     return regrouped
 
 
-def _unit_pairs(hits: dict[tuple[str, int], list[tuple[str, int]]]) -> dict[tuple[str, str], list[tuple[int, int]]]:
-    """The LSH passage hits by article pair: (article, other) -> [(unit of article, unit of other)]."""
-    out: dict[tuple[str, str], list[tuple[int, int]]] = {}
-    for (aid, u), found in hits.items():
-        for other, v in found:
-            out.setdefault((aid, other), []).append((u, v))
-    return out
-
-
 def _matches(
-    art: Article, cands: set[str], pairs: dict[tuple[str, str], list[tuple[int, int]]], index: DedupeIndex,
-    feats: _Features,
+    art: Article, cands: set[str], passages: set[str], index: DedupeIndex, feats: _Features
 ) -> dict[str, tuple[float, float]]:
     """The stored candidates that are copies of ``art``: (Jaccard, containment) of each.
+
+    ``passages`` are the candidates sharing a passage with ``art``.
 
     A copy by whole text (Jaccard >= threshold, or containment of the shorter); else, for a candidate sharing
     passages, a re-edited copy (same lead and a run of paragraphs) or a version of the same outlet
@@ -229,10 +220,9 @@ def _matches(
         if sim[0] >= index.threshold or (index.containment > 0 and sim[1] >= index.containment):
             matches[cand] = sim
             continue
-        unit_pairs = pairs.get((art.id, cand))
-        if not unit_pairs:
-            continue
-        found = match_paragraphs(feats.units(art.id), feats.units(cand), unit_pairs, index.passage_threshold)
+        if cand not in passages:
+            continue  # shares no passage: neither lead nor paragraphs can match
+        found = match_paragraphs(feats.units(art.id), feats.units(cand), params.run_threshold)
         theirs = feats.article(cand)
         if is_reedited_copy(found, params.lead_share) or (
             same_outlet(art.outlet, theirs.outlet)
