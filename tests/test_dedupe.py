@@ -282,3 +282,61 @@ def test_one_content_hash_from_ingest_and_from_dedupe(store: Store, settings: Se
     arts = run(store, settings, read, built)
     assert arts["built"].content_hash == arts["read"].content_hash
     assert arts["built"].flags == ["syndicated", "exact_duplicate"] and arts["built"].duplicate_of == "read"
+
+
+# A member paper's own paragraphs around the wire story (its local angle).
+LOCAL = [
+    ("Drivers from our county who cross the harbour every day told this paper they would leave home earlier, "
+    "and the bus company said it would add two morning services from the market square."),
+    ("The county's own road bridge over the river, built in the same decade, was inspected in March and "
+    "found sound, according to the county engineer who spoke to us on Wednesday."),
+]
+# A paragraph two unrelated stories of one site both carry (a notice the cleaner did not catch).
+NOTICE = ("This story is part of our free morning edition, sent to readers who have signed up for the newsletter "
+          "and updated through the day as our reporters learn more about what happened.")
+
+
+def test_reedited_wire_copy_is_one_group_with_its_wire_story(store: Store, settings: Settings) -> None:
+    """A member paper keeps the lead, cuts paragraphs and adds its own: whole-text measures miss it, the lead
+    and the run of kept paragraphs find it."""
+    reworded = BRIDGE[2].replace("said the decision was painful", "called the decision painful")
+    member = [BRIDGE[0], LOCAL[0], reworded, LOCAL[1]]
+    arts = run(store, settings, art("wire", BRIDGE, "2024-05-02", outlet="Wire Service"),
+               art("member", member, "2024-05-02", outlet="County Herald"), art("orchard", ORCHARD, "2024-05-02"))
+    assert arts["member"].duplicate_of == "wire"
+    assert arts["member"].flags == ["syndicated"]
+    assert arts["member"].updates is None  # another outlet's copy, not a version
+    assert arts["orchard"].duplicate_of is None
+    with Store(":memory:") as other:
+        off = run(other, settings.replace(dedupe={"lead_share": 0.0}), art("wire", BRIDGE), art("member", member))
+    assert off["member"].duplicate_of is None  # whole-text Jaccard and containment alone miss it
+
+
+def test_same_outlet_update_links_the_version_it_updates(store: Store, settings: Settings) -> None:
+    """The same outlet's story updated later the same day, under the same headline with a new lead, is one
+    group with the first version, and says which version it updates."""
+    title = "Harbour bridge to close for two years"
+    first = art("first", BRIDGE[:3], "2024-05-02", title=title, outlet="Harbour Gazette")
+    new_lead = ("The harbour bridge will close from September for two years, the city council decided on Tuesday "
+                "evening after a debate of four hours in which the opposition asked for a second inspection.")
+    second = art("second", [new_lead, BRIDGE[1], BRIDGE[2], BRIDGE[3]], "2024-05-02", title=title,
+                 outlet="Harbour Gazette")
+    third = art("third", [new_lead, BRIDGE[1], BRIDGE[2], BRIDGE[3], LOCAL[0]], "2024-05-03", title=title,
+                outlet="Harbour Gazette")
+    arts = run(store, settings, first, second, third)
+    assert arts["second"].duplicate_of == "first" and arts["third"].duplicate_of == "first"
+    assert arts["second"].updates == "first"
+    assert arts["third"].updates == "second"  # the latest earlier version
+    assert arts["first"].updates is None
+
+
+def test_other_story_sharing_a_notice_paragraph_is_not_grouped(store: Store, settings: Settings) -> None:
+    """Two stories of one site opening with the same notice paragraph share a lead but nothing else: they stay
+    two stories, and neither is a version of the other."""
+    arts = run(store, settings,
+               art("bridge", [NOTICE, *BRIDGE], "2024-05-02", title="Bridge to close", outlet="Harbour Gazette"),
+               art("orchard", [NOTICE, *ORCHARD], "2024-05-02", title="Frost hits orchards", outlet="Harbour Gazette"),
+               art("library", [*LIBRARY, NOTICE], "2024-05-02", title="Library reopens", outlet="Harbour Gazette"))
+    assert [a.duplicate_of for a in arts.values()] == [None, None, None]
+    assert [a.updates for a in arts.values()] == [None, None, None]
+    assert arts["orchard"].paragraphs[0].reused_from  # the notice itself is still traced as a reused passage
