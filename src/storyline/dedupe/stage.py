@@ -232,7 +232,9 @@ def _matches(
     return matches
 
 
-def _link_versions(art: Article, matches: dict[str, tuple[float, float]], index: DedupeIndex, feats: _Features) -> set[str]:
+def _link_versions(
+    art: Article, matches: dict[str, tuple[float, float]], index: DedupeIndex, feats: _Features
+) -> set[str]:
     """Link ``art`` and the matched articles of its own outlet with other text: the later ``updates`` the earlier.
 
     Each version points at the latest earlier one (an update of an update points at the one it changed).
