@@ -328,6 +328,9 @@ def test_same_outlet_update_links_the_version_it_updates(store: Store, settings:
     assert arts["second"].updates == "first"
     assert arts["third"].updates == "second"  # the latest earlier version
     assert arts["first"].updates is None
+    (group,) = dedupe.duplicate_groups(store)
+    assert (group.canonical, [(m.id, m.updates) for m in group.members]) == (
+        "first", [("second", "first"), ("third", "second")])
 
 
 def test_other_story_sharing_a_notice_paragraph_is_not_grouped(store: Store, settings: Settings) -> None:
