@@ -27,6 +27,7 @@ import json
 import os
 import random
 import re
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -240,15 +241,25 @@ def main() -> None:
         print(json.dumps(measure(Path(args.dev), args.seed)))
         return
     base = Path(args.base) if args.base else base_tree(args.ref)
+    try:
+        results = _before_after(base, args)
+    finally:
+        if not args.base:
+            shutil.rmtree(base, ignore_errors=True)
+    for dataset in results["after"]:
+        for name in ("before", "after"):
+            print(f"{dataset:20} {name:6}", json.dumps(results[name].get(dataset)))
+
+
+def _before_after(base: Path, args: argparse.Namespace) -> dict[str, Any]:
+    """The measurements of the code in ``base/src`` and of this tree, each in its own process."""
     results = {}
     for name, src in (("before", base / "src"), ("after", REPO / "src")):
         env = {**os.environ, "PYTHONPATH": str(src)}
         cmd = [sys.executable, __file__, "--one", "--dev", args.dev, "--seed", str(args.seed)]
         out = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env).stdout
         results[name] = json.loads(out.strip().splitlines()[-1])
-    for dataset in results["after"]:
-        for name in ("before", "after"):
-            print(f"{dataset:20} {name:6}", json.dumps(results[name].get(dataset)))
+    return results
 
 
 if __name__ == "__main__":

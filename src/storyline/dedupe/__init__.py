@@ -31,14 +31,16 @@ paragraphs (:mod:`storyline.dedupe.leads`): a *re-edited wire copy* has the same
 of the shorter one's paragraphs (paragraphs cut and added by a member paper), a *version* is of the same
 outlet with the same headline or lead and >= ``version_share`` of the paragraphs kept; paragraphs match at
 3-word shingle Jaccard >= ``run_threshold``, and either rule needs two matched paragraphs. A new article
-joins the groups of all its matches (single link: groups it bridges are merged). Signatures live in the store (:mod:`storyline.dedupe.index`); a run
-signs only the articles it has not seen, and a change of any dedupe setting makes the next run recompute all.
+joins the groups of all its matches (single link: groups it bridges are merged). Signatures live in the
+store (:mod:`storyline.dedupe.index`); a run signs only the articles it has not seen, and a change of any
+dedupe setting makes the next run recompute all.
 
 Settings (``[dedupe]`` in defaults.toml, each value explained there; measured by ``bench/dedupe.py`` and
 ``bench/copies.py``):
 ``threshold`` (0.7), ``containment`` (0.7, 0 = off), ``lead_share`` (0.5), ``run_threshold`` (0.5),
 ``version_share`` (0.3), ``num_perm``, ``shingle`` (5), ``min_words``, ``lsh_slack``; for passages
-``passage_threshold`` (0.7), ``passage_num_perm``, ``passage_shingle`` (3), ``passage_min_words`` (12), ``passage_sentence_words`` (20) and ``stitched_share`` (0.5).
+``passage_threshold`` (0.7), ``passage_num_perm``, ``passage_shingle`` (3), ``passage_min_words`` (12),
+``passage_sentence_words`` (20) and ``stitched_share`` (0.5).
 
 Measured (bench/dedupe.py: generated corpora with known copies, 2-core machine shared with other jobs):
 pairs in the same group vs brute-force exact similarity on a 2k subset: precision 0.987, recall 1.0

@@ -73,6 +73,18 @@ def match_paragraphs(mine: list[Unit], theirs: list[Unit], threshold: float) -> 
     return ParagraphMatch(lead=lead, matched=min(len(got_a), len(got_b)), trackable=trackable)
 
 
+def leads_match(mine: list[Unit], theirs: list[Unit], threshold: float) -> bool:
+    """The first trackable paragraphs of both articles match (any unit of one lead against any of the other):
+    one comparison that rules out most candidate pairs before their paragraphs are compared all against all."""
+    lead_a = min((u.paragraph for u in mine), default=-1)
+    lead_b = min((u.paragraph for u in theirs), default=-1)
+    return any(
+        jaccard(a.shingles, b.shingles) >= threshold
+        for a in mine if a.paragraph == lead_a
+        for b in theirs if b.paragraph == lead_b
+    )
+
+
 def is_reedited_copy(match: ParagraphMatch, lead_share: float) -> bool:
     """Same lead and a run of the shorter article's paragraphs (see the module docstring); 0 turns it off."""
     return lead_share > 0 and match.lead and match.matched >= MIN_PARAGRAPHS and match.share >= lead_share

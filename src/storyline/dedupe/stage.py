@@ -17,7 +17,15 @@ from ..model import Article
 from ..store import Store
 from ..text.fingerprint import content_hash
 from .index import STAGE, DedupeIndex, Entry
-from .leads import is_reedited_copy, is_version, later_of, match_paragraphs, same_headline, same_outlet
+from .leads import (
+    is_reedited_copy,
+    is_version,
+    later_of,
+    leads_match,
+    match_paragraphs,
+    same_headline,
+    same_outlet,
+)
 from .passages import Unit, is_stitched, paragraph_words, passage_units, provenance
 from .shingles import jaccard, overlap, unique_sorted
 
@@ -222,11 +230,14 @@ def _matches(
             continue
         if cand not in passages:
             continue  # shares no passage: neither lead nor paragraphs can match
-        found = match_paragraphs(feats.units(art.id), feats.units(cand), params.run_threshold)
-        theirs = feats.article(cand)
+        units, theirs = (feats.units(art.id), feats.units(cand)), feats.article(cand)
+        lead = leads_match(*units, params.run_threshold)
+        version = same_outlet(art.outlet, theirs.outlet) and (lead or same_headline(art.title, theirs.title))
+        if not (lead or version):
+            continue  # neither rule can hold: the paragraphs need not be compared
+        found = match_paragraphs(*units, params.run_threshold)
         if is_reedited_copy(found, params.lead_share) or (
-            same_outlet(art.outlet, theirs.outlet)
-            and is_version(found, same_headline(art.title, theirs.title), params.version_share)
+            version and is_version(found, same_headline(art.title, theirs.title), params.version_share)
         ):
             matches[cand] = sim
     return matches
