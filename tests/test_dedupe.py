@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from storyline import dedupe
+from storyline import dedupe, report
 from storyline.config import Settings
 from storyline.context import RunContext
 from storyline.dedupe.shingles import MinHasher
@@ -343,3 +343,18 @@ def test_other_story_sharing_a_notice_paragraph_is_not_grouped(store: Store, set
     assert [a.duplicate_of for a in arts.values()] == [None, None, None]
     assert [a.updates for a in arts.values()] == [None, None, None]
     assert arts["orchard"].paragraphs[0].reused_from  # the notice itself is still traced as a reused passage
+
+
+def test_five_reprints_of_one_wire_story_are_one_independent_source(store: Store, settings: Settings) -> None:
+    """Four member papers re-edit one wire story (each keeps the lead and two other paragraphs, adds two of its
+    own): with another outlet's own report, the story has six articles from two independent sources."""
+    reprints = [art(f"member{k}", [BRIDGE[0], LOCAL[0], BRIDGE[1 + k % 3], LOCAL[1], BRIDGE[1 + (k + 1) % 3]],
+                    "2024-05-02", outlet=f"Member Paper {k}") for k in range(4)]
+    own = art("own", ["Harbour " + p for p in ORCHARD], "2024-05-02", outlet="Harbour Radio")
+    arts = run(store, settings, art("wire", BRIDGE, "2024-05-01", outlet="Wire Service"), *reprints, own)
+    assert {a.id: a.duplicate_of for a in arts.values() if a.duplicate_of} == {f"member{k}": "wire" for k in range(4)}
+    rows = [report.article_json(a) for a in arts.values()]
+    assert report.sources_line(len(rows), report.independent_sources(rows)) == "6 articles from 2 independent sources"
+    with Store(":memory:") as other:  # whole-text rules alone: the reprints are one group, the wire story another
+        off = run(other, settings.replace(dedupe={"lead_share": 0.0}), art("wire", BRIDGE, "2024-05-01"), *reprints)
+    assert report.independent_sources([report.article_json(a) for a in off.values()]) == 2
