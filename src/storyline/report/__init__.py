@@ -21,7 +21,7 @@ import datetime as dt
 import html
 import json
 import urllib.parse
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from importlib import resources
 from typing import Any
 
@@ -80,7 +80,7 @@ def _marks(items: list[dict[str, Any]], number: dict[str, int]) -> list[dict[str
     return [{**item, "marks": [number[x] for x in item.get("sources", []) if x in number]} for item in items]
 
 
-def independent_sources(articles: list[Mapping[str, Any]]) -> int:
+def independent_sources(articles: Iterable[Mapping[str, Any]]) -> int:
     """Independent sources among articles: the outlets of the articles that copy no other (a copy, a reprint or a
     version is its group's source, counted once through ``duplicate_of``), as the web app counts them.
 
