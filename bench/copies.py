@@ -15,7 +15,9 @@ Three labelled sets, each deduped alone in an in-memory store with the default s
 Printed per set, for the code before (``--base``: a tree with the old ``src/``, made by default from
 ``git archive main``) and after (this tree), in the same run: truth pairs, predicted pairs (same group), pair
 recall and precision, predicted pairs across stories (different ``story`` labels: the target is none), and
-for the generated set the share of updates whose ``updates`` link points into their family.
+for the generated set the share of updates whose ``updates`` link points at the version they update; for the
+dev corpus, how many articles carrying each copy flag (``wire_copy``: a wire story, its copy in the corpus or
+not; ``syndicated_copy``, ``duplicate``) are in a group at all (information, not a score).
 
 Usage: PYTHONPATH=src .venv/bin/python bench/copies.py [--base DIR] [--dev PATH]
 """
@@ -200,6 +202,11 @@ def score(rows: list[dict[str, Any]]) -> dict[str, Any]:
         wrong = [r["id"] for r in updates if getattr(stored[r["id"]], "updates", None) != r["previous"]]
         out["updates_linked"] = f"{len(updates) - len(wrong)}/{len(updates)}"
         out["updates_unlinked"] = wrong[:6]
+    grouped = {aid for ids in groups.values() if len(ids) > 1 for aid in ids}
+    for flag in ("wire_copy", "syndicated_copy", "duplicate"):  # the dev corpus's copy flags (no pair labelled)
+        flagged = [r["id"] for r in rows if flag in (r.get("flags") or [])]
+        if flagged:
+            out[f"{flag}_grouped"] = f"{sum(1 for a in flagged if a in grouped)}/{len(flagged)}"
     missed = sorted(f"{a}~{b}" for a, b in truth - pred)
     out["missed"] = missed[:6] + ([f"... {len(missed) - 6} more"] if len(missed) > 6 else [])  # noqa: PLR2004
     return out
