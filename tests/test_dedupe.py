@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from storyline import dedupe
+from storyline import dedupe, report
 from storyline.config import Settings
 from storyline.context import RunContext
 from storyline.dedupe.shingles import MinHasher
@@ -107,7 +107,8 @@ def test_truncated_copy_is_found_by_containment(store: Store, settings: Settings
     cut = [BRIDGE[0], edited_bridge()[1]]
     arts = run(store, settings, art("full", BRIDGE + LIBRARY[:2], "2024-05-02"), art("cut", cut, "2024-05-03"))
     assert arts["cut"].duplicate_of == "full"
-    strict = settings.replace(dedupe={"containment": 0.95})
+    # the same lead and a run of paragraphs would also find it: both rules off, it is not a copy
+    strict = settings.replace(dedupe={"containment": 0.95, "lead_share": 0.0})
     with Store(":memory:") as other:
         arts = run(other, strict, art("full", BRIDGE + LIBRARY[:2]), art("cut", cut))
     assert arts["cut"].duplicate_of is None
@@ -281,3 +282,79 @@ def test_one_content_hash_from_ingest_and_from_dedupe(store: Store, settings: Se
     arts = run(store, settings, read, built)
     assert arts["built"].content_hash == arts["read"].content_hash
     assert arts["built"].flags == ["syndicated", "exact_duplicate"] and arts["built"].duplicate_of == "read"
+
+
+# A member paper's own paragraphs around the wire story (its local angle).
+LOCAL = [
+    ("Drivers from our county who cross the harbour every day told this paper they would leave home earlier, "
+    "and the bus company said it would add two morning services from the market square."),
+    ("The county's own road bridge over the river, built in the same decade, was inspected in March and "
+    "found sound, according to the county engineer who spoke to us on Wednesday."),
+]
+# A paragraph two unrelated stories of one site both carry (a notice the cleaner did not catch).
+NOTICE = ("This story is part of our free morning edition, sent to readers who have signed up for the newsletter "
+          "and updated through the day as our reporters learn more about what happened.")
+
+
+def test_reedited_wire_copy_is_one_group_with_its_wire_story(store: Store, settings: Settings) -> None:
+    """A member paper keeps the lead, cuts paragraphs and adds its own: whole-text measures miss it, the lead
+    and the run of kept paragraphs find it."""
+    reworded = BRIDGE[2].replace("said the decision was painful", "called the decision painful")
+    member = [BRIDGE[0], LOCAL[0], reworded, LOCAL[1]]
+    arts = run(store, settings, art("wire", BRIDGE, "2024-05-02", outlet="Wire Service"),
+               art("member", member, "2024-05-02", outlet="County Herald"), art("orchard", ORCHARD, "2024-05-02"))
+    assert arts["member"].duplicate_of == "wire"
+    assert arts["member"].flags == ["syndicated"]
+    assert arts["member"].updates is None  # another outlet's copy, not a version
+    assert arts["orchard"].duplicate_of is None
+    with Store(":memory:") as other:
+        off = run(other, settings.replace(dedupe={"lead_share": 0.0}), art("wire", BRIDGE), art("member", member))
+    assert off["member"].duplicate_of is None  # whole-text Jaccard and containment alone miss it
+
+
+def test_same_outlet_update_links_the_version_it_updates(store: Store, settings: Settings) -> None:
+    """The same outlet's story updated later the same day, under the same headline with a new lead, is one
+    group with the first version, and says which version it updates."""
+    title = "Harbour bridge to close for two years"
+    first = art("first", BRIDGE[:3], "2024-05-02", title=title, outlet="Harbour Gazette")
+    new_lead = ("The harbour bridge will close from September for two years, the city council decided on Tuesday "
+                "evening after a debate of four hours in which the opposition asked for a second inspection.")
+    second = art("second", [new_lead, BRIDGE[1], BRIDGE[2], BRIDGE[3]], "2024-05-02", title=title,
+                 outlet="Harbour Gazette")
+    third = art("third", [new_lead, BRIDGE[1], BRIDGE[2], BRIDGE[3], LOCAL[0]], "2024-05-03", title=title,
+                outlet="Harbour Gazette")
+    arts = run(store, settings, first, second, third)
+    assert arts["second"].duplicate_of == "first" and arts["third"].duplicate_of == "first"
+    assert arts["second"].updates == "first"
+    assert arts["third"].updates == "second"  # the latest earlier version
+    assert arts["first"].updates is None
+    (group,) = dedupe.duplicate_groups(store)
+    assert (group.canonical, [(m.id, m.updates) for m in group.members]) == (
+        "first", [("second", "first"), ("third", "second")])
+
+
+def test_other_story_sharing_a_notice_paragraph_is_not_grouped(store: Store, settings: Settings) -> None:
+    """Two stories of one site opening with the same notice paragraph share a lead but nothing else: they stay
+    two stories, and neither is a version of the other."""
+    arts = run(store, settings,
+               art("bridge", [NOTICE, *BRIDGE], "2024-05-02", title="Bridge to close", outlet="Harbour Gazette"),
+               art("orchard", [NOTICE, *ORCHARD], "2024-05-02", title="Frost hits orchards", outlet="Harbour Gazette"),
+               art("library", [*LIBRARY, NOTICE], "2024-05-02", title="Library reopens", outlet="Harbour Gazette"))
+    assert [a.duplicate_of for a in arts.values()] == [None, None, None]
+    assert [a.updates for a in arts.values()] == [None, None, None]
+    assert arts["orchard"].paragraphs[0].reused_from  # the notice itself is still traced as a reused passage
+
+
+def test_five_reprints_of_one_wire_story_are_one_independent_source(store: Store, settings: Settings) -> None:
+    """Four member papers re-edit one wire story (each keeps the lead and two other paragraphs, adds two of its
+    own): with another outlet's own report, the story has six articles from two independent sources."""
+    reprints = [art(f"member{k}", [BRIDGE[0], LOCAL[0], BRIDGE[1 + k % 3], LOCAL[1], BRIDGE[1 + (k + 1) % 3]],
+                    "2024-05-02", outlet=f"Member Paper {k}") for k in range(4)]
+    own = art("own", ["Harbour " + p for p in ORCHARD], "2024-05-02", outlet="Harbour Radio")
+    arts = run(store, settings, art("wire", BRIDGE, "2024-05-01", outlet="Wire Service"), *reprints, own)
+    assert {a.id: a.duplicate_of for a in arts.values() if a.duplicate_of} == {f"member{k}": "wire" for k in range(4)}
+    rows = [report.article_json(a) for a in arts.values()]
+    assert report.sources_line(len(rows), report.independent_sources(rows)) == "6 articles from 2 independent sources"
+    with Store(":memory:") as other:  # whole-text rules alone: the reprints are one group, the wire story another
+        off = run(other, settings.replace(dedupe={"lead_share": 0.0}), art("wire", BRIDGE, "2024-05-01"), *reprints)
+    assert report.independent_sources([report.article_json(a) for a in off.values()]) == 2

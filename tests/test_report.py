@@ -281,3 +281,39 @@ def test_an_article_without_outlet_name_is_shown_by_its_source_number(filled: St
     html = report.render_html(data)
     table = html[html.index("agreement and conflict") :]
     assert "source [1]" in table and first not in table.split("Sources")[0]
+
+
+FERRY_UPDATE = Article(
+    id="ferry-a2", outlet="Coast Courier", published="2024-09-02", duplicate_of="ferry-a", updates="ferry-a",
+    title=FERRY_A.title, flags=["syndicated"],
+    paragraphs=[
+        FERRY_A.paragraphs[0],
+        Paragraph("All passengers were taken ashore by lifeboats within three hours, and 15 people were treated for "
+                  "minor injuries."),
+        Paragraph("The ferry company said on Monday morning that divers had found a gash in the hull."),
+    ],
+)  # fmt: skip
+
+
+def test_a_version_shows_what_changed_and_counts_once(store: Store) -> None:
+    """The same outlet's updated story is listed as an update of the first version, with the paragraphs it
+    re-worded and added; with a reprint of another outlet it adds articles, not independent sources."""
+    arts = [Article.from_dict(a.to_dict()) for a in (FERRY_A, FERRY_B, FERRY_COPY, FERRY_UPDATE)]
+    for a in arts:
+        a.story = "ferry"
+    store.add_articles(arts)
+    store.put_stories([Story(id="ferry", title="Ferry Marisol runs aground", articles=[a.id for a in arts])], [])
+    data = report.stories_json(store)
+    assert next(a for a in data["articles"] if a["id"] == "ferry-a2")["updates"] == "ferry-a"
+    text = " ".join(re.sub(r"<[^>]+>", " ", report.render_html(data)).split())
+    assert "4 articles from 2 independent sources" in text
+    assert "update of [1]" in text
+    assert "what changed since [1]: 2 paragraphs" in text
+    assert "divers had found a gash" in text and "15 people were treated" in text
+    md = report.render_markdown(data)
+    assert "4 articles from 2 independent sources" in md
+    assert "(update of [1])" in md and "- added: The ferry company said on Monday morning" in md
+    assert "- changed: All passengers were taken ashore by lifeboats within three hours, and 15 people" in md
+    story = store.get_story("ferry")
+    brief_text = report.format_brief(story, {a.id: a for a in store.iter_articles(story.articles)})
+    assert "update of \\[1]: +2 -1 paragraphs" in brief_text

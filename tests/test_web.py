@@ -157,6 +157,7 @@ def test_entity_and_storyline_pages(client: TestClient) -> None:
     assert "Council approves transit levy" in html
     html = client.get("/storylines/sl-transit").text
     assert "Lakeport transit levy" in html and "Council approves transit levy" in html
+    assert "3 articles from 2 independent sources" in html  # the copy counts with the article it copies
 
 
 def test_search_page_marks_the_matched_words(client: TestClient) -> None:

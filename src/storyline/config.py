@@ -12,7 +12,7 @@ Example:
     >>> Settings.load(overrides={"dedupe": {"treshold": 0.8}})  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    storyline.errors.ConfigError: unknown setting dedupe.treshold; valid keys: containment, lsh_slack, ...
+    storyline.errors.ConfigError: unknown setting dedupe.treshold; valid keys: containment, lead_share, ...
 """
 
 from __future__ import annotations
@@ -63,6 +63,9 @@ class DedupeSettings:
     num_perm: int
     shingle: int
     containment: float
+    lead_share: float
+    run_threshold: float
+    version_share: float
     min_words: int
     lsh_slack: float
     passage_threshold: float

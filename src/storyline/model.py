@@ -228,6 +228,7 @@ class Article(Record):
     updates: str | None = None  # a new version of a followed page: the id of the article it updates
     # dedupe
     duplicate_of: str | None = None
+    updates: str | None = None  # the earlier version of this outlet's story that this article updates
     content_hash: str | None = None
     # stories
     story: str | None = None

@@ -25,6 +25,7 @@ class GroupMember:
     published: str | None
     similarity: float
     flags: list[str] = field(default_factory=list)
+    updates: str | None = None  # the earlier version of the same outlet's story it updates, if it is a version
 
 
 @dataclass
@@ -100,7 +101,8 @@ def duplicate_groups(store: Store, story: str | None = None) -> list[DuplicateGr
         for aid in ids[1:]:
             art = articles[aid]
             sim = entries[aid].sim if aid in entries else 1.0
-            group.members.append(GroupMember(aid, art.outlet, art.published, round(sim, 3), list(art.flags)))
+            group.members.append(GroupMember(aid, art.outlet, art.published, round(sim, 3), list(art.flags),
+                                             art.updates))
         for aid in ids:
             group.passages.extend(_passages(articles.get(aid) or head, store, articles))
         groups.append(group)

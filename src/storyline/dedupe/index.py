@@ -33,7 +33,8 @@ STAGE = "dedupe"
 # Bumped when the signature layout or hashing changes: stored state of another version is recomputed.
 # 2: dedupe runs after the nlp stage and the captions step (parse-aware captions are no longer signed) and
 # cuts sentence units at the parse's sentence boundaries.
-VERSION = 2
+# 3: re-edited copies and same-outlet versions (lead and paragraph containment); entries keep ``updates``.
+VERSION = 3
 # Fewer permutations than this give a MinHash estimate too coarse to band (a 0.7 threshold needs several rows in
 # several bands); signatures are only candidates, every match is confirmed on the exact shingle sets.
 MIN_NUM_PERM = 16
@@ -50,6 +51,7 @@ class Entry:
     short: bool = False  # too short to judge: never in a group, no signature
     dup: str | None = None  # canonical article of its group, None when it is canonical or alone
     sim: float = 1.0  # exact Jaccard with its canonical article (1.0 for the canonical itself)
+    updates: str | None = None  # the earlier version of the same outlet's story this one updates
 
 
 class _Signature:

@@ -7,6 +7,7 @@ through the LSH indexes, and only the stored articles it matches are re-read.
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -16,6 +17,15 @@ from ..model import Article
 from ..store import Store
 from ..text.fingerprint import content_hash
 from .index import STAGE, DedupeIndex, Entry
+from .leads import (
+    is_reedited_copy,
+    is_version,
+    later_of,
+    leads_match,
+    match_paragraphs,
+    same_headline,
+    same_outlet,
+)
 from .passages import Unit, is_stitched, paragraph_words, passage_units, provenance
 from .shingles import jaccard, overlap, unique_sorted
 
@@ -97,7 +107,8 @@ class _Features:
 
 def _own_fields(art: Article) -> tuple[Any, ...]:
     """The fields this stage writes, for change detection."""
-    return art.content_hash, art.duplicate_of, tuple(art.flags), tuple(str(p.reused_from) for p in art.paragraphs)
+    return (art.content_hash, art.duplicate_of, art.updates, tuple(art.flags),
+            tuple(str(p.reused_from) for p in art.paragraphs))
 
 
 def _rank(index: DedupeIndex, aid: str) -> tuple[Any, ...]:
@@ -134,6 +145,7 @@ def _run_pass(store: Store, index: DedupeIndex, ids: list[str], reset: bool, par
     if reset:
         for art in batch:
             art.duplicate_of = None
+            art.updates = None
             art.flags = [f for f in art.flags if f not in OWN_FLAGS]
             for para in art.paragraphs:
                 para.reused_from = []
@@ -170,7 +182,8 @@ def _group_articles(
     """Add the batch to the article index in ingest order, joining each to its best match; returns regrouped ids.
 
     Candidates are the LSH neighbours of the article's signature plus the articles sharing a passage with it
-    (which is how a truncated or padded copy, with a low Jaccard but a high containment, is found).
+    (which is how a truncated or padded copy, with a low Jaccard but a high containment, and a re-edited copy
+    or a same-outlet version, found by its lead and paragraphs, are found).
     """
     signable = [art.id for art in batch if not entries[art.id].short]
     signed = index.hasher.signatures([feats.shingles(a) for a in signable])  # (0, num_perm) when none
@@ -184,18 +197,73 @@ def _group_articles(
             if exact is not None:
                 matches[exact] = (1.0, 1.0)
             else:
-                mine = feats.shingles(art.id)
-                for cand in set(index.candidates(sigs[art.id])) | shared.get(art.id, set()):
-                    other = index.entries_.get(cand)
-                    if other is None or other.short or cand == art.id:
-                        continue  # not seen yet (later in this batch), or too short to judge
-                    sim = overlap(mine, feats.shingles(cand))
-                    if sim[0] >= index.threshold or (index.containment > 0 and sim[1] >= index.containment):
-                        matches[cand] = sim
+                passages = shared.get(art.id, set())
+                matches = _matches(art, set(index.candidates(sigs[art.id])) | passages, passages, index, feats)
         index.add_article(art.id, entry, sigs.get(art.id))
         if matches:
             regrouped |= _join(art.id, matches, index, feats)
+            regrouped |= _link_versions(art, matches, index, feats)
     return regrouped
+
+
+def _matches(
+    art: Article, cands: set[str], passages: set[str], index: DedupeIndex, feats: _Features
+) -> dict[str, tuple[float, float]]:
+    """The stored candidates that are copies of ``art``: (Jaccard, containment) of each.
+
+    ``passages`` are the candidates sharing a passage with ``art``.
+
+    A copy by whole text (Jaccard >= threshold, or containment of the shorter); else, for a candidate sharing
+    passages, a re-edited copy (same lead and a run of paragraphs) or a version of the same outlet
+    (:mod:`storyline.dedupe.leads`).
+    """
+    params = feats.params
+    mine = feats.shingles(art.id)
+    matches: dict[str, tuple[float, float]] = {}
+    for cand in cands:
+        other = index.entries_.get(cand)
+        if other is None or other.short or cand == art.id:
+            continue  # not seen yet (later in this batch), or too short to judge
+        sim = overlap(mine, feats.shingles(cand))
+        if sim[0] >= index.threshold or (index.containment > 0 and sim[1] >= index.containment):
+            matches[cand] = sim
+            continue
+        if cand not in passages:
+            continue  # shares no passage: neither lead nor paragraphs can match
+        units, theirs = (feats.units(art.id), feats.units(cand)), feats.article(cand)
+        lead = leads_match(*units, params.run_threshold)
+        version = same_outlet(art.outlet, theirs.outlet) and (lead or same_headline(art.title, theirs.title))
+        if not (lead or version):
+            continue  # neither rule can hold: the paragraphs need not be compared
+        found = match_paragraphs(*units, params.run_threshold)
+        if is_reedited_copy(found, params.lead_share) or (
+            version and is_version(found, same_headline(art.title, theirs.title), params.version_share)
+        ):
+            matches[cand] = sim
+    return matches
+
+
+def _link_versions(
+    art: Article, matches: dict[str, tuple[float, float]], index: DedupeIndex, feats: _Features
+) -> set[str]:
+    """Link ``art`` and the matched articles of its own outlet with other text: the later ``updates`` the earlier.
+
+    Each version points at the latest earlier one (an update of an update points at the one it changed).
+    Returns the articles whose link changed.
+    """
+    changed: set[str] = set()
+    rank = functools.partial(_rank, index)
+    mine = index.entries_[art.id]
+    for cand in matches:
+        theirs = index.entries_[cand]
+        if (mine.hash and mine.hash == theirs.hash) or not same_outlet(art.outlet, feats.article(cand).outlet):
+            continue  # the same text again is a repost, not an update
+        later, earlier = later_of(art.id, cand, rank)
+        entry = index.entries_[later]
+        if entry.updates is None or rank(entry.updates) < rank(earlier):
+            entry.updates = earlier
+            changed.add(later)
+    return changed
 
 
 def _join(aid: str, matches: dict[str, tuple[float, float]], index: DedupeIndex, feats: _Features) -> set[str]:
@@ -217,9 +285,10 @@ def _join(aid: str, matches: dict[str, tuple[float, float]], index: DedupeIndex,
 
 
 def _apply_group(art: Article, index: DedupeIndex) -> None:
-    """Write an article's group membership: ``duplicate_of`` and the syndicated / exact_duplicate flags."""
+    """Write an article's group membership: ``duplicate_of``, ``updates`` and the syndicated / exact_duplicate flags."""
     entry = index.entries_[art.id]
     art.duplicate_of = entry.dup
+    art.updates = entry.updates
     flags = [f for f in art.flags if f not in ("syndicated", "exact_duplicate")]
     if entry.dup is not None:
         flags.append("syndicated")

@@ -21,12 +21,13 @@ import datetime as dt
 import html
 import json
 import urllib.parse
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from importlib import resources
 from typing import Any
 
 from ..model import SCHEMA, Article, Story
 from ..store import Store
+from ..text.changes import paragraph_changes
 from ..timeline import shown_date
 
 # A long source list is cut in the terminal brief; the HTML report lists every source.
@@ -45,6 +46,7 @@ def article_json(article: Article) -> dict[str, Any]:
         "language": article.language,
         "flags": list(article.flags),
         "duplicate_of": article.duplicate_of,
+        "updates": article.updates,
         "story": article.story,
         "added": article.added,
         "paragraphs": [
@@ -91,8 +93,35 @@ def _marks(items: list[dict[str, Any]], number: dict[str, int]) -> list[dict[str
     return [{**item, "marks": [number[x] for x in item.get("sources", []) if x in number]} for item in items]
 
 
+def independent_sources(articles: Iterable[Mapping[str, Any]]) -> int:
+    """Independent sources among articles: the outlets of the articles that copy no other (a copy, a reprint or a
+    version is its group's source, counted once through ``duplicate_of``), as the web app counts them.
+
+    >>> independent_sources([{"id": "a", "outlet": "Wire"}, {"id": "b", "outlet": "Herald", "duplicate_of": "a"},
+    ...                      {"id": "c", "outlet": None}])
+    2
+    """
+    return len({a.get("outlet") or a["id"] for a in articles if not a.get("duplicate_of")})
+
+
+def sources_line(n_articles: int, n_independent: int) -> str:
+    """How every count of sources reads: "5 articles from 1 independent source"."""
+    return f"{counted(n_articles, 'article')} from {counted(n_independent, 'independent source')}"
+
+
+def _changes(old: Mapping[str, Any] | None, new: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """What a version changed in the one it updates: paragraphs added, removed, re-worded (read paragraphs only)."""
+    if not old:
+        return []
+
+    def read(a: Mapping[str, Any]) -> list[str]:
+        return [p["text"] for p in a.get("paragraphs", []) if not p.get("flags")]
+
+    return [{"kind": c.kind, "old": c.old, "new": c.new} for c in paragraph_changes(read(old), read(new))]
+
+
 def _view(data: Mapping[str, Any]) -> dict[str, Any]:
-    """What both renderers show: stories with numbered sources, citation markers and duplicate groups."""
+    """What both renderers show: stories with numbered sources, citation markers, duplicate groups and versions."""
     articles = {a["id"]: a for a in data.get("articles", [])}
     stories = []
     for s in data.get("stories", []):
@@ -104,11 +133,14 @@ def _view(data: Mapping[str, Any]) -> dict[str, Any]:
         for aid in ids:
             a = articles.get(aid, {"id": aid})
             copy_of = a.get("duplicate_of")
+            update_of = a.get("updates")
             copies = [number[o] for o in ids if articles.get(o, {}).get("duplicate_of") == aid]
             sources.append({
                 "n": number[aid], "id": aid, "title": a.get("title") or aid, "url": a.get("url"),
                 "outlet": a.get("outlet") or "unknown outlet", "published": a.get("published") or "undated",
                 "copy_of": number.get(copy_of) if copy_of else None, "copies": copies,
+                "update_of": number.get(update_of) if update_of else None,
+                "changes": _changes(articles.get(update_of), a) if update_of else [],
                 "flags": [f for f in a.get("flags", []) if f in SHOWN_FLAGS],
             })  # fmt: skip
         summary = _marks(s.get("summary", []), number)
@@ -121,8 +153,10 @@ def _view(data: Mapping[str, Any]) -> dict[str, Any]:
                       for v in c.get("values", [])]
             claims.append({**c, "values": values})
         quotes = [{**q, "mark": number.get(q.get("article", ""))} for q in s.get("quotes", [])]
+        independent = independent_sources([articles.get(x, {"id": x}) for x in ids])
         stories.append({
-            **s, "anchor": "story-" + _slug(s["id"]), "sources": sources, "summary": summary, "timeline": timeline,
+            **s, "anchor": "story-" + _slug(s["id"]), "sources": sources,
+            "counts": sources_line(len(sources), independent), "summary": summary, "timeline": timeline,
             "figure_claims": [c for c in claims if c.get("kind") != "claim"],
             "key_claims": [c for c in claims if c.get("kind") == "claim"],
             "quotes": quotes, "entities": s.get("entities", [])[:15],
@@ -189,7 +223,7 @@ def _md_story(s: dict[str, Any]) -> list[str]:
     """One story's Markdown section."""
     out = [f"## {_md(s.get('title') or s['id'])}", ""]
     dates = " to ".join(d for d in dict.fromkeys([s.get("first_date"), s.get("last_date")]) if d)
-    out.append(f"*{counted(len(s['sources']), 'source')}{', ' + dates if dates else ''} · story {_md(s['id'])}*")
+    out.append(f"*{s['counts']}{', ' + dates if dates else ''} · story {_md(s['id'])}*")
     out.append("")
     if s["summary"]:
         out += ["### Brief", ""]
@@ -214,9 +248,13 @@ def _md_story(s: dict[str, Any]) -> list[str]:
     out += ["### Sources", ""]
     for src in s["sources"]:
         note = f" (copy of [{src['copy_of']}])" if src["copy_of"] else ""
+        if src["update_of"]:
+            note += f" (update of [{src['update_of']}])"
         url = safe_url(src["url"])
         link = f"[{_md(src['title'])}]({url})" if url else _md(src["title"])
         out.append(f"{src['n']}. {link} — {_md(src['outlet'])}, {_md(src['published'])}{note}")
+        for c in src["changes"]:
+            out.append(f"   - {c['kind']}: {_md(c['new'] if c['new'] is not None else c['old'])}")
     out.append("")
     return out
 
@@ -310,7 +348,7 @@ def format_brief(story: Story, articles: Mapping[str, Article]) -> str:
         "stories": [json.loads(json.dumps(story.to_dict()))],
     }
     s = _view(data)["stories"][0]
-    out = [f"[bold]{escape(s.get('title') or s['id'])}[/]  [dim]{s['id']}[/]"]
+    out = [f"[bold]{escape(s.get('title') or s['id'])}[/]  [dim]{s['id']} · {s['counts']}[/]"]
     if not s["summary"]:
         out.append("[dim]no brief yet (run the pipeline)[/]")
     for item in s["summary"]:
@@ -334,6 +372,10 @@ def format_brief(story: Story, articles: Mapping[str, Article]) -> str:
     out.append("[bold]Sources[/]")
     for src in s["sources"][:TERMINAL_SOURCES]:
         note = f" (copy of \\[{src['copy_of']}])" if src["copy_of"] else ""
+        if src["update_of"]:
+            added = sum(1 for c in src["changes"] if c["kind"] != "removed")
+            removed = sum(1 for c in src["changes"] if c["kind"] != "added")
+            note += f" (update of \\[{src['update_of']}]: +{added} -{removed} paragraphs)"
         out.append(f"  \\[{src['n']}] {escape(src['outlet'])}, {src['published']}: {escape(src['title'])}{note}")
     if len(s["sources"]) > TERMINAL_SOURCES:
         out.append(f"  … and {len(s['sources']) - TERMINAL_SOURCES} more")

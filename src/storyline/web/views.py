@@ -346,6 +346,10 @@ def storyline_page(store: Store, line: Storyline) -> dict[str, Any]:
                          "end": e.span.end if e.span else None})
     chart = charts.timeline_chart([{"date": t["date"], "reports": t["reports"], "label": t["text"], "anchor": f"t-{i}"}
                                    for i, t in enumerate(timeline)])
+    by_story: dict[str, list[dict[str, Any]]] = {}
+    for row in store.article_meta(stories=[s.id for s in stories]):
+        by_story.setdefault(row["story"], []).append(row)
     return {"line": line, "dates": date_range(line.first_date, line.last_date),
-            "stories": [{"story": s, "dates": date_range(s.first_date, s.last_date)} for s in stories],
+            "stories": [{"story": s, "dates": date_range(s.first_date, s.last_date),
+                         "sources": independent_sources(by_story.get(s.id, []))} for s in stories],
             "timeline": timeline, "timeline_chart": chart}
