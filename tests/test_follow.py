@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -265,7 +266,7 @@ def test_follow_rounds_leave_the_store_as_a_batch_ingest_of_the_final_pages(
         third = f.run_round()
         assert third.new == []  # the AMP copy is the stored article under another URL
         followed = _snapshot(store)
-        order = [a.url for a in store.iter_articles()]
+        order = [a.url for a in store.iter_articles() if a.url]
     batch_file = tmp_path / "pages.jsonl"
     by_url = {site.url + p: page(a, canonical=site.url + p).decode() for p, a in pages.items()}
     batch_file.write_text("".join(json.dumps({"url": u, "html": by_url[u]}) + "\n" for u in order))
@@ -276,12 +277,21 @@ def test_follow_rounds_leave_the_store_as_a_batch_ingest_of_the_final_pages(
     assert len(followed[0]) == 5 and len(followed[1]) == 2
 
 
-Snapshot = tuple[dict[str, tuple[object, ...]], set[frozenset[str]], dict[frozenset[str], list[str]]]
+Snapshot = tuple[dict[str, tuple[str | None, ...]], set[frozenset[str]], dict[frozenset[str], list[str]]]
+
+
+def _page(store: Store, url: str) -> dict[str, Any]:
+    """The fetch state of a page URL the test listed."""
+    row = store.page(url)
+    assert row is not None, f"{url} was never listed"
+    return row
 
 
 def _snapshot(store: Store) -> Snapshot:
     """Articles (what a reader sees of each), stories as sets of article ids, and each story's brief."""
-    arts = {a.id: (a.title, a.text, a.url, a.outlet, a.published, a.duplicate_of) for a in store.iter_articles()}
+    arts: dict[str, tuple[str | None, ...]] = {
+        a.id: (a.title, a.text, a.url, a.outlet, a.published, a.duplicate_of) for a in store.iter_articles()
+    }
     stories = list(store.iter_stories())
     return (arts, {frozenset(s.articles) for s in stories},
             {frozenset(s.articles): [c.text for c in s.summary] for s in stories})
@@ -332,7 +342,7 @@ def test_robots_txt_is_respected_and_fetched_once(site: Site, fast: Settings) ->
         assert (len(report.new), report.forbidden) == (1, 1)
         assert site.requests("/private/memo") == []
         assert len(site.requests("/robots.txt")) == 1
-        assert store.page(site.url + "/private/memo")["status"] == "forbidden"
+        assert _page(store, site.url + "/private/memo")["status"] == "forbidden"
         ua = site.log[0][2]["user-agent"]
         assert ua.startswith("storyline/") and fast.follow.contact in ua
 
@@ -421,10 +431,10 @@ def test_a_broken_server_is_retried_with_back_off_then_reported(site: Site, fast
         f = follower(store, fast.replace(follow={"backoff": 0.2}))
         f.add_urls([site.url + "/p"])
         deadline = time.monotonic() + 5
-        while store.page(site.url + "/p")["status"] == "pending" and time.monotonic() < deadline:
+        while _page(store, site.url + "/p")["status"] == "pending" and time.monotonic() < deadline:
             f.run_round()
             time.sleep(0.02)
-        row = store.page(site.url + "/p")
+        row = _page(store, site.url + "/p")
         f.run_round()
         assert (row["status"], row["attempts"]) == ("failed", 3)
         assert "after 3 attempts" in row["error"]

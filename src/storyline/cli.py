@@ -64,7 +64,8 @@ def _open_store(args: argparse.Namespace) -> Store:
 
 def _existing_store(args: argparse.Namespace) -> Store:
     if args.db != ":memory:" and not Path(args.db).exists():
-        raise UsageError(f"{args.db}: no such store; run `storyline ingest PATH` or `storyline run PATH --out DIR` first")
+        hint = "run `storyline ingest PATH` or `storyline run PATH --out DIR` first"
+        raise UsageError(f"{args.db}: no such store; {hint}")
     return Store(args.db)
 
 
@@ -79,7 +80,9 @@ def _count_inputs(paths: Sequence[str]) -> int:
     return n
 
 
-def _ingest_and_analyse(args: argparse.Namespace, store: Store, settings: Settings) -> tuple[pipeline.IngestReport, int]:
+def _ingest_and_analyse(
+    args: argparse.Namespace, store: Store, settings: Settings
+) -> tuple[pipeline.IngestReport, int]:
     """Read, clean and store the inputs, then run every analysis stage incrementally; returns the report."""
     quiet = args.quiet
     show_bar = not quiet and _count_inputs(args.paths) > PROGRESS_MIN_INPUTS
@@ -244,7 +247,8 @@ def cmd_show(args: argparse.Namespace) -> int:
         return 0
     out.print(f"[bold]{escape(a.title)}[/]")
     meta = [("id", a.id), ("outlet", a.outlet), ("url", a.url), ("byline", a.byline), ("published", a.published),
-            ("language", a.language), ("flags", ", ".join(a.flags)), ("duplicate of", a.duplicate_of), ("story", a.story),
+            ("language", a.language), ("flags", ", ".join(a.flags)), ("duplicate of", a.duplicate_of),
+            ("story", a.story),
             ("source", f"{a.source.path} ({a.source.format})" if a.source else None)]
     for k, v in meta:
         if v:
@@ -289,7 +293,8 @@ def cmd_stories(args: argparse.Namespace) -> int:
         )
     table = Table("id", "first", "last", "articles", "outlets", "title", box=None)
     for s in found:
-        table.add_row(s.id, s.first_date or "-", s.last_date or "-", str(len(s.articles)), str(len(s.outlets)), escape(s.title))
+        table.add_row(s.id, s.first_date or "-", s.last_date or "-", str(len(s.articles)), str(len(s.outlets)),
+                      escape(s.title))
     out.print(table)
     out.print(f"{len(found)} stories")
     return 0
@@ -582,12 +587,14 @@ def _plain(obj: Any) -> Any:
 
 def _render_group(group: DuplicateGroup) -> str:
     """A duplicate group as console markup: canonical article, its copies, then reused passages."""
-    head = f"[bold]{escape(group.title)}[/] [dim]{group.canonical} · {escape(group.outlet or 'unknown outlet')} · {group.published or 'undated'}[/]"
+    where = f"{group.canonical} · {escape(group.outlet or 'unknown outlet')} · {group.published or 'undated'}"
+    head = f"[bold]{escape(group.title)}[/] [dim]{where}[/]"
     if group.flags:
         head += " [yellow]" + escape(f"[{', '.join(group.flags)}]") + "[/]"
     lines = [head]
     for m in group.members:
-        lines.append(f"  copy {m.id} · {escape(m.outlet or 'unknown outlet')} · {m.published or 'undated'} · similarity {m.similarity:.2f}")
+        lines.append(f"  copy {m.id} · {escape(m.outlet or 'unknown outlet')} · {m.published or 'undated'}"
+                     f" · similarity {m.similarity:.2f}")
     for p in group.passages:
         lines.append(f"  [cyan]¶{p.paragraph} of {p.article}[/] “{escape(p.text)}”")
         for src in p.sources:
@@ -604,7 +611,8 @@ def build_parser() -> argparse.ArgumentParser:
         # The options work before or after the command; after it, they must not reset what was given before.
         p = argparse.ArgumentParser(add_help=False)
         unset = argparse.SUPPRESS
-        p.add_argument("--db", default="storyline.db" if top else unset, help="the store file (default: ./storyline.db)")
+        p.add_argument("--db", default="storyline.db" if top else unset,
+                       help="the store file (default: ./storyline.db)")
         p.add_argument("--config", default=None if top else unset, help="a TOML settings file overriding the defaults")
         p.add_argument("--quiet", "-q", action="store_true", default=False if top else unset, help="print only errors")
         return p
@@ -612,7 +620,8 @@ def build_parser() -> argparse.ArgumentParser:
     common = global_options(top=False)
 
     parser = argparse.ArgumentParser(
-        prog="storyline", description="Turn a pile of news articles into the stories they tell.", parents=[global_options(top=True)]
+        prog="storyline", description="Turn a pile of news articles into the stories they tell.",
+        parents=[global_options(top=True)]
     )
     parser.add_argument("--version", action="version", version=f"storyline {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)

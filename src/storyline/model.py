@@ -225,10 +225,11 @@ class Article(Record):
     flags: list[str] = field(default_factory=list)
     source: Source | None = None
     metadata: dict[str, Any] = field(default_factory=dict)  # input keys the model has no field for
-    updates: str | None = None  # a new version of a followed page: the id of the article it updates
+    # the earlier version this article updates: a followed page fetched again with new content (set at ingest),
+    # or the same outlet's story re-edited (found by dedupe)
+    updates: str | None = None
     # dedupe
     duplicate_of: str | None = None
-    updates: str | None = None  # the earlier version of this outlet's story that this article updates
     content_hash: str | None = None
     # stories
     story: str | None = None

@@ -144,8 +144,7 @@ def _run_pass(store: Store, index: DedupeIndex, ids: list[str], reset: bool, par
     batch = [feats.add(art) for art in store.iter_articles(ids)]
     if reset:
         for art in batch:
-            art.duplicate_of = None
-            art.updates = None
+            art.duplicate_of = None  # ``updates`` stays: a version link set at ingest (the follower) is a fact
             art.flags = [f for f in art.flags if f not in OWN_FLAGS]
             for para in art.paragraphs:
                 para.reused_from = []
@@ -288,7 +287,7 @@ def _apply_group(art: Article, index: DedupeIndex) -> None:
     """Write an article's group membership: ``duplicate_of``, ``updates`` and the syndicated / exact_duplicate flags."""
     entry = index.entries_[art.id]
     art.duplicate_of = entry.dup
-    art.updates = entry.updates
+    art.updates = entry.updates or art.updates  # dedupe adds version links; one given at ingest is kept
     flags = [f for f in art.flags if f not in ("syndicated", "exact_duplicate")]
     if entry.dup is not None:
         flags.append("syndicated")

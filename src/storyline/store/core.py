@@ -201,7 +201,8 @@ class Store(SearchReads, ProgressRecords, IdentityRecords, FollowRecords):
 
     def ids_with_hash(self, content_hash: str) -> list[str]:
         """Ids of stored articles with this normalised-content hash."""
-        return [r[0] for r in self.db.execute("SELECT id FROM articles WHERE content_hash=? ORDER BY seq", (content_hash,))]
+        rows = self.db.execute("SELECT id FROM articles WHERE content_hash=? ORDER BY seq", (content_hash,))
+        return [r[0] for r in rows]
 
     def count_articles(self) -> int:
         """How many articles are stored."""
@@ -272,7 +273,8 @@ class Store(SearchReads, ProgressRecords, IdentityRecords, FollowRecords):
 
     def get_counts(self, stage: str, terms: Iterable[str]) -> dict[str, int]:
         """Stored counts of the given terms (terms never counted are left out)."""
-        return dict(self._rows_in("SELECT term, n FROM term_counts WHERE stage=? AND term IN ({marks})", [stage], terms))
+        sql = "SELECT term, n FROM term_counts WHERE stage=? AND term IN ({marks})"
+        return dict(self._rows_in(sql, [stage], terms))
 
     def put_counts(self, stage: str, counts: Mapping[str, int]) -> None:
         """Store the counts of these terms (replacing the stored ones)."""
@@ -288,7 +290,8 @@ class Store(SearchReads, ProgressRecords, IdentityRecords, FollowRecords):
             return self.db.execute("SELECT key, item FROM postings WHERE stage=?", (stage,)).fetchall()
         out: list[tuple[str, str]] = []
         for column, values in (("key", keys or ()), ("item", items or ())):
-            out += self._rows_in(f"SELECT key, item FROM postings WHERE stage=? AND {column} IN ({{marks}})", [stage], values)
+            sql = f"SELECT key, item FROM postings WHERE stage=? AND {column} IN ({{marks}})"
+            out += self._rows_in(sql, [stage], values)
         return out
 
     def add_postings(self, stage: str, pairs: Iterable[tuple[str, str]]) -> None:
@@ -299,11 +302,14 @@ class Store(SearchReads, ProgressRecords, IdentityRecords, FollowRecords):
     def delete_postings(self, stage: str, pairs: Iterable[tuple[str, str]] = (), items: Iterable[str] = ()) -> None:
         """Drop the given (key, item) postings, and every posting of the given items."""
         with self.transaction():
-            self.db.executemany("DELETE FROM postings WHERE stage=? AND key=? AND item=?", [(stage, k, i) for k, i in pairs])
+            self.db.executemany("DELETE FROM postings WHERE stage=? AND key=? AND item=?",
+                                [(stage, k, i) for k, i in pairs])
             self.db.executemany("DELETE FROM postings WHERE stage=? AND item=?", [(stage, i) for i in items])
 
     # -- stories --------------------------------------------------------------------------------------
-    def put_stories(self, stories: Sequence[Story], storylines: Sequence[Storyline] = (), replace: bool = False) -> None:
+    def put_stories(
+        self, stories: Sequence[Story], storylines: Sequence[Storyline] = (), replace: bool = False
+    ) -> None:
         """Store stories and storylines; ``replace`` drops all stored ones first (a full recluster)."""
         with self.transaction():
             if replace:
@@ -380,4 +386,5 @@ class Store(SearchReads, ProgressRecords, IdentityRecords, FollowRecords):
     def record_run(self, started: float, counts: dict[str, int]) -> None:
         """Remember a finished run and its counts."""
         with self.transaction():
-            self.db.execute("INSERT INTO runs (started, finished, counts) VALUES (?,?,?)", (started, time.time(), _dumps(counts)))
+            self.db.execute("INSERT INTO runs (started, finished, counts) VALUES (?,?,?)",
+                            (started, time.time(), _dumps(counts)))
