@@ -18,7 +18,9 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
+import urllib.parse
 from collections.abc import Mapping
 from importlib import resources
 from typing import Any
@@ -44,7 +46,9 @@ def article_json(article: Article) -> dict[str, Any]:
         "flags": list(article.flags),
         "duplicate_of": article.duplicate_of,
         "story": article.story,
-        "paragraphs": [{"text": p.text, "flags": list(p.flags), "reused_from": list(p.reused_from)} for p in article.paragraphs],
+        "paragraphs": [
+            {"text": p.text, "flags": list(p.flags), "reused_from": list(p.reused_from)} for p in article.paragraphs
+        ],
     }
 
 
@@ -65,6 +69,15 @@ def stories_json(store: Store) -> dict[str, Any]:
 
 
 # -- shared view model ----------------------------------------------------------------------------------------------
+# Article flags a reader is shown beside a source.
+SHOWN_FLAGS = ("syndicated", "stitched", "exact_duplicate", "suspect_date")
+
+
+def _marks(items: list[dict[str, Any]], number: dict[str, int]) -> list[dict[str, Any]]:
+    """Each cited item with ``marks``: the source numbers of its ``sources`` in this story."""
+    return [{**item, "marks": [number[x] for x in item.get("sources", []) if x in number]} for item in items]
+
+
 def _view(data: Mapping[str, Any]) -> dict[str, Any]:
     """What both renderers show: stories with numbered sources, citation markers and duplicate groups."""
     articles = {a["id"]: a for a in data.get("articles", [])}
@@ -83,10 +96,10 @@ def _view(data: Mapping[str, Any]) -> dict[str, Any]:
                 "n": number[aid], "id": aid, "title": a.get("title") or aid, "url": a.get("url"),
                 "outlet": a.get("outlet") or "unknown outlet", "published": a.get("published") or "undated",
                 "copy_of": number.get(copy_of) if copy_of else None, "copies": copies,
-                "flags": [f for f in a.get("flags", []) if f in ("syndicated", "stitched", "exact_duplicate", "suspect_date")],
+                "flags": [f for f in a.get("flags", []) if f in SHOWN_FLAGS],
             })  # fmt: skip
-        summary = [{**item, "marks": [number[x] for x in item.get("sources", []) if x in number]} for item in s.get("summary", [])]
-        timeline = [{**e, "marks": [number[x] for x in e.get("sources", []) if x in number]} for e in s.get("timeline", [])]
+        summary = _marks(s.get("summary", []), number)
+        timeline = _marks(s.get("timeline", []), number)
         claims = []
         for c in s.get("claims", []):
             # an article with no outlet name is counted under its id: shown as its source number
@@ -132,7 +145,11 @@ def _fmt_value(v: Any) -> str:
 
 # -- Markdown ---------------------------------------------------------------------------------------------------------
 def render_markdown(data: Mapping[str, Any]) -> str:
-    """The stories as Markdown: storylines, then per story its cited brief, timeline, figures, claims and sources."""
+    """The stories as Markdown: storylines, then per story its cited brief, timeline, figures, claims and sources.
+
+    Every piece of article text goes through :func:`_md` and every link through :func:`safe_url`, so the export
+    is safe to render with raw HTML on.
+    """
     view = _view(data)
     out = ["# Stories", ""]
     out.append(f"{len(view['stories'])} stories from {view['n_articles']} articles.")
@@ -140,50 +157,68 @@ def render_markdown(data: Mapping[str, Any]) -> str:
     if view["storylines"]:
         out += ["## Storylines", ""]
         for line in view["storylines"]:
-            out.append(f"### {line.get('title') or line['id']}")
+            out.append(f"### {_md(line.get('title') or line['id'])}")
             out.append("")
             for item in line.get("summary", []):
-                out.append(f"- {item['text']} ({', '.join(item.get('sources', []))})")
+                out.append(f"- {_md(item['text'])} ({_md(', '.join(item.get('sources', [])))})")
             out.append("")
     for s in view["stories"]:
-        out.append(f"## {s.get('title') or s['id']}")
-        out.append("")
-        dates = " to ".join(d for d in dict.fromkeys([s.get("first_date"), s.get("last_date")]) if d)
-        out.append(f"*{counted(len(s['sources']), 'source')}{', ' + dates if dates else ''} · story `{s['id']}`*")
-        out.append("")
-        if s["summary"]:
-            out += ["### Brief", ""]
-            out.append(" ".join(f"{i['text']} {''.join(f'[{m}]' for m in i['marks'])}" for i in s["summary"]))
-            out.append("")
-        if s["timeline"]:
-            out += ["### Timeline", ""]
-            out += [f"- **{shown_date(e['date'], e.get('granularity') or 'day')}** {e['text']} {''.join(f'[{m}]' for m in e['marks'])}" for e in s["timeline"]]
-            out.append("")
-        if s["figure_claims"]:
-            out += ["### Figures: agreement and conflict", "", "| what | value | sources | status |", "|---|---|---|---|"]
-            for c in s["figure_claims"]:
-                for v in c["values"]:
-                    marks = "".join(f"[{m}]" for m in v["marks"])
-                    value = _md(v.get("text") or _fmt_value(v.get("value")))
-                    if c["status"] == "updated" and v.get("as_of"):
-                        value += f" (as of {v['as_of']})"
-                    out.append(f"| {_md(_claim_label(c))} | {value} | {marks} | {c['status']} |")
-            out.append("")
-        if s["quotes"]:
-            out += ["### Quotes", ""]
-            for q in s["quotes"][:10]:
-                who = q.get("speaker_name") or "unattributed"
-                out.append(f"- “{q['text']}” — {who} [{q['mark']}]")
-            out.append("")
-        if s["entities"]:
-            out += ["### Entities", "", ", ".join(f"{e['name']} ({e['type']})" for e in s["entities"]), ""]
-        out += ["### Sources", ""]
-        for src in s["sources"]:
-            note = f" (copy of [{src['copy_of']}])" if src["copy_of"] else ""
-            link = f"[{_md(src['title'])}]({src['url']})" if src["url"] else _md(src["title"])
-            out.append(f"{src['n']}. {link} — {src['outlet']}, {src['published']}{note}")
-        out.append("")
+        out += _md_story(s)
     return "\n".join(out)
+
+
+def _cites(marks: list[int]) -> str:
+    """Citation markers: "[1][3]"."""
+    return "".join(f"[{m}]" for m in marks)
+
+
+def _md_story(s: dict[str, Any]) -> list[str]:
+    """One story's Markdown section."""
+    out = [f"## {_md(s.get('title') or s['id'])}", ""]
+    dates = " to ".join(d for d in dict.fromkeys([s.get("first_date"), s.get("last_date")]) if d)
+    out.append(f"*{counted(len(s['sources']), 'source')}{', ' + dates if dates else ''} · story {_md(s['id'])}*")
+    out.append("")
+    if s["summary"]:
+        out += ["### Brief", ""]
+        out.append(" ".join(f"{_md(i['text'])} {_cites(i['marks'])}" for i in s["summary"]))
+        out.append("")
+    if s["timeline"]:
+        out += ["### Timeline", ""]
+        for e in s["timeline"]:
+            when = shown_date(e["date"], e.get("granularity") or "day")
+            out.append(f"- **{when}** {_md(e['text'])} {_cites(e['marks'])}")
+        out.append("")
+    if s["figure_claims"]:
+        out += _md_figures(s["figure_claims"])
+    if s["quotes"]:
+        out += ["### Quotes", ""]
+        for q in s["quotes"][:10]:
+            who = q.get("speaker_name") or "unattributed"
+            out.append(f"- “{_md(q['text'])}” — {_md(who)} [{q['mark']}]")
+        out.append("")
+    if s["entities"]:
+        out += ["### Entities", "", ", ".join(f"{_md(e['name'])} ({_md(e['type'])})" for e in s["entities"]), ""]
+    out += ["### Sources", ""]
+    for src in s["sources"]:
+        note = f" (copy of [{src['copy_of']}])" if src["copy_of"] else ""
+        url = safe_url(src["url"])
+        link = f"[{_md(src['title'])}]({url})" if url else _md(src["title"])
+        out.append(f"{src['n']}. {link} — {_md(src['outlet'])}, {_md(src['published'])}{note}")
+    out.append("")
+    return out
+
+
+def _md_figures(claims: list[dict[str, Any]]) -> list[str]:
+    """The agreement and conflict table of a story's figures."""
+    out = ["### Figures: agreement and conflict", "", "| what | value | sources | status |", "|---|---|---|---|"]
+    for c in claims:
+        for v in c["values"]:
+            value = _md(v.get("text") or _fmt_value(v.get("value")))
+            if c["status"] == "updated" and v.get("as_of"):
+                value += f" (as of {_md(v['as_of'])})"
+            out.append(f"| {_md(_claim_label(c))} | {value} | {_cites(v['marks'])} | {c['status']} |")
+    out.append("")
+    return out
 
 
 def _claim_label(claim: dict[str, Any]) -> str:
@@ -192,9 +227,36 @@ def _claim_label(claim: dict[str, Any]) -> str:
     return f"{claim['subject']} {predicate}" if predicate else str(claim["subject"])
 
 
-def _md(text: str) -> str:
-    """Text safe inside a Markdown table cell."""
-    return str(text).replace("|", "\\|").replace("\n", " ")
+# Markdown's inline syntax characters: escaped with a backslash so article text never becomes a link, an image,
+# emphasis, code or a table cell break (CommonMark 0.31, section 2.4: any ASCII punctuation may be
+# backslash-escaped). Without "[" and "]" no link or image can form, so "(" and "!" stay as written; "<" and "&"
+# are HTML-escaped, which also stops raw HTML and autolinks.
+_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]|~"})
+
+
+def _md(text: object) -> str:
+    r"""Article text safe in Markdown: HTML escaped (raw HTML renders as text), inline syntax backslash-escaped,
+    on one line (a table cell or a list item).
+
+    >>> print(_md('<img src=x onerror=alert(1)> [click](javascript:alert(1)) | *x*'))
+    &lt;img src=x onerror=alert(1)&gt; \[click\](javascript:alert(1)) \| \*x\*
+    """
+    return html.escape(" ".join(str(text).split()), quote=False).translate(_MD_SPECIAL)
+
+
+def safe_url(url: object) -> str | None:
+    """The URL when it is an http or https link, percent-encoded where Markdown or HTML would read it as syntax;
+    None for any other scheme (javascript:, data:, file:) or none.
+
+    >>> safe_url("https://example.org/a b(1)"), safe_url("javascript:alert(1)"), safe_url(" HTTP://x.org")
+    ('https://example.org/a%20b%281%29', None, 'HTTP://x.org')
+    """
+    if not isinstance(url, str):
+        return None
+    url = url.strip()
+    if urllib.parse.urlsplit(url).scheme.lower() not in ("http", "https"):
+        return None
+    return urllib.parse.quote(url, safe=":/?#@!$&'*+,;=%~-._")
 
 
 # -- HTML -------------------------------------------------------------------------------------------------------------
@@ -203,7 +265,7 @@ def render_html(data: Mapping[str, Any]) -> str:
     import jinja2
 
     env = jinja2.Environment(
-        loader=jinja2.FunctionLoader(lambda name: resources.files("storyline.report").joinpath("templates", name).read_text(encoding="utf-8")),
+        loader=jinja2.FunctionLoader(_template),
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -211,8 +273,15 @@ def render_html(data: Mapping[str, Any]) -> str:
     env.filters["value"] = _fmt_value
     env.filters["counted"] = counted
     env.filters["shown_date"] = shown_date
+    env.filters["safe_url"] = safe_url
     view = _view(data)
-    return env.get_template("report.html.j2").render(view=view, schema=data.get("schema", SCHEMA), generated=data.get("generated"))
+    page = env.get_template("report.html.j2")
+    return page.render(view=view, schema=data.get("schema", SCHEMA), generated=data.get("generated"))
+
+
+def _template(name: str) -> str:
+    """A packaged template's text (``report/templates/NAME``)."""
+    return resources.files("storyline.report").joinpath("templates", name).read_text(encoding="utf-8")
 
 
 # -- terminal -------------------------------------------------------------------------------------------------------

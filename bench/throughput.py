@@ -1,0 +1,200 @@
+"""Throughput of the whole pipeline against the floor every run must pay: one spaCy pass over every article.
+
+For each size (default 1,000, 5,000 and 20,000 articles) a corpus is made of varied copies of real-length news
+text: the development pages (``../shared/dev-corpus/articles.jsonl``, read at run time, never stored), the team
+corpus and the demo corpus (``bench/data/``). Each copy keeps its source's length, sentence shapes and function
+words, but about half its content words are swapped for others drawn from the whole corpus's vocabulary (names
+for names), and its date moves along the year, so copies are neither duplicates nor one story.
+
+Each measurement runs in a fresh process (so its peak memory is its own):
+
+* **pipeline**: what ``storyline run`` does, through the same library calls (``pipeline.ingest_paths``, then
+  ``pipeline.analyse`` over every stage, then the reports), on a store in a temporary file; printed per stage:
+  seconds and articles per second; overall articles per second and peak resident memory;
+* **floor**: the bare spaCy pass (``nlp.pipe`` of the same pipeline over the same cleaned texts) with one
+  process and with every core (``n_process``), model load included as in the pipeline.
+
+The ratio of the whole pipeline to the all-core floor and the time per article against the smallest size are
+printed last (targets, issue 17: <= 1.3x the floor at 20k; per-article time at 20k within 1.15x of 1k; peak
+memory < 2 GB).
+
+Usage:
+    python bench/throughput.py [--sizes 1000 5000 20000] [--workers N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import zlib
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+SOURCES = [REPO.parent / "shared" / "dev-corpus" / "articles.jsonl", REPO / "bench" / "data" / "labeled.jsonl",
+           REPO / "bench" / "data" / "demo_labeled.jsonl"]
+SWAP_SHARE = 0.5  # share of a copy's distinct content words swapped: copies share too little to be near-duplicates
+DAYS = 365  # rounds of copies spread over a year
+DAY_STEP = 37  # days between rounds (prime to DAYS, so rounds land on distinct days)
+_WORD = re.compile(r"[A-Za-z][a-z]{3,}")
+
+
+def base_articles() -> list[dict[str, Any]]:
+    """The source records: every JSON line of the source files present."""
+    out = []
+    for path in SOURCES:
+        if path.exists():
+            with path.open(encoding="utf-8") as fh:
+                out += [json.loads(line) for line in fh if line.strip()]
+    if not out:
+        raise SystemExit("no source articles: need bench/data/labeled.jsonl or the shared dev corpus")
+    return out
+
+
+def varied(records: list[dict[str, Any]], n: int) -> list[dict[str, Any]]:
+    """``n`` varied copies of the records (module docstring), as JSON records for the JSONL reader.
+
+    Copy ``k`` is of record ``k % len(records)`` in round ``k // len(records)``. Within a round, the articles of
+    one labelled story get the same word swaps and the same date shift, so each round retells every story with
+    other names and words on other days: stories of realistic size, not one story per article.
+    """
+    lower = sorted({w for r in records for w in _WORD.findall(r.get("text") or "") if w.islower()})
+    upper = sorted({w for r in records for w in _WORD.findall(r.get("text") or "") if w[0].isupper()})
+
+    def swapped(word: str, key: str) -> str:
+        h = zlib.crc32(f"{key}|{word}".encode())
+        if h % 1000 >= SWAP_SHARE * 1000:
+            return word
+        pool = upper if word[0].isupper() else lower
+        return pool[(h // 1000) % len(pool)]
+
+    out = []
+    for k in range(n):
+        src, rnd = records[k % len(records)], k // len(records)
+        story = src.get("story") if src.get("story") not in (None, "distractor") else src.get("id")
+        key = f"{story}|{rnd}"
+        text = _WORD.sub(lambda m, key=key: swapped(m.group(0), key),  # type: ignore[misc]
+                         f"{src.get('title') or ''}\n\n{src.get('text') or ''}")
+        title, _, body = text.partition("\n\n")
+        published = src.get("published")
+        if published and rnd:
+            day = dt.date.fromisoformat(str(published)[:10]) + dt.timedelta(days=(rnd * DAY_STEP) % DAYS)
+            published = day.isoformat()
+        out.append({"id": f"v{k:06d}", "title": title, "text": body, "outlet": src.get("outlet") or f"outlet {k % 40}",
+                    "url": f"https://news{k % 40}.example/{k}", "published": published})
+    return out
+
+
+def child_pipeline(corpus: Path) -> dict[str, Any]:
+    """In this process: what ``storyline run`` does, timed stage by stage."""
+    from storyline import pipeline, report
+    from storyline.config import Settings
+    from storyline.store import Store
+
+    settings = Settings.load()
+    times: dict[str, float] = {}
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory() as tmp, Store(str(Path(tmp) / "s.db")) as store:
+        result = pipeline.ingest_paths([str(corpus)], store, settings)
+        times["ingest (read, clean, store)"] = time.perf_counter() - started
+        marks: list[tuple[str, float]] = []
+        ctx = pipeline.RunContext(store, settings, new_ids=result.new)
+        pipeline.analyse(ctx, on_stage=lambda name: marks.append((name, time.perf_counter())))
+        end = time.perf_counter()
+        for (name, t0), (_, t1) in zip(marks, [*marks[1:], ("end", end)], strict=True):
+            times[name] = t1 - t0
+        t0 = time.perf_counter()
+        data = report.stories_json(store)
+        (Path(tmp) / "stories.json").write_text(json.dumps(data), encoding="utf-8")
+        (Path(tmp) / "report.html").write_text(report.render_html(data), encoding="utf-8")
+        times["reports"] = time.perf_counter() - t0
+        stories = len(data["stories"])
+    total = time.perf_counter() - started
+    return {"n": len(result.new), "stories": stories, "times": times, "total": total, "rss_mb": _peak_mb()}
+
+
+def child_floor(corpus: Path, workers: int) -> dict[str, Any]:
+    """In this process: the bare spaCy pass over the cleaned texts of the corpus, model load included."""
+    from storyline import clean, ingest
+    from storyline.config import Settings
+    from storyline.model import Rejected
+    from storyline.text.parser import MODEL
+
+    settings = Settings.load()
+    texts = [clean.clean_article(item.article, settings).text for item in ingest.read_inputs([str(corpus)], settings)
+             if not isinstance(item, Rejected)]
+    import spacy
+
+    started = time.perf_counter()
+    nlp = spacy.load(MODEL)
+    n = sum(1 for _ in nlp.pipe(texts, batch_size=64, n_process=workers))
+    return {"n": n, "total": time.perf_counter() - started, "workers": workers, "rss_mb": _peak_mb()}
+
+
+def _peak_mb() -> float:
+    """Peak resident memory of this process and its finished children, in MB."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, kids) / 1024
+
+
+def _child(kind: str, corpus: Path, workers: int) -> dict[str, Any]:
+    """Run one measurement in a fresh interpreter and return what it printed."""
+    cmd = [sys.executable, __file__, "--child", kind, "--corpus", str(corpus), "--workers", str(workers)]
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    done = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"{kind} run failed:\n{done.stderr[-3000:]}")
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def main() -> None:
+    """Make the corpora, run the measurements, print the table."""
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000, 20000])
+    ap.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes of the all-core floor")
+    ap.add_argument("--child", choices=["pipeline", "floor"], help=argparse.SUPPRESS)
+    ap.add_argument("--corpus", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.child:
+        corpus = Path(args.corpus)
+        got = child_pipeline(corpus) if args.child == "pipeline" else child_floor(corpus, args.workers)
+        print(json.dumps(got))
+        return
+    records = base_articles()
+    print(f"{len(records)} source articles; {os.cpu_count()} cores; floor with 1 and {args.workers} processes")
+    per_article: dict[int, float] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in args.sizes:
+            corpus = Path(tmp) / f"corpus-{size}.jsonl"
+            corpus.write_text("".join(json.dumps(r) + "\n" for r in varied(records, size)), encoding="utf-8")
+            run = _child("pipeline", corpus, args.workers)
+            one = _child("floor", corpus, 1)
+            every = _child("floor", corpus, args.workers) if args.workers > 1 else one
+            per_article[size] = run["total"] / max(run["n"], 1)
+            print(f"\n{size} articles ({run['n']} new, {run['stories']} stories)")
+            for stage, seconds in run["times"].items():
+                rate = run["n"] / seconds if seconds else float("inf")
+                print(f"  {stage:<30}{seconds:9.1f} s  {rate:9.0f} articles/s")
+            print(f"  {'whole pipeline':<30}{run['total']:9.1f} s  {run['n'] / run['total']:9.1f} articles/s"
+                  f"   peak RSS {run['rss_mb']:.0f} MB")
+            print(f"  {'bare spaCy, 1 process':<30}{one['total']:9.1f} s  {one['n'] / one['total']:9.1f} articles/s")
+            print(f"  {f'bare spaCy, {args.workers} processes':<30}{every['total']:9.1f} s"
+                  f"  {every['n'] / every['total']:9.1f} articles/s")
+            print(f"  ratio whole / all-core floor: {run['total'] / every['total']:.2f}x"
+                  f"  (/ one-process floor: {run['total'] / one['total']:.2f}x)")
+    first = min(per_article)
+    for size, cost in per_article.items():
+        print(f"time per article at {size}: {cost * 1000:.1f} ms ({cost / per_article[first]:.2f}x that at {first})")
+
+
+if __name__ == "__main__":
+    main()
