@@ -29,7 +29,12 @@ demo: install
 	rm -f $(OUT)/storyline.db
 	$(VENV)/bin/storyline --db $(OUT)/storyline.db run examples/demo --out $(OUT)
 
-test: install $(CHROMIUM)
+# The Ray engine's equality test needs the ray extra (it is skipped, saying why, without it).
+$(VENV)/.ray: $(VENV)/.installed
+	$(PY) -m pip install --quiet -e '.[ray]'
+	touch $@
+
+test: install $(VENV)/.ray $(CHROMIUM)
 	STORYLINE_CHROMIUM=$(CHROMIUM) $(PY) -m pytest src tests
 
 bench: install
