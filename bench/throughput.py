@@ -135,7 +135,8 @@ def child_pipeline(corpus: Path, engine: str = "local", workers: int = 0) -> dic
         times["reports"] = time.perf_counter() - t0
         stories = len(data["stories"])
     total = time.perf_counter() - started
-    return {"n": len(result.new), "stories": stories, "times": times, "total": total, "rss_mb": _peak_mb()}
+    return {"n": len(result.new), "stories": stories, "times": times, "total": total, "rss_mb": _peak_mb(),
+            "cpu": _cpu_seconds()}
 
 
 def child_floor(corpus: Path, workers: int) -> dict[str, Any]:
@@ -153,7 +154,8 @@ def child_floor(corpus: Path, workers: int) -> dict[str, Any]:
     started = time.perf_counter()
     nlp = spacy.load(MODEL)
     n = sum(1 for _ in nlp.pipe(texts, batch_size=64, n_process=workers))
-    return {"n": n, "total": time.perf_counter() - started, "workers": workers, "rss_mb": _peak_mb()}
+    return {"n": n, "total": time.perf_counter() - started, "workers": workers, "rss_mb": _peak_mb(),
+            "cpu": _cpu_seconds()}
 
 
 def _peak_mb() -> float:
@@ -161,6 +163,12 @@ def _peak_mb() -> float:
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return max(own, kids) / 1024
+
+
+def _cpu_seconds() -> float:
+    """CPU seconds (user + system) of this process and its finished children (the parse workers; not Ray's)."""
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 def _child(kind: str, corpus: Path, workers: int, engine: str = "local") -> dict[str, Any]:
@@ -182,6 +190,9 @@ def _print_run(title: str, run: dict[str, Any]) -> None:
         print(f"  {stage:<36}{seconds:9.1f} s  {rate:9.0f} articles/s")
     print(f"  {'whole pipeline':<36}{run['total']:9.1f} s  {run['n'] / run['total']:9.1f} articles/s"
           f"   peak RSS {run['rss_mb']:.0f} MB")
+    if "cpu" in run:  # the machine is shared: CPU seconds say what the run cost whatever else ran beside it
+        share = run["cpu"] / run["total"]
+        print(f"  {'CPU (this process + parse workers)':<36}{run['cpu']:9.1f} s  ({share:.0%} of one core)")
 
 
 def _ray_table(corpus: Path, size: int, workers: int) -> None:
@@ -235,9 +246,10 @@ def main() -> None:
                 continue
             one = _child("floor", corpus, 1)
             every = _child("floor", corpus, args.workers) if args.workers > 1 else one
-            print(f"  {'bare spaCy, 1 process':<36}{one['total']:9.1f} s  {one['n'] / one['total']:9.1f} articles/s")
+            print(f"  {'bare spaCy, 1 process':<36}{one['total']:9.1f} s  {one['n'] / one['total']:9.1f} articles/s"
+                  f"   CPU {one.get('cpu', 0):.1f} s")
             print(f"  {f'bare spaCy, {args.workers} processes':<36}{every['total']:9.1f} s"
-                  f"  {every['n'] / every['total']:9.1f} articles/s")
+                  f"  {every['n'] / every['total']:9.1f} articles/s   CPU {every.get('cpu', 0):.1f} s")
             print(f"  ratio whole / all-core floor: {run['total'] / every['total']:.2f}x"
                   f"  (/ one-process floor: {run['total'] / one['total']:.2f}x)")
     if per_article:
