@@ -108,11 +108,12 @@ def child_pipeline(corpus: Path, engine: str = "local", workers: int = 0) -> dic
         engine_for = None
     settings = Settings.load()
     times: dict[str, float] = {}
+    cpu_times: dict[str, float] = {}  # this process only (not the parse workers): the corpus-wide stages' own cost
     started = time.perf_counter()
-    marks: list[tuple[str, float]] = []
+    marks: list[tuple[str, float, float]] = []
 
     def mark(name: str) -> None:
-        marks.append((name, time.perf_counter()))
+        marks.append((name, time.perf_counter(), time.process_time()))
 
     with tempfile.TemporaryDirectory() as tmp, Store(str(Path(tmp) / "s.db")) as store:
         if engine_for is None:
@@ -123,20 +124,20 @@ def child_pipeline(corpus: Path, engine: str = "local", workers: int = 0) -> dic
             pipeline.analyse(pipeline.RunContext(store, settings, new_ids=result.new), on_stage=mark)
         else:
             result = engine_for(engine, workers=workers).run([str(corpus)], store, settings, on_stage=mark)
-        end = time.perf_counter()
-        for (name, t0), (_, t1) in zip(marks, [*marks[1:], ("end", end)], strict=True):
-            label = {"ingest": "ingest (read, clean, store)" if engine == "local" else
-                     "ingest (read, clean, parse, store)"}.get(name, name)
-            times[label] = t1 - t0
-        t0 = time.perf_counter()
+        mark("reports")
         data = report.stories_json(store)
         (Path(tmp) / "stories.json").write_text(json.dumps(data), encoding="utf-8")
         (Path(tmp) / "report.html").write_text(report.render_html(data), encoding="utf-8")
-        times["reports"] = time.perf_counter() - t0
+        mark("end")
+        for (name, t0, c0), (_, t1, c1) in zip(marks, marks[1:], strict=False):
+            label = {"ingest": "ingest (read, clean, store)" if engine == "local" else
+                     "ingest (read, clean, parse, store)"}.get(name, name)
+            times[label] = t1 - t0
+            cpu_times[label] = c1 - c0
         stories = len(data["stories"])
     total = time.perf_counter() - started
     return {"n": len(result.new), "stories": stories, "times": times, "total": total, "rss_mb": _peak_mb(),
-            "cpu": _cpu_seconds()}
+            "cpu": _cpu_seconds(), "cpu_times": cpu_times}
 
 
 def child_floor(corpus: Path, workers: int) -> dict[str, Any]:
@@ -185,9 +186,12 @@ def _child(kind: str, corpus: Path, workers: int, engine: str = "local") -> dict
 def _print_run(title: str, run: dict[str, Any]) -> None:
     """One pipeline run: seconds and articles per second of each stage, overall, and peak memory."""
     print(f"\n{title} ({run['n']} new, {run['stories']} stories)")
+    cpu = run.get("cpu_times", {})
     for stage, seconds in run["times"].items():
         rate = run["n"] / seconds if seconds else float("inf")
-        print(f"  {stage:<36}{seconds:9.1f} s  {rate:9.0f} articles/s")
+        own = f"   main CPU {cpu[stage]:7.1f} s ({1000 * cpu[stage] / max(run['n'], 1):5.1f} ms/article)" \
+            if stage in cpu else ""
+        print(f"  {stage:<36}{seconds:9.1f} s  {rate:9.0f} articles/s{own}")
     print(f"  {'whole pipeline':<36}{run['total']:9.1f} s  {run['n'] / run['total']:9.1f} articles/s"
           f"   peak RSS {run['rss_mb']:.0f} MB")
     if "cpu" in run:  # the machine is shared: CPU seconds say what the run cost whatever else ran beside it
