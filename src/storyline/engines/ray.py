@@ -9,7 +9,7 @@ engine (the nlp stage finds every doc stored and does nothing), so both engines 
 :func:`write_parquet` adds ``articles``, ``stories`` and ``facts`` tables for DuckDB or Spark.
 
 Ray is an optional extra: ``pip install 'storyline[ray]'``. ``address`` None starts a local Ray on this machine
-(``workers`` CPUs); ``"auto"`` or ``"ray://HEAD:10001"`` joins a running cluster (``ray start --head``).
+(``workers`` + 1 CPUs); ``"auto"`` or ``"ray://HEAD:10001"`` joins a running cluster (``ray start --head``).
 
 Example:
     >>> RayEngine(workers=2).run(["examples/demo"], store, settings)               # doctest: +SKIP
@@ -145,8 +145,9 @@ class _Parser:
 class RayEngine:
     """Ingest and parse on Ray Data, then the corpus-wide stages here (module docstring).
 
-    ``workers`` (0: every core of this machine) is the parse actor pool's size (at most the cluster's CPUs less
-    one, kept for the read and clean tasks); without ``address`` the local Ray it starts has ``workers`` + 1 CPUs.
+    ``workers`` is the parse actor pool's size, at most the cluster's CPUs less one (kept for the read and clean
+    tasks); 0: every CPU of the cluster less one. Without ``address`` the local Ray it starts has ``workers`` + 1
+    CPUs (``workers`` 0: this machine's cores).
     A Ray already initialised in this process is used as it is.
     """
 
@@ -159,18 +160,20 @@ class RayEngine:
     ) -> IngestReport:
         """What ``storyline run`` does, the per-article stages on Ray; returns what was read."""
         ray = _ray()
-        workers = self.workers or default_workers()
         started_here = not ray.is_initialized()
         if started_here:
             quiet = {"include_dashboard": False, "log_to_driver": False, "logging_level": logging.WARNING}
             if self.address:
                 ray.init(address=self.address, **quiet)
             else:  # one CPU more than the parse actors: the read and clean tasks must not wait for a free actor
-                ray.init(num_cpus=workers + 1, **quiet)
+                ray.init(num_cpus=(self.workers or default_workers()) + 1, **quiet)
         try:
             if on_stage is not None:
                 on_stage("ingest")
-            report = self._ingest(ray, paths, store, settings, workers)
+            cpus = int(ray.cluster_resources().get("CPU", 1))
+            # the parse actors hold one CPU each; one CPU stays for the read and clean tasks (else they starve)
+            actors = max(1, min(self.workers or cpus, cpus - 1))
+            report = self._ingest(ray, paths, store, settings, actors)
         finally:
             if started_here:
                 ray.shutdown()
@@ -178,20 +181,18 @@ class RayEngine:
         pipeline.analyse(ctx, on_stage=on_stage)  # nlp finds every doc stored: the corpus-wide stages run here
         return report
 
-    def _ingest(self, ray: Any, paths: Sequence[str], store: Store, settings: Settings, workers: int) -> IngestReport:
+    def _ingest(self, ray: Any, paths: Sequence[str], store: Store, settings: Settings, actors: int) -> IngestReport:
         """Read, clean and parse on Ray; store the rows here, in input order, as the local ingest and nlp do."""
         data_ctx = ray.data.DataContext.get_current()
         data_ctx.execution_options.preserve_order = True  # rows reach the store in input order, as locally
         data_ctx.enable_progress_bars = False
         data_ctx.print_on_execution_start = False
         logging.getLogger("ray.data").setLevel(logging.WARNING)
-        # the parse actors hold one CPU each; one CPU stays for the read and clean tasks (else they starve)
-        actors = max(1, min(workers, int(ray.cluster_resources().get("CPU", 1)) - 1))
         report = IngestReport()
         files = [f for f in input_files(paths) if f != "-"]
         stdin = [_row(i, item) for i, item in enumerate(ingest.read_inputs(["-"], settings))] if "-" in paths else []
         rows = (ray.data.from_items([{"index": i, "file": f} for i, f in enumerate(files)],
-                                    override_num_blocks=max(1, min(len(files), workers * 4)))
+                                    override_num_blocks=max(1, min(len(files), actors * 4)))
                 .flat_map(_read, fn_kwargs={"settings": settings}))
         if stdin:
             rows = rows.union(ray.data.from_items(stdin))
