@@ -21,7 +21,6 @@ from __future__ import annotations
 import dataclasses
 import types
 import typing
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal, TypeVar, get_args, get_origin, get_type_hints
 
@@ -50,9 +49,7 @@ T = TypeVar("T", bound="Record")
 class Record:
     """Mixin: JSON round-trip for dataclasses (nested records, lists, dicts and optionals)."""
 
-    # per class, once: each field's name and the function that loads its JSON value (type reflection is slow
-    # per record, and an article is read back many times a run)
-    _loaders: ClassVar[dict[type, list[tuple[str, Callable[[Any], Any]]]]] = {}
+    _hints: ClassVar[dict[type, dict[str, Any]]] = {}
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready dict of this record."""
@@ -61,30 +58,20 @@ class Record:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> typing.Self:
         """Build the record from its ``to_dict()`` form; unknown keys are ignored."""
-        loaders = Record._loaders.get(cls)
-        if loaders is None:
+        hints = Record._hints.get(cls)
+        if hints is None:  # the fields and their types, once per class (dataclasses.fields is slow per record)
             every = get_type_hints(cls)
-            fields = dataclasses.fields(cls)  # type: ignore[arg-type]
-            loaders = Record._loaders[cls] = [(f.name, _loader(every[f.name])) for f in fields]
-        return cls(**{name: load(data[name]) for name, load in loaders if name in data})
-
-
-_PLAIN = (str, int, float, bool, type(None))
-# per class, once: the names of the fields a record dumps (None: the type is not a dataclass)
-_DUMPED: dict[type, tuple[str, ...] | None] = {}
+            hints = Record._hints[cls] = {f.name: every[f.name] for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+        kwargs = {}
+        for name, hint in hints.items():
+            if name in data:
+                kwargs[name] = _load(hint, data[name])
+        return cls(**kwargs)
 
 
 def _dump(value: Any) -> Any:
-    kind = type(value)
-    if kind in _PLAIN:
-        return value
-    if kind not in _DUMPED:
-        is_record = dataclasses.is_dataclass(kind)
-        _DUMPED[kind] = tuple(f.name for f in dataclasses.fields(kind) if not f.metadata.get("transient")) \
-            if is_record else None
-    names = _DUMPED[kind]
-    if names is not None:
-        return {name: _dump(getattr(value, name)) for name in names}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _dump(getattr(value, f.name)) for f in dataclasses.fields(value) if not f.metadata.get("transient")}
     if isinstance(value, (list, tuple)):
         return [_dump(v) for v in value]
     if isinstance(value, dict):
@@ -92,26 +79,22 @@ def _dump(value: Any) -> Any:
     return value
 
 
-def _same(value: Any) -> Any:
-    return value
-
-
-def _loader(hint: Any) -> Callable[[Any], Any]:
-    """The function that loads a JSON value of this type hint (None stays None at every level)."""
+def _load(hint: Any, value: Any) -> Any:
+    if value is None:
+        return None
     origin = get_origin(hint)
     if origin in (typing.Union, types.UnionType):
         args = [a for a in get_args(hint) if a is not type(None)]
-        return _loader(args[0]) if len(args) == 1 else _same
+        return _load(args[0], value) if len(args) == 1 else value
     if origin is list:
-        inner = _loader(get_args(hint)[0])
-        return lambda v: None if v is None else [inner(x) for x in v]
+        (inner,) = get_args(hint)
+        return [_load(inner, v) for v in value]
     if origin is dict:
-        inner = _loader(get_args(hint)[1])
-        return lambda v: None if v is None else {k: inner(x) for k, x in v.items()}
+        _, inner = get_args(hint)
+        return {k: _load(inner, v) for k, v in value.items()}
     if isinstance(hint, type) and issubclass(hint, Record):
-        build = hint.from_dict
-        return lambda v: None if v is None else build(v)
-    return _same
+        return hint.from_dict(value)
+    return value
 
 
 @dataclass(frozen=True)
