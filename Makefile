@@ -9,7 +9,7 @@ OUT ?= out/demo
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test,bench]'
+	$(PY) -m pip install --quiet -e '.[test,bench,ray]'  # ray: the Ray engine's equality test (tests/test_engines.py)
 	touch $@
 
 install: $(VENV)/.installed
@@ -29,12 +29,7 @@ demo: install
 	rm -f $(OUT)/storyline.db
 	$(VENV)/bin/storyline --db $(OUT)/storyline.db run examples/demo --out $(OUT)
 
-# The Ray engine's equality test needs the ray extra (it is skipped, saying why, without it).
-$(VENV)/.ray: $(VENV)/.installed
-	$(PY) -m pip install --quiet -e '.[ray]'
-	touch $@
-
-test: install $(VENV)/.ray $(CHROMIUM)
+test: install $(CHROMIUM)
 	STORYLINE_CHROMIUM=$(CHROMIUM) $(PY) -m pytest src tests
 
 bench: install
