@@ -9,7 +9,7 @@ OUT ?= out/demo
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test,bench]'
+	$(PY) -m pip install --quiet -e '.[test,bench,ray]'  # ray: the Ray engine's equality test (tests/test_engines.py)
 	touch $@
 
 install: $(VENV)/.installed

@@ -101,11 +101,11 @@ def _ingest_and_analyse(
                     bar.update(task, rate=f"{t.completed / t.elapsed:.0f} articles/s")
 
             report = pipeline.ingest_paths(args.paths, store, settings, progress=tick)
-            ctx = pipeline.RunContext(store, settings, new_ids=report.new)
+            ctx = pipeline.RunContext(store, settings, new_ids=report.new, workers=getattr(args, "workers", 0))
             pipeline.analyse(ctx, on_stage=lambda name: bar.update(task, description=name))
     else:
         report = pipeline.ingest_paths(args.paths, store, settings)
-        ctx = pipeline.RunContext(store, settings, new_ids=report.new)
+        ctx = pipeline.RunContext(store, settings, new_ids=report.new, workers=getattr(args, "workers", 0))
         pipeline.analyse(ctx)
     report.rejected += ctx.rejected  # articles a stage failed on (recorded in the store by the run loop)
     for r in report.rejected:
@@ -155,12 +155,42 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     """Ingest inputs, run every stage, and write stories.json and report.html."""
     settings = _settings(args)
+    if args.workers < 0:
+        raise UsageError(f"--workers {args.workers}: give a number of processes, or 0 for every core")
+    if args.engine != "local" or args.address:
+        return _run_on_engine(args, settings)
     with _open_store(args) as store:
         report, _ = _ingest_and_analyse(args, store, settings)
         json_path, html_path = _write_outputs(store, Path(args.out))
     if not args.quiet:
         out.print(f"stories: {json_path}")
         out.print(f"report:  {html_path}")
+    return _exit_for(report)
+
+
+def _run_on_engine(args: argparse.Namespace, settings: Settings) -> int:
+    """`storyline run --engine ray`: the engine ingests and runs the stages; outputs as `run` plus Parquet."""
+    from .engines import engine_for
+
+    try:
+        engine = engine_for(args.engine, workers=args.workers, address=args.address)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
+    with _open_store(args) as store:
+        report = engine.run(args.paths, store, settings)
+        for r in report.rejected:
+            err.print(f"[red]error[/]: {escape(str(r))}")
+        json_path, html_path = _write_outputs(store, Path(args.out))
+        from .engines.ray import write_parquet
+
+        parquet = write_parquet(store, Path(args.out) / "parquet")
+        dups = sum(1 for a in store.iter_articles(report.new) if a.duplicate_of)
+    if not args.quiet:
+        out.print(f"read {report.read} · new {len(report.new)} · already stored {len(report.existing)} · "
+                  f"duplicates {dups} · failed {report.failed}")
+        out.print(f"stories: {json_path}")
+        out.print(f"report:  {html_path}")
+        out.print(f"parquet: {', '.join(str(p) for p in parquet)}")
     return _exit_for(report)
 
 
@@ -639,6 +669,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, metavar="DIR")
     p.add_argument("--dup-threshold", type=float, default=None, help="near-duplicate Jaccard threshold (default 0.7)")
     p.add_argument("--words", type=int, default=None, help="summary length budget in words (default 120)")
+    p.add_argument("--engine", choices=("local", "ray"), default="local",
+                   help="where the per-article stages run: here (default) or on Ray (pip install 'storyline[ray]')")
+    p.add_argument("--address", default=None, metavar="ADDR",
+                   help="the Ray cluster to join (auto, or ray://HEAD:10001); default: a local Ray (--engine ray)")
+    p.add_argument("--workers", type=int, default=0, metavar="N",
+                   help="processes parsing at once (local) or parse actors (ray); default 0: every core")
     add("recluster", cmd_recluster, "recluster every stored article into stories from scratch")
     add("resume", cmd_resume, "finish the analysis an interrupted run left unfinished")
     add("check", cmd_check, "check the store's integrity and invariants")

@@ -30,6 +30,7 @@ class RunContext:
     touched_stories: set[str] = field(default_factory=set)  # stories whose fields must be rebuilt
     touched_storylines: set[str] = field(default_factory=set)  # storylines (re)written whose fields must be rebuilt
     rejected: list[Rejected] = field(default_factory=list)
+    workers: int = 0  # processes for the per-article work (the parse); 0: every core this process may use
     _nlp: NLP | None = None
 
     @property

@@ -8,30 +8,57 @@ changes neither the text nor the flags: it runs right after ingest and clean, be
 
 from __future__ import annotations
 
+from collections import deque
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from ..text.parser import sentences_of
+from ..text.parser import POOL_MIN_ARTICLES, default_workers
 
 if TYPE_CHECKING:
     from ..context import RunContext
+    from ..model import Article
 
-# Articles parsed, stored and written back per transaction (spaCy batches within it by its own batch_size).
+# Articles stored and written back per transaction (the parse itself runs in tasks of its own size).
 CHUNK = 256
 
 
 def run(ctx: RunContext) -> None:
-    """Pipeline stage: parse every stored article that has no doc yet (or all of them on a full run)."""
+    """Pipeline stage: parse every stored article that has no doc yet (or all of them on a full run).
+
+    Articles are read from the store in chunks as the parse goes (memory stays bounded); with more than
+    :data:`storyline.text.parser.POOL_MIN_ARTICLES` articles a worker, ``ctx.workers`` processes parse them.
+    """
     store = ctx.store
     parsed = set() if ctx.full else store.doc_ids()
     ids = [aid for aid in store.article_ids() if aid not in parsed]  # ids only: a stream run reads just its own
-    todo = [a for a in store.iter_articles(ids) if "non_english" not in a.flags and a.paragraphs]
-    if not todo:
+    if not ids:
         return
-    nlp = ctx.nlp
-    for i in range(0, len(todo), CHUNK):
-        chunk = todo[i : i + CHUNK]
-        docs = nlp.parse(chunk)
-        for art, doc in zip(chunk, docs, strict=True):
-            art.sentences = sentences_of(art, doc)
-        store.put_docs({a.id: nlp.to_bytes(d) for a, d in zip(chunk, docs, strict=True)})
-        store.update_articles(chunk)
+    workers = max(1, min(ctx.workers or default_workers(), len(ids) // POOL_MIN_ARTICLES))
+    todo: deque[Article] = deque()  # read and sent to the parse, in order
+
+    def articles() -> Iterator[Article]:
+        for i in range(0, len(ids), CHUNK):
+            for art in store.iter_articles(ids[i : i + CHUNK]):
+                if "non_english" not in art.flags and art.paragraphs:
+                    todo.append(art)
+                    yield art
+
+    docs: dict[str, bytes] = {}
+    done: list[Article] = []
+    for data, sentences in ctx.nlp.parse_serialised(articles(), workers):
+        art = todo.popleft()
+        art.sentences = sentences
+        docs[art.id] = data
+        done.append(art)
+        if len(done) >= CHUNK:
+            _write(ctx, docs, done)
+    _write(ctx, docs, done)
+
+
+def _write(ctx: RunContext, docs: dict[str, bytes], done: list[Article]) -> None:
+    """Store the docs and sentences of the parsed articles, then forget them."""
+    if done:
+        ctx.store.put_docs(docs)
+        ctx.store.update_articles(done)
+    docs.clear()
+    done.clear()

