@@ -91,7 +91,7 @@ def test_article_dates_resolved_and_anchored(pair: tuple[Article, Article]) -> N
     assert got_b["two years ago"] == "2016-01-01"
 
 
-def test_undated_article_uses_its_date_line_then_story(nlp: NLP) -> None:
+def test_undated_article_uses_its_date_line_never_its_story_for_a_weekday(nlp: NLP) -> None:
     dated = article("c", ["By Ann Lee Jan 25, 2018", "The mayor spoke on Wednesday about the grants."], published=None)
     bare = article("d", ["The mayor spoke on Wednesday about the grants."], published=None)
     none = article("e", ["The mayor spoke on Wednesday about the grants."], published=None)
@@ -104,7 +104,8 @@ def test_undated_article_uses_its_date_line_then_story(nlp: NLP) -> None:
         return next(d for d in art.dates if "Wednesday" in d.text)
 
     assert (wed(dated).value, wed(dated).anchor) == ("2018-01-24", "text")
-    assert (wed(bare).value, wed(bare).anchor) == ("2018-01-24", "story")
+    # the story's last date may be days or months from when the page was written: the weekday stays as written
+    assert (wed(bare).value, wed(bare).anchor) == (None, "none")
     assert (wed(none).value, wed(none).anchor) == (None, "none")
 
 
@@ -405,8 +406,9 @@ def test_run_anchors_undated_story_on_its_storyline(store: Store, settings: Sett
     assert got["On Friday"] == (None, "none")
 
 
-def test_undated_report_places_weekdays_inside_its_story(store: Store, settings: Settings, nlp: NLP) -> None:
-    # a quake story reported Tuesday 2017-09-19 to Thursday 2017-09-21; an undated report of it says "Wednesday"
+def test_undated_report_leaves_its_weekdays_unplaced(store: Store, settings: Settings, nlp: NLP) -> None:
+    # a quake story reported Tuesday 2017-09-19 to Thursday 2017-09-21; an undated report of it says "Wednesday",
+    # which may be the Wednesday of any week the page was written in
     first = article(
         "q1",
         ["The quake struck on Tuesday, toppling dozens of buildings in the capital."],
@@ -421,7 +423,7 @@ def test_undated_report_places_weekdays_inside_its_story(store: Store, settings:
     store.put_stories([Story(id="q", articles=["q1", "q2", "q3"], first_date="2017-09-19", last_date="2017-09-21")])
     run(RunContext(store, settings, new_ids=["q1", "q2", "q3"], _nlp=nlp))
     got = {d.text: (d.value, d.anchor) for d in store.get_article("q3").dates}
-    assert got["on Wednesday"] == ("2017-09-20", "story")  # not the Wednesday of the week before the quake
+    assert got["on Wednesday"] == (None, "none")  # not invented from the story's dates: shown as "Wednesday"
 
 
 def test_a_weekday_before_the_story_began_moves_into_it(nlp: NLP) -> None:
@@ -439,3 +441,25 @@ def test_storyline_date_places_a_month_day_on_or_before_it(nlp: NLP) -> None:
     art = article("u", ["The report noted one case in the county on February 1."], published=None)
     extract_article(art, nlp.parse([art])[0], storyline_date="2018-01-25")
     assert [(d.text, d.value, d.anchor) for d in art.dates] == [("on February 1", "2017-02-01", "story")]
+
+
+# -- dates as a reader reads them (issue 12) ---------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("sentence", "value"),
+    [
+        ("In April the judge had ruled that the grant conditions were unlawful.", "2017-04-01"),
+        ("The order was issued on Jan. 25 and was challenged within days.", "2017-01-25"),
+        ("The council will vote on Jan. 25 on the new budget.", "2018-01-25"),
+    ],
+)
+def test_a_month_in_an_october_article_follows_the_tense(nlp: NLP, sentence: str, value: str) -> None:
+    art = article("oct", [sentence], published="2017-10-20")
+    extract_article(art, nlp.parse([art])[0])
+    assert [d.value for d in art.dates] == [value]
+
+
+def test_next_decade_is_not_december(nlp: NLP) -> None:
+    art = article("dec", ["The plan sets road spending for the next decade, officials said."], published="2017-10-20")
+    extract_article(art, nlp.parse([art])[0])
+    assert all(d.granularity != "month" for d in art.dates)
+    assert "2017-12-01" not in [d.value for d in art.dates]

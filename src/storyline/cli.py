@@ -292,11 +292,14 @@ def cmd_quotes(args: argparse.Namespace) -> int:
 
 def cmd_timeline(args: argparse.Namespace) -> int:
     """Print a story's timeline."""
+    from .timeline import shown_date
+
     with _existing_store(args) as store:
         story = store.get_story(args.story)
     out.print(f"[bold]{escape(story.title)}[/]")
     for e in story.timeline:
-        out.print(f"{e.date:>10}  {escape(e.text)} [dim]" + escape(f"[{', '.join(e.sources)}]") + "[/]")
+        when = shown_date(e.date, e.granularity)  # "2017-08" for a month, "2017" for a year: never an invented day
+        out.print(f"{when:>10}  {escape(e.text)} [dim]" + escape(f"[{', '.join(e.sources)}]") + "[/]")
     if not story.timeline:
         out.print("[dim]no dated events[/]")
     return 0

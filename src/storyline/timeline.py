@@ -72,6 +72,9 @@ _FUTURE = re.compile(
 _WEEK = re.compile(r"\bweek(?:end)?\b", re.IGNORECASE)
 _STATE = re.compile(r"\bas of\s*$", re.IGNORECASE)  # "shares outstanding as of April 9": a state, not an event
 _ANNIVERSARY = re.compile(r"\banniversary\b", re.IGNORECASE)
+# A date a clause runs up to ("until December 8", "by Friday") is a deadline; it dates the event only as the main
+# clause's own date ("The city has until Friday to comply").
+_DEADLINE = re.compile(r"(?:until|till|through|by|before)\b", re.IGNORECASE)
 # A sentence whose main verb reports, plans or states ("officials say", "the vote is set for", "roads remain
 # closed") is news prose, not a photo caption: the speech verbs (text/lexicons/speech_verbs.txt) and these.
 _NOT_A_SCENE = load("speech_verbs") | {"show", "expect", "schedule", "set", "plan", "due", "remain", "be"}
@@ -153,14 +156,22 @@ def _line_of(text: str, sentence: Span, date: Span) -> Span:
     return Span(max(start, sentence.start), end if end != -1 else sentence.end)
 
 
-def events_of(article: Article, doc: Doc | None = None) -> list[tuple[TimelineEntry, float]]:
+def events_of(
+    article: Article, doc: Doc | None = None, story_date: str | None = None
+) -> list[tuple[TimelineEntry, float]]:
     """Candidate events of one article: (entry with this article as its only source, event score).
 
-    ``doc`` (the article's parse, optional) lets photo captions be told apart by their present tense.
+    ``doc`` (the article's parse, optional) lets photo captions be told apart by their present tense;
+    ``story_date`` (its story's latest report) stands for an undated article's own date when years are compared
+    (a past anniversary's date is not this event's).
     """
     out = []
     seen: set[int] = set()
-    ref = article.published or max((d.value for d in article.dates if d.value and d.anchor != "absolute"), default=None)
+    ref = (
+        article.published
+        or max((d.value for d in article.dates if d.value and d.anchor != "absolute"), default=None)
+        or story_date
+    )
 
     def rank(d: DateMention) -> tuple[int, int]:
         """Most precise first; among equals, the one nearest the article's own date (not a past anniversary)."""
@@ -168,6 +179,14 @@ def events_of(article: Article, doc: Doc | None = None) -> list[tuple[TimelineEn
         return GRAN_RANK[d.granularity], gap
 
     dates = sorted((d for d in article.dates if d.value and d.sentence and d.anchor != "none"), key=rank)
+    # a sentence whose main clause is dated by an expression left unplaced ("struck Tuesday" in an undated
+    # article) has no known date: a full date in its side clauses ("the 1985 quake") is not its event's
+    unplaced = {
+        d.sentence.start
+        for d in article.dates
+        if d.value is None and d.sentence and _dates_main_clause(doc, d.span, d.sentence)
+    }
+    seen.update(unplaced)
     for d in dates:
         if (
             d.granularity not in EVENT_GRANULARITIES | YEAR_GRANULARITIES
@@ -175,6 +194,8 @@ def events_of(article: Article, doc: Doc | None = None) -> list[tuple[TimelineEn
             or d.sentence.start in seen
         ):
             continue
+        if _DEADLINE.match(d.text) and not _dates_main_clause(doc, d.span, d.sentence):
+            continue  # "sent a memo giving them until December 8": a deadline in passing, not the event's date
         if _WEEK.search(d.text) or _STATE.search(article.text[max(0, d.span.start - 8) : d.span.start]):
             seen.add(d.sentence.start)  # the sentence's own date has no day: its other dates are not the event's
             continue
@@ -256,7 +277,8 @@ def merge_events(events: Sequence[tuple[TimelineEntry, float]]) -> list[Timeline
 def story_timeline(articles: Sequence[Article], docs: Mapping[str, Doc] | None = None) -> list[TimelineEntry]:
     """The timeline of one story from its extracted articles (duplicates count once); ``docs`` by article id."""
     docs = docs or {}
-    events = [ev for a in articles if not a.is_duplicate for ev in events_of(a, docs.get(a.id))]
+    latest = max((a.published for a in articles if a.published), default=None)
+    events = [ev for a in articles if not a.is_duplicate for ev in events_of(a, docs.get(a.id), latest)]
     return merge_events(events)
 
 
