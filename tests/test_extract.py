@@ -463,3 +463,47 @@ def test_next_decade_is_not_december(nlp: NLP) -> None:
     extract_article(art, nlp.parse([art])[0])
     assert all(d.granularity != "month" for d in art.dates)
     assert "2017-12-01" not in [d.value for d in art.dates]
+
+
+# -- speakers a reader can trust (issue 12) --------------------------------------------------------------
+def test_she_wrote_after_a_paragraph_naming_the_speaker(nlp: NLP) -> None:
+    art = article(
+        "w",
+        [
+            "Judge Maria Ortiz ruled on the grant conditions after a two-day hearing in the federal court.",
+            "The court had heard from both cities and from the department.",
+            "\u201cThe conditions exceed what the statute allows the agency to impose,\u201d she wrote.",
+        ],
+    )
+    extract_article(art, nlp.parse([art])[0])
+    [q] = [q for q in art.quotes if q.kind == "direct"]
+    assert q.speaker_name == "Maria Ortiz"
+
+
+def test_inverted_attribution_with_a_relative_clause(nlp: NLP) -> None:
+    art = article(
+        "i",
+        [
+            "\u201cYou give me one game and I will take my chances,\u201d said Lopez, whose late goals helped bring "
+            "about the final."
+        ],
+    )
+    extract_article(art, nlp.parse([art])[0])
+    [q] = [q for q in art.quotes if q.kind == "direct"]
+    assert q.speaker_name == "Lopez"
+
+
+def test_a_surname_alone_is_the_one_full_name_the_corpus_knows(nlp: NLP) -> None:
+    from storyline.extract.merge import known_surnames
+
+    named = article("n1", ["Attorney General Jeff Sessions spoke to police chiefs in Ohio on Monday."])
+    alone = article("n2", ["Sessions told the chiefs that the grants would be cut, officials said."])
+    two = article("n3", ["Mayor John Ruiz and Senator Ana Ruiz met the chiefs. Ruiz spoke first."])
+    docs = nlp.parse([named, alone, two])
+    for a, d in zip([named, alone, two], docs, strict=True):
+        extract_article(a, d, resolve=False)
+    known = known_surnames([named, alone, two])
+    assert known.get("sessions") == "Jeff Sessions"
+    assert "ruiz" not in known  # two people share the surname: left alone
+    story = merge_story(Story(id="s", articles=["n2"]), [alone], known)
+    assert [e.name for e in story.entities if "Sessions" in e.aliases] == ["Jeff Sessions"]

@@ -26,6 +26,10 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
 PRONOUNS = {"he", "she"}
+# Dependencies a name after a speech verb gets when the parser misreads an inverted attribution ("said James").
+_INVERTED_DEPS = {"dobj", "attr", "npadvmod", "oprd", "dep", "appos", "nsubj", "advmod"}
+INVERTED_REACH = 6  # tokens after "said" searched for the speaker's name: a description of up to five words
+TITLE_REACH = 40  # characters before a name searched for its title ("Sen. Patrick Leahy, D-Vt.")
 PARAGRAPH_GAP = 2  # characters between two paragraphs of one quote (the line break between them)
 MAX_DESCRIPTION_WORDS = 10  # a speaker described at more length is cut to its head noun ("a senior official ...")
 MIN_REPORT_CHARS = 15  # less before "according to X" is a lead-in ("But,"), so the report is what follows X
@@ -133,6 +137,21 @@ def _subject(verb: Token, mentions: list[Mention], text: str) -> Token | None:
         for c in verb.head.children:
             if c.dep_ == "nsubj":
                 return c
+    # an inverted attribution the parser reads as an object ('"...," said James, whose ...'; "said Warriors
+    # forward Draymond Green"): the first name after the verb that is not a date ("said Tuesday")
+    for c in verb.children:
+        if c.i > verb.i and c.pos_ == "PROPN" and c.dep_ in _INVERTED_DEPS and c.ent_type_ not in ("DATE", "TIME"):
+            return c
+    # or hangs the name on a later verb ('said James, whose explosions helped ...'): a person named right after
+    # the verb, its description before it ("said Warriors power forward Draymond Green")
+    doc = verb.doc
+    for tok in doc[verb.i + 1 : min(len(doc), verb.i + 1 + INVERTED_REACH)]:
+        if tok.is_punct:
+            break
+        if tok.ent_type_ == "PERSON":
+            while tok.i + 1 < len(doc) and doc[tok.i + 1].ent_type_ == "PERSON" and doc[tok.i + 1].ent_iob_ == "I":
+                tok = doc[tok.i + 1]
+            return tok
     return None
 
 
@@ -173,15 +192,43 @@ def _resolve_pronoun(
     """A "he"/"she" speaker: the one person named in the current and previous paragraph, else None."""
     k = next((i for i, (s, e) in enumerate(paragraphs) if s <= pos <= e), 0)
     lo = paragraphs[max(0, k - 1)][0]
-    people = [m for m in mentions if m.label == "PERSON" and lo <= m.span.start < pos]
+    before = [m for m in mentions if m.label == "PERSON" and m.span.start < pos]
+    people = [m for m in before if lo <= m.span.start]
     names = {surname(m.text) for m in people}
-    if len(names) == 1:
-        m = people[-1]
-        full = max((p for p in people), key=lambda p: len(p.text))
-        return Speaker(full.text, m.span, True)
     if not names and last is not None and last.person:
         return last
-    return None
+    if last is not None and last.person and surname(last.name) in names:
+        return last  # "he said" after a paragraph quoting one of the people named: the one quoted last
+    if len(names) > 1:
+        return None  # two people in view and neither quoted last: "she" is a guess
+    if not people:
+        people = before[-1:]  # no one in view: the person the article last named
+    if not people:
+        return None
+    m = people[-1]
+    full = max((p for p in before if surname(p.text) == surname(m.text)), key=lambda p: len(p.text))
+    return Speaker(full.text, m.span, True)
+
+
+def _named_by_title(speaker: Speaker, mentions: list[Mention], text: str, pos: int) -> Speaker:
+    """A speaker described by a title ("the president said", "the newly elected senator said"): the person the
+    article last named with that title ("President Donald Trump", "Sen. Patrick Leahy", "Leahy, a senator");
+    the description as written when no one was."""
+    words = speaker.name.lower().split()
+    if speaker.person or not words or words[0] not in ("the", "a", "an"):
+        return speaker
+    head = words[-1].strip(".,")
+    forms = {head} | {t for t in TITLE_WORDS if t.endswith(".") and head.startswith(t[:-1])}
+    if head not in TITLE_WORDS:
+        return speaker
+    for m in sorted((m for m in mentions if m.label == "PERSON" and m.span.end <= pos), key=lambda m: -m.span.start):
+        near = text[max(0, m.span.start - TITLE_REACH) : m.span.start].lower().split()[-3:]
+        after = text[m.span.end : m.span.end + TITLE_REACH].lower().split()[:4]
+        own = m.text.lower().split()[:-1]  # "President Trump" tagged whole
+        apposed = text[m.span.end : m.span.end + 1] == "," and forms & set(after)  # "Leahy, the senator"
+        if forms & {w.strip(",") for w in near + own} or apposed:
+            return Speaker(m.text, m.span, True)
+    return speaker
 
 
 def _cue(tokens: list[Token], quoted: list[tuple[int, int]]) -> list[Token]:
@@ -233,6 +280,8 @@ def find_quotes(
             if speaker is not None:
                 cue = verb.text if verb.lower_ != "according" else "according to"
                 break
+        if speaker is not None:
+            speaker = _named_by_title(speaker, mentions, text, qs)
         if speaker is not None and speaker.name.lower() in PRONOUNS:
             speaker = _resolve_pronoun(qs, mentions, paragraphs, last)
         elif (
@@ -338,6 +387,7 @@ def _reported(
             speaker = _speaker_of(subj, mentions, text)
             if speaker is None:
                 continue
+            speaker = _named_by_title(speaker, mentions, text, lo)
             if speaker.name.lower() in PRONOUNS:
                 speaker = _resolve_pronoun(lo, mentions, paragraphs, None) or Speaker(speaker.name, None, True)
                 if speaker.span is None:
