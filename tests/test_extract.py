@@ -507,3 +507,28 @@ def test_a_surname_alone_is_the_one_full_name_the_corpus_knows(nlp: NLP) -> None
     assert "ruiz" not in known  # two people share the surname: left alone
     story = merge_story(Story(id="s", articles=["n2"]), [alone], known)
     assert [e.name for e in story.entities if "Sessions" in e.aliases] == ["Jeff Sessions"]
+
+
+def test_partial_quotes_are_kept_and_scare_quotes_are_not(nlp: NLP) -> None:
+    art = article(
+        "p",
+        [
+            "Senator Ana Ortiz said in a statement that the new grant rule was \u201cshameful\u201d and unlawful.",
+            "The department wants to end so-called \u201csanctuary\u201d rules in the state, officials said.",
+        ],
+    )
+    extract_article(art, nlp.parse([art])[0])
+    direct = {q.text: q.speaker_name for q in art.quotes if q.kind == "direct"}
+    assert direct == {"shameful": "Ana Ortiz"}
+
+
+def test_a_wire_dateline_is_not_the_speaker(nlp: NLP) -> None:
+    art = article(
+        "d",
+        [
+            "CHICAGO (AP) -- Attorney General Jeff Sessions on Monday said the department would \u201cclaw back\u201d "
+            "grants from cities that refuse to cooperate."
+        ],
+    )
+    extract_article(art, nlp.parse([art])[0])
+    assert [q.speaker_name for q in art.quotes if q.kind == "direct"] == ["Jeff Sessions"]

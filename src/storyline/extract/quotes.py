@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from ..model import Article, Mention, Quote, Span
 from .entities import SPEECH_FORMS, SPEECH_VERBS, TITLE_WORDS
-from .names import surname
+from .names import fuzzy_surname, surname
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -28,6 +28,13 @@ if TYPE_CHECKING:
 PRONOUNS = {"he", "she"}
 # Dependencies a name after a speech verb gets when the parser misreads an inverted attribution ("said James").
 _INVERTED_DEPS = {"dobj", "attr", "npadvmod", "oprd", "dep", "appos", "nsubj", "advmod"}
+# Words that introduce a term rather than someone's words: the quotes after them are scare quotes or names.
+_TERM_BEFORE = re.compile(
+    r"\b(?:so-called|so called|called|dubbed|termed|labell?ed|branded|known as|nicknamed|titled|entitled|named"
+    r"|the words?|the terms?|the phrase)\s*$",
+    re.IGNORECASE,
+)
+TERM_REACH = 20  # characters before a quote searched for a term's introduction ("so-called ")
 INVERTED_REACH = 6  # tokens after "said" searched for the speaker's name: a description of up to five words
 TITLE_REACH = 40  # characters before a name searched for its title ("Sen. Patrick Leahy, D-Vt.")
 PARAGRAPH_GAP = 2  # characters between two paragraphs of one quote (the line break between them)
@@ -169,6 +176,8 @@ def _speaker_of(subj: Token, mentions: list[Mention], text: str) -> Speaker | No
     ]
     head_m = [m for m in inside if m.span.start <= subj.idx < m.span.end]
     persons = [m for m in inside if m.label == "PERSON"]
+    if persons and head_m and head_m[0].label in ("GPE", "LOC", "NORP"):
+        head_m = []  # "CHICAGO (CBS) -- Attorney General Jeff Sessions said": a dateline is no speaker
     pick = head_m[0] if head_m else (persons[0] if persons else None)
     if pick is not None and (pick.label == "PERSON" or subj.pos_ == "PROPN"):
         return Speaker(pick.text, pick.span, pick.label == "PERSON")
@@ -191,13 +200,18 @@ def _resolve_pronoun(
 ) -> Speaker | None:
     """A "he"/"she" speaker: the one person named in the current and previous paragraph, else None."""
     k = next((i for i, (s, e) in enumerate(paragraphs) if s <= pos <= e), 0)
-    lo = paragraphs[max(0, k - 1)][0]
     before = [m for m in mentions if m.label == "PERSON" and m.span.start < pos]
-    people = [m for m in before if lo <= m.span.start]
-    names = {surname(m.text) for m in people}
+    # the people named earlier in this paragraph ("Jeff Sessions is invited to the podium. He adds: ..."), else
+    # in this and the previous one
+    people = [m for m in before if paragraphs[k][0] <= m.span.start] if paragraphs else []
+    if not people:
+        people = [m for m in before if paragraphs[max(0, k - 1)][0] <= m.span.start] if paragraphs else before
+    names: set[str] = set()
+    for m in people:  # a misspelt surname ("Sesssions") is the same person
+        names.add(fuzzy_surname(surname(m.text), names) or surname(m.text))
     if not names and last is not None and last.person:
         return last
-    if last is not None and last.person and surname(last.name) in names:
+    if last is not None and last.person and fuzzy_surname(surname(last.name), names):
         return last  # "he said" after a paragraph quoting one of the people named: the one quoted last
     if len(names) > 1:
         return None  # two people in view and neither quoted last: "she" is a guess
@@ -253,7 +267,9 @@ def find_quotes(
 ) -> list[Quote]:
     """Direct quotes and reported speech of the analysed text; ``Quote.speaker`` is left for the entity merge."""
     text = article.text
-    marks = [(s, e) for s, e in find_quote_marks(text, paragraphs) if len(text[s:e].split()) >= MIN_WORDS]
+    found = find_quote_marks(text, paragraphs)
+    short = {(s, e) for s, e in found if len(text[s:e].split()) < MIN_WORDS and _may_be_partial(text, s, e)}
+    marks = [(s, e) for s, e in found if len(text[s:e].split()) >= MIN_WORDS or (s, e) in short]
     reported = _reported(article, doc, sentences, paragraphs, mentions, marks)
     mentions = sorted(mentions + speaker_mentions(article, reported, mentions), key=lambda m: m.span.start)
     quotes: list[Quote] = []
@@ -291,6 +307,8 @@ def find_quotes(
             and not any(m.span.start < speaker.span.end and speaker.span.start < m.span.end for m in mentions)
         ):
             mentions = sorted([*mentions, Mention(speaker.span, speaker.name, "PERSON")], key=lambda m: m.span.start)
+        if (qs, qe) in short and (speaker is None or cue is None):
+            continue  # a word or two in quotes no one in the sentence is said to have said: a scare quote
         if speaker is None and cue is None and quotes and speakers[-1] is not None:
             # a quote continuing the previous one: same paragraph, nothing between them but the end of the
             # previous quote's own sentence (its attribution)
@@ -312,6 +330,17 @@ def find_quotes(
     quotes.extend(_block_quotes(article, doc, sentences, mentions, marks))
     quotes.sort(key=lambda q: q.span.start)
     return quotes
+
+
+def _may_be_partial(text: str, s: int, e: int) -> bool:
+    """Whether a word or two in quotes may be a partial quote ('called the rule "shameful"'): not a term
+    introduced as such ('so-called "sanctuary"', 'dubbed "Operation X"'), not a title in capitals, not a tag."""
+    words = text[s:e].split()
+    if not words or not re.search(r"[A-Za-z]", text[s:e]) or text[s:e].lstrip()[:1] in "#@":
+        return False
+    if len(words) > 1 and all(w[:1].isupper() for w in words):
+        return False  # "Fox News Sunday", "Go Cubs": a title or a name
+    return not _TERM_BEFORE.search(text[max(0, s - TERM_REACH) : max(0, s - 1)])
 
 
 def _block_quotes(
