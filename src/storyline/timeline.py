@@ -42,6 +42,7 @@ SIMILARITY = 0.3  # word-overlap (Dice) of two event sentences on the same date 
 MAX_PER_DATE = 3  # entries kept per date: the most widely reported events of that day
 MOSTLY_QUOTED = 0.5  # share of a sentence inside direct quotes above which it is mostly a quote
 LEADING_CHARS = 3  # a date this close to its sentence's start leads it ("In 2015, ...", a quote mark before)
+SENTENCE_ENDS = (".", "!", "\"", "\u201d", "'", "\u2019", ")")  # how a written sentence ends; a headline does not
 MIN_WORDS, MAX_WORDS = 6, 70  # shorter sentences are fragments (date lines), longer ones run-ons
 
 
@@ -72,9 +73,6 @@ _FUTURE = re.compile(
 _WEEK = re.compile(r"\bweek(?:end)?\b", re.IGNORECASE)
 _STATE = re.compile(r"\bas of\s*$", re.IGNORECASE)  # "shares outstanding as of April 9": a state, not an event
 _ANNIVERSARY = re.compile(r"\banniversary\b", re.IGNORECASE)
-# A date a clause runs up to ("until December 8", "by Friday") is a deadline; it dates the event only as the main
-# clause's own date ("The city has until Friday to comply").
-_DEADLINE = re.compile(r"(?:until|till|through|by|before)\b", re.IGNORECASE)
 # A sentence whose main verb reports, plans or states ("officials say", "the vote is set for", "roads remain
 # closed") is news prose, not a photo caption: the speech verbs (text/lexicons/speech_verbs.txt) and these.
 _NOT_A_SCENE = load("speech_verbs") | {"show", "expect", "schedule", "set", "plan", "due", "remain", "be"}
@@ -194,8 +192,10 @@ def events_of(
             or d.sentence.start in seen
         ):
             continue
-        if _DEADLINE.match(d.text) and not _dates_main_clause(doc, d.span, d.sentence):
-            continue  # "sent a memo giving them until December 8": a deadline in passing, not the event's date
+        if doc is not None and not _dates_main_clause(doc, d.span, d.sentence):
+            # "sent a memo giving them until December 8", "a disaster that struck on Sept. 19, 1985": a date in
+            # a side clause is mentioned in passing; the sentence reports its main clause's event
+            continue
         if _WEEK.search(d.text) or _STATE.search(article.text[max(0, d.span.start - 8) : d.span.start]):
             seen.add(d.sentence.start)  # the sentence's own date has no day: its other dates are not the event's
             continue
@@ -211,6 +211,9 @@ def events_of(
         rest = (text[: d.span.start - sent.start] + text[d.span.end - sent.start :]).split()
         if len(rest) < MIN_WORDS or len(text.split()) > MAX_WORDS or text.rstrip().endswith("?"):
             continue
+        if not text.rstrip().endswith(SENTENCE_ENDS):
+            continue  # a headline or a teaser of another story stitched into the page ("Judge blocks grant rule
+            # Tuesday"), not a sentence of this report
         if not text[:1].isupper() and not (text[:1] in "\"\u201c'\u2018" and text[1:2].isupper()):
             continue  # a fragment ("16, 2017-- Amazon ...", a cut-off line), not a sentence
         if text[:1] in "\"\u201c'\u2018" or _quoted_share(article, sent.start, sent.end) > MOSTLY_QUOTED:
