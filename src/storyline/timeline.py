@@ -136,7 +136,24 @@ def _dates_main_clause(doc: Doc | None, date: Span, sent: Span) -> bool:
             return True
         tok = tok.head
         if tok.pos_ in ("VERB", "AUX"):
-            return tok.dep_ in ("ROOT", "conj") and tok.head.dep_ in ("ROOT", "conj") or tok.head.i == tok.i
+            return _is_main_verb(tok)
+    return False
+
+
+_SPEECH = load("speech_verbs")
+
+
+def _is_main_verb(verb: Token) -> bool:
+    """True for the verb of a sentence's main clause: its root, a verb joined to it ("sued and won"), or the
+    clause a root speech verb reports ("The plant closed Thursday, officials said": the news is the closing)."""
+    for _ in range(3):
+        head = verb.head
+        if head.i == verb.i:
+            return True
+        if verb.dep_ == "conj" or (verb.dep_ in ("ccomp", "parataxis") and head.lemma_.lower() in _SPEECH):
+            verb = head
+            continue
+        return False
     return False
 
 
