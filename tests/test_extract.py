@@ -532,3 +532,16 @@ def test_a_wire_dateline_is_not_the_speaker(nlp: NLP) -> None:
     )
     extract_article(art, nlp.parse([art])[0])
     assert [q.speaker_name for q in art.quotes if q.kind == "direct"] == ["Jeff Sessions"]
+
+
+def test_nicknames_merge_with_the_full_given_name(nlp: NLP) -> None:
+    a = article("k1", ["Special counsel Robert Mueller met the committee on Monday."])
+    b = article("k2", ["Bob Mueller declined to comment after the meeting, aides said."])
+    c = article("k3", ["Senator Ann Mueller, who is not related, chaired the hearing."])
+    docs = nlp.parse([a, b, c])
+    for x, d in zip([a, b, c], docs, strict=True):
+        extract_article(x, d, resolve=False)
+    story = merge_story(Story(id="s", articles=["k1", "k2", "k3"]), [a, b, c])
+    people = {e.name: set(e.aliases) for e in story.entities if e.type == "PERSON"}
+    assert {"Robert Mueller", "Bob Mueller"} <= people["Robert Mueller"]
+    assert "Ann Mueller" not in people["Robert Mueller"]

@@ -30,6 +30,7 @@ from .names import (
     edit_distance,
     fuzzy_surname,
     org_key,
+    same_given_name,
     slug,
     surname,
 )  # fmt: skip
@@ -104,7 +105,7 @@ def _same_name(first: str, last: str, f2: str, l2: str) -> bool:
     if not same_last:
         return False
     return (
-        f2 == first
+        same_given_name(f2.rstrip("."), first.rstrip("."))  # "Bob Mueller" is "Robert Mueller"
         or f2.startswith(first)
         or first.startswith(f2)
         or edit_distance(f2, first, 1) <= min(allowed_typos(f2), allowed_typos(first))
