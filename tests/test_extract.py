@@ -545,3 +545,19 @@ def test_nicknames_merge_with_the_full_given_name(nlp: NLP) -> None:
     people = {e.name: set(e.aliases) for e in story.entities if e.type == "PERSON"}
     assert {"Robert Mueller", "Bob Mueller"} <= people["Robert Mueller"]
     assert "Ann Mueller" not in people["Robert Mueller"]
+
+
+def test_a_wire_credit_is_not_an_alias_of_the_dateline_place(nlp: NLP) -> None:
+    a = article(
+        "w1",
+        [
+            "SAN FRANCISCO (AP) \u2014 A federal judge in San Francisco on Monday blocked the order on grants.",
+            "The city of San Francisco had sued over the order in January.",
+        ],
+    )
+    b = article("w2", ["SAN FRANCISCO (BCN) \u2014 San Francisco officials welcomed the ruling on Monday."])
+    for x, d in zip([a, b], nlp.parse([a, b]), strict=True):
+        extract_article(x, d, resolve=False)
+    story = merge_story(Story(id="s", articles=["w1", "w2"]), [a, b])
+    [place] = [e for e in story.entities if e.name == "San Francisco"]
+    assert not {"AP", "BCN"} & set(place.aliases)

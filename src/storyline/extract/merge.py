@@ -21,6 +21,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
 from ..model import Article, Entity, Mention, Span
+from ..text.datelines import DATED_DATELINE, DATELINE
 from .entities import MIN_SURNAME_LETTERS, TITLE_WORDS
 from .names import (
     MAX_NAME_TYPOS,
@@ -52,8 +53,16 @@ def _defined_acronyms(article: Article) -> dict[str, str]:
     """Acronyms the text defines: "Immigration and Customs Enforcement (ICE)", "..., or ICE," -> {ice: name}."""
     out = {}
     text = article.text
+    # "SAN FRANCISCO (AP) — ...": the agency in a dateline is a wire credit, not the place's acronym
+    credits = [
+        (h.start(), h.end())
+        for b in article.paragraph_spans()
+        if (h := DATELINE.match(text, b.start, b.end) or DATED_DATELINE.match(text, b.start, b.end))
+    ]
     for m in article.mentions:
         if m.label not in ("ORG", "GPE", "LOC", "FAC", "NORP") or " " not in m.text:
+            continue
+        if any(s <= m.span.start < e for s, e in credits):
             continue
         after = text[m.span.end : m.span.end + 24]
         d = re.match(r"(?:['\u2019]s)?\s*(?:\(|,\s+or\s+)([A-Z][A-Za-z.&]{1,9})(?:\)|,|\.|\s)", after)
