@@ -561,3 +561,9 @@ def test_a_wire_credit_is_not_an_alias_of_the_dateline_place(nlp: NLP) -> None:
     story = merge_story(Story(id="s", articles=["w1", "w2"]), [a, b])
     [place] = [e for e in story.entities if e.name == "San Francisco"]
     assert not {"AP", "BCN"} & set(place.aliases)
+
+
+def test_a_programme_named_after_a_person_is_not_a_person(nlp: NLP) -> None:
+    art = article("j", ["Cities that refuse could lose money from the Edward Byrne Memorial grant program this year."])
+    extract_article(art, nlp.parse([art])[0])
+    assert not [m.text for m in art.mentions if m.label == "PERSON"]
