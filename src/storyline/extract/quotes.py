@@ -19,13 +19,15 @@ import re
 from typing import TYPE_CHECKING
 
 from ..model import Article, Mention, Quote, Span
+from ..text.lexicon import load
 from .entities import SPEECH_FORMS, SPEECH_VERBS, TITLE_WORDS
-from .names import fuzzy_surname, surname
+from .names import fuzzy_surname, org_key, surname
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
 PRONOUNS = {"he", "she"}
+SPOKESPERSON_NOUNS = load("spokesperson_nouns")  # text/lexicons/spokesperson_nouns.txt says where they come from
 # Dependencies a name after a speech verb gets when the parser misreads an inverted attribution ("said James").
 _INVERTED_DEPS = {"dobj", "attr", "npadvmod", "oprd", "dep", "appos", "nsubj", "advmod"}
 # Words that introduce a term rather than someone's words: the quotes after them are scare quotes or names.
@@ -224,7 +226,9 @@ def _resolve_pronoun(
     return Speaker(full.text, m.span, True)
 
 
-def _named_by_title(speaker: Speaker, mentions: list[Mention], text: str, pos: int) -> Speaker:
+def _named_by_title(
+    speaker: Speaker, mentions: list[Mention], text: str, pos: int, sentence: tuple[int, int] | None = None
+) -> Speaker:
     """A speaker described by a title ("the president said", "the newly elected senator said"): the person the
     article last named with that title ("President Donald Trump", "Sen. Patrick Leahy", "Leahy, a senator");
     the description as written when no one was."""
@@ -232,6 +236,12 @@ def _named_by_title(speaker: Speaker, mentions: list[Mention], text: str, pos: i
     if speaker.person or not words or words[0] not in ("the", "a", "an"):
         return speaker
     head = words[-1].strip(".,")
+    if head in SPOKESPERSON_NOUNS and sentence is not None:
+        # "business as usual at the Justice Department, a spokeswoman said": the organisation's words
+        orgs = [m for m in mentions if m.label == "ORG" and sentence[0] <= m.span.start < sentence[1]]
+        if len({org_key(m.text) for m in orgs}) == 1:
+            return Speaker(orgs[0].text, orgs[0].span, False)
+        return speaker
     forms = {head} | {t for t in TITLE_WORDS if t.endswith(".") and head.startswith(t[:-1])}
     if head not in TITLE_WORDS:
         return speaker
@@ -297,7 +307,7 @@ def find_quotes(
                 cue = verb.text if verb.lower_ != "according" else "according to"
                 break
         if speaker is not None:
-            speaker = _named_by_title(speaker, mentions, text, qs)
+            speaker = _named_by_title(speaker, mentions, text, qs, (lo, hi))
         if speaker is not None and speaker.name.lower() in PRONOUNS:
             speaker = _resolve_pronoun(qs, mentions, paragraphs, last)
         elif (
@@ -416,7 +426,7 @@ def _reported(
             speaker = _speaker_of(subj, mentions, text)
             if speaker is None:
                 continue
-            speaker = _named_by_title(speaker, mentions, text, lo)
+            speaker = _named_by_title(speaker, mentions, text, lo, (lo, hi))
             if speaker.name.lower() in PRONOUNS:
                 speaker = _resolve_pronoun(lo, mentions, paragraphs, None) or Speaker(speaker.name, None, True)
                 if speaker.span is None:
