@@ -572,7 +572,8 @@ def test_a_programme_named_after_a_person_is_not_a_person(nlp: NLP) -> None:
 def test_a_spokeswoman_speaks_for_the_organisation_the_sentence_names(nlp: NLP) -> None:
     art = article(
         "o",
-        ["It was \u201cbusiness as usual for the staff\u201d at the Federal Aviation Administration, a spokeswoman said."],
+        ["It was \u201cbusiness as usual for the staff\u201d at the Federal Aviation Administration, a spokeswoman "
+         "said."],
     )
     extract_article(art, nlp.parse([art])[0])
     assert [q.speaker_name for q in art.quotes if q.kind == "direct"] == ["Federal Aviation Administration"]
