@@ -98,6 +98,12 @@ def main() -> int:
         check("extract: Sessions one entity across all five",
               len(sessions) == 1 and all(a.id in sessions[0].articles for a in originals),
               f"{len(sessions)} entities: {[e.name for e in sessions]}")
+        # issue 12: in every story of the five samples that names him, "Sessions" is the one Jeff Sessions
+        named = [s for s in stories if any(a.id in s.articles and "Sessions" in a.text for a in originals)]
+        odd = {s.id: [e.name for e in s.entities if "Sessions" in e.name or "Sessions" in e.aliases]
+               for s in named}
+        check("extract: 'Sessions' in every sample story is Jeff Sessions",
+              bool(named) and all(names == ["Jeff Sessions"] for names in odd.values()), str(odd))
         urge = [q for q in art("001").quotes if q.text.startswith("I continue to urge")]
         check("extract: 'I continue to urge' attributed to Sessions",
               bool(urge) and "Sessions" in (urge[0].speaker_name or ""), urge[0].speaker_name if urge else "no quote")

@@ -124,3 +124,27 @@ def test_year_entry_only_when_nothing_finer_tells_the_event() -> None:
     )
     merged = timeline.merge_events([(fine, 2.0), (coarse, 0.7), (other, 0.7)])
     assert [(e.date, e.granularity) for e in merged] == [("2012-01-01", "year"), ("2015-03-01", "month")]
+
+
+# -- issue 12: lines a reader can trust --------------------------------------------------------------------
+SIDEBAR = [
+    "The city council on Tuesday approved a new budget for the public library system.",
+    "Related: Judge blocked the state grant rule for sheriffs on Monday",
+    "\u2022 Governor vetoes transit bill on Friday after a long fight",
+]
+
+
+def test_a_sidebar_teaser_is_no_timeline_entry(nlp: NLP) -> None:
+    a = art("s", SIDEBAR, "2017-10-20")
+    [doc] = nlp.parse([a])
+    extract_article(a, doc)
+    entries = timeline.story_timeline([a], {"s": doc})
+    assert [e.text for e in entries] == [SIDEBAR[0]]
+
+
+def test_a_date_in_a_side_clause_does_not_date_the_event(nlp: NLP) -> None:
+    a = art("m", ["The mayor sent a memo that gave the agencies until December 8 to answer the state."], "2017-11-15")
+    [doc] = nlp.parse([a])
+    extract_article(a, doc)
+    assert any(d.value == "2017-12-08" for d in a.dates)  # the date is read
+    assert timeline.story_timeline([a], {"m": doc}) == []  # but the memo was not sent on December 8

@@ -376,19 +376,20 @@ def cmd_quotes(args: argparse.Namespace) -> int:
 
 def cmd_timeline(args: argparse.Namespace) -> int:
     """Print a story's timeline, in event order or (``--by report``) in the order the events were reported."""
-    from .timeline import by_report
+    from .timeline import by_report, shown_date
 
     with _existing_store(args) as store:
         story = store.get_story(args.story)
     out.print(f"[bold]{escape(story.title)}[/]")
     entries = by_report(story.timeline) if args.by == "report" else story.timeline
     for e in entries:
+        when = shown_date(e.date, e.granularity)  # "2017-08" for a month, "2017" for a year: never an invented day
+        cited = escape(f"[{', '.join(e.sources)}]")
         if args.by == "report":
             reported = " to ".join(dict.fromkeys(d for d in (e.first_reported, e.last_reported) if d)) or "undated"
-            out.print(f"reported {reported:<24} event {e.date:>10}  {escape(e.text)} [dim]"
-                      + escape(f"[{', '.join(e.sources)}]") + "[/]")
+            out.print(f"reported {reported:<24} event {when:>10}  {escape(e.text)} [dim]{cited}[/]")
         else:
-            out.print(f"{e.date:>10}  {escape(e.text)} [dim]" + escape(f"[{', '.join(e.sources)}]") + "[/]")
+            out.print(f"{when:>10}  {escape(e.text)} [dim]{cited}[/]")
     if not story.timeline:
         out.print("[dim]no dated events[/]")
     return 0

@@ -279,6 +279,7 @@ class Citation(Record):
     article: str | None = None
     span: Span | None = None
     date: str | None = None
+    granularity: Granularity = "day"  # of ``date``: a "month" date is shown as "2017-08", a "year" one as "2017"
 
 
 @dataclass

@@ -42,6 +42,7 @@ SIMILARITY = 0.3  # word-overlap (Dice) of two event sentences on the same date 
 MAX_PER_DATE = 3  # entries kept per date: the most widely reported events of that day
 MOSTLY_QUOTED = 0.5  # share of a sentence inside direct quotes above which it is mostly a quote
 LEADING_CHARS = 3  # a date this close to its sentence's start leads it ("In 2015, ...", a quote mark before)
+SENTENCE_ENDS = (".", "!", "\"", "\u201d", "'", "\u2019", ")")  # how a written sentence ends; a headline does not
 MIN_WORDS, MAX_WORDS = 6, 70  # shorter sentences are fragments (date lines), longer ones run-ons
 
 
@@ -135,7 +136,24 @@ def _dates_main_clause(doc: Doc | None, date: Span, sent: Span) -> bool:
             return True
         tok = tok.head
         if tok.pos_ in ("VERB", "AUX"):
-            return tok.dep_ in ("ROOT", "conj") and tok.head.dep_ in ("ROOT", "conj") or tok.head.i == tok.i
+            return _is_main_verb(tok)
+    return False
+
+
+_SPEECH = load("speech_verbs")
+
+
+def _is_main_verb(verb: Token) -> bool:
+    """True for the verb of a sentence's main clause: its root, a verb joined to it ("sued and won"), or the
+    clause a root speech verb reports ("The plant closed Thursday, officials said": the news is the closing)."""
+    for _ in range(3):
+        head = verb.head
+        if head.i == verb.i:
+            return True
+        if verb.dep_ == "conj" or (verb.dep_ in ("ccomp", "parataxis") and head.lemma_.lower() in _SPEECH):
+            verb = head
+            continue
+        return False
     return False
 
 
@@ -153,14 +171,22 @@ def _line_of(text: str, sentence: Span, date: Span) -> Span:
     return Span(max(start, sentence.start), end if end != -1 else sentence.end)
 
 
-def events_of(article: Article, doc: Doc | None = None) -> list[tuple[TimelineEntry, float]]:
+def events_of(
+    article: Article, doc: Doc | None = None, story_date: str | None = None
+) -> list[tuple[TimelineEntry, float]]:
     """Candidate events of one article: (entry with this article as its only source, event score).
 
-    ``doc`` (the article's parse, optional) lets photo captions be told apart by their present tense.
+    ``doc`` (the article's parse, optional) lets photo captions be told apart by their present tense;
+    ``story_date`` (its story's latest report) stands for an undated article's own date when years are compared
+    (a past anniversary's date is not this event's).
     """
     out = []
     seen: set[int] = set()
-    ref = article.published or max((d.value for d in article.dates if d.value and d.anchor != "absolute"), default=None)
+    ref = (
+        article.published
+        or max((d.value for d in article.dates if d.value and d.anchor != "absolute"), default=None)
+        or story_date
+    )
 
     def rank(d: DateMention) -> tuple[int, int]:
         """Most precise first; among equals, the one nearest the article's own date (not a past anniversary)."""
@@ -168,12 +194,24 @@ def events_of(article: Article, doc: Doc | None = None) -> list[tuple[TimelineEn
         return GRAN_RANK[d.granularity], gap
 
     dates = sorted((d for d in article.dates if d.value and d.sentence and d.anchor != "none"), key=rank)
+    # a sentence whose main clause is dated by an expression left unplaced ("struck Tuesday" in an undated
+    # article) has no known date: a full date in its side clauses ("the 1985 quake") is not its event's
+    unplaced = {
+        d.sentence.start
+        for d in article.dates
+        if d.value is None and d.sentence and _dates_main_clause(doc, d.span, d.sentence)
+    }
+    seen.update(unplaced)
     for d in dates:
         if (
             d.granularity not in EVENT_GRANULARITIES | YEAR_GRANULARITIES
             or d.sentence is None
             or d.sentence.start in seen
         ):
+            continue
+        if doc is not None and not _dates_main_clause(doc, d.span, d.sentence):
+            # "sent a memo giving them until December 8", "a disaster that struck on Sept. 19, 1985": a date in
+            # a side clause is mentioned in passing; the sentence reports its main clause's event
             continue
         if _WEEK.search(d.text) or _STATE.search(article.text[max(0, d.span.start - 8) : d.span.start]):
             seen.add(d.sentence.start)  # the sentence's own date has no day: its other dates are not the event's
@@ -190,6 +228,9 @@ def events_of(article: Article, doc: Doc | None = None) -> list[tuple[TimelineEn
         rest = (text[: d.span.start - sent.start] + text[d.span.end - sent.start :]).split()
         if len(rest) < MIN_WORDS or len(text.split()) > MAX_WORDS or text.rstrip().endswith("?"):
             continue
+        if not text.rstrip().endswith(SENTENCE_ENDS):
+            continue  # a headline or a teaser of another story stitched into the page ("Judge blocks grant rule
+            # Tuesday"), not a sentence of this report
         if not text[:1].isupper() and not (text[:1] in "\"\u201c'\u2018" and text[1:2].isupper()):
             continue  # a fragment ("16, 2017-- Amazon ...", a cut-off line), not a sentence
         if text[:1] in "\"\u201c'\u2018" or _quoted_share(article, sent.start, sent.end) > MOSTLY_QUOTED:
@@ -256,7 +297,8 @@ def merge_events(events: Sequence[tuple[TimelineEntry, float]]) -> list[Timeline
 def story_timeline(articles: Sequence[Article], docs: Mapping[str, Doc] | None = None) -> list[TimelineEntry]:
     """The timeline of one story from its extracted articles (duplicates count once); ``docs`` by article id."""
     docs = docs or {}
-    events = [ev for a in articles if not a.is_duplicate for ev in events_of(a, docs.get(a.id))]
+    latest = max((a.published for a in articles if a.published), default=None)
+    events = [ev for a in articles if not a.is_duplicate for ev in events_of(a, docs.get(a.id), latest)]
     entries = merge_events(events)
     published = {a.id: a.published[:10] for a in articles if a.published and "suspect_date" not in a.flags}
     for e in entries:  # report time beside event time

@@ -48,7 +48,7 @@ import numpy as np
 
 from ..config import Settings
 from ..errors import ConfigError
-from ..model import Article, Citation, Story, Storyline
+from ..model import Article, Citation, DateMention, Granularity, Story, Storyline
 from ..text.words import NUMBER_WORDS, STOP_WORDS, numbers, terms, word_count
 from .sentences import MIN_WORDS, QUOTED, Candidate, candidates, mostly_quoted
 
@@ -229,10 +229,22 @@ def _dated_lead(c: Candidate, first_day: str | None) -> bool:
 
 def _date_of(c: Candidate) -> str | None:
     """The resolved date of the event a sentence reports (the first day-precise date in it, else any)."""
+    found = _dates_in(c)
+    return found[0].value if found else None
+
+
+def _granularity_of(c: Candidate) -> Granularity:
+    """The granularity of :func:`_date_of`'s date ("day" when there is none)."""
+    found = _dates_in(c)
+    return found[0].granularity if found else "day"
+
+
+def _dates_in(c: Candidate) -> list[DateMention]:
+    """The resolved dates of a sentence, day-precise ones first, then in text order."""
     s, e = c.span.start, c.span.end
     found = [d for d in c.article.dates if d.value and s <= d.span.start < e]
     found.sort(key=lambda d: (d.granularity != "day", d.span.start))
-    return found[0].value if found else None
+    return found
 
 
 class Summariser:
@@ -502,7 +514,8 @@ class Summariser:
                 sources.append(art.id)
         if c.article.id not in sources:
             sources.insert(0, c.article.id)
-        return Citation(text=c.text, sources=sources, article=c.article.id, span=c.span, date=_date_of(c))
+        return Citation(text=c.text, sources=sources, article=c.article.id, span=c.span, date=_date_of(c),
+                        granularity=_granularity_of(c))
 
     def reading_order(self, citations: list[Citation]) -> list[Citation]:
         """Order citations for reading: the opener first, then by event date, source order and position."""

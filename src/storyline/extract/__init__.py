@@ -26,7 +26,7 @@ from ..text.parser import sentences_of
 from .dates import find_dates, parse_iso, resolve_date
 from .entities import find_mentions
 from .figures import find_figures, parse_money, parse_number
-from .merge import EntityTable, add_story_mentions, merge_entities
+from .merge import EntityTable, add_story_mentions, known_surnames, merge_entities
 from .quotes import find_quotes, speaker_mentions
 
 if TYPE_CHECKING:
@@ -133,13 +133,14 @@ def resolve_speakers(articles: Sequence[Article], entities: Sequence[Entity]) ->
             q.speaker = table.lookup(name) if name and any(c.isupper() for c in name) else None
 
 
-def merge_story(story: Story, articles: Sequence[Article]) -> Story:
+def merge_story(story: Story, articles: Sequence[Article], known: dict[str, str] | None = None) -> Story:
     """Merge a story's articles: Story.entities, mention entity ids, quote speakers, Story.quotes and figures.
 
-    Duplicate articles (``duplicate_of`` set) are counted once, through the article they copy.
+    Duplicate articles (``duplicate_of`` set) are counted once, through the article they copy. ``known`` (the
+    corpus's :func:`merge.known_surnames`) names a person the story mentions only by surname.
     """
     add_story_mentions(articles)
-    entities = merge_entities(articles)
+    entities = merge_entities(articles, known)
     resolve_speakers(articles, entities)
     entities.sort(key=lambda e: (-len(e.articles), -e.mentions, e.name))
     story.entities = entities
@@ -184,10 +185,12 @@ def run(ctx: RunContext) -> None:
         store.update_articles(done)
     story_ids = sorted(ctx.touched_stories) if ctx.touched_stories else [s.id for s in store.iter_stories()]
     stories = []
+    # the one full name the whole store knows for a surname: a story that says only "Sessions" means him
+    known = known_surnames(store.iter_articles()) if story_ids else {}
     for sid in story_ids:
         story = store.get_story(sid)
         arts = list(store.iter_articles(story.articles))
-        merge_story(story, arts)
+        merge_story(story, arts, known)
         store.update_articles(arts)
         stories.append(story)
     if stories:

@@ -98,7 +98,8 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             re.IGNORECASE,
         ),
     ),
-    ("rel_month", re.compile(r"\b(?P<rel>last|this|next|past)\s+" + _MONTH + r"(?!\s+\d)", re.IGNORECASE)),
+    # no letter after the month: "next decade" is no "next Dec."
+    ("rel_month", re.compile(r"\b(?P<rel>last|this|next|past)\s+" + _MONTH + r"(?![a-z])(?!\s+\d)", re.IGNORECASE)),
     (
         "day_word",
         re.compile(
@@ -210,13 +211,21 @@ def _absolute(kind: str, g: Groups, anchor: dt.date | None) -> Resolved | None:
         return None
 
 
-def _month_day(g: Groups, anchor: dt.date, future: bool) -> Resolved | None:
-    """ "January 24": the occurrence nearest the anchor."""
-    d = _near_day(MONTHS[g["month"].lower()], int(g["d"]), anchor)
-    return (d, "day") if d else None
+def _month_day(g: Groups, anchor: dt.date, future: bool | None) -> Resolved | None:
+    """ "January 24": the last one on or before the anchor when the sentence tells the past ("was issued on
+    Jan. 25" in a November article is that January's), the next one when it tells the future, else the nearest."""
+    month, day = MONTHS[g["month"].lower()], int(g["d"])
+    d = _near_day(month, day, anchor)
+    if d is None or future is None:
+        return (d, "day") if d else None
+    if future is False and d > anchor:
+        d = _shift_year(d, -1)
+    elif future and d < anchor:
+        d = _shift_year(d, 1)
+    return d, "day"
 
 
-def _ago(g: Groups, anchor: dt.date, future: bool) -> Resolved | None:
+def _ago(g: Groups, anchor: dt.date, future: bool | None) -> Resolved | None:
     """ "two weeks ago", "a year ago"."""
     n = NUMBERS.get(g["n"].lower(), None) if not g["n"].isdigit() else int(g["n"])
     unit = g["unit"].lower()
@@ -233,7 +242,7 @@ def _ago(g: Groups, anchor: dt.date, future: bool) -> Resolved | None:
     return dt.date(anchor.year - n, 1, 1), "year"
 
 
-def _rel_unit(g: Groups, anchor: dt.date, future: bool) -> Resolved | None:
+def _rel_unit(g: Groups, anchor: dt.date, future: bool | None) -> Resolved | None:
     """ "last week" (its Monday), "earlier this month", "next year"."""
     rel, unit = g["rel"].lower(), g["unit"].lower()
     shift = -1 if rel.endswith("last") or rel == "past" else 1 if rel == "next" else 0
@@ -245,7 +254,7 @@ def _rel_unit(g: Groups, anchor: dt.date, future: bool) -> Resolved | None:
     return dt.date(anchor.year + shift, 1, 1), "year"
 
 
-def _season(g: Groups, anchor: dt.date, future: bool) -> Resolved | None:
+def _season(g: Groups, anchor: dt.date, future: bool | None) -> Resolved | None:
     """ "last fall", "this summer", "in the spring"."""
     rel = (g.get("rel") or "").lower()
     month = SEASONS[g["season"].lower()]
@@ -263,7 +272,7 @@ def _season(g: Groups, anchor: dt.date, future: bool) -> Resolved | None:
     return cand, "season"
 
 
-def _weekday(g: Groups, anchor: dt.date, future: bool) -> Resolved | None:
+def _weekday(g: Groups, anchor: dt.date, future: bool | None) -> Resolved | None:
     """ "Wednesday" (the latest, or the next when ``future``), "last Friday", "next Monday"."""
     rel = (g.get("rel") or "").lower()
     wd = WEEKDAYS[g["wd"].lower()]
@@ -278,7 +287,7 @@ def _weekday(g: Groups, anchor: dt.date, future: bool) -> Resolved | None:
     return anchor - dt.timedelta(days=back), "day"
 
 
-def _rel_month(g: Groups, anchor: dt.date, future: bool) -> Resolved | None:
+def _rel_month(g: Groups, anchor: dt.date, future: bool | None) -> Resolved | None:
     """ "last March", "next August", "this June"."""
     rel, month = g["rel"].lower(), MONTHS[g["month"].lower()]
     if rel == "next":
@@ -290,7 +299,7 @@ def _rel_month(g: Groups, anchor: dt.date, future: bool) -> Resolved | None:
     return dt.date(anchor.year, month, 1), "month"
 
 
-def _day_word(g: Groups, anchor: dt.date, future: bool) -> Resolved | None:
+def _day_word(g: Groups, anchor: dt.date, future: bool | None) -> Resolved | None:
     """ "yesterday", "last night", "tomorrow", "today", "this morning"."""
     word = g["word"].lower()
     if word in ("yesterday", "last night"):
@@ -300,7 +309,7 @@ def _day_word(g: Groups, anchor: dt.date, future: bool) -> Resolved | None:
     return anchor, "day"
 
 
-def _month(g: Groups, anchor: dt.date, future: bool) -> Resolved | None:
+def _month(g: Groups, anchor: dt.date, future: bool | None) -> Resolved | None:
     """A bare month: the latest one, or the next when ``future``."""
     month = MONTHS[g["month"].lower()]
     if future:
@@ -309,14 +318,16 @@ def _month(g: Groups, anchor: dt.date, future: bool) -> Resolved | None:
 
 
 # How each kind of relative expression is placed from the anchor date.
-_RELATIVE: dict[str, Callable[[Groups, dt.date, bool], Resolved | None]] = {
+_RELATIVE: dict[str, Callable[[Groups, dt.date, bool | None], Resolved | None]] = {
     "month_day": _month_day, "day_month": _month_day, "ago": _ago, "rel_unit": _rel_unit, "rel_season": _season,
     "season": _season, "rel_weekday": _weekday, "weekday": _weekday, "rel_month": _rel_month, "day_word": _day_word,
     "month": _month,
 }  # fmt: skip
 
 
-def _resolve_match(kind: str, m: re.Match[str], anchor: dt.date | None, future: bool = False) -> Resolved | None:
+def _resolve_match(
+    kind: str, m: re.Match[str], anchor: dt.date | None, future: bool | None = None
+) -> Resolved | None:
     """Resolve one pattern match; None when it needs an anchor and has none, or is not a valid date."""
     if kind in ABSOLUTE:
         return _absolute(kind, m.groupdict(), anchor)
@@ -324,18 +335,25 @@ def _resolve_match(kind: str, m: re.Match[str], anchor: dt.date | None, future: 
     return place(m.groupdict(), anchor, future) if place is not None and anchor is not None else None
 
 
-def resolve_date(text: str, published: dt.date | str | None, future: bool = False) -> tuple[str | None, Granularity]:
+def resolve_date(
+    text: str, published: dt.date | str | None, future: bool | None = None
+) -> tuple[str | None, Granularity]:
     """Resolve a temporal expression to (ISO start of the period, granularity); value None when it cannot be placed.
 
     The most specific pattern wins: "Wednesday (January 24)" is the 24th, "fiscal year 2016" is 2016. A bare
     weekday or month is the latest one up to the anchor (news reports the past), or the next one when
-    ``future`` (the sentence speaks of what will happen: "will meet in August").
+    ``future`` (the sentence speaks of what will happen: "will meet in August"). A month and day ("January 24")
+    is the last one up to the anchor when ``future`` is False (the sentence tells the past), the next one when
+    True, and the nearest when None (the tense is not known).
     """
     value, gran, _ = _resolve(text, published, future)
     return value, gran
 
 
-# What a storyline's date may place in an undated article of one of its stories: a month or season name, or a
+# Anchors an undated article borrows (its story's last date, its storyline's): they may be days or months away
+# from when the article was written, so they place no weekday, "today" or "last week" (left as written).
+BORROWED_ANCHORS = {"story", "storyline"}
+# What a story's or storyline's date may place in an undated article of one of its stories: a month or season name, or a
 # month and day ("In July", "on February 1"), whose year is the one thing inferred. A weekday, "yesterday" or
 # "a year ago" counted from a date that may be months away from the article's own would be invented precision.
 STORYLINE_KINDS = {"month", "month_day", "day_month", "season"}
@@ -350,7 +368,7 @@ FUTURE = re.compile(
 
 
 def _resolve(
-    text: str, published: dt.date | str | None, future: bool = False
+    text: str, published: dt.date | str | None, future: bool | None = None
 ) -> tuple[str | None, Granularity, str | None]:
     """Resolve; the third item is the pattern kind that matched (in ABSOLUTE when it needed no anchor)."""
     anchor = parse_iso(published) if isinstance(published, str) else published
@@ -525,8 +543,9 @@ def _merge_overlaps(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
-def _points_forward(doc: Doc | Any, text: str, sent: tuple[int, int], s: int, e: int) -> bool:
-    """Whether the date at s:e speaks of the future (a bare weekday or month is then the next one)."""
+def _points_forward(doc: Doc | Any, text: str, sent: tuple[int, int], s: int, e: int) -> bool | None:
+    """Whether the date at s:e speaks of the future (a bare weekday or month is then the next one): True, False
+    (the parse tells the past: "was issued on Jan. 25"), or None when neither the parse nor a cue word tells."""
     phrase = text[s:e]
     # "said on Tuesday it would close": a date right after a past reporting verb dates the report
     parsed = False if _dates_the_report(doc, sent[0], s) else _future_from_parse(doc, s, e)
@@ -535,7 +554,7 @@ def _points_forward(doc: Doc | Any, text: str, sent: tuple[int, int], s: int, e:
         return True  # "floods through Friday", "until Friday"; but "had raised $1m by Saturday night" is past
     if parsed is not None:
         return parsed
-    return bool(FUTURE.search(text[sent[0] : s]))  # no verb found: cue words before the date in its sentence
+    return True if FUTURE.search(text[sent[0] : s]) else None  # no verb found: cue words before the date
 
 
 class _Anchor:
@@ -544,12 +563,13 @@ class _Anchor:
     def __init__(self, date: dt.date | None, kind: str, window: tuple[dt.date, dt.date] | None) -> None:
         self.date, self.kind, self.window = date, kind, window
 
-    def place(self, phrase: str, future: bool) -> tuple[str | None, Granularity, str | None] | None:
+    def place(self, phrase: str, future: bool | None) -> tuple[str | None, Granularity, str | None] | None:
         """(value, granularity, anchor recorded) of a phrase, or None when it is no calendar expression."""
         value, gran, matched = _resolve(phrase, self.date, future)
         if matched == "weekday" and value and self.window and not future:
             value = fit_to_story(value, self.window)
-        storyline = self.kind == "storyline"
+        # an undated article counted from its story's or storyline's date: only the year may be inferred
+        storyline = self.kind in BORROWED_ANCHORS
         if storyline and self.date and value and matched in ("month_day", "day_month") and not future:
             # the storyline's last date bounds the article's own from above: a past "February 1" is the one on
             # or before it, not the nearest (which may be the next year's)

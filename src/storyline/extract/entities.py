@@ -175,6 +175,18 @@ def _name_extent(doc: Doc, toks: list[Token]) -> list[Token]:
     return list(doc[first : last + 1])
 
 
+# Nouns that make a name a programme, law, fund or award named after someone (text/lexicons/name_modifier_heads.txt)
+NAME_MODIFIER_HEADS = load("name_modifier_heads")
+
+
+def _names_a_thing(doc: Doc, toks: list[Token]) -> bool:
+    """True when a person-typed name is the modifier or the start of a thing's name: its last word, or the
+    word right after it, is a class noun of programmes, laws and awards ("Byrne JAG program")."""
+    after = doc[toks[-1].i + 1] if toks[-1].i + 1 < len(doc) else None
+    words = [toks[-1]] + ([after] if after is not None and not after.is_punct else [])
+    return any(w.lower_ in NAME_MODIFIER_HEADS for w in words)
+
+
 def _mention_of(ent: DocSpan, doc: Doc, text: str) -> Mention | None:
     """The repaired mention of one of the model's entities, or None when nothing of a name is left."""
     toks, label, role = _split_lead(list(ent), ent.label_)
@@ -186,6 +198,8 @@ def _mention_of(ent: DocSpan, doc: Doc, text: str) -> Mention | None:
     start, end = _clean_bounds(text, toks[0].idx, toks[-1].idx + len(toks[-1].text))
     if end <= start:
         return None
+    if label == "PERSON" and _names_a_thing(doc, toks):
+        label = "ORG"  # "the Byrne JAG program", "the Edward Byrne Memorial": named after a person, not one
     if label == "PERSON" and role is None:
         role, _ = _role_before(doc, toks[0].i)
     if label == "PERSON" and role is None:

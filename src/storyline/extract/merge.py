@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from ..model import Article, Entity, Mention, Span
+from ..text.datelines import DATED_DATELINE, DATELINE
 from .entities import MIN_SURNAME_LETTERS, TITLE_WORDS
 from .names import (
     MAX_NAME_TYPOS,
@@ -30,6 +31,7 @@ from .names import (
     edit_distance,
     fuzzy_surname,
     org_key,
+    same_given_name,
     slug,
     surname,
 )  # fmt: skip
@@ -51,8 +53,16 @@ def _defined_acronyms(article: Article) -> dict[str, str]:
     """Acronyms the text defines: "Immigration and Customs Enforcement (ICE)", "..., or ICE," -> {ice: name}."""
     out = {}
     text = article.text
+    # "SAN FRANCISCO (AP) — ...": the agency in a dateline is a wire credit, not the place's acronym
+    credits = [
+        (h.start(), h.end())
+        for b in article.paragraph_spans()
+        if (h := DATELINE.match(text, b.start, b.end) or DATED_DATELINE.match(text, b.start, b.end))
+    ]
     for m in article.mentions:
         if m.label not in ("ORG", "GPE", "LOC", "FAC", "NORP") or " " not in m.text:
+            continue
+        if any(s <= m.span.start < e for s, e in credits):
             continue
         after = text[m.span.end : m.span.end + 24]
         d = re.match(r"(?:['\u2019]s)?\s*(?:\(|,\s+or\s+)([A-Z][A-Za-z.&]{1,9})(?:\)|,|\.|\s)", after)
@@ -104,7 +114,7 @@ def _same_name(first: str, last: str, f2: str, l2: str) -> bool:
     if not same_last:
         return False
     return (
-        f2 == first
+        same_given_name(f2.rstrip("."), first.rstrip("."))  # "Bob Mueller" is "Robert Mueller"
         or f2.startswith(first)
         or first.startswith(f2)
         or edit_distance(f2, first, 1) <= min(allowed_typos(f2), allowed_typos(first))
@@ -162,6 +172,21 @@ class _Merger:
             self.by_full[(first, last)] = cluster
             self.by_letter[last[:1]][(first, last)] = cluster
             cluster.add(art, m)
+
+    def add_known(self, known: Mapping[str, str]) -> None:
+        """1b. A surname said alone with no full name in these articles, but the one full name the corpus knows
+        for it ("Sessions" -> "Jeff Sessions"): an empty cluster under that name the surname then joins."""
+        alone = {m.text.lower() for _, m in self.items if " " not in m.text}
+        for low, full in known.items():
+            first, last = _person_key(full)
+            if low not in alone or self.by_surname.get(last):
+                continue
+            cluster = _Cluster("PERSON")
+            cluster.forms[full] = 0  # named by the corpus, mentioned here only by surname
+            self.persons.append(cluster)
+            self.by_surname[last].append(cluster)
+            self.by_full[(first, last)] = cluster
+            self.by_letter[last[:1]][(first, last)] = cluster
 
     def _add_single(self, art: Article, m: Mention) -> None:
         """A one-word mention: a surname of a known person (whatever label the model gave), else its own."""
@@ -231,17 +256,42 @@ class _Merger:
         return [_entity(c) for c in clusters if c.mentions]
 
 
-def merge_entities(articles: Sequence[Article]) -> list[Entity]:
+def merge_entities(articles: Sequence[Article], known: Mapping[str, str] | None = None) -> list[Entity]:
     """Merge the mentions of several articles into entities; sets ``mention.entity`` on every article.
 
     Duplicate articles (``duplicate_of`` set) get entity ids but do not add to mention or article counts.
+    ``known`` maps a lowercased surname to the one full name the corpus knows for it (:func:`known_surnames`):
+    a surname said alone where no full name of it appears joins that name.
     """
     merger = _Merger(articles)
     merger.add_full_names()
+    if known:
+        merger.add_known(known)
     defined = merger.defined_acronyms()
     merger.add_the_rest()
     merger.join_acronyms(defined)
     return merger.entities()
+
+
+def known_surnames(articles: Iterable[Article]) -> dict[str, str]:
+    """Lowercased surname -> full person name, for surnames only one person of these articles bears (the most
+    written form of that name); a surname two people share ("Williams") is left out."""
+    names: dict[str, Counter[tuple[str, str]]] = defaultdict(Counter)
+    forms: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    for a in articles:
+        for m in a.mentions:
+            if m.label == "PERSON" and len(m.text.split()) >= MIN_FULL_NAME_WORDS and m.text[:1].isupper():
+                key = _person_key(m.text)
+                names[key[1]][key] += 1
+                forms[key][m.text] += 1
+    out = {}
+    for last, people in names.items():
+        best = max(people, key=people.__getitem__)
+        # "Jeff" and "Jefferson" are one man (one first name starts the other); "John" and "Jane" are two
+        one = all(f.startswith(best[0]) or best[0].startswith(f) for f, _ in people)
+        if one and len(last) >= MIN_SURNAME_LETTERS:
+            out[last] = forms[best].most_common(1)[0][0]
+    return out
 
 
 def add_story_mentions(articles: Sequence[Article]) -> None:

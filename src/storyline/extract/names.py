@@ -15,12 +15,29 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from ..text.lexicon import load
+
 MIN_FULL_NAME_WORDS = 2  # "Jeff Sessions"; one word is a surname, a given name or a single name
 ONE_TYPO_FROM, TWO_TYPOS_FROM = 5, 9  # letters from which a misspelt name may differ by one letter, by two
 MIN_ACRONYM_LETTERS = 2  # the initials of a name of two words or more
 MAX_NAME_TYPOS = 2  # the most letters a misspelt name may differ by (allowed_typos of a name of 9 letters or more)
 _ORG_PREFIX = re.compile(r"^(?:the\s+)?(?:u\.s\.|us|united states|federal)\s+", re.IGNORECASE)
 _SMALL = {"of", "and", "for", "the", "on", "in", "&", "at", "to"}
+
+
+def _nickname_pairs() -> frozenset[tuple[str, str]]:
+    """(given name, nickname) pairs of text/lexicons/nicknames.txt, both ways round."""
+    pairs = [tuple(line.split()) for line in load("nicknames")]
+    return frozenset((a, b) for a, b in pairs) | frozenset((b, a) for a, b in pairs)
+
+
+NICKNAMES = _nickname_pairs()
+
+
+def same_given_name(a: str, b: str) -> bool:
+    """Whether two lowercased given names may be one person's: equal, or a name and its nickname ("bob",
+    "robert"; text/lexicons/nicknames.txt)."""
+    return a == b or (a, b) in NICKNAMES
 
 
 def surname(name: str) -> str:

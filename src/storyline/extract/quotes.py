@@ -19,13 +19,26 @@ import re
 from typing import TYPE_CHECKING
 
 from ..model import Article, Mention, Quote, Span
+from ..text.lexicon import load
 from .entities import SPEECH_FORMS, SPEECH_VERBS, TITLE_WORDS
-from .names import surname
+from .names import fuzzy_surname, org_key, surname
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
 PRONOUNS = {"he", "she"}
+SPOKESPERSON_NOUNS = load("spokesperson_nouns")  # text/lexicons/spokesperson_nouns.txt says where they come from
+# Dependencies a name after a speech verb gets when the parser misreads an inverted attribution ("said James").
+_INVERTED_DEPS = {"dobj", "attr", "npadvmod", "oprd", "dep", "appos", "nsubj", "advmod"}
+# Words that introduce a term rather than someone's words: the quotes after them are scare quotes or names.
+_TERM_BEFORE = re.compile(
+    r"\b(?:so-called|so called|called|dubbed|termed|labell?ed|branded|known as|nicknamed|titled|entitled|named"
+    r"|the words?|the terms?|the phrase)\s*$",
+    re.IGNORECASE,
+)
+TERM_REACH = 20  # characters before a quote searched for a term's introduction ("so-called ")
+INVERTED_REACH = 6  # tokens after "said" searched for the speaker's name: a description of up to five words
+TITLE_REACH = 40  # characters before a name searched for its title ("Sen. Patrick Leahy, D-Vt.")
 PARAGRAPH_GAP = 2  # characters between two paragraphs of one quote (the line break between them)
 MAX_DESCRIPTION_WORDS = 10  # a speaker described at more length is cut to its head noun ("a senior official ...")
 MIN_REPORT_CHARS = 15  # less before "according to X" is a lead-in ("But,"), so the report is what follows X
@@ -133,6 +146,21 @@ def _subject(verb: Token, mentions: list[Mention], text: str) -> Token | None:
         for c in verb.head.children:
             if c.dep_ == "nsubj":
                 return c
+    # an inverted attribution the parser reads as an object ('"...," said James, whose ...'; "said Warriors
+    # forward Draymond Green"): the first name after the verb that is not a date ("said Tuesday")
+    for c in verb.children:
+        if c.i > verb.i and c.pos_ == "PROPN" and c.dep_ in _INVERTED_DEPS and c.ent_type_ not in ("DATE", "TIME"):
+            return c
+    # or hangs the name on a later verb ('said James, whose explosions helped ...'): a person named right after
+    # the verb, its description before it ("said Warriors power forward Draymond Green")
+    doc = verb.doc
+    for tok in doc[verb.i + 1 : min(len(doc), verb.i + 1 + INVERTED_REACH)]:
+        if tok.is_punct:
+            break
+        if tok.ent_type_ == "PERSON":
+            while tok.i + 1 < len(doc) and doc[tok.i + 1].ent_type_ == "PERSON" and doc[tok.i + 1].ent_iob_ == "I":
+                tok = doc[tok.i + 1]
+            return tok
     return None
 
 
@@ -150,6 +178,8 @@ def _speaker_of(subj: Token, mentions: list[Mention], text: str) -> Speaker | No
     ]
     head_m = [m for m in inside if m.span.start <= subj.idx < m.span.end]
     persons = [m for m in inside if m.label == "PERSON"]
+    if persons and head_m and head_m[0].label in ("GPE", "LOC", "NORP"):
+        head_m = []  # "CHICAGO (CBS) -- Attorney General Jeff Sessions said": a dateline is no speaker
     pick = head_m[0] if head_m else (persons[0] if persons else None)
     if pick is not None and (pick.label == "PERSON" or subj.pos_ == "PROPN"):
         return Speaker(pick.text, pick.span, pick.label == "PERSON")
@@ -172,16 +202,57 @@ def _resolve_pronoun(
 ) -> Speaker | None:
     """A "he"/"she" speaker: the one person named in the current and previous paragraph, else None."""
     k = next((i for i, (s, e) in enumerate(paragraphs) if s <= pos <= e), 0)
-    lo = paragraphs[max(0, k - 1)][0]
-    people = [m for m in mentions if m.label == "PERSON" and lo <= m.span.start < pos]
-    names = {surname(m.text) for m in people}
-    if len(names) == 1:
-        m = people[-1]
-        full = max((p for p in people), key=lambda p: len(p.text))
-        return Speaker(full.text, m.span, True)
+    before = [m for m in mentions if m.label == "PERSON" and m.span.start < pos]
+    # the people named earlier in this paragraph ("Jeff Sessions is invited to the podium. He adds: ..."), else
+    # in this and the previous one
+    people = [m for m in before if paragraphs[k][0] <= m.span.start] if paragraphs else []
+    if not people:
+        people = [m for m in before if paragraphs[max(0, k - 1)][0] <= m.span.start] if paragraphs else before
+    names: set[str] = set()
+    for m in people:  # a misspelt surname ("Sesssions") is the same person
+        names.add(fuzzy_surname(surname(m.text), names) or surname(m.text))
     if not names and last is not None and last.person:
         return last
-    return None
+    if last is not None and last.person and fuzzy_surname(surname(last.name), names):
+        return last  # "he said" after a paragraph quoting one of the people named: the one quoted last
+    if len(names) > 1:
+        return None  # two people in view and neither quoted last: "she" is a guess
+    if not people:
+        people = before[-1:]  # no one in view: the person the article last named
+    if not people:
+        return None
+    m = people[-1]
+    full = max((p for p in before if surname(p.text) == surname(m.text)), key=lambda p: len(p.text))
+    return Speaker(full.text, m.span, True)
+
+
+def _named_by_title(
+    speaker: Speaker, mentions: list[Mention], text: str, pos: int, sentence: tuple[int, int] | None = None
+) -> Speaker:
+    """A speaker described by a title ("the president said", "the newly elected senator said"): the person the
+    article last named with that title ("President Donald Trump", "Sen. Patrick Leahy", "Leahy, a senator");
+    the description as written when no one was."""
+    words = speaker.name.lower().split()
+    if speaker.person or not words or words[0] not in ("the", "a", "an"):
+        return speaker
+    head = words[-1].strip(".,")
+    if head in SPOKESPERSON_NOUNS and sentence is not None:
+        # "business as usual at the Justice Department, a spokeswoman said": the organisation's words
+        orgs = [m for m in mentions if m.label == "ORG" and sentence[0] <= m.span.start < sentence[1]]
+        if len({org_key(m.text) for m in orgs}) == 1:
+            return Speaker(orgs[0].text, orgs[0].span, False)
+        return speaker
+    forms = {head} | {t for t in TITLE_WORDS if t.endswith(".") and head.startswith(t[:-1])}
+    if head not in TITLE_WORDS:
+        return speaker
+    for m in sorted((m for m in mentions if m.label == "PERSON" and m.span.end <= pos), key=lambda m: -m.span.start):
+        near = text[max(0, m.span.start - TITLE_REACH) : m.span.start].lower().split()[-3:]
+        after = text[m.span.end : m.span.end + TITLE_REACH].lower().split()[:4]
+        own = m.text.lower().split()[:-1]  # "President Trump" tagged whole
+        apposed = text[m.span.end : m.span.end + 1] == "," and forms & set(after)  # "Leahy, the senator"
+        if forms & {w.strip(",") for w in near + own} or apposed:
+            return Speaker(m.text, m.span, True)
+    return speaker
 
 
 def _cue(tokens: list[Token], quoted: list[tuple[int, int]]) -> list[Token]:
@@ -206,7 +277,9 @@ def find_quotes(
 ) -> list[Quote]:
     """Direct quotes and reported speech of the analysed text; ``Quote.speaker`` is left for the entity merge."""
     text = article.text
-    marks = [(s, e) for s, e in find_quote_marks(text, paragraphs) if len(text[s:e].split()) >= MIN_WORDS]
+    found = find_quote_marks(text, paragraphs)
+    short = {(s, e) for s, e in found if len(text[s:e].split()) < MIN_WORDS and _may_be_partial(text, s, e)}
+    marks = [(s, e) for s, e in found if len(text[s:e].split()) >= MIN_WORDS or (s, e) in short]
     reported = _reported(article, doc, sentences, paragraphs, mentions, marks)
     mentions = sorted(mentions + speaker_mentions(article, reported, mentions), key=lambda m: m.span.start)
     quotes: list[Quote] = []
@@ -233,6 +306,8 @@ def find_quotes(
             if speaker is not None:
                 cue = verb.text if verb.lower_ != "according" else "according to"
                 break
+        if speaker is not None:
+            speaker = _named_by_title(speaker, mentions, text, qs, (lo, hi))
         if speaker is not None and speaker.name.lower() in PRONOUNS:
             speaker = _resolve_pronoun(qs, mentions, paragraphs, last)
         elif (
@@ -242,6 +317,8 @@ def find_quotes(
             and not any(m.span.start < speaker.span.end and speaker.span.start < m.span.end for m in mentions)
         ):
             mentions = sorted([*mentions, Mention(speaker.span, speaker.name, "PERSON")], key=lambda m: m.span.start)
+        if (qs, qe) in short and (speaker is None or cue is None):
+            continue  # a word or two in quotes no one in the sentence is said to have said: a scare quote
         if speaker is None and cue is None and quotes and speakers[-1] is not None:
             # a quote continuing the previous one: same paragraph, nothing between them but the end of the
             # previous quote's own sentence (its attribution)
@@ -263,6 +340,17 @@ def find_quotes(
     quotes.extend(_block_quotes(article, doc, sentences, mentions, marks))
     quotes.sort(key=lambda q: q.span.start)
     return quotes
+
+
+def _may_be_partial(text: str, s: int, e: int) -> bool:
+    """Whether a word or two in quotes may be a partial quote ('called the rule "shameful"'): not a term
+    introduced as such ('so-called "sanctuary"', 'dubbed "Operation X"'), not a title in capitals, not a tag."""
+    words = text[s:e].split()
+    if not words or not re.search(r"[A-Za-z]", text[s:e]) or text[s:e].lstrip()[:1] in "#@":
+        return False
+    if len(words) > 1 and all(w[:1].isupper() for w in words):
+        return False  # "Fox News Sunday", "Go Cubs": a title or a name
+    return not _TERM_BEFORE.search(text[max(0, s - TERM_REACH) : max(0, s - 1)])
 
 
 def _block_quotes(
@@ -338,6 +426,7 @@ def _reported(
             speaker = _speaker_of(subj, mentions, text)
             if speaker is None:
                 continue
+            speaker = _named_by_title(speaker, mentions, text, lo, (lo, hi))
             if speaker.name.lower() in PRONOUNS:
                 speaker = _resolve_pronoun(lo, mentions, paragraphs, None) or Speaker(speaker.name, None, True)
                 if speaker.span is None:
