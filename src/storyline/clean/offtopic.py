@@ -28,7 +28,7 @@ from collections import Counter
 
 from ..config import Settings
 from ..text.lexicon import load
-from ..text.words import STOP_WORDS
+from ..text.words import STOP_WORDS, singular
 
 __all__ = ["DOMAINS", "TopicScorer", "name_stems", "topic_stems", "topic_terms"]
 
@@ -51,10 +51,8 @@ DOMAIN_MAX_REST = 0
 # Terms are cut to their first STEM_CHARS letters so that forms of one word meet ("immigrant",
 # "immigration" -> "immigr"; "deported", "deportation" -> "deport"); 6 keeps "police" apart from "policy".
 STEM_CHARS = 6
-# Tokens shorter than this carry no topic ("mr", "us", initials); one of this length keeps its final "s"
-# ("gas", "bus"), and "-ies" is folded to "-y" only past MIN_IES_CHARS letters ("lies", "ties" stay).
+# Tokens shorter than this carry no topic ("mr", "us", initials); plurals fold by text.words.singular.
 MIN_TERM_CHARS = 3
-MIN_IES_CHARS = 4
 # A paragraph holding more than this share of the article's words is its main body, never off-topic.
 MAIN_SHARE = 0.34
 # A neighbour of an off-topic paragraph goes with it only when it has at least this many distinct stems: a
@@ -92,17 +90,7 @@ def _term(tok: str) -> str:
     tok = tok.strip("'-")
     if len(tok) < MIN_TERM_CHARS or tok in TOPICLESS_WORDS:
         return ""
-    return _singular(tok)
-
-
-def _singular(tok: str) -> str:
-    """The singular of a plural noun ("ies" -> "y", a final "s" dropped except after s, u, i: "glass", "bus")."""
-    if tok[-1] == "s":
-        if tok.endswith("ies") and len(tok) > MIN_IES_CHARS:
-            return tok[:-3] + "y"
-        if not tok.endswith(("ss", "us", "is")) and len(tok) > MIN_TERM_CHARS:
-            return tok[:-1]
-    return tok
+    return singular(tok)
 
 
 def topic_stems(text: str) -> set[str]:

@@ -36,6 +36,27 @@ NUMBER_VALUES = {w: int(v) for w, v in NUMBER_WORDS.items()} | {
 MIN_IES_STEM = 5
 
 
+# A plural keeps its "-s" at this length or shorter ("gas", "bus", "yes").
+MIN_PLURAL_CHARS = 3
+
+
+def singular(word: str) -> str:
+    """The singular of a lower-case plural noun: "-ies" -> "-y", a final "s" dropped except after s, u, i.
+
+    The plural fold alone, for comparing topics (the off-topic test): verb endings are left, so "ruled" and
+    "rules" stay apart. :func:`stem` also strips "-ed" and "-ing".
+
+    >>> singular("cities"), singular("buses"), singular("glass"), singular("ties")
+    ('city', 'buse', 'glass', 'tie')
+    """
+    if word[-1:] == "s":
+        if word.endswith("ies") and len(word) >= MIN_IES_STEM:
+            return word[:-3] + "y"
+        if not word.endswith(("ss", "us", "is")) and len(word) > MIN_PLURAL_CHARS:
+            return word[:-1]
+    return word
+
+
 def stem(word: str) -> str:
     """A crude English stem, enough to match "jurisdictions" with "jurisdiction" and "demanded" with "demand"."""
     w = word.lower().replace("\u2019", "'")
