@@ -131,3 +131,12 @@ def test_forced_to_resign_is_no_contradiction_of_fired(nlp: NLP) -> None:
         "The board forced museum director Anna Kovacs to resign on Monday after an audit of the accounts.",
     ], nlp)  # fmt: skip
     assert not [c for c in rows if c.kind == "claim" and c.status == "conflict"]
+
+
+def test_a_date_in_a_line_without_a_verb_is_read_and_left_alone(nlp: NLP) -> None:
+    """A dated line with no verb ("Supreme Court ruling, Nov. 20") names no event to compare: no date row."""
+    rows = _claims([
+        "Supreme Court ruling on the county map, Nov. 20, 2025.",
+        "The state Supreme Court ruled on Nov. 21 that the county map was unconstitutional.",
+    ], nlp)  # fmt: skip
+    assert not [c for c in rows if c.kind == "date"]

@@ -58,7 +58,7 @@ def _group(article: Article) -> str:
 
 def _verb_of(tok: Token) -> Token | None:
     """The verb a token hangs on (itself when it is one)."""
-    while tok.pos_ not in ("VERB", "AUX") and tok.head is not tok:
+    while tok.pos_ not in ("VERB", "AUX") and tok.head.i != tok.i:  # spaCy makes a new Token each access
         tok = tok.head
     return tok if tok.pos_ in ("VERB", "AUX") else None
 
@@ -142,7 +142,7 @@ def _outcomes_of(doc: Doc) -> list[tuple[str, str, str]]:
         name = f"{lemma} {particle}" if f"{lemma} {particle}" in OUTCOMES else lemma
         if name not in OUTCOMES or any(c.dep_ == "neg" for c in tok.children):
             continue
-        if tok.head is not tok and tok.head.lemma_.lower() in _GOVERNED:
+        if tok.head.i != tok.i and tok.head.lemma_.lower() in _GOVERNED:
             continue
         if any(c.dep_ in ("aux", "auxpass") and c.lower_ in _UNREAL for c in tok.children):
             continue
