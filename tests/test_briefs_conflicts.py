@@ -54,6 +54,8 @@ def _figure(aid: str, sentence: str, number: str, value: float, unit: str) -> Ar
 
 # (sentence, the number as written, its value, the counted noun the figure reader gave, why it is junk)
 JUNK = [
+    ("The grocer ranked #28 on the magazine's list of admired companies this spring.", "28", 28, "USD", "rank"),
+    ("The grocer ranked #31 on the magazine's list of admired companies last spring.", "31", 31, "USD", "rank"),
     ("Apple cut the price of the iPhone 8 Plus on Tuesday, the company said.", "8", 8, "Plus", "name"),
     ("Stores sold out of the iPhone 9 Plus on Tuesday, the company said.", "9", 9, "Plus", "name"),
     ("The court ruled 5-4 on Monday that the county map broke the law.", "5", 5, "to-4", "score"),
@@ -63,10 +65,10 @@ JUNK = [
 ]
 
 
-@pytest.mark.parametrize("kind", ["name", "score", "list"])
+@pytest.mark.parametrize("kind", ["rank", "name", "score", "list"])
 def test_junk_numbers_are_not_figures(kind: str) -> None:
-    """A model name ("iPhone 8 Plus"), a score ("5-4") and a count of "things" never make a figure row, so two
-    outlets giving two of them show no conflict."""
+    """A rank ("#28"), a model name ("iPhone 8 Plus"), a score ("5-4") and a count of "things" never make a
+    figure row, so two outlets giving two of them show no conflict."""
     arts = []
     for k, (sentence, number, value, unit, reason) in enumerate(j for j in JUNK if j[4] == kind):
         art = _figure(f"a{k}", sentence, number, value, unit)

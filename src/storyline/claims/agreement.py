@@ -389,11 +389,13 @@ def _read(fig: Figure, art: Article, doc: Doc | None = None) -> _Reading | None:
 
 
 def junk_reason(fig: Figure, sentence: str, start: int, end: int) -> str:
-    """Why a number the figure reader found is no figure ("name", "score", "list"), or "" when it is one.
+    """Why a number the figure reader found is no figure ("rank", "name", "score", "list"), or "" when it is one.
 
     ``start``/``end`` place the number in its ``sentence``. A number inside a name ("iPhone 8 Plus"), a score or
     tally ("5-4") and a count of general nouns ("two things") are not quantities an outlet reports."""
     unit = (fig.unit or "").strip()
+    if re.search(r"(?:#|\bNo\.\s?)\s*$", sentence[:start]):
+        return "rank"  # "ranked #28", "No. 2 on the list": a place in an order, not an amount
     if re.search(r"\d", unit) or re.fullmatch(r"\d+\s*[-\u2013]\s*\d+", fig.text.strip()):
         return "score"
     if fig.kind in ("count", "quantity"):
