@@ -120,7 +120,8 @@ def prepare(path: Path, settings: Settings) -> tuple[dict[str, list[Article]], d
         extract_article(done[aid], doc, settings)
     by_story: dict[str, list[Article]] = defaultdict(list)
     for aid, art in done.items():
-        by_story[labels[aid]].append(art)
+        # each distractor page of the dev corpus is a story of its own
+        by_story[aid if labels[aid] == "distractor" else labels[aid]].append(art)
     for members in by_story.values():
         members.sort(key=lambda a: (a.published or "9999", a.id))
     return by_story, docs
@@ -130,12 +131,15 @@ def claims_of(module: ModuleType, story: Story, members: list[Article], docs: di
     """A module's figure claims of one story, with the parses when its ``claims`` takes them."""
     takes_docs = "docs" in inspect.signature(module.claims).parameters
     found = module.claims(story, members, docs) if takes_docs else module.claims(story, members)
-    return [c for c in found if c.kind == "figure"]
+    # figures, and the conflicts of dates and outcomes of the main event (key claims of the brief left out)
+    return [c for c in found if c.kind in ("figure", "date") or (c.kind == "claim" and c.status == "conflict")]
 
 
 def _has(claim: Claim, value: float) -> bool:
     """True when one of a claim's values is this value (1% tolerance for rounding)."""
-    return any(abs(v["value"] - value) <= 0.01 * abs(value) for v in claim.values if v["value"] is not None)
+    return any(
+        abs(v["value"] - value) <= 0.01 * abs(value) for v in claim.values if isinstance(v["value"], (int, float))
+    )
 
 
 def _matches(claim: Claim, values: set[float]) -> bool:
@@ -143,8 +147,30 @@ def _matches(claim: Claim, values: set[float]) -> bool:
     return sum(_has(claim, v) for v in values) >= 2
 
 
+def pair_precision(claims_by_story: dict[str, list[Claim]], pairs: list[dict[str, Any]], half: str) -> str:
+    """Conflict precision on the labelled pairs of one half: of the labelled pairs a system shows as a conflict,
+    the share labelled real; and how many shown conflicts no label covers."""
+    chosen = [p for p in pairs if half in ("all", p["half"])]
+    shown = [p for p in chosen if any(_shows(c, p) for c in claims_by_story.get(p["story"], []))]
+    real = sum(p["label"] == "real" for p in shown)
+    missed = sum(p["label"] == "real" for p in chosen) - real
+    return f"{real}/{len(shown)} real" + (f" = {real / len(shown):.2f}" if shown else "") + f", {missed} real missed"
+
+
+def _shows(claim: Claim, pair: dict[str, Any]) -> bool:
+    """True when a conflict row shows the labelled pair: one value from each of its articles."""
+    if claim.status != "conflict":
+        return False
+
+    def has(aid: str, value: Any) -> bool:
+        return any(aid in v["sources"] and (value is None or str(v["value"]) == str(value)) for v in claim.values)
+
+    return has(pair["a"], pair.get("a_value")) and has(pair["b"], pair.get("b_value"))
+
+
 def score(claims_by_story: dict[str, list[Claim]], truth: list[tuple[str, str, set[float], str]]) -> dict[str, Any]:
     """Conflict precision/recall, updates found, false conflicts and row counts for one system."""
+    # every conflict shown counts: figures, dates and outcomes (the truth lists figure conflicts)
     conflicts = [(s, c) for s, cs in claims_by_story.items() for c in cs if c.status == "conflict"]
     true_conf = [t for t in truth if t[3] == "conflict"]
     true_upd = [t for t in truth if t[3] == "updated"]
@@ -158,7 +184,7 @@ def score(claims_by_story: dict[str, list[Claim]], truth: list[tuple[str, str, s
         )
     ]
     upd_as_conf = [t for t in true_upd if any(s == t[0] and _matches(c, t[2]) for s, c in conflicts)]
-    rows = [c for cs in claims_by_story.values() for c in cs]
+    rows = [c for cs in claims_by_story.values() for c in cs if c.kind == "figure"]
     return {
         "predicted": len(conflicts),
         "precision": len(good) / len(conflicts) if conflicts else 1.0,
@@ -206,8 +232,10 @@ def run_set(
     modules: dict[str, ModuleType | None],
     settings: Settings,
     show: bool = False,
+    pairs: list[dict[str, Any]] | None = None,
 ) -> None:
-    """Prepare one labelled set, run every agreement module on its true stories, print the table."""
+    """Prepare one labelled set, run every agreement module on its true stories, print the table (and, with
+    labelled figure ``pairs``, each system's conflict precision on them by tune and check half)."""
     t0 = time.time()
     stories, docs = prepare(path, settings)
     t_prep = time.time() - t0
@@ -232,12 +260,19 @@ def run_set(
         f"{'fig rows':>8} {'single':>6} {'time':>6}"
     )
     print_rows(systems, truth, t_sys)
+    if pairs:
+        for label, by_story in systems.items():
+            if by_story:
+                halves = ", ".join(f"{h} {pair_precision(by_story, pairs, h)}" for h in ("tune", "check", "all"))
+                print(f"{label:8} labelled pairs: {halves}")
     if not truth:
-        for sid, cs in sorted(systems["after"].items()):
-            for c in cs:
-                if c.status in ("conflict", "updated"):
-                    vals = " vs ".join(f"{v['text']} {v['sources']} ({v.get('as_of')})" for v in c.values)
-                    print(f"    {c.status:9} [{sid}] {c.subject} {c.predicate or ''}: {vals}"[:240])
+        for label, by_story in systems.items():
+            print(f"  {label}:")
+            for sid, cs in sorted(by_story.items()):
+                for c in cs:
+                    if c.status in ("conflict", "updated"):
+                        vals = " vs ".join(f"{v['text']}={v['value']} {v['sources']} ({v['as_of']})" for v in c.values)
+                        print(f"    {c.status:9} {c.kind} [{sid}] {c.subject} {c.predicate or ''}: {vals}"[:300])
     if show:
         for sid, cs in sorted(systems["after"].items()):
             print(f"  [{sid}]")
@@ -268,8 +303,12 @@ def main() -> None:
     ]
     if args.dev and Path(args.dev).exists():
         sets.append(("dev-corpus (real pages, no truth)", Path(args.dev), []))
+    pairs_file = REPO / "bench" / "data" / "dev_conflict_pairs.jsonl"
+    pairs = [json.loads(x) for x in pairs_file.read_text(encoding="utf-8").splitlines() if x.strip()] if (
+        pairs_file.exists()) else []  # fmt: skip
     for name, path, truth in sets:
-        run_set(name, path, truth, {"before": old, "after": new}, settings, show=args.show)
+        run_set(name, path, truth, {"before": old, "after": new}, settings, show=args.show,
+                pairs=pairs if not truth else None)  # fmt: skip
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\npeak RSS {peak:.0f} MB")
 

@@ -24,7 +24,7 @@ import re
 import resource
 import sys
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +39,15 @@ from storyline.context import RunContext
 from storyline.model import Article, Paragraph, Story
 from storyline.store import Store
 from storyline.text import words
+
+# Two brief sentences restate each other when the cosine of their content words (stemmed, stop words out) is at
+# least this: the bench's redundancy line counts the stories with such a pair (besides the mean highest pair).
+RESTATE_COSINE = 0.5
+# A source corroborates a sentence of another independent source when one of its sentences has at least this cosine
+# with it; the best-corroborated sources are the top third of a story's independent sources by the mean number of
+# other sources corroborating their sentences (at least one source).
+CORROBORATE_COSINE = 0.5
+BEST_SHARE = 1 / 3
 
 # The independent citation check: the best sentence of a cited article must hold at least this share of the
 # statement's content words (stemmed, stop words out) and every number it states.
@@ -165,6 +174,116 @@ def contains(statement: str, article: Article) -> bool:
     return False
 
 
+def redundancy(sents: list[str]) -> float:
+    """The highest cosine of content words between two sentences of a brief (0 with fewer than two)."""
+    from storyline.text.similarity import cosine
+
+    bags = [Counter(words.terms(s)) for s in sents]
+    return max((cosine(a, b) for i, a in enumerate(bags) for b in bags[i + 1 :]), default=0.0)
+
+
+def best_corroborated(members: list[Article]) -> tuple[set[str], dict[str, str]]:
+    """The articles of a story's best-corroborated independent sources, and the source article of each sentence."""
+    from storyline.text.similarity import cosine
+
+    by_group: dict[str, list[Counter[str]]] = defaultdict(list)
+    origin: dict[str, str] = {}
+    group_of = {a.id: a.duplicate_of or a.id for a in members}
+    for a in members:
+        for sent in a.sentences:
+            text = " ".join(a.cut(sent.span).split())
+            origin.setdefault(text, a.id)
+            if a.duplicate_of is None:
+                by_group[a.id].append(Counter(words.terms(text)))
+    support: dict[str, float] = {}
+    for g, bags in by_group.items():
+        others = [b for h, bs in by_group.items() if h != g for b in bs]
+        owners = [h for h, bs in by_group.items() if h != g for _ in bs]
+        counts = []
+        for bag in bags:
+            counts.append(len({h for h, o in zip(owners, others, strict=True) if cosine(bag, o) >= CORROBORATE_COSINE}))
+        support[g] = sum(counts) / len(counts) if counts else 0.0
+    ranked = sorted(support, key=lambda g: -support[g])
+    top = set(ranked[: max(1, round(BEST_SHARE * len(ranked)))])
+    return {a.id for a in members if group_of[a.id] in top}, origin
+
+
+def source_of(text: str, origin: dict[str, str]) -> str | None:
+    """The article a brief sentence comes from (ours drop a dateline, so a sentence may end one of them)."""
+    norm = " ".join(text.split())
+    return origin.get(norm) or next((a for t, a in origin.items() if t.endswith(norm)), None)
+
+
+def tool_clusters(ctx: RunContext) -> list[Story]:
+    """The stories the tool clusters from the prepared articles (the stories stage on the bench's store)."""
+    from storyline import stories as stories_stage
+
+    stories_stage.run(ctx)
+    return list(ctx.store.iter_stories())
+
+
+def _rouge2(scorer: Any, refs: list[str], text: str) -> tuple[float, float]:
+    """ROUGE-2 F of a summary against a story's references: the best reference and the mean over them."""
+    got = [scorer.score(r, text)["rouge2"].fmeasure for r in refs]
+    return max(got), sum(got) / len(got)
+
+
+def user_measure(
+    label: str,
+    members: list[Article],
+    tool_stories: list[Story],
+    arts: dict[str, Article],
+    docs: dict[str, Any],
+    refs: list[str],
+    raw: dict[str, str],
+    ctx: RunContext,
+    budget: int,
+) -> dict[str, Any]:
+    """The user's measure of one reference story: our brief of the tool's story holding most of its articles, and
+    LexRank over the true story's articles, both on our cleaned sentences and on the pages' raw text (headline and
+    furniture included, split by the parser), ROUGE-2 by the best reference and by the mean over references."""
+    from rouge_score import rouge_scorer
+
+    scorer = rouge_scorer.RougeScorer(["rouge2"], use_stemmer=True)
+    true_ids = {a.id for a in members}
+    tool = max(tool_stories, key=lambda t: (len(true_ids & set(t.articles)), -len(t.articles)))
+    tool_arts = [arts[a] for a in tool.articles if a in arts]
+    ours = " ".join(c.text for c in brief_stage.summarise(tool, tool_arts, ctx.settings, words=budget, docs=docs))
+    sentences, toks = baseline_sentences(members, docs)
+    lex_clean = " ".join(fill(sumy_rank("lexrank", sentences, toks), budget))
+    raw_sents: list[str] = []
+    raw_words: dict[str, list[str]] = {}
+    for doc in ctx.nlp.parse_texts([raw.get(a.id, "") for a in members]):
+        for sent in doc.sents:
+            text = " ".join(sent.text.split())
+            if text and text not in raw_words:
+                raw_sents.append(text)
+                raw_words[text] = [t.lower_ for t in sent if t.is_alpha or t.like_num]
+    lex_raw = " ".join(fill(sumy_rank("lexrank", raw_sents, raw_words), budget))
+    return {
+        "label": label,
+        "overlap": (len(true_ids & set(tool.articles)), len(true_ids), len(tool.articles)),
+        "ours": _rouge2(scorer, refs, ours),
+        "lex_clean": _rouge2(scorer, refs, lex_clean),
+        "lex_raw": _rouge2(scorer, refs, lex_raw),
+    }
+
+
+def print_user(rows: list[dict[str, Any]]) -> None:
+    """The user's measure: mean ROUGE-2 of our tool-story brief and of LexRank, and the margins."""
+    def mean(key: str, k: int) -> float:
+        return 100 * sum(r[key][k] for r in rows) / len(rows)
+
+    print("user's measure, ROUGE-2 (our brief of the tool's story holding most of the reference's articles; LexRank "
+          "over the true story's articles):")
+    for k, how in ((0, "best reference"), (1, "mean over references")):
+        ours, clean_, raw_ = mean("ours", k), mean("lex_clean", k), mean("lex_raw", k)
+        print(f"  by {how:<20}: ours {ours:5.2f}; LexRank on our sentences {clean_:5.2f} ({ours - clean_:+.2f}), "
+              f"LexRank on the raw pages {raw_:5.2f} ({ours - raw_:+.2f})")
+    print("  tool story per reference story (true articles in it / true size / tool size): "
+          + ", ".join("{}/{}/{}".format(*r["overlap"]) for r in rows))
+
+
 def baseline_sentences(members: list[Article], docs: dict[str, Any]) -> tuple[list[str], dict[str, list[str]]]:
     """The sentences of our own pass as the nlp stage stored them (quotes kept whole), analysed paragraphs only,
     once each, and the words of each (for sumy)."""
@@ -204,6 +323,9 @@ def main() -> None:
     ap.add_argument("refs", nargs="?", default=str(REPO / "../shared/dev-corpus/reference_summaries.jsonl"))
     ap.add_argument("--words", type=int, default=None, help="word budget (default: settings brief.words)")
     ap.add_argument("--show", action="store_true", help="print our summaries")
+    ap.add_argument("--user", action="store_true",
+                    help="also the user's measure: our brief of the story the tool clustered (the one holding most of "
+                         "the reference story's articles) against LexRank over the true story's articles")
     args = ap.parse_args()
     from rouge_score import rouge_scorer
 
@@ -227,13 +349,19 @@ def main() -> None:
             extract_article(arts[aid], doc, settings)
     except Exception as exc:  # noqa: BLE001 - extraction only adds features
         print(f"extract unavailable ({exc}); scoring without it", file=sys.stderr)
+    tool_stories = tool_clusters(ctx) if args.user else []
     t_prep = time.time() - t0
 
     scorer = rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeL", "rougeLsum"], use_stemmer=True)
     systems = ["storyline", "lexrank", "textrank", "lead"]
     scores: dict[str, list[list[float]]] = {s: [] for s in systems}
+    user_rows: list[dict[str, Any]] = []  # the user's measure, per reference story
+    lines = Path(args.labeled).read_text(encoding="utf-8").splitlines()
+    raw = {str(r["id"]): r.get("text") or "" for r in (json.loads(x) for x in lines if x.strip())}
     lengths: dict[str, list[int]] = {s: [] for s in systems}
     cited_ok = cited_all = 0
+    redundant: dict[str, list[float]] = {s: [] for s in systems}
+    from_best: dict[str, list[int]] = {s: [0, 0] for s in systems}
     shared_sents = base_sents = 0
     by_story: dict[str, list[Article]] = defaultdict(list)
     for aid, lab in labels.items():
@@ -265,7 +393,11 @@ def main() -> None:
             "textrank": fill(sumy_rank("textrank", sentences, words), budget),
             "lead": fill(lead, budget),
         }
+        best_arts, origin = best_corroborated(members)
         for name, sents in outputs.items():
+            redundant[name].append(redundancy(sents))
+            from_best[name][0] += sum(source_of(t, origin) in best_arts for t in sents)
+            from_best[name][1] += len(sents)
             text = " ".join(sents)
             lengths[name].append(len(text.split()))
             best = [max(scorer.score(r, text)[k].fmeasure for r in refs[label]) for k in ("rouge1", "rouge2", "rougeL")]
@@ -273,6 +405,8 @@ def main() -> None:
             # per reference sentence, so it does not depend on the order of the summary's sentences
             best.append(max(scorer.score(_lines(r), "\n".join(sents))["rougeLsum"].fmeasure for r in refs[label]))
             scores[name].append(best)
+        if tool_stories:
+            user_rows.append(user_measure(label, members, tool_stories, arts, docs, refs[label], raw, ctx, budget))
         if args.show:
             line = "  ".join(f"{n} {100 * scores[n][-1][1]:.1f}/{100 * scores[n][-1][2]:.1f}" for n in systems)
             print(f"\n## {label} ({len(members)} articles)  R2/RL: {line}")
@@ -296,6 +430,17 @@ def main() -> None:
         f"ROUGE-2 {means['storyline'][1] - best_base[1]:+.2f}, ROUGE-L {means['storyline'][2] - best_base[2]:+.2f}, "
         f"ROUGE-Lsum {means['storyline'][3] - best_base[3]:+.2f} points"
     )
+    if user_rows:
+        print_user(user_rows)
+    print(f"{'system':<12} {'max pair':>8} {'restating':>9} {'from best-corroborated sources':>30}")
+    for name in systems:
+        rs = redundant[name]
+        hit, n = from_best[name]
+        print(f"{name:<12} {sum(rs) / len(rs):8.2f} {sum(r >= RESTATE_COSINE for r in rs):>5}/{len(rs):<3} "
+              f"{hit:>12}/{n} = {100 * hit / max(1, n):5.1f}%")
+    print(f"max pair: mean over stories of the highest content-word cosine between two brief sentences; restating: "
+          f"stories with a pair >= {RESTATE_COSINE}; best-corroborated: the top third of a story's independent sources "
+          f"by how many other sources state their sentences (cosine >= {CORROBORATE_COSINE})")
     print("ROUGE-L is rouge-score's rougeL (one LCS over the whole text, order-sensitive); ROUGE-Lsum is the "
           "summary-level LCS over sentences")
     print("lengths: every system is filled by the same rule (whole sentences in rank order up to the budget, a "

@@ -40,6 +40,17 @@ _BOILERPLATE = re.compile(
 # A wire dateline before the lead ("LIMA (Meridian Wire) - ") is the cleaner's DATELINE; one the sentence splitter
 # cut off on its own ("LIMA (Meridian Wire) -") is not the article's lead.
 _DATELINE_ALONE = re.compile(DATELINE_HEAD + r" ?(?:[\u2014\u2013]|--?)\s*")
+# A dateline that names only the outlet or agency ("(CBS SF) \u2014 ", "(AP) -- "), at the head of any sentence.
+_AGENCY_DATELINE = re.compile(r"\([A-Z][^()]{0,30}\) ?(?:[\u2014\u2013] ?|--? )(?=[A-Z\u201c\"])")
+# A court caption or a docket line ("COUNTY OF SANTA CLARA, Plaintiff, v. ..."): the parties' roles of a filing.
+_CAPTION = re.compile(
+    r"\b(?:plaintiffs?|defendants?|appellants?|appellees?|petitioners?|respondents?|intervenors?)\b,?\s+(?:v\.|vs\.?)\s",
+    re.IGNORECASE,
+)
+# Words in capitals (five letters or more: longer than an acronym) making up this share of a sentence mark a caption,
+# a form or a heading set in capitals, not news prose (which capitalises names, not whole words).
+CAPS_SHARE = 0.3
+CAPS_MIN_LETTERS = 5  # "NATO", "FBI", "USA" are acronyms in prose; "COUNTY", "PLAINTIFF" are set in capitals
 # A line opening with a bullet glyph ("\u2022 Fans celebrate after ...").
 _BULLET = re.compile(r"[\u2022\u00b7\u25aa\u25cf\u25a0\u2023\u2043]")
 # Quoted words, in double or single, straight or curly marks. A quote is only shown with a speech verb
@@ -69,6 +80,10 @@ def sentence_problem(text: str) -> str | None:
         return "list_item"  # a bulleted line is a list entry or a gallery caption, not the report's narrative
     if _BOILERPLATE.search(text):
         return "boilerplate"
+    words = re.findall(r"[A-Za-z]+", text)
+    caps = sum(1 for w in words if len(w) >= CAPS_MIN_LETTERS and w.isupper())
+    if _CAPTION.search(text) or (words and caps / len(words) >= CAPS_SHARE):
+        return "caption"
     quoted = sum(len(m.group(0)) for m in QUOTED.finditer(text))
     outside = QUOTED.sub(" ", text)
     opens = sum(text.count(c) for c in "\u201c\u201d\"")
@@ -111,8 +126,9 @@ def _sentence_spans(article: Article) -> list[tuple[Span, int]]:
 
 
 def _without_dateline(text: str, span: Span) -> Span:
-    """The span of a lead sentence without its dateline ("LIMA (Wire) - "): still an exact span of the source."""
-    m = DATELINE.match(text, span.start, span.end)
+    """The span of a sentence without a dateline at its head ("LIMA (Wire) - ", "(CBS SF) \u2014 "): still an exact
+    span of the source."""
+    m = DATELINE.match(text, span.start, span.end) or _AGENCY_DATELINE.match(text, span.start, span.end)
     return Span(m.end(), span.end) if m else span
 
 
@@ -127,10 +143,10 @@ def candidates(story_articles: Sequence[Article]) -> list[Candidate]:
         for span, p in _sentence_spans(art):
             if p >= len(paras) or not paras[p].analysed:
                 continue
-            if position == 0:
-                if _DATELINE_ALONE.fullmatch(text, span.start, span.end):
-                    continue
-                span = _without_dateline(text, span)
+            if position == 0 and _DATELINE_ALONE.fullmatch(text, span.start, span.end):
+                continue
+            # a dateline opens the lead, but a page may put a highlight or a photo line above it
+            span = _without_dateline(text, span)
             sent = text[span.start : span.end]
             # a paragraph introduced by a colon ("Said the mayor:") is a block quote
             block = p > 0 and paras[p - 1].text.rstrip().endswith(":")

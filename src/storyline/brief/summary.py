@@ -51,6 +51,7 @@ from ..errors import ConfigError
 from ..model import Article, Citation, DateMention, Granularity, Story, Storyline
 from ..text.words import NUMBER_WORDS, STOP_WORDS, numbers, terms, word_count
 from .sentences import MIN_WORDS, QUOTED, Candidate, candidates, mostly_quoted
+from .titles import story_title
 
 if TYPE_CHECKING:
     from scipy.sparse import csr_matrix
@@ -72,6 +73,13 @@ _ANAPHOR = re.compile(
     r"\b(these|those)\b(?! (who|whom|whose|which|that|of|in|at|on|with|from|inside|still|\w+ed)\b)", re.IGNORECASE
 )
 ANAPHOR_PENALTY = 0.8
+# A definite reference ("that decision", "this move") or a person's surname alone ("Kovacs said") points back at a
+# sentence that introduced it: such a sentence is taken only when the brief already names what it points at (the
+# noun, the person), else it is skipped. Closed-class demonstratives; the noun is the one the parse attaches them
+# to (a time word is no reference: "this week").
+_DEMONSTRATIVES = frozenset({"this", "that", "these", "those"})
+_TIME_NOUNS = frozenset({"week", "weekend", "month", "year", "season", "fall", "spring", "summer", "winter", "time",
+                         "morning", "afternoon", "evening", "night", "day", "decade", "century", "quarter"})
 # A sentence dated more than two weeks before its article recaps earlier events ("Last fall, two judges
 # blocked..."): outlets repeat such background, which makes it look central, but the brief is about the news.
 BACKGROUND_DAYS = 14
@@ -296,6 +304,7 @@ class Summariser:
         for c in cands:
             first_group.setdefault(c.group, c.article.id)
         self.terms_ = [_lemma_terms(c, (docs or {}).get(c.article.id)) for c in cands]
+        self.references_ = [_references(c, (docs or {}).get(c.article.id)) for c in cands]
         fit_rows = [i for i, c in enumerate(cands) if first_group[c.group] == c.article.id] or list(range(len(cands)))
         vec = TfidfVectorizer(analyzer=_given, sublinear_tf=True)
         try:
@@ -437,6 +446,8 @@ class Summariser:
             return True  # already said, in other words
         if self._repeats_figures(best, picked) or self._restates(best, picked):
             return True
+        if not forced and self._dangling(best, picked):
+            return True  # "that decision", a person never introduced: the brief does not say what it points at
         # filler: not worth its words (the lead's own continuation is judged by CONTINUE_MIN)
         return not forced and bool(picked) and self.scores_[best] < FILL_MIN_SCORE * top
 
@@ -484,6 +495,15 @@ class Summariser:
             return False
         # a name that opens a picked sentence ("Amazon.com Inc. announced ...") was given too
         return not _names(text) - set().union(*(_names(t, first=True) for t in given))
+
+    def _dangling(self, i: int, picked: list[int]) -> bool:
+        """True when a sentence refers to a thing or a person the picked sentences do not name."""
+        refs = self.references_[i]
+        if not refs:
+            return False
+        named = set().union(*(self.terms_[j] for j in picked)) if picked else set()
+        text = " ".join(self.candidates_[j].text for j in picked).lower()
+        return any(ref not in named and not re.search(rf"\b{re.escape(ref)}\b", text) for ref in refs)
 
     def _repeats_figures(self, i: int, picked: list[int]) -> bool:
         """True when a sentence's figures were all given already by a picked sentence on the same subject."""
@@ -579,6 +599,38 @@ def _lemma_terms(c: Candidate, doc: Doc | None) -> list[str]:
     return out
 
 
+def _references(c: Candidate, doc: Doc | None) -> set[str]:
+    """What a sentence points back at (lower case): the noun of a demonstrative outside quotes ("that decision" ->
+    "decision"), and a person named by the surname alone whom the article introduced by a full name elsewhere.
+    Needs the parse (none without it)."""
+    if doc is None:
+        return set()
+    s, e = c.span.start, c.span.end
+    quoted = [m.span() for m in QUOTED.finditer(c.article.text, s, e)]
+    out = set()
+    for tok in doc:
+        if not s <= tok.idx < e or any(a <= tok.idx < b for a, b in quoted):
+            continue
+        head = tok.head
+        if tok.lower_ in _DEMONSTRATIVES and tok.dep_ == "det" and head.pos_ == "NOUN" and head.i > tok.i:
+            lemma = head.lemma_.lower()
+            if lemma not in _TIME_NOUNS:
+                out.add(lemma)
+    full = {m.text.split()[-1] for m in c.article.mentions if m.label == "PERSON" and len(m.text.split()) > 1}
+    for m in c.article.mentions:
+        if m.label != "PERSON" or not s <= m.span.start < e or len(m.text.split()) > 1 or m.text not in full:
+            continue
+        # the surname alone, not introduced earlier in the same sentence by the full name
+        introduced = any(
+            n.label == "PERSON" and len(n.text.split()) > 1 and n.text.endswith(m.text)
+            and s <= n.span.start < m.span.start
+            for n in c.article.mentions
+        )
+        if not introduced:
+            out.add(m.text.lower())
+    return out
+
+
 def _scaled(x: np.ndarray) -> np.ndarray:
     """x scaled to [0, 1] by its maximum (all zeros stay zeros)."""
     top = float(np.max(x)) if len(x) else 0.0
@@ -649,6 +701,8 @@ def run(ctx: RunContext) -> None:
         story = all_stories[sid]
         arts = list(store.iter_articles([a for a in story.articles if store.has_article(a)]))
         story.summary = summarise(story, arts, settings, docs=_parses(ctx, arts))
+        # the title from the most representative news headline (the stories stage's pick is kept when none)
+        story.title = story_title(order_articles(story, arts)) or story.title
         done.append(story)
     lines: list[Storyline] = []
     touched = {s.id for s in done}

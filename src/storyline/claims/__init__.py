@@ -28,8 +28,9 @@ def run(ctx: RunContext) -> None:
         todo = list(store.iter_stories())
     for story in todo:
         arts = list(store.iter_articles([a for a in story.articles if store.has_article(a)]))
-        raw = store.get_docs([a.id for a in arts if a.figures])
-        docs = ctx.nlp.load_docs(raw) if raw else {}  # the parse names a figure's subject; without it, text rules
+        # the parse names a figure's subject, a date's event and an outcome's person; without it, text rules
+        raw = store.get_docs([a.id for a in arts])
+        docs = ctx.nlp.load_docs(raw) if raw else {}
         story.claims = claims(story, arts, docs)
     if todo:
         store.put_stories(todo, [])

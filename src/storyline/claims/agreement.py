@@ -39,7 +39,8 @@ from ..model import Article, Citation, Claim, Figure, Story
 from ..text.lexicon import load
 from ..text.similarity import cosine
 from ..text.unionfind import UnionFind
-from ..text.words import NUMBER_WORDS, stem, terms
+from ..text.words import NUMBER_WORDS, STOP_WORDS, stem, terms
+from .contradictions import date_conflicts, outcome_conflicts
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -188,6 +189,20 @@ LOCUS_WINDOW = 40
 # Any named thing after "in" is a place there; the model often tags a state or a campus as an organisation.
 _PLACE_LABELS = ("GPE", "LOC", "FAC", "ORG")
 _LOCUS_BEFORE = re.compile(r"^[^,;:()]*?\bin\s+(?:the\s+)?(?:[a-z]+\s+)?$")
+# Nouns that only number the points of a list ("two things", "three ways"): text/lexicons/general_nouns.txt.
+GENERAL_NOUNS = load("general_nouns")
+# A number inside a name: "iPhone 8 Plus", "Boeing 737 Max", "Apollo 11": a capitalised word right before it that
+# is neither the sentence's first word, a function word ("About 12") nor a day or month ("On Tuesday 12 people").
+_NAME_BEFORE = re.compile(r"(?:^|\s)([A-Za-z]*[A-Z][A-Za-z]*)\s$")
+_CALENDAR_WORD = re.compile(
+    r"(mon|tues|wednes|thurs|fri|satur|sun)day|jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|"
+    r"february|march|april|june|july|august|september|october|november|december"
+)
+# A part of a total: "Twelve of the 27 countries", "three of its stores", "two of them" counts a subset, not the
+# whole (a partitive: the number followed by "of" and a determiner or pronoun).
+_PART_OF = re.compile(r"^\s+of\s+(?:the|its|their|his|her|all|these|those|them|us)\b", re.IGNORECASE)
+# What a share or count is of: "62 percent of Republicans", "51 percent of the vote".
+_OF_WHAT = re.compile(r"^\s*(?:percent|per cent|%)?\s+of\s+(?:the\s+|all\s+|those\s+)?([A-Za-z][\w-]*)")
 
 
 @dataclass
@@ -210,6 +225,7 @@ class _Reading:
     subject: str = ""  # last word of the named subject of the figure's verb ("the Indians scored 3 runs"), or ""
     past: frozenset[str] = frozenset()  # years named in the sentence before the article's own year
     pos: int = 0  # order of the article in the story (sources are listed in this order)
+    qualifier: str = ""  # what the figure is a share or part of ("of republicans", "part"), "" for a whole
 
     @property
     def group(self) -> str:
@@ -315,6 +331,8 @@ def _read(fig: Figure, art: Article, doc: Doc | None = None) -> _Reading | None:
     start, end = fig.span.start - offset, fig.span.end - offset
     noun = (fig.unit or "").strip()
     scale = fig.kind == "quantity" and noun.lower() in SCALE_UNITS
+    if not scale and junk_reason(fig, sentence, start, end):
+        return None
     if re.match(r"\s*[-\u2013]\s*\d", sentence[end:]) or re.search(r"\d\s*[-\u2013]\s*$", sentence[:start]):
         return None  # a score or a vote tally ("2-1 win", "7-4 vote"), not a count
     if fig.kind in ("count", "quantity") and noun and not scale:
@@ -366,7 +384,44 @@ def _read(fig: Figure, art: Article, doc: Doc | None = None) -> _Reading | None:
         _locus(art, fig) if cls == "people" else "",
         subject,
         _past_years(art, sentence),
+        qualifier=_qualifier(sentence[fig.span.end - offset :], fig.kind == "percent"),
     )
+
+
+def junk_reason(fig: Figure, sentence: str, start: int, end: int) -> str:
+    """Why a number the figure reader found is no figure ("rank", "name", "score", "list"), or "" when it is one.
+
+    ``start``/``end`` place the number in its ``sentence``. A number inside a name ("iPhone 8 Plus"), a score or
+    tally ("5-4") and a count of general nouns ("two things") are not quantities an outlet reports."""
+    unit = (fig.unit or "").strip()
+    if re.search(r"(?:#|\bNo\.\s?)\s*$", sentence[:start]):
+        return "rank"  # "ranked #28", "No. 2 on the list": a place in an order, not an amount
+    if re.search(r"\d", unit) or re.fullmatch(r"\d+\s*[-\u2013]\s*\d+", fig.text.strip()):
+        return "score"
+    if fig.kind in ("count", "quantity"):
+        before = _NAME_BEFORE.search(sentence[:start])
+        word = before.group(1) if before else ""
+        calendar = bool(_CALENDAR_WORD.fullmatch(word.lower()))
+        if before and before.start(1) > 0 and word.lower() not in STOP_WORDS and not calendar:
+            return "name"
+        last = re.findall(r"[a-z]+", unit.lower())
+        if last and (last[-1] in GENERAL_NOUNS or last[-1].rstrip("s") in GENERAL_NOUNS):
+            return "list"
+    return ""
+
+
+def _qualifier(after: str, share: bool) -> str:
+    """What a figure counts a part or share of: "part" for "12 of the 27", "of voters" for "62 percent of
+    voters" (a ``share``; "jars of peanut butter" says what a count is made of, not whose part it is), else "".
+    ``after`` is the sentence after the number."""
+    if _PART_OF.match(after):
+        return "part"
+    if not share:
+        return ""
+    m = _OF_WHAT.match(after)
+    if not m or m.group(1).lower() in STOP_WORDS:
+        return ""
+    return "of " + stem(m.group(1).lower())
 
 
 def _person_noun(word: str) -> str:
@@ -461,8 +516,8 @@ def _last_word(name: str) -> str:
 def _disputes(a: _Reading, b: _Reading) -> str:
     """How two readings from different sources relate: "same" when they give their values for one thing,
     "places" when they may be one count named at two places' scales (an update at most), "" when unrelated."""
-    if a.group == b.group or _same_value(a, b) or a.past != b.past:
-        return ""
+    if a.group == b.group or _same_value(a, b) or a.past != b.past or a.qualifier != b.qualifier:
+        return ""  # a part or one group's share is another measure than the whole ("62% of Republicans")
     if _VAGUE.search(a.fig.text) or _VAGUE.search(b.fig.text):
         return ""  # "scores of people" bounds a count too loosely to dispute "22 people"
     if a.cls.startswith("scale:"):
@@ -509,13 +564,22 @@ def _value_clusters(readings: list[_Reading]) -> list[list[_Reading]]:
     anchor it agrees with, and stays apart when it agrees with several (it supports both, bridges neither)."""
     clusters: list[list[_Reading]] = []
     for r in sorted(readings, key=lambda r: (r.high - r.low, r.fig.value)):
-        fits = [cl for cl in clusters if _same_value(r, cl[0])]
+        fits = [cl for cl in clusters if _same_value(r, cl[0]) and not _holders_differ(r, cl[0])]
         if len(fits) == 1:
             fits[0].append(r)
         else:
             clusters.append([r])
     clusters.sort(key=lambda cl: cl[0].fig.value)
     return clusters
+
+
+def _holders_differ(a: _Reading, b: _Reading) -> bool:
+    """True when two readings name different holders ("Chicago's grant" / "Philadelphia's grant"): the same value
+    for two holders is no agreement."""
+    if a.subject and b.subject and a.subject != b.subject:
+        return True
+    ha, hb = _last_word(a.holder_name), _last_word(b.holder_name)
+    return bool(ha and hb and ha != hb) or a.qualifier != b.qualifier
 
 
 def _value_record(cluster: list[_Reading]) -> dict[str, Any]:
@@ -705,4 +769,7 @@ def summary_claims(story: Story, articles: Sequence[Article]) -> list[Claim]:
 def claims(story: Story, articles: Sequence[Article], docs: Mapping[str, Doc] | None = None) -> list[Claim]:
     """Every claim of a story: its figures (conflicts first), then the key claims of its brief; ``docs`` are the
     articles' stored parses by id (optional)."""
-    return figure_claims(articles, story.summary, docs) + summary_claims(story, articles)
+    found = figure_claims(articles, story.summary, docs)
+    if docs:
+        found = date_conflicts(articles, docs) + outcome_conflicts(articles, docs) + found
+    return found + summary_claims(story, articles)
