@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
+from spacy.tokens import Doc
 
 from storyline import brief
 from storyline.brief.sentences import sentence_problem
@@ -30,7 +31,7 @@ CLOSURE = [
 ]  # fmt: skip
 
 
-def make(aid: str, text: str, nlp: NLP, published: str = "2025-11-22", **kw: str) -> tuple[Article, object]:
+def make(aid: str, text: str, nlp: NLP, published: str = "2025-11-22", **kw: str) -> tuple[Article, Doc]:
     """An article of the given text, parsed and extracted like the pipeline does, and its parse."""
     art = Article(id=aid, paragraphs=[Paragraph(p) for p in text.split("\n\n")], published=published,
                   outlet=kw.get("outlet", aid), title=kw.get("title", ""), url=kw.get("url"))  # fmt: skip

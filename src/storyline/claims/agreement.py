@@ -564,22 +564,13 @@ def _value_clusters(readings: list[_Reading]) -> list[list[_Reading]]:
     anchor it agrees with, and stays apart when it agrees with several (it supports both, bridges neither)."""
     clusters: list[list[_Reading]] = []
     for r in sorted(readings, key=lambda r: (r.high - r.low, r.fig.value)):
-        fits = [cl for cl in clusters if _same_value(r, cl[0]) and not _holders_differ(r, cl[0])]
+        fits = [cl for cl in clusters if _same_value(r, cl[0])]
         if len(fits) == 1:
             fits[0].append(r)
         else:
             clusters.append([r])
     clusters.sort(key=lambda cl: cl[0].fig.value)
     return clusters
-
-
-def _holders_differ(a: _Reading, b: _Reading) -> bool:
-    """True when two readings name different holders ("Chicago's grant" / "Philadelphia's grant"): the same value
-    for two holders is no agreement."""
-    if a.subject and b.subject and a.subject != b.subject:
-        return True
-    ha, hb = _last_word(a.holder_name), _last_word(b.holder_name)
-    return bool(ha and hb and ha != hb) or a.qualifier != b.qualifier
 
 
 def _value_record(cluster: list[_Reading]) -> dict[str, Any]:
