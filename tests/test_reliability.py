@@ -112,6 +112,34 @@ def test_one_failing_article_is_rejected_by_name_and_the_run_goes_on(
         assert story.summary and {"w0", "w2"} <= set(story.articles)
 
 
+def test_an_article_with_no_story_is_not_rejected_for_another_storys_failure(
+    tmp_path: Path, settings: Settings
+) -> None:
+    from storyline.context import Stage
+
+    path = write(tmp_path / "in.jsonl", "\n".join(record(i) for i in range(3)) + "\n")
+    with Store(":memory:") as store:
+        report = pipeline.ingest_paths([path], store, settings)
+        pipeline.analyse(pipeline.RunContext(store, settings, new_ids=report.new))
+        (story,) = store.iter_stories()
+        lone = json.dumps({"id": "x1", "title": "Pier closed", "text": "\n\n".join(PARAS)})
+        pipeline.ingest_paths([write(tmp_path / "x.jsonl", lone + "\n")], store, settings)
+        seen: list[str] = []
+
+        def per_story(ctx: pipeline.RunContext) -> None:  # the house habit: the touched stories, all when none
+            for s in ctx.store.iter_stories() if not ctx.touched_stories else store.get_stories(
+                    ctx.touched_stories).values():
+                if "w1" in s.articles:
+                    raise ValueError(f"story {s.id} is broken")
+                seen.append(s.id)
+
+        # x1 is new and has no story yet; w1's story was touched by this run and fails
+        ctx = pipeline.RunContext(store, settings, new_ids=["x1", "w1"], touched_stories={story.id})
+        pipeline.analyse(ctx, stages=(Stage("probe", per_story, "stories", "nothing"),), resume=False)
+        assert [(r.source, r.stage) for r in ctx.rejected] == [("w1", "probe")]
+        assert ctx.new_ids == ["x1"] and "x1" not in store.rejected_ids()
+
+
 # -- resumable analysis ------------------------------------------------------------------------------
 def test_an_interrupted_analysis_is_finished_by_the_same_command_again(tmp_path: Path) -> None:
     inputs = write(tmp_path / "in.jsonl", "\n".join(record(i) for i in range(3)) + "\n")
