@@ -245,6 +245,48 @@ def test_an_extraction_past_the_time_limit_is_refused(tmp_path: Path, monkeypatc
     assert not reads and "ingest.extract_seconds" in reject.reason
 
 
+def test_the_extraction_time_limit_holds_in_a_thread(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The web app's POST /api/articles and the follower read pages from threads, where SIGALRM cannot reach."""
+    from storyline.ingest import html
+
+    def spin(*args: object, **kwargs: object) -> None:  # a parser lost in a pathological page
+        while True:
+            pass
+
+    monkeypatch.setattr(html, "_extract", spin)
+    quick = Settings.load(overrides={"ingest": {"extract_seconds": 0.5}})
+    page = write(tmp_path / "slow.html", PAGE.format(extra="", body="<p>x</p>"))
+    got: list[tuple[list[Read], list[Rejected]]] = []
+    started = time.monotonic()
+    worker = threading.Thread(target=lambda: got.append(read_all([page], quick)), daemon=True)
+    worker.start()
+    worker.join(timeout=10)
+    assert not worker.is_alive() and time.monotonic() - started < 5
+    ((reads, (reject,)),) = got
+    assert not reads and "took longer than 0.5 s (ingest.extract_seconds)" in reject.reason
+
+
+def test_a_thread_within_the_time_limit_is_never_interrupted_later() -> None:
+    from storyline.ingest.limits import time_limit
+
+    outcome: list[str] = []
+
+    def work() -> None:
+        try:
+            for _ in range(20):
+                with time_limit(0.05, "page.html"):
+                    sum(range(1000))
+            time.sleep(0.3)  # past every limit armed above: a late alarm would land here
+            outcome.append("finished")
+        except BaseException as exc:  # noqa: BLE001 - reported by the assert below
+            outcome.append(repr(exc))
+
+    worker = threading.Thread(target=work)
+    worker.start()
+    worker.join(timeout=10)
+    assert outcome == ["finished"]
+
+
 # -- concurrent writers --------------------------------------------------------------------------------
 def test_two_concurrent_ingests_into_one_store_both_finish(tmp_path: Path, settings: Settings) -> None:
     db = tmp_path / "s.db"
