@@ -326,6 +326,65 @@ def test_a_busy_store_says_so(tmp_path: Path) -> None:
         holder.close()
 
 
+def _two_story_store(db: Path) -> None:
+    from storyline.model import Article, Paragraph, Story
+
+    arts = [Article(id=f"p{k}", title=t, outlet=f"Paper {k}", published=f"2024-03-0{k + 1}",
+                    paragraphs=[Paragraph(PARAS[k])], story=f"s-{k}")
+            for k, t in enumerate(["North pier closed", "Pier repairs to cost two million"])]
+    with Store(db) as store:
+        store.add_articles(arts)
+        store.put_stories([Story(id=f"s-{k}", title=a.title, articles=[a.id], first_date=a.published,
+                                 last_date=a.published, outlets=[a.outlet or ""]) for k, a in enumerate(arts)])
+
+
+def _merge_the_two_stories(db: Path) -> None:
+    """What a stream run commits when a new report joins two stories: one story keeps both articles."""
+    from storyline.model import Story
+
+    with Store(db, busy_timeout=0.5) as store, store.transaction():
+        arts = list(store.iter_articles(["p0", "p1"]))
+        for a in arts:
+            a.story = "s-0"
+        store.update_articles(arts)
+        store.delete_stories(["s-1"])
+        store.put_stories([Story(id="s-0", title="North pier closed", articles=["p0", "p1"], first_date="2024-03-01",
+                                 last_date="2024-03-02", outlets=["Paper 0", "Paper 1"])])
+
+
+def test_a_web_page_reads_one_commit_and_never_blocks_the_writer(tmp_path: Path) -> None:
+    """An ingest commits between two of a page's queries: the page shows the store before it (whole), the
+    writer does not wait for the reader, and the next page shows the store after it (whole)."""
+    from fastapi.testclient import TestClient
+
+    from storyline.web import create_app
+
+    db = tmp_path / "s.db"
+    _two_story_store(db)
+    app = create_app(db)
+    reader = app.state.web.store
+    first_query = reader.find_stories
+    writes: list[float] = []
+
+    def find_then_a_writer_commits(*args: object, **kwargs: object) -> object:
+        found = first_query(*args, **kwargs)
+        started = time.monotonic()
+        _merge_the_two_stories(db)  # another connection, as an ingest in another process
+        writes.append(time.monotonic() - started)
+        return found
+
+    reader.find_stories = find_then_a_writer_commits
+    with TestClient(app) as client:
+        during = client.get("/")
+        reader.find_stories = first_query
+        after = client.get("/")
+    assert during.status_code == 200 and writes and writes[0] < 0.5  # the writer never waited for the reader
+    assert "2 stories" in during.text and during.text.count('class="card"') == 2, "the page mixed two commits"
+    assert "Pier repairs to cost two million" in during.text
+    assert "1 story" in after.text and after.text.count('class="card"') == 1
+    assert "2 articles from 2 independent sources" in after.text
+
+
 # -- store integrity -----------------------------------------------------------------------------------
 def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
