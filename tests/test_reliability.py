@@ -266,6 +266,31 @@ def test_the_extraction_time_limit_holds_in_a_thread(tmp_path: Path, monkeypatch
     assert not reads and "took longer than 0.5 s (ingest.extract_seconds)" in reject.reason
 
 
+def test_a_followed_page_is_held_to_the_extraction_time_limit_in_its_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The follower hands fetched pages to pipeline.ingest_pages from its threads: the limit holds there too."""
+    from storyline.ingest import html
+
+    def spin(*args: object, **kwargs: object) -> None:
+        while True:
+            pass
+
+    monkeypatch.setattr(html, "_extract", spin)
+    quick = Settings.load(overrides={"ingest": {"extract_seconds": 0.5}})
+    page = pipeline.Page(PAGE.format(extra="", body="<p>x</p>").encode(), "https://gazette.example/pier")
+    got: list[pipeline.IngestReport] = []
+
+    def follow() -> None:
+        with Store(":memory:") as store:
+            got.append(pipeline.ingest_pages([page], store, quick))
+
+    worker = threading.Thread(target=follow, daemon=True)
+    worker.start()
+    worker.join(timeout=10)
+    assert not worker.is_alive()
+    ((reject,),) = [r.rejected for r in got]
+    assert reject.source == "https://gazette.example/pier" and "ingest.extract_seconds" in reject.reason
+
+
 def test_a_thread_within_the_time_limit_is_never_interrupted_later() -> None:
     from storyline.ingest.limits import time_limit
 

@@ -82,7 +82,7 @@ def ingest_pages(pages: Sequence[Page], store: Store, settings: Settings) -> Ing
     reads: list[ingest.Read] = []
     for page in pages:
         report.read += 1
-        item = ingest.read_page(page)
+        item = ingest.read_page(page, settings.ingest.extract_seconds)
         if isinstance(item, Rejected):
             report.rejected.append(item)
         else:
