@@ -229,6 +229,7 @@ class Load:
         self.problems: list[str] = []
         self.statuses: dict[int, int] = {}
         self.sent = 0
+        self.gone = 0
         self.stop = threading.Event()
 
     def client(self, k: int) -> None:
@@ -259,6 +260,9 @@ class Load:
             problems.append(f"{url}: status {resp.status_code}")
         if "database is locked" in resp.text or "store is busy" in resp.text:
             problems.append(f"{url}: the store was locked")
+        if resp.status_code == 404 and "s-missing" not in url:
+            with self.lock:
+                self.gone += 1  # a story listed before the ingest and gone without an alias (printed)
         if resp.status_code != 200:
             return problems
         if kind == "stories page":
@@ -304,7 +308,7 @@ def test_web_app_under_load_while_ingesting(tmp_path: Path) -> None:
         for c in clients:
             c.start()
         ingest_code = ingest.wait(timeout=MAX_LOAD_SECONDS)
-        ingest_seconds = time.monotonic() - started
+        ingest_seconds, during = time.monotonic() - started, load.sent
         ingest_err = ingest.communicate()[1].decode()
         while time.monotonic() - started < MIN_LOAD_SECONDS and load.sent < MAX_REQUESTS:
             time.sleep(0.1)
@@ -320,8 +324,9 @@ def test_web_app_under_load_while_ingesting(tmp_path: Path) -> None:
     every = [s for kind in load.latency.values() for s in kind]
     shown = sum(len(st["articles"]) for st in after["stories"])
     print(f"web load: {CLIENTS} clients, {len(every)} requests in {elapsed:.1f} s ({len(every) / elapsed:.0f}/s) "
-          f"while an ingest of {counts[1]} articles ran ({ingest_seconds:.1f} s, exit {ingest_code}); "
-          f"statuses {dict(sorted(load.statuses.items()))}; problems {len(load.problems)}; "
+          f"({during} sent while an ingest of {counts[1]} articles ran, {ingest_seconds:.1f} s, exit {ingest_code}); "
+          f"statuses {dict(sorted(load.statuses.items()))} (404s of stories listed before: {load.gone}); "
+          f"problems {len(load.problems)}; "
           f"latency p50 {percentile(every, 0.5) * 1000:.0f} ms, p99 {percentile(every, 0.99) * 1000:.0f} ms; "
           f"after the ingest the app shows {shown}/{sum(counts)} articles in {after['total']} stories")
     for kind, values in sorted(load.latency.items()):
