@@ -35,7 +35,9 @@ test: lint $(CHROMIUM)
 	STORYLINE_CHROMIUM=$(CHROMIUM) $(PY) -m pytest src tests
 
 # Long fuzzing (hypothesis, profile "slow") and the crash and load trials; prints how many cases ran and
-# each trial's figures. STORYLINE_TRIALS sets the SIGKILL trials per phase (default 10).
+# each trial's figures: SIGKILL during ingest and during analysis, two concurrent ingests, and the web app
+# (uvicorn on loopback) under 50 clients while an ingest runs (p50/p99 latency). STORYLINE_TRIALS sets the
+# SIGKILL trials per phase (default 10). About 3.5 minutes on two shared cores.
 test-slow: install
 	STORYLINE_SLOW=1 HYPOTHESIS_PROFILE=slow $(PY) -m pytest tests/test_fuzz.py tests/test_reliability_slow.py \
 		-s -p no:cacheprovider --hypothesis-show-statistics

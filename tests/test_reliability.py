@@ -112,6 +112,34 @@ def test_one_failing_article_is_rejected_by_name_and_the_run_goes_on(
         assert story.summary and {"w0", "w2"} <= set(story.articles)
 
 
+def test_an_article_with_no_story_is_not_rejected_for_another_storys_failure(
+    tmp_path: Path, settings: Settings
+) -> None:
+    from storyline.context import Stage
+
+    path = write(tmp_path / "in.jsonl", "\n".join(record(i) for i in range(3)) + "\n")
+    with Store(":memory:") as store:
+        report = pipeline.ingest_paths([path], store, settings)
+        pipeline.analyse(pipeline.RunContext(store, settings, new_ids=report.new))
+        (story,) = store.iter_stories()
+        lone = json.dumps({"id": "x1", "title": "Pier closed", "text": "\n\n".join(PARAS)})
+        pipeline.ingest_paths([write(tmp_path / "x.jsonl", lone + "\n")], store, settings)
+        seen: list[str] = []
+
+        def per_story(ctx: pipeline.RunContext) -> None:  # the house habit: the touched stories, all when none
+            for s in ctx.store.iter_stories() if not ctx.touched_stories else store.get_stories(
+                    ctx.touched_stories).values():
+                if "w1" in s.articles:
+                    raise ValueError(f"story {s.id} is broken")
+                seen.append(s.id)
+
+        # x1 is new and has no story yet; w1's story was touched by this run and fails
+        ctx = pipeline.RunContext(store, settings, new_ids=["x1", "w1"], touched_stories={story.id})
+        pipeline.analyse(ctx, stages=(Stage("probe", per_story, "stories", "nothing"),), resume=False)
+        assert [(r.source, r.stage) for r in ctx.rejected] == [("w1", "probe")]
+        assert ctx.new_ids == ["x1"] and "x1" not in store.rejected_ids()
+
+
 # -- resumable analysis ------------------------------------------------------------------------------
 def test_an_interrupted_analysis_is_finished_by_the_same_command_again(tmp_path: Path) -> None:
     inputs = write(tmp_path / "in.jsonl", "\n".join(record(i) for i in range(3)) + "\n")
@@ -217,6 +245,73 @@ def test_an_extraction_past_the_time_limit_is_refused(tmp_path: Path, monkeypatc
     assert not reads and "ingest.extract_seconds" in reject.reason
 
 
+def test_the_extraction_time_limit_holds_in_a_thread(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The web app's POST /api/articles and the follower read pages from threads, where SIGALRM cannot reach."""
+    from storyline.ingest import html
+
+    def spin(*args: object, **kwargs: object) -> None:  # a parser lost in a pathological page
+        while True:
+            pass
+
+    monkeypatch.setattr(html, "_extract", spin)
+    quick = Settings.load(overrides={"ingest": {"extract_seconds": 0.5}})
+    page = write(tmp_path / "slow.html", PAGE.format(extra="", body="<p>x</p>"))
+    got: list[tuple[list[Read], list[Rejected]]] = []
+    started = time.monotonic()
+    worker = threading.Thread(target=lambda: got.append(read_all([page], quick)), daemon=True)
+    worker.start()
+    worker.join(timeout=10)
+    assert not worker.is_alive() and time.monotonic() - started < 5
+    ((reads, (reject,)),) = got
+    assert not reads and "took longer than 0.5 s (ingest.extract_seconds)" in reject.reason
+
+
+def test_a_followed_page_is_held_to_the_extraction_time_limit_in_its_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The follower hands fetched pages to pipeline.ingest_pages from its threads: the limit holds there too."""
+    from storyline.ingest import html
+
+    def spin(*args: object, **kwargs: object) -> None:
+        while True:
+            pass
+
+    monkeypatch.setattr(html, "_extract", spin)
+    quick = Settings.load(overrides={"ingest": {"extract_seconds": 0.5}})
+    page = pipeline.Page(PAGE.format(extra="", body="<p>x</p>").encode(), "https://gazette.example/pier")
+    got: list[pipeline.IngestReport] = []
+
+    def follow() -> None:
+        with Store(":memory:") as store:
+            got.append(pipeline.ingest_pages([page], store, quick))
+
+    worker = threading.Thread(target=follow, daemon=True)
+    worker.start()
+    worker.join(timeout=10)
+    assert not worker.is_alive()
+    ((reject,),) = [r.rejected for r in got]
+    assert reject.source == "https://gazette.example/pier" and "ingest.extract_seconds" in reject.reason
+
+
+def test_a_thread_within_the_time_limit_is_never_interrupted_later() -> None:
+    from storyline.ingest.limits import time_limit
+
+    outcome: list[str] = []
+
+    def work() -> None:
+        try:
+            for _ in range(20):
+                with time_limit(0.05, "page.html"):
+                    sum(range(1000))
+            time.sleep(0.3)  # past every limit armed above: a late alarm would land here
+            outcome.append("finished")
+        except BaseException as exc:  # noqa: BLE001 - reported by the assert below
+            outcome.append(repr(exc))
+
+    worker = threading.Thread(target=work)
+    worker.start()
+    worker.join(timeout=10)
+    assert outcome == ["finished"]
+
+
 # -- concurrent writers --------------------------------------------------------------------------------
 def test_two_concurrent_ingests_into_one_store_both_finish(tmp_path: Path, settings: Settings) -> None:
     db = tmp_path / "s.db"
@@ -254,6 +349,65 @@ def test_a_busy_store_says_so(tmp_path: Path) -> None:
     finally:
         holder.execute("ROLLBACK")
         holder.close()
+
+
+def _two_story_store(db: Path) -> None:
+    from storyline.model import Article, Paragraph, Story
+
+    arts = [Article(id=f"p{k}", title=t, outlet=f"Paper {k}", published=f"2024-03-0{k + 1}",
+                    paragraphs=[Paragraph(PARAS[k])], story=f"s-{k}")
+            for k, t in enumerate(["North pier closed", "Pier repairs to cost two million"])]
+    with Store(db) as store:
+        store.add_articles(arts)
+        store.put_stories([Story(id=f"s-{k}", title=a.title, articles=[a.id], first_date=a.published,
+                                 last_date=a.published, outlets=[a.outlet or ""]) for k, a in enumerate(arts)])
+
+
+def _merge_the_two_stories(db: Path) -> None:
+    """What a stream run commits when a new report joins two stories: one story keeps both articles."""
+    from storyline.model import Story
+
+    with Store(db, busy_timeout=0.5) as store, store.transaction():
+        arts = list(store.iter_articles(["p0", "p1"]))
+        for a in arts:
+            a.story = "s-0"
+        store.update_articles(arts)
+        store.delete_stories(["s-1"])
+        store.put_stories([Story(id="s-0", title="North pier closed", articles=["p0", "p1"], first_date="2024-03-01",
+                                 last_date="2024-03-02", outlets=["Paper 0", "Paper 1"])])
+
+
+def test_a_web_page_reads_one_commit_and_never_blocks_the_writer(tmp_path: Path) -> None:
+    """An ingest commits between two of a page's queries: the page shows the store before it (whole), the
+    writer does not wait for the reader, and the next page shows the store after it (whole)."""
+    from fastapi.testclient import TestClient
+
+    from storyline.web import create_app
+
+    db = tmp_path / "s.db"
+    _two_story_store(db)
+    app = create_app(db)
+    reader = app.state.web.store
+    first_query = reader.find_stories
+    writes: list[float] = []
+
+    def find_then_a_writer_commits(*args: object, **kwargs: object) -> object:
+        found = first_query(*args, **kwargs)
+        started = time.monotonic()
+        _merge_the_two_stories(db)  # another connection, as an ingest in another process
+        writes.append(time.monotonic() - started)
+        return found
+
+    reader.find_stories = find_then_a_writer_commits
+    with TestClient(app) as client:
+        during = client.get("/")
+        reader.find_stories = first_query
+        after = client.get("/")
+    assert during.status_code == 200 and writes and writes[0] < 0.5  # the writer never waited for the reader
+    assert "2 stories" in during.text and during.text.count('class="card"') == 2, "the page mixed two commits"
+    assert "Pier repairs to cost two million" in during.text
+    assert "1 story" in after.text and after.text.count('class="card"') == 1
+    assert "2 articles from 2 independent sources" in after.text
 
 
 # -- store integrity -----------------------------------------------------------------------------------

@@ -31,7 +31,7 @@ from . import brief, claims, clean, dedupe, extract, ingest, nlp, stories, timel
 from .config import Settings
 from .context import RunContext, Stage
 from .errors import StoreError
-from .model import Article, Rejected
+from .model import Article, Rejected, Story, Storyline
 from .store import Store
 
 Page = ingest.Page  # what the follower hands over: a fetched page and its feed metadata
@@ -82,7 +82,7 @@ def ingest_pages(pages: Sequence[Page], store: Store, settings: Settings) -> Ing
     reads: list[ingest.Read] = []
     for page in pages:
         report.read += 1
-        item = ingest.read_page(page)
+        item = ingest.read_page(page, settings.ingest.extract_seconds)
         if isinstance(item, Rejected):
             report.rejected.append(item)
         else:
@@ -224,15 +224,28 @@ def resume(ctx: RunContext, on_stage: Callable[[str], Any] | None = None) -> lis
 
 # -- per-article isolation ----------------------------------------------------------------------------------
 class _HidingStore(Store):
-    """The run's store, with some articles left out of :meth:`article_ids` (those a stage must not see now)."""
+    """The run's store, with some articles left out of :meth:`article_ids` (those a stage must not see now) and,
+    when ``stories`` is given, only those stories (and the storylines holding one) in :meth:`iter_stories` and
+    :meth:`iter_storylines`: a stage retried on a few articles falls back to "every story" when they touch
+    none, and must then meet only theirs, not fail on another story and have them rejected for it."""
 
-    def __init__(self, base: Store, hidden: set[str]) -> None:  # shares the base's connection; opens nothing
-        self.__dict__.update(base.__dict__)
+    def __init__(self, base: Store, hidden: set[str], stories: set[str] | None = None) -> None:
+        self.__dict__.update(base.__dict__)  # shares the base's connection; opens nothing
         self.hidden = hidden
+        self.stories = stories
 
     def article_ids(self) -> list[str]:
         """All article ids in ingest order, but the hidden ones."""
         return [aid for aid in super().article_ids() if aid not in self.hidden]
+
+    def iter_stories(self) -> Iterator[Story]:
+        """Stored stories, newest first (only the visible ones when ``stories`` is set)."""
+        return (s for s in super().iter_stories() if self.stories is None or s.id in self.stories)
+
+    def iter_storylines(self) -> Iterator[Storyline]:
+        """Stored storylines (only those holding a visible story when ``stories`` is set)."""
+        visible = self.stories
+        return (line for line in super().iter_storylines() if visible is None or visible & set(line.stories))
 
     def close(self) -> None:
         """Nothing: the base store owns the connection."""
@@ -241,19 +254,26 @@ class _HidingStore(Store):
 @contextmanager
 def _view(ctx: RunContext, hidden: set[str], ids: list[str] | None = None) -> Iterator[None]:
     """Run a stage on ``ids`` only (all of the run's when None), hiding ``hidden`` and the run's other articles
-    from the store's article list, and its touched stories narrowed to those of ``ids``."""
-    store, run_ids, touched = ctx.store, ctx.new_ids, ctx.touched_stories
+    from the store's article list, and its touched stories and storylines narrowed to those of ``ids`` (which
+    are then the only stories and storylines the stage can list)."""
+    store, run_ids, touched, lines = ctx.store, ctx.new_ids, ctx.touched_stories, ctx.touched_storylines
     hide = hidden if ids is None else hidden | (set(run_ids) - set(ids))
-    narrowed = set(touched) if ids is None or not touched else touched & store.story_ids_of(ids)
-    before = set(narrowed)
+    own = None if ids is None or ctx.full else store.story_ids_of(ids)
+    narrowed = set(touched) if own is None else touched & own
+    before, lines_before = set(narrowed), set(lines)
     ctx.new_ids, ctx.touched_stories = (run_ids if ids is None else list(ids)), narrowed
-    if hide and not ctx.full:
-        ctx.store = _HidingStore(store, hide)
+    if own is not None:
+        ctx.touched_storylines = {line.id for line in _HidingStore(store, hide, own).iter_storylines()} & lines
+        lines_before = set(ctx.touched_storylines)
+    if (hide or own is not None) and not ctx.full:
+        ctx.store = _HidingStore(store, hide, own)
     try:
         yield
     finally:
         added, removed = ctx.touched_stories - before, before - ctx.touched_stories
+        lines_added = ctx.touched_storylines - lines_before
         ctx.store, ctx.new_ids, ctx.touched_stories = store, run_ids, (touched - removed) | added
+        ctx.touched_storylines = lines | lines_added
 
 
 def _run_guarded(ctx: RunContext, stage: Stage, hidden: set[str]) -> None:

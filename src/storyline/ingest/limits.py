@@ -12,6 +12,7 @@ Example:
 
 from __future__ import annotations
 
+import ctypes
 import re
 import signal
 import threading
@@ -45,24 +46,100 @@ class _Timeout(BaseException):
 
 @contextmanager
 def time_limit(seconds: float, path: str, what: str = "text extraction") -> Iterator[None]:
-    """Raise LimitError when the block runs longer than ``seconds`` (main thread only; elsewhere no limit)."""
-    usable = seconds > 0 and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
-    if not usable:
+    """Raise LimitError when the block runs longer than ``seconds`` (0: no limit), in any thread.
+
+    The main thread uses SIGALRM; other threads (the web app's ``POST /api/articles``, the follower's workers)
+    get the same exception from a watchdog timer through ``PyThreadState_SetAsyncExc``. Both land between two
+    Python bytecodes, so either way one long call into C (an lxml parse, a regex match) finishes first; that is
+    bounded by the size limits (``ingest.max_bytes``, MAX_ATTRIBUTE_CHARS), not by the clock.
+    """
+    if seconds <= 0:
         yield
         return
-
-    def on_alarm(signum: int, frame: FrameType | None) -> None:
-        raise _Timeout
-
-    previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    alarm: _Alarm
+    if hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread():
+        alarm = _SignalAlarm(seconds)
+    else:
+        alarm = _ThreadAlarm(seconds)
+    alarm.arm()
     try:
         yield
     except _Timeout:
+        alarm.disarm()
         raise LimitError(path, f"{what} took longer than {seconds:g} s (ingest.extract_seconds)") from None
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        alarm.disarm()
+
+
+class _Alarm:
+    """Raises _Timeout in the arming thread ``seconds`` after :meth:`arm`, unless :meth:`disarm` came first."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+
+    def arm(self) -> None:
+        """Start the clock."""
+
+    def disarm(self) -> None:
+        """Stop the clock; no _Timeout reaches the thread after this returns (idempotent)."""
+
+
+class _SignalAlarm(_Alarm):
+    """SIGALRM with an interval timer (main thread only)."""
+
+    def arm(self) -> None:
+        """Install the handler and start the timer."""
+
+        def on_alarm(signum: int, frame: FrameType | None) -> None:
+            raise _Timeout
+
+        self.previous = signal.signal(signal.SIGALRM, on_alarm)
+        signal.setitimer(signal.ITIMER_REAL, self.seconds)
+
+    def disarm(self) -> None:
+        """Stop the timer and put the previous handler back."""
+        if hasattr(self, "previous"):
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, self.previous)
+            del self.previous
+
+
+class _ThreadAlarm(_Alarm):
+    """A watchdog timer that raises _Timeout asynchronously in the thread that armed it (any thread)."""
+
+    def arm(self) -> None:
+        """Start the watchdog."""
+        self.target = threading.get_ident()
+        self.lock = threading.Lock()
+        self.done = self.fired = False
+        self.timer = threading.Timer(self.seconds, self._fire)
+        self.timer.daemon = True
+        self.timer.start()
+
+    def _fire(self) -> None:
+        with self.lock:
+            if not self.done:
+                self.fired = True
+                _set_async_exc(self.target, _Timeout)
+
+    def disarm(self) -> None:
+        """Stop the watchdog, and withdraw a _Timeout it sent that the thread has not raised yet."""
+        try:
+            self._stop()
+        except _Timeout:  # the watchdog fired as the block ended and it landed here: it fires only once
+            self._stop()
+
+    def _stop(self) -> None:
+        self.timer.cancel()
+        with self.lock:
+            self.done = True
+            if self.fired:
+                _set_async_exc(self.target, None)
+
+
+def _set_async_exc(thread_id: int, exc: type[BaseException] | None) -> None:
+    """Have ``exc`` raised in the thread at its next bytecode (None withdraws a pending one)."""
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread_id), ctypes.py_object(exc) if exc else None)
 
 
 def json_depth(value: object, limit: int) -> int:

@@ -33,11 +33,12 @@ class Page:
     updates: str | None = None  # the id of the article an earlier version of this page was stored as
 
 
-def read_page(page: Page) -> Read | Rejected:
-    """The article of one fetched page, or why it has none."""
+def read_page(page: Page, seconds: float = 0.0) -> Read | Rejected:
+    """The article of one fetched page, or why it has none; ``seconds`` (``ingest.extract_seconds``, 0: none)
+    bounds its extraction, in whichever thread the follower reads it."""
     try:
         text = decode_bytes(page.html, declared=page.charset, path=page.url, repair=False)
-        art = article_from_html(text, url=page.url, fallback_date=page.published, path=page.url)
+        art = article_from_html(text, url=page.url, fallback_date=page.published, path=page.url, seconds=seconds)
     except InputError as exc:
         return Rejected(page.url, "ingest", exc.problem)
     art.title = art.title or page.title or ""

@@ -193,6 +193,21 @@ class _Transaction:
             self.db.execute("ROLLBACK")
 
 
+class _Snapshot:
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+        self.nested = False
+
+    def __enter__(self) -> None:
+        self.nested = self.db.in_transaction
+        if not self.nested:
+            self.db.execute("BEGIN DEFERRED")  # takes no lock: the snapshot is fixed by the first read
+
+    def __exit__(self, *exc: object) -> None:
+        if not self.nested and self.db.in_transaction:
+            self.db.execute("COMMIT")  # ends a read: nothing to write
+
+
 class StoreBase:
     """What every part of the store shares: the connection, its path, and the transaction and query plumbing."""
 
@@ -210,6 +225,11 @@ class StoreBase:
     def transaction(self) -> _Transaction:
         """Context manager: one BEGIN IMMEDIATE ... COMMIT (ROLLBACK on error), waiting for another writer."""
         return _Transaction(self.db, self.path, self.busy_timeout)
+
+    def snapshot(self) -> _Snapshot:
+        """Context manager: the reads inside see the store as one commit left it (a read transaction: with WAL a
+        writer neither waits for it nor shows it half its work); nested, it joins the outer one."""
+        return _Snapshot(self.db)
 
     def _rows_in(self, sql: str, params: Sequence[Any], ids: Iterable[str]) -> list[tuple[Any, ...]]:
         """Rows of ``sql`` whose "{marks}" is filled with one "?" per id, for the ids in chunks (SQLite's limit)."""

@@ -17,6 +17,7 @@ from ..report import article_json
 from ..store import Store
 from . import views
 from .query import MAX_PER_PAGE, PER_PAGE, Sort, bad_request, story_filter
+from .reads import one_snapshot
 
 router = APIRouter(prefix="/api", tags=["api"])
 # Articles one POST may carry: a bigger batch belongs to `storyline ingest`.
@@ -28,6 +29,7 @@ def _web(request: Request) -> Any:
 
 
 @router.get("/stories", summary="Stories, filtered and paged like the stories page")
+@one_snapshot
 async def list_stories(
     request: Request,
     q: str | None = Query(None, description="words every matching story's articles contain (title or text)"),
@@ -50,18 +52,21 @@ async def list_stories(
 
 
 @router.get("/stories/{story_id}", summary="One story")
+@one_snapshot
 async def get_story(request: Request, story_id: str) -> dict[str, Any]:
     """Every field of the story as in stories.json."""
     return _web(request).store.get_story(story_id).to_dict()  # type: ignore[no-any-return]
 
 
 @router.get("/articles/{article_id}", summary="One article")
+@one_snapshot
 async def get_article(request: Request, article_id: str) -> dict[str, Any]:
     """The article as in stories.json: metadata, flags, story, duplicate group, paragraphs."""
     return article_json(_web(request).store.get_article(article_id))
 
 
 @router.get("/articles/{article_id}/passage", summary="A cited passage of an article, in its paragraph")
+@one_snapshot
 async def get_passage(
     request: Request,
     article_id: str,
@@ -81,6 +86,7 @@ async def get_passage(
 
 
 @router.get("/entities/{entity_id}", summary="One entity across stories")
+@one_snapshot
 async def get_entity(request: Request, entity_id: str) -> dict[str, Any]:
     """Name, type, aliases, roles, the stories naming it (newest first) and its quotes."""
     web = _web(request)
@@ -95,12 +101,14 @@ async def get_entity(request: Request, entity_id: str) -> dict[str, Any]:
 
 
 @router.get("/storylines/{storyline_id}", summary="One storyline")
+@one_snapshot
 async def get_storyline(request: Request, storyline_id: str) -> dict[str, Any]:
     """Every field of the storyline as in stories.json."""
     return _web(request).store.get_storyline(storyline_id).to_dict()  # type: ignore[no-any-return]
 
 
 @router.get("/search", summary="Full-text search of article titles and texts")
+@one_snapshot
 async def search(
     request: Request,
     q: str = Query(..., min_length=1, max_length=500),

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse
 
 from . import views
 from .query import PER_PAGE, Sort, filter_params, parse_span, story_filter, url_with
+from .reads import one_snapshot
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 # Outlets offered in the stories page's outlet filter (the most prolific; any outlet works in the URL).
@@ -24,6 +25,7 @@ def _web(request: Request) -> Any:
 
 
 @router.get("/")
+@one_snapshot
 async def stories_page(
     request: Request,
     q: str | None = None,
@@ -61,6 +63,7 @@ async def stories_page(
 
 
 @router.get("/search")
+@one_snapshot
 async def search_page(request: Request, q: str = "", page: int = Query(1, ge=1)) -> HTMLResponse:
     """Stories and articles matching every word typed, with the matching passages."""
     web = _web(request)
@@ -82,6 +85,7 @@ async def search_page(request: Request, q: str = "", page: int = Query(1, ge=1))
 
 
 @router.get("/stories/{story_id}")
+@one_snapshot
 async def story_page(request: Request, story_id: str) -> HTMLResponse:
     """One story: cited brief, timeline, entities, quotes, figures, coverage, storyline."""
     web = _web(request)
@@ -90,6 +94,7 @@ async def story_page(request: Request, story_id: str) -> HTMLResponse:
 
 
 @router.get("/articles/{article_id}")
+@one_snapshot
 async def article_page(request: Request, article_id: str, hl: str | None = None, removed: int = 0) -> HTMLResponse:
     """One article's clean text; ``hl=START-END`` highlights a passage, ``removed=1`` shows removed paragraphs."""
     web = _web(request)
@@ -101,6 +106,7 @@ async def article_page(request: Request, article_id: str, hl: str | None = None,
 
 
 @router.get("/entities/{entity_id}")
+@one_snapshot
 async def entity_page(request: Request, entity_id: str) -> HTMLResponse:
     """One entity: its names and roles, its stories over time, its quotes."""
     web = _web(request)
@@ -111,6 +117,7 @@ async def entity_page(request: Request, entity_id: str) -> HTMLResponse:
 
 
 @router.get("/storylines/{storyline_id}")
+@one_snapshot
 async def storyline_page(request: Request, storyline_id: str) -> HTMLResponse:
     """One storyline: its stories in order with their briefs, one timeline across them."""
     web = _web(request)
