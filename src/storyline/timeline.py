@@ -218,7 +218,7 @@ def events_of(
             continue
         seen.add(d.sentence.start)  # one event per sentence, on its most precise date
         sent = _line_of(article.text, d.sentence, d.span)
-        # "MEXICO CITY (AP) \u2014 ", "WASHINGTON, March 27 ": the dateline is not the event
+        # "SAN JOSE (AP) \u2014 ", "HARWICK, Oct. 14 ": the dateline is not the event
         head = DATELINE.match(article.text, sent.start, sent.end) or DATED_DATELINE.match(
             article.text, sent.start, sent.end
         )
@@ -232,7 +232,7 @@ def events_of(
             continue  # a headline or a teaser of another story stitched into the page ("Judge blocks grant rule
             # Tuesday"), not a sentence of this report
         if not text[:1].isupper() and not (text[:1] in "\"\u201c'\u2018" and text[1:2].isupper()):
-            continue  # a fragment ("16, 2017-- Amazon ...", a cut-off line), not a sentence
+            continue  # a fragment ("16, 2025-- Corvane ...", a cut-off line), not a sentence
         if text[:1] in "\"\u201c'\u2018" or _quoted_share(article, sent.start, sent.end) > MOSTLY_QUOTED:
             # mostly a quote: kept only when the reporter's own words before it tell the event
             first_quote = min(

@@ -40,7 +40,7 @@ _BOILERPLATE = re.compile(
 # A wire dateline before the lead ("LIMA (Meridian Wire) - ") is the cleaner's DATELINE; one the sentence splitter
 # cut off on its own ("LIMA (Meridian Wire) -") is not the article's lead.
 _DATELINE_ALONE = re.compile(DATELINE_HEAD + r" ?(?:[\u2014\u2013]|--?)\s*")
-# A dateline that names only the outlet or agency ("(CBS SF) \u2014 ", "(AP) -- "), at the head of any sentence.
+# A dateline that names only the outlet or agency ("(KLPT 7) \u2014 ", "(AP) -- "), at the head of any sentence.
 _AGENCY_DATELINE = re.compile(r"\([A-Z][^()]{0,30}\) ?(?:[\u2014\u2013] ?|--? )(?=[A-Z\u201c\"])")
 # A court caption or a docket line ("COUNTY OF SANTA CLARA, Plaintiff, v. ..."): the parties' roles of a filing.
 _CAPTION = re.compile(
@@ -126,7 +126,7 @@ def _sentence_spans(article: Article) -> list[tuple[Span, int]]:
 
 
 def _without_dateline(text: str, span: Span) -> Span:
-    """The span of a sentence without a dateline at its head ("LIMA (Wire) - ", "(CBS SF) \u2014 "): still an exact
+    """The span of a sentence without a dateline at its head ("LIMA (Wire) - ", "(KLPT 7) \u2014 "): still an exact
     span of the source."""
     m = DATELINE.match(text, span.start, span.end) or _AGENCY_DATELINE.match(text, span.start, span.end)
     return Span(m.end(), span.end) if m else span

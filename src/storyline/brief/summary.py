@@ -64,7 +64,7 @@ _DEPENDENT_START = re.compile(
     r"^(He|She|They|It|This|That|These|Those|His|Her|Their|Its|But|And|Also|However|Still|Yet)\b"
 )
 DEPENDENT_PENALTY = 0.6  # score factor for such sentences: usable when nothing else says it, never preferred
-# "these 23 jurisdictions", "those cities" inside a sentence point back at a sentence the brief may not show,
+# "these 23 counties", "those cities" inside a sentence point back at a sentence the brief may not show,
 # and the sentence that introduced them (often another outlet's) says it better. 0.8 keeps such a sentence
 # out of the lead's continuation too (below CONTINUE_MIN); no change in ROUGE on the benches.
 # "those" as a pronoun with its own modifier ("those trapped", "those who fled", "those in the building") names
@@ -126,7 +126,7 @@ FILL_MIN_SCORE = 0.4
 # 0.1 and more turn the brief into the main report's lead and lose what other outlets add.
 MAIN_REPORT_BONUS = 0.03
 # A sentence whose figures ("$13.7 billion") were all given already, by a picked sentence sharing at least
-# this overlap, restates the same fact ("Amazon will acquire Whole Foods for about $13.7 billion").
+# this overlap, restates the same fact ("Corvane will buy Fieldmart for about $4.2 billion").
 FIGURE_REPEAT_OVERLAP = 0.3
 # Each sentence already picked from the same independent source lowers a candidate by this much: a brief of
 # many sources should not read as one outlet's article when others report the story too.
@@ -138,11 +138,11 @@ SOURCE_DIVERSITY = 0.0
 # written to be read in that order (3: ROUGE-L +1.4 on the labelled set, +1.3 on the dev corpus; 4 let one
 # outlet crowd out the others, ROUGE-2 -1.8 on the labelled set).
 OPENER_EARLY = 0.5
-# A lead that dates what it reports to the story's first day ("... stunned central Mexico on Tuesday, killing ...")
+# A lead that dates what it reports to the story's first day ("... shook the coast on Tuesday, killing ...")
 # is a hard-news lead: it states the event. A first page updated later may open on a next-day feature lede
 # ("Rescuers worked through the night ...") that says no day. Such a dated lead gets this bonus: as much as the
 # first report's earliness, so a dated lead of a later first-day report beats an undated first one of like score
-# (0.4-5 pick the same openers on the benches; 0.15-0.3 move only the dev Amazon story's, not the quake story's).
+# (0.4-5 pick the same openers on the benches; 0.15-0.3 move only one story's opener).
 OPENER_HARD_NEWS = 0.5
 OPENER_SENTENCES = 3
 # The lead goes on with the next sentence only when its score factor (ignoring a pronoun start, whose antecedent
@@ -176,7 +176,7 @@ _YEAR = re.compile(r"(1[89]|20)\d\d")
 def _names(text: str, first: bool = False) -> set[str]:
     """Capitalised words (after the first unless ``first``): the names (people, places, days) a sentence mentions.
 
-    A name is its bare word: "Amazon.com", "Amazon's" and "Amazon" are one name.
+    A name is its bare word: "Corvane.com", "Corvane's" and "Corvane" are one name.
     """
     words = text.split() if first else text.split()[1:]
     out = set()
@@ -316,7 +316,7 @@ class Summariser:
         self.vectors_ = X
         self.sim_ = (X @ X.T).toarray().astype(np.float32)
         # redundancy also by plain overlap of content words relative to the shorter sentence: TF-IDF gives the
-        # story's own words ("Amazon", "Whole Foods") little weight, so two wordings of the deal look unlike
+        # story's own words ("Corvane", "Fieldmart") little weight, so two wordings of the deal look unlike
         B = (X > 0).astype(np.float32)
         shared = (B @ B.T).toarray()
         sizes = np.asarray(B.sum(axis=1)).ravel()
@@ -493,7 +493,7 @@ class Summariser:
         new = {n for n in numbers(text) if len(n) > 1 and not _YEAR.fullmatch(n)}
         if new - set().union(*(numbers(t) for t in given)):
             return False
-        # a name that opens a picked sentence ("Amazon.com Inc. announced ...") was given too
+        # a name that opens a picked sentence ("Corvane.com Inc. announced ...") was given too
         return not _names(text) - set().union(*(_names(t, first=True) for t in given))
 
     def _dangling(self, i: int, picked: list[int]) -> bool:

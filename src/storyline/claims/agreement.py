@@ -183,7 +183,7 @@ _DETERMINERS = frozenset({"the", "a", "an", "its", "their", "his", "her", "this"
 SINGLE_ROWS = 8
 _PRONOUN = re.compile(r"\b(he|she|his|her)\b", re.IGNORECASE)
 _HOLDER_LABELS = ("PERSON", "ORG", "GPE")
-# A place restricting a count follows it in the same clause: "died in Mexico City", "were killed in central
+# A place restricting a count follows it in the same clause: "died in Port Lindell", "were killed in coastal
 # Morelos" (40 characters: the counted noun, a predicate and "in"); a comma or "while" starts another clause.
 LOCUS_WINDOW = 40
 # Any named thing after "in" is a place there; the model often tags a state or a campus as an organisation.
@@ -524,7 +524,7 @@ def _disputes(a: _Reading, b: _Reading) -> str:
         # one event rated by two sources: close readings on the same scale (the scale names what is rated)
         return "same" if abs(a.fig.value - b.fig.value) <= SCALE_SPREAD else ""
     if a.cls != "people" and a.subject and b.subject and a.subject != b.subject:
-        return ""  # "the Cubs scored two runs" vs "the Indians scored 3 runs": two named holders
+        return ""  # "the Hawks scored two runs" vs "the Rovers scored 3 runs": two named holders
     lo, hi = sorted((abs(a.fig.value), abs(b.fig.value)))
     if lo == 0 or hi / lo > MAX_RATIO:
         return ""

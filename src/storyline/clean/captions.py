@@ -42,8 +42,8 @@ PARSED_CAPTION_MAX_TOKENS = 50
 # ... whose main verb is in the simple present (VBZ "celebrates", VBP) with no auxiliary, and whose subject is a
 # named person: the photo-caption convention ("Finance Minister Ana Ruiz testifies before ..."). News prose
 # tells of people in the past tense; the present tense of reporting and state verbs ("says", "is", "remains",
-# text/lexicons/non_caption_verbs.txt) never makes a caption. On the dev pages this flags 7 captions and one
-# bulleted key-points box; on the team's corpora nothing.
+# text/lexicons/non_caption_verbs.txt) never makes a caption. The rule is the captioning convention, with no
+# constant fitted to a corpus; bench/clean.py lists what it flags so each flag can be read by eye.
 _PRESENT_TAGS = frozenset({"VBZ", "VBP"})
 _NOT_CAPTION_VERBS = load("non_caption_verbs")
 _AUXILIARIES = frozenset({"aux", "auxpass"})

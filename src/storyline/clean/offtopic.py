@@ -84,7 +84,7 @@ def _term(tok: str) -> str:
     Only the plural is folded here ("cities" -> "city", "ferries" -> "ferry"), then STEM_CHARS cuts the rest:
     the shared :func:`storyline.text.words.stem` also strips "-ed" and "-ing", which lets unrelated words meet
     across paragraphs (a pasted football item shared 0.17 of its stems with a politics story instead of 0.08)
-    and lost half the off-topic flags of the dev pages and samples (bench/clean.py).
+    and lost half the off-topic flags bench/clean.py finds.
     """
     tok = tok.removesuffix("'s")
     tok = tok.strip("'-")

@@ -185,7 +185,7 @@ def run(ctx: RunContext) -> None:
         store.update_articles(done)
     story_ids = sorted(ctx.touched_stories) if ctx.touched_stories else [s.id for s in store.iter_stories()]
     stories = []
-    # the one full name the whole store knows for a surname: a story that says only "Sessions" means him
+    # the one full name the whole store knows for a surname: a story that says only "Whitcombe" means her
     known = known_surnames(store.iter_articles()) if story_ids else {}
     for sid in story_ids:
         story = store.get_story(sid)
@@ -208,7 +208,7 @@ def corpus_entities(store: Store) -> list[Entity]:
 def all_quotes(store: Store, speaker: str | None = None) -> list[Quote]:
     """Every quote of the corpus (duplicates counted once), optionally only those of one speaker.
 
-    ``speaker`` is a name as a user types it ("Sessions", "Jeff Sessions") or an entity id.
+    ``speaker`` is a name as a user types it ("Whitcombe", "Dana Whitcombe") or an entity id.
     """
     arts = [a for a in store.iter_articles() if not a.is_duplicate and a.quotes]
     quotes = [q for a in arts for q in a.quotes]

@@ -394,7 +394,7 @@ _PLAN_VERBS = {"schedule", "set", "plan", "slate", "expect", "due", "postpone", 
 # Speech verbs (text/lexicons/speech_verbs.txt): in the present ("officials say") they do not make their date
 # point forward; in the past right before a date ("said on Tuesday") the date is the report's.
 _SPEECH_VERBS = load("speech_verbs")
-_OBJECT_WORDS = 2  # words of a speech verb's object between it and the date: "told Fox News Tuesday"
+_OBJECT_WORDS = 2  # words of a speech verb's object between it and the date: "told Channel 4 Tuesday"
 _FUTURE_AUX = {"will", "wo", "'ll", "\u2019ll", "shall", "would"}
 _PAST_AUX = {"has", "have", "had", "did", "was", "were", "'ve", "\u2019ve"}
 

@@ -1,9 +1,9 @@
 """Entities: named mentions of one article from the one spaCy pass, repaired (:mod:`.merge` merges them).
 
 :func:`find_mentions` reads the doc's entities and fixes the small model's systematic errors on
-news: titles split off into :attr:`Mention.role` ("Attorney General Jeff Sessions"), a verb or a date glued to a
-name ("Said Emanuel", "Alfonso Serrano Jan 25"), a headline fragment typed as a person, a known person's
-surname typed as a place or nationality ("Sessions" as NORP), and later bare-surname mentions the model missed.
+news: titles split off into :attr:`Mention.role` ("Attorney General Dana Whitcombe"), a verb or a date glued to a
+name ("Said Okafor", "Marta Ruiz Jan 25"), a headline fragment typed as a person, a known person's
+surname typed as a place or nationality ("Whitcombe" as NORP), and later bare-surname mentions the model missed.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ ORG_HEADS = load("organisation_heads")  # text/lexicons/organisation_heads.txt s
 # Verbs that introduce speech (text/lexicons/speech_verbs.txt says where they come from), matched against the
 # parse's lemma of a verb token.
 SPEECH_VERBS = load("speech_verbs")
-# Their past and present forms, for a capitalised verb the tagger takes for part of a name ("Said Emanuel").
+# Their past and present forms, for a capitalised verb the tagger takes for part of a name ("Said Okafor").
 SPEECH_FORMS = inflected_forms(SPEECH_VERBS, ("past", "present"))
 # Words that attribute without being a verb: "according (to)", the "by" of a byline.
 ATTRIBUTION_WORDS = frozenset({"according", "by"})
@@ -112,12 +112,12 @@ def _role_before(doc: Doc, tok_start: int) -> tuple[str | None, int]:
     return doc[first:tok_start].text, first
 
 
-MAX_TITLED_NAME_WORDS = 3  # "AG Sessions", "Gov. Jerry Brown": a title before more words is an organisation's name
-MAX_GIVEN_NAMES = 2  # untagged given names taken in front of a person's tagged name ("Rahm" of "Rahm Emanuel")
+MAX_TITLED_NAME_WORDS = 3  # "AG Whitcombe", "Gov. Anna Brandt": a title before more words is an organisation's name
+MAX_GIVEN_NAMES = 2  # untagged given names taken in front of a person's tagged name ("Ruth" of "Ruth Okafor")
 
 
 def _split_lead(toks: list[Token], label: str) -> tuple[list[Token], str, str | None]:
-    """Split leading speech verbs and titles off an entity ("Said Emanuel", "Attorney General Jeff Sessions"):
+    """Split leading speech verbs and titles off an entity ("Said Okafor", "Attorney General Dana Whitcombe"):
     (the name's tokens, its label, the title as its role)."""
     lead = 0
     while lead < len(toks) - 1 and (
@@ -132,7 +132,7 @@ def _split_lead(toks: list[Token], label: str) -> tuple[list[Token], str, str | 
     person_title = any(t.lower_ in PERSON_TITLES for t in toks[:lead])
     name_like = all(t.text[:1].isupper() for t in toks[lead:])
     if label != "PERSON" and inner_role and person_title and name_like and len(toks) - lead <= MAX_TITLED_NAME_WORDS:
-        label = "PERSON"  # "AG Sessions" typed as ORG: a title in front makes it a person
+        label = "PERSON"  # "AG Whitcombe" typed as ORG: a title in front makes it a person
     role = inner_role if label == "PERSON" else None
     if label == "PERSON" or any(is_attribution(t) for t in toks[:lead]):
         toks = toks[lead:]
@@ -140,7 +140,7 @@ def _split_lead(toks: list[Token], label: str) -> tuple[list[Token], str, str | 
 
 
 def _cut_glued_date(toks: list[Token]) -> list[Token]:
-    """A person's name without a date glued to it ("Alfonso Serrano Jan 25")."""
+    """A person's name without a date glued to it ("Marta Ruiz Jan 25")."""
     for k, t in enumerate(toks):
         if k and (t.lower_.rstrip(".") in MONTH_WORDS or t.like_num):
             return toks[:k]
@@ -148,7 +148,7 @@ def _cut_glued_date(toks: list[Token]) -> list[Token]:
 
 
 def _person_extent(doc: Doc, toks: list[Token]) -> list[Token]:
-    """A person's name with the untagged given names in front ("Rahm" of "Rahm Emanuel"): capitalised proper
+    """A person's name with the untagged given names in front ("Ruth" of "Ruth Okafor"): capitalised proper
     nouns, not titles or speech verbs."""
     first = toks[0].i
     while first > 0 and first > toks[0].i - MAX_GIVEN_NAMES:
@@ -181,7 +181,7 @@ NAME_MODIFIER_HEADS = load("name_modifier_heads")
 
 def _names_a_thing(doc: Doc, toks: list[Token]) -> bool:
     """True when a person-typed name is the modifier or the start of a thing's name: its last word, or the
-    word right after it, is a class noun of programmes, laws and awards ("Byrne JAG program")."""
+    word right after it, is a class noun of programmes, laws and awards ("Harlan Youth program")."""
     after = doc[toks[-1].i + 1] if toks[-1].i + 1 < len(doc) else None
     words = [toks[-1]] + ([after] if after is not None and not after.is_punct else [])
     return any(w.lower_ in NAME_MODIFIER_HEADS for w in words)
@@ -199,7 +199,7 @@ def _mention_of(ent: DocSpan, doc: Doc, text: str) -> Mention | None:
     if end <= start:
         return None
     if label == "PERSON" and _names_a_thing(doc, toks):
-        label = "ORG"  # "the Byrne JAG program", "the Edward Byrne Memorial": named after a person, not one
+        label = "ORG"  # "the Harlan Youth program", "the Edith Harlan Memorial": named after a person, not one
     if label == "PERSON" and role is None:
         role, _ = _role_before(doc, toks[0].i)
     if label == "PERSON" and role is None:
@@ -256,7 +256,7 @@ def _acronym_mentions(article: Article, mentions: list[Mention], sentences: list
 
 
 def _appositive_role(tok: Token) -> str | None:
-    """A role given in apposition: "Thomas Homan, the acting director of ICE" -> "acting director of ICE"."""
+    """A role given in apposition: "Piet Varga, the acting harbour master" -> "acting harbour master"."""
     for child in tok.children:
         if child.dep_ == "appos" and child.pos_ == "NOUN" and child.lower_ in TITLE_WORDS:
             words = [t for t in child.subtree if t.dep_ not in ("det", "punct") or t.i > child.i]
@@ -273,7 +273,7 @@ def _repair(
     """Article-level repair rules over the raw mentions (see the module docstring)."""
     text = article.text
     other_typed = {m.text.lower() for m in mentions if m.label != "PERSON"}
-    # full names the model typed as a person and never as something else ("Whole Foods" is both: not a name)
+    # full names the model typed as a person and never as something else ("Fresh Fields" is both: not a name)
     full_names = {
         m.text for m, t in zip(mentions, titled, strict=True)
         if m.label == "PERSON" and len(m.text.split()) >= MIN_FULL_NAME_WORDS and not t
@@ -312,7 +312,7 @@ def _repair(
 
 
 def _preceded_by_given_name(text: str, start: int, full: str) -> bool:
-    """True when the word before ``start`` is the word before the surname in ``full`` ("Whole" of "Whole Foods")."""
+    """True when the word before ``start`` is the word before the surname in ``full`` ("Fresh" of "Fresh Fields")."""
     words = full.split()
     if len(words) < MIN_FULL_NAME_WORDS:
         return False

@@ -1,7 +1,7 @@
 """Figures: money, counts and percentages with their value normalised, what they count, and whose they are.
 
 Reads the one spaCy pass: MONEY, PERCENT, CARDINAL and QUANTITY entities plus number-like tokens the model
-left untagged; the counted noun comes from the dependency parse ("23 jurisdictions", "hundreds of immigrants").
+left untagged; the counted noun comes from the dependency parse ("23 counties", "hundreds of residents").
 
 Example:
     >>> parse_number("nearly two dozen")
@@ -141,11 +141,11 @@ def parse_money(text: str) -> tuple[float | None, str]:
 
 
 def _counted_noun(tok: Token) -> Token | None:
-    """The noun a number token counts: its head for "23 jurisdictions", the object of "of" for "hundreds of X"."""
+    """The noun a number token counts: its head for "23 counties", the object of "of" for "hundreds of X"."""
     head = tok.head
     for _ in range(3):
         if head.pos_ == "NOUN" and head.i > tok.i and head.dep_ not in ("compound",) and head.lower_ not in SCALES:
-            # a common noun after the number: "23 jurisdictions", "ten innings" (not "Section 1373", "8 U.S.C.")
+            # a common noun after the number: "23 counties", "ten innings" (not "Section 1373", "8 U.S.C.")
             return head
         if head.head.i == head.i:
             break
@@ -195,7 +195,7 @@ def _sized_noun(tok: Token) -> Token | None:
 
 
 def _counted_measure(span_tokens: list[Token], kind: str) -> str | None:
-    """What a count or quantity counts: its counted noun ("23 jurisdictions"), else what it is the size of."""
+    """What a count or quantity counts: its counted noun ("23 counties"), else what it is the size of."""
     for t in span_tokens:
         noun = _counted_noun(t)
         if noun is not None:
@@ -210,7 +210,7 @@ def _counted_measure(span_tokens: list[Token], kind: str) -> str | None:
 
 
 def _subject_of(root: Token, span_tokens: list[Token]) -> Token | None:
-    """The subject of the verb governing a figure ("Chicago stands to lose $2 million"), when short and named."""
+    """The subject of the verb governing a figure ("Harwick stands to lose $2 million"), when short and named."""
     verb = root.head
     while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
         verb = verb.head
@@ -229,7 +229,7 @@ def _phrase_of(tok: Token) -> DocSpan:
 
 
 def _money_object(last: Token) -> str | None:
-    """What money is for, from the phrase after it: "$39 million in grants", "$1 billion in Byrne JAG money"."""
+    """What money is for, from the phrase after it: "$39 million in grants", "$1 billion in Harlan grant money"."""
     for t in last.doc[last.i + 1 : last.i + 2]:
         if t.lower_ in ("in", "for", "of"):
             objs = [c for c in t.children if c.dep_ == "pobj"]
@@ -379,7 +379,7 @@ class _FigureFinder:
             self.add(start, end, list(ent), ent.label_)
 
     def from_tokens(self) -> None:
-        """Number tokens the model left untagged: "23 jurisdictions", "hundreds of immigrants"."""
+        """Number tokens the model left untagged: "23 counties", "hundreds of residents"."""
         for tok in self.doc:
             if tok.i in self.taken or tok.ent_type_ in ("TIME", "ORDINAL", "MONEY", "PERCENT", "CARDINAL", "QUANTITY"):
                 continue

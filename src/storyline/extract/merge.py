@@ -8,10 +8,10 @@ known people the model missed; :class:`EntityTable` finds the entity a written n
 
 Example:
     >>> from storyline.model import Article, Mention, Span
-    >>> a = Article(id="a", mentions=[Mention(Span(0, 13), "Jeff Sessions", "PERSON"),
-    ...                               Mention(Span(20, 28), "Sessions", "NORP")])
+    >>> a = Article(id="a", mentions=[Mention(Span(0, 14), "Dana Whitcombe", "PERSON"),
+    ...                               Mention(Span(20, 29), "Whitcombe", "NORP")])
     >>> [(e.name, e.type, e.mentions) for e in merge_entities([a])]
-    [('Jeff Sessions', 'PERSON', 2)]
+    [('Dana Whitcombe', 'PERSON', 2)]
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ from .names import (
 MIN_ACRONYM = 3  # two-letter initials are too ambiguous ("CT" is a state and a newspaper) unless defined in the text
 MIN_SURNAME_OF_OTHER = 4  # a word the model typed otherwise is taken for a known surname from four letters on
 # A name is not a person's when the model typed it otherwise more than this many times beyond typing it a person
-# ("Amazon", "Whole Foods"); a surname typed NORP once or twice ("Sessions") still is.
+# ("Corvane", "Fieldmart"); a surname typed NORP once or twice ("Whitcombe") still is.
 PERSON_TYPING_SLACK = 2
 # Common name forms of a few places, so "U.S." and "United States" are one entity.
 PLACE_KEYS = {
@@ -114,7 +114,7 @@ def _same_name(first: str, last: str, f2: str, l2: str) -> bool:
     if not same_last:
         return False
     return (
-        same_given_name(f2.rstrip("."), first.rstrip("."))  # "Bob Mueller" is "Robert Mueller"
+        same_given_name(f2.rstrip("."), first.rstrip("."))  # "Bob Harlow" is "Robert Harlow"
         or f2.startswith(first)
         or first.startswith(f2)
         or edit_distance(f2, first, 1) <= min(allowed_typos(f2), allowed_typos(first))
@@ -175,7 +175,7 @@ class _Merger:
 
     def add_known(self, known: Mapping[str, str]) -> None:
         """1b. A surname said alone with no full name in these articles, but the one full name the corpus knows
-        for it ("Sessions" -> "Jeff Sessions"): an empty cluster under that name the surname then joins."""
+        for it ("Whitcombe" -> "Dana Whitcombe"): an empty cluster under that name the surname then joins."""
         alone = {m.text.lower() for _, m in self.items if " " not in m.text}
         for low, full in known.items():
             first, last = _person_key(full)
@@ -193,7 +193,7 @@ class _Merger:
         plausible = True
         if " " not in m.text:
             counts = self.typed[m.text.lower()]
-            # a word mostly typed as an organisation or place ("Amazon") is not taken for a person's surname:
+            # a word mostly typed as an organisation or place ("Corvane") is not taken for a person's surname:
             # the model's majority label is kept
             plausible = not _typed_otherwise(counts)
             if not plausible and m.label == "PERSON":
@@ -329,7 +329,7 @@ def add_story_mentions(articles: Sequence[Article]) -> None:
             before = text[max(0, s - 3) : s].strip()
             sentence_start = not before or before[-1] in '.!?"\u201c\u2018'
             if exact and sentence_start and low in lower_words:
-                continue  # "Sessions of the council began..." is the ordinary word
+                continue  # "Rivers rose overnight..." is the ordinary word
             if any(a < e and s < b for a, b in covered) or not any(a <= s < b for a, b in ranges):
                 continue
             added.append(Mention(Span(s, e), word, "PERSON"))
@@ -367,9 +367,9 @@ class EntityTable:
     """Look up the entity a name refers to, by alias, surname (also misspelt) or acronym.
 
     Example:
-        >>> t = EntityTable([Entity("person:jeff-sessions", "Jeff Sessions", "PERSON", ["Jeff Sessions"])])
-        >>> t.lookup("Attorney General Sessions")
-        'person:jeff-sessions'
+        >>> t = EntityTable([Entity("person:dana-whitcombe", "Dana Whitcombe", "PERSON", ["Dana Whitcombe"])])
+        >>> t.lookup("Attorney General Whitcombe")
+        'person:dana-whitcombe'
     """
 
     def __init__(self, entities: Iterable[Entity]) -> None:

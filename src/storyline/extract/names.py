@@ -4,8 +4,8 @@ Pure functions over strings, shared by the per-article repair (:mod:`.entities`)
 (:mod:`.merge`).
 
 Example:
-    >>> surname("Martin Luther King Jr."), fuzzy_surname("sesssions", ["sessions"])
-    ('king', 'sessions')
+    >>> surname("Martin Luther King Jr."), fuzzy_surname("whitcommbe", ["whitcombe"])
+    ('king', 'whitcombe')
     >>> org_key("the U.S. Department of Justice"), sorted(acronyms_of("Department of Justice"))
     ('justice department', ['dj', 'doj'])
 """
@@ -17,7 +17,7 @@ from collections.abc import Iterable
 
 from ..text.lexicon import load
 
-MIN_FULL_NAME_WORDS = 2  # "Jeff Sessions"; one word is a surname, a given name or a single name
+MIN_FULL_NAME_WORDS = 2  # "Dana Whitcombe"; one word is a surname, a given name or a single name
 ONE_TYPO_FROM, TWO_TYPOS_FROM = 5, 9  # letters from which a misspelt name may differ by one letter, by two
 MIN_ACRONYM_LETTERS = 2  # the initials of a name of two words or more
 MAX_NAME_TYPOS = 2  # the most letters a misspelt name may differ by (allowed_typos of a name of 9 letters or more)
@@ -103,7 +103,7 @@ def org_key(name: str) -> str:
     m = _DEPARTMENT_OF.fullmatch(low)
     if m:
         low = f"{m.group(2)} {m.group(1)}"
-    low = _LEGAL_SUFFIX.sub("", low)  # "Amazon.com Inc." is "Amazon"
+    low = _LEGAL_SUFFIX.sub("", low)  # "Corvane.com Inc." is "Corvane"
     return " ".join(low.split())
 
 

@@ -1,10 +1,10 @@
 """Quotes: direct quotes in every quote-mark style and reported speech, each with its speaker when the text says.
 
 Direct quotes are found by a scanner over the analysed paragraphs that tells opening marks from closing ones by
-their neighbours (so straight quotes nest: ``"So-called "sanctuary" policies..."``), pairs them with a stack per
+their neighbours (so straight quotes nest: ``"So-called "safe harbour" policies..."``), pairs them with a stack per
 family (double, single), and carries a quote over a paragraph break when the next paragraph reopens it (the
 news convention for a quote that runs over several paragraphs). The speaker comes from the dependency parse of
-the quote's sentence: the subject of a speech verb ("X said", "said X", "X told Fox News"), the object of
+the quote's sentence: the subject of a speech verb ("X said", "said X", "X told Channel 4"), the object of
 "according to", a pronoun only when one person is in view; a quote with no cue that directly follows an
 attributed quote in the same paragraph continues it. Anything else is left unattributed: never a guess.
 
@@ -43,7 +43,7 @@ PARAGRAPH_GAP = 2  # characters between two paragraphs of one quote (the line br
 MAX_DESCRIPTION_WORDS = 10  # a speaker described at more length is cut to its head noun ("a senior official ...")
 MIN_REPORT_CHARS = 15  # less before "according to X" is a lead-in ("But,"), so the report is what follows X
 MAX_NAME_WORDS = 4  # a speaker's name runs to four words ("Bill de Blasio Jr."); more is a description
-MIN_WORDS = 3  # shorter quoted strings are scare quotes or titles ("racist", "sanctuary cities"), not quotes
+MIN_WORDS = 3  # shorter quoted strings are scare quotes or titles ("reckless", "safe harbour towns"), not quotes
 _DOUBLE_OPEN, _DOUBLE_CLOSE = "\u201c\u00ab\u201e", "\u201d\u00bb"
 # An inverted attribution opening a sentence: a capitalised word (a speech verb's form: "Said", "Added") and a name.
 _SAID_X = re.compile(r"([A-Z][a-z]+)\s+((?:[A-Z][\w.'\u2019-]*\s?){1,4})")
@@ -116,7 +116,7 @@ def find_quote_marks(text: str, paragraphs: list[tuple[int, int]]) -> list[tuple
 
 
 def _phrase(tok: Token) -> tuple[int, int]:
-    """Token range of a name: the token with its compound/flat modifiers ("Rahm Emanuel", "Bill de Blasio")."""
+    """Token range of a name: the token with its compound/flat modifiers ("Ruth Okafor", "Anna de Vries")."""
     lo = hi = tok.i
     for c in tok.children:
         if c.dep_ in ("compound", "flat", "amod", "nmod") and c.pos_ == "PROPN" and c.i < tok.i:
@@ -172,14 +172,14 @@ def _speaker_of(subj: Token, mentions: list[Mention], text: str) -> Speaker | No
         return None
     sub = list(subj.subtree)
     lo, hi = sub[0].idx, sub[-1].idx + len(sub[-1].text)
-    # a named mention inside the subject, preferring one at the head ("the mayor, Rahm Emanuel")
+    # a named mention inside the subject, preferring one at the head ("the mayor, Ruth Okafor")
     inside = [
         m for m in mentions if lo <= m.span.start and m.span.end <= hi and m.label in ("PERSON", "ORG", "GPE", "NORP")
     ]
     head_m = [m for m in inside if m.span.start <= subj.idx < m.span.end]
     persons = [m for m in inside if m.label == "PERSON"]
     if persons and head_m and head_m[0].label in ("GPE", "LOC", "NORP"):
-        head_m = []  # "CHICAGO (CBS) -- Attorney General Jeff Sessions said": a dateline is no speaker
+        head_m = []  # "LAKEPORT (KLPT) -- Mayor Dana Whitcombe said": a dateline is no speaker
     pick = head_m[0] if head_m else (persons[0] if persons else None)
     if pick is not None and (pick.label == "PERSON" or subj.pos_ == "PROPN"):
         return Speaker(pick.text, pick.span, pick.label == "PERSON")
@@ -203,7 +203,7 @@ def _resolve_pronoun(
     """A "he"/"she" speaker: the one person named in the current and previous paragraph, else None."""
     k = next((i for i, (s, e) in enumerate(paragraphs) if s <= pos <= e), 0)
     before = [m for m in mentions if m.label == "PERSON" and m.span.start < pos]
-    # the people named earlier in this paragraph ("Jeff Sessions is invited to the podium. He adds: ..."), else
+    # the people named earlier in this paragraph ("Dana Whitcombe is invited to the podium. She adds: ..."), else
     # in this and the previous one
     people = [m for m in before if paragraphs[k][0] <= m.span.start] if paragraphs else []
     if not people:
@@ -344,19 +344,19 @@ def find_quotes(
 
 def _may_be_partial(text: str, s: int, e: int) -> bool:
     """Whether a word or two in quotes may be a partial quote ('called the rule "shameful"'): not a term
-    introduced as such ('so-called "sanctuary"', 'dubbed "Operation X"'), not a title in capitals, not a tag."""
+    introduced as such ('so-called "safe harbour"', 'dubbed "Operation X"'), not a title in capitals, not a tag."""
     words = text[s:e].split()
     if not words or not re.search(r"[A-Za-z]", text[s:e]) or text[s:e].lstrip()[:1] in "#@":
         return False
     if len(words) > 1 and all(w[:1].isupper() for w in words):
-        return False  # "Fox News Sunday", "Go Cubs": a title or a name
+        return False  # "Morning Desk", "Go Hawks": a title or a name
     return not _TERM_BEFORE.search(text[max(0, s - TERM_REACH) : max(0, s - 1)])
 
 
 def _block_quotes(
     article: Article, doc: Doc, sentences: list[tuple[int, int]], mentions: list[Mention], marks: list[tuple[int, int]]
 ) -> list[Quote]:
-    """A paragraph quoted without marks after an introduction ending in a colon ("Said Emanuel:")."""
+    """A paragraph quoted without marks after an introduction ending in a colon ("Said Okafor:")."""
     text = article.text
     bounds = article.paragraph_spans()
     out = []
@@ -374,7 +374,7 @@ def _block_quotes(
             continue
         b = bounds[k]
         inverted = _SAID_X.match(text, intro[-1][0], intro[-1][1])
-        # "Said Emanuel, according to the Tribune:" quotes Emanuel, not the Tribune
+        # "Said Okafor, according to the Courier:" quotes Okafor, not the Courier
         if inverted and inverted.group(1).lower() in SPEECH_FORMS:
             name = inverted.group(2).strip()
             out.append(Quote(article.id, b, text[b.start : b.end], "direct", None, name, inverted.group(1).lower(), b))
@@ -454,7 +454,7 @@ def _reported(
 
 
 def speaker_mentions(article: Article, quotes: list[Quote], mentions: list[Mention]) -> list[Mention]:
-    """Person mentions for named speakers the model left untagged ("Homan told Fox News")."""
+    """Person mentions for named speakers the model left untagged ("Varga told Channel 4")."""
     text = article.text
     extra: list[Mention] = []
     for q in quotes:

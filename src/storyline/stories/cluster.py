@@ -56,9 +56,10 @@ SPLIT_SHARE = 0.6
 # Stories smaller than this are not split: in a story of two neither member is the odd one out, and the
 # reassignment sweep already compares each of them with the other stories.
 SPLIT_MIN_MEMBERS = 3
-# A single undated article is rehomed only into a story of at least this many canonical reports. In one run
-# over the five samples the undated September ruling (000) reached the centroid of the two-report January
-# story; the undated 29-jurisdiction memo of the dev corpus reaches its ten-report story the same way.
+# A single undated article is rehomed only into a story of at least this many canonical reports: a story of
+# two has too thin a centroid to tell a related undated report (a ruling months earlier) from one of its own,
+# while a story of three or more reports does. Chosen between two cases seen on real pages (an earlier session
+# set it; no tune/check split was kept for it), so it is a candidate for re-choosing on a tune half.
 UNDATED_REHOME_MEMBERS = 3
 # A dated single article is rehomed into a story of at least this many reports: a story of one is another
 # single, which the merge pass (at its own, higher bar) compares instead.

@@ -3,7 +3,7 @@
 Each article becomes an :class:`ArticleFeatures`: sublinear term counts of its content lemmas over the
 analysed paragraphs (``body``), of its headline and lead sentences (``head``, the words an outlet chooses to
 say what happened), of its normalised named entities (``ents``), any numbers it reports (folded into ``body``,
-"29 jurisdictions" and "7.1" are strong evidence of one event), and its day. Lemmas, parts of speech and
+"29 counties" and "7.1" are strong evidence of one event), and its day. Lemmas, parts of speech and
 entities come from the stored spaCy parse of the text; the headline, which is not part of that text, is
 tagged by the same pipeline when the article is featurised; stop words are the house list
 (:data:`storyline.text.words.STOP_WORDS`). A :class:`Profile` is the sum of
@@ -253,7 +253,7 @@ def _entities(doc: Doc, analysed: _Analysed) -> tuple[Counter[str], list[str]]:
             place_mentions[key] += 1
         words = key.split()
         if ent.label_ == "PERSON" and len(words) > 1:
-            ents[words[-1]] += 1  # "Jeff Sessions" and a later "Sessions" are one person
+            ents[words[-1]] += 1  # "Dana Whitcombe" and a later "Whitcombe" are one person
     places = sorted(k for k, n in place_mentions.items() if n >= PLACE_SHARE * ents[k])
     return ents, places
 

@@ -21,8 +21,8 @@ as the vocabulary grows: the next ``recluster`` recomputes them all.
 
 Example:
     >>> from storyline.stories.features import ArticleFeatures, Profile, Vocabulary
-    >>> a = ArticleFeatures("a", day=1, body={"grant": 1.0}, ents={"sessions": 1.0})
-    >>> b = ArticleFeatures("b", day=60, body={"grant": 1.0}, ents={"sessions": 1.0})
+    >>> a = ArticleFeatures("a", day=1, body={"grant": 1.0}, ents={"whitcombe": 1.0})
+    >>> b = ArticleFeatures("b", day=60, body={"grant": 1.0}, ents={"whitcombe": 1.0})
     >>> v = Vocabulary().add(a).add(b)
     >>> [sorted(g) for g in link_stories({"s1": Profile.of([a]), "s2": Profile.of([b])}, v, 0.25, 3.0)]
     [['s1', 's2']]
@@ -42,8 +42,8 @@ STORYLINE_SCALE = 20.0
 # Entities of a story used to find related stories (its central people, organisations and places).
 CENTRAL_ENTITIES = 8
 # ... and its most frequent topic words (not its rarest: a storyline's stories share its vocabulary, not each
-# story's oddities): two stories of one fight may name it differently ("Justice Department" in one, "U.S.
-# Department of Justice" in the other) and share none of their eight central names, yet share "sanctuary"
+# story's oddities): two stories of one fight may name it differently ("Transport Ministry" in one, "the
+# Ministry of Transport" in the other) and share none of their eight central names, yet share "levy"
 # and "grant"; relatedness still decides, the words only make them compared. Words too common to index
 # (:meth:`Vocabulary.common_limit`) are skipped, so a big store does not compare every pair.
 CENTRAL_TERMS = 8

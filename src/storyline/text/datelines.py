@@ -4,10 +4,10 @@ Shared by the cleaner (which keeps the dateline out of the lead paragraph's anal
 leaves it out of a lead sentence it shows).
 
 Example:
-    >>> DATELINE.match("MEXICO CITY (AP) \u2014 Rescuers dug").group(0)
-    'MEXICO CITY (AP) \u2014 '
-    >>> DATED_DATELINE.match("WASHINGTON, March 27 U.S. Attorney General Jeff Sessions said").group(0)
-    'WASHINGTON, March 27 '
+    >>> DATELINE.match("SAN JOSE (AP) \u2014 Rescuers dug").group(0)
+    'SAN JOSE (AP) \u2014 '
+    >>> DATED_DATELINE.match("HARWICK, Oct. 14 Mayor Dana Whitcombe said").group(0)
+    'HARWICK, Oct. 14 '
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import re
 
 __all__ = ["DATED_DATELINE", "DATELINE", "DATELINE_HEAD"]
 
-# A wire dateline opening an article's first body paragraph: "LIMA (Meridian Wire) - ", "MEXICO CITY -- ",
+# A wire dateline opening an article's first body paragraph: "LIMA (Meridian Wire) - ", "SAN JOSE -- ",
 # "NEW YORK, March 3 — ". An upper-case place (1-4 words), an optional ", State/date" and "(Agency)", a dash.
 DATELINE_HEAD = (
     r"[A-Z][A-Z.'\-]+(?: [A-Z][A-Z.'\-]+){0,3}"  # the place, upper case, 1-4 words

@@ -1,6 +1,6 @@
 """Verb forms made from lemmas, for words the parse cannot lemmatise as verbs.
 
-spaCy lemmatises a verb only where it tags one: a capitalised "Said" glued to a name ("Said Emanuel") is tagged
+spaCy lemmatises a verb only where it tags one: a capitalised "Said" glued to a name ("Said Okafor") is tagged
 a proper noun and keeps "Said" as its lemma. :func:`inflected_forms` gives the written forms of a lexicon's verb
 lemmas instead: the regular ones by the spelling rules of English inflection (-s/-es, -ed/-d, -ing; y to ie;
 a doubled final consonant, made for every short closed syllable: a form that is no word never matches text), the

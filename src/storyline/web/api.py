@@ -33,7 +33,7 @@ def _web(request: Request) -> Any:
 async def list_stories(
     request: Request,
     q: str | None = Query(None, description="words every matching story's articles contain (title or text)"),
-    entity: str | None = Query(None, description="an entity id, e.g. person:jeff-sessions"),
+    entity: str | None = Query(None, description="an entity id, e.g. person:dana-whitcombe"),
     outlet: str | None = Query(None, description="an outlet name, exactly as stored"),
     storyline: str | None = Query(None, description="a storyline id"),
     date_from: str | None = Query(None, alias="from", description="YYYY-MM-DD: stories active on or after"),
