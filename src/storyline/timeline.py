@@ -335,8 +335,7 @@ def run(ctx: RunContext) -> None:
     for sid in ids:
         story = store.get_story(sid)
         arts = list(store.iter_articles(story.articles))
-        raw = store.get_docs([a.id for a in arts if not a.is_duplicate])
-        docs = ctx.nlp.load_docs(raw) if raw else {}  # the parse tells captions apart; without it, text rules only
+        docs = ctx.docs(a.id for a in arts if not a.is_duplicate)  # the parse tells captions apart, if there is one
         story.timeline = story_timeline(arts, docs)
         stories[sid] = story
     lines = []

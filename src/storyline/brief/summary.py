@@ -682,8 +682,7 @@ def storyline_summary(
 
 def _parses(ctx: RunContext, articles: Sequence[Article]) -> dict[str, Doc]:
     """The stored parses of the articles by id (the brief compares sentences by their lemmas)."""
-    raw = ctx.store.get_docs([a.id for a in articles])
-    return ctx.nlp.load_docs(raw) if raw else {}
+    return ctx.docs(a.id for a in articles)
 
 
 def run(ctx: RunContext) -> None:

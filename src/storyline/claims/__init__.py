@@ -29,8 +29,7 @@ def run(ctx: RunContext) -> None:
     for story in todo:
         arts = list(store.iter_articles([a for a in story.articles if store.has_article(a)]))
         # the parse names a figure's subject, a date's event and an outcome's person; without it, text rules
-        raw = store.get_docs([a.id for a in arts])
-        docs = ctx.nlp.load_docs(raw) if raw else {}
+        docs = ctx.docs(a.id for a in arts)
         story.claims = claims(story, arts, docs)
     if todo:
         store.put_stories(todo, [])

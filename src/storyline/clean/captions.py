@@ -60,7 +60,7 @@ def run(ctx: RunContext) -> None:
     todo = [aid for aid in store.article_ids() if aid in parsed and aid not in checked]
     for start in range(0, len(todo), CHUNK):
         ids = todo[start : start + CHUNK]
-        docs = ctx.nlp.load_docs(store.get_docs(ids))
+        docs = ctx.docs(ids)
         changed = [art for art in store.iter_articles(ids) if flag_parsed_captions(art, docs[art.id])]
         store.update_articles(changed)
         store.put_state(STAGE, dict.fromkeys(ids, ""))

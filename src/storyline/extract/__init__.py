@@ -158,7 +158,7 @@ def run(ctx: RunContext) -> None:
     line_dates = {sid: line.last_date for line in store.iter_storylines() for sid in line.stories}
     for i in range(0, len(ids), CHUNK):
         arts = [a for a in store.iter_articles(ids[i : i + CHUNK]) if a.paragraphs and "non_english" not in a.flags]
-        docs = ctx.nlp.load_docs(store.get_docs([a.id for a in arts]))
+        docs = ctx.docs(a.id for a in arts)
         done = []
         for art in arts:
             doc = docs.get(art.id)

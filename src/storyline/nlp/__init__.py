@@ -59,6 +59,7 @@ def _write(ctx: RunContext, docs: dict[str, bytes], done: list[Article]) -> None
     """Store the docs and sentences of the parsed articles, then forget them."""
     if done:
         ctx.store.put_docs(docs)
+        ctx.forget_docs(docs)
         ctx.store.update_articles(done)
     docs.clear()
     done.clear()

@@ -44,7 +44,7 @@ import json
 import re
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..config import Settings
@@ -59,6 +59,8 @@ from .identity import Event, annotate, keep_ids, lasting_events
 from .storylines import central_entities, components, link_keys, related_pairs, related_to, storyline_id
 
 if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
     from ..context import RunContext
     from ..text.parser import NLP
 
@@ -93,7 +95,7 @@ def _time_key(article: Article, seq: int) -> tuple[Any, ...]:
 
 
 def _featurise_all(
-    store: Store, nlp: NLP, articles: Sequence[Article], settings: Settings
+    docs_of: Callable[[list[str]], dict[str, Doc]], nlp: NLP, articles: Sequence[Article], settings: Settings
 ) -> dict[str, ArticleFeatures]:
     """Features of every comparable article that has a stored doc, in chunks."""
     out: dict[str, ArticleFeatures] = {}
@@ -101,7 +103,7 @@ def _featurise_all(
     embedder = get_embedder(settings) if todo else None  # None: embeddings off or the [embed] extra missing
     for i in range(0, len(todo), CHUNK):
         chunk = todo[i : i + CHUNK]
-        docs = nlp.load_docs(store.get_docs([a.id for a in chunk]))
+        docs = docs_of([a.id for a in chunk])
         parsed = [a for a in chunk if a.id in docs]
         dense = embed_articles(parsed, embedder)
         titles = nlp.tag_texts([a.title for a in parsed])  # headlines are not in the stored parse of the text
@@ -486,7 +488,8 @@ def recluster(store: Store, settings: Settings, nlp: NLP | None = None, reuse_fe
             from ..text.parser import NLP as _NLP
 
             nlp = _NLP(settings)
-        feats.update(_featurise_all(store, nlp, todo, settings))
+        reader = nlp  # recluster runs outside a RunContext: it reads the docs itself
+        feats.update(_featurise_all(lambda ids: reader.load_docs(store.get_docs(ids)), nlp, todo, settings))
     clusterer = _clusterer(settings)
     _place(clusterer, articles, feats)
     dup = {a.id: a.duplicate_of for a in articles if a.duplicate_of}
@@ -559,7 +562,7 @@ def run(ctx: RunContext) -> None:
     if not ids:
         return
     articles = sorted(store.iter_articles(ids), key=lambda a: _time_key(a, seq[a.id]))
-    feats = _featurise_all(store, ctx.nlp, [a for a in articles if a.duplicate_of is None], settings)
+    feats = _featurise_all(ctx.docs, ctx.nlp, [a for a in articles if a.duplicate_of is None], settings)
     clusterer.learn_terms(feats.values())
     touched = _place(clusterer, articles, feats)
     dup = {a.id: a.duplicate_of for a in articles if a.duplicate_of}
