@@ -360,7 +360,7 @@ REPOST_DAYS = 365
 
 def years_named(text: str) -> set[int]:
     """The years a text writes out in full dates, months, seasons or alone ("Jan. 25, 2017", "in 2016")."""
-    years = set()
+    years: set[int] = set()
     for kind, pattern in PATTERNS:
         if kind in ABSOLUTE and "y" in pattern.groupindex:
             years.update(_year(m.group("y"), None) for m in pattern.finditer(text))
