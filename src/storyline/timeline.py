@@ -21,6 +21,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from .model import Article, DateMention, Span, Story, TimelineEntry
+from .text.attachment import continues_apposition
 from .text.datelines import DATED_DATELINE, DATELINE
 from .text.lexicon import load
 from .text.similarity import dice
@@ -128,8 +129,8 @@ def _dates_main_clause(doc: Doc | None, date: Span, sent: Span) -> bool:
     if doc is None:
         return date.start - sent.start <= LEADING_CHARS
     span = doc.char_span(date.start, date.end, alignment_mode="expand")
-    if span is None:
-        return False
+    if span is None or continues_apposition(doc, date.start):
+        return False  # "will pay $42, a premium to the closing price on Thursday": it dates the price
     tok = span.root
     for _ in range(8):
         if tok.head.i == tok.i:

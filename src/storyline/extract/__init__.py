@@ -21,9 +21,9 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from ..config import Settings
-from ..model import Article, DateMention, Entity, Quote, Story
+from ..model import Article, DateMention, Entity, Quote, Story, Storyline
 from ..text.parser import sentences_of
-from .dates import find_dates, parse_iso, resolve_date
+from .dates import doubts_published, find_dates, parse_iso, resolve_date
 from .entities import find_mentions
 from .figures import find_figures, parse_money, parse_number
 from .merge import EntityTable, add_story_mentions, known_surnames, merge_entities
@@ -86,6 +86,7 @@ def extract_article(
     resolve: bool = True,
     storyline_date: str | None = None,
     story_span: tuple[str | None, str | None] | None = None,
+    others_last: str | None = None,
 ) -> Article:
     """Fill ``mentions``, ``quotes``, ``figures`` and ``dates`` of one article from its parsed doc (returns it).
 
@@ -93,7 +94,10 @@ def extract_article(
     the text, else ``story_date`` (the last date of the article's story), else ``storyline_date`` (the latest
     date of the storyline its undated story belongs to: it places only month names and month-days, recorded as
     "story"); each DateMention's ``anchor`` says which. ``story_span`` (the story's first and last dates) moves
-    a bare weekday that falls in the week before the story into it (:func:`dates.fit_to_story`). With
+    a bare weekday that falls in the week before the story into it (:func:`dates.fit_to_story`).
+    ``others_last`` (the last date of the other stories of the article's storyline) lets a page date far after
+    them, which the text does not confirm, be doubted (:func:`dates.doubts_published`): the article is then
+    read as undated, anchored on that date as a storyline's (month names and month-days only). With
     ``resolve`` the article's own entities are merged to set mention and speaker ids; the stage skips it for
     articles of a story,
     whose merge (:func:`merge_story`) sets them across the story.
@@ -107,6 +111,8 @@ def extract_article(
     article.mentions = mentions
     article.quotes = quotes
     anchor, kind = parse_iso(article.published), "published"
+    if anchor is not None and doubts_published(article.published, others_last, article.text):
+        anchor, kind = parse_iso(others_last), "storyline"
     if anchor is None:
         anchor, kind = _text_anchor(article, sentences), "text"
     if anchor is None and story_date:
@@ -122,6 +128,19 @@ def extract_article(
     if resolve:
         resolve_speakers([article], merge_entities([article]))
     return article
+
+
+def _others_last(store: Store, lines: Sequence[Storyline]) -> dict[str, str]:
+    """For each story of one outlet in a storyline: the last date of the storyline's other stories."""
+    stories = store.get_stories({sid for line in lines if len(line.stories) > 1 for sid in line.stories})
+    out = {}
+    for line in lines:
+        for sid in line.stories:
+            story = stories.get(sid)
+            dates = [o.last_date for o in (stories.get(x) for x in line.stories if x != sid) if o and o.last_date]
+            if story is not None and len(story.outlets) <= 1 and dates:
+                out[sid] = max(dates)
+    return out
 
 
 def resolve_speakers(articles: Sequence[Article], entities: Sequence[Entity]) -> None:
@@ -155,7 +174,9 @@ def run(ctx: RunContext) -> None:
     store = ctx.store
     ids = store.article_ids() if ctx.full else list(ctx.new_ids)
     spans: dict[str, tuple[str | None, str | None]] = {}
-    line_dates = {sid: line.last_date for line in store.iter_storylines() for sid in line.stories}
+    lines = list(store.iter_storylines())
+    line_dates = {sid: line.last_date for line in lines for sid in line.stories}
+    others = _others_last(store, lines)
     for i in range(0, len(ids), CHUNK):
         arts = [a for a in store.iter_articles(ids[i : i + CHUNK]) if a.paragraphs and "non_english" not in a.flags]
         docs = ctx.docs(a.id for a in arts)
@@ -179,7 +200,8 @@ def run(ctx: RunContext) -> None:
             ldate = line_dates.get(art.story) if not art.published and art.story and not sdate else None
             done.append(
                 extract_article(
-                    art, doc, ctx.settings, sdate, resolve=not art.story, storyline_date=ldate, story_span=span
+                    art, doc, ctx.settings, sdate, resolve=not art.story, storyline_date=ldate, story_span=span,
+                    others_last=others.get(art.story) if art.story else None,
                 )
             )
         store.update_articles(done)

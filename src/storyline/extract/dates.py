@@ -20,6 +20,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ..model import Article, DateMention, Granularity, Span
+from ..text.attachment import continues_apposition
 from ..text.lexicon import load
 from ..text.words import NUMBER_VALUES
 
@@ -350,6 +351,38 @@ def resolve_date(
     return value, gran
 
 
+# A page's date more than this many days after every other story of its storyline, on a report of one outlet,
+# is doubted (a repost or an archive copy re-dated; issue 12): a follow-up a year on names its year, which
+# confirms the date (see :func:`doubts_published`). A year, not tuned: the dev pages hold a single such repost,
+# on the check half, and their storylines' real follow-ups lie months apart.
+REPOST_DAYS = 365
+
+
+def years_named(text: str) -> set[int]:
+    """The years a text writes out in full dates, months, seasons or alone ("Jan. 25, 2017", "in 2016")."""
+    years: set[int] = set()
+    for kind, pattern in PATTERNS:
+        if kind in ABSOLUTE and "y" in pattern.groupindex:
+            years.update(_year(m.group("y"), None) for m in pattern.finditer(text))
+    return years
+
+
+def doubts_published(published: str | None, others_last: str | None, text: str) -> bool:
+    """True when a page's date lies more than :data:`REPOST_DAYS` after ``others_last`` (the last date of the
+    other stories of its storyline) and the text names neither that year nor the one before (which a report of
+    that time would, counting back to what it follows up): relative dates are then not counted from it.
+
+    >>> doubts_published("2019-11-21", "2016-11-05", "The team won on Wednesday night, as the 1979 side did.")
+    True
+    >>> doubts_published("2019-11-21", "2016-11-05", "Three years on, the 2019 team met on Wednesday.")
+    False
+    """
+    day, before = parse_iso(published), parse_iso(others_last)
+    if day is None or before is None or (day - before).days <= REPOST_DAYS:
+        return False
+    return not years_named(text) & {day.year, day.year - 1}
+
+
 # Anchors an undated article borrows (its story's last date, its storyline's): they may be days or months away
 # from when the article was written, so they place no weekday, "today" or "last week" (left as written).
 BORROWED_ANCHORS = {"story", "storyline"}
@@ -547,6 +580,8 @@ def _points_forward(doc: Doc | Any, text: str, sent: tuple[int, int], s: int, e:
     """Whether the date at s:e speaks of the future (a bare weekday or month is then the next one): True, False
     (the parse tells the past: "was issued on Jan. 25"), or None when neither the parse nor a cue word tells."""
     phrase = text[s:e]
+    if continues_apposition(doc, s):
+        return None  # "will pay $42, a premium to the closing price on Thursday": no verb's tense governs it
     # "said on Tuesday it would close": a date right after a past reporting verb dates the report
     parsed = False if _dates_the_report(doc, sent[0], s) else _future_from_parse(doc, s, e)
     until = _UNTIL.match(phrase)
