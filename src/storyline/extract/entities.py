@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from ..model import Article, Mention, Span
 from ..text.lexicon import load
 from ..text.verbs import inflected_forms
+from ..text.words import singular
 from .dates import MONTHS
 from .names import MIN_FULL_NAME_WORDS, acronyms_of, fuzzy_surname, surname
 
@@ -177,6 +178,72 @@ def _name_extent(doc: Doc, toks: list[Token]) -> list[Token]:
 
 # Nouns that make a name a programme, law, fund or award named after someone (text/lexicons/name_modifier_heads.txt)
 NAME_MODIFIER_HEADS = load("name_modifier_heads")
+# Nouns naming people by their part or role ("Plaintiff", "Rescuers", "Residents" capitalised at the head of a
+# line): no name (text/lexicons/legal_parties.txt, person_roles.txt, people_nouns.txt say where they come from).
+ROLE_NOUNS = load("legal_parties") | load("person_roles") | load("people_nouns")
+# Courtesy titles ("Mr.", "Ms."; text/lexicons/courtesy_titles.txt): a person's, but no role.
+COURTESY_TITLES = load("courtesy_titles")
+# Prepositions of place: a name that is their object ("in Carrow", "near Tolven") is where something happens, so
+# the model's PERSON there is a place; "from", "at" and "with" also take people and are left out.
+PLACE_PREPOSITIONS = frozenset({"in", "near", "outside", "inside", "across", "throughout"})
+# A name runs to at most this many words ("Immigration and Customs Enforcement and Border Protection" is seven);
+# a longer "name" is headlines run together by a page that lost its line breaks. Chosen on the tune half of the
+# dev pages: the run-together headlines there are 12 words and more.
+MAX_NAME_WORDS = 10
+ROMAN_NUMERALS = frozenset({"ii", "iii", "iv", "vi", "vii", "viii"})  # "Conrad Weir III": a person's suffix
+
+
+def _clock_before(doc: Doc, i: int) -> bool:
+    """True when the token before ``i`` ends a clock time ("10:30", "9 a.m."): a capitalised code after it is a
+    time zone ("10:30 GMT"), not a name."""
+    if i == 0:
+        return False
+    t = doc[i - 1]
+    return bool(re.fullmatch(r"\d{1,2}(?::\d\d)?|[0-2]\d[0-5]\d|[ap]\.?m\.?", t.lower_))  # "9", "10:30", "1814", "p.m."
+
+
+def _speaks_as_it_or_medium(tok: Token) -> bool:
+    """True for a one-word name the parse shows is no person: the subject of a speech verb whose clause goes on
+    with "it" ("Lumora said it would ..."), or what is written or posted on ("wrote on Lumora")."""
+    head = tok.head
+    if tok.dep_ in ("nsubj", "nsubjpass") and is_attribution(head):
+        subjects = [c for k in head.children if k.dep_ == "ccomp" for c in k.children if c.dep_ == "nsubj"]
+        return any(c.lower_ == "it" for c in subjects[:1])
+    return tok.dep_ == "pobj" and head.lower_ in ("on", "via") and head.head.pos_ == "VERB"
+
+
+def is_role_noun(name: str) -> bool:
+    """True for a one-word "name" that is a noun of a party or role ("Plaintiff", "Defendants", "Rescuers")."""
+    low = name.lower()
+    return " " not in low and (low in ROLE_NOUNS or singular(low) in ROLE_NOUNS)
+
+
+def _retype(doc: Doc, toks: list[Token], label: str) -> str | None:
+    """The type the parse gives a mention whatever the model said, or None when it is no name at all."""
+    words = [t for t in toks if not t.is_punct]
+    if len(words) > MAX_NAME_WORDS:
+        return None
+    if len(words) == 1 and is_role_noun(words[0].text):
+        return None  # "Plaintiff", "Defendants", "Rescuers"
+    if label in ("ORG", "GPE") and toks[0].text.isupper() and len(toks) == 1 and _clock_before(doc, toks[0].i):
+        return None  # "10:30 GMT"
+    last = toks[-1]
+    if label == "PERSON":
+        if any(any(c.isdigit() for c in t.text) for t in toks):
+            return None  # "MS-13", "700bn": no person's name has a digit
+        caps = [t for t in words if t.is_alpha and t.is_upper and len(t.text) > 1 and t.lower_ not in ROMAN_NUMERALS]
+        if caps and len(caps) < len(words):
+            return "ORG"  # "Byrne JAG": an acronym in a name makes it a body's or a programme's
+        before = doc[toks[0].i - 1] if toks[0].i else None
+        if before is not None and before.lower_ in ("the", "a", "an") and before.head in toks:
+            return "ORG"  # "the Harlan Youth": a person takes no article
+        if last.dep_ == "pobj" and last.head.lower_ in PLACE_PREPOSITIONS:
+            return "GPE"  # "in Carrow"
+        if len(words) == 1 and _speaks_as_it_or_medium(last):
+            return "ORG"  # "Lumora said it would ...", "wrote on Lumora"
+    if label in ("LOC", "FAC") and last.dep_ in ("nsubj", "nsubjpass") and is_attribution(last.head):
+        return "ORG"  # "the Palace said": a building or area that speaks is the body in it
+    return label
 
 
 def _names_a_thing(doc: Doc, toks: list[Token]) -> bool:
@@ -200,10 +267,16 @@ def _mention_of(ent: DocSpan, doc: Doc, text: str) -> Mention | None:
         return None
     if label == "PERSON" and _names_a_thing(doc, toks):
         label = "ORG"  # "the Harlan Youth program", "the Edith Harlan Memorial": named after a person, not one
+    retyped = _retype(doc, toks, label) if role is None else label
+    if retyped is None:
+        return None
+    label = retyped
     if label == "PERSON" and role is None:
         role, _ = _role_before(doc, toks[0].i)
     if label == "PERSON" and role is None:
         role = _appositive_role(toks[-1])
+    if role is not None and all(w.lower() in COURTESY_TITLES for w in role.split()):
+        role = None  # "Mr." says a person, not what the person is
     return Mention(Span(start, end), text[start:end], label, role=role)
 
 

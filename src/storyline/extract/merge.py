@@ -22,15 +22,19 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from ..model import Article, Entity, Mention, Span
 from ..text.datelines import DATED_DATELINE, DATELINE
+from ..text.words import singular
 from .entities import MIN_SURNAME_LETTERS, TITLE_WORDS
 from .names import (
+    COUNTRY_KEYS,
     MAX_NAME_TYPOS,
     MIN_FULL_NAME_WORDS,
     acronyms_of,
     allowed_typos,
     edit_distance,
+    fold_accents,
     fuzzy_surname,
     org_key,
+    plural_pair,
     same_given_name,
     slug,
     surname,
@@ -101,6 +105,27 @@ def _typed_otherwise(counts: Counter[str]) -> bool:
     return counts["PERSON"] + PERSON_TYPING_SLACK < sum(counts.values()) - counts["PERSON"]
 
 
+def _vote(counts: Counter[str], label: str) -> str:
+    """The type most mentions of a name have across the corpus (the parse's evidence is in the labels), else
+    ``label``: one name is one type, not a person here and a place there. A tie between PERSON and another type
+    goes to the other: the small model types almost any unknown capitalised word a person (seen on the tune
+    half of the dev pages: a film, a shop, "Turnout"), so its PERSON is the weaker vote."""
+    if not counts:
+        return label
+    top = max(counts, key=lambda lab: (counts[lab], lab != "PERSON", lab == label))
+    return top if counts[top] >= counts[label] else label
+
+
+def type_votes(articles: Iterable[Article]) -> dict[str, Counter[str]]:
+    """Lowercased name -> how many of its mentions have each type, over these articles (duplicates too: a copy
+    is another outlet printing the name)."""
+    votes: dict[str, Counter[str]] = defaultdict(Counter)
+    for a in articles:
+        for m in a.mentions:
+            votes[m.text.lower()][m.label] += 1
+    return dict(votes)
+
+
 def _majority_other(counts: Counter[str]) -> str:
     """The model's most frequent label of a name other than PERSON."""
     return next(lab for lab, _ in counts.most_common() if lab != "PERSON")
@@ -111,26 +136,26 @@ def _same_name(first: str, last: str, f2: str, l2: str) -> bool:
     if abs(len(l2) - len(last)) > MAX_NAME_TYPOS:
         return False
     same_last = l2 == last or edit_distance(l2, last, MAX_NAME_TYPOS) <= min(allowed_typos(l2), allowed_typos(last))
-    if not same_last:
+    if not same_last or plural_pair(l2, last):  # "Ann Williams" and "Ann William" are two people
         return False
     return (
         same_given_name(f2.rstrip("."), first.rstrip("."))  # "Bob Harlow" is "Robert Harlow"
         or f2.startswith(first)
         or first.startswith(f2)
-        or edit_distance(f2, first, 1) <= min(allowed_typos(f2), allowed_typos(first))
+        or (edit_distance(f2, first, 1) <= min(allowed_typos(f2), allowed_typos(first)) and not plural_pair(f2, first))
     )
 
 
 class _Merger:
     """The merge of several articles' mentions: full person names first, then single words, then acronyms."""
 
-    def __init__(self, articles: Sequence[Article]) -> None:
+    def __init__(self, articles: Sequence[Article], votes: Mapping[str, Counter[str]] | None = None) -> None:
         self.articles = articles
         self.items = [(a, m) for a in articles for m in a.mentions]
-        # how the model typed each name across the story
-        self.typed: dict[str, Counter[str]] = defaultdict(Counter)
-        for _, m in self.items:
-            self.typed[m.text.lower()][m.label] += 1
+        # how each name was typed across the corpus (``votes``), or else across these articles
+        local = type_votes(articles)
+        corpus = votes or {}
+        self.typed: dict[str, Counter[str]] = defaultdict(Counter, {n: corpus.get(n) or c for n, c in local.items()})
         self.persons: list[_Cluster] = []
         self.by_full: dict[tuple[str, str], _Cluster] = {}
         self.by_surname: dict[str, list[_Cluster]] = defaultdict(list)
@@ -191,8 +216,8 @@ class _Merger:
     def _add_single(self, art: Article, m: Mention) -> None:
         """A one-word mention: a surname of a known person (whatever label the model gave), else its own."""
         plausible = True
+        counts = self.typed[m.text.lower()]
         if " " not in m.text:
-            counts = self.typed[m.text.lower()]
             # a word mostly typed as an organisation or place ("Corvane") is not taken for a person's surname:
             # the model's majority label is kept
             plausible = not _typed_otherwise(counts)
@@ -207,15 +232,22 @@ class _Merger:
                 m.label = "PERSON"
                 cluster.add(art, m)
                 return
-            if m.label == "PERSON":
-                key = fuzzy_surname(m.text, self.singles) or m.text.lower()
-                self.singles.setdefault(key, _Cluster("PERSON")).add(art, m)
-                return
-        if m.label == "PERSON":
-            self.singles.setdefault(m.text.lower(), _Cluster("PERSON")).add(art, m)
+        person = self.by_full.get(_person_key(m.text)) if " " in m.text else None
+        if person is not None and m.text in person.forms and counts["PERSON"] >= counts[m.label]:
+            m.label = "PERSON"  # a full name typed a person as often as otherwise: the person's
+            person.add(art, m)
             return
-        low = m.text.lower()
-        key = PLACE_KEYS.get(low, org_key(m.text)) if m.label in ("GPE", "LOC") else org_key(m.text)
+        m.label = _vote(counts, m.label)
+        if m.label == "PERSON":
+            key = m.text.lower()
+            if " " not in m.text and m.text[:1].isupper():
+                key = fuzzy_surname(m.text, self.singles) or key
+            self.singles.setdefault(key, _Cluster("PERSON")).add(art, m)
+            return
+        low = fold_accents(m.text).lower()
+        key = org_key(low)
+        if m.label in ("GPE", "LOC"):
+            key = PLACE_KEYS.get(low) or COUNTRY_KEYS.get(low) or key
         self.others.setdefault(key, _Cluster(m.label)).add(art, m)
 
     def add_the_rest(self) -> None:
@@ -250,26 +282,45 @@ class _Merger:
                 for art, m in others.pop(key).mentions:
                     others[target].add(art, m)
 
+    def join_plurals(self) -> None:
+        """4. A name in the plural joins the same name in the singular ("Lumaphones" -> "Lumaphone"); persons are
+        never folded ("Williams" is not "William")."""
+        others = self.others
+        for key in list(others):
+            words = key.split()
+            if not words or not words[-1].isalpha():
+                continue
+            one = " ".join([*words[:-1], singular(words[-1])])
+            if one != key and one in others and others[one].labels.keys() & others[key].labels.keys():
+                for art, m in others.pop(key).mentions:
+                    others[one].add(art, m)
+
     def entities(self) -> list[Entity]:
         """The entity records, in the order their clusters were made."""
         clusters = self.persons + list(self.singles.values()) + list(self.others.values())
         return [_entity(c) for c in clusters if c.mentions]
 
 
-def merge_entities(articles: Sequence[Article], known: Mapping[str, str] | None = None) -> list[Entity]:
+def merge_entities(
+    articles: Sequence[Article],
+    known: Mapping[str, str] | None = None,
+    votes: Mapping[str, Counter[str]] | None = None,
+) -> list[Entity]:
     """Merge the mentions of several articles into entities; sets ``mention.entity`` on every article.
 
     Duplicate articles (``duplicate_of`` set) get entity ids but do not add to mention or article counts.
     ``known`` maps a lowercased surname to the one full name the corpus knows for it (:func:`known_surnames`):
-    a surname said alone where no full name of it appears joins that name.
+    a surname said alone where no full name of it appears joins that name. ``votes`` (:func:`type_votes` of the
+    corpus) gives each name the type most of its mentions have in the corpus, else in these articles.
     """
-    merger = _Merger(articles)
+    merger = _Merger(articles, votes)
     merger.add_full_names()
     if known:
         merger.add_known(known)
     defined = merger.defined_acronyms()
     merger.add_the_rest()
     merger.join_acronyms(defined)
+    merger.join_plurals()
     return merger.entities()
 
 
@@ -288,7 +339,7 @@ def known_surnames(articles: Iterable[Article]) -> dict[str, str]:
     for last, people in names.items():
         best = max(people, key=people.__getitem__)
         # "Jeff" and "Jefferson" are one man (one first name starts the other); "John" and "Jane" are two
-        one = all(f.startswith(best[0]) or best[0].startswith(f) for f, _ in people)
+        one = all(f.startswith(best[0]) or best[0].startswith(f) or same_given_name(f, best[0]) for f, _ in people)
         if one and len(last) >= MIN_SURNAME_LETTERS:
             out[last] = forms[best].most_common(1)[0][0]
     return out

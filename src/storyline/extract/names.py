@@ -13,6 +13,7 @@ Example:
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 
 from ..text.lexicon import load
@@ -34,10 +35,52 @@ def _nickname_pairs() -> frozenset[tuple[str, str]]:
 NICKNAMES = _nickname_pairs()
 
 
+# A pet form built on the start of a given name with "-y" or "-ie" ("Jerry" of "Jerrold", "Kenny" of "Kenneth"):
+# the nicknames data lists the common pairs, not every name such a form is made from. The stem must keep three
+# letters, so "Al" + "-ie" or "Ed" + "-y" are not read into any name starting "Al" or "Ed".
+DIMINUTIVE_ENDINGS = ("ie", "y")
+MIN_DIMINUTIVE_STEM = 3
+
+
+def _diminutive_of(pet: str, name: str) -> bool:
+    """True when ``pet`` is a "-y"/"-ie" pet form of ``name`` ("jerry", "jerrold"; "danny", "daniel")."""
+    for end in DIMINUTIVE_ENDINGS:
+        stem = pet.removesuffix(end)
+        if stem == pet or len(stem) < MIN_DIMINUTIVE_STEM or len(name) <= len(stem):
+            continue
+        undoubled = stem[:-1] if stem[-1] == stem[-2] else stem  # "danny" is built on "dan"
+        if name.startswith(stem) or (len(undoubled) >= MIN_DIMINUTIVE_STEM and name.startswith(undoubled)):
+            return not name.endswith(end)  # "Jerry" and "Jersey" are two names, both ending the same way
+    return False
+
+
 def same_given_name(a: str, b: str) -> bool:
-    """Whether two lowercased given names may be one person's: equal, or a name and its nickname ("bob",
-    "robert"; text/lexicons/nicknames.txt)."""
-    return a == b or (a, b) in NICKNAMES
+    """Whether two lowercased given names may be one person's: equal, a name and its nickname ("bob",
+    "robert"; text/lexicons/nicknames.txt), or a "-y" pet form of it ("jerry", "jerrold")."""
+    return a == b or (a, b) in NICKNAMES or _diminutive_of(a, b) or _diminutive_of(b, a)
+
+
+def plural_pair(a: str, b: str) -> bool:
+    """True when one word is the other plus "s" ("williams", "william"): two names, never one name misspelt."""
+    return a + "s" == b or b + "s" == a
+
+
+def fold_accents(text: str) -> str:
+    """The text without diacritics ("México" -> "Mexico"), for comparing names written with and without."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def _country_keys() -> dict[str, str]:
+    """Every name of a country (text/lexicons/country_names.txt) -> its first name there, lowercased."""
+    out: dict[str, str] = {}
+    for line in load("country_names"):
+        names = [n.strip() for n in line.split("|")]
+        for n in names:
+            out.setdefault(n, names[0])
+    return out
+
+
+COUNTRY_KEYS = _country_keys()
 
 
 def surname(name: str) -> str:
@@ -82,7 +125,7 @@ def fuzzy_surname(word: str, surnames: Iterable[str], memo: dict[str, str | None
         for s in surnames
         if word[:1] == s[:1] and abs(len(word) - len(s)) <= MAX_NAME_TYPOS
     ]
-    best = [(d, s) for d, s in best if d <= min(allowed_typos(word), allowed_typos(s))]
+    best = [(d, s) for d, s in best if d <= min(allowed_typos(word), allowed_typos(s)) and not plural_pair(word, s)]
     if not best:
         return None
     best.sort()
