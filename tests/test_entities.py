@@ -115,3 +115,33 @@ def test_accents_do_not_split_a_place() -> None:
                   mentions=[Mention(Span(0, 11), "Mexico City", "GPE"), Mention(Span(19, 30), "México City", "GPE")])
     [one] = merge_entities([art])
     assert set(one.aliases) == {"Mexico City", "México City"}
+
+
+def test_a_short_form_joins_the_full_name_it_shortens(nlp: NLP) -> None:
+    ents = by_name(story_of(nlp, [["Harwick Foods Market agreed to sell its stores on Friday.",
+                                   "Shares of Harwick Foods rose 20 percent after the deal was announced."],
+                                  ["Storms hit homes in Tolven on Monday.",
+                                   "The Tolven Power Authority cut power to the valley. Crews of the Power Authority "
+                                   "worked all night."]]))
+    assert ents["Harwick Foods"].id == ents["Harwick Foods Market"].id
+    assert ents["Power Authority"].id == ents["Tolven Power Authority"].id
+
+
+def test_an_acronym_with_a_spelt_country_joins_its_name() -> None:
+    text = "The US Geological Survey measured it. The USGS said so."
+    art = Article(id="g", paragraphs=[Paragraph(text)],
+                  mentions=[Mention(Span(4, 24), "US Geological Survey", "ORG"), Mention(Span(42, 46), "USGS", "ORG")])
+    [one] = merge_entities([art])
+    assert set(one.aliases) == {"US Geological Survey", "USGS"}
+
+
+def test_a_name_after_the_state_of_is_a_place(nlp: NLP) -> None:
+    ents = [e for e in story_of(nlp, [["The quake hit the state of Arvela on Tuesday, and Arvela state lost power.",
+                                       "Schools in Arvela stayed shut, the governor said."]]) if e.name == "Arvela"]
+    assert [e.type for e in ents] == ["GPE"]
+
+
+def test_an_ordinary_word_at_the_head_of_a_sentence_is_no_name(nlp: NLP) -> None:
+    ents = by_name(story_of(nlp, [["Turnout was low in the morning. By noon turnout had doubled, Mayor Ines Varga "
+                                   "said."]]))
+    assert "Turnout" not in ents

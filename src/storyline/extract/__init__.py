@@ -27,7 +27,7 @@ from ..text.parser import sentences_of
 from .dates import find_dates, parse_iso, resolve_date
 from .entities import find_mentions, is_role_noun
 from .figures import find_figures, parse_money, parse_number
-from .merge import EntityTable, add_story_mentions, known_surnames, merge_entities, type_votes
+from .merge import EntityTable, add_story_mentions, drop_ordinary_words, known_surnames, merge_entities, type_votes
 from .quotes import find_quotes, speaker_mentions
 
 if TYPE_CHECKING:
@@ -147,6 +147,7 @@ def merge_story(
     corpus's :func:`merge.known_surnames`) names a person the story mentions only by surname; ``votes`` (the
     corpus's :func:`merge.type_votes`) types a name as most of its mentions in the corpus are typed.
     """
+    drop_ordinary_words(articles)
     add_story_mentions(articles)
     entities = merge_entities(articles, known, votes)
     resolve_speakers(articles, entities)

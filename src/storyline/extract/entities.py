@@ -1,9 +1,15 @@
 """Entities: named mentions of one article from the one spaCy pass, repaired (:mod:`.merge` merges them).
 
 :func:`find_mentions` reads the doc's entities and fixes the small model's systematic errors on
-news: titles split off into :attr:`Mention.role` ("Attorney General Dana Whitcombe"), a verb or a date glued to a
-name ("Said Okafor", "Marta Ruiz Jan 25"), a headline fragment typed as a person, a known person's
-surname typed as a place or nationality ("Whitcombe" as NORP), and later bare-surname mentions the model missed.
+news: titles split off into :attr:`Mention.role` ("Attorney General Dana Whitcombe"; a courtesy title is no
+role), a verb or a date glued to a name ("Said Okafor", "Marta Ruiz Jan 25"), a headline fragment typed as a
+person, a known person's surname typed as a place or nationality ("Whitcombe" as NORP), and later bare-surname
+mentions the model missed. The parse checks each type (:func:`_retype`): a programme or law named after
+someone ("the Harlan Youth program") is no person, nor is a name with a digit or an acronym in it; a name where a
+place goes ("in Carrow", "the state of Carrow") is a place; a one-word speaker that goes on with "it" ("Lumora
+said it ...") is an organisation; a party or role noun ("Plaintiff"), a code after a clock time ("10:30 GMT"),
+an ordinary word capitalised only at a sentence's head, and headlines run together are no entities. The merge
+(:mod:`.merge`) then gives each name the type most of its mentions have across the corpus.
 """
 
 from __future__ import annotations
@@ -78,6 +84,9 @@ def _clean_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     m = re.search(r"['\u2019]s$", text[start:end])
     if m:
         end -= 2
+    m = re.search(r"(?:\s+(?:and|or|of|the|for|on|in|&))+$", text[start:end])
+    if m and m.start() > 0:
+        end = start + m.start()  # "Harwick Foods and": a name never ends in a joining word
     return start, end
 
 
@@ -186,6 +195,15 @@ COURTESY_TITLES = load("courtesy_titles")
 # Prepositions of place: a name that is their object ("in Carrow", "near Tolven") is where something happens, so
 # the model's PERSON there is a place; "from", "at" and "with" also take people and are left out.
 PLACE_PREPOSITIONS = frozenset({"in", "near", "outside", "inside", "across", "throughout"})
+# Class nouns of places (text/lexicons/place_nouns.txt: "state", "city", "province") and the compass points: a
+# name after "the state of", "north of" or before "state" is a place's.
+PLACE_NOUNS = load("place_nouns")
+COMPASS = frozenset(
+    a + b
+    for a in ("", "north", "south")
+    for b in ("", "east", "west", "-east", "-west")
+    if a + b not in ("", "-east", "-west")
+)
 # A name runs to at most this many words ("Immigration and Customs Enforcement and Border Protection" is seven);
 # a longer "name" is headlines run together by a page that lost its line breaks. Chosen on the tune half of the
 # dev pages: the run-together headlines there are 12 words and more.
@@ -200,6 +218,18 @@ def _clock_before(doc: Doc, i: int) -> bool:
         return False
     t = doc[i - 1]
     return bool(re.fullmatch(r"\d{1,2}(?::\d\d)?|[0-2]\d[0-5]\d|[ap]\.?m\.?", t.lower_))  # "9", "10:30", "1814", "p.m."
+
+
+def _placed(tok: Token) -> bool:
+    """True when the parse puts a name where a place goes: the object of a place preposition ("in Carrow"), of
+    "of" after a place noun or a compass point ("the state of Carrow", "south of Carrow"), or a modifier of a place
+    noun ("Carrow state")."""
+    head = tok.head
+    if tok.dep_ == "pobj" and head.lower_ in PLACE_PREPOSITIONS:
+        return True
+    if tok.dep_ == "pobj" and head.lower_ == "of" and head.head.lower_ in PLACE_NOUNS | COMPASS:
+        return True
+    return tok.dep_ == "compound" and head.lower_ in PLACE_NOUNS
 
 
 def _speaks_as_it_or_medium(tok: Token) -> bool:
@@ -237,8 +267,8 @@ def _retype(doc: Doc, toks: list[Token], label: str) -> str | None:
         before = doc[toks[0].i - 1] if toks[0].i else None
         if before is not None and before.lower_ in ("the", "a", "an") and before.head in toks:
             return "ORG"  # "the Harlan Youth": a person takes no article
-        if last.dep_ == "pobj" and last.head.lower_ in PLACE_PREPOSITIONS:
-            return "GPE"  # "in Carrow"
+        if _placed(last):
+            return "GPE"  # "in Carrow", "the state of Carrow", "north of Carrow", "Carrow state"
         if len(words) == 1 and _speaks_as_it_or_medium(last):
             return "ORG"  # "Lumora said it would ...", "wrote on Lumora"
     if label in ("LOC", "FAC") and last.dep_ in ("nsubj", "nsubjpass") and is_attribution(last.head):
@@ -292,8 +322,39 @@ def find_mentions(article: Article, doc: Doc, sentences: list[tuple[int, int]]) 
         mention = _mention_of(ent, doc, text) if idx is not None else None
         if mention is not None and idx is not None:
             out.append((mention, titled[idx]))
+    out = _without_ordinary_words(text, out, sentences, titled)
     mentions = _repair(article, [m for m, _ in out], [t for _, t in out], sentences)
     return _acronym_mentions(article, mentions, sentences)
+
+
+def _without_ordinary_words(
+    text: str, found: list[tuple[Mention, bool]], sentences: list[tuple[int, int]], titled: list[bool]
+) -> list[tuple[Mention, bool]]:
+    """The mentions without ordinary words the model took for names: one with no capital letter ("navy"), or
+    one capitalised only where every word is (a sentence's first word, a headline) that the article also writes
+    in lower case and never capitalises inside a sentence of prose ("Analysts said ..." beside "analysts")."""
+    starts = set()
+    for s, e in sentences:
+        lead = re.match(r"[\s\"'\u201c\u2018(\[-]*", text[s:e])
+        starts.add(s + (lead.end() if lead else 0))
+    headline = [(s, e) for (s, e), t in zip(sentences, titled, strict=True) if t]
+
+    def case_free(pos: int) -> bool:
+        return pos in starts or any(s <= pos < e for s, e in headline)
+
+    kept = []
+    for m, t in found:
+        if not any(c.isupper() for c in m.text):
+            continue
+        low = m.text.lower()
+        if case_free(m.span.start) and low != m.text:
+            lower_too = re.search(r"(?<![\w-])" + re.escape(low) + r"(?![\w-])", text) is not None
+            written = re.finditer(r"(?<![\w-])" + re.escape(m.text) + r"(?![\w-])", text)
+            named = any(not case_free(x.start()) for x in written)
+            if lower_too and not named:
+                continue
+        kept.append((m, t))
+    return kept
 
 
 _DEFINITION = re.compile(r"((?:[A-Z][\w'\u2019&.-]*\s+(?:(?:of|and|for|the|on|&)\s+)*){1,7})\(([A-Z]{2,6})\)")

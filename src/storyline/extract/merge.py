@@ -3,8 +3,11 @@
 :func:`merge_entities` builds one :class:`Entity` per person, organisation or place: a surname joins the full
 name it belongs to (also when misspelt by one or two letters), "Justice Department" joins "Department of
 Justice", and an acronym joins the name it abbreviates (from the initials, or from a definition in the text such
-as "Immigration and Customs Enforcement (ICE)"). :func:`add_story_mentions` adds the bare surnames of a story's
-known people the model missed; :class:`EntityTable` finds the entity a written name refers to.
+as "Immigration and Customs Enforcement (ICE)"), a short form joins the full name it shortens ("Harwick Foods"
+of "Harwick Foods Market"), a plural its singular, and a country's names are one place ("Russia", "the Russian
+Federation": text/lexicons/country_names.txt). Each name gets one type, the one most of its mentions have across
+the corpus (:func:`type_votes`). :func:`add_story_mentions` adds the bare surnames of a story's known people the
+model missed; :class:`EntityTable` finds the entity a written name refers to.
 
 Example:
     >>> from storyline.model import Article, Mention, Span
@@ -23,7 +26,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from ..model import Article, Entity, Mention, Span
 from ..text.datelines import DATED_DATELINE, DATELINE
 from ..text.words import singular
-from .entities import MIN_SURNAME_LETTERS, TITLE_WORDS
+from .entities import MIN_SURNAME_LETTERS, ORG_HEADS, TITLE_WORDS
 from .names import (
     COUNTRY_KEYS,
     MAX_NAME_TYPOS,
@@ -124,6 +127,14 @@ def type_votes(articles: Iterable[Article]) -> dict[str, Counter[str]]:
         for m in a.mentions:
             votes[m.text.lower()][m.label] += 1
     return dict(votes)
+
+
+def _comes_after(short: _Cluster, full: _Cluster) -> bool:
+    """True when some article names ``full`` first and ``short`` later."""
+    first_full: dict[str, int] = {}
+    for art, m in full.mentions:
+        first_full[art.id] = min(first_full.get(art.id, m.span.start), m.span.start)
+    return any(art.id in first_full and m.span.start > first_full[art.id] for art, m in short.mentions)
 
 
 def _majority_other(counts: Counter[str]) -> str:
@@ -270,7 +281,7 @@ class _Merger:
         initials: dict[str, set[str]] = defaultdict(set)
         for key, c in others.items():
             if " " in key:
-                for a in acronyms_of(max(c.forms, key=c.forms.__getitem__)):
+                for a in {x for f in c.forms for x in acronyms_of(f)}:
                     initials[a].add(key)
         for key in list(others):
             if " " in key or key not in others:
@@ -281,6 +292,42 @@ class _Merger:
             if target and target in others and target != key:
                 for art, m in others.pop(key).mentions:
                     others[target].add(art, m)
+
+    def join_short_forms(self) -> None:
+        """5. The short form of an organisation's name joins the full name it shortens: the same name without
+        its last words or without a place in front ("Harwick Foods Market" -> "Harwick Foods", "Tolven Power
+        Authority" -> "Power Authority"), or written without its spaces and hyphens ("Lum-Air" / "LumAir"). As a
+        reporter names a body in full first and shortly after, the short form must come later than the full
+        name in an article that has both, and the full name must be the only one it shortens; one word is the
+        short form only of itself and head nouns ("Harwick Group"), never of "Harwick Air"."""
+        others = self.others
+        places = {k for k, c in others.items() if c.labels.keys() & {"GPE", "LOC"}}
+        compact: dict[str, list[str]] = defaultdict(list)
+        for key in others:
+            compact[re.sub(r"[\s-]+", "", key)].append(key)
+        longer: dict[str, set[str]] = defaultdict(set)
+        for key, c in others.items():
+            words = key.split()
+            if "ORG" not in c.labels:
+                continue
+            for k in range(1, len(words)):
+                if k > 1 or all(w in ORG_HEADS for w in words[k:]):  # "Harwick" of "Harwick Group", not "Harwick Air"
+                    longer[" ".join(words[:k])].add(key)  # without its last words
+                if " ".join(words[:k]) in places:
+                    longer[" ".join(words[k:])].add(key)  # without a place in front
+        for short in list(longer):
+            fulls = longer[short]
+            if len(fulls) != 1 or short not in others or "ORG" not in others[short].labels:
+                continue
+            full = next(iter(fulls))
+            if full in others and full != short and _comes_after(others[short], others[full]):
+                for art, m in others.pop(short).mentions:
+                    others[full].add(art, m)
+        for group in compact.values():
+            alive = sorted((k for k in group if k in others), key=lambda k: -len(others[k].mentions))
+            for key in alive[1:]:  # spelt with and without its spaces or hyphens: one name, whichever comes first
+                for art, m in others.pop(key).mentions:
+                    others[alive[0]].add(art, m)
 
     def join_plurals(self) -> None:
         """4. A name in the plural joins the same name in the singular ("Lumaphones" -> "Lumaphone"); persons are
@@ -321,6 +368,7 @@ def merge_entities(
     merger.add_the_rest()
     merger.join_acronyms(defined)
     merger.join_plurals()
+    merger.join_short_forms()
     return merger.entities()
 
 
@@ -343,6 +391,27 @@ def known_surnames(articles: Iterable[Article]) -> dict[str, str]:
         if one and len(last) >= MIN_SURNAME_LETTERS:
             out[last] = forms[best].most_common(1)[0][0]
     return out
+
+
+def drop_ordinary_words(articles: Sequence[Article]) -> None:
+    """Drop one-word mentions that are ordinary words of the story: written in lower case in its articles and
+    capitalised only where any word is (a sentence's or line's head: "Turnout was ...", "Analysts say ..."),
+    never after a lower-case word or a comma. A word of a longer name of the story ("Sessions" of "Jeff
+    Sessions") is kept."""
+    texts = [a.text for a in articles]
+    lower = {w for t in texts for w in _LOWER_WORD.findall(t)}
+    in_names = {w.lower() for a in articles for m in a.mentions if " " in m.text for w in m.text.split()}
+    verdict: dict[str, bool] = {}
+
+    def ordinary(word: str) -> bool:
+        if word not in verdict:
+            low = word.lower()
+            mid = re.compile(r"[a-z,;] " + re.escape(word) + r"(?![\w-])")
+            verdict[word] = low in lower and low not in in_names and not any(mid.search(t) for t in texts)
+        return verdict[word]
+
+    for a in articles:
+        a.mentions = [m for m in a.mentions if " " in m.text or not m.text.isalpha() or not ordinary(m.text)]
 
 
 def add_story_mentions(articles: Sequence[Article]) -> None:

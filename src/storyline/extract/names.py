@@ -21,6 +21,7 @@ from ..text.lexicon import load
 MIN_FULL_NAME_WORDS = 2  # "Dana Whitcombe"; one word is a surname, a given name or a single name
 ONE_TYPO_FROM, TWO_TYPOS_FROM = 5, 9  # letters from which a misspelt name may differ by one letter, by two
 MIN_ACRONYM_LETTERS = 2  # the initials of a name of two words or more
+MAX_SPELT_LETTERS = 3  # "US", "EU", "UAE" in a name are read letter by letter in its acronym; "NASA" is a word
 MAX_NAME_TYPOS = 2  # the most letters a misspelt name may differ by (allowed_typos of a name of 9 letters or more)
 _ORG_PREFIX = re.compile(r"^(?:the\s+)?(?:u\.s\.|us|united states|federal)\s+", re.IGNORECASE)
 _SMALL = {"of", "and", "for", "the", "on", "in", "&", "at", "to"}
@@ -152,7 +153,9 @@ def org_key(name: str) -> str:
 
 _LEGAL_SUFFIX = re.compile(r"(?:\.com)?(?:,?\s+(?:inc|corp|co|ltd|llc|plc|s\.a|ag|n\.v)\.?)*$")
 _DOTTED = re.compile(r"(?:[a-z]\.){2,}")
-_DEPARTMENT_OF = re.compile(r"(department|ministry|office|bureau) of (?:the )?(.+)")
+# "Department of Justice" is "Justice Department", "the State of Tolven" "Tolven State", "County of Arden" "Arden
+# County": the class nouns of bodies and places written either side of the name
+_DEPARTMENT_OF = re.compile(r"(department|ministry|office|bureau|state|city|county|province|region) of (?:the )?(.+)")
 
 
 def acronyms_of(name: str) -> set[str]:
@@ -161,8 +164,10 @@ def acronyms_of(name: str) -> set[str]:
     words = [w for w in words if w.lower() not in ("the",)]
     if len(words) < MIN_FULL_NAME_WORDS:  # a one-word name is its own acronym ("NASA")
         return set()
-    all_init = "".join(w[0] for w in words).lower()
-    content = "".join(w[0] for w in words if w.lower() not in _SMALL).lower()
+    # a short capitals word gives all its letters: "US Geological Survey" is USGS, like "U.S. Geological Survey"
+    init = [w if w.isupper() and len(w) <= MAX_SPELT_LETTERS else w[0] for w in words]
+    all_init = "".join(init).lower()
+    content = "".join(i for i, w in zip(init, words, strict=True) if w.lower() not in _SMALL).lower()
     out = {all_init, content}
     m = re.fullmatch(r"(.+) (department|ministry|office|bureau)", org_key(name))
     if m:  # "Justice Department" is also written DOJ (Department Of Justice)
