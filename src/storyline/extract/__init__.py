@@ -17,16 +17,17 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from ..config import Settings
 from ..model import Article, DateMention, Entity, Quote, Story, Storyline
 from ..text.parser import sentences_of
 from .dates import doubts_published, find_dates, parse_iso, resolve_date
-from .entities import find_mentions
+from .entities import find_mentions, is_role_noun
 from .figures import find_figures, parse_money, parse_number
-from .merge import EntityTable, add_story_mentions, known_surnames, merge_entities
+from .merge import EntityTable, add_story_mentions, drop_ordinary_words, known_surnames, merge_entities, type_votes
 from .quotes import find_quotes, speaker_mentions
 
 if TYPE_CHECKING:
@@ -107,7 +108,8 @@ def extract_article(
         article.sentences = sentences_of(article, doc)
     mentions = find_mentions(article, doc, sentences)
     quotes = find_quotes(article, doc, sentences, paragraphs, mentions)
-    mentions = sorted(mentions + speaker_mentions(article, quotes, mentions), key=lambda m: m.span.start)
+    speakers = [m for m in speaker_mentions(article, quotes, mentions) if not is_role_noun(m.text)]
+    mentions = sorted(mentions + speakers, key=lambda m: m.span.start)
     article.mentions = mentions
     article.quotes = quotes
     anchor, kind = parse_iso(article.published), "published"
@@ -152,14 +154,21 @@ def resolve_speakers(articles: Sequence[Article], entities: Sequence[Entity]) ->
             q.speaker = table.lookup(name) if name and any(c.isupper() for c in name) else None
 
 
-def merge_story(story: Story, articles: Sequence[Article], known: dict[str, str] | None = None) -> Story:
+def merge_story(
+    story: Story,
+    articles: Sequence[Article],
+    known: dict[str, str] | None = None,
+    votes: Mapping[str, Counter[str]] | None = None,
+) -> Story:
     """Merge a story's articles: Story.entities, mention entity ids, quote speakers, Story.quotes and figures.
 
     Duplicate articles (``duplicate_of`` set) are counted once, through the article they copy. ``known`` (the
-    corpus's :func:`merge.known_surnames`) names a person the story mentions only by surname.
+    corpus's :func:`merge.known_surnames`) names a person the story mentions only by surname; ``votes`` (the
+    corpus's :func:`merge.type_votes`) types a name as most of its mentions in the corpus are typed.
     """
+    drop_ordinary_words(articles)
     add_story_mentions(articles)
-    entities = merge_entities(articles, known)
+    entities = merge_entities(articles, known, votes)
     resolve_speakers(articles, entities)
     entities.sort(key=lambda e: (-len(e.articles), -e.mentions, e.name))
     story.entities = entities
@@ -207,12 +216,16 @@ def run(ctx: RunContext) -> None:
         store.update_articles(done)
     story_ids = sorted(ctx.touched_stories) if ctx.touched_stories else [s.id for s in store.iter_stories()]
     stories = []
-    # the one full name the whole store knows for a surname: a story that says only "Whitcombe" means her
-    known = known_surnames(store.iter_articles()) if story_ids else {}
+    # the one full name the whole store knows for a surname (a story that says only "Whitcombe" means her), and
+    # how the whole store types each name; the mentions alone are kept, not the texts
+    corpus = [Article(id=a.id, mentions=a.mentions) for a in store.iter_articles()] if story_ids else []
+    known = known_surnames(corpus)
+    votes = type_votes(corpus)
+    del corpus
     for sid in story_ids:
         story = store.get_story(sid)
         arts = list(store.iter_articles(story.articles))
-        merge_story(story, arts, known)
+        merge_story(story, arts, known, votes)
         store.update_articles(arts)
         stories.append(story)
     if stories:

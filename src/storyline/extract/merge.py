@@ -3,8 +3,11 @@
 :func:`merge_entities` builds one :class:`Entity` per person, organisation or place: a surname joins the full
 name it belongs to (also when misspelt by one or two letters), "Justice Department" joins "Department of
 Justice", and an acronym joins the name it abbreviates (from the initials, or from a definition in the text such
-as "Immigration and Customs Enforcement (ICE)"). :func:`add_story_mentions` adds the bare surnames of a story's
-known people the model missed; :class:`EntityTable` finds the entity a written name refers to.
+as "Immigration and Customs Enforcement (ICE)"), a short form joins the full name it shortens ("Harwick Foods"
+of "Harwick Foods Market"), a plural its singular, and a country's names are one place ("Russia", "the Russian
+Federation": text/lexicons/country_names.txt). Each name gets one type, the one most of its mentions have across
+the corpus (:func:`type_votes`). :func:`add_story_mentions` adds the bare surnames of a story's known people the
+model missed; :class:`EntityTable` finds the entity a written name refers to.
 
 Example:
     >>> from storyline.model import Article, Mention, Span
@@ -22,15 +25,19 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from ..model import Article, Entity, Mention, Span
 from ..text.datelines import DATED_DATELINE, DATELINE
-from .entities import MIN_SURNAME_LETTERS, TITLE_WORDS
+from ..text.words import singular
+from .entities import MIN_SURNAME_LETTERS, ORG_HEADS, TITLE_WORDS
 from .names import (
+    COUNTRY_KEYS,
     MAX_NAME_TYPOS,
     MIN_FULL_NAME_WORDS,
     acronyms_of,
     allowed_typos,
     edit_distance,
+    fold_accents,
     fuzzy_surname,
     org_key,
+    plural_pair,
     same_given_name,
     slug,
     surname,
@@ -101,6 +108,35 @@ def _typed_otherwise(counts: Counter[str]) -> bool:
     return counts["PERSON"] + PERSON_TYPING_SLACK < sum(counts.values()) - counts["PERSON"]
 
 
+def _vote(counts: Counter[str], label: str) -> str:
+    """The type most mentions of a name have across the corpus (the parse's evidence is in the labels), else
+    ``label``: one name is one type, not a person here and a place there. A tie between PERSON and another type
+    goes to the other: the small model types almost any unknown capitalised word a person (seen on the tune
+    half of the dev pages: a film, a shop, "Turnout"), so its PERSON is the weaker vote."""
+    if not counts:
+        return label
+    top = max(counts, key=lambda lab: (counts[lab], lab != "PERSON", lab == label))
+    return top if counts[top] >= counts[label] else label
+
+
+def type_votes(articles: Iterable[Article]) -> dict[str, Counter[str]]:
+    """Lowercased name -> how many of its mentions have each type, over these articles (duplicates too: a copy
+    is another outlet printing the name)."""
+    votes: dict[str, Counter[str]] = defaultdict(Counter)
+    for a in articles:
+        for m in a.mentions:
+            votes[m.text.lower()][m.label] += 1
+    return dict(votes)
+
+
+def _comes_after(short: _Cluster, full: _Cluster) -> bool:
+    """True when some article names ``full`` first and ``short`` later."""
+    first_full: dict[str, int] = {}
+    for art, m in full.mentions:
+        first_full[art.id] = min(first_full.get(art.id, m.span.start), m.span.start)
+    return any(art.id in first_full and m.span.start > first_full[art.id] for art, m in short.mentions)
+
+
 def _majority_other(counts: Counter[str]) -> str:
     """The model's most frequent label of a name other than PERSON."""
     return next(lab for lab, _ in counts.most_common() if lab != "PERSON")
@@ -111,26 +147,26 @@ def _same_name(first: str, last: str, f2: str, l2: str) -> bool:
     if abs(len(l2) - len(last)) > MAX_NAME_TYPOS:
         return False
     same_last = l2 == last or edit_distance(l2, last, MAX_NAME_TYPOS) <= min(allowed_typos(l2), allowed_typos(last))
-    if not same_last:
+    if not same_last or plural_pair(l2, last):  # "Ann Williams" and "Ann William" are two people
         return False
     return (
         same_given_name(f2.rstrip("."), first.rstrip("."))  # "Bob Harlow" is "Robert Harlow"
         or f2.startswith(first)
         or first.startswith(f2)
-        or edit_distance(f2, first, 1) <= min(allowed_typos(f2), allowed_typos(first))
+        or (edit_distance(f2, first, 1) <= min(allowed_typos(f2), allowed_typos(first)) and not plural_pair(f2, first))
     )
 
 
 class _Merger:
     """The merge of several articles' mentions: full person names first, then single words, then acronyms."""
 
-    def __init__(self, articles: Sequence[Article]) -> None:
+    def __init__(self, articles: Sequence[Article], votes: Mapping[str, Counter[str]] | None = None) -> None:
         self.articles = articles
         self.items = [(a, m) for a in articles for m in a.mentions]
-        # how the model typed each name across the story
-        self.typed: dict[str, Counter[str]] = defaultdict(Counter)
-        for _, m in self.items:
-            self.typed[m.text.lower()][m.label] += 1
+        # how each name was typed across the corpus (``votes``), or else across these articles
+        local = type_votes(articles)
+        corpus = votes or {}
+        self.typed: dict[str, Counter[str]] = defaultdict(Counter, {n: corpus.get(n) or c for n, c in local.items()})
         self.persons: list[_Cluster] = []
         self.by_full: dict[tuple[str, str], _Cluster] = {}
         self.by_surname: dict[str, list[_Cluster]] = defaultdict(list)
@@ -191,8 +227,8 @@ class _Merger:
     def _add_single(self, art: Article, m: Mention) -> None:
         """A one-word mention: a surname of a known person (whatever label the model gave), else its own."""
         plausible = True
+        counts = self.typed[m.text.lower()]
         if " " not in m.text:
-            counts = self.typed[m.text.lower()]
             # a word mostly typed as an organisation or place ("Corvane") is not taken for a person's surname:
             # the model's majority label is kept
             plausible = not _typed_otherwise(counts)
@@ -207,15 +243,22 @@ class _Merger:
                 m.label = "PERSON"
                 cluster.add(art, m)
                 return
-            if m.label == "PERSON":
-                key = fuzzy_surname(m.text, self.singles) or m.text.lower()
-                self.singles.setdefault(key, _Cluster("PERSON")).add(art, m)
-                return
-        if m.label == "PERSON":
-            self.singles.setdefault(m.text.lower(), _Cluster("PERSON")).add(art, m)
+        person = self.by_full.get(_person_key(m.text)) if " " in m.text else None
+        if person is not None and m.text in person.forms and counts["PERSON"] >= counts[m.label]:
+            m.label = "PERSON"  # a full name typed a person as often as otherwise: the person's
+            person.add(art, m)
             return
-        low = m.text.lower()
-        key = PLACE_KEYS.get(low, org_key(m.text)) if m.label in ("GPE", "LOC") else org_key(m.text)
+        m.label = _vote(counts, m.label)
+        if m.label == "PERSON":
+            key = m.text.lower()
+            if " " not in m.text and m.text[:1].isupper():
+                key = fuzzy_surname(m.text, self.singles) or key
+            self.singles.setdefault(key, _Cluster("PERSON")).add(art, m)
+            return
+        low = fold_accents(m.text).lower()
+        key = org_key(low)
+        if m.label in ("GPE", "LOC"):
+            key = PLACE_KEYS.get(low) or COUNTRY_KEYS.get(low) or key
         self.others.setdefault(key, _Cluster(m.label)).add(art, m)
 
     def add_the_rest(self) -> None:
@@ -238,7 +281,7 @@ class _Merger:
         initials: dict[str, set[str]] = defaultdict(set)
         for key, c in others.items():
             if " " in key:
-                for a in acronyms_of(max(c.forms, key=c.forms.__getitem__)):
+                for a in {x for f in c.forms for x in acronyms_of(f)}:
                     initials[a].add(key)
         for key in list(others):
             if " " in key or key not in others:
@@ -250,26 +293,82 @@ class _Merger:
                 for art, m in others.pop(key).mentions:
                     others[target].add(art, m)
 
+    def join_short_forms(self) -> None:
+        """5. The short form of an organisation's name joins the full name it shortens: the same name without
+        its last words or without a place in front ("Harwick Foods Market" -> "Harwick Foods", "Tolven Power
+        Authority" -> "Power Authority"), or written without its spaces and hyphens ("Lum-Air" / "LumAir"). As a
+        reporter names a body in full first and shortly after, the short form must come later than the full
+        name in an article that has both, and the full name must be the only one it shortens; one word is the
+        short form only of itself and head nouns ("Harwick Group"), never of "Harwick Air"."""
+        others = self.others
+        places = {k for k, c in others.items() if c.labels.keys() & {"GPE", "LOC"}}
+        compact: dict[str, list[str]] = defaultdict(list)
+        for key in others:
+            compact[re.sub(r"[\s-]+", "", key)].append(key)
+        longer: dict[str, set[str]] = defaultdict(set)
+        for key, c in others.items():
+            words = key.split()
+            if "ORG" not in c.labels:
+                continue
+            for k in range(1, len(words)):
+                if k > 1 or all(w in ORG_HEADS for w in words[k:]):  # "Harwick" of "Harwick Group", not "Harwick Air"
+                    longer[" ".join(words[:k])].add(key)  # without its last words
+                if " ".join(words[:k]) in places:
+                    longer[" ".join(words[k:])].add(key)  # without a place in front
+        for short in list(longer):
+            fulls = longer[short]
+            if len(fulls) != 1 or short not in others or "ORG" not in others[short].labels:
+                continue
+            full = next(iter(fulls))
+            if full in others and full != short and _comes_after(others[short], others[full]):
+                for art, m in others.pop(short).mentions:
+                    others[full].add(art, m)
+        for group in compact.values():
+            alive = sorted((k for k in group if k in others), key=lambda k: -len(others[k].mentions))
+            for key in alive[1:]:  # spelt with and without its spaces or hyphens: one name, whichever comes first
+                for art, m in others.pop(key).mentions:
+                    others[alive[0]].add(art, m)
+
+    def join_plurals(self) -> None:
+        """4. A name in the plural joins the same name in the singular ("Lumaphones" -> "Lumaphone"); persons are
+        never folded ("Williams" is not "William")."""
+        others = self.others
+        for key in list(others):
+            words = key.split()
+            if not words or not words[-1].isalpha():
+                continue
+            one = " ".join([*words[:-1], singular(words[-1])])
+            if one != key and one in others and others[one].labels.keys() & others[key].labels.keys():
+                for art, m in others.pop(key).mentions:
+                    others[one].add(art, m)
+
     def entities(self) -> list[Entity]:
         """The entity records, in the order their clusters were made."""
         clusters = self.persons + list(self.singles.values()) + list(self.others.values())
         return [_entity(c) for c in clusters if c.mentions]
 
 
-def merge_entities(articles: Sequence[Article], known: Mapping[str, str] | None = None) -> list[Entity]:
+def merge_entities(
+    articles: Sequence[Article],
+    known: Mapping[str, str] | None = None,
+    votes: Mapping[str, Counter[str]] | None = None,
+) -> list[Entity]:
     """Merge the mentions of several articles into entities; sets ``mention.entity`` on every article.
 
     Duplicate articles (``duplicate_of`` set) get entity ids but do not add to mention or article counts.
     ``known`` maps a lowercased surname to the one full name the corpus knows for it (:func:`known_surnames`):
-    a surname said alone where no full name of it appears joins that name.
+    a surname said alone where no full name of it appears joins that name. ``votes`` (:func:`type_votes` of the
+    corpus) gives each name the type most of its mentions have in the corpus, else in these articles.
     """
-    merger = _Merger(articles)
+    merger = _Merger(articles, votes)
     merger.add_full_names()
     if known:
         merger.add_known(known)
     defined = merger.defined_acronyms()
     merger.add_the_rest()
     merger.join_acronyms(defined)
+    merger.join_plurals()
+    merger.join_short_forms()
     return merger.entities()
 
 
@@ -288,10 +387,31 @@ def known_surnames(articles: Iterable[Article]) -> dict[str, str]:
     for last, people in names.items():
         best = max(people, key=people.__getitem__)
         # "Jeff" and "Jefferson" are one man (one first name starts the other); "John" and "Jane" are two
-        one = all(f.startswith(best[0]) or best[0].startswith(f) for f, _ in people)
+        one = all(f.startswith(best[0]) or best[0].startswith(f) or same_given_name(f, best[0]) for f, _ in people)
         if one and len(last) >= MIN_SURNAME_LETTERS:
             out[last] = forms[best].most_common(1)[0][0]
     return out
+
+
+def drop_ordinary_words(articles: Sequence[Article]) -> None:
+    """Drop one-word mentions that are ordinary words of the story: written in lower case in its articles and
+    capitalised only where any word is (a sentence's or line's head: "Turnout was ...", "Analysts say ..."),
+    never after a lower-case word or a comma. A word of a longer name of the story ("Sessions" of "Jeff
+    Sessions") is kept."""
+    texts = [a.text for a in articles]
+    lower = {w for t in texts for w in _LOWER_WORD.findall(t)}
+    in_names = {w.lower() for a in articles for m in a.mentions if " " in m.text for w in m.text.split()}
+    verdict: dict[str, bool] = {}
+
+    def ordinary(word: str) -> bool:
+        if word not in verdict:
+            low = word.lower()
+            mid = re.compile(r"[a-z,;] " + re.escape(word) + r"(?![\w-])")
+            verdict[word] = low in lower and low not in in_names and not any(mid.search(t) for t in texts)
+        return verdict[word]
+
+    for a in articles:
+        a.mentions = [m for m in a.mentions if " " in m.text or not m.text.isalpha() or not ordinary(m.text)]
 
 
 def add_story_mentions(articles: Sequence[Article]) -> None:

@@ -13,6 +13,7 @@ Example:
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 
 from ..text.lexicon import load
@@ -20,6 +21,7 @@ from ..text.lexicon import load
 MIN_FULL_NAME_WORDS = 2  # "Dana Whitcombe"; one word is a surname, a given name or a single name
 ONE_TYPO_FROM, TWO_TYPOS_FROM = 5, 9  # letters from which a misspelt name may differ by one letter, by two
 MIN_ACRONYM_LETTERS = 2  # the initials of a name of two words or more
+MAX_SPELT_LETTERS = 3  # "US", "EU", "UAE" in a name are read letter by letter in its acronym; "NASA" is a word
 MAX_NAME_TYPOS = 2  # the most letters a misspelt name may differ by (allowed_typos of a name of 9 letters or more)
 _ORG_PREFIX = re.compile(r"^(?:the\s+)?(?:u\.s\.|us|united states|federal)\s+", re.IGNORECASE)
 _SMALL = {"of", "and", "for", "the", "on", "in", "&", "at", "to"}
@@ -34,10 +36,52 @@ def _nickname_pairs() -> frozenset[tuple[str, str]]:
 NICKNAMES = _nickname_pairs()
 
 
+# A pet form built on the start of a given name with "-y" or "-ie" ("Jerry" of "Jerrold", "Kenny" of "Kenneth"):
+# the nicknames data lists the common pairs, not every name such a form is made from. The stem must keep three
+# letters, so "Al" + "-ie" or "Ed" + "-y" are not read into any name starting "Al" or "Ed".
+DIMINUTIVE_ENDINGS = ("ie", "y")
+MIN_DIMINUTIVE_STEM = 3
+
+
+def _diminutive_of(pet: str, name: str) -> bool:
+    """True when ``pet`` is a "-y"/"-ie" pet form of ``name`` ("jerry", "jerrold"; "danny", "daniel")."""
+    for end in DIMINUTIVE_ENDINGS:
+        stem = pet.removesuffix(end)
+        if stem == pet or len(stem) < MIN_DIMINUTIVE_STEM or len(name) <= len(stem):
+            continue
+        undoubled = stem[:-1] if stem[-1] == stem[-2] else stem  # "danny" is built on "dan"
+        if name.startswith(stem) or (len(undoubled) >= MIN_DIMINUTIVE_STEM and name.startswith(undoubled)):
+            return not name.endswith(end)  # "Jerry" and "Jersey" are two names, both ending the same way
+    return False
+
+
 def same_given_name(a: str, b: str) -> bool:
-    """Whether two lowercased given names may be one person's: equal, or a name and its nickname ("bob",
-    "robert"; text/lexicons/nicknames.txt)."""
-    return a == b or (a, b) in NICKNAMES
+    """Whether two lowercased given names may be one person's: equal, a name and its nickname ("bob",
+    "robert"; text/lexicons/nicknames.txt), or a "-y" pet form of it ("jerry", "jerrold")."""
+    return a == b or (a, b) in NICKNAMES or _diminutive_of(a, b) or _diminutive_of(b, a)
+
+
+def plural_pair(a: str, b: str) -> bool:
+    """True when one word is the other plus "s" ("williams", "william"): two names, never one name misspelt."""
+    return a + "s" == b or b + "s" == a
+
+
+def fold_accents(text: str) -> str:
+    """The text without diacritics ("México" -> "Mexico"), for comparing names written with and without."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def _country_keys() -> dict[str, str]:
+    """Every name of a country (text/lexicons/country_names.txt) -> its first name there, lowercased."""
+    out: dict[str, str] = {}
+    for line in load("country_names"):
+        names = [n.strip() for n in line.split("|")]
+        for n in names:
+            out.setdefault(n, names[0])
+    return out
+
+
+COUNTRY_KEYS = _country_keys()
 
 
 def surname(name: str) -> str:
@@ -82,7 +126,7 @@ def fuzzy_surname(word: str, surnames: Iterable[str], memo: dict[str, str | None
         for s in surnames
         if word[:1] == s[:1] and abs(len(word) - len(s)) <= MAX_NAME_TYPOS
     ]
-    best = [(d, s) for d, s in best if d <= min(allowed_typos(word), allowed_typos(s))]
+    best = [(d, s) for d, s in best if d <= min(allowed_typos(word), allowed_typos(s)) and not plural_pair(word, s)]
     if not best:
         return None
     best.sort()
@@ -109,7 +153,9 @@ def org_key(name: str) -> str:
 
 _LEGAL_SUFFIX = re.compile(r"(?:\.com)?(?:,?\s+(?:inc|corp|co|ltd|llc|plc|s\.a|ag|n\.v)\.?)*$")
 _DOTTED = re.compile(r"(?:[a-z]\.){2,}")
-_DEPARTMENT_OF = re.compile(r"(department|ministry|office|bureau) of (?:the )?(.+)")
+# "Department of Justice" is "Justice Department", "the State of Tolven" "Tolven State", "County of Arden" "Arden
+# County": the class nouns of bodies and places written either side of the name
+_DEPARTMENT_OF = re.compile(r"(department|ministry|office|bureau|state|city|county|province|region) of (?:the )?(.+)")
 
 
 def acronyms_of(name: str) -> set[str]:
@@ -118,8 +164,10 @@ def acronyms_of(name: str) -> set[str]:
     words = [w for w in words if w.lower() not in ("the",)]
     if len(words) < MIN_FULL_NAME_WORDS:  # a one-word name is its own acronym ("NASA")
         return set()
-    all_init = "".join(w[0] for w in words).lower()
-    content = "".join(w[0] for w in words if w.lower() not in _SMALL).lower()
+    # a short capitals word gives all its letters: "US Geological Survey" is USGS, like "U.S. Geological Survey"
+    init = [w if w.isupper() and len(w) <= MAX_SPELT_LETTERS else w[0] for w in words]
+    all_init = "".join(init).lower()
+    content = "".join(i for i, w in zip(init, words, strict=True) if w.lower() not in _SMALL).lower()
     out = {all_init, content}
     m = re.fullmatch(r"(.+) (department|ministry|office|bureau)", org_key(name))
     if m:  # "Justice Department" is also written DOJ (Department Of Justice)

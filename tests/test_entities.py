@@ -1,0 +1,147 @@
+"""Entities a reader can trust: types checked against the parse and the other mentions, and the merges of names.
+
+Hand-written mini articles (invented people, firms and towns); each test asserts what the story's entity list
+shows a reader.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from storyline.extract import extract_article, merge_story
+from storyline.extract.merge import merge_entities, type_votes
+from storyline.extract.names import same_given_name
+from storyline.model import Article, Entity, Mention, Paragraph, Span, Story
+from storyline.text.parser import NLP
+
+
+def story_of(nlp: NLP, texts: list[list[str]]) -> list[Entity]:
+    """The entities of one story made of these articles (one list of paragraphs each)."""
+    arts = [Article(id=f"t{i}", paragraphs=[Paragraph(p) for p in ps], published="2018-10-10", story="s")
+            for i, ps in enumerate(texts)]
+    for art, doc in zip(arts, nlp.parse(arts), strict=True):
+        extract_article(art, doc, resolve=False)
+    return merge_story(Story(id="s", articles=[a.id for a in arts]), arts).entities
+
+
+def by_name(entities: list[Entity]) -> dict[str, Entity]:
+    """Each entity under every name it is shown with."""
+    return {n: e for e in entities for n in [e.name, *e.aliases]}
+
+
+def test_a_company_that_says_it_is_no_person(nlp: NLP) -> None:
+    ents = by_name(story_of(nlp, [["Twitter said it would remove the posts.", "Okafor wrote on Twitter that he "
+                                   "disagreed with the decision."], ["Twitter declined to comment on Monday."]]))
+    assert ents["Twitter"].type == "ORG"
+    assert ents["Okafor"].type == "PERSON"
+
+
+def test_parties_of_a_case_are_no_entities(nlp: NLP) -> None:
+    ents = by_name(story_of(nlp, [["Plaintiff asked the court to halt the order.",
+                                   "Defendants said the rule was lawful, and Judge Mara Quell agreed."]]))
+    assert "Plaintiff" not in ents and "Defendants" not in ents
+    assert ents["Mara Quell"].type == "PERSON"
+
+
+def test_a_time_zone_after_a_clock_time_is_no_organisation(nlp: NLP) -> None:
+    ents = by_name(story_of(nlp, [["The quake struck at 10:30 GMT near Tolven, the Harbour Authority said."]]))
+    assert "GMT" not in ents
+
+
+def test_a_name_written_with_an_article_or_an_acronym_is_no_person(nlp: NLP) -> None:
+    ents = story_of(nlp, [["Cities could lose money from the Edwin Marlow Memorial program this year.",
+                           "Police chiefs said the Marlow JAG money pays for overtime."]])
+    people = [e.name for e in ents if e.type == "PERSON"]
+    assert not [p for p in people if "Marlow" in p]
+
+
+def test_a_place_the_model_took_for_a_person_is_one_place(nlp: NLP) -> None:
+    ents = [e for e in story_of(nlp, [["Rescuers searched collapsed homes in Carrow on Tuesday.",
+                                       "Carrow lost power overnight, officials in Carrow said."]])
+            if e.name == "Carrow"]
+    assert [e.type for e in ents] == ["GPE"]  # one entity, a place, not a person and a place
+
+
+def test_the_corpus_vote_gives_one_name_one_type() -> None:
+    arts = [Article(id="v1", mentions=[Mention(Span(0, 6), "Tolven", "PERSON")]),
+            Article(id="v2", mentions=[Mention(Span(0, 6), "Tolven", "GPE"), Mention(Span(9, 15), "Tolven", "GPE")])]
+    [one] = merge_entities(arts[:1], votes=type_votes(arts))
+    assert (one.name, one.type) == ("Tolven", "GPE")
+
+
+def test_a_courtesy_title_is_no_role(nlp: NLP) -> None:
+    ents = by_name(story_of(nlp, [["Mr. Okafor told reporters the plant would reopen."]]))
+    assert ents["Okafor"].type == "PERSON"
+    assert ents["Okafor"].roles == []  # "Mr." was shown as his role
+
+
+def test_a_pet_form_of_a_given_name_is_the_same_person(nlp: NLP) -> None:
+    ents = by_name(story_of(nlp, [["Rep. Jerrold Nadler of New York said the hearing would go ahead."],
+                                  ["Jerry Nadler has led the committee since January, his office said."]]))
+    assert ents["Jerry Nadler"].id == ents["Jerrold Nadler"].id
+
+
+@pytest.mark.parametrize(("a", "b", "same"), [("jerry", "jerrold", True), ("danny", "daniel", True),
+                                               ("bob", "robert", True), ("jerry", "jersey", False),
+                                               ("kenny", "kenneth", True), ("john", "jane", False)])
+def test_given_names_and_their_pet_forms(a: str, b: str, same: bool) -> None:
+    assert same_given_name(a, b) is same
+
+
+def test_a_country_and_its_official_name_are_one_place(nlp: NLP) -> None:
+    ents = by_name(story_of(nlp, [["Russia denied the report on Monday.",
+                                   "Officials in Russia declined to comment."],
+                                  ["The Russian Federation said its forces had left the border."]]))
+    assert ents["Russia"].id == ents["Russian Federation"].id
+    assert ents["Russia"].type == "GPE"
+
+
+def test_a_plural_name_joins_the_singular_but_a_surname_never_joins_a_given_name() -> None:
+    text = "Lumaphone sales rose; Lumaphones sold out. Ann Williams said William was there. Williams smiled."
+    spans = {"Lumaphone": "ORG", "Lumaphones": "ORG", "Ann Williams": "PERSON", "William": "PERSON"}
+    mentions = [Mention(Span(text.index(w), text.index(w) + len(w)), w, lab) for w, lab in spans.items()]
+    at = text.rindex("Williams")
+    mentions.append(Mention(Span(at, at + 8), "Williams", "PERSON"))
+    art = Article(id="p", paragraphs=[Paragraph(text)], mentions=sorted(mentions, key=lambda m: m.span.start))
+    ents = by_name(merge_entities([art]))
+    assert ents["Lumaphone"].id == ents["Lumaphones"].id
+    assert ents["Williams"].id == ents["Ann Williams"].id
+    assert ents["William"].id != ents["Ann Williams"].id
+
+
+def test_accents_do_not_split_a_place() -> None:
+    text = "Mexico City shook. México City"
+    art = Article(id="m", paragraphs=[Paragraph(text)],
+                  mentions=[Mention(Span(0, 11), "Mexico City", "GPE"), Mention(Span(19, 30), "México City", "GPE")])
+    [one] = merge_entities([art])
+    assert set(one.aliases) == {"Mexico City", "México City"}
+
+
+def test_a_short_form_joins_the_full_name_it_shortens(nlp: NLP) -> None:
+    ents = by_name(story_of(nlp, [["Harwick Foods Market agreed to sell its stores on Friday.",
+                                   "Shares of Harwick Foods rose 20 percent after the deal was announced."],
+                                  ["Storms hit homes in Tolven on Monday.",
+                                   "The Tolven Power Authority cut power to the valley. Crews of the Power Authority "
+                                   "worked all night."]]))
+    assert ents["Harwick Foods"].id == ents["Harwick Foods Market"].id
+    assert ents["Power Authority"].id == ents["Tolven Power Authority"].id
+
+
+def test_an_acronym_with_a_spelt_country_joins_its_name() -> None:
+    text = "The US Geological Survey measured it. The USGS said so."
+    art = Article(id="g", paragraphs=[Paragraph(text)],
+                  mentions=[Mention(Span(4, 24), "US Geological Survey", "ORG"), Mention(Span(42, 46), "USGS", "ORG")])
+    [one] = merge_entities([art])
+    assert set(one.aliases) == {"US Geological Survey", "USGS"}
+
+
+def test_a_name_after_the_state_of_is_a_place(nlp: NLP) -> None:
+    ents = [e for e in story_of(nlp, [["The quake hit the state of Arvela on Tuesday, and Arvela state lost power.",
+                                       "Schools in Arvela stayed shut, the governor said."]]) if e.name == "Arvela"]
+    assert [e.type for e in ents] == ["GPE"]
+
+
+def test_an_ordinary_word_at_the_head_of_a_sentence_is_no_name(nlp: NLP) -> None:
+    ents = by_name(story_of(nlp, [["Turnout was low in the morning. By noon turnout had doubled, Mayor Ines Varga "
+                                   "said."]]))
+    assert "Turnout" not in ents
