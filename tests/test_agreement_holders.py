@@ -57,11 +57,12 @@ def test_two_cities_grants_of_one_amount_are_no_agreement(nlp: NLP) -> None:
 
 
 def test_one_companys_fall_is_disputed_and_the_others_is_not_mixed_in(nlp: NLP) -> None:
-    """14 against 15 percent for one company is a conflict; the other company's 12 percent, named in the same
-    sentence, is in no row with them."""
+    """14 against 15 percent for one company is a conflict, named for that company; the other company's 12
+    percent, named in the same sentence, is in no row with them."""
     found = rows([make("wire", SHARES_WIRE), make("tv", SHARES_TV)], nlp)
     (conflict,) = [c for c in found if c.status == "conflict"]
     assert values_of(conflict) == {14, 15}
+    assert conflict.subject.startswith("Tallis Mills: ")
     assert not [c for c in found if 12 in values_of(c) and len(c.values) > 1]
 
 

@@ -192,7 +192,10 @@ def _label(readings: list[Reading]) -> str:
     label = noun
     common = frozenset.intersection(*(r.holders for r in readings))
     names = Counter(r.holder_name for r in readings if r.holder_name)
-    if first.cls != "people" and len(common) == 1 and all(r.holders == common for r in readings) and names:
+    owners = Counter(r.owner_name for r in readings if r.owner_name)
+    if owners and not any(owners_differ(a, b) for a in readings for b in readings):
+        label = f"{owners.most_common(1)[0][0]}: {label}"  # one owner's amount or share: "Tallis Mills: share"
+    elif first.cls != "people" and len(common) == 1 and all(r.holders == common for r in readings) and names:
         label = f"{names.most_common(1)[0][0]}: {label}"
     return label
 

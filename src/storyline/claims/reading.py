@@ -188,6 +188,7 @@ class Reading:
     source: str = ""  # the independent source (outlet) reporting it, as :func:`.sources.source_of` gives it
     # words of the name whose figure it is ("tallis", "mills" of "Tallis Mills' stock fell")
     owner: frozenset[str] = frozenset()
+    owner_name: str = ""  # that name as written ("Tallis Mills")
 
     @property
     def group(self) -> str:
@@ -330,7 +331,10 @@ def read_figure(fig: Figure, art: Article, doc: Doc | None = None) -> Reading | 
     low, high = value_range(fig)
     context = Counter(t for t in terms(sentence) if not t[0].isdigit())
     subject = _named_subject(fig, sentence, doc)
-    owner = _owner(fig, sentence, doc) if doc is not None else frozenset({last_word(holder_name)} - {""})
+    if doc is not None:
+        owner, owner_name = _owner(fig, sentence, doc)
+    else:
+        owner, owner_name = frozenset({last_word(holder_name)} - {""}), holder_name
     return Reading(
         fig,
         art,
@@ -351,6 +355,7 @@ def read_figure(fig: Figure, art: Article, doc: Doc | None = None) -> Reading | 
         # an amount or a share is its subject's ("Harlan will pay $42", "Harlan shares fell 3 percent"); a count's
         # subject is often who reports or acts on it ("the agency sent letters to 29 cities"), not whose it is
         owner=owner if cls.startswith("money:") or cls == "percent" else frozenset(),
+        owner_name=owner_name if cls.startswith("money:") or cls == "percent" else "",
     )
 
 
@@ -456,20 +461,22 @@ def _named_subject(fig: Figure, sentence: str, doc: Doc | None) -> str:
     return last_word(root.text) if root.pos_ == "PROPN" or root.ent_type_ in _HOLDER_LABELS else ""
 
 
-def _owner(fig: Figure, sentence: str, doc: Doc) -> frozenset[str]:
-    """Whose a figure is: the words of the name its verb's subject gives, from the parse ("Tallis Mills' shares fell
-    14 percent", "Shares of Tallis Mills fell", "Harlan stock rose" name their company), else none.
+def _owner(fig: Figure, sentence: str, doc: Doc) -> tuple[frozenset[str], str]:
+    """Whose a figure is: the words of the name its verb's subject gives and the name as written, from the parse
+    ("Tallis Mills' shares fell 14 percent", "Shares of Tallis Mills fell", "Harlan stock rose" name their
+    company), else none.
 
     The subject's head when it is a name, else a name that owns or qualifies it (a possessive, a compound, "of");
     a person is known by the last word of the name, anything else by its words (legal forms left out)."""
+    none: tuple[frozenset[str], str] = (frozenset(), "")
     if not fig.subject or fig.sentence is None:
-        return frozenset()
+        return none
     at = sentence.find(fig.subject)
     if at < 0:
-        return frozenset()
+        return none
     span = doc.char_span(fig.sentence.start + at, fig.sentence.start + at + len(fig.subject), "expand")
     if span is None or not len(span):
-        return frozenset()
+        return none
     root = span.root
     candidates = [root] + [c for c in root.children if c.dep_ in ("poss", "compound", "nmod")]
     candidates += [g for c in root.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children
@@ -477,13 +484,13 @@ def _owner(fig: Figure, sentence: str, doc: Doc) -> frozenset[str]:
     for tok in candidates:
         if tok.pos_ == "PROPN" or tok.ent_type_ in _HOLDER_LABELS:
             return _name_words(tok)
-    return frozenset()
+    return none
 
 
-def _name_words(tok: Token) -> frozenset[str]:
-    """The words a name is matched by: the entity (or proper-noun compound) a token is in; for a person only the
-    last word ("Jamal Pryce" and "Pryce" are one), else every word but legal forms ("Tallis Mills Inc." and
-    "Tallis Mills" are one)."""
+def _name_words(tok: Token) -> tuple[frozenset[str], str]:
+    """The words a name is matched by, and the name as written: the entity (or proper-noun compound) a token is
+    in, from its first letter ("16, 2025-- Harlan" is Harlan); for a person only the last word ("Jamal Pryce" and
+    "Pryce" are one), else every word but legal forms ("Tallis Mills Inc." and "Tallis Mills" are one)."""
     doc = tok.doc
     ent = next((e for e in doc.ents if e.start <= tok.i < e.end), None) if tok.ent_type_ else None
     if ent is not None:
@@ -491,10 +498,12 @@ def _name_words(tok: Token) -> frozenset[str]:
     else:
         first = min([c.i for c in tok.children if c.dep_ == "compound" and c.pos_ == "PROPN"], default=tok.i)
         text, label = doc[first : tok.i + 1].text, ""
+    text = re.sub(r"['\u2019]s?$", "", text)  # "Tallis Mills'" and "Harlan's" are Tallis Mills and Harlan
+    text = re.sub(r"^[^A-Za-z]+", "", text)
     if label == "PERSON":
-        return frozenset({last_word(text)} - {""})
-    words = re.findall(r"[a-z]+", re.sub(r"['\u2019]s\b", "", text.lower()))
-    return frozenset(w for w in words if w not in STOP_WORDS and w not in LEGAL_FORMS)
+        return frozenset({last_word(text)} - {""}), text
+    words = re.findall(r"[a-z]+", text.lower())
+    return frozenset(w for w in words if w not in STOP_WORDS and w not in LEGAL_FORMS), text
 
 
 def owners_differ(a: Reading, b: Reading) -> bool:
