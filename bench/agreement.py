@@ -6,11 +6,17 @@ Truth: the five designed conflicts of the demo corpus (``CONFLICTS`` in examples
 hand-made list for bench/data/labeled.jsonl (:data:`LABELED_TRUTH`, read from the articles by hand: the quake
 magnitude differs between agencies; the quake toll and the measles count grow over days, which are updates).
 
+On the real dev pages (``--dev``, by default ``../shared/dev-corpus/articles.jsonl``) the truth is a labelled set of
+figure pairs (bench/data/dev_conflict_pairs.jsonl, see bench/data/README.md): conflict precision and recall and
+agreement precision and recall are printed for its tune half (stories amazon, mexico, sanctuary-briefing and
+half the distractors, as bench/stories.py splits them) and its check half (cubs, sanctuary-29); constants are
+chosen on the tune half only.
+
 Runs the real stages (clean, nlp, captions, dedupe, extract, the brief's summary) on an in-memory store, with the TRUE
 story labels as stories, so it measures agreement only.
 
 Usage:
-    .venv/bin/python bench/agreement.py [--show]
+    .venv/bin/python bench/agreement.py [--show] [--dev PATH]
 """
 
 # ruff: noqa: E402 - storyline is imported below the sys.path line that puts this tree's src first
@@ -147,25 +153,54 @@ def _matches(claim: Claim, values: set[float]) -> bool:
     return sum(_has(claim, v) for v in values) >= 2
 
 
-def pair_precision(claims_by_story: dict[str, list[Claim]], pairs: list[dict[str, Any]], half: str) -> str:
-    """Conflict precision on the labelled pairs of one half: of the labelled pairs a system shows as a conflict,
-    the share labelled real; and how many shown conflicts no label covers."""
+def pair_scores(claims_by_story: dict[str, list[Claim]], pairs: list[dict[str, Any]], half: str) -> str:
+    """Scores on the labelled figure pairs of one half (``bench/data/dev_conflict_pairs.jsonl``).
+
+    Conflict precision: of the pairs a system shows in a disputed row (a conflict or an update, one value from
+    each article), the share labelled real; conflict recall: of the real pairs, the share shown so. Agreement
+    precision: of the pairs a system shows as one value (both articles among the sources of one value of a row),
+    the share labelled agree (the same quantity of the same subject at the same time, the same value); agreement
+    recall: of the agree pairs, the share shown as one value: one figure, one row."""
     chosen = [p for p in pairs if half in ("all", p["half"])]
-    shown = [p for p in chosen if any(_shows(c, p) for c in claims_by_story.get(p["story"], []))]
-    real = sum(p["label"] == "real" for p in shown)
-    missed = sum(p["label"] == "real" for p in chosen) - real
-    return f"{real}/{len(shown)} real" + (f" = {real / len(shown):.2f}" if shown else "") + f", {missed} real missed"
+    disputed = [p for p in chosen if any(_shows(c, p) for c in claims_by_story.get(p["story"], []))]
+    together = [p for p in chosen if any(_together(c, p) for c in claims_by_story.get(p["story"], []))]
+    real = [p for p in chosen if p["label"] == "real"]
+    agree = [p for p in chosen if p["label"] == "agree"]
+    return (
+        f"conflict P {_share(sum(p['label'] == 'real' for p in disputed), len(disputed))} "
+        f"R {_share(sum(p in disputed for p in real), len(real))}; "
+        f"agreement P {_share(sum(p['label'] == 'agree' for p in together), len(together))} "
+        f"R {_share(sum(p in together for p in agree), len(agree))}"
+    )
+
+
+def _share(k: int, n: int) -> str:
+    """k/n and its share ("-" when n is 0)."""
+    return f"{k}/{n}" + (f" = {k / n:.2f}" if n else " = -")
+
+
+def _has_value(values: list[dict[str, Any]], aid: str, value: Any) -> bool:
+    """True when one of these value records gives ``value`` with article ``aid`` among its sources."""
+    return any(aid in v["sources"] and (value is None or str(v["value"]) == str(value)) for v in values)
 
 
 def _shows(claim: Claim, pair: dict[str, Any]) -> bool:
-    """True when a conflict row shows the labelled pair: one value from each of its articles."""
-    if claim.status != "conflict":
+    """True when a disputed row (conflict or update) shows the labelled pair: one value from each article."""
+    if claim.status not in ("conflict", "updated") or claim.kind != "figure":
         return False
+    a = [v for v in claim.values if _has_value([v], pair["a"], pair.get("a_value"))]
+    b = [v for v in claim.values if _has_value([v], pair["b"], pair.get("b_value"))]
+    return bool(a and b and any(x is not y for x in a for y in b))
 
-    def has(aid: str, value: Any) -> bool:
-        return any(aid in v["sources"] and (value is None or str(v["value"]) == str(value)) for v in claim.values)
 
-    return has(pair["a"], pair.get("a_value")) and has(pair["b"], pair.get("b_value"))
+def _together(claim: Claim, pair: dict[str, Any]) -> bool:
+    """True when a row gives both figures of the pair as one value (both articles among its sources)."""
+    if claim.kind != "figure":
+        return False
+    return any(
+        _has_value([v], pair["a"], pair.get("a_value")) and _has_value([v], pair["b"], pair.get("b_value"))
+        for v in claim.values
+    )
 
 
 def score(claims_by_story: dict[str, list[Claim]], truth: list[tuple[str, str, set[float], str]]) -> dict[str, Any]:
@@ -225,6 +260,14 @@ def print_rows(
             print(f"         false conflict [{sid}] {c.subject}: {vals}"[:220])
 
 
+def print_pairs(systems: dict[str, dict[str, list[Claim]]], pairs: list[dict[str, Any]]) -> None:
+    """Each system's scores on the labelled figure pairs, tune half then check half."""
+    for label, by_story in systems.items():
+        if by_story:
+            for half in ("tune", "check"):
+                print(f"{label:8} pairs {half:5}: {pair_scores(by_story, pairs, half)}")
+
+
 def run_set(
     name: str,
     path: Path,
@@ -261,10 +304,7 @@ def run_set(
     )
     print_rows(systems, truth, t_sys)
     if pairs:
-        for label, by_story in systems.items():
-            if by_story:
-                halves = ", ".join(f"{h} {pair_precision(by_story, pairs, h)}" for h in ("tune", "check", "all"))
-                print(f"{label:8} labelled pairs: {halves}")
+        print_pairs(systems, pairs)
     if not truth:
         for label, by_story in systems.items():
             print(f"  {label}:")
@@ -287,10 +327,9 @@ def main() -> None:
     ap.add_argument("--show", action="store_true", help="print every figure claim of the new system")
     ap.add_argument(
         "--dev",
-        nargs="?",
-        const=str(REPO / "../shared/dev-corpus/articles.jsonl"),
-        default=None,
-        help="also list the disputed and updated figures found on real pages (no truth: read them)",
+        default=str(REPO / "../shared/dev-corpus/articles.jsonl"),
+        help="the real dev pages: scored on the labelled figure pairs by tune and check half, and their disputed "
+        "and updated rows listed (default: %(default)s; skipped when absent)",
     )
     args = ap.parse_args()
     from storyline.claims import agreement as new

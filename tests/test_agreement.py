@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from storyline.claims.agreement import SINGLE_ROWS, claims, figure_claims, value_range
+from storyline.claims import SINGLE_ROWS, claims, figure_claims, value_range
 from storyline.extract import extract_article
 from storyline.model import Article, Citation, Claim, Figure, Paragraph, Span, Story
 from storyline.text.parser import NLP

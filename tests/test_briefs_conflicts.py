@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from storyline.claims.agreement import claims, figure_claims, junk_reason
+from storyline.claims.agreement import claims, figure_claims
+from storyline.claims.reading import junk_reason
 from storyline.extract import extract_article
 from storyline.model import Article, Claim, Figure, Paragraph, Span, Story
 from storyline.text.parser import NLP

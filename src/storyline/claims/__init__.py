@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .agreement import SINGLE_ROWS, claims, figure_claims, summary_claims, value_range
+from .agreement import SINGLE_ROWS, claims, figure_claims, summary_claims
+from .reading import value_range
 
 if TYPE_CHECKING:
     from ..context import RunContext

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..model import Article, Claim
 from ..text.lexicon import load
+from .sources import source_of
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -51,11 +52,6 @@ _SUBJECTS = ("nsubj", "nsubjpass", "nsubj:pass")
 _UNREAL = frozenset({"to", "will", "would", "may", "might", "could", "should", "must", "can"})
 
 
-def _group(article: Article) -> str:
-    """The independent source an article belongs to."""
-    return article.duplicate_of or article.id
-
-
 def _verb_of(tok: Token) -> Token | None:
     """The verb a token hangs on (itself when it is one)."""
     while tok.pos_ not in ("VERB", "AUX") and tok.head.i != tok.i:  # spaCy makes a new Token each access
@@ -71,20 +67,21 @@ def _subject(verb: Token) -> str:
     return ""
 
 
-def _record(value: str, texts: list[str], arts: list[Article]) -> dict[str, Any]:
+def _record(value: str, texts: list[str], arts: list[Article], src: Mapping[str, str]) -> dict[str, Any]:
     """One reported value: its wording, sources, outlets and independent count."""
     return {
         "value": value,
         "text": max(set(texts), key=texts.count),
         "sources": list(dict.fromkeys(a.id for a in arts)),
         "outlets": list(dict.fromkeys(a.outlet or a.id for a in arts)),
-        "independent": len({_group(a) for a in arts}),
+        "independent": len({src[a.id] for a in arts}),
         "as_of": min((a.published for a in arts if a.published), default=None),
     }
 
 
 def date_conflicts(articles: Sequence[Article], docs: Mapping[str, Doc]) -> list[Claim]:
     """The story's events dated to different days by different independent outlets, one row each."""
+    src = source_of(articles)
     # (verb lemma, subject) -> date -> [(article, text)]
     seen: dict[tuple[str, str], dict[str, list[tuple[Article, str]]]] = {}
     for art in articles:
@@ -106,11 +103,11 @@ def date_conflicts(articles: Sequence[Article], docs: Mapping[str, Doc]) -> list
             continue
         days = sorted(by_date)
         first, last = dt.date.fromisoformat(days[0]), dt.date.fromisoformat(days[-1])
-        groups = [{_group(a) for a, _ in by_date[day]} for day in days]
+        groups = [{src[a.id] for a, _ in by_date[day]} for day in days]
         # only outlets that give one date: an article dating the filing and the ruling gives two events
         if (last - first).days > MAX_DATE_GAP_DAYS or any(g & h for i, g in enumerate(groups) for h in groups[i + 1 :]):
             continue
-        values = [_record(day, [t for _, t in by_date[day]], [a for a, _ in by_date[day]]) for day in days]
+        values = [_record(day, [t for _, t in by_date[day]], [a for a, _ in by_date[day]], src) for day in days]
         values.sort(key=lambda v: -v["independent"])
         out.append(Claim(subject=f"date: {subject} {lemma}", values=values, kind="date", status="conflict",
                          predicate=lemma))  # fmt: skip
@@ -154,6 +151,7 @@ def _outcomes_of(doc: Doc) -> list[tuple[str, str, str]]:
 
 def outcome_conflicts(articles: Sequence[Article], docs: Mapping[str, Doc]) -> list[Claim]:
     """A person reported to meet exclusive outcomes by different independent outlets ("fired" / "resigned")."""
+    src = source_of(articles)
     # person -> outcome -> [(article, verb)]
     seen: dict[str, dict[str, list[tuple[Article, str]]]] = {}
     for art in articles:
@@ -166,13 +164,13 @@ def outcome_conflicts(articles: Sequence[Article], docs: Mapping[str, Doc]) -> l
     for person, by_outcome in seen.items():
         if len(by_outcome) < 2:  # noqa: PLR2004 - a conflict needs two outcomes
             continue
-        groups = {o: {_group(a) for a, _ in hits} for o, hits in by_outcome.items()}
+        groups = {o: {src[a.id] for a, _ in hits} for o, hits in by_outcome.items()}
         # outlets saying only one of them: "resigned after being told he would be fired" says both
         only = {o: g - set().union(*(h for p, h in groups.items() if p != o)) for o, g in groups.items()}
         if sum(1 for g in only.values() if g) < 2:  # noqa: PLR2004 - two sides
             continue
         values = [
-            _record(o, [v for a, v in hits if _group(a) in only[o]], [a for a, _ in hits if _group(a) in only[o]])
+            _record(o, [v for a, v in hits if src[a.id] in only[o]], [a for a, _ in hits if src[a.id] in only[o]], src)
             for o, hits in by_outcome.items()
             if only[o]
         ]

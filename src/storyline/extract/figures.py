@@ -340,6 +340,8 @@ class _FigureFinder:
             return
         if label != "MONEY" and tokens and _is_label(tokens):
             return
+        if label == "MONEY" and not _names_money(self.text[max(0, start - 1) : end + len(" dollars")]):
+            label = "CARDINAL"  # the model's MONEY with no currency ("8 US Code Section 1373") is a number at most
         if label == "MONEY" and self.split_money_range(start, end, tokens):
             return
         start, end, label = self.widen(start, end, label, sent)
@@ -394,6 +396,12 @@ class _FigureFinder:
                 if tok.lower_ in VAGUE and not any(c.lower_ == "of" for c in tok.children):
                     continue
                 self.add(tok.idx, tok.idx + len(tok.text), [tok], "CARDINAL")
+
+
+def _names_money(phrase: str) -> bool:
+    """True when a phrase names a currency: a sign, a code or a currency word ("$4", "€2bn", "50 pesos", "94 cents")."""
+    low = phrase.lower()
+    return any(mark.lower() in low for mark, _ in CURRENCIES) or bool(re.search(r"\bcents?\b", low))
 
 
 def _value_of(phrase: str, label: str, scale: str) -> tuple[float, str, Kind, bool] | None:
