@@ -27,6 +27,82 @@ def direct(nlp: NLP, paragraphs: list[str]) -> dict[str, str | None]:
     return {q.text: q.speaker_name for q in art.quotes if q.kind == "direct"}
 
 
+# -- speakers ------------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("paragraphs", "words", "speaker"),
+    [
+        # "she wrote" after a paragraph naming her
+        (["Judge Maria Ortiz ruled on the permit conditions after a two-day hearing.",
+          "The court had heard from both towns.",
+          "\u201cThe conditions exceed what the statute allows,\u201d she wrote."],
+         "The conditions exceed what the statute allows,", "Maria Ortiz"),
+        # a paragraph-long quote attributed at the end of the paragraph before it
+        (["The city will appeal the ruling, Mayor Ana Ruiz said on Tuesday.",
+          "\u201cWe are confident the court will see it our way.\u201d"],
+         "We are confident the court will see it our way.", "Ana Ruiz"),
+        # ... or introduced by it
+        (["Ruiz said in a statement:", "\u201cWe are confident the court will see it our way.\u201d"],
+         "We are confident the court will see it our way.", "Ruiz"),
+        # ... or quoting the same speaker
+        (["\u201cWe will appeal,\u201d Mayor Ana Ruiz said.", "\u201cThe court got it wrong on every count.\u201d"],
+         "The court got it wrong on every count.", "Ana Ruiz"),
+        # a title chain: the person the article named with the title
+        (["Attorney General Jane Roe announced new rules for the grants on Monday.",
+          "The cities have a month to answer.",
+          "\u201cThe rules are clear and they will be enforced,\u201d the attorney general said."],
+         "The rules are clear and they will be enforced,", "Jane Roe"),
+        (["Harbour City manager Jo Okafor rested three players on Sunday.",
+          "\u201cThey have earned a rest after the cup run,\u201d the Harbour City manager said."],
+         "They have earned a rest after the cup run,", "Jo Okafor"),
+        # an organisation the article attributes to
+        (["The Harbour Authority closed the north pier on Monday.",
+          "\u201cShips will have to wait outside the bay,\u201d the authority said."],
+         "Ships will have to wait outside the bay,", "Harbour Authority"),
+        (["The Harbour Authority closed the north pier on Monday.",
+          "\u201cShips will have to wait outside the bay,\u201d it said in a statement."],
+         "Ships will have to wait outside the bay,", "Harbour Authority"),
+        # a description and the name it describes: the person
+        (["Vice President at Acme Freight Services, Tom Lee said \"the port will need new cranes within a year\"."],
+         "the port will need new cranes within a year", "Tom Lee"),
+        # "he" of two people in view: the one the article genders alike
+        (["Ms. Ana Ruiz met Tom Lee at the town hall on Monday.",
+          "\u201cWe have a plan for the whole harbour,\u201d he said."],
+         "We have a plan for the whole harbour,", "Tom Lee"),
+        # ... or, when nothing tells, the one person of the sentence before
+        (["Tom Lee and Ana Ruiz spoke at the meeting. Lee then took questions from reporters.",
+          "\u201cWe will not close the school,\u201d he said."],
+         "We will not close the school,", "Tom Lee"),
+        # a subject that names no one is no speaker
+        (["The succession plan says \u201cthe deputy takes over at once when the post is empty.\u201d"],
+         "the deputy takes over at once when the post is empty.", None),
+    ],
+)  # fmt: skip
+def test_speakers(nlp: NLP, paragraphs: list[str], words: str, speaker: str | None) -> None:
+    assert direct(nlp, paragraphs)[words] == speaker
+
+
+def test_she_is_not_the_man_in_view(nlp: NLP) -> None:
+    shown = direct(
+        nlp,
+        ["Ms. Ana Ruiz met Tom Lee at the town hall on Monday. Lee said his officers were ready.",
+         "\u201cWe have a plan for the whole harbour,\u201d she said. \u201cThe boats stay in,\u201d Lee added."],
+    )  # fmt: skip
+    assert shown == {"We have a plan for the whole harbour,": "Ana Ruiz", "The boats stay in,": "Lee"}
+
+
+@pytest.mark.parametrize(
+    "paragraphs",
+    [
+        ["The council wants to end so-called \u201csafe harbour cities\u201d in the region, officials said."],
+        ["People on the quay sang \u201cSongs of the Sea\u201d as the boats left."],
+        ["The museum opened an exhibition titled \u201cLight Over the Harbour Walls\u201d on Friday."],
+        ["The search went on through the night, punctuated by cries of \u201cquiet\u201d so rescuers could listen."],
+    ],
+)
+def test_scare_quotes_and_titles_are_not_quotes(nlp: NLP, paragraphs: list[str]) -> None:
+    assert direct(nlp, paragraphs) == {}
+
+
 # -- one quote across outlets ------------------------------------------------------------------------------------
 HARBOUR = [
     (

@@ -22,7 +22,7 @@ from ..model import Article, Mention, Quote, Span
 from ..text.lexicon import load
 from ..text.words import singular
 from .entities import HEADLINE_WORD_LETTERS, ORG_HEADS, SPEECH_FORMS, SPEECH_VERBS, TITLE_WORDS
-from .names import fuzzy_surname, org_key, surname
+from .names import MIN_FULL_NAME_WORDS, fuzzy_surname, org_key, surname
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -31,11 +31,16 @@ PRONOUNS = {"he", "she"}
 SPOKESPERSON_NOUNS = load("spokesperson_nouns")  # text/lexicons/spokesperson_nouns.txt says where they come from
 # A word's grammatical gender ("his" -> "m", "Mrs." -> "f"): text/lexicons/gendered_words.txt says where they come from
 GENDER = dict(entry.split() for entry in load("gendered_words"))
+# One person named by what they do ("the lawyer", "the manager"): the role and speaker nouns, singular only
+PERSON_NOUNS = load("person_roles") | load("speaker_nouns")
 # Head nouns of a described speaker ("a senior official", "the city", "his lawyer"): the titles, roles, people
-# nouns, spokespeople and kinds of organisation of the house lexicons, and text/lexicons/speaker_nouns.txt
+# nouns, spokespeople and kinds of organisation of the house lexicons, text/lexicons/speaker_nouns.txt and
+# text/lexicons/speaking_bodies.txt
 SPEAKER_HEADS = (
-    TITLE_WORDS | SPOKESPERSON_NOUNS | ORG_HEADS | load("person_roles") | load("people_nouns") | load("speaker_nouns")
+    TITLE_WORDS | SPOKESPERSON_NOUNS | ORG_HEADS | PERSON_NOUNS | load("people_nouns") | load("speaking_bodies")
 )
+# Words after a description's head noun ("the mayor of Lakeport", "a lawyer for the city", "the coach at ...")
+_HEAD_ENDS = {"of", "for", "at", "with", "in", "from", "on"}
 # English compounds naming a person by their last element ("congresswoman", "businessmen", "salespeople")
 _PERSON_ENDINGS = ("man", "woman", "men", "women", "person", "people")
 # Words that introduce a name or title, never someone's words, whatever the quote's length ("a film titled ...").
@@ -187,6 +192,8 @@ def _speaker_of(subj: Token, mentions: list[Mention], text: str) -> Speaker | No
     """Turn a subject token into a speaker: a mention it overlaps, a proper-noun name, or the noun phrase."""
     if subj.lower_ in PRONOUNS:
         return Speaker(subj.text, None, True)
+    if subj.lower_ == "it":  # "It said ...", not "It was reported that ..."
+        return _organisation_before(subj, mentions) if subj.dep_ == "nsubj" else None
     if subj.pos_ == "PRON":
         return None
     sub = list(subj.subtree)
@@ -223,6 +230,22 @@ def _speaker_of(subj: Token, mentions: list[Mention], text: str) -> Speaker | No
     return Speaker(text[s:e].strip(" ,"), None, False)
 
 
+def _organisation_before(pronoun: Token, mentions: list[Mention]) -> Speaker | None:
+    """An "it said": the organisation named last before it, in this sentence or the one before ("The Harbour
+    Authority closed the pier. It said ..."); None when the name nearest before it is no organisation's."""
+    doc, sent = pronoun.doc, pronoun.sent
+    start = doc[sent.start - 1].sent.start_char if sent.start > 0 else sent.start_char
+    quoted = find_quote_marks(doc.text, [(start, sent.end_char)])  # names inside quotes are not in view
+    for tok in reversed(doc.char_span(start, pronoun.idx, alignment_mode="contract") or []):
+        if any(a <= tok.idx < b for a, b in quoted) or not (tok.pos_ == "PROPN" or tok.ent_type_):
+            continue
+        if tok.ent_type_ in ("DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"):
+            continue
+        org = next((m for m in mentions if m.label == "ORG" and m.span.start <= tok.idx < m.span.end), None)
+        return Speaker(org.text, org.span, False) if org is not None else None
+    return None
+
+
 def _names_someone(head: Token) -> bool:
     """Whether a described speaker's head noun names a person, a group of people or an organisation."""
     low, lemma = head.lower_, head.lemma_.lower()
@@ -257,6 +280,15 @@ def _resolve_pronoun(
             gender[sur] = _gender_of(sur, mentions, doc)
         return gender[sur] in (None, want)
 
+    if not before and last is None:
+        # nobody named in the article's mentions: a full name the parser saw that the mention filters dropped
+        # (a dateline-style opening line read as a headline)
+        window = paragraphs[max(0, k - 1)][0] if paragraphs else 0
+        before = [
+            Mention(Span(e.start_char, e.end_char), e.text, "PERSON")
+            for e in doc.ents
+            if e.label_ == "PERSON" and window <= e.start_char < pos and len(e.text.split()) >= MIN_FULL_NAME_WORDS
+        ]
     before = [m for m in before if agrees(m.text)]
     # the people named earlier in this paragraph ("Dana Whitcombe is invited to the podium. She adds: ..."), else
     # in this and the previous one
@@ -346,7 +378,8 @@ def _named_by_title(
     # a determiner or an owner opens a description: "the mayor", "a senator", "the city's mayor"
     if speaker.person or not words or not (words[0] in ("the", "a", "an") or words[0].endswith(("'s", "\u2019s"))):
         return speaker
-    head = words[-1].strip(".,")
+    cut = next((i for i, w in enumerate(words) if i and w in _HEAD_ENDS), len(words))
+    head = words[cut - 1].strip(".,")  # "the mayor of Lakeport" -> "mayor"
     if head in SPOKESPERSON_NOUNS and sentence is not None:
         # "business as usual at the Justice Department, a spokeswoman said": the organisation's words
         orgs = [m for m in mentions if m.label == "ORG" and sentence[0] <= m.span.start < sentence[1]]
@@ -358,12 +391,12 @@ def _named_by_title(
         if org is not None:
             return org
     forms = {head} | {t for t in TITLE_WORDS if t.endswith(".") and head.startswith(t[:-1])}
-    if head not in TITLE_WORDS:
-        return speaker
+    if head not in TITLE_WORDS and head not in PERSON_NOUNS:
+        return speaker  # "the officials", "the crowd": no one person
     for m in sorted((m for m in mentions if m.label == "PERSON" and m.span.end <= pos), key=lambda m: -m.span.start):
         near = text[max(0, m.span.start - TITLE_REACH) : m.span.start].lower().split()[-3:]
         after = text[m.span.end : m.span.end + TITLE_REACH].lower().split()[:4]
-        own = m.text.lower().split()[:-1]  # "President Trump" tagged whole
+        own = m.text.lower().split()[:-1] + (m.role or "").lower().split()  # "President Trump" tagged whole
         apposed = text[m.span.end : m.span.end + 1] == "," and forms & set(after)  # "Leahy, the senator"
         if forms & {w.strip(",") for w in near + own} or apposed:
             return Speaker(m.text, m.span, True)
