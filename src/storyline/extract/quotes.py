@@ -208,7 +208,9 @@ def _speaker_of(subj: Token, mentions: list[Mention], text: str) -> Speaker | No
         head_m = []  # "LAKEPORT (KLPT) -- Mayor Dana Whitcombe said": a dateline is no speaker
     pick = head_m[0] if head_m else (persons[0] if persons else None)
     if pick is not None and (pick.label == "PERSON" or subj.pos_ == "PROPN"):
-        return Speaker(pick.text, pick.span, pick.label == "PERSON")
+        if pick.label == "PERSON":
+            return _untitled(pick)
+        return Speaker(pick.text, pick.span, False)
     if subj.pos_ == "PROPN":
         a, b = _phrase(subj)
         words = [t for t in subj.doc[a : b + 1] if t.lower_ not in TITLE_WORDS]
@@ -228,6 +230,18 @@ def _speaker_of(subj: Token, mentions: list[Mention], text: str) -> Speaker | No
         words = [t for t in sub if t.i <= subj.i]
     s, e = words[0].idx, words[-1].idx + len(words[-1].text)
     return Speaker(text[s:e].strip(" ,"), None, False)
+
+
+def _untitled(mention: Mention) -> Speaker:
+    """A person speaker without the title the model tagged into the name ("Coach Ines Varga" -> "Ines Varga")."""
+    words = mention.text.split()
+    k = 0
+    while len(words) - k > 1 and (words[k].lower() in TITLE_WORDS or words[k].lower() in PERSON_NOUNS):
+        k += 1
+    if not k:
+        return Speaker(mention.text, mention.span, True)
+    start = mention.span.start + mention.text.index(words[k])
+    return Speaker(mention.text[start - mention.span.start :], Span(start, mention.span.end), True)
 
 
 def _organisation_before(pronoun: Token, mentions: list[Mention]) -> Speaker | None:
@@ -650,10 +664,11 @@ def _reported(
             if subj is None:
                 continue
             speaker = _speaker_of(subj, mentions, text)
-            if speaker is None:
-                continue
-            speaker = _named_by_title(speaker, mentions, text, lo, (lo, hi))
-            if speaker.name.lower() in PRONOUNS:
+            if speaker is None and subj.pos_ != "NOUN":
+                continue  # "we said", "they argue": no one the text names
+            # a noun naming no one ("according to the new ordinance"): reported, with no speaker
+            speaker = _named_by_title(speaker, mentions, text, lo, (lo, hi)) if speaker is not None else None
+            if speaker is not None and speaker.name.lower() in PRONOUNS:
                 speaker = _resolve_pronoun(lo, speaker.name, mentions, paragraphs, None, doc, sentences) or Speaker(
                     speaker.name, None, True
                 )
