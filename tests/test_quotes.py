@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from fastapi.testclient import TestClient
 
 from storyline.extract import extract_article, merge_story
 from storyline.extract.quotegroups import group_quotes, same_quote
 from storyline.model import Article, Paragraph, Quote, Span, Story
 from storyline.report import render_html, render_markdown, story_json
+from storyline.store import Store
 from storyline.text.parser import NLP
+from storyline.web import create_app
 
 
 def article(
@@ -154,10 +159,10 @@ def test_reports_show_a_shared_quote_once_with_its_sources_and_first_appearance(
             "stories": [story_json(story)]}  # fmt: skip
     md = render_markdown(data)
     [line] = [x for x in md.splitlines() if "pier will stay shut" in x]
-    assert "3 sources" in line and "Daily Tide, 2019-03-04" in line and "Piet Varga" in line
+    assert "3 sources [2][1][3]" in line and "first [2] Daily Tide, 2019-03-04" in line and "Piet Varga" in line
     page = render_html(data)
     assert page.count("pier will stay shut") == 1
-    assert "3 sources" in page and "first" in page
+    assert "3 sources" in page and "Daily Tide, 2019-03-04</footer>" in page
 
 
 def test_a_story_stored_before_quote_groups_shows_each_quote() -> None:
@@ -186,3 +191,20 @@ def test_a_quote_repeated_in_one_article_is_one_source() -> None:
     qs = [Quote("a", Span(0, 20), "We will reopen it soon"), Quote("a", Span(90, 110), "We will reopen it soon")]
     [g] = group_quotes(qs, [art])
     assert g.sources == ["a"] and g.span == Span(0, 20)
+
+
+def test_the_story_page_and_api_show_a_shared_quote_once(harbour: tuple[Story, list[Article]], tmp_path: Path) -> None:
+    story, arts = harbour
+    path = tmp_path / "web.db"
+    with Store(path) as store:
+        for a in arts:
+            a.story = story.id
+        store.add_articles(arts)
+        store.put_stories([story])
+    with TestClient(create_app(path)) as client:
+        page = client.get(f"/stories/{story.id}").text
+        api = client.get(f"/api/stories/{story.id}").json()
+    assert page.count("pier will stay shut") == 1
+    assert "3 sources" in page and "first Daily Tide, 2019-03-04" in page
+    [shared] = [g for g in api["quote_groups"] if "pier will stay shut" in g["text"]]
+    assert shared["sources"] == ["h2", "h1", "h3"] and shared["first"] == "h2"

@@ -5,8 +5,14 @@ their neighbours (so straight quotes nest: ``"So-called "safe harbour" policies.
 family (double, single), and carries a quote over a paragraph break when the next paragraph reopens it (the
 news convention for a quote that runs over several paragraphs). The speaker comes from the dependency parse of
 the quote's sentence: the subject of a speech verb ("X said", "said X", "X told Channel 4"), the object of
-"according to", a pronoun only when one person is in view; a quote with no cue that directly follows an
-attributed quote in the same paragraph continues it. Anything else is left unattributed: never a guess.
+"according to". A pronoun is the one person in view, of two the one the article genders alike ("Ms.", "his
+officers") or the one person of the sentence before; "it said" is the organisation named last. A description is
+the person the article named with it ("the attorney general", "the manager") or the organisation whose name has
+its head noun ("the authority said"); a subject that names no one ("the plan said") is no speaker. A quote with
+no cue that directly follows an attributed quote in the same paragraph continues it, and one opening its
+paragraph takes the speaker the paragraph before ends with ('..., Ruiz said.', 'Ruiz said in a statement:').
+Names in quotes ('so-called "..."', 'a show titled "..."', a title in capitals) are not quotes. Anything else is
+left unattributed: never a guess. The same quote across a story's articles is grouped in :mod:`.quotegroups`.
 
 Example:
     >>> find_quote_marks('He said "we will win" and left.', [(0, 31)])

@@ -263,8 +263,10 @@ def _md_story(s: dict[str, Any]) -> list[str]:
         out += ["### Quotes", ""]
         for q in s["quotes"][:10]:
             who = q.get("speaker_name") or "unattributed"
-            first = f"first [{q['mark']}] {_md(q['first_seen'])}" if q["mark"] else _md(q["first_seen"])
-            out.append(f"- “{_md(q['text'])}” — {_md(who)} · {q['n_sources']} {_cites(q['marks'])} · {first}")
+            line = f"- “{_md(q['text'])}” — {_md(who)} · {q['n_sources']} {_cites(q['marks'])}"
+            if len(q["marks"]) > 1:  # where it appeared first
+                line += f" · first [{q['mark']}] {_md(q['first_seen'])}"
+            out.append(line)
         out.append("")
     if s["entities"]:
         out += ["### Entities", "", ", ".join(f"{_md(e['name'])} ({_md(e['type'])})" for e in s["entities"]), ""]
