@@ -176,6 +176,20 @@ class Quote(Record):
 
 
 @dataclass
+class QuoteGroup(Record):
+    """One quote of a story as a reader sees it: the same words in every article carrying them, shown once."""
+
+    text: str  # as its first appearance words it
+    kind: Literal["direct", "reported"] = "direct"
+    speaker: str | None = None  # the entity id most of its articles give
+    speaker_name: str | None = None
+    first: str = ""  # the article that carried it first (earliest published)
+    span: Span | None = None  # its place in that article
+    sentence: Span | None = None
+    sources: list[str] = field(default_factory=list)  # every article carrying it, earliest first
+
+
+@dataclass
 class Figure(Record):
     """A reported number: money, count or percentage, normalised."""
 
@@ -348,6 +362,7 @@ class Story(Record):
     timeline: list[TimelineEntry] = field(default_factory=list)
     entities: list[Entity] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
+    quote_groups: list[QuoteGroup] = field(default_factory=list)  # the quotes once each, with all their sources
     figures: list[Figure] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
     # identity: ids merged into this one (they still resolve), the story it split from, merges and splits

@@ -28,6 +28,7 @@ from .dates import doubts_published, find_dates, parse_iso, resolve_date
 from .entities import find_mentions, is_role_noun
 from .figures import find_figures, parse_money, parse_number
 from .merge import EntityTable, add_story_mentions, drop_ordinary_words, known_surnames, merge_entities, type_votes
+from .quotegroups import group_quotes
 from .quotes import find_quotes, speaker_mentions
 
 if TYPE_CHECKING:
@@ -160,7 +161,8 @@ def merge_story(
     known: dict[str, str] | None = None,
     votes: Mapping[str, Counter[str]] | None = None,
 ) -> Story:
-    """Merge a story's articles: Story.entities, mention entity ids, quote speakers, Story.quotes and figures.
+    """Merge a story's articles: Story.entities, mention entity ids, quote speakers, Story.quotes (with
+    Story.quote_groups: each quote once, with every article carrying it) and figures.
 
     Duplicate articles (``duplicate_of`` set) are counted once, through the article they copy. ``known`` (the
     corpus's :func:`merge.known_surnames`) names a person the story mentions only by surname; ``votes`` (the
@@ -174,6 +176,7 @@ def merge_story(
     story.entities = entities
     canon = [a for a in articles if not a.is_duplicate]
     story.quotes = [q for a in canon for q in a.quotes]
+    story.quote_groups = group_quotes(story.quotes, canon)
     story.figures = [f for a in canon for f in a.figures]
     return story
 

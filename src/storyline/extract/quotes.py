@@ -5,8 +5,14 @@ their neighbours (so straight quotes nest: ``"So-called "safe harbour" policies.
 family (double, single), and carries a quote over a paragraph break when the next paragraph reopens it (the
 news convention for a quote that runs over several paragraphs). The speaker comes from the dependency parse of
 the quote's sentence: the subject of a speech verb ("X said", "said X", "X told Channel 4"), the object of
-"according to", a pronoun only when one person is in view; a quote with no cue that directly follows an
-attributed quote in the same paragraph continues it. Anything else is left unattributed: never a guess.
+"according to". A pronoun is the one person in view, of two the one the article genders alike ("Ms.", "his
+officers") or the one person of the sentence before; "it said" is the organisation named last. A description is
+the person the article named with it ("the attorney general", "the manager") or the organisation whose name has
+its head noun ("the authority said"); a subject that names no one ("the plan said") is no speaker. A quote with
+no cue that directly follows an attributed quote in the same paragraph continues it, and one opening its
+paragraph takes the speaker the paragraph before ends with ('..., Ruiz said.', 'Ruiz said in a statement:').
+Names in quotes ('so-called "..."', 'a show titled "..."', a title in capitals) are not quotes. Anything else is
+left unattributed: never a guess. The same quote across a story's articles is grouped in :mod:`.quotegroups`.
 
 Example:
     >>> find_quote_marks('He said "we will win" and left.', [(0, 31)])
@@ -20,14 +26,34 @@ from typing import TYPE_CHECKING
 
 from ..model import Article, Mention, Quote, Span
 from ..text.lexicon import load
-from .entities import SPEECH_FORMS, SPEECH_VERBS, TITLE_WORDS
-from .names import fuzzy_surname, org_key, surname
+from ..text.words import singular
+from .entities import HEADLINE_WORD_LETTERS, ORG_HEADS, SPEECH_FORMS, SPEECH_VERBS, TITLE_WORDS
+from .names import MIN_FULL_NAME_WORDS, fuzzy_surname, org_key, surname
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
 PRONOUNS = {"he", "she"}
 SPOKESPERSON_NOUNS = load("spokesperson_nouns")  # text/lexicons/spokesperson_nouns.txt says where they come from
+# A word's grammatical gender ("his" -> "m", "Mrs." -> "f"): text/lexicons/gendered_words.txt says where they come from
+GENDER = dict(entry.split() for entry in load("gendered_words"))
+# One person named by what they do ("the lawyer", "the manager"): the role and speaker nouns, singular only
+PERSON_NOUNS = load("person_roles") | load("speaker_nouns")
+# Head nouns of a described speaker ("a senior official", "the city", "his lawyer"): the titles, roles, people
+# nouns, spokespeople and kinds of organisation of the house lexicons, text/lexicons/speaker_nouns.txt and
+# text/lexicons/speaking_bodies.txt
+SPEAKER_HEADS = (
+    TITLE_WORDS | SPOKESPERSON_NOUNS | ORG_HEADS | PERSON_NOUNS | load("people_nouns") | load("speaking_bodies")
+)
+# Words after a description's head noun ("the mayor of Lakeport", "a lawyer for the city", "the coach at ...")
+_HEAD_ENDS = {"of", "for", "at", "with", "in", "from", "on"}
+# English compounds naming a person by their last element ("congresswoman", "businessmen", "salespeople")
+_PERSON_ENDINGS = ("man", "woman", "men", "women", "person", "people")
+# Words that introduce a name or title, never someone's words, whatever the quote's length ("a film titled ...").
+_NAME_BEFORE = re.compile(
+    r"\b(?:so-called|so called|dubbed|titled|entitled|known as|nicknamed)\s*$",
+    re.IGNORECASE,
+)
 # Dependencies a name after a speech verb gets when the parser misreads an inverted attribution ("said James").
 _INVERTED_DEPS = {"dobj", "attr", "npadvmod", "oprd", "dep", "appos", "nsubj", "advmod"}
 # Words that introduce a term rather than someone's words: the quotes after them are scare quotes or names.
@@ -38,11 +64,13 @@ _TERM_BEFORE = re.compile(
 )
 TERM_REACH = 20  # characters before a quote searched for a term's introduction ("so-called ")
 INVERTED_REACH = 6  # tokens after "said" searched for the speaker's name: a description of up to five words
+GENDER_REACH = 120  # characters after a name searched for its pronoun ("Lee said his officers ..."): a clause
 TITLE_REACH = 40  # characters before a name searched for its title ("Sen. Patrick Leahy, D-Vt.")
 PARAGRAPH_GAP = 2  # characters between two paragraphs of one quote (the line break between them)
 MAX_DESCRIPTION_WORDS = 10  # a speaker described at more length is cut to its head noun ("a senior official ...")
 MIN_REPORT_CHARS = 15  # less before "according to X" is a lead-in ("But,"), so the report is what follows X
 MAX_NAME_WORDS = 4  # a speaker's name runs to four words ("Bill de Blasio Jr."); more is a description
+MIN_TITLE_CAPITALS = 2  # a title names its subject in two capitalised words at least ("Songs of the Sea")
 MIN_WORDS = 3  # shorter quoted strings are scare quotes or titles ("reckless", "safe harbour towns"), not quotes
 _DOUBLE_OPEN, _DOUBLE_CLOSE = "\u201c\u00ab\u201e", "\u201d\u00bb"
 # An inverted attribution opening a sentence: a capitalised word (a speech verb's form: "Said", "Added") and a name.
@@ -139,9 +167,11 @@ def _subject(verb: Token, mentions: list[Mention], text: str) -> Token | None:
                 objs = [o for o in c.children if o.dep_ == "pobj"]
                 return objs[0] if objs else None
         return None
-    for c in verb.children:
-        if c.dep_ in ("nsubj", "nsubjpass") and not c.is_punct:
-            return c
+    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and not c.is_punct]
+    if subjects:
+        # two subjects are a description and the name it describes ("Vice President at Acme, Jo Lee said"):
+        # the person, else the one nearest the verb
+        return min(subjects, key=lambda c: (c.ent_type_ != "PERSON", abs(verb.i - c.i)))
     if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head.pos_ in ("VERB", "AUX"):
         for c in verb.head.children:
             if c.dep_ == "nsubj":
@@ -168,6 +198,8 @@ def _speaker_of(subj: Token, mentions: list[Mention], text: str) -> Speaker | No
     """Turn a subject token into a speaker: a mention it overlaps, a proper-noun name, or the noun phrase."""
     if subj.lower_ in PRONOUNS:
         return Speaker(subj.text, None, True)
+    if subj.lower_ == "it":  # "It said ...", not "It was reported that ..."
+        return _organisation_before(subj, mentions) if subj.dep_ == "nsubj" else None
     if subj.pos_ == "PRON":
         return None
     sub = list(subj.subtree)
@@ -182,13 +214,22 @@ def _speaker_of(subj: Token, mentions: list[Mention], text: str) -> Speaker | No
         head_m = []  # "LAKEPORT (KLPT) -- Mayor Dana Whitcombe said": a dateline is no speaker
     pick = head_m[0] if head_m else (persons[0] if persons else None)
     if pick is not None and (pick.label == "PERSON" or subj.pos_ == "PROPN"):
-        return Speaker(pick.text, pick.span, pick.label == "PERSON")
+        if pick.label == "PERSON":
+            return _untitled(pick)
+        return Speaker(pick.text, pick.span, False)
     if subj.pos_ == "PROPN":
         a, b = _phrase(subj)
         words = [t for t in subj.doc[a : b + 1] if t.lower_ not in TITLE_WORDS]
         if words:
             s, e = words[0].idx, words[-1].idx + len(words[-1].text)
             return Speaker(text[s:e], Span(s, e), True)
+    if not _names_someone(subj):
+        # "the department's letter said": the words of its owner; "the plan said", "the effort continued": no one's
+        owner = next((c for c in subj.children if c.dep_ == "poss" and c.pos_ in ("NOUN", "PROPN")), None)
+        found = _speaker_of(owner, mentions, text) if owner is not None else None
+        if found is not None:
+            found.name = re.sub(r"\s*['\u2019]s?$", "", found.name)  # "the department's" -> "the department"
+        return found
     # a description ("a senior Justice Department official"): named as written, not an entity
     words = sub
     if len(words) > MAX_DESCRIPTION_WORDS:  # a long description: up to its head noun
@@ -197,12 +238,78 @@ def _speaker_of(subj: Token, mentions: list[Mention], text: str) -> Speaker | No
     return Speaker(text[s:e].strip(" ,"), None, False)
 
 
+def _untitled(mention: Mention) -> Speaker:
+    """A person speaker without the title the model tagged into the name ("Coach Ines Varga" -> "Ines Varga")."""
+    words = mention.text.split()
+    k = 0
+    while len(words) - k > 1 and (words[k].lower() in TITLE_WORDS or words[k].lower() in PERSON_NOUNS):
+        k += 1
+    if not k:
+        return Speaker(mention.text, mention.span, True)
+    start = mention.span.start + mention.text.index(words[k])
+    return Speaker(mention.text[start - mention.span.start :], Span(start, mention.span.end), True)
+
+
+def _organisation_before(pronoun: Token, mentions: list[Mention]) -> Speaker | None:
+    """An "it said": the organisation named last before it, in this sentence or the one before ("The Harbour
+    Authority closed the pier. It said ..."); None when the name nearest before it is no organisation's."""
+    doc, sent = pronoun.doc, pronoun.sent
+    start = doc[sent.start - 1].sent.start_char if sent.start > 0 else sent.start_char
+    quoted = find_quote_marks(doc.text, [(start, sent.end_char)])  # names inside quotes are not in view
+    for tok in reversed(doc.char_span(start, pronoun.idx, alignment_mode="contract") or []):
+        if any(a <= tok.idx < b for a, b in quoted) or not (tok.pos_ == "PROPN" or tok.ent_type_):
+            continue
+        if tok.ent_type_ in ("DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"):
+            continue
+        org = next((m for m in mentions if m.label == "ORG" and m.span.start <= tok.idx < m.span.end), None)
+        return Speaker(org.text, org.span, False) if org is not None else None
+    return None
+
+
+def _names_someone(head: Token) -> bool:
+    """Whether a described speaker's head noun names a person, a group of people or an organisation."""
+    low, lemma = head.lower_, head.lemma_.lower()
+    if head.text[:1].isupper():
+        return True  # a name the parser took for a noun ("Ruiz said in a statement:")
+    return low in SPEAKER_HEADS or lemma in SPEAKER_HEADS or (low.endswith(_PERSON_ENDINGS) and head.pos_ == "NOUN")
+
+
 def _resolve_pronoun(
-    pos: int, mentions: list[Mention], paragraphs: list[tuple[int, int]], last: Speaker | None
+    pos: int,
+    pronoun: str,
+    mentions: list[Mention],
+    paragraphs: list[tuple[int, int]],
+    last: Speaker | None,
+    doc: Doc,
+    sentences: list[tuple[int, int]],
 ) -> Speaker | None:
-    """A "he"/"she" speaker: the one person named in the current and previous paragraph, else None."""
+    """A "he"/"she" speaker: the one person named in the current and previous paragraph, else None.
+
+    People the article genders otherwise are not in view ("she" is not "Mr. Lee", nor "Lee ... his officers");
+    of two people in view, the one the article genders as the pronoun, else the one person of the previous
+    sentence.
+    """
     k = next((i for i, (s, e) in enumerate(paragraphs) if s <= pos <= e), 0)
     before = [m for m in mentions if m.label == "PERSON" and m.span.start < pos]
+    want = GENDER.get(pronoun.lower())
+    gender: dict[str, str | None] = {}
+
+    def agrees(name: str) -> bool:
+        sur = surname(name)
+        if sur not in gender:
+            gender[sur] = _gender_of(sur, mentions, doc)
+        return gender[sur] in (None, want)
+
+    if not before and last is None:
+        # nobody named in the article's mentions: a full name the parser saw that the mention filters dropped
+        # (a dateline-style opening line read as a headline)
+        window = paragraphs[max(0, k - 1)][0] if paragraphs else 0
+        before = [
+            Mention(Span(e.start_char, e.end_char), e.text, "PERSON")
+            for e in doc.ents
+            if e.label_ == "PERSON" and window <= e.start_char < pos and len(e.text.split()) >= MIN_FULL_NAME_WORDS
+        ]
+    before = [m for m in before if agrees(m.text)]
     # the people named earlier in this paragraph ("Dana Whitcombe is invited to the podium. She adds: ..."), else
     # in this and the previous one
     people = [m for m in before if paragraphs[k][0] <= m.span.start] if paragraphs else []
@@ -211,12 +318,20 @@ def _resolve_pronoun(
     names: set[str] = set()
     for m in people:  # a misspelt surname ("Sesssions") is the same person
         names.add(fuzzy_surname(surname(m.text), names) or surname(m.text))
-    if not names and last is not None and last.person:
+    if last is not None and (not last.person or not agrees(last.name)):
+        last = None
+    if not names and last is not None:
         return last
-    if last is not None and last.person and fuzzy_surname(surname(last.name), names):
+    if last is not None and fuzzy_surname(surname(last.name), names):
         return last  # "he said" after a paragraph quoting one of the people named: the one quoted last
     if len(names) > 1:
-        return None  # two people in view and neither quoted last: "she" is a guess
+        known = [m for m in people if gender.get(surname(m.text)) == want]
+        if len({surname(m.text) for m in known}) == 1:
+            people = known  # the one the article genders alike
+        else:
+            people = _in_previous_sentence(pos, people, sentences)
+            if len({surname(m.text) for m in people}) != 1:
+                return None  # two people in view and nothing tells which: "she" is a guess
     if not people:
         people = before[-1:]  # no one in view: the person the article last named
     if not people:
@@ -226,6 +341,53 @@ def _resolve_pronoun(
     return Speaker(full.text, m.span, True)
 
 
+def _in_previous_sentence(pos: int, people: list[Mention], sentences: list[tuple[int, int]]) -> list[Mention]:
+    """The people (of ``people``) named in the sentence before the one at ``pos``."""
+    k = next((i for i, (s, e) in enumerate(sentences) if s <= pos < e), None)
+    if not k:
+        return []
+    s, e = sentences[k - 1]
+    return [m for m in people if s <= m.span.start < e]
+
+
+def _gender_of(sur: str, mentions: list[Mention], doc: Doc) -> str | None:
+    """The grammatical gender the article gives a person (by surname), "m", "f" or None when it tells none.
+
+    Evidence: a courtesy or gendered title before a name or in its role ("Mrs. Ruiz", "chairwoman"), and the
+    pronoun that follows a mention before anyone else is named ("Lee said his officers ...").
+    """
+    text = doc.text
+    people = sorted((m for m in mentions if m.label == "PERSON"), key=lambda m: m.span.start)
+    votes: dict[str, int] = {}
+    for n, m in enumerate(people):
+        if surname(m.text) != sur:
+            continue
+        words = text[max(0, m.span.start - TITLE_REACH) : m.span.start].lower().split()[-2:]
+        words += m.text.lower().split()[:-1] + (m.role or "").lower().split()
+        told = [GENDER.get(w) or _compound_gender(w) for w in words]
+        stop = min(m.span.end + GENDER_REACH, people[n + 1].span.start if n + 1 < len(people) else len(text))
+        after = doc.char_span(m.span.end, stop, alignment_mode="contract")
+        if after is not None:
+            pron = next((t for t in after if t.pos_ == "PRON" and GENDER.get(t.lower_)), None)
+            told.append(GENDER.get(pron.lower_) if pron is not None else None)
+        for g in told:
+            if g:
+                votes[g] = votes.get(g, 0) + 1
+    if len(votes) != 1:
+        return None  # none told, or told both ways: unknown
+    return next(iter(votes))
+
+
+def _compound_gender(word: str) -> str | None:
+    """The gender of an English compound by its last element: "chairwoman" -> "f", "congressman" -> "m"."""
+    word = word.strip(".,")
+    if word.endswith(("woman", "women")):
+        return "f"
+    if word.endswith(("man", "men")) and len(word) > len("man"):
+        return "m"
+    return None
+
+
 def _named_by_title(
     speaker: Speaker, mentions: list[Mention], text: str, pos: int, sentence: tuple[int, int] | None = None
 ) -> Speaker:
@@ -233,26 +395,42 @@ def _named_by_title(
     article last named with that title ("President Donald Trump", "Sen. Patrick Leahy", "Leahy, a senator");
     the description as written when no one was."""
     words = speaker.name.lower().split()
-    if speaker.person or not words or words[0] not in ("the", "a", "an"):
+    # a determiner or an owner opens a description: "the mayor", "a senator", "the city's mayor"
+    if speaker.person or not words or not (words[0] in ("the", "a", "an") or words[0].endswith(("'s", "\u2019s"))):
         return speaker
-    head = words[-1].strip(".,")
+    cut = next((i for i, w in enumerate(words) if i and w in _HEAD_ENDS), len(words))
+    head = words[cut - 1].strip(".,")  # "the mayor of Lakeport" -> "mayor"
     if head in SPOKESPERSON_NOUNS and sentence is not None:
         # "business as usual at the Justice Department, a spokeswoman said": the organisation's words
         orgs = [m for m in mentions if m.label == "ORG" and sentence[0] <= m.span.start < sentence[1]]
         if len({org_key(m.text) for m in orgs}) == 1:
             return Speaker(orgs[0].text, orgs[0].span, False)
         return speaker
+    if head in ORG_HEADS or singular(head) in ORG_HEADS:
+        org = _named_org(head, mentions, pos)  # "the authority said": the Harbour Authority named before
+        if org is not None:
+            return org
     forms = {head} | {t for t in TITLE_WORDS if t.endswith(".") and head.startswith(t[:-1])}
-    if head not in TITLE_WORDS:
-        return speaker
+    if head not in TITLE_WORDS and head not in PERSON_NOUNS:
+        return speaker  # "the officials", "the crowd": no one person
     for m in sorted((m for m in mentions if m.label == "PERSON" and m.span.end <= pos), key=lambda m: -m.span.start):
         near = text[max(0, m.span.start - TITLE_REACH) : m.span.start].lower().split()[-3:]
         after = text[m.span.end : m.span.end + TITLE_REACH].lower().split()[:4]
-        own = m.text.lower().split()[:-1]  # "President Trump" tagged whole
+        own = m.text.lower().split()[:-1] + (m.role or "").lower().split()  # "President Trump" tagged whole
         apposed = text[m.span.end : m.span.end + 1] == "," and forms & set(after)  # "Leahy, the senator"
         if forms & {w.strip(",") for w in near + own} or apposed:
             return Speaker(m.text, m.span, True)
     return speaker
+
+
+def _named_org(head: str, mentions: list[Mention], pos: int) -> Speaker | None:
+    """The organisation last named before ``pos`` whose name has the head noun ("Harbour Authority" for "the
+    authority", "Department of Transportation" for "the department"), or None."""
+    forms = {head, singular(head)}
+    for m in sorted((m for m in mentions if m.label == "ORG" and m.span.end <= pos), key=lambda m: -m.span.start):
+        if forms & {w.strip(".,").lower() for w in m.text.split()}:
+            return Speaker(m.text, m.span, False)
+    return None
 
 
 def _cue(tokens: list[Token], quoted: list[tuple[int, int]]) -> list[Token]:
@@ -295,21 +473,11 @@ def find_quotes(
         tokens = list(span_doc) if span_doc is not None else []
         # the nearest cue outside any quote of this region
         inside = [(s - 1, e + 1) for s, e in marks if s < hi and lo < e]
-        cues = _cue(tokens, inside)
-        cues.sort(key=lambda t: min(abs(t.idx - qe), abs(t.idx - qs)))
-        speaker, cue = None, None
-        for verb in cues:
-            subj = _subject(verb, mentions, text)
-            if subj is None or any(s <= subj.idx < e for s, e in inside):
-                continue
-            speaker = _speaker_of(subj, mentions, text)
-            if speaker is not None:
-                cue = verb.text if verb.lower_ != "according" else "according to"
-                break
+        speaker, cue = _attribution(tokens, inside, mentions, text, (qs, qe))
         if speaker is not None:
             speaker = _named_by_title(speaker, mentions, text, qs, (lo, hi))
         if speaker is not None and speaker.name.lower() in PRONOUNS:
-            speaker = _resolve_pronoun(qs, mentions, paragraphs, last)
+            speaker = _resolve_pronoun(qs, speaker.name, mentions, paragraphs, last, doc, sentences)
         elif (
             speaker is not None
             and speaker.person
@@ -328,6 +496,15 @@ def find_quotes(
             between = text[max(prev_end + 1, tail) : qs - 1]
             if same_par and qs - 1 >= tail - 1 and not re.search(r"[A-Za-z]", between):
                 speaker, cue = speakers[-1], prev.cue
+        if speaker is None and cue is None:
+            said = [(q.sentence, w, q.cue) for q, w in zip(quotes, speakers, strict=True) if w and q.sentence]
+            said += [(q.sentence, Speaker(q.speaker_name, None, q.speaker_name[:1].isupper()), q.cue)
+                     for q in reported if q.speaker_name and q.sentence]  # fmt: skip
+            speaker, cue = _said_before(qs, doc, sentences, paragraphs, mentions, said, last)
+        if speaker is None and cue is None and _names_a_work(text, qs, qe):
+            continue  # a title in quotes ("Songs of the Sea") no one is said to have said
+        if _NAME_BEFORE.search(text[max(0, qs - TERM_REACH) : max(0, qs - 1)]):
+            continue  # a name introduced as such ('so-called "safe harbour cities"', 'a show titled "..."')
         q = Quote(
             article.id, Span(qs, qe), text[qs:qe], "direct", None, speaker.name if speaker else None, cue, Span(lo, hi)
         )
@@ -340,6 +517,75 @@ def find_quotes(
     quotes.extend(_block_quotes(article, doc, sentences, mentions, marks))
     quotes.sort(key=lambda q: q.span.start)
     return quotes
+
+
+def _attribution(
+    tokens: list[Token], inside: list[tuple[int, int]], mentions: list[Mention], text: str, near: tuple[int, int]
+) -> tuple[Speaker | None, str | None]:
+    """(speaker, cue) of the speech verb nearest ``near`` among the tokens, outside the quoted ranges ``inside``."""
+    qs, qe = near
+    cues = _cue(tokens, inside)
+    cues.sort(key=lambda t: min(abs(t.idx - qe), abs(t.idx - qs)))
+    for verb in cues:
+        subj = _subject(verb, mentions, text)
+        if subj is None or any(s <= subj.idx < e for s, e in inside):
+            continue
+        speaker = _speaker_of(subj, mentions, text)
+        if speaker is not None:
+            return speaker, verb.text if verb.lower_ != "according" else "according to"
+    return None, None
+
+
+def _said_before(
+    qs: int,
+    doc: Doc,
+    sentences: list[tuple[int, int]],
+    paragraphs: list[tuple[int, int]],
+    mentions: list[Mention],
+    said: list[tuple[Span, Speaker, str | None]],
+    last: Speaker | None,
+) -> tuple[Speaker | None, str | None]:
+    """A quote opening its paragraph with no cue of its own: the speaker the previous paragraph ends with.
+
+    News attributes a paragraph-long quote in the paragraph before it: that paragraph's last sentence quotes
+    or reports someone ('..., Ruiz said.') or introduces the quote ('Ruiz said in a statement:'). ``said`` holds
+    the (sentence, speaker, cue) of the quotes attributed so far, direct and reported.
+    """
+    text = doc.text
+    k = next((i for i, (s, e) in enumerate(paragraphs) if s <= qs - 1 < e), None)
+    if not k or text[paragraphs[k][0] : qs - 1].strip() or paragraphs[k][0] - paragraphs[k - 1][1] > PARAGRAPH_GAP:
+        return None, None
+    ps, pe = paragraphs[k - 1]
+    ends = [(s, e) for s, e in sentences if ps <= s < pe]
+    if not ends:
+        return None, None
+    lo, hi = ends[-1]
+    for sent, who, said_cue in said:
+        if lo <= sent.start < hi:
+            return who, said_cue
+    if not text[lo:hi].rstrip().endswith(":"):
+        return None, None
+    span = doc.char_span(lo, hi, alignment_mode="expand")
+    speaker, cue = _attribution(list(span) if span is not None else [], [], mentions, text, (hi, hi))
+    if speaker is None:
+        return None, None
+    speaker = _named_by_title(speaker, mentions, text, lo, (lo, hi))
+    if speaker.name.lower() in PRONOUNS:
+        resolved = _resolve_pronoun(lo, speaker.name, mentions, paragraphs, last, doc, sentences)
+        return (resolved, cue) if resolved is not None else (None, None)
+    return speaker, cue
+
+
+def _names_a_work(text: str, s: int, e: int) -> bool:
+    """Whether quoted words are a title in capitals ("Songs of the Sea", "Light Over the Harbour Walls"): a
+    headline-style run that does not end a sentence or clause, as a quote does."""
+    words = text[s:e].split()
+    capitals = [w for w in words if w[:1].isupper()]
+    return (
+        len(capitals) >= MIN_TITLE_CAPITALS
+        and text[s:e].rstrip()[-1:] not in ".,!?;:"
+        and all(w[:1].isupper() or len(w.strip(",.")) <= HEADLINE_WORD_LETTERS for w in words)
+    )
 
 
 def _may_be_partial(text: str, s: int, e: int) -> bool:
@@ -424,11 +670,14 @@ def _reported(
             if subj is None:
                 continue
             speaker = _speaker_of(subj, mentions, text)
-            if speaker is None:
-                continue
-            speaker = _named_by_title(speaker, mentions, text, lo, (lo, hi))
-            if speaker.name.lower() in PRONOUNS:
-                speaker = _resolve_pronoun(lo, mentions, paragraphs, None) or Speaker(speaker.name, None, True)
+            if speaker is None and subj.pos_ != "NOUN":
+                continue  # "we said", "they argue": no one the text names
+            # a noun naming no one ("according to the new ordinance"): reported, with no speaker
+            speaker = _named_by_title(speaker, mentions, text, lo, (lo, hi)) if speaker is not None else None
+            if speaker is not None and speaker.name.lower() in PRONOUNS:
+                speaker = _resolve_pronoun(lo, speaker.name, mentions, paragraphs, None, doc, sentences) or Speaker(
+                    speaker.name, None, True
+                )
                 if speaker.span is None:
                     speaker = None
             if clause is not None:

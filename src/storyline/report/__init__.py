@@ -152,7 +152,7 @@ def _view(data: Mapping[str, Any]) -> dict[str, Any]:
                        "outlets": [f"source [{number[o]}]" if o in number else o for o in v.get("outlets", [])]}
                       for v in c.get("values", [])]
             claims.append({**c, "values": values})
-        quotes = [{**q, "mark": number.get(q.get("article", ""))} for q in s.get("quotes", [])]
+        quotes = _quote_rows(s, number, articles)
         independent = independent_sources([articles.get(x, {"id": x}) for x in ids])
         stories.append({
             **s, "anchor": "story-" + _slug(s["id"]), "sources": sources,
@@ -167,6 +167,28 @@ def _view(data: Mapping[str, Any]) -> dict[str, Any]:
         members = [titles[x] for x in line.get("stories", []) if x in titles]
         lines.append({**line, "members": members})
     return {"stories": stories, "storylines": lines, "articles": articles, "n_articles": len(articles)}
+
+
+def _quote_rows(
+    story: Mapping[str, Any], number: dict[str, int], articles: Mapping[str, Mapping[str, Any]]
+) -> list[dict[str, Any]]:
+    """One row per quote of a story (its ``quote_groups``): the words, speaker, every source and the first one.
+
+    A story stored before quote groups existed shows each of its quotes as a group of one.
+    """
+    groups = story.get("quote_groups") or [
+        {**q, "first": q.get("article"), "sources": [q.get("article")]} for q in story.get("quotes", [])
+    ]
+    rows = []
+    for g in groups:
+        first = articles.get(g.get("first") or "", {})
+        marks = [number[x] for x in g.get("sources", []) if x in number]
+        rows.append({
+            **g, "mark": number.get(g.get("first") or ""), "marks": marks,
+            "n_sources": counted(len(g.get("sources", [])), "source"),
+            "first_seen": f"{first.get('outlet') or 'unknown outlet'}, {first.get('published') or 'undated'}",
+        })  # fmt: skip
+    return rows
 
 
 def counted(n: int, noun: str, plural: str | None = None) -> str:
@@ -241,7 +263,10 @@ def _md_story(s: dict[str, Any]) -> list[str]:
         out += ["### Quotes", ""]
         for q in s["quotes"][:10]:
             who = q.get("speaker_name") or "unattributed"
-            out.append(f"- “{_md(q['text'])}” — {_md(who)} [{q['mark']}]")
+            line = f"- “{_md(q['text'])}” — {_md(who)} · {q['n_sources']} {_cites(q['marks'])}"
+            if len(q["marks"]) > 1:  # where it appeared first
+                line += f" · first [{q['mark']}] {_md(q['first_seen'])}"
+            out.append(line)
         out.append("")
     if s["entities"]:
         out += ["### Entities", "", ", ".join(f"{_md(e['name'])} ({_md(e['type'])})" for e in s["entities"]), ""]

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from markupsafe import Markup, escape
 
-from ..model import Article, Span, Story, Storyline
+from ..model import Article, QuoteGroup, Span, Story, Storyline
 from ..store import SNIPPET_MARKS, Store
 from ..text.similarity import dice
 from ..text.words import terms
@@ -190,17 +190,23 @@ def _sources(ids: Sequence[str], meta: dict[str, dict[str, Any]], number: dict[s
 
 
 def _quotes_by_speaker(story: Story, meta: dict[str, dict[str, Any]], number: dict[str, int]) -> list[dict[str, Any]]:
-    """Quotes grouped by speaker, most quoted first, every quote whole; unattributed ones last."""
+    """Quotes grouped by speaker, most quoted first, every quote whole and once (with all the articles carrying it
+    and the first of them); unattributed ones last."""
+    shared = story.quote_groups or [
+        QuoteGroup(q.text, q.kind, q.speaker, q.speaker_name, q.article, q.span, q.sentence, [q.article])
+        for q in story.quotes
+    ]  # a story stored before quote groups existed: each quote its own group
     groups: dict[str, dict[str, Any]] = {}
-    for q in story.quotes:
+    for q in shared:
         key = q.speaker or (q.speaker_name or "").lower() or "~unattributed"
         g = groups.setdefault(key, {"speaker": q.speaker, "name": q.speaker_name or "Unattributed", "quotes": []})
-        m = meta.get(q.article, {})
-        where = q.sentence or q.span
+        m = meta.get(q.first, {})
+        where = q.sentence or q.span or Span(0, 0)
         g["quotes"].append({
-            "text": q.text, "kind": q.kind, "cue": q.cue, "article": q.article, "n": number.get(q.article),
+            "text": q.text, "kind": q.kind, "article": q.first, "n": number.get(q.first),
             "outlet": m.get("outlet") or "unknown outlet", "published": m.get("published") or "undated",
             "start": where.start, "end": where.end, "seq": m.get("seq", 0),
+            "sources": [{"article": a, "n": number.get(a)} for a in q.sources],
         })  # fmt: skip
     return sorted(groups.values(), key=lambda g: (g["name"] == "Unattributed", -len(g["quotes"]), g["name"]))
 
@@ -313,11 +319,12 @@ def entity_page(store: Store, entity_id: str, rows: list[dict[str, Any]]) -> dic
             if e["id"] == entity_id:
                 aliases.update(dict.fromkeys(e.get("aliases", [])))
                 roles.update(dict.fromkeys(e.get("roles", [])))
-        for q in s.get("quotes", []):
+        for q in s.get("quote_groups") or s.get("quotes", []):  # each quote once, at its first appearance
             if q.get("speaker") == entity_id:
                 where = q.get("sentence") or q["span"]
-                quotes.append({"text": q["text"], "kind": q.get("kind", "direct"), "article": q["article"],
-                               "story": s["id"], "story_title": s["title"],
+                first = q.get("first") or q["article"]
+                quotes.append({"text": q["text"], "kind": q.get("kind", "direct"), "article": first,
+                               "sources": len(q.get("sources", [])) or 1, "story": s["id"], "story_title": s["title"],
                                "start": where["start"], "end": where["end"], "date": s.get("last_date")})
     meta = {m["id"]: m for m in store.article_meta(item["article"] for item in quotes)}
     for item in quotes:
