@@ -175,3 +175,17 @@ def test_a_surname_is_not_shown_before_another_outlet_introduces_the_person(nlp:
     named = [k for k, s in enumerate(sents) if "Kovacs" in s]
     assert sents[0].startswith("The Alden city council")
     assert not named or "Anna Kovacs" in sents[named[0]]
+
+
+def test_a_pronoun_is_not_taken_without_the_sentence_it_points_back_at(nlp: NLP, settings: Settings) -> None:
+    """"She said ..." may be taken only right after the sentence before it in its article: alone, "she" would point
+    at whoever the brief named last."""
+    made = [make(aid, text, nlp, published) for aid, published, text in [
+        VOTE, ("b", "2025-03-03", "Mayor Lena Ortiz spoke to reporters on Monday afternoon.\n\nShe said the "
+                                  "library's 90,000 books will move to the north branch.")]]  # fmt: skip
+    arts = [a for a, _ in made]
+    summariser = brief.Summariser(settings).fit(arts, {a.id: d for a, d in made})
+    rows = {c.text[:9]: i for i, c in enumerate(summariser.candidates_)}
+    she, mayor, vote = rows["She said "], rows["Mayor Len"], rows["The Alden"]
+    assert summariser._dangling(she, [vote])
+    assert not summariser._dangling(she, [vote, mayor])
