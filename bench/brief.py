@@ -284,6 +284,33 @@ def print_user(rows: list[dict[str, Any]]) -> None:
           + ", ".join("{}/{}/{}".format(*r["overlap"]) for r in rows))
 
 
+def print_reader(
+    systems: list[str],
+    redundant: dict[str, list[float]],
+    from_best: dict[str, list[int]],
+    one_source: dict[str, list[float]],
+    lead_sources: list[tuple[int, int]],
+) -> None:
+    """What a reader sees: restating pairs, sentences from the best-corroborated sources, one source's share, and
+    how many independent sources our lead's citation names."""
+    print(f"{'system':<12} {'max pair':>8} {'restating':>9} {'from best-corroborated sources':>30} "
+          f"{'one source':>10}")
+    for name in systems:
+        rs = redundant[name]
+        hit, n = from_best[name]
+        shares = one_source[name]
+        print(f"{name:<12} {sum(rs) / len(rs):8.2f} {sum(r >= RESTATE_COSINE for r in rs):>5}/{len(rs):<3} "
+              f"{hit:>12}/{n} = {100 * hit / max(1, n):5.1f}% {100 * sum(shares) / max(1, len(shares)):9.1f}%")
+    if lead_sources:
+        cited, total = sum(c for c, _ in lead_sources), sum(t for _, t in lead_sources)
+        print(f"our lead's citation names {cited} of the stories' {total} independent sources "
+              f"(mean {cited / len(lead_sources):.1f} a story)")
+    print(f"max pair: mean over stories of the highest content-word cosine between two brief sentences; restating: "
+          f"stories with a pair >= {RESTATE_COSINE}; best-corroborated: the top third of a story's independent sources "
+          f"by how many other sources state their sentences (cosine >= {CORROBORATE_COSINE}); one source: mean over "
+          f"stories of the largest share of a brief's sentences from one independent source")
+
+
 def baseline_sentences(members: list[Article], docs: dict[str, Any]) -> tuple[list[str], dict[str, list[str]]]:
     """The sentences of our own pass as the nlp stage stored them (quotes kept whole), analysed paragraphs only,
     once each, and the words of each (for sumy)."""
@@ -362,6 +389,8 @@ def main() -> None:
     cited_ok = cited_all = 0
     redundant: dict[str, list[float]] = {s: [] for s in systems}
     from_best: dict[str, list[int]] = {s: [0, 0] for s in systems}
+    one_source: dict[str, list[float]] = {s: [] for s in systems}
+    lead_sources: list[tuple[int, int]] = []
     shared_sents = base_sents = 0
     by_story: dict[str, list[Article]] = defaultdict(list)
     for aid, lab in labels.items():
@@ -394,10 +423,16 @@ def main() -> None:
             "lead": fill(lead, budget),
         }
         best_arts, origin = best_corroborated(members)
+        group_of = {a.id: a.duplicate_of or a.id for a in members}
+        if summary:  # the lead's citation: how many of the story's independent sources it names
+            lead_sources.append((len({group_of.get(x, x) for x in summary[0].sources}), len(set(group_of.values()))))
         for name, sents in outputs.items():
             redundant[name].append(redundancy(sents))
             from_best[name][0] += sum(source_of(t, origin) in best_arts for t in sents)
             from_best[name][1] += len(sents)
+            # the largest share of the brief's sentences that one independent source gave (a copy counts as its group)
+            per_source = Counter(group_of.get(source_of(t, origin) or "", "?") for t in sents)
+            one_source[name].append(max(per_source.values()) / len(sents) if sents else 0.0)
             text = " ".join(sents)
             lengths[name].append(len(text.split()))
             best = [max(scorer.score(r, text)[k].fmeasure for r in refs[label]) for k in ("rouge1", "rouge2", "rougeL")]
@@ -432,15 +467,7 @@ def main() -> None:
     )
     if user_rows:
         print_user(user_rows)
-    print(f"{'system':<12} {'max pair':>8} {'restating':>9} {'from best-corroborated sources':>30}")
-    for name in systems:
-        rs = redundant[name]
-        hit, n = from_best[name]
-        print(f"{name:<12} {sum(rs) / len(rs):8.2f} {sum(r >= RESTATE_COSINE for r in rs):>5}/{len(rs):<3} "
-              f"{hit:>12}/{n} = {100 * hit / max(1, n):5.1f}%")
-    print(f"max pair: mean over stories of the highest content-word cosine between two brief sentences; restating: "
-          f"stories with a pair >= {RESTATE_COSINE}; best-corroborated: the top third of a story's independent sources "
-          f"by how many other sources state their sentences (cosine >= {CORROBORATE_COSINE})")
+    print_reader(systems, redundant, from_best, one_source, lead_sources)
     print("ROUGE-L is rouge-score's rougeL (one LCS over the whole text, order-sensitive); ROUGE-Lsum is the "
           "summary-level LCS over sentences")
     print("lengths: every system is filled by the same rule (whole sentences in rank order up to the budget, a "
