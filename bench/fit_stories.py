@@ -1,0 +1,228 @@
+"""Refit the story clusterer's constants on tune data only, and print what it chose (issue 13, item 1).
+
+What it chooses, in this order, on the **tune** sets (the dev corpus's tune half, :func:`stories.halves`, and
+the team's corpus ``bench/data/labeled.jsonl``):
+
+1. The weights of the text signals (:data:`storyline.stories.features.WEIGHTS`): a logistic regression on
+   article-to-story decisions, the decision the clusterer makes. Each canonical article is compared with the
+   centroid of every gold story of its set (its own story without it): its time-decayed body, head and entity
+   cosines are the inputs, "is its story" the label. Fitted for every subset of the signals; the coefficients
+   (negative ones set to 0) normalised to sum 1 are that subset's weights.
+2. For each subset, the join threshold (``stories.threshold``) on a grid: the real stage runs as a stream
+   (``STREAM_BATCH`` articles a run, in time order) and as a batch (``recluster``) on each tune set; the score
+   is the mean B-cubed F1 of the stream and the batch over the tune sets. The best subset and threshold win
+   (a tie goes to fewer signals, then to the threshold nearest the middle of the tied ones).
+3. :data:`storyline.stories.cluster.UNDATED_REHOME_MEMBERS` on a small grid, at the chosen weights and
+   threshold, by the same score.
+
+With ``--check`` the chosen constants (and the current ones, for comparison) are then scored on the check
+sets (the dev check half and the demo); nothing is chosen there.
+
+Usage:
+    python bench/fit_stories.py [--check] [--thresholds 0.12:0.26:0.01]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import itertools
+import sys
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import stories as bench_stories  # noqa: E402  (bench/stories.py: the same preparation and scoring)
+
+from storyline import stories  # noqa: E402
+from storyline.config import Settings  # noqa: E402
+from storyline.context import RunContext  # noqa: E402
+from storyline.store import Store  # noqa: E402
+from storyline.stories import cluster, features  # noqa: E402
+from storyline.stories.features import ArticleFeatures, Profile, Vocabulary  # noqa: E402
+from storyline.stories.stage import _featurise_all  # noqa: E402
+from storyline.text.parser import NLP  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+DEV = REPO.parent / "shared/dev-corpus/articles.jsonl"
+TEAM = REPO / "bench/data/labeled.jsonl"
+DEMO = REPO / "bench/data/demo_labeled.jsonl"
+SIGNALS = ("body", "head", "ents")
+# Values of UNDATED_REHOME_MEMBERS tried (a large value means an undated single is never rehomed).
+UNDATED_GRID = (2, 3, 4, 5, 1000)
+# Regularisation of the logistic regression (sklearn's default): the inputs are cosines in [0, 1].
+LOGIT_C = 1.0
+
+
+class Labelled:
+    """One labelled set, ingested, parsed and deduplicated once; each scoring run works on a copy."""
+
+    def __init__(self, name: str, path: Path, records: list[dict[str, Any]] | None, settings: Settings,
+                 nlp: NLP) -> None:
+        self.name, self.nlp = name, nlp
+        self.store = Store(":memory:")
+        self.ids = bench_stories._prepare(self.store, settings, nlp, [str(path)], records)
+        self.articles = list(self.store.iter_articles())
+        self.gold = bench_stories._gold(self.articles)
+
+    def features(self, settings: Settings) -> dict[str, ArticleFeatures]:
+        """Features of the canonical comparable articles (what the clusterer compares)."""
+        ctx = RunContext(self.store, settings, new_ids=self.ids, _nlp=self.nlp)
+        canonical = [a for a in self.articles if a.duplicate_of is None]
+        return _featurise_all(ctx.docs, self.nlp, canonical, settings)
+
+    def score(self, settings: Settings) -> tuple[tuple[float, float, float], tuple[float, float, float]]:
+        """B-cubed (P, R, F1) of the stream and of the batch run of the stage on a copy of the prepared store."""
+        with Store(":memory:") as st:
+            self.store.db.backup(st.db)
+            stream = bench_stories._stream(st, settings, self.nlp, self.ids)
+            stories.recluster(st, settings, self.nlp)
+            batch = {a.id: a.story or a.id for a in st.iter_articles()}
+        return bench_stories.bcubed(stream, self.gold), bench_stories.bcubed(batch, self.gold)
+
+
+def decisions(data: Labelled, settings: Settings) -> tuple[np.ndarray, np.ndarray]:
+    """(X, y) of article-to-story decisions: decayed body, head, entity cosines to each gold story's centroid."""
+    feats = data.features(settings)
+    vocab = Vocabulary()
+    for f in feats.values():
+        vocab.add(f)
+    groups: dict[str, list[ArticleFeatures]] = defaultdict(list)
+    for aid, f in feats.items():
+        groups[data.gold[aid]].append(f)
+    xs, ys = [], []
+    scale = settings.stories.time_scale_days
+    for aid, f in feats.items():
+        for story, members in groups.items():
+            rest = [m for m in members if m.id != aid]
+            if not rest:
+                continue
+            profile = Profile.of(rest)
+            decay = features.time_decay(features.day_gap(f, profile), scale)
+            xs.append([s * decay for s in features.signals(f, profile, vocab)])
+            ys.append(story == data.gold[aid])
+    return np.array(xs), np.array(ys)
+
+
+def fit_weights(x: np.ndarray, y: np.ndarray, subset: Sequence[str]) -> tuple[dict[str, float], list[float]]:
+    """Normalised weights of a subset of the signals (all of WEIGHTS' keys; 0 for those left out), raw coefs."""
+    cols = [SIGNALS.index(s) for s in subset]
+    model = LogisticRegression(C=LOGIT_C).fit(x[:, cols], y)
+    coef = [float(c) for c in model.coef_[0]]
+    pos = [max(c, 0.0) for c in coef]
+    total = sum(pos) or 1.0
+    weights = dict.fromkeys(SIGNALS, 0.0)
+    weights.update({s: round(c / total, 3) for s, c in zip(subset, pos, strict=True)})
+    return weights, coef
+
+
+@contextlib.contextmanager
+def constants(weights: dict[str, float] | None = None, undated: int | None = None) -> Iterator[None]:
+    """Run with other WEIGHTS and UNDATED_REHOME_MEMBERS (the module constants under study), then restore them."""
+    old_w, old_u = dict(features.WEIGHTS), cluster.UNDATED_REHOME_MEMBERS
+    try:
+        if weights is not None:
+            features.WEIGHTS.update(weights)
+        if undated is not None:
+            cluster.UNDATED_REHOME_MEMBERS = undated
+        yield
+    finally:
+        features.WEIGHTS.update(old_w)
+        cluster.UNDATED_REHOME_MEMBERS = old_u
+
+
+def tune_score(sets: list[Labelled], settings: Settings, show: str = "") -> float:
+    """Mean B-cubed F1 of stream and batch over the sets (and one printed line per set when ``show``)."""
+    f1s = []
+    for data in sets:
+        stream, batch = data.score(settings)
+        f1s += [stream[2], batch[2]]
+        if show:
+            print(f"    {show} {data.name:<12} stream P {stream[0]:.3f} R {stream[1]:.3f} F1 {stream[2]:.3f} | "
+                  f"batch P {batch[0]:.3f} R {batch[1]:.3f} F1 {batch[2]:.3f}")
+    return float(np.mean(f1s))
+
+
+def _grid(spec: str) -> list[float]:
+    """Thresholds from "start:stop:step" (stop included)."""
+    start, stop, step = (float(v) for v in spec.split(":"))
+    return [round(float(t), 3) for t in np.arange(start, stop + step / 2, step)]
+
+
+def _pick(scored: dict[tuple[Any, ...], float]) -> tuple[Any, ...]:
+    """The best key; ties (within 1e-9) go to fewer signals, then to the middle threshold of the tied ones."""
+    best = max(scored.values())
+    tied = sorted(k for k, v in scored.items() if v >= best - 1e-9)
+    fewest = min(len(k[0]) for k in tied)
+    tied = [k for k in tied if len(k[0]) == fewest]
+    return tied[len(tied) // 2]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Refit and print the constants; with --check also score them on the check sets."""
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--check", action="store_true", help="score the chosen constants on the check sets")
+    ap.add_argument("--thresholds", default="0.12:0.26:0.01", help="join thresholds tried, start:stop:step")
+    args = ap.parse_args(argv)
+    settings = Settings.load()
+    nlp = NLP(settings)
+    halves = bench_stories.halves(str(DEV)) if DEV.exists() else {}
+    tune = [Labelled("team", TEAM, None, settings, nlp)]
+    if halves:
+        tune.insert(0, Labelled("dev-tune", DEV, halves["tune"], settings, nlp))
+    print(f"current: WEIGHTS {features.WEIGHTS}, threshold {settings.stories.threshold}, "
+          f"UNDATED_REHOME_MEMBERS {cluster.UNDATED_REHOME_MEMBERS}")
+    xy = [decisions(d, settings) for d in tune]
+    x, y = np.vstack([a for a, _ in xy]), np.concatenate([b for _, b in xy])
+    print(f"\n1. logistic regression on {len(y)} article-to-story decisions of the tune sets ({int(y.sum())} its own)")
+    subsets = [s for k in range(1, len(SIGNALS) + 1) for s in itertools.combinations(SIGNALS, k)]
+    fitted = {}
+    for subset in subsets:
+        weights, coef = fit_weights(x, y, subset)
+        fitted[subset] = weights
+        print(f"  {'+'.join(subset):<15} coefficients {', '.join(f'{c:.1f}' for c in coef):<18} -> weights {weights}")
+    print("\n2. join threshold per subset (mean B-cubed F1 of stream and batch over the tune sets)")
+    scored: dict[tuple[Any, ...], float] = {}
+    for subset in subsets:
+        row = []
+        with constants(fitted[subset]):
+            for t in _grid(args.thresholds):
+                scored[(subset, t)] = tune_score(tune, settings.replace(stories={"threshold": t}))
+                row.append(f"{t:.2f}:{scored[(subset, t)]:.3f}")
+        print(f"  {'+'.join(subset):<15} " + " ".join(row))
+    subset, threshold = _pick(scored)
+    weights = fitted[subset]
+    chosen = settings.replace(stories={"threshold": threshold})
+    print(f"  chosen: {'+'.join(subset)} {weights} at threshold {threshold} "
+          f"(tune mean F1 {scored[(subset, threshold)]:.3f})")
+    print("\n3. UNDATED_REHOME_MEMBERS at those weights and threshold")
+    by_undated = {}
+    with constants(weights):
+        for u in UNDATED_GRID:
+            with constants(undated=u):
+                by_undated[u] = tune_score(tune, chosen)
+            print(f"  {u:>5}: tune mean F1 {by_undated[u]:.3f}")
+    best = max(by_undated.values())
+    undated = min(u for u, v in by_undated.items() if v >= best - 1e-9)  # tie: the smallest (rehomes the most)
+    print(f"  chosen: {undated}")
+    print(f"\nchosen: WEIGHTS {weights}, threshold {threshold}, UNDATED_REHOME_MEMBERS {undated}")
+    with constants(weights, undated):
+        tune_score(tune, chosen, show="tune ")
+    if args.check:
+        check = [Labelled("demo", DEMO, None, settings, nlp)]
+        if halves:
+            check.insert(0, Labelled("dev-check", DEV, halves["check"], settings, nlp))
+        print("\ncheck sets (nothing chosen here)")
+        tune_score(check, settings, show="now  ")
+        with constants(weights, undated):
+            tune_score(check, chosen, show="fit  ")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
