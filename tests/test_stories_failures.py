@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from storyline import nlp as nlp_stage
 from storyline import stories
 from storyline.config import Settings
@@ -132,3 +134,113 @@ def test_a_repost_weeks_later_joins_its_story(store: Store, nlp: NLP, settings: 
     _run(store, nlp, settings, repost)
     assert _story(store, "flood-repost") == _story(store, "flood-1")
     assert store.get_story(_story(store, "flood-1") or "").last_date == "2024-05-02"
+
+
+# -- a page documenting the event joins its news; a later decision on the case stays its own story -----------
+RULING_1 = _art(
+    "ruling-1", "Judge blocks Harwick water levy on farms", "2024-03-12", "Harwick Herald",
+    "A federal judge on Tuesday blocked Harwick's new water levy on farms, ruling that the state had charged growers "
+    "along the Orsk valley without the hearing its own law requires.",
+    "Judge Marta Lindqvist granted the Orsk Farmers Association a preliminary injunction, so the levy of 40 cents "
+    "per cubic metre cannot be collected while the lawsuit goes on.",
+    "Governor Paul Essing said the state would appeal. The farmers' lawyer, Ruth Amberg, called the ruling a relief "
+    "for 900 family farms.",
+)
+RULING_2 = _art(
+    "ruling-2", "Court halts farm water charge in Harwick", "2024-03-12", "Valley Times",
+    "Harwick cannot collect its water levy from Orsk valley farms for now, Judge Marta Lindqvist ruled on Tuesday, "
+    "siding with the Orsk Farmers Association.",
+    "The judge found that the state skipped the public hearing required before a new charge and issued a preliminary "
+    "injunction against the 40-cent levy.",
+    "Ruth Amberg, who represents the growers, said 900 farms had faced bills they could not pay. Governor Paul Essing "
+    "promised an appeal.",
+)
+RULING_3 = _art(
+    "ruling-3", "Farmers win first round against Harwick levy", "2024-03-13", "Capital Post",
+    "Orsk valley growers won an injunction against Harwick's farm water levy after Judge Marta Lindqvist ruled the "
+    "state had not held the required hearing.",
+    "Governor Paul Essing's office said on Wednesday it would ask the appeals court to let the state collect the "
+    "40-cent levy.",
+)
+OPINION = _art(
+    "ruling-opinion", "Orsk Farmers Association v. State of Harwick: memorandum opinion and order", "2024-03-12",
+    "Harwick District Court",
+    "The Orsk Farmers Association, plaintiff, moves for a preliminary injunction against the State of Harwick, "
+    "defendant, to stop collection of the water levy on farms in the Orsk valley.",
+    "The state adopted the levy of 40 cents per cubic metre without the public hearing its water code requires. "
+    "The association has shown a likelihood of success on that claim, and its 900 member farms would suffer harm "
+    "the levy cannot undo.",
+    "The motion for a preliminary injunction is granted. The State of Harwick may not collect the water levy while "
+    "this case is pending. Signed by Judge Marta Lindqvist.",
+)
+PRESS = _art(
+    "ruling-press", "Statement on the court's water levy ruling", "2024-03-12", "Orsk Farmers Association",
+    "The Orsk Farmers Association welcomes today's ruling by Judge Marta Lindqvist blocking the State of Harwick's "
+    "water levy on farms.",
+    "Our 900 member farms in the Orsk valley were charged the 40-cent levy without the public hearing the law "
+    "requires, said association counsel Ruth Amberg. The injunction protects them while the case goes on.",
+)
+APPEAL = _art(
+    "ruling-appeal", "Appeals court lets Harwick collect farm water levy", "2024-07-23", "Harwick Herald",
+    "The Harwick appeals court on Tuesday lifted the injunction against the state's water levy on farms, ruling that "
+    "a later hearing had cured the defect that led Judge Marta Lindqvist to block it in March.",
+    "Governor Paul Essing welcomed the decision. Ruth Amberg, lawyer for the Orsk Farmers Association, said the "
+    "growers would ask the state supreme court to hear the case.",
+)
+APPEAL_2 = _art(
+    "ruling-appeal-2", "Water levy back on for Orsk valley farms", "2024-07-24", "Valley Times",
+    "Orsk valley growers must pay Harwick's 40-cent water levy again after the appeals court lifted Judge Marta "
+    "Lindqvist's injunction.",
+    "A panel of three appeals judges found that the hearing the state held in May met the water code. The Orsk "
+    "Farmers Association said it would go to the supreme court.",
+)
+
+
+@pytest.mark.parametrize("documents_first", [True, False])
+def test_an_opinion_page_and_a_press_release_join_the_news_of_the_ruling(
+    store: Store, nlp: NLP, settings: Settings, documents_first: bool
+) -> None:
+    if documents_first:  # read before the news, in one run
+        _run(store, nlp, settings, OPINION, PRESS, RULING_1, RULING_2, RULING_3)
+    else:  # found by a later run
+        _run(store, nlp, settings, RULING_1, RULING_2, RULING_3)
+        _run(store, nlp, settings, OPINION, PRESS)
+    assert {_story(store, a) for a in ("ruling-opinion", "ruling-press", "ruling-2", "ruling-3")} == {
+        _story(store, "ruling-1")}
+
+
+def test_an_appeal_months_later_is_a_story_of_its_own_in_the_rulings_storyline(
+    store: Store, nlp: NLP, settings: Settings
+) -> None:
+    _run(store, nlp, settings, RULING_1, RULING_2, RULING_3)
+    _run(store, nlp, settings, APPEAL, APPEAL_2)
+    ruling = store.get_story(_story(store, "ruling-1") or "")
+    appeal = store.get_story(_story(store, "ruling-appeal") or "")
+    assert appeal.id != ruling.id
+    assert sorted(appeal.articles) == ["ruling-appeal", "ruling-appeal-2"]
+    assert ruling.storyline is not None and ruling.storyline == appeal.storyline
+    stories.recluster(store, settings, nlp)  # the batch agrees
+    assert _story(store, "ruling-appeal") == _story(store, "ruling-appeal-2") != _story(store, "ruling-1")
+
+
+# the same week, another court in another city rules on another suit over the same levy
+OTHER_COURT = _art(
+    "velmar-ruling", "Velmar judge upholds Harwick water levy for city utility", "2024-03-14", "Velmar Gazette",
+    "A state judge in Velmar on Thursday upheld Harwick's water levy as it applies to the Velmar city utility, "
+    "rejecting the city's claim that the charge broke its 1962 water-sharing compact.",
+    "Judge Omar Castell ruled that the compact covered river rights, not fees, and dismissed the lawsuit the Velmar "
+    "council filed in January. Velmar Mayor Lena Fosk said the city was weighing an appeal.",
+)
+OTHER_COURT_2 = _art(
+    "velmar-ruling-2", "Velmar loses lawsuit over water levy compact", "2024-03-14", "Capital Post",
+    "Velmar's lawsuit against Harwick's water levy was dismissed on Thursday by Judge Omar Castell, who found that "
+    "the city's 1962 compact with the state did not shield its utility from the charge.",
+    "Mayor Lena Fosk said the council would decide next week whether to appeal.",
+)
+
+
+def test_another_citys_ruling_on_the_same_levy_is_its_own_story(store: Store, nlp: NLP, settings: Settings) -> None:
+    _run(store, nlp, settings, RULING_1, RULING_2, RULING_3, OTHER_COURT, OTHER_COURT_2)
+    assert _story(store, "velmar-ruling") == _story(store, "velmar-ruling-2") != _story(store, "ruling-1")
+    stories.recluster(store, settings, nlp)
+    assert _story(store, "velmar-ruling") == _story(store, "velmar-ruling-2") != _story(store, "ruling-1")
