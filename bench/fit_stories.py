@@ -14,8 +14,7 @@ the team's corpus ``bench/data/labeled.jsonl``):
 3. The threshold of that subset on a fine grid: the middle of the thresholds scoring within ``PLATEAU`` of the
    best, not the best alone (on a few hundred articles the best of a flat stretch is chance).
 4. :data:`storyline.stories.cluster.UNDATED_REHOME_MEMBERS` on a small grid, at the chosen weights and
-   threshold, by the same score (a tie goes to the smallest: more undated singles rehomed, recall being what
-   generalised worst).
+   threshold, by the same score (a tie keeps the current value: the tune sets then hold no evidence to move it).
 
 With ``--check`` the chosen constants (and the current ones, for comparison) are then scored on the check
 sets (the dev check half and the demo); nothing is chosen there.
@@ -228,7 +227,8 @@ def main(argv: list[str] | None = None) -> int:
                 by_undated[u] = tune_score(tune, chosen)
             print(f"  {u:>5}: tune mean F1 {by_undated[u]:.3f}")
     best = max(by_undated.values())
-    undated = min(u for u, v in by_undated.items() if v >= best - 1e-9)  # tie: the smallest (rehomes the most)
+    tied = [u for u, v in by_undated.items() if v >= best - 1e-9]
+    undated = cluster.UNDATED_REHOME_MEMBERS if cluster.UNDATED_REHOME_MEMBERS in tied else min(tied)
     print(f"  chosen: {undated}")
     print(f"\nchosen: WEIGHTS {weights}, threshold {threshold}, UNDATED_REHOME_MEMBERS {undated}")
     with constants(weights, undated):

@@ -162,16 +162,24 @@ RULING_3 = _art(
     "Governor Paul Essing's office said on Wednesday it would ask the appeals court to let the state collect the "
     "40-cent levy.",
 )
+# the court's own opinion page: caption lines in capitals, a docket number, legal prose, dated the day before
 OPINION = _art(
-    "ruling-opinion", "Orsk Farmers Association v. State of Harwick: memorandum opinion and order", "2024-03-12",
-    "Harwick District Court",
-    "The Orsk Farmers Association, plaintiff, moves for a preliminary injunction against the State of Harwick, "
-    "defendant, to stop collection of the water levy on farms in the Orsk valley.",
-    "The state adopted the levy of 40 cents per cubic metre without the public hearing its water code requires. "
-    "The association has shown a likelihood of success on that claim, and its 900 member farms would suffer harm "
-    "the levy cannot undo.",
-    "The motion for a preliminary injunction is granted. The State of Harwick may not collect the water levy while "
-    "this case is pending. Signed by Judge Marta Lindqvist.",
+    "ruling-opinion", "Orsk Farmers Ass'n v. Harwick, No. 3:24-cv-0112 (D. Harw. Mar. 11, 2024)", "2024-03-11",
+    "Court Listings",
+    "UNITED STATES DISTRICT COURT FOR THE DISTRICT OF HARWICK",
+    "ORSK FARMERS ASSOCIATION, Plaintiff, v. STATE OF HARWICK, et al., Defendants.",
+    "Case No. 3:24-cv-0112-ML",
+    "MEMORANDUM OPINION AND ORDER GRANTING MOTION FOR PRELIMINARY INJUNCTION",
+    "Before the Court is Plaintiff's Motion for a Preliminary Injunction (ECF No. 14). Plaintiff, an association of "
+    "growers in the Orsk valley, challenges the water levy the State adopted in January. For the reasons below, the "
+    "motion is GRANTED.",
+    "I. BACKGROUND. In January the State set a levy of 40 cents per cubic metre on water drawn by farms. Section 12 "
+    "of the State water code requires a public hearing before any new charge. No hearing was held. Plaintiff's 900 "
+    "member farms received bills in February.",
+    "II. DISCUSSION. Plaintiff is likely to succeed on its claim that the levy was adopted without the hearing the "
+    "code requires, and its members face harm that money damages cannot repair.",
+    "III. CONCLUSION. The motion is GRANTED. Defendants are enjoined from collecting the levy pending final judgment. "
+    "IT IS SO ORDERED. Dated: March 11, 2024. Marta Lindqvist, United States District Judge.",
 )
 PRESS = _art(
     "ruling-press", "Statement on the court's water levy ruling", "2024-03-12", "Orsk Farmers Association",
