@@ -12,7 +12,9 @@ the team's corpus ``bench/data/labeled.jsonl``):
    stream (``STREAM_BATCH`` articles a run, in time order) and as a batch (``recluster``) on each tune set; the
    score is the mean B-cubed F1 of the stream and the batch over the tune sets (a tie goes to fewer signals).
 3. The threshold of that subset on a fine grid: the middle of the thresholds scoring within ``PLATEAU`` of the
-   best, not the best alone (on a few hundred articles the best of a flat stretch is chance).
+   best, not the best alone (on a few hundred articles the best of a flat stretch is chance), moved up to the
+   next such threshold while the acceptance checks of ``bench/samples.py`` (which must all pass) do not (a
+   higher bar only merges less; the samples are not scored for F1, only passed or failed).
 4. :data:`storyline.stories.cluster.UNDATED_REHOME_MEMBERS` on a small grid, at the chosen weights and
    threshold, by the same score (a tie keeps the current value: the tune sets then hold no evidence to move it).
 
@@ -27,12 +29,15 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib.util
+import io
 import itertools
 import sys
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
@@ -167,11 +172,37 @@ def _pick_subset(scored: dict[tuple[Any, ...], float]) -> tuple[str, ...]:
     return min((s for s, v in best.items() if v >= top - 1e-9), key=len)
 
 
+def samples_pass(threshold: float) -> bool | None:
+    """True when every acceptance check of bench/samples.py passes at this join threshold (None: no samples)."""
+    if not (REPO.parent / "shared" / "samples").is_dir():
+        return None
+    spec = importlib.util.spec_from_file_location("bench_samples", REPO / "bench/samples.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    load = Settings.load.__func__  # type: ignore[attr-defined]
+
+    def with_threshold(cls: type[Settings], path: Any = None, overrides: dict[str, Any] | None = None) -> Settings:
+        """Settings.load with the join threshold under study."""
+        merged = dict(overrides or {})
+        merged["stories"] = {"threshold": threshold, **merged.get("stories", {})}
+        return load(cls, path, merged)  # type: ignore[no-any-return]
+
+    with (mock.patch.object(Settings, "load", classmethod(with_threshold)), mock.patch.object(sys, "argv", ["samples"]),
+          contextlib.redirect_stdout(io.StringIO())):
+        return bool(module.main() == 0)
+
+
 def _pick_threshold(by_t: dict[float, float]) -> float:
-    """The middle threshold of those scoring within PLATEAU of the best."""
+    """The middle threshold of those scoring within PLATEAU of the best, moved up until the samples pass."""
     top = max(by_t.values())
     near = sorted(t for t, v in by_t.items() if v >= top - PLATEAU)
-    return near[len(near) // 2]
+    for t in near[len(near) // 2:]:
+        ok = samples_pass(t)
+        print(f"  {t:.2f}: bench/samples.py checks {'all pass' if ok else 'not all pass' if ok is False else 'absent'}")
+        if ok is not False:
+            return t
+    return near[-1]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -210,7 +241,8 @@ def main(argv: list[str] | None = None) -> int:
     subset = _pick_subset(scored)
     weights = fitted[subset]
     print(f"  chosen: {'+'.join(subset)} {weights}")
-    print(f"\n3. threshold of {'+'.join(subset)} (the middle of those within {PLATEAU} of the best)")
+    print(f"\n3. threshold of {'+'.join(subset)} (the middle of those within {PLATEAU} of the best, up until "
+          "bench/samples.py passes)")
     by_t = {}
     with constants(weights):
         for t in _grid(args.fine):

@@ -118,13 +118,13 @@ def test_why_explains_a_right_and_a_wrong_placement(
     with Store(db) as store:
         _round(store, nlp, Settings.load(), FERRY_1, FERRY_2, FERRY_3, BAKERY)
     right = _cli_json(capsys, "--db", db, "why", "ferry-2")
-    assert right["verdict"].startswith("it fits") and right["similarity"] >= right["threshold"] == 0.16
+    assert right["verdict"].startswith("it fits") and right["similarity"] >= right["threshold"] == 0.17
     names = {e["text"].lower(): e for e in right["shared_entities"]}
     assert "marta blue" in names and names["marta blue"]["articles"] == names["marta blue"]["of"] == 2
     assert right["gap_days"] == 0 and right["time_factor"] == 1.0
     assert main(["--db", db, "why", "ferry-2"]) == 0
     printed = capsys.readouterr().out
-    assert "join threshold 0.16" in printed and "shared names:" in printed and "Marta Blue (in 2 of 2)" in printed
+    assert "join threshold 0.17" in printed and "shared names:" in printed and "Marta Blue (in 2 of 2)" in printed
 
     # a join bar that takes anything: the council vote a month later lands in the ferry story
     wrong_db = str(tmp_path / "wrong.db")
