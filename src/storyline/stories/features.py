@@ -191,8 +191,8 @@ def entity_key(text: str) -> str:
 def article_day(article: Article) -> int | None:
     """The article's day by its own date evidence (:func:`storyline.stories.dates.own_date`); None when unknown.
 
-    That is its publication date unless a dated dateline opening the text gives an earlier day (a repost or a
-    late reprint of a wire report). Other dates written in the text are not used:
+    That is its publication date unless a date stamp or a dated dateline opening the text gives an earlier day
+    (a repost, or a late reprint of a wire report). Other dates written in the text are not used:
     a full date in an article is as often a past event ("the September 19, 1985 earthquake") as today's. An
     article without a trustworthy date is not penalised.
     """
