@@ -17,7 +17,7 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from ..config import Settings
@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 
     from ..context import RunContext
     from ..store import Store
+    from ..text.parser import NLP
 
 __all__ = [
     "all_quotes", "corpus_entities", "extract_article", "merge_entities", "merge_story", "parse_money",
@@ -124,6 +125,16 @@ def extract_article(
     return article
 
 
+# What the stage knows of an article beyond it: settings, story date, resolve, storyline date, story span.
+_Known = tuple[Settings, str | None, bool, str | None, tuple[str | None, str | None]]
+
+
+def _extract_batch(nlp: NLP, batch: list[tuple[Article, Doc, _Known]]) -> list[Article]:
+    """:func:`extract_article` of each (article, doc, what the stage knows of it): the stage's per-article work,
+    run by :meth:`storyline.context.RunContext.map_articles` here or on a worker."""
+    return [extract_article(art, doc, *known) for art, doc, known in batch]
+
+
 def resolve_speakers(articles: Sequence[Article], entities: Sequence[Entity]) -> None:
     """Set ``quote.speaker`` to the entity id its written speaker refers to (None when unknown or ambiguous)."""
     table = EntityTable(entities)
@@ -156,33 +167,34 @@ def run(ctx: RunContext) -> None:
     ids = store.article_ids() if ctx.full else list(ctx.new_ids)
     spans: dict[str, tuple[str | None, str | None]] = {}
     line_dates = {sid: line.last_date for line in store.iter_storylines() for sid in line.stories}
-    for i in range(0, len(ids), CHUNK):
-        arts = [a for a in store.iter_articles(ids[i : i + CHUNK]) if a.paragraphs and "non_english" not in a.flags]
-        docs = ctx.docs(a.id for a in arts)
-        done = []
-        for art in arts:
-            doc = docs.get(art.id)
-            if doc is None:
-                continue
-            span: tuple[str | None, str | None] = (None, None)
-            if art.story:
-                if art.story not in spans:
-                    try:
-                        story = store.get_story(art.story)
-                        spans[art.story] = (story.first_date, story.last_date)
-                    except KeyError:
-                        spans[art.story] = (None, None)
-                span = spans[art.story]
-            # an undated report is anchored on its story's last date: it is no earlier than the story's first
-            # report, and past weekdays ("on Wednesday") resolve back from the anchor into the story's span
-            sdate = span[1] if not art.published else None
-            ldate = line_dates.get(art.story) if not art.published and art.story and not sdate else None
-            done.append(
-                extract_article(
-                    art, doc, ctx.settings, sdate, resolve=not art.story, storyline_date=ldate, story_span=span
-                )
-            )
-        store.update_articles(done)
+
+    def story_span(art: Article) -> tuple[str | None, str | None]:
+        if art.story and art.story not in spans:
+            try:
+                story = store.get_story(art.story)
+                spans[art.story] = (story.first_date, story.last_date)
+            except KeyError:
+                spans[art.story] = (None, None)
+        return spans[art.story] if art.story else (None, None)
+
+    def items() -> Iterator[tuple[Article, _Known]]:
+        for i in range(0, len(ids), CHUNK):
+            arts = [a for a in store.iter_articles(ids[i : i + CHUNK]) if a.paragraphs and "non_english" not in a.flags]
+            for art in arts:
+                span = story_span(art)
+                # an undated report is anchored on its story's last date: it is no earlier than the story's first
+                # report, and past weekdays ("on Wednesday") resolve back from the anchor into the story's span
+                sdate = span[1] if not art.published else None
+                ldate = line_dates.get(art.story) if not art.published and art.story and not sdate else None
+                yield art, (ctx.settings, sdate, not art.story, ldate, span)
+
+    done: list[Article] = []
+    for art in ctx.map_articles(_extract_batch, items(), len(ids)):  # on every core for a large run
+        done.append(art)
+        if len(done) >= CHUNK:
+            store.update_articles(done)
+            done = []
+    store.update_articles(done)
     story_ids = sorted(ctx.touched_stories) if ctx.touched_stories else [s.id for s in store.iter_stories()]
     stories = []
     # the one full name the whole store knows for a surname: a story that says only "Whitcombe" means her

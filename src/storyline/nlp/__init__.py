@@ -12,8 +12,6 @@ from collections import deque
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from ..text.parser import POOL_MIN_ARTICLES, default_workers
-
 if TYPE_CHECKING:
     from ..context import RunContext
     from ..model import Article
@@ -33,7 +31,7 @@ def run(ctx: RunContext) -> None:
     ids = [aid for aid in store.article_ids() if aid not in parsed]  # ids only: a stream run reads just its own
     if not ids:
         return
-    workers = max(1, min(ctx.workers or default_workers(), len(ids) // POOL_MIN_ARTICLES))
+    workers = ctx.pool_workers(len(ids))  # the pool stays up for the per-article stages after this one
     todo: deque[Article] = deque()  # read and sent to the parse, in order
 
     def articles() -> Iterator[Article]:
