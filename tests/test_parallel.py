@@ -54,7 +54,8 @@ def test_two_workers_write_the_stories_json_of_one(settings: Settings, monkeypat
     monkeypatch.setattr(parser.WorkerPool, "imap", recording)
     monkeypatch.setattr(parser, "POOL_MIN_ARTICLES", 1)  # the demo corpus is small: use the pool all the same
     two, two_facts = _run_demo(settings, workers=2)
-    assert {"_parse_task", "_flag_batch", "_featurise_batch", "_extract_batch"} <= set(sent)  # the per-article work left this process
+    # the per-article work of the parse, captions, stories and extract left this process
+    assert {"_parse_task", "_flag_batch", "_featurise_batch", "_extract_batch"} <= set(sent)
     assert two_facts == one_facts
     assert any(quotes for _, _, quotes, *_ in one_facts.values())
     assert two == one
