@@ -89,3 +89,40 @@ def test_map_articles_gives_one_result_per_parsed_article_in_order(
     assert ctx.nlp._pool is None
     assert [(aid, extra) for aid, _, extra in got] == [(f"a{i}", i) for i in range(40)]
     assert all(n >= 2 for _, n, _ in got)  # a person and a place in every sentence
+
+
+class _HereMapper:
+    """An engine's mapper that runs here: the batch functions in this process, the shuffle as a dict by key."""
+
+    def __init__(self, nlp: parser.NLP) -> None:
+        self.nlp, self.keys = nlp, 0
+
+    def map(self, fn: Any, items: Iterable[tuple[Article, bytes, Any]]) -> Iterator[Any]:
+        return self.nlp.map_serialised(fn, items, workers=1)
+
+    def collide(self, rows: Iterable[tuple[str, str]], wanted: set[str]) -> dict[str, set[str]]:
+        groups: dict[str, list[str]] = {}
+        for key, aid in rows:
+            groups.setdefault(key, []).append(aid)
+            self.keys += 1
+        out: dict[str, set[str]] = {}
+        for ids in groups.values():
+            for a in ids:
+                if a in wanted:
+                    out.setdefault(a, set()).update(b for b in ids if b != a)
+        return out
+
+
+def test_an_engines_mapper_and_band_key_shuffle_give_the_stories_and_copies_of_the_local_run(
+    settings: Settings, nlp: parser.NLP
+) -> None:
+    one, one_facts = _run_demo(settings, workers=1)
+    mapper = _HereMapper(nlp)
+    with Store(":memory:") as store:
+        got = pipeline.ingest_paths([str(DEMO)], store, settings)
+        pipeline.analyse(RunContext(store, settings, new_ids=got.new, workers=1, mapper=mapper, _nlp=nlp))
+        copies = {a.id: a.duplicate_of for a in store.iter_articles() if a.duplicate_of}
+        here = json.dumps(_without_clock(report.stories_json(store)), sort_keys=True)
+    assert mapper.keys > 0  # dedupe's candidates came from the band keys, not the LSH queries
+    assert copies  # the demo corpus has copies: the shuffle found them
+    assert here == one

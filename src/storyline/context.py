@@ -33,10 +33,15 @@ MAP_CHUNK = 200
 
 
 class ArticleMapper(Protocol):
-    """Runs a per-article batch function somewhere else than this process (a cluster: ``engines.ray``)."""
+    """Runs the per-article work of the stages somewhere else than this process (a cluster: ``engines.ray``)."""
 
     def map(self, fn: ArticleBatchFn[R], items: Iterable[tuple[Article, bytes, Any]]) -> Iterator[R]:
         """``fn``'s result for each (article, serialised doc, extra) item, in order."""
+        ...
+
+    def collide(self, rows: Iterable[tuple[str, str]], wanted: set[str]) -> dict[str, set[str]]:
+        """For each id of ``wanted``, the other ids sharing a key with it among the (key, id) rows (a shuffle by
+        key: dedupe's LSH band keys)."""
         ...
 
 
