@@ -201,7 +201,8 @@ class RayMapper:
         if not items:
             return out
         blocks = max(1, min(self.actors * 4, -(-len(items) // BLOCK_ROWS)))
-        pairs = (self.ray.data.from_items(items, override_num_blocks=blocks).groupby("key")
+        # as many shuffle partitions as input blocks (Ray's default, 200, is for datasets far larger than these)
+        pairs = (self.ray.data.from_items(items, override_num_blocks=blocks).groupby("key", num_partitions=blocks)
                  .map_groups(_group_pairs, batch_format="pyarrow"))
         for row in pairs.iter_rows():
             out.setdefault(row["id"], set()).add(row["other"])
