@@ -39,7 +39,10 @@ ARTICLES = [
 
 def test_parse_on_two_worker_processes_gives_the_docs_and_sentences_of_one(nlp: parser.NLP) -> None:
     one = list(nlp.parse_serialised(ARTICLES, workers=1))
-    two = list(nlp.parse_serialised(ARTICLES * 20, workers=2))  # more articles than one task: both workers parse
+    try:
+        two = list(nlp.parse_serialised(ARTICLES * 20, workers=2))  # more articles than one task: both parse
+    finally:
+        nlp.close_pool()
     assert two == one * 20
     bridge = one[1][1]
     assert ARTICLES[1].cut(bridge[0].span) == ARTICLES[1].paragraphs[0].text

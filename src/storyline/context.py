@@ -8,24 +8,41 @@ point one way.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from .config import Settings
-from .model import Rejected
+from .model import Article, Rejected
 from .store import Store
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-    from .text.parser import NLP
+    from .text.parser import NLP, ArticleBatchFn
+
+R = TypeVar("R")
 
 # Parses kept between the stages of one run, so that captions, dedupe's neighbours, stories, extract, timeline,
 # brief and claims do not each deserialise the same stored doc again (about 0.7 ms a doc). A doc of a news
 # page takes some 100 KB in memory: this many keep a stream run's articles whole and bound a batch run's memory
 # (a batch larger than this reads its docs again in each stage, as before).
 DOC_CACHE = 1000
+# Articles whose docs are read from the store at once by :meth:`RunContext.map_articles` (bounded memory).
+MAP_CHUNK = 200
+
+
+class ArticleMapper(Protocol):
+    """Runs the per-article work of the stages somewhere else than this process (a cluster: ``engines.ray``)."""
+
+    def map(self, fn: ArticleBatchFn[R], items: Iterable[tuple[Article, bytes, Any]]) -> Iterator[R]:
+        """``fn``'s result for each (article, serialised doc, extra) item, in order."""
+        ...
+
+    def collide(self, rows: Iterable[tuple[str, str]], wanted: set[str]) -> dict[str, set[str]]:
+        """For each id of ``wanted``, the other ids sharing a key with it among the (key, id) rows (a shuffle by
+        key: dedupe's LSH band keys)."""
+        ...
 
 
 @dataclass
@@ -39,7 +56,8 @@ class RunContext:
     touched_stories: set[str] = field(default_factory=set)  # stories whose fields must be rebuilt
     touched_storylines: set[str] = field(default_factory=set)  # storylines (re)written whose fields must be rebuilt
     rejected: list[Rejected] = field(default_factory=list)
-    workers: int = 0  # processes for the per-article work (the parse); 0: every core this process may use
+    workers: int = 0  # processes for the per-article work (parse, extract, ...); 0: every core this process may use
+    mapper: ArticleMapper | None = None  # where map_articles runs when not on this machine (the Ray engine's)
     _nlp: NLP | None = None
     _docs: OrderedDict[str, Doc] = field(default_factory=OrderedDict, repr=False)
 
@@ -63,6 +81,47 @@ class RunContext:
         for aid in ids:
             self._docs.pop(aid, None)
 
+    def pool_workers(self, size: int) -> int:
+        """Worker processes for ``size`` articles of per-article work: ``workers`` (0: every core), but one (this
+        process) below :data:`storyline.text.parser.POOL_MIN_ARTICLES` articles a worker."""
+        from .text import parser
+
+        return max(1, min(self.workers or parser.default_workers(), size // parser.POOL_MIN_ARTICLES))
+
+    def map_articles(self, fn: ArticleBatchFn[R], items: Iterable[tuple[Article, Any]], size: int) -> Iterator[R]:
+        """``fn``'s result for each (article, extra) item that has a stored parse, in order, on every core.
+
+        ``fn`` is a stage's module-level batch function: given the pipeline and a list of (article, doc, extra)
+        it returns one result per item; ``extra`` is what the stage knows of the article beyond it (its story's
+        dates, say). ``size`` is how many items come (they are read lazily): below
+        :data:`storyline.text.parser.POOL_MIN_ARTICLES` a worker the batches run here on the run's shared docs
+        (:meth:`docs`), else on the worker processes of :meth:`NLP.map_serialised` (the parse's, kept for the
+        run), or on :attr:`mapper` when an engine set one. Articles without a stored parse are left out. The
+        results are the same wherever ``fn`` runs; an article a worker returns is a copy (use the result).
+        """
+        workers = self.pool_workers(size)
+        if self.mapper is None and workers == 1:
+            for chunk in _chunks(items, MAP_CHUNK):
+                docs = self.docs(art.id for art, _ in chunk)
+                batch = [(art, docs[art.id], extra) for art, extra in chunk if art.id in docs]
+                yield from fn(self.nlp, batch) if batch else []
+            return
+
+        def serialised() -> Iterator[tuple[Article, bytes, Any]]:
+            for chunk in _chunks(items, MAP_CHUNK):
+                raw = self.store.get_docs(art.id for art, _ in chunk)
+                yield from ((art, raw[art.id], extra) for art, extra in chunk if art.id in raw)
+
+        if self.mapper is not None:
+            yield from self.mapper.map(fn, serialised())
+        else:
+            yield from self.nlp.map_serialised(fn, serialised(), workers)
+
+    def close(self) -> None:
+        """Stop the run's worker processes (the pipeline itself stays loaded for the next run)."""
+        if self._nlp is not None:
+            self._nlp.close_pool()
+
     @property
     def nlp(self) -> NLP:
         """The spaCy pipeline, loaded once on first use."""
@@ -81,3 +140,15 @@ class Stage:
     run: Callable[[RunContext], None]
     needs: str
     adds: str
+
+
+def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    """Consecutive lists of ``size`` items (the last one shorter)."""
+    chunk: list[Any] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk

@@ -200,14 +200,17 @@ def analyse(
         return ctx
     hidden = set() if ctx.full else store.rejected_ids()
     ctx.new_ids = [aid for aid in ctx.new_ids if aid not in hidden]
-    for stage in stages:
-        if on_stage is not None:
-            on_stage(stage.name)
-        _run_guarded(ctx, stage, hidden)
-        done = store.article_ids() if ctx.full else ctx.new_ids
-        store.mark_progress(stage.name, done)
-        if stage.name == "stories" and not ctx.full:  # resumed articles were placed before: rebuild their stories
-            ctx.touched_stories |= store.story_ids_of(ctx.new_ids)
+    try:
+        for stage in stages:
+            if on_stage is not None:
+                on_stage(stage.name)
+            _run_guarded(ctx, stage, hidden)
+            done = store.article_ids() if ctx.full else ctx.new_ids
+            store.mark_progress(stage.name, done)
+            if stage.name == "stories" and not ctx.full:  # resumed articles were placed before: rebuild them
+                ctx.touched_stories |= store.story_ids_of(ctx.new_ids)
+    finally:
+        ctx.close()  # the worker processes the per-article stages shared
     store.mark_complete(store.article_ids() if ctx.full else ctx.new_ids, [s.name for s in STAGES])
     store.record_run(started, {"new": len(ctx.new_ids), "stories": len(ctx.touched_stories)})
     return ctx

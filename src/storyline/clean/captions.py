@@ -21,6 +21,7 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ..model import Article
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Span
 
     from ..context import RunContext
+    from ..text.parser import NLP
 
 __all__ = ["STAGE", "flag_parsed_captions", "run"]
 
@@ -58,12 +60,35 @@ def run(ctx: RunContext) -> None:
     checked = store.get_state(STAGE)
     parsed = store.doc_ids()
     todo = [aid for aid in store.article_ids() if aid in parsed and aid not in checked]
-    for start in range(0, len(todo), CHUNK):
-        ids = todo[start : start + CHUNK]
-        docs = ctx.docs(ids)
-        changed = [art for art in store.iter_articles(ids) if flag_parsed_captions(art, docs[art.id])]
-        store.update_articles(changed)
-        store.put_state(STAGE, dict.fromkeys(ids, ""))
+
+    def items() -> Iterator[tuple[Article, None]]:
+        for start in range(0, len(todo), CHUNK):
+            yield from ((art, None) for art in list(store.iter_articles(todo[start : start + CHUNK])))
+
+    changed: list[Article] = []
+    checked_ids: list[str] = []
+    # every article of todo has a parse: one result each, in order (on every core for a large run)
+    for aid, art in zip(todo, ctx.map_articles(_flag_batch, items(), len(todo)), strict=True):
+        checked_ids.append(aid)
+        if art is not None:
+            changed.append(art)
+        if len(checked_ids) >= CHUNK:
+            _write(ctx, changed, checked_ids)
+    _write(ctx, changed, checked_ids)
+
+
+def _write(ctx: RunContext, changed: list[Article], checked_ids: list[str]) -> None:
+    """Store the flagged articles and remember the checked ids, then forget both."""
+    ctx.store.update_articles(changed)
+    ctx.store.put_state(STAGE, dict.fromkeys(checked_ids, ""))
+    changed.clear()
+    checked_ids.clear()
+
+
+def _flag_batch(nlp: NLP, batch: list[tuple[Article, Doc, None]]) -> list[Article | None]:
+    """Each article flagged by :func:`flag_parsed_captions`, or None when it has no caption: the step's
+    per-article work, run by :meth:`storyline.context.RunContext.map_articles` here or on a worker."""
+    return [art if flag_parsed_captions(art, doc) else None for art, doc, _ in batch]
 
 
 def flag_parsed_captions(article: Article, doc: Doc) -> bool:

@@ -185,6 +185,12 @@ class DedupeIndex:
         """Stored articles whose signatures collide with ``sig`` in the LSH (to verify exactly)."""
         return list(self.lsh_.query(_lean(sig)))
 
+    def band_keys(self, sig: np.ndarray) -> list[str]:
+        """The LSH's band keys of a signature ("band:values"): two signatures are candidates of each other
+        (:meth:`candidates`) exactly when they share one, so a shuffle grouping by key finds the same pairs."""
+        values = np.asarray(sig, dtype="<u4")
+        return [f"{i}:{values[start:end].tobytes().hex()}" for i, (start, end) in enumerate(self.lsh_.hashranges)]
+
     def passage_neighbours(self, ids: set[str]) -> dict[tuple[str, int], list[tuple[str, int]]]:
         """For each passage unit of ``ids`` with LSH collisions, the (article, unit) pairs it collides with."""
         return self.passages_.neighbours(ids)

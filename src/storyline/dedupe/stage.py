@@ -8,6 +8,7 @@ through the LSH indexes, and only the stored articles it matches are re-read.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -39,6 +40,9 @@ OWN_FLAGS = ("syndicated", "exact_duplicate", "stitched")
 # larger full runs stay bounded. Each extra pass re-joins all passage keys and re-reads the stored articles
 # it touches (5k passes: 20k articles in 38 s CPU / 0.5 GB instead of 27 s / 0.8 GB), hence one pass up to 20k.
 PASS_SIZE = 20_000
+# Finds, for each wanted id, the ids sharing a key with it among (key, id) rows: an engine's shuffle
+# (``engines.ray``: groupby key, map_groups) in place of the LSH queries of this process.
+Collide = Callable[[Iterable[tuple[str, str]], set[str]], dict[str, set[str]]]
 
 
 class _Features:
@@ -134,12 +138,15 @@ def run(ctx: RunContext) -> None:
     else:
         # ctx.new_ids, and any stored article this stage has not seen yet (ingested by a run that skipped it)
         ids = [aid for aid in store.article_ids() if aid not in index.entries_]
+    collide = ctx.mapper.collide if ctx.mapper is not None else None
     for start in range(0, len(ids), PASS_SIZE):
-        _run_pass(store, index, ids[start : start + PASS_SIZE], full, params)
+        _run_pass(store, index, ids[start : start + PASS_SIZE], full, params, collide)
 
 
-def _run_pass(store: Store, index: DedupeIndex, ids: list[str], reset: bool, params: DedupeSettings) -> None:
-    """Dedupe one pass of unseen articles against everything indexed so far, and write the results."""
+def _run_pass(store: Store, index: DedupeIndex, ids: list[str], reset: bool, params: DedupeSettings,
+              collide: Collide | None = None) -> None:
+    """Dedupe one pass of unseen articles against everything indexed so far, and write the results
+    (``collide``: the engine's grouping of band keys that proposes the candidates, else the LSH here)."""
     feats = _Features(store, index, params)
     batch = [feats.add(art) for art in store.iter_articles(ids)]
     if reset:
@@ -150,7 +157,7 @@ def _run_pass(store: Store, index: DedupeIndex, ids: list[str], reset: bool, par
                 para.reused_from = []
     entries = _entries(batch, index.next_order, feats, params)
     shared = _index_passages(batch, entries, index, feats)
-    regrouped = _group_articles(batch, entries, shared, index, feats)
+    regrouped = _group_articles(batch, entries, shared, index, feats, collide)
     feats.forget_shingles()
     signed = {art.id for art in batch}
     _trace_passages(signed, index, feats, params.stitched_share)
@@ -176,7 +183,8 @@ def _entries(batch: list[Article], order: int, feats: _Features, params: DedupeS
 
 
 def _group_articles(
-    batch: list[Article], entries: dict[str, Entry], shared: dict[str, set[str]], index: DedupeIndex, feats: _Features
+    batch: list[Article], entries: dict[str, Entry], shared: dict[str, set[str]], index: DedupeIndex, feats: _Features,
+    collide: Collide | None = None,
 ) -> set[str]:
     """Add the batch to the article index in ingest order, joining each to its best match; returns regrouped ids.
 
@@ -187,6 +195,7 @@ def _group_articles(
     signable = [art.id for art in batch if not entries[art.id].short]
     signed = index.hasher.signatures([feats.shingles(a) for a in signable])  # (0, num_perm) when none
     sigs = dict(zip(signable, signed, strict=True))
+    proposed = None if collide is None else _collisions(index, sigs, collide)
     regrouped: set[str] = set()
     for art in batch:
         entry = entries[art.id]
@@ -197,12 +206,21 @@ def _group_articles(
                 matches[exact] = (1.0, 1.0)
             else:
                 passages = shared.get(art.id, set())
-                matches = _matches(art, set(index.candidates(sigs[art.id])) | passages, passages, index, feats)
+                found = index.candidates(sigs[art.id]) if proposed is None else proposed.get(art.id, ())
+                matches = _matches(art, set(found) | passages, passages, index, feats)
         index.add_article(art.id, entry, sigs.get(art.id))
         if matches:
             regrouped |= _join(art.id, matches, index, feats)
             regrouped |= _link_versions(art, matches, index, feats)
     return regrouped
+
+
+def _collisions(index: DedupeIndex, sigs: dict[str, np.ndarray], collide: Collide) -> dict[str, set[str]]:
+    """For each article of ``sigs``, the indexed and batch articles whose signatures share a band key with it
+    (what the LSH would propose; :func:`_matches` keeps only those indexed before it, as the LSH holds)."""
+    stored = ((aid, sig) for aid, sig in index.sigs_.items() if aid not in sigs)
+    rows = ((key, aid) for aid, sig in [*stored, *sigs.items()] for key in index.band_keys(sig))
+    return collide(rows, set(sigs))
 
 
 def _matches(

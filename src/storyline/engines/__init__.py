@@ -1,9 +1,11 @@
 """Engines: runners of the same stage functions, in this process (:mod:`.local`) or on a Ray cluster (:mod:`.ray`).
 
 An engine is a shell like the CLI: it reads the inputs, runs the per-article work (read, clean, parse) where it
-can run in parallel, stores the results, then runs the corpus-wide stages (dedupe grouping, story clustering,
-extraction, timelines, briefs, claims) with the pipeline's own code over the store. Both engines write the same
-store, so the same ``stories.json``.
+can run in parallel, stores the results, then runs the stages with the pipeline's own code over the store; each
+stage's per-article part (captions, story features, extract) goes through
+:meth:`storyline.context.RunContext.map_articles` to the local worker processes or to the Ray actors, the
+corpus-wide parts (dedupe grouping, story clustering, merging, timelines, briefs, claims) run on the driver.
+Both engines write the same store, so the same ``stories.json``.
 
 Example:
     >>> from storyline.store import Store

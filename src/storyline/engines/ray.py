@@ -5,7 +5,9 @@ in a Ray task, its articles are cleaned (:func:`storyline.clean.clean_article`) 
 parsed in ``map_batches`` on an actor pool whose actors each load the spaCy pipeline once
 (:meth:`storyline.text.parser.NLP.parse_task`, the same call the local parse workers make). The driver gathers
 the rows in input order into the store, then runs the pipeline's stages over it with the same code as the local
-engine (the nlp stage finds every doc stored and does nothing), so both engines write the same ``stories.json``.
+engine (the nlp stage finds every doc stored and does nothing); each stage's per-article batch function (captions,
+story features, extract) goes through :meth:`storyline.context.RunContext.map_articles` to :class:`RayMapper`,
+``map_batches`` on an actor pool again, so both engines write the same ``stories.json``.
 :func:`write_parquet` adds ``articles``, ``stories`` and ``facts`` tables for DuckDB or Spark.
 
 Ray is an optional extra: ``pip install 'storyline[ray]'``. ``address`` None starts a local Ray on this machine
@@ -19,7 +21,8 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Iterator, Sequence
+import pickle
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,7 +33,7 @@ from ..errors import MissingDependencyError
 from ..model import Article, Rejected, Span
 from ..pipeline import IngestReport
 from ..store import Store
-from ..text.parser import NLP, default_workers
+from ..text.parser import NLP, ArticleBatchFn, MapTask, default_workers
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -45,6 +48,9 @@ BATCH = 32
 BLOCK_ROWS = 128
 # Rows stored per store transaction on the driver.
 WRITE_BATCH = 256
+# Items of a per-article stage per Ray dataset: the driver holds this many (article, serialised doc) pairs at
+# once (some 50 KB each); each dataset starts its actor pool (a pipeline load, ~2 s an actor) once.
+MAP_ROWS = 4096
 # Item index bits in a row's order key (file index above them): 2**32 articles per input file.
 ORDER_BITS = 32
 
@@ -141,6 +147,82 @@ class _Parser:
         return pa.Table.from_pylist(rows, schema=_schema())
 
 
+class _Mapper:
+    """Ray actor: the spaCy pipeline loaded once; runs a stage's per-article batch function on its rows, as
+    :meth:`storyline.text.parser.NLP.map_task` does on a local worker (same call, same results)."""
+
+    def __init__(self, settings: Settings, fn: ArticleBatchFn[Any]) -> None:
+        self.nlp, self.fn = NLP(settings), fn
+
+    def __call__(self, batch: pa.Table) -> pa.Table:
+        """One result per row: the row's (article, serialised doc, extra) through the batch function, pickled."""
+        import pyarrow as pa
+
+        task: MapTask = [pickle.loads(item) for item in batch.column("item").to_pylist()]  # rows this engine pickled
+        results = self.nlp.map_task(self.fn, task)
+        return pa.table({"order": batch.column("order"), "result": [pickle.dumps(r) for r in results]})
+
+
+def _group_pairs(group: pa.Table) -> pa.Table:
+    """Ray task: the (id, other) pairs of one key's group, for each wanted id of it."""
+    import pyarrow as pa
+
+    ids, wanted = group.column("id").to_pylist(), group.column("wanted").to_pylist()
+    pairs = [(a, b) for a, want in zip(ids, wanted, strict=True) if want for b in ids if b != a]
+    return pa.table({"id": pa.array([a for a, _ in pairs], pa.string()),
+                     "other": pa.array([b for _, b in pairs], pa.string())})
+
+
+@dataclass
+class RayMapper:
+    """The stages' per-article work on Ray Data: a stage's batch function in ``map_batches`` on an actor pool
+    (for :meth:`storyline.context.RunContext.map_articles`: captions, story features, extract), and dedupe's LSH
+    band keys grouped by Ray's shuffle (:meth:`collide`)."""
+
+    ray: Any
+    settings: Settings
+    actors: int
+
+    def map(self, fn: ArticleBatchFn[Any], items: Iterable[tuple[Article, bytes, Any]]) -> Iterator[Any]:
+        """``fn``'s result for each (article, serialised doc, extra) item, in order, :data:`MAP_ROWS` at a time."""
+        rows: list[dict[str, Any]] = []
+        for item in items:
+            rows.append({"order": len(rows), "item": pickle.dumps(item)})
+            if len(rows) == MAP_ROWS:
+                yield from self._map(fn, rows)
+                rows = []
+        yield from self._map(fn, rows)
+
+    def collide(self, rows: Iterable[tuple[str, str]], wanted: set[str]) -> dict[str, set[str]]:
+        """For each id of ``wanted``, the ids sharing a key with it: Ray's shuffle groups the (key, id) rows by key
+        (``groupby(key).map_groups``), each group gives its pairs, the driver gathers them."""
+        items = [{"key": key, "id": aid, "wanted": aid in wanted} for key, aid in rows]
+        out: dict[str, set[str]] = {}
+        if not items:
+            return out
+        blocks = max(1, min(self.actors * 4, -(-len(items) // BLOCK_ROWS)))
+        # as many shuffle partitions as input blocks (Ray's default, 200, is for datasets far larger than these)
+        pairs = (self.ray.data.from_items(items, override_num_blocks=blocks).groupby("key", num_partitions=blocks)
+                 .map_groups(_group_pairs, batch_format="pyarrow"))
+        for row in pairs.iter_rows():
+            out.setdefault(row["id"], set()).add(row["other"])
+        return out
+
+    def _map(self, fn: ArticleBatchFn[Any], rows: list[dict[str, Any]]) -> Iterator[Any]:
+        """The results of one dataset of rows, in row order."""
+        if not rows:
+            return
+        ray = self.ray
+        ray.data.DataContext.get_current().execution_options.preserve_order = True
+        blocks = max(1, min(self.actors * 4, -(-len(rows) // BATCH)))
+        done = (ray.data.from_items(rows, override_num_blocks=blocks)
+                .map_batches(_Mapper, batch_size=BATCH, batch_format="pyarrow",
+                             compute=ray.data.ActorPoolStrategy(size=self.actors), num_cpus=1,
+                             fn_constructor_kwargs={"settings": self.settings, "fn": fn}))
+        for row in done.iter_rows():
+            yield pickle.loads(row["result"])  # rows this engine pickled
+
+
 @dataclass
 class RayEngine:
     """Ingest and parse on Ray Data, then the corpus-wide stages here (module docstring).
@@ -174,11 +256,14 @@ class RayEngine:
             # the parse actors hold one CPU each; one CPU stays for the read and clean tasks (else they starve)
             actors = max(1, min(self.workers or cpus, cpus - 1))
             report = self._ingest(ray, paths, store, settings, actors)
+            # nlp finds every doc stored; the per-article part of captions, stories and extract runs on the
+            # actors (RunContext.map_articles through RayMapper), the corpus-wide stages here
+            ctx = pipeline.RunContext(store, settings, new_ids=report.new, workers=1,
+                                      mapper=RayMapper(ray, settings, actors))
+            pipeline.analyse(ctx, on_stage=on_stage)
         finally:
             if started_here:
                 ray.shutdown()
-        ctx = pipeline.RunContext(store, settings, new_ids=report.new, workers=1)
-        pipeline.analyse(ctx, on_stage=on_stage)  # nlp finds every doc stored: the corpus-wide stages run here
         return report
 
     def _ingest(self, ray: Any, paths: Sequence[str], store: Store, settings: Settings, actors: int) -> IngestReport:

