@@ -115,13 +115,17 @@ def _converter(hint: Any) -> Callable[[Any], Any] | None:
         if inner in _PLAIN:
             return list
         item = _converter(inner)
-        return list if item is None else (lambda value: [None if v is None else item(v) for v in value])
+        if item is None:
+            return list
+        return lambda value: [None if v is None else item(v) for v in value]
     if origin is dict:
         _, inner = get_args(hint)
         if inner in _PLAIN:
             return dict
-        item = _converter(inner)
-        return dict if item is None else (lambda value: {k: None if v is None else item(v) for k, v in value.items()})
+        each = _converter(inner)
+        if each is None:
+            return dict
+        return lambda value: {k: None if v is None else each(v) for k, v in value.items()}
     if isinstance(hint, type) and issubclass(hint, Record):
         return lambda value: hint.from_dict(value)
     return None
