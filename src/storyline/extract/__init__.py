@@ -155,7 +155,9 @@ def run(ctx: RunContext) -> None:
     store = ctx.store
     ids = store.article_ids() if ctx.full else list(ctx.new_ids)
     spans: dict[str, tuple[str | None, str | None]] = {}
-    line_dates = {sid: line.last_date for line in store.iter_storylines() for sid in line.stories}
+    # the storylines of these articles' stories only (a stream run does not read every storyline)
+    lines = store.storylines_holding(store.story_ids_of(ids))
+    line_dates = {sid: line.last_date for line in lines for sid in line.stories}
     for i in range(0, len(ids), CHUNK):
         arts = [a for a in store.iter_articles(ids[i : i + CHUNK]) if a.paragraphs and "non_english" not in a.flags]
         docs = ctx.docs(a.id for a in arts)
