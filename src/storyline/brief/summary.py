@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -56,7 +57,7 @@ from .titles import story_title
 
 if TYPE_CHECKING:
     from scipy.sparse import csr_matrix
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Span
 
     from ..context import RunContext
 
@@ -304,8 +305,9 @@ class Summariser:
         first_group: dict[str, str] = {}
         for c in cands:
             first_group.setdefault(c.group, c.article.id)
-        self.terms_ = [_lemma_terms(c, (docs or {}).get(c.article.id)) for c in cands]
-        self.references_ = [_references(c, (docs or {}).get(c.article.id)) for c in cands]
+        within = _SentenceTokens(docs or {})
+        self.terms_ = [_lemma_terms(c, within(c)) for c in cands]
+        self.references_ = [_references(c, within(c)) for c in cands]
         fit_rows = [i for i, c in enumerate(cands) if first_group[c.group] == c.article.id] or list(range(len(cands)))
         vec = TfidfVectorizer(analyzer=_given, sublinear_tf=True)
         try:
@@ -579,7 +581,26 @@ def _given(terms: list[str]) -> list[str]:
     return terms
 
 
-def _lemma_terms(c: Candidate, doc: Doc | None) -> list[str]:
+class _SentenceTokens:
+    """The tokens of a candidate's sentence in its article's parse (None without one), found by bisection on the
+    doc's token offsets (kept per doc) instead of a walk over every token of the article for every sentence."""
+
+    def __init__(self, docs: Mapping[str, Doc]) -> None:
+        self.docs = docs
+        self.starts: dict[str, list[int]] = {}
+
+    def __call__(self, c: Candidate) -> Doc | Span | None:
+        doc = self.docs.get(c.article.id)
+        if doc is None:
+            return None
+        starts = self.starts.get(c.article.id)
+        if starts is None:
+            starts = self.starts[c.article.id] = [tok.idx for tok in doc]
+        # the tokens starting inside the sentence, in order: what `s <= tok.idx < e` over the whole doc keeps
+        return doc[bisect_left(starts, c.span.start):bisect_left(starts, c.span.end)]
+
+
+def _lemma_terms(c: Candidate, doc: Doc | Span | None) -> list[str]:
     """Content terms of a candidate: with the parse, the lemmas of its words (stop words out, numbers as digits),
     else :func:`text.words.terms` of its text."""
     if doc is None:
@@ -600,7 +621,7 @@ def _lemma_terms(c: Candidate, doc: Doc | None) -> list[str]:
     return out
 
 
-def _references(c: Candidate, doc: Doc | None) -> set[str]:
+def _references(c: Candidate, doc: Doc | Span | None) -> set[str]:
     """What a sentence points back at (lower case): the noun of a demonstrative outside quotes ("that decision" ->
     "decision"), and a person named by the surname alone whom the article introduced by a full name elsewhere.
     Needs the parse (none without it)."""
