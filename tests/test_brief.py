@@ -571,3 +571,26 @@ def test_with_the_parse_a_sentence_cites_a_report_that_states_it_in_other_inflec
         docs[art.id] = doc
     summary = brief.summarise(Story(id="s", articles=["a", "b"]), [a, b], settings, docs=docs)
     assert sorted(summary[0].sources) == ["a", "b"]
+
+
+def test_a_storyline_part_is_reused_only_while_its_story_and_settings_are_unchanged() -> None:
+    from storyline.brief.parts import StoryParts
+    from storyline.model import Citation
+
+    settings = Settings.load()
+    story = Story(id="s1", articles=["a1", "a2"])
+    with Store(":memory:") as store:
+        parts = StoryParts(store, settings)
+        parts.keep(story, [Citation(text="The bridge reopened on Friday.", sources=["a1"], article="a1")])
+        parts.save()
+        grown = StoryParts(store, settings)
+        grown.load([Story(id="s1", articles=["a1", "a2", "a3"])])  # a new member: made again
+        assert grown.parts == {}
+        other = StoryParts(store, settings.replace(brief={"words": 60}))
+        other.load([story])  # other brief settings: made again
+        assert other.parts == {}
+        same = StoryParts(store, settings)
+        same.load([story])
+        # the storyline brief takes the kept sentences without reading the story's articles
+        line = brief.storyline_summary([story], {}, settings, parts=same)
+        assert [c.text for c in line] == ["The bridge reopened on Friday."]

@@ -591,3 +591,29 @@ def test_fetcher_never_leaves_loopback_in_these_tests(fast: Settings) -> None:
     fetcher = Fetcher(fast.follow)
     assert fetcher.user_agent.startswith("storyline/")
     fetcher.close()
+
+
+def test_follower_keeps_the_pipeline_loaded_between_rounds(monkeypatch: pytest.MonkeyPatch) -> None:
+    from storyline.text import parser
+
+    loads: list[int] = []
+    load = parser.NLP.__init__
+
+    def counted(self: parser.NLP, *args: object, **kwargs: object) -> None:
+        loads.append(1)
+        load(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(parser.NLP, "__init__", counted)
+    settings = Settings.load()
+    with Store(":memory:") as store:
+        f = Follower(store, settings)
+        for k, town in enumerate(["Brinmoor", "Castlereach"]):
+            record = {"id": f"storm-{k}", "title": f"Storm cuts power across {town}", "outlet": "Valley Post",
+                      "published": f"2025-11-0{k + 1}",
+                      "text": f"A storm cut power to thousands of homes across {town} on Sunday, the utility "
+                              "said.\n\nCrews expected to restore most lines by Monday evening."}
+            report = pipeline.ingest_records([record], store, settings)
+            store.mark_unanalysed(report.new)
+            assert f.analyse_stored() == 1
+            assert store.get_article(f"storm-{k}").story  # analysed: placed in a story
+    assert len(loads) == 1  # one spaCy pipeline for every round of the follower

@@ -98,3 +98,14 @@ def test_many_ids_are_read_in_chunks(store: Store) -> None:
     assert store.article_seqs([*ids, "nope"]) == {a: i + 1 for i, a in enumerate(ids)}
     store.put_stories([Story(id=a, title=a) for a in ids[:700]])
     assert set(store.get_stories(ids)) == set(ids[:700])
+
+
+def test_storylines_holding_reads_only_the_storylines_of_the_given_stories() -> None:
+    from storyline.model import Storyline
+
+    with Store(":memory:") as store:
+        store.put_stories([], [Storyline(id="l1", stories=["s1", "s2"]), Storyline(id="l2", stories=["s3", "s4"]),
+                               Storyline(id="l3", stories=["s5", "s6"])])
+        assert [line.id for line in store.storylines_holding(["s2"])] == ["l1"]
+        assert [line.id for line in store.storylines_holding(["s4", "s1"], also=["l3"])] == ["l1", "l2", "l3"]
+        assert store.storylines_holding(["s9"]) == []

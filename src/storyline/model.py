@@ -21,6 +21,7 @@ from __future__ import annotations
 import dataclasses
 import types
 import typing
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal, TypeVar, get_args, get_origin, get_type_hints
 
@@ -49,7 +50,10 @@ T = TypeVar("T", bound="Record")
 class Record:
     """Mixin: JSON round-trip for dataclasses (nested records, lists, dicts and optionals)."""
 
-    _hints: ClassVar[dict[type, dict[str, Any]]] = {}
+    # per class: (field name, converter or None) for from_dict, and the names to_dict writes; built once a class
+    # from its type hints, so a record is read and written without type reflection per value
+    _loaders: ClassVar[dict[type, tuple[tuple[str, Callable[[Any], Any] | None], ...]]] = {}
+    _dumped: ClassVar[dict[type, tuple[str, ...]]] = {}
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready dict of this record."""
@@ -58,22 +62,32 @@ class Record:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> typing.Self:
         """Build the record from its ``to_dict()`` form; unknown keys are ignored."""
-        hints = Record._hints.get(cls)
-        if hints is None:  # the fields and their types, once per class (dataclasses.fields is slow per record)
+        loaders = Record._loaders.get(cls)
+        if loaders is None:  # the fields and their converters, once per class (dataclasses.fields is slow per record)
             every = get_type_hints(cls)
-            hints = Record._hints[cls] = {f.name: every[f.name] for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+            loaders = Record._loaders[cls] = tuple(
+                (f.name, _converter(every[f.name])) for f in dataclasses.fields(cls)  # type: ignore[arg-type]
+            )
         kwargs = {}
-        for name, hint in hints.items():
+        for name, convert in loaders:
             if name in data:
-                kwargs[name] = _load(hint, data[name])
+                value = data[name]
+                kwargs[name] = value if convert is None or value is None else convert(value)
         return cls(**kwargs)
 
 
 def _dump_fields(value: Any) -> dict[str, Any]:
-    return {f.name: _dump(getattr(value, f.name)) for f in dataclasses.fields(value) if not f.metadata.get("transient")}
+    kind = type(value)
+    names = Record._dumped.get(kind)
+    if names is None:
+        fields = dataclasses.fields(value)
+        names = Record._dumped[kind] = tuple(f.name for f in fields if not f.metadata.get("transient"))
+    return {name: _dump(getattr(value, name)) for name in names}
 
 
 def _dump(value: Any) -> Any:
+    if value is None or isinstance(value, (str, int, float)):  # bool is an int
+        return value
     if isinstance(value, Record):
         return value.to_dict()  # a nested record may extend its own form (a vector packed as text)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
@@ -90,22 +104,31 @@ def _dump(value: Any) -> Any:
 _PLAIN = (str, int, float, bool, Any)
 
 
-def _load(hint: Any, value: Any) -> Any:
-    if value is None:
-        return None
+def _converter(hint: Any) -> Callable[[Any], Any] | None:
+    """The function turning a JSON value (never None) into a field of type ``hint``; None: the value as it is."""
     origin = get_origin(hint)
     if origin in (typing.Union, types.UnionType):
         args = [a for a in get_args(hint) if a is not type(None)]
-        return _load(args[0], value) if len(args) == 1 else value
+        return _converter(args[0]) if len(args) == 1 else None
     if origin is list:
         (inner,) = get_args(hint)
-        return list(value) if inner in _PLAIN else [_load(inner, v) for v in value]
+        if inner in _PLAIN:
+            return list
+        item = _converter(inner)
+        if item is None:
+            return list
+        return lambda value: [None if v is None else item(v) for v in value]
     if origin is dict:
         _, inner = get_args(hint)
-        return dict(value) if inner in _PLAIN else {k: _load(inner, v) for k, v in value.items()}
+        if inner in _PLAIN:
+            return dict
+        each = _converter(inner)
+        if each is None:
+            return dict
+        return lambda value: {k: None if v is None else each(v) for k, v in value.items()}
     if isinstance(hint, type) and issubclass(hint, Record):
-        return hint.from_dict(value)
-    return value
+        return lambda value: hint.from_dict(value)
+    return None
 
 
 @dataclass(frozen=True)

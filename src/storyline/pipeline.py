@@ -250,6 +250,13 @@ class _HidingStore(Store):
         visible = self.stories
         return (line for line in super().iter_storylines() if visible is None or visible & set(line.stories))
 
+    def storylines_holding(self, story_ids: Iterable[str], also: Iterable[str] = ()) -> list[Storyline]:
+        """The storylines holding one of these stories or named in ``also`` (only those holding a visible story
+        when ``stories`` is set, as :meth:`iter_storylines`)."""
+        visible = self.stories
+        found = super().storylines_holding(story_ids, also)
+        return [line for line in found if visible is None or visible & set(line.stories)]
+
     def close(self) -> None:
         """Nothing: the base store owns the connection."""
 

@@ -340,9 +340,7 @@ def run(ctx: RunContext) -> None:
         story.timeline = story_timeline(arts, docs)
         stories[sid] = story
     lines = []
-    for line in store.iter_storylines():
-        if not any(sid in stories for sid in line.stories) and line.id not in ctx.touched_storylines:
-            continue
+    for line in store.storylines_holding(stories, also=ctx.touched_storylines):  # not every storyline
         members = [stories[sid] if sid in stories else store.get_story(sid) for sid in line.stories]
         line.timeline = storyline_timeline(members)
         lines.append(line)

@@ -13,13 +13,15 @@ Example:
 
 from __future__ import annotations
 
+from bisect import bisect_left
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from ..text.words import NUMBER_WORDS, STOP_WORDS, terms
 from .sentences import QUOTED, Candidate
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Span
 
 # A definite reference ("that decision", "this move") or a person's surname alone ("Kovacs said") points back at a
 # sentence that introduced it: such a sentence is taken only when the brief already names what it points at (the
@@ -29,7 +31,7 @@ _DEMONSTRATIVES = frozenset({"this", "that", "these", "those"})
 _TIME_NOUNS = frozenset({"week", "weekend", "month", "year", "season", "fall", "spring", "summer", "winter", "time",
                          "morning", "afternoon", "evening", "night", "day", "decade", "century", "quarter"})
 
-def lemma_terms(c: Candidate, doc: Doc | None) -> list[str]:
+def lemma_terms(c: Candidate, doc: Doc | Span | None) -> list[str]:
     """Content terms of a candidate: with the parse, the lemmas of its words (stop words out, numbers as digits),
     else :func:`text.words.terms` of its text."""
     if doc is None:
@@ -50,10 +52,11 @@ def lemma_terms(c: Candidate, doc: Doc | None) -> list[str]:
     return out
 
 
-def references(c: Candidate, doc: Doc | None, surnames: set[str]) -> set[str]:
+def references(c: Candidate, doc: Doc | Span | None, surnames: set[str]) -> set[str]:
     """What a sentence points back at (lower case): the noun of a demonstrative outside quotes ("that decision" ->
     "decision"), and a person named by the surname alone whom the story introduces by a full name elsewhere
-    (``surnames``: the last words of the story's full person names). Needs the parse (none without it)."""
+    (``surnames``: the last words of the story's full person names). Needs the parse (none without it): ``doc`` is
+    the article's doc or the sentence's tokens in it."""
     if doc is None:
         return set()
     s, e = c.span.start, c.span.end
@@ -74,8 +77,9 @@ def references(c: Candidate, doc: Doc | None, surnames: set[str]) -> set[str]:
     for tok in doc:
         if not s <= tok.idx < e or tok.text not in surnames or tok.pos_ != "PROPN":
             continue
-        before = doc[tok.i - 1] if tok.i > 0 else None
-        after = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+        whole = tok.doc  # neighbours in the article's parse (``doc`` may be the sentence's tokens alone)
+        before = whole[tok.i - 1] if tok.i > 0 else None
+        after = whole[tok.i + 1] if tok.i + 1 < len(whole) else None
         if after is not None and after.pos_ == "PROPN":
             continue  # part of a longer name: "Kovacs Hardware", a firm named after the family
         if before is not None and before.idx >= s and before.pos_ == "PROPN":
@@ -83,3 +87,22 @@ def references(c: Candidate, doc: Doc | None, surnames: set[str]) -> set[str]:
         elif tok.text not in given:
             out.add(tok.text.lower())
     return out
+
+
+class SentenceTokens:
+    """The tokens of a candidate's sentence in its article's parse (None without one), found by bisection on the
+    doc's token offsets (kept per doc) instead of a walk over every token of the article for every sentence."""
+
+    def __init__(self, docs: Mapping[str, Doc]) -> None:
+        self.docs = docs
+        self.starts: dict[str, list[int]] = {}
+
+    def __call__(self, c: Candidate) -> Doc | Span | None:
+        doc = self.docs.get(c.article.id)
+        if doc is None:
+            return None
+        starts = self.starts.get(c.article.id)
+        if starts is None:
+            starts = self.starts[c.article.id] = [tok.idx for tok in doc]
+        # the tokens starting inside the sentence, in order: what `s <= tok.idx < e` over the whole doc keeps
+        return doc[bisect_left(starts, c.span.start):bisect_left(starts, c.span.end)]

@@ -52,7 +52,8 @@ from ..config import Settings
 from ..errors import ConfigError
 from ..model import Article, Citation, DateMention, Granularity, Story, Storyline
 from ..text.words import numbers, word_count
-from .references import lemma_terms, references
+from .parts import StoryParts
+from .references import SentenceTokens, lemma_terms, references
 from .sentences import MIN_WORDS, QUOTED, Candidate, candidates, mostly_quoted
 from .titles import story_title
 
@@ -320,11 +321,12 @@ class Summariser:
         first_group: dict[str, str] = {}
         for c in cands:
             first_group.setdefault(c.group, c.article.id)
-        self.terms_ = [lemma_terms(c, (docs or {}).get(c.article.id)) for c in cands]
+        within = SentenceTokens(docs or {})
+        self.terms_ = [lemma_terms(c, within(c)) for c in cands]
         # a surname alone points back at a full name given anywhere in the story (any outlet may introduce the person)
         surnames = {m.text.split()[-1] for a in self.articles_ for m in a.mentions
                     if m.label == "PERSON" and len(m.text.split()) > 1}
-        self.references_ = [references(c, (docs or {}).get(c.article.id), surnames) for c in cands]
+        self.references_ = [references(c, within(c), surnames) for c in cands]
         fit_rows = [i for i, c in enumerate(cands) if first_group[c.group] == c.article.id] or list(range(len(cands)))
         vec = TfidfVectorizer(analyzer=_given, sublinear_tf=True)
         try:
@@ -698,11 +700,15 @@ def summarise(
     settings: Settings,
     words: int | None = None,
     docs: Mapping[str, Doc] | None = None,
+    parts: StoryParts | None = None,
 ) -> list[Citation]:
     """The cited brief of one story: extractive sentences in reading order, each citing every stating article;
-    with the articles' stored parses (``docs`` by id) sentences are compared by their lemmas, else by stems."""
+    with the articles' stored parses (``docs`` by id) sentences are compared by their lemmas, else by stems.
+    With ``parts``, the story's share of a storyline brief is kept there too, from the same fit."""
     arts = [a for a in order_articles(story, articles) if a.paragraphs and "non_english" not in a.flags]
     summariser = Summariser(settings).fit(arts, docs)
+    if parts is not None and [a.id for a in arts] == [a.id for a in order_articles(story, articles)]:
+        parts.keep(story, _storyline_part(summariser))  # the storyline brief fits the same articles: reuse the fit
     return summariser.reading_order(summariser.select(words))
 
 
@@ -717,16 +723,27 @@ def storyline_summary(
     articles: dict[str, Article],
     settings: Settings,
     docs: Mapping[str, Doc] | None = None,
+    parts: StoryParts | None = None,
 ) -> list[Citation]:
     """The brief of a storyline: its stories in time order (:func:`story_when`), one or two cited sentences each
-    (``docs``: the articles' stored parses by id, optional)."""
+    (``docs``: the articles' stored parses by id, optional). A story's sentences already in ``parts`` are
+    taken from there; those made here are kept there."""
     out: list[Citation] = []
     for story in sorted(stories, key=lambda s: (story_when(s), s.id)):
-        arts = [articles[a] for a in story.articles if a in articles]
-        summariser = Summariser(settings).fit(order_articles(story, arts), docs)
-        picked = summariser.select(words=STORYLINE_WORDS, max_sentences=STORYLINE_SENTENCES)
-        out.extend(summariser.reading_order(picked))
+        part = parts.parts.get(story.id) if parts is not None else None
+        if part is None:
+            arts = [articles[a] for a in story.articles if a in articles]
+            part = _storyline_part(Summariser(settings).fit(order_articles(story, arts), docs))
+            if parts is not None:
+                parts.keep(story, part)
+        out.extend(part)
     return out
+
+
+def _storyline_part(summariser: Summariser) -> list[Citation]:
+    """A fitted story's share of its storyline's brief: its one or two best sentences, in reading order."""
+    picked = summariser.select(words=STORYLINE_WORDS, max_sentences=STORYLINE_SENTENCES)
+    return summariser.reading_order(picked)
 
 
 def _parses(ctx: RunContext, articles: Sequence[Article]) -> dict[str, Doc]:
@@ -744,25 +761,27 @@ def run(ctx: RunContext) -> None:
     else:
         all_stories = store.get_stories(ctx.touched_stories)
     ids = sorted(all_stories) if everything else sorted(ctx.touched_stories & all_stories.keys())
+    parts = StoryParts(store, settings)  # storyline picks: made from the fits below, or kept from earlier runs
     done: list[Story] = []
     for sid in ids:
         story = all_stories[sid]
         arts = list(store.iter_articles([a for a in story.articles if store.has_article(a)]))
-        story.summary = summarise(story, arts, settings, docs=_parses(ctx, arts))
+        story.summary = summarise(story, arts, settings, docs=_parses(ctx, arts),
+                                  parts=parts if story.storyline else None)
         # the title from the most representative news headline (the stories stage's pick is kept when none)
         story.title = story_title(order_articles(story, arts)) or story.title
         done.append(story)
     lines: list[Storyline] = []
     touched = {s.id for s in done}
-    for line in store.iter_storylines():
-        if not touched & set(line.stories) and line.id not in ctx.touched_storylines:
-            continue
+    for line in store.storylines_holding(touched, also=ctx.touched_storylines):
         missing = [s for s in line.stories if s not in all_stories]
         all_stories.update(store.get_stories(missing))
         members = [all_stories[s] for s in line.stories if s in all_stories]
-        need = [a for s in members for a in s.articles]
+        parts.load(s for s in members if s.id not in touched)  # an untouched story's picks are as they were
+        need = [a for s in members if s.id not in parts.parts for a in s.articles]
         articles = {a.id: a for a in store.iter_articles([a for a in dict.fromkeys(need) if store.has_article(a)])}
-        line.summary = storyline_summary(members, articles, settings, _parses(ctx, list(articles.values())))
+        line.summary = storyline_summary(members, articles, settings, _parses(ctx, list(articles.values())), parts)
         lines.append(line)
     if done or lines:
         store.put_stories(done, lines)
+    parts.save()

@@ -198,7 +198,8 @@ def run(ctx: RunContext) -> None:
     store = ctx.store
     ids = store.article_ids() if ctx.full else list(ctx.new_ids)
     spans: dict[str, tuple[str | None, str | None]] = {}
-    lines = list(store.iter_storylines())
+    # the storylines of these articles' stories only (a stream run does not read every storyline)
+    lines = store.storylines_holding(store.story_ids_of(ids))
     line_dates = {sid: line.last_date for line in lines for sid in line.stories}
     others = _others_last(store, lines)
 
