@@ -21,6 +21,7 @@ then whole; the team's corpus is marked ``[tune]`` (constants are chosen there) 
 
 Usage:
     python bench/stories.py [LABELED.jsonl ...] [--scale | --only-scale] [--sizes 1000,5000,20000] [--parse-cache DIR]
+        [--config SETTINGS.toml]
 Defaults: ../shared/dev-corpus/articles.jsonl, bench/data/labeled.jsonl, bench/data/demo_labeled.jsonl (those present).
 """
 
@@ -330,10 +331,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only-scale", action="store_true", help="skip the labelled files")
     ap.add_argument("--parse-cache", type=Path,
                     help="keep parsed generated stores here and reuse them (skips the nlp stage)")
+    ap.add_argument("--config", type=Path, default=None,
+                    help="a TOML settings file over the defaults, as `storyline --config` takes (e.g. [stories] "
+                         "embeddings = \"off\" to score without the [embed] extra where it is installed)")
     args = ap.parse_args(argv)
     files = [] if args.only_scale else args.files or [str(p) for p in DEFAULTS if p.exists()]
     args.scale = args.scale or args.only_scale
-    settings = Settings.load()
+    settings = Settings.load(args.config)
     nlp = NLP(settings)
     print("stories settings:", settings.stories)
     for path in files:

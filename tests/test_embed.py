@@ -223,6 +223,7 @@ def test_reports_the_model_calls_alike_join_across_runs(
 ) -> None:
     fake = TopicEmbedder(TOPICS)
     monkeypatch.setattr(stories.stage, "get_embedder", lambda _settings: fake if with_embeddings else None)
+    settings = settings.replace(stories={"dense_weight": 0.2})  # the mechanism, at a weight where one vector ties
     _run(store, nlp, settings, DAM_1, BAKERY)
     _run(store, nlp, settings, DAM_2)  # a later run: the first report's vector comes back from the store
     same = store.get_article("dam-1").story == store.get_article("dam-2").story
