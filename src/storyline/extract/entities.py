@@ -263,7 +263,7 @@ def _retype(doc: Doc, toks: list[Token], label: str) -> str | None:
             return None  # "MS-13", "700bn": no person's name has a digit
         caps = [t for t in words if t.is_alpha and t.is_upper and len(t.text) > 1 and t.lower_ not in ROMAN_NUMERALS]
         if caps and len(caps) < len(words):
-            return "ORG"  # "Byrne JAG": an acronym in a name makes it a body's or a programme's
+            return "ORG"  # "Corwin STEP": an acronym in a name makes it a body's or a programme's
         before = doc[toks[0].i - 1] if toks[0].i else None
         if before is not None and before.lower_ in ("the", "a", "an") and before.head in toks:
             return "ORG"  # "the Harlan Youth": a person takes no article

@@ -396,8 +396,8 @@ def known_surnames(articles: Iterable[Article]) -> dict[str, str]:
 def drop_ordinary_words(articles: Sequence[Article]) -> None:
     """Drop one-word mentions that are ordinary words of the story: written in lower case in its articles and
     capitalised only where any word is (a sentence's or line's head: "Turnout was ...", "Analysts say ..."),
-    never after a lower-case word or a comma. A word of a longer name of the story ("Sessions" of "Jeff
-    Sessions") is kept."""
+    never after a lower-case word or a comma. A word of a longer name of the story ("Marsh" of "Ada
+    Marsh") is kept."""
     texts = [a.text for a in articles]
     lower = {w for t in texts for w in _LOWER_WORD.findall(t)}
     in_names = {w.lower() for a in articles for m in a.mentions if " " in m.text for w in m.text.split()}

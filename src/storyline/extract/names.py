@@ -36,7 +36,7 @@ def _nickname_pairs() -> frozenset[tuple[str, str]]:
 NICKNAMES = _nickname_pairs()
 
 
-# A pet form built on the start of a given name with "-y" or "-ie" ("Jerry" of "Jerrold", "Kenny" of "Kenneth"):
+# A pet form built on the start of a given name with "-y" or "-ie" ("Terry" of "Terrence", "Kenny" of "Kenneth"):
 # the nicknames data lists the common pairs, not every name such a form is made from. The stem must keep three
 # letters, so "Al" + "-ie" or "Ed" + "-y" are not read into any name starting "Al" or "Ed".
 DIMINUTIVE_ENDINGS = ("ie", "y")
@@ -44,20 +44,20 @@ MIN_DIMINUTIVE_STEM = 3
 
 
 def _diminutive_of(pet: str, name: str) -> bool:
-    """True when ``pet`` is a "-y"/"-ie" pet form of ``name`` ("jerry", "jerrold"; "danny", "daniel")."""
+    """True when ``pet`` is a "-y"/"-ie" pet form of ``name`` ("terry", "terrence"; "danny", "daniel")."""
     for end in DIMINUTIVE_ENDINGS:
         stem = pet.removesuffix(end)
         if stem == pet or len(stem) < MIN_DIMINUTIVE_STEM or len(name) <= len(stem):
             continue
         undoubled = stem[:-1] if stem[-1] == stem[-2] else stem  # "danny" is built on "dan"
         if name.startswith(stem) or (len(undoubled) >= MIN_DIMINUTIVE_STEM and name.startswith(undoubled)):
-            return not name.endswith(end)  # "Jerry" and "Jersey" are two names, both ending the same way
+            return not name.endswith(end)  # "Kelly" and "Kelsey" are two names, both ending the same way
     return False
 
 
 def same_given_name(a: str, b: str) -> bool:
     """Whether two lowercased given names may be one person's: equal, a name and its nickname ("bob",
-    "robert"; text/lexicons/nicknames.txt), or a "-y" pet form of it ("jerry", "jerrold")."""
+    "robert"; text/lexicons/nicknames.txt), or a "-y" pet form of it ("terry", "terrence")."""
     return a == b or (a, b) in NICKNAMES or _diminutive_of(a, b) or _diminutive_of(b, a)
 
 
@@ -67,7 +67,7 @@ def plural_pair(a: str, b: str) -> bool:
 
 
 def fold_accents(text: str) -> str:
-    """The text without diacritics ("México" -> "Mexico"), for comparing names written with and without."""
+    """The text without diacritics ("Zoë" -> "Zoe"), for comparing names written with and without."""
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 

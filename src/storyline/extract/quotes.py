@@ -416,7 +416,7 @@ def _named_by_title(
     for m in sorted((m for m in mentions if m.label == "PERSON" and m.span.end <= pos), key=lambda m: -m.span.start):
         near = text[max(0, m.span.start - TITLE_REACH) : m.span.start].lower().split()[-3:]
         after = text[m.span.end : m.span.end + TITLE_REACH].lower().split()[:4]
-        own = m.text.lower().split()[:-1] + (m.role or "").lower().split()  # "President Trump" tagged whole
+        own = m.text.lower().split()[:-1] + (m.role or "").lower().split()  # "President Halvorsen" tagged whole
         apposed = text[m.span.end : m.span.end + 1] == "," and forms & set(after)  # "Leahy, the senator"
         if forms & {w.strip(",") for w in near + own} or apposed:
             return Speaker(m.text, m.span, True)
