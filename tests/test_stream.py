@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections import Counter
 from pathlib import Path
 
-from storyline import pipeline
+import numpy as np
+import pytest
+
+from storyline import dedupe, pipeline
 from storyline.config import Settings
+from storyline.context import RunContext
+from storyline.dedupe.index import STAGE, DedupeIndex
 from storyline.extract.merge import known_of, known_surnames, type_votes, votes_of
-from storyline.model import Article, Mention, Span
+from storyline.model import Article, Mention, Paragraph, Span
 from storyline.store import MIGRATIONS, Store
 
 
@@ -31,9 +37,9 @@ ARTICLES = [
 ]
 
 
-def _ordered(votes: dict[str, object]) -> list[tuple[str, list[tuple[str, int]]]]:
+def _ordered(votes: dict[str, Counter[str]]) -> list[tuple[str, list[tuple[str, int]]]]:
     """Votes with the order of their names and labels (a tie goes to the label met first)."""
-    return [(name, list(counts.items())) for name, counts in votes.items()]  # type: ignore[attr-defined]
+    return [(name, list(counts.items())) for name, counts in votes.items()]
 
 
 def test_store_name_counts_answer_as_a_scan_of_every_article(store: Store) -> None:
@@ -106,3 +112,79 @@ def test_a_streamed_article_naming_only_a_surname_joins_the_person_its_story_kno
         assert person.name == "Mara Quillon" and "Quillon" in person.aliases
         [streamed] = store.iter_articles(more.new)
         assert [m.entity for m in streamed.mentions if m.text == "Quillon"] == [person.id]
+
+
+def _dedupe_run(store: Store, settings: Settings, *articles: Article) -> dict[str, Article]:
+    """Store the articles, run the dedupe stage on them (a stream run), return every stored article by id."""
+    new, _ = store.add_articles(list(articles))
+    dedupe.run(RunContext(store, settings, new_ids=new))
+    return {a.id: a for a in store.iter_articles()}
+
+
+def _two_reports(aid: str, body: list[str], published: str) -> Article:
+    return Article(id=aid, title=f"Headline {aid}", paragraphs=[Paragraph(p) for p in body], published=published,
+                   outlet=f"Outlet {aid}")
+
+
+FERRY = [
+    "The island ferry service will stop its night crossings from the first of March, the operator said on "
+    "Thursday, because too few passengers travel after nine in the evening to cover the crew's wages.",
+    "Residents of the two outer islands said the change would leave nurses and bakers who work late shifts on "
+    "the mainland with no way home, and asked the regional assembly to pay for one late boat a day.",
+    "The operator said it had lost money on the night route for six years and would keep the morning and "
+    "afternoon boats, adding a larger vessel on Fridays when weekend visitors arrive with their cars.",
+]
+MUSEUM = [
+    "The maritime museum has bought a collection of ship models built by a retired harbour pilot over forty "
+    "years, the curator said, and will show them from May in a new room beside the lighthouse gallery.",
+    "Most of the hundred and twelve models are of fishing boats that sailed from the town before the war, "
+    "and several were made from the wood of the old pier when it was torn down in the nineteen-seventies.",
+]
+
+
+def test_a_stream_run_finds_copies_through_the_stored_band_keys(store: Store, settings: Settings,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    _dedupe_run(store, settings, _two_reports("ferry", FERRY, "2024-02-01"), _two_reports("museum", MUSEUM,
+                                                                                           "2024-02-01"))
+    loaded: list[int] = []
+    real = DedupeIndex.fit
+
+    def counting(self: DedupeIndex, store: Store, lazy: bool = False) -> DedupeIndex:
+        real(self, store, lazy)
+        loaded.append(len(self.sigs_))
+        return self
+
+    monkeypatch.setattr(DedupeIndex, "fit", counting)
+    copy = _two_reports("ferry-copy", [*FERRY[:2], FERRY[2].replace("Fridays", "Saturdays")], "2024-02-02")
+    arts = _dedupe_run(store, settings, copy)
+    assert arts["ferry-copy"].duplicate_of == "ferry" and "syndicated" in arts["ferry-copy"].flags
+    assert arts["museum"].duplicate_of is None
+    assert loaded == [0]  # no stored article signature was loaded: the band keys were looked up in the store
+
+
+def _same_candidates(store: Store, settings: Settings) -> bool:
+    """Whether the lazy index (band keys looked up in the store) proposes what the loaded LSH proposes, for every
+    stored signature and a variant of each with a third of its values changed."""
+    full = DedupeIndex(settings.dedupe).fit(store)
+    lazy = DedupeIndex(settings.dedupe).fit(store, lazy=True)
+    assert lazy.lazy_ and lazy.sigs_ == {} and full.sigs_
+    probes = [*full.sigs_.values()]
+    probes += [np.where(np.arange(len(sig)) % 3 == 0, sig + 1, sig).astype(sig.dtype) for sig in probes]
+    return all(sorted(lazy.candidates(sig)) == sorted(full.candidates(sig)) for sig in probes)
+
+
+def test_the_stored_band_keys_propose_the_candidates_the_lsh_does(store: Store, settings: Settings) -> None:
+    _dedupe_run(store, settings, _two_reports("ferry", FERRY, "2024-02-01"), _two_reports("museum", MUSEUM,
+                                                                                           "2024-02-01"))
+    _dedupe_run(store, settings, _two_reports("ferry-copy", FERRY[:2], "2024-02-02"))
+    assert _same_candidates(store, settings)
+
+
+def test_a_store_without_band_keys_gets_them_on_its_next_run(store: Store, settings: Settings) -> None:
+    _dedupe_run(store, settings, _two_reports("ferry", FERRY, "2024-02-01"))
+    store.delete_state(STAGE, ["bands"])  # a store written before the band keys were kept
+    store.delete_postings(STAGE, items=["ferry"])
+    assert not DedupeIndex(settings.dedupe).fit(store, lazy=True).lazy_  # it loads every signature instead
+    arts = _dedupe_run(store, settings, _two_reports("museum", MUSEUM, "2024-02-01"))
+    assert arts["museum"].duplicate_of is None
+    assert _same_candidates(store, settings)
