@@ -7,8 +7,13 @@ in a fresh process, and prints for 1 and 10 new articles the wall seconds, the C
 the same less the start-up (``storyline --version``, measured alone). The new articles are the generator's
 next copies after the store's own (``--offset``, default the store's article count), or the files given.
 
+The first run of a new release on an older store also pays one-time work (migrations, a stage keeping state it
+did not keep before, the brief fitting the stories it has no kept parts of). ``--warm N`` ingests N other
+generated articles into each copy first, untimed, so the figures are those of a store already in use.
+
 Usage:
     python bench/stream.py --store /tmp/s5/store20k/store.db [--counts 1 10] [--new FILE ...] [--repeat 2]
+                           [--warm 1]
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ sys.path.insert(0, str(REPO / "bench"))
 from throughput import base_articles, varied  # noqa: E402 - the bench's own generator
 
 STORYLINE = Path(sys.executable).with_name("storyline")  # the console script of this interpreter's install
+WARM_OFFSET = 1000  # warm-up articles are generator copies this far past the store's size: never a measured one
 
 
 def _timed(cmd: list[str]) -> tuple[float, float]:
@@ -63,6 +69,8 @@ def main() -> None:
     ap.add_argument("--new", nargs="*", help="JSON or JSONL files of new articles (default: generated)")
     ap.add_argument("--offset", type=int, help="first generator copy to use (default: the store's article count)")
     ap.add_argument("--repeat", type=int, default=1, help="measurements of each count (the fastest is printed)")
+    ap.add_argument("--warm", type=int, default=0,
+                    help="other generated articles ingested into each copy first, untimed (a store in use)")
     args = ap.parse_args()
     store = Path(args.store)
     with sqlite3.connect(store) as db:
@@ -76,7 +84,13 @@ def main() -> None:
         text = Path(path).read_text(encoding="utf-8")
         given += [json.loads(line) for line in text.splitlines() if line.strip()] if path.endswith(".jsonl") \
             else [json.loads(text)]
+    # warm-up articles: generator copies far past the store's own and the measured ones
+    warm = varied(base_articles(), size + WARM_OFFSET + args.warm)[size + WARM_OFFSET :] if args.warm else []
+    if warm:
+        print(f"  each copy first ingests {len(warm)} other article(s), untimed")
     with tempfile.TemporaryDirectory() as tmp:
+        warm_file = Path(tmp) / "warm.jsonl"
+        warm_file.write_text("".join(json.dumps(r) + "\n" for r in warm), encoding="utf-8")
         for count in args.counts:
             records = given[:count] if given else _new_articles(store, count, args.offset)
             inp = Path(tmp) / f"new{count}.jsonl"
@@ -87,6 +101,8 @@ def main() -> None:
                 for suffix in ("", "-wal"):  # a store left open elsewhere may hold recent writes in its log
                     if Path(f"{store}{suffix}").exists():
                         shutil.copyfile(f"{store}{suffix}", f"{copy}{suffix}")
+                if warm:
+                    _timed([str(STORYLINE), "ingest", "--quiet", "--db", str(copy), str(warm_file)])
                 got = _timed([str(STORYLINE), "ingest", "--quiet", "--db", str(copy), str(inp)])
                 best = got if best is None or got[0] < best[0] else best
                 for suffix in ("", "-wal", "-shm"):

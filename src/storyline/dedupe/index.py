@@ -10,9 +10,13 @@ what it adds or changes:
 - ``a:<id>``: the article's MinHash signature, ``num_perm`` little-endian uint32.
 - ``p:<id>``: its passage signatures: uint32 count ``n``, ``n`` paragraph indices, ``n x passage_num_perm``
   uint32 values.
+- ``bands``: the params JSON once every stored signature's LSH band keys are in the store's postings (stage
+  ``"dedupe"``, key :meth:`DedupeIndex.band_keys`, item the article id); ``fit(store, lazy=True)`` then loads no
+  article signature and answers :meth:`DedupeIndex.candidates` with one SQL lookup of the query's band keys.
 
 Loading 20k articles' state and rebuilding the article ``MinHashLSH`` and the passage
-:class:`~storyline.dedupe.bands.BandIndex` takes seconds (see bench/dedupe.py).
+:class:`~storyline.dedupe.bands.BandIndex` takes seconds (see bench/dedupe.py); a stream run (``lazy``) skips the
+article index, which was 1.7 s of CPU of one new article into a 20k store.
 """
 
 from __future__ import annotations
@@ -126,25 +130,34 @@ class DedupeIndex:
         """The settings the stored state depends on: if any changes, the next run recomputes everything."""
         return json.dumps({"version": VERSION, "seed": SEED, **self.params}, sort_keys=True)
 
-    def fit(self, store: Store) -> DedupeIndex:
-        """Load stored state and rebuild both LSH indexes; stale state (other params) loads as empty."""
+    def fit(self, store: Store, lazy: bool = False) -> DedupeIndex:
+        """Load stored state and rebuild both LSH indexes; stale state (other params) loads as empty.
+
+        ``lazy`` (a stream run): when the store holds every signature's band keys, the article signatures are
+        left in the store and :meth:`candidates` looks their band keys up there (the same candidates).
+        """
         self.entries_: dict[str, Entry] = {}
         self.sigs_: dict[str, np.ndarray] = {}
         self.units_: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self.stale_ = False
-        state = store.get_state(STAGE)
-        stored_params = state.pop("params", None)
-        if stored_params is not None and stored_params != self.params_json():
+        params = self.params_json()
+        stored_params = store.get_state(STAGE, key="params").get("params")
+        if stored_params is not None and stored_params != params:
             self.stale_ = True
-            state = {}
-        for key, value in state.items():
-            kind, _, aid = key.partition(":")
-            if kind == "m":
-                self.entries_[aid] = Entry(**json.loads(value))
-            elif kind == "a":
-                self.sigs_[aid] = np.frombuffer(value, dtype="<u4")
-            elif kind == "p":
-                self.units_[aid] = self._unpack_units(value)
+        self.banded_ = not self.stale_ and store.get_state(STAGE, key="bands").get("bands") == params
+        self.lazy_ = lazy and self.banded_
+        self._store = store if self.lazy_ else None
+        self._added_keys: dict[str, list[str]] = {}  # band key -> articles added since the load (lazy only)
+        if not self.stale_:
+            for kind in ("m", "p") if self.lazy_ else ("m", "a", "p"):
+                for key, value in store.get_state(STAGE, prefix=f"{kind}:").items():
+                    aid = key[2:]
+                    if kind == "m":
+                        self.entries_[aid] = Entry(**json.loads(value))
+                    elif kind == "a":
+                        self.sigs_[aid] = np.frombuffer(value, dtype="<u4")
+                    else:
+                        self.units_[aid] = self._unpack_units(value)
         self.lsh_ = MinHashLSH(_lsh_threshold(self.threshold, self.lsh_slack), num_perm=self.num_perm)
         self.passages_ = BandIndex(_lsh_threshold(self.passage_threshold, self.lsh_slack), self.passage_num_perm)
         self.by_hash_: dict[str, str] = {}
@@ -174,7 +187,11 @@ class DedupeIndex:
             self.by_hash_.setdefault(entry.hash, aid)
         if sig is not None:
             self.sigs_[aid] = sig
-            self.lsh_.insert(aid, _lean(sig), check_duplication=False)
+            if self.lazy_:
+                for key in self.band_keys(sig):
+                    self._added_keys.setdefault(key, []).append(aid)
+            else:
+                self.lsh_.insert(aid, _lean(sig), check_duplication=False)
 
     def add_units(self, aid: str, paragraphs: np.ndarray, sigs: np.ndarray) -> None:
         """Index the passage signatures of an article (``paragraphs[u]`` is the paragraph of unit ``u``)."""
@@ -183,7 +200,12 @@ class DedupeIndex:
 
     def candidates(self, sig: np.ndarray) -> list[str]:
         """Stored articles whose signatures collide with ``sig`` in the LSH (to verify exactly)."""
-        return list(self.lsh_.query(_lean(sig)))
+        if self._store is None:
+            return list(self.lsh_.query(_lean(sig)))
+        keys = self.band_keys(sig)  # sharing a band key is colliding in the LSH
+        found = {aid for _, aid in self._store.get_postings(STAGE, keys=keys)}
+        found.update(aid for key in keys for aid in self._added_keys.get(key, ()))
+        return list(found)
 
     def band_keys(self, sig: np.ndarray) -> list[str]:
         """The LSH's band keys of a signature ("band:values"): two signatures are candidates of each other
@@ -220,8 +242,13 @@ class DedupeIndex:
 
     # -- save -----------------------------------------------------------------------------------------
     def save(self, store: Store, ids: set[str], signatures: set[str]) -> None:
-        """Write the entries of ``ids`` and the signatures of ``signatures`` (articles newly signed)."""
-        items: dict[str, bytes | str] = {"params": self.params_json()}
+        """Write the entries of ``ids`` and the signatures of ``signatures`` (articles newly signed), with their
+        band keys; the first save after the band keys were kept writes those of every loaded signature."""
+        items: dict[str, bytes | str] = {"params": self.params_json(), "bands": self.params_json()}
+        banded = signatures if self.banded_ else set(self.sigs_)
+        store.add_postings(STAGE, ((key, aid) for aid in banded if aid in self.sigs_
+                                   for key in self.band_keys(self.sigs_[aid])))
+        self.banded_ = True
         for aid in ids:
             items[f"m:{aid}"] = json.dumps(asdict(self.entries_[aid]))
         for aid in signatures:

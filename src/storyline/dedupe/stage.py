@@ -129,7 +129,10 @@ def _too_short(art: Article, n_words: int, params: DedupeSettings) -> bool:
 def run(ctx: RunContext) -> None:
     """Pipeline stage: mark syndicated and exact copies, stitched pages, and passage provenance."""
     store, params = ctx.store, ctx.settings.dedupe
-    index = DedupeIndex(params).fit(store)
+    collide = ctx.mapper.collide if ctx.mapper is not None else None
+    # a stream run looks the new articles' band keys up in the store instead of loading every signature (an
+    # engine's shuffle of band keys needs them all)
+    index = DedupeIndex(params).fit(store, lazy=not ctx.full and collide is None)
     full = ctx.full or index.stale_
     if full:
         store.clear_state(STAGE)
@@ -138,7 +141,6 @@ def run(ctx: RunContext) -> None:
     else:
         # ctx.new_ids, and any stored article this stage has not seen yet (ingested by a run that skipped it)
         ids = [aid for aid in store.article_ids() if aid not in index.entries_]
-    collide = ctx.mapper.collide if ctx.mapper is not None else None
     for start in range(0, len(ids), PASS_SIZE):
         _run_pass(store, index, ids[start : start + PASS_SIZE], full, params, collide)
 

@@ -27,7 +27,7 @@ from ..text.parser import sentences_of
 from .dates import doubts_published, find_dates, parse_iso, resolve_date
 from .entities import find_mentions, is_role_noun
 from .figures import find_figures, parse_money, parse_number
-from .merge import EntityTable, add_story_mentions, drop_ordinary_words, known_surnames, merge_entities, type_votes
+from .merge import EntityTable, add_story_mentions, drop_ordinary_words, known_of, merge_entities, votes_of
 from .quotegroups import group_quotes
 from .quotes import find_quotes, speaker_mentions
 
@@ -232,13 +232,11 @@ def run(ctx: RunContext) -> None:
             done = []
     store.update_articles(done)
     story_ids = sorted(ctx.touched_stories) if ctx.touched_stories else [s.id for s in store.iter_stories()]
-    stories = []
     # the one full name the whole store knows for a surname (a story that says only "Whitcombe" means her), and
-    # how the whole store types each name; the mentions alone are kept, not the texts
-    corpus = [Article(id=a.id, mentions=a.mentions) for a in store.iter_articles()] if story_ids else []
-    known = known_surnames(corpus)
-    votes = type_votes(corpus)
-    del corpus
+    # how the whole store types each name, from the store's name counts as the articles stand before any merge
+    every = ctx.full or not ctx.touched_stories
+    known, votes = _corpus_names(store, story_ids, every) if story_ids else ({}, {})
+    stories = []
     for sid in story_ids:
         story = store.get_story(sid)
         arts = list(store.iter_articles(story.articles))
@@ -247,6 +245,26 @@ def run(ctx: RunContext) -> None:
         stories.append(story)
     if stories:
         store.put_stories(stories)
+
+
+def _corpus_names(store: Store, story_ids: Sequence[str], full: bool) -> tuple[dict[str, str], dict[str, Counter[str]]]:
+    """(:func:`merge.known_surnames`, :func:`merge.type_votes`) of the whole store, for what merging these
+    stories asks: on a full run every name; else the names of the stories' mentions as :func:`merge_story` sees
+    them (ordinary words dropped, missed surnames added), read before any story is merged and written back."""
+    if full:
+        forms = store.mention_forms()
+        return known_of(forms), votes_of(forms)
+    names: set[str] = set()
+    alone: set[str] = set()
+    for sid in story_ids:
+        arts = list(store.iter_articles(store.get_story(sid).articles))
+        drop_ordinary_words(arts)
+        add_story_mentions(arts)
+        for m in (m for a in arts for m in a.mentions):
+            names.add(m.text.lower())
+            if " " not in m.text:
+                alone.add(m.text.lower())
+    return known_of(store.person_forms(alone)), votes_of(store.mention_forms(names))
 
 
 def corpus_entities(store: Store) -> list[Entity]:

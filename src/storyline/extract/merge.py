@@ -25,7 +25,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from ..model import Article, Entity, Mention, Span
 from ..text.datelines import DATED_DATELINE, DATELINE
-from ..text.words import singular
+from ..text.words import person_key, singular
 from .entities import MIN_SURNAME_LETTERS, ORG_HEADS, TITLE_WORDS
 from .names import (
     COUNTRY_KEYS,
@@ -96,13 +96,6 @@ class _Cluster:
         self.mentions.append((art, m))
 
 
-def _person_key(name: str) -> tuple[str, str]:
-    """(first name, surname) of a full name, initials dropped."""
-    words = [w for w in name.lower().replace(",", " ").split() if not re.fullmatch(r"[a-z]\.?", w)]
-    words = [w for w in words if w.rstrip(".") not in ("jr", "sr", "ii", "iii")]
-    return (words[0] if words else "", words[-1] if words else "")
-
-
 def _typed_otherwise(counts: Counter[str]) -> bool:
     """True when the model typed a name as something else far more often than as a person."""
     return counts["PERSON"] + PERSON_TYPING_SLACK < sum(counts.values()) - counts["PERSON"]
@@ -122,10 +115,15 @@ def _vote(counts: Counter[str], label: str) -> str:
 def type_votes(articles: Iterable[Article]) -> dict[str, Counter[str]]:
     """Lowercased name -> how many of its mentions have each type, over these articles (duplicates too: a copy
     is another outlet printing the name)."""
+    return votes_of((m.text, m.label, 1) for a in articles for m in a.mentions)
+
+
+def votes_of(forms: Iterable[tuple[str, str, int]]) -> dict[str, Counter[str]]:
+    """:func:`type_votes` from (written form, label, mentions) counts in the order the corpus first meets them
+    (what :meth:`storyline.store.Store.mention_forms` answers): the same counts, in the same order."""
     votes: dict[str, Counter[str]] = defaultdict(Counter)
-    for a in articles:
-        for m in a.mentions:
-            votes[m.text.lower()][m.label] += 1
+    for form, label, n in forms:
+        votes[form.lower()][label] += n
     return dict(votes)
 
 
@@ -199,7 +197,7 @@ class _Merger:
             if _typed_otherwise(counts):
                 m.label = _majority_other(counts)
                 continue
-            first, last = _person_key(m.text)
+            first, last = person_key(m.text)
             cluster = self._known_person(m.text, first, last)
             if cluster is None:
                 cluster = _Cluster("PERSON")
@@ -214,7 +212,7 @@ class _Merger:
         for it ("Whitcombe" -> "Dana Whitcombe"): an empty cluster under that name the surname then joins."""
         alone = {m.text.lower() for _, m in self.items if " " not in m.text}
         for low, full in known.items():
-            first, last = _person_key(full)
+            first, last = person_key(full)
             if low not in alone or self.by_surname.get(last):
                 continue
             cluster = _Cluster("PERSON")
@@ -243,7 +241,7 @@ class _Merger:
                 m.label = "PERSON"
                 cluster.add(art, m)
                 return
-        person = self.by_full.get(_person_key(m.text)) if " " in m.text else None
+        person = self.by_full.get(person_key(m.text)) if " " in m.text else None
         if person is not None and m.text in person.forms and counts["PERSON"] >= counts[m.label]:
             m.label = "PERSON"  # a full name typed a person as often as otherwise: the person's
             person.add(art, m)
@@ -375,21 +373,26 @@ def merge_entities(
 def known_surnames(articles: Iterable[Article]) -> dict[str, str]:
     """Lowercased surname -> full person name, for surnames only one person of these articles bears (the most
     written form of that name); a surname two people share ("Williams") is left out."""
+    return known_of((m.text, m.label, 1) for a in articles for m in a.mentions)
+
+
+def known_of(forms: Iterable[tuple[str, str, int]]) -> dict[str, str]:
+    """:func:`known_surnames` from (written form, label, mentions) counts in the order the corpus first meets
+    them (what :meth:`storyline.store.Store.person_forms` answers for the surnames asked about)."""
     names: dict[str, Counter[tuple[str, str]]] = defaultdict(Counter)
-    forms: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
-    for a in articles:
-        for m in a.mentions:
-            if m.label == "PERSON" and len(m.text.split()) >= MIN_FULL_NAME_WORDS and m.text[:1].isupper():
-                key = _person_key(m.text)
-                names[key[1]][key] += 1
-                forms[key][m.text] += 1
+    forms_of: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    for form, label, n in forms:
+        if label == "PERSON" and len(form.split()) >= MIN_FULL_NAME_WORDS and form[:1].isupper():
+            key = person_key(form)
+            names[key[1]][key] += n
+            forms_of[key][form] += n
     out = {}
     for last, people in names.items():
         best = max(people, key=people.__getitem__)
         # "Jeff" and "Jefferson" are one man (one first name starts the other); "John" and "Jane" are two
         one = all(f.startswith(best[0]) or best[0].startswith(f) or same_given_name(f, best[0]) for f, _ in people)
         if one and len(last) >= MIN_SURNAME_LETTERS:
-            out[last] = forms[best].most_common(1)[0][0]
+            out[last] = forms_of[best].most_common(1)[0][0]
     return out
 
 

@@ -23,11 +23,12 @@ from .base import (
 from .follow import FollowRecords
 from .identity import IdentityRecords
 from .migrations import FIRST_MIGRATION, MIGRATIONS, _index_story_entities
+from .names import NameReads, write_names
 from .progress import ProgressRecords
 from .search import SearchReads
 
 
-class Store(SearchReads, ProgressRecords, IdentityRecords, FollowRecords):
+class Store(SearchReads, ProgressRecords, IdentityRecords, FollowRecords, NameReads):
     """A storyline database: articles, their raw input, NLP docs, stage state, stories and rejects.
 
     ``path`` is a file (created if missing) or ``":memory:"`` for tests; ``busy_timeout`` is how long (seconds) a
@@ -148,6 +149,7 @@ class Store(SearchReads, ProgressRecords, IdentityRecords, FollowRecords):
                     new.append(art.id)
                     self.db.execute("INSERT INTO articles_fts (rowid, title, body) VALUES (?,?,?)",
                                     (cur.lastrowid, art.title, art.text))
+                    write_names(self.db, art.id, art.mentions)
                     if raw and art.id in raw:
                         self.db.execute("INSERT OR REPLACE INTO raw VALUES (?,?,?,?)", (art.id, *raw[art.id]))
                 else:
@@ -164,6 +166,7 @@ class Store(SearchReads, ProgressRecords, IdentityRecords, FollowRecords):
                     (art.content_hash, art.url, art.outlet, art.title, art.published, art.story, art.duplicate_of,
                      _dumps(art.to_dict()), art.id),
                 )
+                write_names(self.db, art.id, art.mentions)
 
     def get_article(self, article_id: str) -> Article:
         """One article by id (a unique id prefix also works); raises NotFoundError."""

@@ -11,6 +11,8 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from .names import backfill_names
+
 Migration = tuple[str, Callable[[sqlite3.Connection], None]]
 
 
@@ -214,6 +216,27 @@ COMPLETE = "*"
 
 
 # Ordered, append-only: never edit or reorder a migration that has shipped; add a new one.
+def _m007_name_counts(db: sqlite3.Connection) -> None:
+    _run_script(
+        db,
+        """
+        ALTER TABLE articles ADD COLUMN names_digest TEXT;  -- digest of the article's rows in mention_names
+        CREATE TABLE mention_names (          -- per article: each written name and label of its mentions
+            article TEXT NOT NULL REFERENCES articles(id),
+            form TEXT NOT NULL, label TEXT NOT NULL,
+            n INTEGER NOT NULL,                -- mentions of this form with this label in the article
+            pos INTEGER NOT NULL,              -- index of the first of them among the article's mentions
+            name TEXT NOT NULL,                -- the form lowercased
+            first TEXT, surname TEXT,          -- person_key of a form of two words or more
+            PRIMARY KEY (article, form, label)
+        );
+        CREATE INDEX mention_names_name ON mention_names(name);
+        CREATE INDEX mention_names_surname ON mention_names(surname) WHERE surname IS NOT NULL;
+        """,
+    )
+    backfill_names(db)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     ("001_initial", _m001_initial),
     ("002_counts_and_postings", _m002_counts_and_postings),
@@ -221,6 +244,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     ("004_sources", _m004_sources),
     ("005_identity", _m005_identity),
     ("006_progress", _m006_progress),
+    ("007_name_counts", _m007_name_counts),
 )
 
 

@@ -97,3 +97,15 @@ def word_count(text: str) -> int:
     return len(text.split())
 
 
+
+
+_INITIAL = re.compile(r"[a-z]\.?")
+_NAME_SUFFIXES = ("jr", "sr", "ii", "iii")
+
+
+def person_key(name: str) -> tuple[str, str]:
+    """(given name, surname) of a written person name, lowercased, initials and "Jr."-like suffixes dropped:
+    "Dana J. Whitcombe Jr." -> ("dana", "whitcombe"). The key entities and the store's name counts share."""
+    words = [w for w in name.lower().replace(",", " ").split() if not _INITIAL.fullmatch(w)]
+    words = [w for w in words if w.rstrip(".") not in _NAME_SUFFIXES]
+    return (words[0] if words else "", words[-1] if words else "")

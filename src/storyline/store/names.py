@@ -1,0 +1,104 @@
+"""The corpus's name counts: how often each written name is typed each way, kept as the mentions are written.
+
+Entity merging asks the whole corpus two things about the names of a story (:mod:`storyline.extract.merge`):
+how the model typed each name across every article, and which full person names a bare surname may stand for.
+Reading every article's mentions for that costs seconds on a large store; the table ``mention_names`` holds,
+per article, each (written form, label) with its count and the position of its first mention, written in the
+transaction that writes the article and only when its mentions changed (a digest of them sits beside the
+article). A stage then asks only for the names it needs, with answers in the order a scan of the articles in
+ingest order would meet them (ties in the counts are broken by that order).
+
+Example:
+    >>> from storyline.model import Article, Mention, Span
+    >>> from storyline.store import Store
+    >>> with Store(":memory:") as store:
+    ...     _ = store.add_articles([Article(id="a", mentions=[Mention(Span(0, 5), "Tolva", "GPE")])])
+    ...     store.mention_forms({"tolva"})
+    [('Tolva', 'GPE', 1)]
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections.abc import Iterable, Sequence
+
+from ..model import Mention
+from ..text.words import person_key
+from .base import StoreBase
+
+# A mention's place in the corpus scan is (article ingest order, index among its article's mentions), packed in
+# one integer for SQL's MIN: no article has anywhere near a million mentions (a long report has a few hundred).
+POSITION_SPAN = 1_000_000
+
+# (form, label, count, first position, lowercased form, given name, surname)
+NameRow = tuple[str, str, int, int, str, str | None, str | None]
+
+
+def name_rows(mentions: Sequence[Mention]) -> list[NameRow]:
+    """The rows of ``mention_names`` for one article's mentions: one per (form, label), in order of first mention.
+
+    The (given name, surname) key is filled for forms of two words or more (those a full person name can be).
+    """
+    counts: dict[tuple[str, str], list[int]] = {}
+    for pos, m in enumerate(mentions):
+        seen = counts.setdefault((m.text, m.label), [0, pos])
+        seen[0] += 1
+    rows = []
+    for (form, label), (n, pos) in counts.items():
+        first, last = person_key(form) if len(form.split()) > 1 else (None, None)
+        rows.append((form, label, n, pos, form.lower(), first, last))
+    return rows
+
+
+def _digest(rows: list[NameRow]) -> str:
+    """A short digest of an article's name rows: unchanged mentions are not rewritten."""
+    return hashlib.blake2b(repr(rows).encode("utf-8"), digest_size=12).hexdigest()
+
+
+def write_names(db: sqlite3.Connection, article_id: str, mentions: Sequence[Mention]) -> None:
+    """Replace an article's rows of ``mention_names`` when its mentions changed (inside the caller's transaction)."""
+    rows = name_rows(mentions)
+    digest = _digest(rows)
+    cur = db.execute("UPDATE articles SET names_digest=? WHERE id=? AND names_digest IS NOT ?",
+                     (digest, article_id, digest))
+    if not cur.rowcount:
+        return  # the same mentions as stored (or no such article)
+    db.execute("DELETE FROM mention_names WHERE article=?", (article_id,))
+    db.executemany("INSERT INTO mention_names VALUES (?,?,?,?,?,?,?,?)", [(article_id, *r) for r in rows])
+
+
+def backfill_names(db: sqlite3.Connection) -> None:
+    """Fill ``mention_names`` from the mentions of every stored article (the migration that adds the table)."""
+    import json  # noqa: PLC0415 - only the one-time migration parses stored mentions
+
+    cur = db.execute("SELECT id, json_extract(data, '$.mentions') FROM articles")
+    for aid, mentions in cur.fetchall():
+        rows = name_rows([Mention.from_dict(m) for m in json.loads(mentions or "[]")])
+        db.execute("UPDATE articles SET names_digest=? WHERE id=?", (_digest(rows), aid))
+        db.executemany("INSERT INTO mention_names VALUES (?,?,?,?,?,?,?,?)", [(aid, *r) for r in rows])
+
+
+class NameReads(StoreBase):
+    """The name counts of the whole corpus, for the names a stage asks about (mixed into the Store)."""
+
+    def _forms(self, column: str, values: Iterable[str] | None) -> list[tuple[str, str, int]]:
+        select = (f"SELECT m.form, m.label, SUM(m.n), MIN(a.seq * {POSITION_SPAN} + m.pos) AS first"
+                  " FROM mention_names m JOIN articles a ON a.id = m.article")
+        group = " GROUP BY m.form, m.label"
+        if values is None:
+            rows = self.db.execute(select + group).fetchall()
+        else:  # a form has one lowercased form and one surname, so chunks of values never split a group
+            rows = self._rows_in(select + f" WHERE m.{column} IN ({{marks}})" + group, [], values)
+        rows.sort(key=lambda r: r[3])
+        return [(form, label, int(n)) for form, label, n, _ in rows]
+
+    def mention_forms(self, names: Iterable[str] | None = None) -> list[tuple[str, str, int]]:
+        """(written form, label, mentions) over every stored article, for the forms whose lowercased text is one
+        of ``names`` (all: None), in the order a scan of the articles in ingest order first meets each."""
+        return self._forms("name", names)
+
+    def person_forms(self, surnames: Iterable[str]) -> list[tuple[str, str, int]]:
+        """Like :meth:`mention_forms`, for the forms of two words or more whose surname key
+        (:func:`storyline.text.words.person_key`) is one of ``surnames``."""
+        return self._forms("surname", surnames)

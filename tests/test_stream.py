@@ -1,0 +1,190 @@
+"""Stream runs cost what their own articles need: the store's name counts answer what a scan of every article would."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from storyline import dedupe, pipeline
+from storyline.config import Settings
+from storyline.context import RunContext
+from storyline.dedupe.index import STAGE, DedupeIndex
+from storyline.extract.merge import known_of, known_surnames, type_votes, votes_of
+from storyline.model import Article, Mention, Paragraph, Span
+from storyline.store import MIGRATIONS, Store
+
+
+def _article(aid: str, *names: tuple[str, str]) -> Article:
+    """An article whose mentions are these (written name, label) pairs, one after another."""
+    mentions, at = [], 0
+    for text, label in names:
+        mentions.append(Mention(Span(at, at + len(text)), text, label))
+        at += len(text) + 1
+    return Article(id=aid, title=aid, mentions=mentions)
+
+
+# "Corvane" is typed three ways (a tie in a vote goes to the label met first, so the order counts too), and two
+# forms of Dana Whitcombe's name are written equally often (the one met first names her).
+ARTICLES = [
+    _article("a1", ("Corvane", "ORG"), ("Dana Whitcombe", "PERSON"), ("Whitcombe", "NORP")),
+    _article("a2", ("Corvane", "GPE"), ("Dana M. Whitcombe", "PERSON"), ("Ivo Marsh", "PERSON")),
+    _article("a3", ("Corvane", "PERSON"), ("Ann Marsh", "PERSON"), ("corvane", "ORG"), ("Tolva", "GPE")),
+]
+
+
+def _ordered(votes: dict[str, Counter[str]]) -> list[tuple[str, list[tuple[str, int]]]]:
+    """Votes with the order of their names and labels (a tie goes to the label met first)."""
+    return [(name, list(counts.items())) for name, counts in votes.items()]
+
+
+def test_store_name_counts_answer_as_a_scan_of_every_article(store: Store) -> None:
+    store.add_articles(ARTICLES)
+    assert _ordered(votes_of(store.mention_forms())) == _ordered(type_votes(ARTICLES))
+    asked = {"corvane", "tolva"}
+    scan = {n: c for n, c in type_votes(ARTICLES).items() if n in asked}
+    assert _ordered(votes_of(store.mention_forms(asked))) == _ordered(scan)
+    assert votes_of(store.mention_forms({"corvane"}))["corvane"] == {"ORG": 2, "GPE": 1, "PERSON": 1}
+    # "marsh" is borne by two people: no full name for it; "whitcombe" by one, named as first written
+    assert known_of(store.person_forms({"whitcombe", "marsh"})) == known_surnames(ARTICLES) == {
+        "whitcombe": "Dana Whitcombe"
+    }
+
+
+def test_rewritten_mentions_update_the_counts_and_unchanged_ones_keep_them(store: Store) -> None:
+    store.add_articles(ARTICLES)
+    [a3] = store.iter_articles(["a3"])
+    a3.mentions[0].label = "ORG"  # a merge retyped "Corvane" in this article
+    store.update_articles([a3])
+    assert votes_of(store.mention_forms({"corvane"}))["corvane"] == {"ORG": 3, "GPE": 1}
+    a3.title = "Retitled"  # a later stage writes the article back with the same mentions
+    store.update_articles([a3])
+    assert votes_of(store.mention_forms({"corvane"}))["corvane"] == {"ORG": 3, "GPE": 1}
+    a3.mentions = []
+    store.update_articles([a3])
+    assert votes_of(store.mention_forms({"corvane", "tolva"})) == {"corvane": {"ORG": 1, "GPE": 1}}
+
+
+def test_an_older_store_gets_the_counts_of_its_stored_mentions_when_opened(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("CREATE TABLE _migrations (name TEXT PRIMARY KEY, applied REAL)")
+    for name, apply in MIGRATIONS[:6]:  # a store written before the name counts existed
+        apply(db)
+        db.execute("INSERT INTO _migrations VALUES (?, 0)", (name,))
+    for seq, art in enumerate(ARTICLES, 1):
+        db.execute("INSERT INTO articles (id, seq, data) VALUES (?, ?, ?)", (art.id, seq, json.dumps(art.to_dict())))
+    db.close()
+    with Store(path) as store:
+        assert _ordered(votes_of(store.mention_forms())) == _ordered(type_votes(ARTICLES))
+        assert known_of(store.person_forms({"whitcombe"})) == {"whitcombe": "Dana Whitcombe"}
+
+
+REPORT = (
+    "Harbour pilots in Tolvik walked off the job on {day}, halting cargo ships at the port for a {n} day. "
+    "{name} said the pilots would stay out until the port authority restored the night shift it cut. "
+    "The port authority said talks with the pilots' union would resume next week."
+)
+
+
+def test_a_streamed_article_naming_only_a_surname_joins_the_person_its_story_knows(tmp_path: Path) -> None:
+    settings = Settings.load()
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i, day in enumerate(("Monday", "Tuesday", "Wednesday")):
+        text = f"Tolvik harbour pilots strike, day {i + 1}\n\n" + REPORT.format(day=day, n=i + 1, name="Mara Quillon")
+        (folder / f"pilots{i}.txt").write_text(text, encoding="utf-8")
+    late = tmp_path / "late.txt"
+    late.write_text("Tolvik pilots strike goes on\n\n" + REPORT.format(day="Thursday", n=4, name="Quillon"),
+                    encoding="utf-8")
+    with Store(tmp_path / "s.db") as store:
+        first = pipeline.ingest_paths([str(folder)], store, settings)
+        pipeline.analyse(pipeline.RunContext(store, settings, new_ids=first.new))
+        more = pipeline.ingest_paths([str(late)], store, settings)
+        pipeline.analyse(pipeline.RunContext(store, settings, new_ids=more.new))
+        [story] = list(store.iter_stories())
+        assert len(story.articles) == len(first.new) + 1
+        [person] = [e for e in story.entities if e.type == "PERSON"]
+        assert person.name == "Mara Quillon" and "Quillon" in person.aliases
+        [streamed] = store.iter_articles(more.new)
+        assert [m.entity for m in streamed.mentions if m.text == "Quillon"] == [person.id]
+
+
+def _dedupe_run(store: Store, settings: Settings, *articles: Article) -> dict[str, Article]:
+    """Store the articles, run the dedupe stage on them (a stream run), return every stored article by id."""
+    new, _ = store.add_articles(list(articles))
+    dedupe.run(RunContext(store, settings, new_ids=new))
+    return {a.id: a for a in store.iter_articles()}
+
+
+def _two_reports(aid: str, body: list[str], published: str) -> Article:
+    return Article(id=aid, title=f"Headline {aid}", paragraphs=[Paragraph(p) for p in body], published=published,
+                   outlet=f"Outlet {aid}")
+
+
+FERRY = [
+    "The island ferry service will stop its night crossings from the first of March, the operator said on "
+    "Thursday, because too few passengers travel after nine in the evening to cover the crew's wages.",
+    "Residents of the two outer islands said the change would leave nurses and bakers who work late shifts on "
+    "the mainland with no way home, and asked the regional assembly to pay for one late boat a day.",
+    "The operator said it had lost money on the night route for six years and would keep the morning and "
+    "afternoon boats, adding a larger vessel on Fridays when weekend visitors arrive with their cars.",
+]
+MUSEUM = [
+    "The maritime museum has bought a collection of ship models built by a retired harbour pilot over forty "
+    "years, the curator said, and will show them from May in a new room beside the lighthouse gallery.",
+    "Most of the hundred and twelve models are of fishing boats that sailed from the town before the war, "
+    "and several were made from the wood of the old pier when it was torn down in the nineteen-seventies.",
+]
+
+
+def test_a_stream_run_finds_copies_through_the_stored_band_keys(store: Store, settings: Settings,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    _dedupe_run(store, settings, _two_reports("ferry", FERRY, "2024-02-01"), _two_reports("museum", MUSEUM,
+                                                                                           "2024-02-01"))
+    loaded: list[int] = []
+    real = DedupeIndex.fit
+
+    def counting(self: DedupeIndex, store: Store, lazy: bool = False) -> DedupeIndex:
+        real(self, store, lazy)
+        loaded.append(len(self.sigs_))
+        return self
+
+    monkeypatch.setattr(DedupeIndex, "fit", counting)
+    copy = _two_reports("ferry-copy", [*FERRY[:2], FERRY[2].replace("Fridays", "Saturdays")], "2024-02-02")
+    arts = _dedupe_run(store, settings, copy)
+    assert arts["ferry-copy"].duplicate_of == "ferry" and "syndicated" in arts["ferry-copy"].flags
+    assert arts["museum"].duplicate_of is None
+    assert loaded == [0]  # no stored article signature was loaded: the band keys were looked up in the store
+
+
+def _same_candidates(store: Store, settings: Settings) -> bool:
+    """Whether the lazy index (band keys looked up in the store) proposes what the loaded LSH proposes, for every
+    stored signature and a variant of each with a third of its values changed."""
+    full = DedupeIndex(settings.dedupe).fit(store)
+    lazy = DedupeIndex(settings.dedupe).fit(store, lazy=True)
+    assert lazy.lazy_ and lazy.sigs_ == {} and full.sigs_
+    probes = [*full.sigs_.values()]
+    probes += [np.where(np.arange(len(sig)) % 3 == 0, sig + 1, sig).astype(sig.dtype) for sig in probes]
+    return all(sorted(lazy.candidates(sig)) == sorted(full.candidates(sig)) for sig in probes)
+
+
+def test_the_stored_band_keys_propose_the_candidates_the_lsh_does(store: Store, settings: Settings) -> None:
+    _dedupe_run(store, settings, _two_reports("ferry", FERRY, "2024-02-01"), _two_reports("museum", MUSEUM,
+                                                                                           "2024-02-01"))
+    _dedupe_run(store, settings, _two_reports("ferry-copy", FERRY[:2], "2024-02-02"))
+    assert _same_candidates(store, settings)
+
+
+def test_a_store_without_band_keys_gets_them_on_its_next_run(store: Store, settings: Settings) -> None:
+    _dedupe_run(store, settings, _two_reports("ferry", FERRY, "2024-02-01"))
+    store.delete_state(STAGE, ["bands"])  # a store written before the band keys were kept
+    store.delete_postings(STAGE, items=["ferry"])
+    assert not DedupeIndex(settings.dedupe).fit(store, lazy=True).lazy_  # it loads every signature instead
+    arts = _dedupe_run(store, settings, _two_reports("museum", MUSEUM, "2024-02-01"))
+    assert arts["museum"].duplicate_of is None
+    assert _same_candidates(store, settings)
