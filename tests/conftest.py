@@ -1,4 +1,5 @@
-"""Shared fixtures: settings, an in-memory store, the spaCy pipeline (loaded once per session)."""
+"""Shared fixtures: settings, an in-memory store, the spaCy pipeline (loaded once per session), a counter of
+pipeline loads."""
 
 from __future__ import annotations
 
@@ -28,3 +29,17 @@ def store() -> Iterator[Store]:
 def nlp() -> NLP:
     """The spaCy pipeline, loaded once for the whole test session."""
     return NLP()
+
+
+@pytest.fixture
+def pipeline_loads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """A list that gets one item each time a spaCy pipeline (:class:`NLP`) is built from now on."""
+    loads: list[int] = []
+    load = NLP.__init__
+
+    def counted(self: NLP, *args: object, **kwargs: object) -> None:
+        loads.append(1)
+        load(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(NLP, "__init__", counted)
+    return loads

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from clock import without_clock
 
 from storyline import nlp as nlp_stage
 from storyline import report
@@ -77,20 +78,9 @@ def test_cli_rejects_a_negative_worker_count(tmp_path: Path, capsys: pytest.Capt
 # -- the Ray engine against the local one on the demo corpus -------------------------------------------------
 # Keys that say when the tool did something (made the file, stored an article, merged two stories), not what
 # the articles say: two runs differ in them whatever engine ran.
-CLOCK_KEYS = {"generated", "added", "at"}
-
-
-def _without_clock(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _without_clock(v) for k, v in value.items() if k not in CLOCK_KEYS}
-    if isinstance(value, list):
-        return [_without_clock(v) for v in value]
-    return value
-
-
 def _stories(store: Store) -> dict[str, Any]:
     """stories.json as a user reads it, without the times the tool did things."""
-    return dict(_without_clock(report.stories_json(store)))
+    return dict(without_clock(report.stories_json(store)))
 
 
 @pytest.fixture(scope="module")

@@ -593,17 +593,7 @@ def test_fetcher_never_leaves_loopback_in_these_tests(fast: Settings) -> None:
     fetcher.close()
 
 
-def test_follower_keeps_the_pipeline_loaded_between_rounds(monkeypatch: pytest.MonkeyPatch) -> None:
-    from storyline.text import parser
-
-    loads: list[int] = []
-    load = parser.NLP.__init__
-
-    def counted(self: parser.NLP, *args: object, **kwargs: object) -> None:
-        loads.append(1)
-        load(self, *args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(parser.NLP, "__init__", counted)
+def test_follower_keeps_the_pipeline_loaded_between_rounds(pipeline_loads: list[int]) -> None:
     settings = Settings.load()
     with Store(":memory:") as store:
         f = Follower(store, settings)
@@ -616,4 +606,4 @@ def test_follower_keeps_the_pipeline_loaded_between_rounds(monkeypatch: pytest.M
             store.mark_unanalysed(report.new)
             assert f.analyse_stored() == 1
             assert store.get_article(f"storm-{k}").story  # analysed: placed in a story
-    assert len(loads) == 1  # one spaCy pipeline for every round of the follower
+    assert len(pipeline_loads) == 1  # one spaCy pipeline for every round of the follower

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from clock import without_clock
 
 from storyline import pipeline, report
 from storyline.config import Settings
@@ -18,17 +19,6 @@ from storyline.store import Store
 from storyline.text import parser
 
 DEMO = Path(__file__).resolve().parent.parent / "examples" / "demo"
-CLOCK_KEYS = {"generated", "added", "at"}  # when the tool did something, not what the articles say
-
-
-def _without_clock(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _without_clock(v) for k, v in value.items() if k not in CLOCK_KEYS}
-    if isinstance(value, list):
-        return [_without_clock(v) for v in value]
-    return value
-
-
 def _run_demo(settings: Settings, workers: int) -> tuple[str, dict[str, Any]]:
     """stories.json (without times) of the demo corpus, and every article's facts, run with ``workers``."""
     with Store(":memory:") as store:
@@ -36,7 +26,7 @@ def _run_demo(settings: Settings, workers: int) -> tuple[str, dict[str, Any]]:
         facts = {a.id: [a.flags, [p.flags for p in a.paragraphs], [q.to_dict() for q in a.quotes],
                         [d.to_dict() for d in a.dates], [f.to_dict() for f in a.figures], len(a.mentions)]
                  for a in store.iter_articles()}
-        return json.dumps(_without_clock(report.stories_json(store)), sort_keys=True), facts
+        return json.dumps(without_clock(report.stories_json(store)), sort_keys=True), facts
 
 
 def test_two_workers_write_the_stories_json_of_one(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -122,7 +112,7 @@ def test_an_engines_mapper_and_band_key_shuffle_give_the_stories_and_copies_of_t
         got = pipeline.ingest_paths([str(DEMO)], store, settings)
         pipeline.analyse(RunContext(store, settings, new_ids=got.new, workers=1, mapper=mapper, _nlp=nlp))
         copies = {a.id: a.duplicate_of for a in store.iter_articles() if a.duplicate_of}
-        here = json.dumps(_without_clock(report.stories_json(store)), sort_keys=True)
+        here = json.dumps(without_clock(report.stories_json(store)), sort_keys=True)
     assert mapper.keys > 0  # dedupe's candidates came from the band keys, not the LSH queries
     assert copies  # the demo corpus has copies: the shuffle found them
     assert here == one
