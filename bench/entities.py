@@ -23,6 +23,7 @@ Usage:
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import subprocess
@@ -68,6 +69,11 @@ def run_half(rows: list[dict[str, Any]], work: Path) -> tuple[list[Story], list[
         return list(store.iter_stories()), list(store.iter_articles())
 
 
+def _digest(name: str) -> str:
+    """The key of a label stored by its SHA-1 (a long run-together headline, whose words stay out of the repo)."""
+    return "sha1:" + hashlib.sha1(name.encode("utf-8")).hexdigest()
+
+
 def load_labels(path: Path) -> tuple[dict[str, str], list[tuple[str, str, bool]]]:
     """(lowercased name -> type, [(name, name, same)]) of the labels file."""
     types: dict[str, str] = {}
@@ -76,8 +82,8 @@ def load_labels(path: Path) -> tuple[dict[str, str], list[tuple[str, str, bool]]
         if not line.strip():
             continue
         row = json.loads(line)
-        if "type" in row:
-            types[row["name"].lower()] = row["type"]
+        if "type" in row:  # a run-together page headline is kept as the SHA-1 of its lowercased text, not its words
+            types[row["name"].lower() if "name" in row else "sha1:" + row["name_sha1"]] = row["type"]
         else:
             a, b = row["same"] if "same" in row else row["different"]
             pairs.append((a.lower(), b.lower(), "same" in row))
@@ -101,7 +107,7 @@ def score(stories: list[Story], articles: list[Article], types: dict[str, str],
             names = [e.name.lower(), *(x.lower() for x in e.aliases)]
             for n in names:
                 name_types[n].add(e.type)
-            want = next((types[n] for n in names if n in types), None)
+            want = next((types[k] for n in names for k in (n, _digest(n)) if k in types), None)
             if want is not None:
                 out["typed"] += 1
                 if want == e.type:
