@@ -220,10 +220,10 @@ class Figure(Record):
     span: Span
     text: str  # as written: "$1.5 million", "nearly two dozen"
     value: float
-    unit: str  # "USD", "percent", or the counted noun ("jurisdictions")
+    unit: str  # "USD", "percent", or the counted noun ("districts")
     kind: Literal["money", "count", "percent", "quantity"] = "count"
     approximate: bool = False  # "nearly", "about", "more than", "dozens"
-    measure: str | None = None  # what it measures: "jurisdictions", "grant money"
+    measure: str | None = None  # what it measures: "districts", "grant money"
     subject: str | None = None  # whose it is: "Chicago", "the Justice Department"
     sentence: Span | None = None
 

@@ -322,7 +322,7 @@ def _merge_same_figure(rows: list[tuple[Claim, list[Reading]]]) -> list[Claim]:
     """Rows of one value that are one figure, merged into one row with all their sources.
 
     The figure reader keys a figure by its counted noun and its event, so outlets writing one figure in other
-    words ("letters to 29 jurisdictions", "warned 29 cities"; "will pay $42 a share", "buy it for $42 a share")
+    words ("notices to 14 districts", "warned 14 towns"; "will pay $17 a share", "buy it for $17 a share")
     give several rows. Two single-value rows are one figure when they give the same exact value of the same kind
     (money in one currency, a share, a count), name no different owners, and their sentences say alike."""
     out: list[Claim] = []

@@ -127,7 +127,7 @@ EARLIER_MARK = "earlier"  # the time frame of a figure placed in an earlier even
 _SCALE_NOUNS = {"dozen", "hundred", "thousand", "million", "billion", "trillion", "percent", "score"}
 # How close two values must be to agree. Exact figures agree only when equal. "about/roughly X" claims X to the
 # precision it is written at: "about 2,300" covers 2,250-2,350, so "roughly 2,500" differs and "about 42,000"
-# does not cover 41,200 (a flat 15% tolerance hid three of the five designed conflicts of the demo corpus).
+# does not cover 41,200 (a flat tolerance would let a rounded figure hide a real discrepancy of its own size).
 # "nearly/almost/up to X" covers the 15% below X (15%: "nearly two dozen" covers 23), "more than/over/at least X"
 # covers up to the next step of its precision or 25% above, whichever is more ("more than 200" covers 220).
 BELOW_SHARE = 0.15
@@ -353,7 +353,7 @@ def read_figure(fig: Figure, art: Article, doc: Doc | None = None) -> Reading | 
         _past_years(art, sentence),
         qualifier=_qualifier(sentence[fig.span.end - offset :], fig.kind == "percent"),
         # an amount or a share is its subject's ("Harlan will pay $42", "Harlan shares fell 3 percent"); a count's
-        # subject is often who reports or acts on it ("the agency sent letters to 29 cities"), not whose it is
+        # subject is often who reports or acts on it ("the agency sent notices to 14 towns"), not whose it is
         owner=owner if cls.startswith("money:") or cls == "percent" else frozenset(),
         owner_name=owner_name if cls.startswith("money:") or cls == "percent" else "",
     )

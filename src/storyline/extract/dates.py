@@ -581,7 +581,7 @@ def _points_forward(doc: Doc | Any, text: str, sent: tuple[int, int], s: int, e:
     (the parse tells the past: "was issued on Jan. 25"), or None when neither the parse nor a cue word tells."""
     phrase = text[s:e]
     if continues_apposition(doc, s):
-        return None  # "will pay $42, a premium to the closing price on Thursday": no verb's tense governs it
+        return None  # "will pay $17, a premium to the closing price on Thursday": no verb's tense governs it
     # "said on Tuesday it would close": a date right after a past reporting verb dates the report
     parsed = False if _dates_the_report(doc, sent[0], s) else _future_from_parse(doc, s, e)
     until = _UNTIL.match(phrase)

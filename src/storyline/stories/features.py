@@ -3,7 +3,7 @@
 Each article becomes an :class:`ArticleFeatures`: sublinear term counts of its content lemmas over the
 analysed paragraphs (``body``), of its headline and lead sentences (``head``, the words an outlet chooses to
 say what happened), of its normalised named entities (``ents``), any numbers it reports (folded into ``body``,
-"29 counties" and "7.1" are strong evidence of one event), and its day. Lemmas, parts of speech and
+"14 counties" and "6.4" are strong evidence of one event), and its day. Lemmas, parts of speech and
 entities come from the stored spaCy parse of the text; the headline, which is not part of that text, is
 tagged by the same pipeline when the article is featurised; stop words are the house list
 (:data:`storyline.text.words.STOP_WORDS`). A :class:`Profile` is the sum of
@@ -193,7 +193,7 @@ def article_day(article: Article) -> int | None:
 
     That is its publication date unless a date stamp or a dated dateline opening the text gives an earlier day
     (a repost, or a late reprint of a wire report). Other dates written in the text are not used:
-    a full date in an article is as often a past event ("the September 19, 1985 earthquake") as today's. An
+    a full date in an article is as often a past event ("the March 3, 1978 flood") as today's. An
     article without a trustworthy date is not penalised.
     """
     day = own_date(article)

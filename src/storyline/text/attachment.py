@@ -1,7 +1,7 @@
 """Where a phrase hangs in the parse when the parser's attachment is doubtful.
 
 spaCy's small English model attaches a prepositional phrase that ends a long sentence to the main verb even
-when it plainly continues the noun phrase right before it: in "The buyer will pay $42 a share, a premium to the
+when it plainly continues the noun phrase right before it: in "The buyer will pay $17 a share, a premium to the
 closing price on Thursday", "on Thursday" is hung on "will pay", though it dates the closing price. English
 readers resolve such phrases by right association (a phrase joins the nearest phrase it can modify; Kimball
 1973, Frazier's late closure): after an apposition, the nearest phrase is the apposition's noun phrase, which
@@ -9,7 +9,7 @@ no main-clause adverbial would follow without a comma.
 
 Example:
     >>> from storyline.text.parser import NLP                                      # doctest: +SKIP
-    >>> [doc] = NLP().parse_texts(["The firm will pay $42, a premium to the close on Thursday."])  # doctest: +SKIP
+    >>> [doc] = NLP().parse_texts(["The firm will pay $17, a premium to the close on Thursday."])  # doctest: +SKIP
     >>> continues_apposition(doc, doc.text.index("on Thursday"))                   # doctest: +SKIP
     True
 """

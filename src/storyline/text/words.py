@@ -58,7 +58,7 @@ def singular(word: str) -> str:
 
 
 def stem(word: str) -> str:
-    """A crude English stem, enough to match "jurisdictions" with "jurisdiction" and "demanded" with "demand"."""
+    """A crude English stem, enough to match "districts" with "district" and "demanded" with "demand"."""
     w = word.lower().replace("\u2019", "'")
     w = w.removesuffix("'s")
     if len(w) >= MIN_IES_STEM and w.endswith("ies"):
