@@ -340,7 +340,8 @@ def print_halves(rows: list[dict[str, Any]], systems: list[str]) -> None:
         if not part:
             continue
         mean = {n: 100 * sum(r["r2"][n] for r in part) / len(part) for n in systems}
-        line = (f"{which} half, {len(part)} {'story' if len(part) == 1 else 'stories'}: ROUGE-2 " + " ".join(f"{n} {mean[n]:.2f}" for n in systems)
+        counted = f"{len(part)} {'story' if len(part) == 1 else 'stories'}"
+        line = (f"{which} half, {counted}: ROUGE-2 " + " ".join(f"{n} {mean[n]:.2f}" for n in systems)
                 + f"; margin over best baseline {mean['storyline'] - max(mean[n] for n in systems[1:]):+.2f}")
         users = [r["user"] for r in part if r["user"]]
         if users:
