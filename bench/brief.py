@@ -52,6 +52,16 @@ BEST_SHARE = 1 / 3
 # The independent citation check: the best sentence of a cited article must hold at least this share of the
 # statement's content words (stemmed, stop words out) and every number it states.
 CONTAINS_RECALL = 0.5
+# The independent check of "reported by": a reporting article has a sentence of at least REPORTS_MIN_TERMS content
+# words (stemmed), at least REPORTS_SHARE of them in the statement, and no number the statement does not give.
+REPORTS_MIN_TERMS = 4
+REPORTS_SHARE = 0.6
+
+# Tune and check (item 6 of issue 13: no figure only on what it was tuned on): the dev corpus is split by story as
+# bench/stories.py splits it (stories in sorted order alternately to tune and check, the first to tune); the team's
+# corpus is the tune set, the demo (and any other file) a check set.
+DEV_CORPUS = (REPO / "../shared/dev-corpus/articles.jsonl").resolve()
+TEAM_CORPUS = (REPO / "bench/data/labeled.jsonl").resolve()
 
 
 def load_articles(path: Path, settings: Settings) -> tuple[list[Article], dict[str, str]]:
@@ -174,6 +184,29 @@ def contains(statement: str, article: Article) -> bool:
     return False
 
 
+def reports(statement: str, article: Article) -> bool:
+    """Independent check that an article reports a part of a statement and nothing else: one of its sentences has
+    most of its content words in the statement and no number the statement lacks."""
+    want = set(words.terms(statement))
+    nums = words.numbers(statement)
+    text = article.text
+    for span in [s.span for s in article.sentences] or list(article.paragraph_spans()):
+        have = set(words.terms(text[span.start : span.end]))
+        if (len(have) >= REPORTS_MIN_TERMS and len(have & want) / len(have) >= REPORTS_SHARE
+                and words.numbers(text[span.start : span.end]) <= nums):
+            return True
+    return False
+
+
+def story_halves(path: Path, labels: set[str]) -> dict[str, str]:
+    """Each story's half, "tune" or "check" (see DEV_CORPUS): ``labels`` are every story label of the file."""
+    if path.resolve() == DEV_CORPUS:
+        ordered = sorted(labels - {"distractor"})
+        return {label: "tune" if k % 2 == 0 else "check" for k, label in enumerate(ordered)}
+    role = "tune" if path.resolve() == TEAM_CORPUS else "check"
+    return dict.fromkeys(labels, role)
+
+
 def redundancy(sents: list[str]) -> float:
     """The highest cosine of content words between two sentences of a brief (0 with fewer than two)."""
     from storyline.text.similarity import cosine
@@ -284,12 +317,48 @@ def print_user(rows: list[dict[str, Any]]) -> None:
           + ", ".join("{}/{}/{}".format(*r["overlap"]) for r in rows))
 
 
+def lead_reach(lead: Any, arts: dict[str, Article], group_of: dict[str, str]) -> tuple[int, int, int, int, int]:
+    """The lead's reach: independent sources its citation names, independent sources reporting it, the story's
+    independent sources, and how many of its reporting articles pass the independent check (of how many)."""
+    ok = sum(contains(lead.text, arts[a]) or reports(lead.text, arts[a]) for a in lead.reported_by)
+    return (len({group_of.get(x, x) for x in lead.sources}), len({group_of.get(x, x) for x in lead.reported_by}),
+            len(set(group_of.values())), ok, len(lead.reported_by))
+
+
+def print_halves(rows: list[dict[str, Any]], systems: list[str]) -> None:
+    """ROUGE-2 of every story (best reference) with its half, then each half's means and our margin over the best
+    baseline (and the user's measure by the mean over references, when run): no figure only on the tune half."""
+    print("ROUGE-2 per story (best reference; user: ours / LexRank on the raw pages by the mean over references):")
+    for r in rows:
+        base = max(r["r2"][n] for n in systems[1:])
+        user = r["user"]
+        extra = f"  user {100 * user['ours'][1]:5.2f} / {100 * user['lex_raw'][1]:5.2f}" if user else ""
+        print(f"  {r['half']:<5} {r['label'][:38]:<38} " + " ".join(f"{n} {100 * r['r2'][n]:5.2f}" for n in systems)
+              + f"  margin {100 * (r['r2']['storyline'] - base):+6.2f}{extra}")
+    for which in ("tune", "check"):
+        part = [r for r in rows if r["half"] == which]
+        if not part:
+            continue
+        mean = {n: 100 * sum(r["r2"][n] for r in part) / len(part) for n in systems}
+        counted = f"{len(part)} {'story' if len(part) == 1 else 'stories'}"
+        line = (f"{which} half, {counted}: ROUGE-2 " + " ".join(f"{n} {mean[n]:.2f}" for n in systems)
+                + f"; margin over best baseline {mean['storyline'] - max(mean[n] for n in systems[1:]):+.2f}")
+        users = [r["user"] for r in part if r["user"]]
+        if users:
+            ours = 100 * sum(u["ours"][1] for u in users) / len(users)
+            raw_ = 100 * sum(u["lex_raw"][1] for u in users) / len(users)
+            clean_ = 100 * sum(u["lex_clean"][1] for u in users) / len(users)
+            line += (f"; user's measure (mean over references) ours {ours:.2f}, over LexRank on our sentences "
+                     f"{ours - clean_:+.2f}, on the raw pages {ours - raw_:+.2f}")
+        print(line)
+
+
 def print_reader(
     systems: list[str],
     redundant: dict[str, list[float]],
     from_best: dict[str, list[int]],
     one_source: dict[str, list[float]],
-    lead_sources: list[tuple[int, int]],
+    lead_sources: list[tuple[int, int, int, int, int]],
 ) -> None:
     """What a reader sees: restating pairs, sentences from the best-corroborated sources, one source's share, and
     how many independent sources our lead's citation names."""
@@ -302,9 +371,12 @@ def print_reader(
         print(f"{name:<12} {sum(rs) / len(rs):8.2f} {sum(r >= RESTATE_COSINE for r in rs):>5}/{len(rs):<3} "
               f"{hit:>12}/{n} = {100 * hit / max(1, n):5.1f}% {100 * sum(shares) / max(1, len(shares)):9.1f}%")
     if lead_sources:
-        cited, total = sum(c for c, _ in lead_sources), sum(t for _, t in lead_sources)
+        cited, reported, total = (sum(r[k] for r in lead_sources) for k in range(3))
+        ok, checked = sum(r[3] for r in lead_sources), sum(r[4] for r in lead_sources)
         print(f"our lead's citation names {cited} of the stories' {total} independent sources "
-              f"(mean {cited / len(lead_sources):.1f} a story)")
+              f"(mean {cited / len(lead_sources):.1f} a story); reported by {reported} of them "
+              f"(mean {reported / len(lead_sources):.1f} a story); reporting articles that state it or a part of it "
+              f"and nothing else (independent check): {ok}/{checked} = {100 * ok / max(1, checked):.1f}%")
     print(f"max pair: mean over stories of the highest content-word cosine between two brief sentences; restating: "
           f"stories with a pair >= {RESTATE_COSINE}; best-corroborated: the top third of a story's independent sources "
           f"by how many other sources state their sentences (cosine >= {CORROBORATE_COSINE}); one source: mean over "
@@ -390,7 +462,9 @@ def main() -> None:
     redundant: dict[str, list[float]] = {s: [] for s in systems}
     from_best: dict[str, list[int]] = {s: [0, 0] for s in systems}
     one_source: dict[str, list[float]] = {s: [] for s in systems}
-    lead_sources: list[tuple[int, int]] = []
+    lead_sources: list[tuple[int, int, int, int, int]] = []
+    story_rows: list[dict[str, Any]] = []  # per reference story: its half and each system's ROUGE-2
+    half = story_halves(Path(args.labeled), {v for v in labels.values() if v})
     shared_sents = base_sents = 0
     by_story: dict[str, list[Article]] = defaultdict(list)
     for aid, lab in labels.items():
@@ -424,8 +498,8 @@ def main() -> None:
         }
         best_arts, origin = best_corroborated(members)
         group_of = {a.id: a.duplicate_of or a.id for a in members}
-        if summary:  # the lead's citation: how many of the story's independent sources it names
-            lead_sources.append((len({group_of.get(x, x) for x in summary[0].sources}), len(set(group_of.values()))))
+        if summary:  # the lead's citation: how many of the story's independent sources state it, and report it
+            lead_sources.append(lead_reach(summary[0], arts, group_of))
         for name, sents in outputs.items():
             redundant[name].append(redundancy(sents))
             from_best[name][0] += sum(source_of(t, origin) in best_arts for t in sents)
@@ -442,6 +516,8 @@ def main() -> None:
             scores[name].append(best)
         if tool_stories:
             user_rows.append(user_measure(label, members, tool_stories, arts, docs, refs[label], raw, ctx, budget))
+        story_rows.append({"label": label, "half": half[label], "r2": {n: scores[n][-1][1] for n in systems},
+                           "user": user_rows[-1] if tool_stories else None})
         if args.show:
             line = "  ".join(f"{n} {100 * scores[n][-1][1]:.1f}/{100 * scores[n][-1][2]:.1f}" for n in systems)
             print(f"\n## {label} ({len(members)} articles)  R2/RL: {line}")
@@ -467,6 +543,7 @@ def main() -> None:
     )
     if user_rows:
         print_user(user_rows)
+    print_halves(story_rows, systems)
     print_reader(systems, redundant, from_best, one_source, lead_sources)
     print("ROUGE-L is rouge-score's rougeL (one LCS over the whole text, order-sensitive); ROUGE-Lsum is the "
           "summary-level LCS over sentences")

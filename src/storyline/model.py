@@ -309,7 +309,8 @@ class Article(Record):
 
 @dataclass
 class Citation(Record):
-    """A sentence shown to the user, taken from ``article`` at ``span``, stated by every article in ``sources``."""
+    """A sentence shown to the user, taken from ``article`` at ``span``, stated by every article in ``sources`` and
+    reported (in part, in other words) by every article in ``reported_by``."""
 
     text: str
     sources: list[str]
@@ -317,6 +318,9 @@ class Citation(Record):
     span: Span | None = None
     date: str | None = None
     granularity: Granularity = "day"  # of ``date``: a "month" date is shown as "2017-08", a "year" one as "2017"
+    # every article reporting what the sentence says, in its own words or in part: the ``sources`` and those whose
+    # sentence says nothing the cited one does not (same figures); "reported by N independent sources"
+    reported_by: list[str] = field(default_factory=list)
 
 
 @dataclass

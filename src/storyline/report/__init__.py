@@ -104,6 +104,17 @@ def independent_sources(articles: Iterable[Mapping[str, Any]]) -> int:
     return len({a.get("outlet") or a["id"] for a in articles if not a.get("duplicate_of")})
 
 
+def reported_line(ids: Iterable[str], articles: Mapping[str, Mapping[str, Any]]) -> str:
+    """How many independent sources report a brief sentence (its ``reported_by``): a copy counts as the outlet of
+    the article it copies, an article without an outlet name on its own.
+
+    >>> reported_line(["a", "b", "c"], {"a": {"outlet": "Wire"}, "b": {"outlet": "Herald", "duplicate_of": "a"}})
+    'reported by 2 independent sources'
+    """
+    roots = {articles.get(x, {}).get("duplicate_of") or x for x in ids}
+    return "reported by " + counted(len({articles.get(r, {}).get("outlet") or r for r in roots}), "independent source")
+
+
 def sources_line(n_articles: int, n_independent: int) -> str:
     """How every count of sources reads: "5 articles from 1 independent source"."""
     return f"{counted(n_articles, 'article')} from {counted(n_independent, 'independent source')}"
@@ -143,7 +154,8 @@ def _view(data: Mapping[str, Any]) -> dict[str, Any]:
                 "changes": _changes(articles.get(update_of), a) if update_of else [],
                 "flags": [f for f in a.get("flags", []) if f in SHOWN_FLAGS],
             })  # fmt: skip
-        summary = _marks(s.get("summary", []), number)
+        summary = [{**item, "reported": reported_line(item.get("reported_by") or item.get("sources", []), articles)}
+                   for item in _marks(s.get("summary", []), number)]
         timeline = _marks(s.get("timeline", []), number)
         claims = []
         for c in s.get("claims", []):
@@ -250,6 +262,7 @@ def _md_story(s: dict[str, Any]) -> list[str]:
     if s["summary"]:
         out += ["### Brief", ""]
         out.append(" ".join(f"{_md(i['text'])} {_cites(i['marks'])}" for i in s["summary"]))
+        out += ["", f"*The lead is {s['summary'][0]['reported']}.*"]
         out.append("")
     if s["timeline"]:
         out += ["### Timeline", ""]

@@ -62,6 +62,12 @@ def independent_sources(rows: Iterable[dict[str, Any]]) -> int:
     return len({r["outlet"] or r["id"] for r in rows if not r["duplicate_of"]})
 
 
+def reported_by(ids: Iterable[str], meta: dict[str, dict[str, Any]]) -> int:
+    """Independent sources reporting a brief sentence: a copy counts as the outlet of the article it copies."""
+    roots = {(meta.get(a) or {}).get("duplicate_of") or a for a in ids}
+    return len({(meta.get(r) or {}).get("outlet") or r for r in roots})
+
+
 def date_range(first: str | None, last: str | None) -> str:
     """'2025-09-25 – 2025-09-27', one date when both are the same, 'undated' without dates."""
     dates = list(dict.fromkeys(d for d in (first, last) if d))
@@ -129,7 +135,8 @@ def story_page(store: Store, story: Story) -> dict[str, Any]:
     number = {aid: k + 1 for k, aid in enumerate(ids)}
     sources = _sources(ids, meta, number)
     summary = [{"text": c.text, "date": c.date, "cites": _cite(number, meta, c.sources, c.article, c.span, c.text),
-                "seq": _seq_of(meta, c.sources)} for c in story.summary]
+                "seq": _seq_of(meta, c.sources), "reported": reported_by(c.reported_by or c.sources, meta)}
+               for c in story.summary]
     timeline = []
     for e in story.timeline:
         reports = sorted({meta[a]["published"] for a in e.sources if a in meta and meta[a]["published"]})
