@@ -331,9 +331,11 @@ def test_a_back_reference_gives_way_to_the_sentence_that_states_the_figure(setti
     assert {s for c in summary for s in c.sources} == {"first", "later"}
 
 
-def test_a_wire_dateline_is_left_out_and_the_span_stays_exact(settings: Settings) -> None:
+@pytest.mark.parametrize("dateline", ["NORBURY (Lakeside Wire) \u2014 ", "NORBURY (Lakeside Wire) "])
+def test_a_wire_dateline_is_left_out_and_the_span_stays_exact(dateline: str, settings: Settings) -> None:
+    # the agency's credit after an upper-case place is a dateline with or without the dash
     a = Article(id="a", published="2024-03-01", paragraphs=[Paragraph(
-        "NORBURY (Lakeside Wire) \u2014 Fire destroyed the old grain warehouse on the Norbury quay on Friday night, "
+        dateline + "Fire destroyed the old grain warehouse on the Norbury quay on Friday night, "
         "the fire service said.")])  # fmt: skip
     [c] = brief.summarise(Story(id="s", articles=["a"]), [a], settings)
     assert c.text.startswith("Fire destroyed the old grain warehouse")

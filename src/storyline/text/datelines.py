@@ -6,6 +6,10 @@ leaves it out of a lead sentence it shows).
 Example:
     >>> DATELINE.match("SAN JOSE (AP) \u2014 Rescuers dug").group(0)
     'SAN JOSE (AP) \u2014 '
+    >>> DATELINE.match("SAN JOSE (AP) Rescuers dug").group(0)
+    'SAN JOSE (AP) '
+    >>> DATELINE.match("SAN JOSE Rescuers dug") is None
+    True
     >>> DATED_DATELINE.match("HARWICK, Oct. 14 Mayor Dana Whitcombe said").group(0)
     'HARWICK, Oct. 14 '
 """
@@ -23,7 +27,8 @@ DATELINE_HEAD = (
     r"(?:, [A-Z][A-Za-z.]+(?: [A-Za-z0-9.]+){0,2})?"  # ", State" or ", March 3"
     r"(?: \([^()]{1,40}\))?"  # "(Agency)"
 )
-DATELINE = re.compile(DATELINE_HEAD + r"(?: ?[\u2014\u2013] ?| --? )(?=[A-Z\u201c\"])")
+# A dash ends it; after an agency's credit in parentheses a space alone does ("OSLO (Meridian Wire) Rescuers").
+DATELINE = re.compile(DATELINE_HEAD + r"(?: ?[\u2014\u2013] ?| --? |(?<=\)) )(?=[A-Z\u201c\"])")
 # A dateline that carries its date needs no dash: "WASHINGTON, March 27 (Reuters) ", "WASHINGTON, March 27 - ".
 DATED_DATELINE = re.compile(
     r"[A-Z][A-Z.'\-]+(?: [A-Z][A-Z.'\-]+){0,3}, [A-Z][a-z]{2,8}\.? \d{1,2}"  # place, month and day
