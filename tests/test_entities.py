@@ -198,3 +198,12 @@ def test_a_team_named_by_its_city_and_its_short_form_are_one_organisation(nlp: N
                                    "Fans in Carrow sang until midnight as the Indians lifted the trophy."]]))
     assert ents["Indians"] is ents["Carrow Indians"]
     assert ents["Indians"].type == "ORG"
+
+
+@pytest.mark.parametrize("lead", ["The club won the league on Sunday.", "The Harbour City side won the cup on Sunday."])
+def test_an_occupation_noun_before_a_name_is_no_part_of_it(nlp: NLP, lead: str) -> None:
+    arts = [Article(id="c", paragraphs=[Paragraph(lead), Paragraph(
+        "Coach Mara Ostrova said the players had earned a rest. \u201cThis team never gave up,\u201d Ostrova said.")])]
+    extract_article(arts[0], nlp.parse(arts)[0])
+    assert {q.speaker_name for q in arts[0].quotes} == {"Mara Ostrova", "Ostrova"}
+    assert [e.name for e in merge_entities(arts) if e.type == "PERSON"] == ["Mara Ostrova"]

@@ -149,18 +149,32 @@ def _split_lead(toks: list[Token], label: str) -> tuple[list[Token], str, str | 
     return toks, label, role
 
 
-def _split_description(toks: list[Token], role: str | None) -> tuple[list[Token], str | None]:
-    """A person's name without the description the model tagged into it: leading words the tagger reads as an
-    adjective or a common noun before two proper nouns or more ("Paramedic Ada Lind": an occupation, not a given
-    name), which become the role."""
+# Nouns of what a person does (text/lexicons/person_roles.txt, speaker_nouns.txt): before a full name a
+# description, not a given name or a title ("Coach Ines Varga", "Paramedic Ada Lind").
+OCCUPATIONS = load("person_roles") | load("speaker_nouns")
+
+
+def _split_description(toks: list[Token], label: str, role: str | None) -> tuple[list[Token], str, str | None]:
+    """A person's name without the description the model tagged into it, which becomes the role: leading words
+    the tagger reads as an adjective or a common noun ("Paramedic Ada Lind": an occupation, not a given name), or
+    an occupation noun (AP's "astronaut John Glenn": "Coach Ines Varga", which the model may type ORG), before
+    two proper nouns or more. (name's tokens, label, role)."""
     lead = 0
-    while lead < len(toks) and toks[lead].pos_ in ("ADJ", "NOUN"):
-        lead += 1
+    if label == "PERSON":
+        while lead < len(toks) and toks[lead].pos_ in ("ADJ", "NOUN"):
+            lead += 1
+    if not lead and toks and (toks[0].lower_ in OCCUPATIONS or singular(toks[0].lower_) in OCCUPATIONS):
+        lead = 1
     rest = toks[lead:]
-    if not lead or len(rest) < MIN_FULL_NAME_WORDS or any(t.pos_ != "PROPN" for t in rest):
-        return toks, role
+    # the name after it: capitalised words, read as proper nouns after an adjective (the tagger reads a run of
+    # rare words either way, so after an occupation noun the case is enough)
+    named = all(t.text[:1].isupper() and (t.pos_ == "PROPN" or toks[0].pos_ == "PROPN") for t in rest)
+    if not lead or len(rest) < MIN_FULL_NAME_WORDS or not named:
+        return toks, label, role
+    if any(t.lower_ in ORG_HEADS for t in rest) or label not in ("PERSON", "ORG", "NORP", "GPE"):
+        return toks, label, role  # "Partner Harwick Group": an organisation's name
     said = " ".join(t.text for t in toks[:lead])
-    return rest, f"{role} {said}" if role else said
+    return rest, "PERSON", f"{role} {said}" if role else said
 
 
 def _cut_glued_date(toks: list[Token]) -> list[Token]:
@@ -178,8 +192,8 @@ def _person_extent(doc: Doc, toks: list[Token]) -> list[Token]:
     while first > 0 and first > toks[0].i - MAX_GIVEN_NAMES:
         t = doc[first - 1]
         given = t.pos_ == "PROPN" and t.text[:1].isupper() and not t.ent_type_ and t.is_alpha
-        if not given or t.lower_ in TITLE_WORDS or is_attribution(t):
-            break
+        if not given or t.lower_ in TITLE_WORDS or t.lower_ in OCCUPATIONS or is_attribution(t):
+            break  # "Coach" of "Coach Mara Ostrova" says what she does, it is no given name
         first -= 1
     return list(doc[first : toks[-1].i + 1])
 
@@ -346,8 +360,7 @@ def _names_a_thing(doc: Doc, toks: list[Token]) -> bool:
 def _mention_of(ent: DocSpan, doc: Doc, text: str) -> Mention | None:
     """The repaired mention of one of the model's entities, or None when nothing of a name is left."""
     toks, label, role = _split_lead(list(ent), ent.label_)
-    if label == "PERSON":
-        toks, role = _split_description(_cut_glued_date(toks), role)
+    toks, label, role = _split_description(_cut_glued_date(toks) if label == "PERSON" else toks, label, role)
     if not toks:
         return None
     toks = _person_extent(doc, toks) if label == "PERSON" else _name_extent(doc, toks)

@@ -220,6 +220,8 @@ def _speaker_of(subj: Token, mentions: list[Mention], text: str) -> Speaker | No
     if subj.pos_ == "PROPN":
         a, b = _phrase(subj)
         words = [t for t in subj.doc[a : b + 1] if t.lower_ not in TITLE_WORDS]
+        while len(words) > 1 and words[0].lower_ in PERSON_NOUNS:
+            words = words[1:]  # "Coach Ines Varga" untagged: the name without what she does
         if words:
             s, e = words[0].idx, words[-1].idx + len(words[-1].text)
             return Speaker(text[s:e], Span(s, e), True)
