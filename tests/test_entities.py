@@ -207,3 +207,9 @@ def test_an_occupation_noun_before_a_name_is_no_part_of_it(nlp: NLP, lead: str) 
     extract_article(arts[0], nlp.parse(arts)[0])
     assert {q.speaker_name for q in arts[0].quotes} == {"Mara Ostrova", "Ostrova"}
     assert [e.name for e in merge_entities(arts) if e.type == "PERSON"] == ["Mara Ostrova"]
+
+
+def test_a_name_ending_in_a_legal_form_is_a_company(nlp: NLP) -> None:
+    ents = by_name(story_of(nlp, [["Investors sold shares of Marlow Pike LLC on Monday, and Tom Hendry Ltd. "
+                                   "fell too."]]))
+    assert ents["Tom Hendry Ltd."].type == "ORG"

@@ -302,6 +302,8 @@ def _speaks_as_it_or_medium(tok: Token) -> bool:
     return tok.dep_ == "pobj" and head.lower_ in ("on", "via") and head.head.pos_ == "VERB"
 
 
+# Legal forms ending a company's name ("Inc.", "LLC", "Ltd"; text/lexicons/legal_forms.txt, from cleanco)
+LEGAL_FORMS = load("legal_forms")
 # Nouns of a described speaker (text/lexicons/speaker_nouns.txt): in the plural ("Analysts say ...") a group of
 # people, never one person's name; in the singular some are surnames too ("Coach", "Friend"), so left alone.
 SPEAKER_NOUNS = load("speaker_nouns")
@@ -340,6 +342,8 @@ def _retype(doc: Doc, toks: list[Token], label: str) -> str | None:
             return "GPE"  # "in Carrow", "the state of Carrow", "north of Carrow", "Carrow state"
         if len(words) == 1 and _speaks_as_it_or_medium(last):
             return "ORG"  # "Lumora said it would ...", "wrote on Lumora"
+        if len(words) > 1 and words[-1].text[:1].isupper() and words[-1].lower_.replace(".", "") in LEGAL_FORMS:
+            return "ORG"  # "Marlow Pike LLC": a legal form ends a company's name
         if _is_a_firm(doc, last):
             return "ORG"  # "Lidl, which ...", "Harlow Hale fell after it said ...", "at Harlow's"
     if label == "ORG" and _placed(last, by_noun=True):
