@@ -22,7 +22,7 @@ from ..text.lexicon import load
 from ..text.verbs import inflected_forms
 from ..text.words import singular
 from .dates import MONTHS
-from .names import MIN_FULL_NAME_WORDS, acronyms_of, fuzzy_surname, surname
+from .names import GIVEN_NAMES, MIN_FULL_NAME_WORDS, acronyms_of, fuzzy_surname, surname
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -160,8 +160,8 @@ def _split_description(toks: list[Token], label: str, role: str | None) -> tuple
     an occupation noun (AP's "astronaut John Glenn": "Coach Ines Varga", which the model may type ORG), before
     two proper nouns or more. (name's tokens, label, role)."""
     lead = 0
-    if label == "PERSON":
-        while lead < len(toks) and toks[lead].pos_ in ("ADJ", "NOUN"):
+    if label == "PERSON":  # not a given name the tagger reads as a word ("Frank", "Rose", "Bill")
+        while lead < len(toks) and toks[lead].pos_ in ("ADJ", "NOUN") and toks[lead].lower_ not in GIVEN_NAMES:
             lead += 1
     if not lead and toks and (toks[0].lower_ in OCCUPATIONS or singular(toks[0].lower_) in OCCUPATIONS):
         lead = 1
@@ -171,8 +171,10 @@ def _split_description(toks: list[Token], label: str, role: str | None) -> tuple
     named = all(t.text[:1].isupper() and (t.pos_ == "PROPN" or toks[0].pos_ == "PROPN") for t in rest)
     if not lead or len(rest) < MIN_FULL_NAME_WORDS or not named:
         return toks, label, role
-    if any(t.lower_ in ORG_HEADS for t in rest) or label not in ("PERSON", "ORG", "NORP", "GPE"):
-        return toks, label, role  # "Partner Harwick Group": an organisation's name
+    if any(t.lower_ in ORG_HEADS or t.lower_ in NAME_MODIFIER_HEADS for t in rest):
+        return toks, label, role  # "Partner Harwick Group", "Head Harlan Youth Program": a body's or a thing's name
+    if label != "PERSON" and (label not in ("ORG", "NORP", "GPE") or toks[0].lower_ not in OCCUPATIONS):
+        return toks, label, role  # what the model typed otherwise turns a person only after one person's job
     said = " ".join(t.text for t in toks[:lead])
     return rest, "PERSON", f"{role} {said}" if role else said
 
