@@ -145,3 +145,71 @@ def test_an_ordinary_word_at_the_head_of_a_sentence_is_no_name(nlp: NLP) -> None
     ents = by_name(story_of(nlp, [["Turnout was low in the morning. By noon turnout had doubled, Mayor Ines Varga "
                                    "said."]]))
     assert "Turnout" not in ents
+
+
+# -- firms, shops, teams and occupations the model typed as people or groups ----------------------------------------
+def test_a_firm_whose_clause_goes_on_with_it_said_is_no_person(nlp: NLP) -> None:
+    ents = by_name(story_of(nlp, [["Defense contractor Marlow Pike Hendry tumbled after it said regulators are "
+                                   "reviewing its accounts.", "Other stocks rose on Monday."]]))
+    assert ents["Marlow Pike Hendry"].type == "ORG"
+
+
+def test_a_shop_named_by_a_possessive_that_owns_nothing_is_no_person(nlp: NLP) -> None:
+    ents = by_name(story_of(nlp, [["The chain also faces pressure from rivals such as Aldi and Uncle Wes\u2019s.",
+                                   "Shoppers can pick items off the shelves and leave."]]))
+    assert ents["Uncle Wes"].type == "ORG"
+
+
+def test_a_group_noun_or_an_adjective_at_the_head_of_a_line_is_no_name(nlp: NLP) -> None:
+    ents = by_name(story_of(nlp, [["A retailer bought the chain for $10 billion.",
+                                   "Analysts say the deal could change how people shop."],
+                                  ["The shop sells:", "Frozen foods, such as pizza and burgers",
+                                   "Frozen berries and dried fruit"]]))
+    assert "Analysts" not in ents and "Frozen" not in ents
+
+
+def test_an_occupation_before_a_name_is_a_role_not_a_given_name(nlp: NLP) -> None:
+    ents = by_name(story_of(nlp, [["Rescuers dug through the rubble all night.",
+                                   "Paramedic Rosa Lind said it was unclear whether anyone was still inside.",
+                                   "Francisco Lind, the fire chief, said the search would go on."]]))
+    assert ents["Rosa Lind"].roles == ["Paramedic"]
+    assert ents["Rosa Lind"] is not ents["Francisco Lind"]
+
+
+def test_long_given_names_are_one_person_only_a_letter_apart() -> None:
+    names = ["Frederick Lind", "Francisca Lind", "Jonathon Marsh", "Jonathan Marsh"]
+    mentions, pos = [], 0
+    for n in names:
+        mentions.append(Mention(Span(pos, pos + len(n)), n, "PERSON"))
+        pos += len(n) + 2
+    shown = sorted(sorted(e.aliases) for e in merge_entities([Article(id="a", mentions=mentions)]))
+    assert shown == [["Francisca Lind"], ["Frederick Lind"], ["Jonathan Marsh", "Jonathon Marsh"]]
+
+
+def test_names_joined_after_the_states_of_are_places(nlp: NLP) -> None:
+    ents = by_name(story_of(nlp, [["Rescuers dug through the rubble all night.",
+                                   "Schools were closed in the states of Pereira and Quintero."]]))
+    assert ents["Pereira"].type == ents["Quintero"].type == "GPE"
+
+
+def test_a_team_named_by_its_city_and_its_short_form_are_one_organisation(nlp: NLP) -> None:
+    ents = by_name(story_of(nlp, [["The Carrow Indians beat the Tolven Hawks on Sunday in Carrow to win the cup.",
+                                   "The Indians scored twice in the second half, and the Hawks never caught up.",
+                                   "Fans in Carrow sang until midnight as the Indians lifted the trophy."]]))
+    assert ents["Indians"] is ents["Carrow Indians"]
+    assert ents["Indians"].type == "ORG"
+
+
+@pytest.mark.parametrize("lead", ["The club won the league on Sunday.", "The Harbour City side won the cup on Sunday."])
+def test_an_occupation_noun_before_a_name_is_no_part_of_it(nlp: NLP, lead: str) -> None:
+    arts = [Article(id="c", paragraphs=[Paragraph(lead), Paragraph(
+        "Coach Mara Ostrova said the players had earned a rest. \u201cThis team never gave up,\u201d Ostrova said.")])]
+    extract_article(arts[0], nlp.parse(arts)[0])
+    assert {q.speaker_name for q in arts[0].quotes} == {"Mara Ostrova", "Ostrova"}
+    assert [e.name for e in merge_entities(arts) if e.type == "PERSON"] == ["Mara Ostrova"]
+
+
+def test_a_name_ending_in_a_legal_form_is_a_company(nlp: NLP) -> None:
+    ents = by_name(story_of(nlp, [["Investors sold shares of Marlow Pike LLC on Monday, and Tom Hendry Ltd. "
+                                   "fell too."]]))
+    assert ents["Tom Hendry Ltd."].type == "ORG"

@@ -208,3 +208,32 @@ def test_the_story_page_and_api_show_a_shared_quote_once(harbour: tuple[Story, l
     assert "3 sources" in page and "first Daily Tide, 2019-03-04" in page
     [shared] = [g for g in api["quote_groups"] if "pier will stay shut" in g["text"]]
     assert shared["sources"] == ["h2", "h1", "h3"] and shared["first"] == "h2"
+
+
+# -- a page cut in its last paragraph; "she said" after a reported speaker -----------------------------------------
+def test_a_whole_quote_in_a_cut_last_paragraph_is_shown_with_its_speaker(nlp: NLP) -> None:
+    art = article("cut", ["The Harbour City side won the cup final 2-1 on Sunday.",
+                          "\u201cWe never stopped believing,\u201d captain Jo Okafor said in the dressing room"
+                          " after he"])
+    art.paragraphs[1].flags = ["truncated"]
+    extract_article(art, nlp.parse([art])[0])
+    assert {q.text: q.speaker_name for q in art.quotes} == {"We never stopped believing,": "Jo Okafor"}
+
+
+def test_a_quote_the_cut_may_have_cut_is_not_shown(nlp: NLP) -> None:
+    art = article("cut", ["The Harbour City side won the cup final 2-1 on Sunday.",
+                          "\u201cWe never stopped believing,\u201d said the captain of the"])
+    art.paragraphs[1].flags = ["truncated"]
+    extract_article(art, nlp.parse([art])[0])
+    assert art.quotes == []
+
+
+def test_she_said_after_a_reported_speaker_is_that_speaker(nlp: NLP) -> None:
+    shown = direct(nlp, [
+        "\u201cThe county will fight the order,\u201d Mayor Tom Brandt said.",
+        "Gov. Ed Marsh\u2019s spokesperson Ana Kelly said the state follows the law.",
+        "\u201cWe are sure the state follows the law, and we checked every rule of the grants with the legislature"
+        " and the county clerks last year,\u201d she said.",
+    ])  # fmt: skip
+    said = "We are sure the state follows the law, and we checked every rule of the grants with the legislature and"
+    assert shown[said + " the county clerks last year,"] == "Ana Kelly"

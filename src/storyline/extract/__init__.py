@@ -61,6 +61,37 @@ def analysed_ranges(article: Article, doc: Doc) -> tuple[list[tuple[int, int]], 
     return sentences, paragraphs
 
 
+def quote_ranges(
+    article: Article, sentences: list[tuple[int, int]], paragraphs: list[tuple[int, int]]
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]], tuple[int, int] | None]:
+    """(sentence ranges, paragraph ranges, the cut paragraph's range) quotes are read in: the analysed ones and
+    the page's last paragraph when only its cut end flags it ('"We won," Okafor said after the ...'): a quote
+    closed before the cut is whole."""
+    bounds = article.paragraph_spans()
+    cut = next((k for k, p in enumerate(article.paragraphs) if p.flags == ["truncated"]), None)
+    if cut is None:
+        return sentences, paragraphs, None
+    b = bounds[cut]
+    more = [(s.span.start, s.span.end) for s in article.sentences if s.paragraph == cut]
+    return sorted(sentences + more), sorted([*paragraphs, (b.start, b.end)]), (b.start, b.end)
+
+
+def _whole_quotes(quotes: list[Quote], text: str, cut: tuple[int, int] | None) -> list[Quote]:
+    """The quotes without those of a cut paragraph that may be cut too: there, only a quote in marks (it ends
+    before the paragraph does) whose speaker is a name that does not run into the cut is kept ('said the
+    captain of the' is cut, and so may be 'said Jo')."""
+    if cut is None:
+        return quotes
+    start, end = cut
+    rest = text[start:end].rstrip(" .,;:")
+
+    def whole(q: Quote) -> bool:
+        name = q.speaker_name or ""
+        return q.kind == "direct" and name[:1].isupper() and q.span.end < end and not rest.endswith(name)
+
+    return [q for q in quotes if not start <= q.span.start < end or whole(q)]
+
+
 def _text_anchor(article: Article, sentences: list[tuple[int, int]]) -> dt.date | None:
     """A full date written in the article itself (a date line), to anchor relative dates when none is known."""
     probe = Article(id=article.id, paragraphs=article.paragraphs)
@@ -109,7 +140,8 @@ def extract_article(
     if not article.sentences:
         article.sentences = sentences_of(article, doc)
     mentions = find_mentions(article, doc, sentences)
-    quotes = find_quotes(article, doc, sentences, paragraphs, mentions)
+    q_sentences, q_paragraphs, cut = quote_ranges(article, sentences, paragraphs)
+    quotes = _whole_quotes(find_quotes(article, doc, q_sentences, q_paragraphs, mentions), article.text, cut)
     speakers = [m for m in speaker_mentions(article, quotes, mentions) if not is_role_noun(m.text)]
     mentions = sorted(mentions + speakers, key=lambda m: m.span.start)
     article.mentions = mentions

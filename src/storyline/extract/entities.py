@@ -22,7 +22,7 @@ from ..text.lexicon import load
 from ..text.verbs import inflected_forms
 from ..text.words import singular
 from .dates import MONTHS
-from .names import MIN_FULL_NAME_WORDS, acronyms_of, fuzzy_surname, surname
+from .names import GIVEN_NAMES, MIN_FULL_NAME_WORDS, acronyms_of, fuzzy_surname, surname
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -149,6 +149,36 @@ def _split_lead(toks: list[Token], label: str) -> tuple[list[Token], str, str | 
     return toks, label, role
 
 
+# Nouns of what a person does (text/lexicons/person_roles.txt, speaker_nouns.txt): before a full name a
+# description, not a given name or a title ("Coach Ines Varga", "Paramedic Ada Lind").
+OCCUPATIONS = load("person_roles") | load("speaker_nouns")
+
+
+def _split_description(toks: list[Token], label: str, role: str | None) -> tuple[list[Token], str, str | None]:
+    """A person's name without the description the model tagged into it, which becomes the role: leading words
+    the tagger reads as an adjective or a common noun ("Paramedic Ada Lind": an occupation, not a given name), or
+    an occupation noun (AP's "astronaut John Glenn": "Coach Ines Varga", which the model may type ORG), before
+    two proper nouns or more. (name's tokens, label, role)."""
+    lead = 0
+    if label == "PERSON":  # not a given name the tagger reads as a word ("Frank", "Rose", "Bill")
+        while lead < len(toks) and toks[lead].pos_ in ("ADJ", "NOUN") and toks[lead].lower_ not in GIVEN_NAMES:
+            lead += 1
+    if not lead and toks and (toks[0].lower_ in OCCUPATIONS or singular(toks[0].lower_) in OCCUPATIONS):
+        lead = 1
+    rest = toks[lead:]
+    # the name after it: capitalised words, read as proper nouns after an adjective (the tagger reads a run of
+    # rare words either way, so after an occupation noun the case is enough)
+    named = all(t.text[:1].isupper() and (t.pos_ == "PROPN" or toks[0].pos_ == "PROPN") for t in rest)
+    if not lead or len(rest) < MIN_FULL_NAME_WORDS or not named:
+        return toks, label, role
+    if any(t.lower_ in ORG_HEADS or t.lower_ in NAME_MODIFIER_HEADS for t in rest):
+        return toks, label, role  # "Partner Harwick Group", "Head Harlan Youth Program": a body's or a thing's name
+    if label != "PERSON" and (label not in ("ORG", "NORP", "GPE") or toks[0].lower_ not in OCCUPATIONS):
+        return toks, label, role  # what the model typed otherwise turns a person only after one person's job
+    said = " ".join(t.text for t in toks[:lead])
+    return rest, "PERSON", f"{role} {said}" if role else said
+
+
 def _cut_glued_date(toks: list[Token]) -> list[Token]:
     """A person's name without a date glued to it ("Marta Ruiz Jan 25")."""
     for k, t in enumerate(toks):
@@ -164,8 +194,8 @@ def _person_extent(doc: Doc, toks: list[Token]) -> list[Token]:
     while first > 0 and first > toks[0].i - MAX_GIVEN_NAMES:
         t = doc[first - 1]
         given = t.pos_ == "PROPN" and t.text[:1].isupper() and not t.ent_type_ and t.is_alpha
-        if not given or t.lower_ in TITLE_WORDS or is_attribution(t):
-            break
+        if not given or t.lower_ in TITLE_WORDS or t.lower_ in OCCUPATIONS or is_attribution(t):
+            break  # "Coach" of "Coach Mara Ostrova" says what she does, it is no given name
         first -= 1
     return list(doc[first : toks[-1].i + 1])
 
@@ -220,16 +250,48 @@ def _clock_before(doc: Doc, i: int) -> bool:
     return bool(re.fullmatch(r"\d{1,2}(?::\d\d)?|[0-2]\d[0-5]\d|[ap]\.?m\.?", t.lower_))  # "9", "10:30", "1814", "p.m."
 
 
-def _placed(tok: Token) -> bool:
+def _placed(tok: Token, by_noun: bool = False) -> bool:
     """True when the parse puts a name where a place goes: the object of a place preposition ("in Carrow"), of
-    "of" after a place noun or a compass point ("the state of Carrow", "south of Carrow"), or a modifier of a place
-    noun ("Carrow state")."""
+    "of" after a place noun or a compass point ("the state of Carrow", "south of Carrow", "the states of Tolven
+    and Carrow"), or a modifier of a place noun ("Carrow state"); with ``by_noun`` only the last two, which a
+    body's name never takes ("in Congress" is)."""
+    while tok.dep_ == "conj" and tok.head.i < tok.i:
+        tok = tok.head  # "the states of Tolven and Carrow": where the first conjunct is
     head = tok.head
-    if tok.dep_ == "pobj" and head.lower_ in PLACE_PREPOSITIONS:
+    if tok.dep_ == "pobj" and head.lower_ in PLACE_PREPOSITIONS and not by_noun:
         return True
-    if tok.dep_ == "pobj" and head.lower_ == "of" and head.head.lower_ in PLACE_NOUNS | COMPASS:
+    places = PLACE_NOUNS | COMPASS
+    if tok.dep_ == "pobj" and head.lower_ == "of" and (head.head.lower_ in places or head.head.lemma_ in places):
         return True
     return tok.dep_ == "compound" and head.lower_ in PLACE_NOUNS
+
+
+def _owned_by_none(doc: Doc, last: Token) -> bool:
+    """True when a name's possessive owns nothing ("shopped at Harlow's on Sunday", "Aldi and Harlow's."): a shop
+    or firm named after its founder, as a person's possessive comes before what they own ("Harlow's car")."""
+    possessive = ("'s", "\u2019s")
+    if last.lower_ in possessive and last.i > 0:  # the model's name took the "'s" in: "Harlow's"
+        last = doc[last.i - 1]
+    nxt = doc[last.i + 1] if last.i + 1 < len(doc) else None
+    if nxt is None or nxt.lower_ not in possessive or last.dep_ == "poss":
+        return False
+    after = doc[nxt.i + 1] if nxt.i + 1 < len(doc) else None
+    return after is None or after.pos_ not in ("NOUN", "PROPN", "ADJ", "NUM", "ADV")
+
+
+def _is_a_firm(doc: Doc, last: Token) -> bool:
+    """True when the parse shows a person-typed name is a body's: it takes "which" ("Lidl, which plans ..."), its
+    verb goes on with "it" saying something ("Harlow Hale fell after it said ..."), or its possessive owns
+    nothing (:func:`_owned_by_none`)."""
+    for c in last.children:
+        if c.dep_ == "relcl" and any(w.lower_ == "which" and w.dep_ in ("nsubj", "nsubjpass") for w in c.children):
+            return True
+    if last.dep_ in ("nsubj", "nsubjpass"):
+        for clause in last.head.children:
+            if clause.dep_ == "advcl" and is_attribution(clause):
+                if any(w.lower_ == "it" and w.dep_ == "nsubj" for w in clause.children):
+                    return True
+    return _owned_by_none(doc, last)
 
 
 def _speaks_as_it_or_medium(tok: Token) -> bool:
@@ -242,10 +304,19 @@ def _speaks_as_it_or_medium(tok: Token) -> bool:
     return tok.dep_ == "pobj" and head.lower_ in ("on", "via") and head.head.pos_ == "VERB"
 
 
+# Legal forms ending a company's name ("Inc.", "LLC", "Ltd"; text/lexicons/legal_forms.txt, from cleanco)
+LEGAL_FORMS = load("legal_forms")
+# Nouns of a described speaker (text/lexicons/speaker_nouns.txt): in the plural ("Analysts say ...") a group of
+# people, never one person's name; in the singular some are surnames too ("Coach", "Friend"), so left alone.
+SPEAKER_NOUNS = load("speaker_nouns")
+
+
 def is_role_noun(name: str) -> bool:
-    """True for a one-word "name" that is a noun of a party or role ("Plaintiff", "Defendants", "Rescuers")."""
+    """True for a one-word "name" that is a noun of a party or role ("Plaintiff", "Defendants", "Rescuers",
+    "Analysts")."""
     low = name.lower()
-    return " " not in low and (low in ROLE_NOUNS or singular(low) in ROLE_NOUNS)
+    one = singular(low)
+    return " " not in low and (low in ROLE_NOUNS or one in ROLE_NOUNS or (one != low and one in SPEAKER_NOUNS))
 
 
 def _retype(doc: Doc, toks: list[Token], label: str) -> str | None:
@@ -259,6 +330,8 @@ def _retype(doc: Doc, toks: list[Token], label: str) -> str | None:
         return None  # "10:30 GMT"
     last = toks[-1]
     if label == "PERSON":
+        if len(words) == 1 and words[0].pos_ == "ADJ" and words[0].dep_ == "amod":
+            return None  # "Frozen foods" at the head of a line: an adjective, not a name
         if any(any(c.isdigit() for c in t.text) for t in toks):
             return None  # "MS-13", "700bn": no person's name has a digit
         caps = [t for t in words if t.is_alpha and t.is_upper and len(t.text) > 1 and t.lower_ not in ROMAN_NUMERALS]
@@ -271,6 +344,12 @@ def _retype(doc: Doc, toks: list[Token], label: str) -> str | None:
             return "GPE"  # "in Carrow", "the state of Carrow", "north of Carrow", "Carrow state"
         if len(words) == 1 and _speaks_as_it_or_medium(last):
             return "ORG"  # "Lumora said it would ...", "wrote on Lumora"
+        if len(words) > 1 and words[-1].text[:1].isupper() and words[-1].lower_.replace(".", "") in LEGAL_FORMS:
+            return "ORG"  # "Marlow Pike LLC": a legal form ends a company's name
+        if _is_a_firm(doc, last):
+            return "ORG"  # "Lidl, which ...", "Harlow Hale fell after it said ...", "at Harlow's"
+    if label == "ORG" and _placed(last, by_noun=True):
+        return "GPE"  # "Carrow state", "the state of Carrow"
     if label in ("LOC", "FAC") and last.dep_ in ("nsubj", "nsubjpass") and is_attribution(last.head):
         return "ORG"  # "the Palace said": a building or area that speaks is the body in it
     return label
@@ -287,8 +366,7 @@ def _names_a_thing(doc: Doc, toks: list[Token]) -> bool:
 def _mention_of(ent: DocSpan, doc: Doc, text: str) -> Mention | None:
     """The repaired mention of one of the model's entities, or None when nothing of a name is left."""
     toks, label, role = _split_lead(list(ent), ent.label_)
-    if label == "PERSON":
-        toks = _cut_glued_date(toks)
+    toks, label, role = _split_description(_cut_glued_date(toks) if label == "PERSON" else toks, label, role)
     if not toks:
         return None
     toks = _person_extent(doc, toks) if label == "PERSON" else _name_extent(doc, toks)

@@ -34,6 +34,7 @@ def _nickname_pairs() -> frozenset[tuple[str, str]]:
 
 
 NICKNAMES = _nickname_pairs()
+GIVEN_NAMES = frozenset(name for pair in NICKNAMES for name in pair)  # every given name and nickname of that data
 
 
 # A pet form built on the start of a given name with "-y" or "-ie" ("Terry" of "Terrence", "Kenny" of "Kenneth"):

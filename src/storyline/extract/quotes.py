@@ -220,6 +220,8 @@ def _speaker_of(subj: Token, mentions: list[Mention], text: str) -> Speaker | No
     if subj.pos_ == "PROPN":
         a, b = _phrase(subj)
         words = [t for t in subj.doc[a : b + 1] if t.lower_ not in TITLE_WORDS]
+        while len(words) > 1 and words[0].lower_ in PERSON_NOUNS:
+            words = words[1:]  # "Coach Ines Varga" untagged: the name without what she does
         if words:
             s, e = words[0].idx, words[-1].idx + len(words[-1].text)
             return Speaker(text[s:e], Span(s, e), True)
@@ -477,7 +479,8 @@ def find_quotes(
         if speaker is not None:
             speaker = _named_by_title(speaker, mentions, text, qs, (lo, hi))
         if speaker is not None and speaker.name.lower() in PRONOUNS:
-            speaker = _resolve_pronoun(qs, speaker.name, mentions, paragraphs, last, doc, sentences)
+            latest = _quoted_last(qs, last, prev_end, reported, mentions)
+            speaker = _resolve_pronoun(qs, speaker.name, mentions, paragraphs, latest, doc, sentences)
         elif (
             speaker is not None
             and speaker.person
@@ -517,6 +520,18 @@ def find_quotes(
     quotes.extend(_block_quotes(article, doc, sentences, mentions, marks))
     quotes.sort(key=lambda q: q.span.start)
     return quotes
+
+
+def _quoted_last(
+    pos: int, last: Speaker | None, last_end: int, reported: list[Quote], mentions: list[Mention]
+) -> Speaker | None:
+    """The speaker quoted last before ``pos``: a reported speaker after the last direct quote ("Lee said the
+    plan works. 'We are sure,' she said.": she is Lee), else the last direct quote's speaker."""
+    told = [q for q in reported if q.speaker_name and last_end < q.span.start and q.span.end <= pos]
+    if not told:
+        return last
+    name = told[-1].speaker_name or ""
+    return Speaker(name, None, any(m.label == "PERSON" and m.text == name for m in mentions))
 
 
 def _attribution(
