@@ -6,7 +6,7 @@ line, lowercased and without dots ("l.l.c." -> "llc"); a multi-word form gives i
 "ltd"). Run by hand when cleanco updates; storyline itself does not need cleanco at run time, so it is no
 dependency of the project and must be installed first (the file was written with 2.3)::
 
-    /work/main/.venv/bin/pip install "cleanco==2.3"   # or: pip install cleanco, in any Python 3.9+ environment
+    pip install "cleanco==2.3"   # in the project's virtualenv or any other
     python scripts/legal_forms.py
 
 The short forms that are also surnames ("co", "cio") stay in the file; extract/entities.py counts them only
