@@ -3,8 +3,14 @@
 The entries are the business-entity terms that the cleanco package lists for the largest English-language
 news markets (``cleanco.termdata.terms_by_country``: "Inc.", "LLC", "Ltd", "PLC", "Pty Ltd", ...), one word a
 line, lowercased and without dots ("l.l.c." -> "llc"); a multi-word form gives its last word ("pty ltd" ->
-"ltd"). Run by hand when cleanco updates: ``python scripts/legal_forms.py``; storyline itself does not need
-cleanco at run time.
+"ltd"). Run by hand when cleanco updates; storyline itself does not need cleanco at run time, so it is no
+dependency of the project and must be installed first (the file was written with 2.3)::
+
+    pip install "cleanco==2.3"   # in the project's virtualenv or any other
+    python scripts/legal_forms.py
+
+The short forms that are also surnames ("co", "cio") stay in the file; extract/entities.py counts them only
+with their dot, in capitals or after "&" ("Co.", "CIO", "& Co").
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ an ordinary word capitalised only at a sentence's head, and headlines run togeth
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from ..model import Article, Mention, Span
@@ -175,8 +176,22 @@ def _split_description(toks: list[Token], label: str, role: str | None) -> tuple
         return toks, label, role  # "Partner Harwick Group", "Head Harlan Youth Program": a body's or a thing's name
     if label != "PERSON" and (label not in ("ORG", "NORP", "GPE") or toks[0].lower_ not in OCCUPATIONS):
         return toks, label, role  # what the model typed otherwise turns a person only after one person's job
+    if label != "PERSON" and not person_named(rest):
+        return toks, label, role  # "Pilot Harwick J": a firm's name that opens with a job, no one's name
     said = " ".join(t.text for t in toks[:lead])
     return rest, "PERSON", f"{role} {said}" if role else said
+
+
+def person_named(toks: Sequence[Token]) -> bool:
+    """True when words after an occupation noun read as a person's name: a given name of the nicknames data
+    first ("Ada Lind"), or the last word written alone elsewhere in the text, as a reporter names a person by
+    surname after the full name ("Lind said ..."); a firm's name that opens with a job ("Pilot Harwick J") has
+    neither."""
+    if toks[0].lower_ in GIVEN_NAMES:
+        return True
+    text, rest = toks[0].doc.text, " ".join(t.text for t in toks)
+    alone = len(re.findall(r"(?<![\w-])" + re.escape(toks[-1].text) + r"(?![\w-])", text))
+    return alone > len(re.findall(r"(?<![\w-])" + re.escape(rest) + r"(?![\w-])", text))
 
 
 def _cut_glued_date(toks: list[Token]) -> list[Token]:
@@ -255,6 +270,8 @@ def _placed(tok: Token, by_noun: bool = False) -> bool:
     "of" after a place noun or a compass point ("the state of Carrow", "south of Carrow", "the states of Tolven
     and Carrow"), or a modifier of a place noun ("Carrow state"); with ``by_noun`` only the last two, which a
     body's name never takes ("in Congress" is)."""
+    if tok.lower_ in ORG_HEADS:
+        return False  # "the state of the Harwick Party", "the state of the Carrow Union": a body's name
     while tok.dep_ == "conj" and tok.head.i < tok.i:
         tok = tok.head  # "the states of Tolven and Carrow": where the first conjunct is
     head = tok.head
@@ -267,31 +284,56 @@ def _placed(tok: Token, by_noun: bool = False) -> bool:
 
 
 def _owned_by_none(doc: Doc, last: Token) -> bool:
-    """True when a name's possessive owns nothing ("shopped at Harlow's on Sunday", "Aldi and Harlow's."): a shop
-    or firm named after its founder, as a person's possessive comes before what they own ("Harlow's car")."""
+    """True when a name's possessive owns nothing where a place goes: the name is the object of a preposition
+    ("shopped at Harlow's on Sunday", "rivals such as Corvane and Harlow's."), a shop or firm named after its
+    founder, as a person's possessive comes before what they own ("Harlow's car"). Never for an "'s" the tagger
+    reads as "is" or "has" ("Harlow's been ..."), one before "and"/"or" ("Harlow's and Tam's offices") or a verb,
+    nor for a name that is what a verb says it is ("The decision was Harlow's")."""
     possessive = ("'s", "\u2019s")
     if last.lower_ in possessive and last.i > 0:  # the model's name took the "'s" in: "Harlow's"
         last = doc[last.i - 1]
     nxt = doc[last.i + 1] if last.i + 1 < len(doc) else None
-    if nxt is None or nxt.lower_ not in possessive or last.dep_ == "poss":
+    if nxt is None or nxt.lower_ not in possessive or last.dep_ == "poss" or nxt.tag_.startswith("VB"):
         return False
+    obj = last
+    while obj.dep_ == "conj" and obj.head.i < obj.i:
+        obj = obj.head  # "such as Corvane and Harlow's": where the first conjunct is
+    if obj.dep_ != "pobj":
+        return False  # a subject ("Harlow's and Tam's offices ...") or what "was" says ("was Harlow's")
     after = doc[nxt.i + 1] if nxt.i + 1 < len(doc) else None
+    if after is not None and (after.dep_ == "cc" or after.pos_ in ("VERB", "AUX")):
+        return False
     return after is None or after.pos_ not in ("NOUN", "PROPN", "ADJ", "NUM", "ADV")
 
 
-def _is_a_firm(doc: Doc, last: Token) -> bool:
-    """True when the parse shows a person-typed name is a body's: it takes "which" ("Lidl, which plans ..."), its
-    verb goes on with "it" saying something ("Harlow Hale fell after it said ..."), or its possessive owns
-    nothing (:func:`_owned_by_none`)."""
+def _is_a_firm(doc: Doc, toks: list[Token]) -> bool:
+    """True when the parse shows a person-typed name is a body's: it takes "which" ("Corvane, which plans ..."),
+    or, unless it opens with a given name of the nicknames data or its last word is typed a person alone in the
+    article, its verb goes on with "it" saying something ("Harlow Hale fell after it said ...") or its possessive
+    owns nothing (:func:`_owned_by_none`)."""
+    last = toks[-1]
     for c in last.children:
         if c.dep_ == "relcl" and any(w.lower_ == "which" and w.dep_ in ("nsubj", "nsubjpass") for w in c.children):
             return True
+    if _named_as_person(doc, toks):
+        return False  # "Lena Ortiz resigned after it said ...": "it" is another subject
     if last.dep_ in ("nsubj", "nsubjpass"):
         for clause in last.head.children:
             if clause.dep_ == "advcl" and is_attribution(clause):
                 if any(w.lower_ == "it" and w.dep_ == "nsubj" for w in clause.children):
                     return True
     return _owned_by_none(doc, last)
+
+
+def _named_as_person(doc: Doc, toks: list[Token]) -> bool:
+    """True when a name of several words opens with a given name of the nicknames data ("Lena Ortiz"), or its
+    last word is the whole of another PERSON entity of the article ("Ortiz said ...")."""
+    if len(toks) < MIN_FULL_NAME_WORDS:
+        return False
+    if toks[0].lower_ in GIVEN_NAMES:
+        return True
+    word = toks[-1].text
+    return any(e.label_ == "PERSON" and e.text == word and e.start != toks[-1].i for e in doc.ents)
 
 
 def _speaks_as_it_or_medium(tok: Token) -> bool:
@@ -306,9 +348,27 @@ def _speaks_as_it_or_medium(tok: Token) -> bool:
 
 # Legal forms ending a company's name ("Inc.", "LLC", "Ltd"; text/lexicons/legal_forms.txt, from cleanco)
 LEGAL_FORMS = load("legal_forms")
-# Nouns of a described speaker (text/lexicons/speaker_nouns.txt): in the plural ("Analysts say ...") a group of
+# Nouns of a described speaker (text/lexicons/speaker_nouns.txt): in the plural ("Economists say ...") a group of
 # people, never one person's name; in the singular some are surnames too ("Coach", "Friend"), so left alone.
 SPEAKER_NOUNS = load("speaker_nouns")
+
+
+# A legal form this short and written like a word ("Co", "Cio") is also a surname ("Mira Co"): it counts only
+# with its dot, in capitals or after "&" ("Co.", "CIC", "& Co"). Four letters ("Corp") and vowel-less forms
+# ("Ltd", "Plc") are no one's name.
+MAX_AMBIGUOUS_FORM_LETTERS = 3
+
+
+def _legal_form(doc: Doc, tok: Token) -> bool:
+    """True when a capitalised word is a legal form written as one ("Inc.", "LLC", "Ltd", "& Co"), not a surname
+    that is also a form ("Mira Co")."""
+    bare = tok.lower_.replace(".", "")
+    if not tok.text[:1].isupper() or bare not in LEGAL_FORMS:
+        return False
+    if len(bare) > MAX_AMBIGUOUS_FORM_LETTERS or not set(bare) & set("aeiouy"):
+        return True
+    after_ampersand = tok.i > 0 and doc[tok.i - 1].text == "&"
+    return tok.text.endswith(".") or (tok.text.isupper() and len(bare) > 1) or after_ampersand
 
 
 def is_role_noun(name: str) -> bool:
@@ -331,7 +391,7 @@ def _retype(doc: Doc, toks: list[Token], label: str) -> str | None:
     last = toks[-1]
     if label == "PERSON":
         if len(words) == 1 and words[0].pos_ == "ADJ" and words[0].dep_ == "amod":
-            return None  # "Frozen foods" at the head of a line: an adjective, not a name
+            return None  # "Potted herbs" at the head of a line: an adjective, not a name
         if any(any(c.isdigit() for c in t.text) for t in toks):
             return None  # "MS-13", "700bn": no person's name has a digit
         caps = [t for t in words if t.is_alpha and t.is_upper and len(t.text) > 1 and t.lower_ not in ROMAN_NUMERALS]
@@ -344,10 +404,10 @@ def _retype(doc: Doc, toks: list[Token], label: str) -> str | None:
             return "GPE"  # "in Carrow", "the state of Carrow", "north of Carrow", "Carrow state"
         if len(words) == 1 and _speaks_as_it_or_medium(last):
             return "ORG"  # "Lumora said it would ...", "wrote on Lumora"
-        if len(words) > 1 and words[-1].text[:1].isupper() and words[-1].lower_.replace(".", "") in LEGAL_FORMS:
+        if len(words) > 1 and _legal_form(doc, words[-1]):
             return "ORG"  # "Marlow Pike LLC": a legal form ends a company's name
-        if _is_a_firm(doc, last):
-            return "ORG"  # "Lidl, which ...", "Harlow Hale fell after it said ...", "at Harlow's"
+        if _is_a_firm(doc, toks):
+            return "ORG"  # "Corvane, which ...", "Harlow Hale fell after it said ...", "at Harlow's"
     if label == "ORG" and _placed(last, by_noun=True):
         return "GPE"  # "Carrow state", "the state of Carrow"
     if label in ("LOC", "FAC") and last.dep_ in ("nsubj", "nsubjpass") and is_attribution(last.head):

@@ -311,7 +311,6 @@ class _Merger:
         for key in others:
             compact[re.sub(r"[\s-]+", "", key)].append(key)
         longer: dict[str, set[str]] = defaultdict(set)
-        placed: set[str] = set()  # short forms that are a body's name without the place in front
         for key, c in others.items():
             words = key.split()
             if "ORG" not in c.labels:
@@ -321,35 +320,19 @@ class _Merger:
                     longer[" ".join(words[:k])].add(key)  # without its last words
                 if " ".join(words[:k]) in places:
                     longer[" ".join(words[k:])].add(key)  # without a place in front
-                    placed.add(" ".join(words[k:]))
         for short in list(longer):
             fulls = longer[short]
-            if len(fulls) != 1 or short not in others:
-                continue
-            # "the Gulls" of the "Carrow Gulls" named before: the model's group-of-people type (NORP) on the
-            # short form of a team's or club's name is the body's
-            labels = others[short].labels.keys()
-            if "ORG" not in labels and not (short in placed and labels == {"NORP"}):
+            if len(fulls) != 1 or short not in others or "ORG" not in others[short].labels:
                 continue
             full = next(iter(fulls))
             if full in others and full != short and _comes_after(others[short], others[full]):
                 for art, m in others.pop(short).mentions:
-                    m.label = "ORG" if m.label == "NORP" else m.label
                     others[full].add(art, m)
         for group in compact.values():
             alive = sorted((k for k in group if k in others), key=lambda k: -len(others[k].mentions))
             for key in alive[1:]:  # spelt with and without its spaces or hyphens: one name, whichever comes first
                 for art, m in others.pop(key).mentions:
                     others[alive[0]].add(art, m)
-
-    def type_teams(self) -> None:
-        """4b. A place's name before a group of people ("the Carrow Gulls", typed NORP) names a team or a club,
-        an organisation (its short form "the Gulls" then joins it in :meth:`join_short_forms`)."""
-        places = {k for k, c in self.others.items() if c.labels.keys() & {"GPE", "LOC"}}
-        for key, c in self.others.items():
-            words = key.split()
-            if set(c.labels) == {"NORP"} and any(" ".join(words[:k]) in places for k in range(1, len(words))):
-                _relabel(c, "ORG")
 
     def join_plurals(self) -> None:
         """4. A name in the plural joins the same name in the singular ("Lumaphones" -> "Lumaphone"); persons are
@@ -390,7 +373,6 @@ def merge_entities(
     merger.add_the_rest()
     merger.join_acronyms(defined)
     merger.join_plurals()
-    merger.type_teams()
     merger.join_short_forms()
     return merger.entities()
 
@@ -423,7 +405,7 @@ def known_of(forms: Iterable[tuple[str, str, int]]) -> dict[str, str]:
 
 def drop_ordinary_words(articles: Sequence[Article]) -> None:
     """Drop one-word mentions that are ordinary words of the story: written in lower case in its articles and
-    capitalised only where any word is (a sentence's or line's head: "Turnout was ...", "Analysts say ..."),
+    capitalised only where any word is (a sentence's or line's head: "Turnout was ...", "Economists say ..."),
     never after a lower-case word or a comma. A word of a longer name of the story ("Marsh" of "Ada
     Marsh") is kept."""
     texts = [a.text for a in articles]
@@ -488,13 +470,6 @@ def add_story_mentions(articles: Sequence[Article]) -> None:
 
 _LOWER_WORD = re.compile(r"\b[a-z][a-z]+\b")
 _CAP_WORD = re.compile(r"(?<![\w-])[A-Z][a-z]{2,}(?![\w-])")
-
-
-def _relabel(c: _Cluster, label: str) -> None:
-    """Give a cluster and all its mentions one type."""
-    for _, m in c.mentions:
-        m.label = label
-    c.labels = Counter({label: sum(c.labels.values())})
 
 
 def _entity(c: _Cluster) -> Entity:

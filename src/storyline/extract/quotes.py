@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 from ..model import Article, Mention, Quote, Span
 from ..text.lexicon import load
 from ..text.words import singular
-from .entities import HEADLINE_WORD_LETTERS, ORG_HEADS, SPEECH_FORMS, SPEECH_VERBS, TITLE_WORDS
+from .entities import HEADLINE_WORD_LETTERS, ORG_HEADS, SPEECH_FORMS, SPEECH_VERBS, TITLE_WORDS, person_named
 from .names import MIN_FULL_NAME_WORDS, fuzzy_surname, org_key, surname
 
 if TYPE_CHECKING:
@@ -220,7 +220,8 @@ def _speaker_of(subj: Token, mentions: list[Mention], text: str) -> Speaker | No
     if subj.pos_ == "PROPN":
         a, b = _phrase(subj)
         words = [t for t in subj.doc[a : b + 1] if t.lower_ not in TITLE_WORDS]
-        while len(words) > 1 and words[0].lower_ in PERSON_NOUNS:
+        named = len(words) > 1 and person_named(words[1:])  # "Coach Ada Varga"; not "Pilot Harwick J", a firm
+        while named and len(words) > 1 and words[0].lower_ in PERSON_NOUNS:
             words = words[1:]  # "Coach Ines Varga" untagged: the name without what she does
         if words:
             s, e = words[0].idx, words[-1].idx + len(words[-1].text)
