@@ -19,20 +19,24 @@ from storyline.store import Store
 from storyline.text import parser
 
 DEMO = Path(__file__).resolve().parent.parent / "examples" / "demo"
-def _run_demo(settings: Settings, workers: int) -> tuple[str, dict[str, Any]]:
-    """stories.json (without times) of the demo corpus, and every article's facts, run with ``workers``."""
-    with Store(":memory:") as store:
+def _run_demo(settings: Settings, workers: int, path: str = ":memory:") -> tuple[str, dict[str, Any], dict[str, Any]]:
+    """stories.json (without times) of the demo corpus, and every article's facts and the brief's kept storyline
+    picks, run with ``workers`` into a store at ``path``."""
+    with Store(path) as store:
         engine_for("local", workers=workers).run([str(DEMO)], store, settings)
         facts = {a.id: [a.flags, [p.flags for p in a.paragraphs], [q.to_dict() for q in a.quotes],
                         [d.to_dict() for d in a.dates], [f.to_dict() for f in a.figures], len(a.mentions)]
                  for a in store.iter_articles()}
-        return json.dumps(without_clock(report.stories_json(store)), sort_keys=True), facts
+        parts = store.get_state("brief", prefix="part:")
+        return json.dumps(without_clock(report.stories_json(store)), sort_keys=True), facts, parts
 
 
-def test_two_workers_write_the_stories_json_of_one(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
-    one, one_facts = _run_demo(settings, workers=1)
+def test_two_workers_write_the_stories_json_of_one(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    one, one_facts, one_parts = _run_demo(settings, workers=1, path=str(tmp_path / "one.db"))
     sent: list[str] = []
-    imap = parser.WorkerPool.imap
+    imap, run_all = parser.WorkerPool.imap, parser.WorkerPool.run_all
 
     def recording(self: parser.WorkerPool, func: Callable[[Any], Any], tasks: Iterable[Any]) -> Iterator[Any]:
         def noted() -> Iterator[Any]:
@@ -41,14 +45,26 @@ def test_two_workers_write_the_stories_json_of_one(settings: Settings, monkeypat
                 yield task
         return imap(self, func, noted())
 
+    def recording_all(self: parser.WorkerPool, func: Callable[[Any], Any], tasks: list[Any]) -> list[Any]:
+        sent.extend(task[0].__name__ for task in tasks)  # a story task: (batch function, settings, store, stories)
+        return run_all(self, func, tasks)
+
     monkeypatch.setattr(parser.WorkerPool, "imap", recording)
+    monkeypatch.setattr(parser.WorkerPool, "run_all", recording_all)
     monkeypatch.setattr(parser, "POOL_MIN_ARTICLES", 1)  # the demo corpus is small: use the pool all the same
-    two, two_facts = _run_demo(settings, workers=2)
-    # the per-article work of the parse, captions, stories and extract left this process
+    two, two_facts, two_parts = _run_demo(settings, workers=2, path=str(tmp_path / "two.db"))
+    # the per-article work of the parse, captions, stories and extract left this process, and so did the
+    # per-story work of the timeline, the brief and the claims
     assert {"_parse_task", "_flag_batch", "_featurise_batch", "_extract_batch"} <= set(sent)
+    assert {"_timeline_batch", "_brief_batch", "_claims_batch"} <= set(sent)
     assert two_facts == one_facts
     assert any(quotes for _, _, quotes, *_ in one_facts.values())
+    assert one_parts and two_parts == one_parts  # the demo corpus has storylines: their stories' picks were kept
     assert two == one
+    stories = json.loads(one)["stories"]
+    # what the workers made is there to compare: briefs, timelines and claims of most demo stories
+    for field in ("summary", "timeline", "claims"):
+        assert sum(1 for s in stories if s[field]) > len(stories) // 2, field
 
 
 def _bare(aid: str, text: str) -> Article:
@@ -106,7 +122,7 @@ class _HereMapper:
 def test_an_engines_mapper_and_band_key_shuffle_give_the_stories_and_copies_of_the_local_run(
     settings: Settings, nlp: parser.NLP
 ) -> None:
-    one, one_facts = _run_demo(settings, workers=1)
+    one, _, _ = _run_demo(settings, workers=1)
     mapper = _HereMapper(nlp)
     with Store(":memory:") as store:
         got = pipeline.ingest_paths([str(DEMO)], store, settings)

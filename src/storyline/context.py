@@ -8,8 +8,9 @@ point one way.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from .config import Settings
@@ -22,6 +23,11 @@ if TYPE_CHECKING:
     from .text.parser import NLP, ArticleBatchFn
 
 R = TypeVar("R")
+T = TypeVar("T")
+# A per-story batch function: given a context to read from (the run's own, or a worker's over the same store
+# opened read-only) and a list of items (stories, or a story and what the stage knows of it), one result per item.
+# It only reads through the context (``articles``, ``docs``, ``settings``, ``nlp``): one story in, its result out.
+StoryBatchFn = Callable[["RunContext", list[T]], list[R]]
 
 # Parses kept between the stages of one run, so that captions, dedupe's neighbours, stories, extract, timeline,
 # brief and claims do not each deserialise the same stored doc again (about 0.7 ms a doc). A doc of a news
@@ -30,6 +36,9 @@ R = TypeVar("R")
 DOC_CACHE = 1000
 # Articles whose docs are read from the store at once by :meth:`RunContext.map_articles` (bounded memory).
 MAP_CHUNK = 200
+# Articles' worth of stories sent to a worker per task by :meth:`RunContext.map_stories`: as the per-article
+# tasks (storyline.text.parser.POOL_TASK), enough that a task's pickling is a small share of its work.
+STORY_TASK = 32
 
 
 class ArticleMapper(Protocol):
@@ -117,6 +126,51 @@ class RunContext:
         else:
             yield from self.nlp.map_serialised(fn, serialised(), workers)
 
+    def articles(self, ids: Iterable[str]) -> list[Article]:
+        """The stored articles of these ids, in order (ids not stored are left out)."""
+        store = self.store
+        return list(store.iter_articles([aid for aid in ids if store.has_article(aid)]))
+
+    def map_stories(self, fn: StoryBatchFn[T, R], items: Sequence[T], size: int,
+                    weights: Sequence[int] | None = None) -> list[R]:
+        """``fn``'s result for each item (a story, or a story and what the stage knows of it), in order, on every
+        core.
+
+        ``fn`` is a stage's module-level per-story batch function (:data:`StoryBatchFn`): it reads the stories'
+        articles and parses through the context it is given (:meth:`articles`, :meth:`docs`). ``size`` is how
+        many articles the items hold (``weights``: each item's share of them; the largest tasks are sent first).
+        Below :data:`storyline.text.parser.POOL_MIN_ARTICLES` articles a worker, with one item, with an engine's
+        :attr:`mapper`, or when the store is not a file that every process can read (in memory, or inside an
+        open transaction) the items run here, else on the run's worker processes, each reading the same store
+        file read-only (:func:`_story_task`): only the items and the results cross. The results are the same
+        wherever ``fn`` runs.
+        """
+        workers = self.pool_workers(size)
+        path = self.store.path
+        here = (workers == 1 or len(items) <= 1 or self.mapper is not None or path == ":memory:"
+                or self.store.db.in_transaction)
+        if here:
+            return fn(self, list(items)) if items else []
+        weights = list(weights) if weights is not None else [1] * len(items)
+        tasks: list[list[int]] = [[]]
+        load = 0
+        for i, weight in enumerate(weights):
+            tasks[-1].append(i)
+            load += max(1, weight)
+            if load >= STORY_TASK:
+                tasks.append([])
+                load = 0
+        tasks = [t for t in tasks if t]
+        # the heaviest tasks first, so that no large story is left running alone at the end
+        order = sorted(range(len(tasks)), key=lambda k: -sum(max(1, weights[i]) for i in tasks[k]))
+        jobs = [(fn, self.settings, str(Path(path).resolve()), [items[i] for i in tasks[k]]) for k in order]
+        done = self.nlp.pool(workers).run_all(_story_task, jobs)
+        results: list[R] = [None] * len(items)  # type: ignore[list-item]  # every slot is filled below
+        for k, got in zip(order, done, strict=True):
+            for i, r in zip(tasks[k], got, strict=True):
+                results[i] = r
+        return results
+
     def close(self) -> None:
         """Stop the run's worker processes (the pipeline itself stays loaded for the next run)."""
         if self._nlp is not None:
@@ -140,6 +194,26 @@ class Stage:
     run: Callable[[RunContext], None]
     needs: str
     adds: str
+
+
+# The worker side of map_stories: one read-only context a worker process and store file, kept for the run (the
+# pool's life), so a story's docs read by one stage are at hand for the next stage sent to the same worker.
+_READERS: dict[str, RunContext] = {}
+
+
+def _story_task(job: tuple[StoryBatchFn[Any, Any], Settings, str, list[Any]]) -> list[Any]:
+    """Worker side of :meth:`RunContext.map_stories`: the batch function over a context reading the store file."""
+    from .text.parser import worker_nlp
+
+    fn, settings, path, items = job
+    ctx = _READERS.get(path)
+    if ctx is None:
+        for old in _READERS.values():
+            old.store.close()
+        _READERS.clear()
+        ctx = _READERS[path] = RunContext(Store(path, readonly=True), settings, workers=1, _nlp=worker_nlp())
+    ctx.settings = settings
+    return fn(ctx, items)
 
 
 def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:

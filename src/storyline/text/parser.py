@@ -230,6 +230,12 @@ def _start_worker(settings: Settings) -> None:
     _WORKER = NLP(settings)
 
 
+def worker_nlp() -> NLP:
+    """The pipeline of this worker process (for the worker side of a task another module defines)."""
+    assert _WORKER is not None, "the worker's pipeline is loaded by the pool initialiser"
+    return _WORKER
+
+
 def _parse_task(task: Task) -> Parsed:
     """Worker side of :meth:`NLP.parse_serialised`: parse, cut sentences, serialise."""
     assert _WORKER is not None, "the worker's pipeline is loaded by the pool initialiser"
@@ -284,6 +290,12 @@ class WorkerPool:
                 yield pending.popleft().get()
         while pending:
             yield pending.popleft().get()
+
+    def run_all(self, func: Callable[[T], R], tasks: Sequence[T]) -> list[R]:
+        """``func`` of every task on the workers, all sent at once (taken in this order as workers come free), the
+        results in task order: for a few small tasks of uneven cost (a stage's stories)."""
+        pending = [self._pool.apply_async(func, (task,)) for task in tasks]
+        return [p.get() for p in pending]
 
     def close(self) -> None:
         """Stop the workers (every task given has been collected, or is abandoned)."""
