@@ -14,7 +14,7 @@ from storyline import pipeline, report
 from storyline.config import Settings
 from storyline.context import RunContext
 from storyline.engines import engine_for
-from storyline.model import Article, Paragraph
+from storyline.model import Article, Paragraph, Story
 from storyline.store import Store
 from storyline.text import parser
 
@@ -132,3 +132,44 @@ def test_an_engines_mapper_and_band_key_shuffle_give_the_stories_and_copies_of_t
     assert mapper.keys > 0  # dedupe's candidates came from the band keys, not the LSH queries
     assert copies  # the demo corpus has copies: the shuffle found them
     assert here == one
+
+
+def _story_sizes(ctx: RunContext, stories: list[Story]) -> list[tuple[str, int, int]]:
+    """A per-story batch function: each story's id, how many of its articles are stored, and their entities."""
+    out = []
+    for story in stories:
+        arts = ctx.articles(story.articles)
+        docs = ctx.docs(a.id for a in arts)
+        out.append((story.id, len(arts), sum(len(doc.ents) for doc in docs.values())))
+    return out
+
+
+@pytest.mark.parametrize(("workers", "on_disk"), [(1, True), (2, True), (2, False)])
+def test_map_stories_gives_one_result_per_story_in_order(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, workers: int, on_disk: bool
+) -> None:
+    arts = [_bare(f"a{i}", f"Mayor Ana Ruiz of Tolvey opened bridge number {i} on Monday.") for i in range(40)]
+    # stories of uneven size, and one naming an article that is not stored
+    stories = [Story(id=f"s{k}", articles=[f"a{i}" for i in range(k * k, min(40, (k + 1) * (k + 1)))])
+               for k in range(6)] + [Story(id="gone", articles=["a0", "nowhere"])]
+    monkeypatch.setattr(parser, "POOL_MIN_ARTICLES", 1)
+    tasks: list[int] = []
+    run_all = parser.WorkerPool.run_all
+
+    def counted(self: parser.WorkerPool, func: Callable[[Any], Any], jobs: list[Any]) -> list[Any]:
+        tasks.append(len(jobs))
+        return run_all(self, func, jobs)
+
+    monkeypatch.setattr(parser.WorkerPool, "run_all", counted)
+    with Store(str(tmp_path / "s.db") if on_disk else ":memory:") as store:
+        store.add_articles(arts)
+        ctx = RunContext(store, settings, new_ids=[a.id for a in arts], workers=workers)
+        try:
+            pipeline.STAGES[0].run(ctx)  # the nlp stage
+            got = ctx.map_stories(_story_sizes, stories, 41, [len(s.articles) for s in stories])
+        finally:
+            ctx.close()
+    # on the workers in tasks of some 32 articles; a store in memory is this process's alone: the work stays here
+    assert tasks == ([2] if workers > 1 and on_disk else [])
+    assert [(sid, n) for sid, n, _ in got] == [(s.id, len(s.articles)) for s in stories[:-1]] + [("gone", 1)]
+    assert all(ents >= 2 * n for _, n, ents in got)  # a person and a place in every sentence
