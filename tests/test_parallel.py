@@ -14,7 +14,7 @@ from storyline import pipeline, report
 from storyline.config import Settings
 from storyline.context import RunContext
 from storyline.engines import engine_for
-from storyline.model import Article, Paragraph, Story
+from storyline.model import Article, Paragraph, Sentence, Story
 from storyline.store import Store
 from storyline.text import parser
 
@@ -101,7 +101,11 @@ class _HereMapper:
     """An engine's mapper that runs here: the batch functions in this process, the shuffle as a dict by key."""
 
     def __init__(self, nlp: parser.NLP) -> None:
-        self.nlp, self.keys = nlp, 0
+        self.nlp, self.keys, self.parsed = nlp, 0, 0
+
+    def parse(self, articles: Iterable[Article]) -> Iterator[tuple[bytes, list[Sentence]]]:
+        self.parsed += 1
+        return self.nlp.parse_serialised(articles, workers=1)
 
     def map(self, fn: Any, items: Iterable[tuple[Article, bytes, Any]]) -> Iterator[Any]:
         return self.nlp.map_serialised(fn, items, workers=1)
@@ -129,6 +133,7 @@ def test_an_engines_mapper_and_band_key_shuffle_give_the_stories_and_copies_of_t
         pipeline.analyse(RunContext(store, settings, new_ids=got.new, workers=1, mapper=mapper, _nlp=nlp))
         copies = {a.id: a.duplicate_of for a in store.iter_articles() if a.duplicate_of}
         here = json.dumps(without_clock(report.stories_json(store)), sort_keys=True)
+    assert mapper.parsed == 1  # the nlp stage parsed on the engine's mapper
     assert mapper.keys > 0  # dedupe's candidates came from the band keys, not the LSH queries
     assert copies  # the demo corpus has copies: the shuffle found them
     assert here == one

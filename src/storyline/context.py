@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from .config import Settings
-from .model import Article, Rejected
+from .model import Article, Rejected, Sentence
 from .store import Store
 
 if TYPE_CHECKING:
@@ -43,6 +43,10 @@ STORY_TASK = 32
 
 class ArticleMapper(Protocol):
     """Runs the per-article work of the stages somewhere else than this process (a cluster: ``engines.ray``)."""
+
+    def parse(self, articles: Iterable[Article]) -> Iterator[tuple[bytes, list[Sentence]]]:
+        """Each article's serialised doc and sentences, in order (:meth:`NLP.parse_serialised`'s results)."""
+        ...
 
     def map(self, fn: ArticleBatchFn[R], items: Iterable[tuple[Article, bytes, Any]]) -> Iterator[R]:
         """``fn``'s result for each (article, serialised doc, extra) item, in order."""
@@ -96,6 +100,15 @@ class RunContext:
         from .text import parser
 
         return max(1, min(self.workers or parser.default_workers(), size // parser.POOL_MIN_ARTICLES))
+
+    def parse_articles(self, articles: Iterable[Article], size: int) -> Iterator[tuple[bytes, list[Sentence]]]:
+        """Each article's serialised doc and sentences, in order: on :attr:`mapper` when an engine set one, else on
+        the run's worker processes (:meth:`NLP.parse_serialised`, kept for the stages after the parse) when
+        ``size`` articles are enough for more than one (:meth:`pool_workers`)."""
+        if self.mapper is not None:
+            yield from self.mapper.parse(articles)
+        else:
+            yield from self.nlp.parse_serialised(articles, self.pool_workers(size))
 
     def map_articles(self, fn: ArticleBatchFn[R], items: Iterable[tuple[Article, Any]], size: int) -> Iterator[R]:
         """``fn``'s result for each (article, extra) item that has a stored parse, in order, on every core.

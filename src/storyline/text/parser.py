@@ -160,7 +160,7 @@ class NLP:
         (article, doc, extra) and returning one result per item; each worker deserialises the docs it gets.
         Items are consumed lazily, a few tasks ahead, as by :meth:`parse_serialised`.
         """
-        tasks = (list(task) for task in _batched(items, POOL_TASK))
+        tasks = (list(task) for task in batched(items, POOL_TASK))
         if workers > 1:
             done: Iterable[list[R]] = self.pool(workers).imap(_map_task, ((fn, task) for task in tasks))
         else:
@@ -249,7 +249,7 @@ def _map_task(job: tuple[ArticleBatchFn[Any], MapTask]) -> list[Any]:
     return _WORKER.map_task(fn, task)
 
 
-def _batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
+def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
     """Consecutive lists of ``size`` items (the last one shorter)."""
     batch: list[T] = []
     for item in items:
