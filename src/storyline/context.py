@@ -39,6 +39,11 @@ MAP_CHUNK = 200
 # Articles' worth of stories sent to a worker per task by :meth:`RunContext.map_stories`: as the per-article
 # tasks (storyline.text.parser.POOL_TASK), enough that a task's pickling is a small share of its work.
 STORY_TASK = 32
+# Articles a worker below which :meth:`RunContext.map_stories` does not start worker processes (it uses them when
+# the parse left them running): a worker's start (about 2 s of one core, measured on the 1k throughput run) pays
+# for the parse of some 60 articles but for a per-story stage's work on some 400-1000 (2-5 ms an article), so a
+# stream run that touches a few large stories keeps them here.
+STORY_POOL_MIN = 2000
 
 
 class ArticleMapper(Protocol):
@@ -152,13 +157,16 @@ class RunContext:
         ``fn`` is a stage's module-level per-story batch function (:data:`StoryBatchFn`): it reads the stories'
         articles and parses through the context it is given (:meth:`articles`, :meth:`docs`). ``size`` is how
         many articles the items hold (``weights``: each item's share of them; the largest tasks are sent first).
-        Below :data:`storyline.text.parser.POOL_MIN_ARTICLES` articles a worker, with one item, with an engine's
+        Below :data:`storyline.text.parser.POOL_MIN_ARTICLES` articles a worker (:data:`STORY_POOL_MIN` when
+        the parse left no worker processes running), with one item, with an engine's
         :attr:`mapper`, or when the store is not a file that every process can read (in memory, or inside an
         open transaction) the items run here, else on the run's worker processes, each reading the same store
         file read-only (:func:`_story_task`): only the items and the results cross. The results are the same
         wherever ``fn`` runs.
         """
         workers = self.pool_workers(size)
+        if not (self._nlp is not None and self._nlp.has_pool(workers)):  # a start of its own must pay for itself
+            workers = max(1, min(workers, size // STORY_POOL_MIN))
         path = self.store.path
         here = (workers == 1 or len(items) <= 1 or self.mapper is not None or path == ":memory:"
                 or self.store.db.in_transaction)

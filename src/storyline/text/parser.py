@@ -177,6 +177,10 @@ class NLP:
             self._pool = WorkerPool(self.settings, workers)
         return self._pool
 
+    def has_pool(self, workers: int) -> bool:
+        """Whether :meth:`pool` has ``workers`` processes running already (a call would start none)."""
+        return self._pool is not None and self._pool.workers == workers
+
     def close_pool(self) -> None:
         """Stop the worker processes, if any (the next :meth:`pool` starts new ones)."""
         if self._pool is not None:
