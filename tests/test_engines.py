@@ -101,7 +101,7 @@ def test_ray_engine_writes_the_stories_duplicates_and_briefs_of_the_local_engine
     with Store(":memory:") as local_store:
         local = engine_for("local", workers=1).run([str(DEMO)], local_store, settings)
         expected = _stories(local_store)
-    with Store(":memory:") as ray_store:
+    with Store(str(tmp_path / "ray.db")) as ray_store:  # a file: the actors read the stories' articles from it
         got = engine_for("ray", workers=1).run([str(DEMO)], ray_store, settings)
         stories = _stories(ray_store)
         paths = write_parquet(ray_store, tmp_path / "parquet")

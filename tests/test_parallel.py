@@ -12,7 +12,7 @@ from clock import without_clock
 
 from storyline import pipeline, report
 from storyline.config import Settings
-from storyline.context import RunContext
+from storyline.context import RunContext, StoryJob, story_task
 from storyline.engines import engine_for
 from storyline.model import Article, Paragraph, Sentence, Story
 from storyline.store import Store
@@ -101,7 +101,8 @@ class _HereMapper:
     """An engine's mapper that runs here: the batch functions in this process, the shuffle as a dict by key."""
 
     def __init__(self, nlp: parser.NLP) -> None:
-        self.nlp, self.keys, self.parsed = nlp, 0, 0
+        self.nlp, self.keys, self.parsed, self.stories = nlp, 0, 0, 0
+        self.readers: dict[str, RunContext] = {}
 
     def parse(self, articles: Iterable[Article]) -> Iterator[tuple[bytes, list[Sentence]]]:
         self.parsed += 1
@@ -109,6 +110,10 @@ class _HereMapper:
 
     def map(self, fn: Any, items: Iterable[tuple[Article, bytes, Any]]) -> Iterator[Any]:
         return self.nlp.map_serialised(fn, items, workers=1)
+
+    def run_stories(self, jobs: list[StoryJob]) -> list[list[Any]] | None:
+        self.stories += len(jobs)
+        return [story_task(job, self.nlp, self.readers) for job in jobs]
 
     def collide(self, rows: Iterable[tuple[str, str]], wanted: set[str]) -> dict[str, set[str]]:
         groups: dict[str, list[str]] = {}
@@ -124,16 +129,19 @@ class _HereMapper:
 
 
 def test_an_engines_mapper_and_band_key_shuffle_give_the_stories_and_copies_of_the_local_run(
-    settings: Settings, nlp: parser.NLP
+    settings: Settings, nlp: parser.NLP, tmp_path: Path
 ) -> None:
     one, _, _ = _run_demo(settings, workers=1)
     mapper = _HereMapper(nlp)
-    with Store(":memory:") as store:
+    with Store(str(tmp_path / "s.db")) as store:
         got = pipeline.ingest_paths([str(DEMO)], store, settings)
         pipeline.analyse(RunContext(store, settings, new_ids=got.new, workers=1, mapper=mapper, _nlp=nlp))
         copies = {a.id: a.duplicate_of for a in store.iter_articles() if a.duplicate_of}
         here = json.dumps(without_clock(report.stories_json(store)), sort_keys=True)
+    for reader in mapper.readers.values():
+        reader.store.close()
     assert mapper.parsed == 1  # the nlp stage parsed on the engine's mapper
+    assert mapper.stories >= 3  # and so did the timeline, the brief and the claims of its stories (a task each)
     assert mapper.keys > 0  # dedupe's candidates came from the band keys, not the LSH queries
     assert copies  # the demo corpus has copies: the shuffle found them
     assert here == one

@@ -28,6 +28,8 @@ T = TypeVar("T")
 # opened read-only) and a list of items (stories, or a story and what the stage knows of it), one result per item.
 # It only reads through the context (``articles``, ``docs``, ``settings``, ``nlp``): one story in, its result out.
 StoryBatchFn = Callable[["RunContext", list[T]], list[R]]
+# One task of RunContext.map_stories: the batch function, the run's settings, the store file, the items.
+StoryJob = tuple[StoryBatchFn[Any, Any], Settings, str, list[Any]]
 
 # Parses kept between the stages of one run, so that captions, dedupe's neighbours, stories, extract, timeline,
 # brief and claims do not each deserialise the same stored doc again (about 0.7 ms a doc). A doc of a news
@@ -60,6 +62,11 @@ class ArticleMapper(Protocol):
     def collide(self, rows: Iterable[tuple[str, str]], wanted: set[str]) -> dict[str, set[str]]:
         """For each id of ``wanted``, the other ids sharing a key with it among the (key, id) rows (a shuffle by
         key: dedupe's LSH band keys)."""
+        ...
+
+    def run_stories(self, jobs: list[StoryJob]) -> list[list[Any]] | None:
+        """Each job's :func:`story_task` results, in order, run where the store's file can be read; None when it
+        cannot be there (a cluster without this machine's disk): the stories then run in the driver."""
         ...
 
 
@@ -157,38 +164,29 @@ class RunContext:
         ``fn`` is a stage's module-level per-story batch function (:data:`StoryBatchFn`): it reads the stories'
         articles and parses through the context it is given (:meth:`articles`, :meth:`docs`). ``size`` is how
         many articles the items hold (``weights``: each item's share of them; the largest tasks are sent first).
-        Below :data:`storyline.text.parser.POOL_MIN_ARTICLES` articles a worker (:data:`STORY_POOL_MIN` when
-        the parse left no worker processes running), with one item, with an engine's
-        :attr:`mapper`, or when the store is not a file that every process can read (in memory, or inside an
-        open transaction) the items run here, else on the run's worker processes, each reading the same store
-        file read-only (:func:`_story_task`): only the items and the results cross. The results are the same
-        wherever ``fn`` runs.
+        The items go in tasks (:func:`story_task`) to workers that each read the same store file read-only, so
+        only the items and the results cross: the run's worker processes, or an engine's :attr:`mapper` when its
+        workers can read the file. They run here with one item, below
+        :data:`storyline.text.parser.POOL_MIN_ARTICLES` articles a worker (:data:`STORY_POOL_MIN` when the parse
+        left no worker processes running), or when the store is not a file every process can read (in memory,
+        or inside an open transaction). The results are the same wherever ``fn`` runs.
         """
         workers = self.pool_workers(size)
         if not (self._nlp is not None and self._nlp.has_pool(workers)):  # a start of its own must pay for itself
             workers = max(1, min(workers, size // STORY_POOL_MIN))
         path = self.store.path
-        here = (workers == 1 or len(items) <= 1 or self.mapper is not None or path == ":memory:"
-                or self.store.db.in_transaction)
-        if here:
+        shared = path != ":memory:" and not self.store.db.in_transaction
+        done = None
+        if shared and len(items) > 1 and (workers > 1 or self.mapper is not None):
+            tasks = _story_tasks(weights if weights is not None else [1] * len(items))
+            jobs = [(fn, self.settings, str(Path(path).resolve()), [items[i] for i in task]) for task in tasks]
+            done = (self.mapper.run_stories(jobs) if self.mapper is not None
+                    else self.nlp.pool(workers).run_all(story_task, jobs))
+        if done is None:
             return fn(self, list(items)) if items else []
-        weights = list(weights) if weights is not None else [1] * len(items)
-        tasks: list[list[int]] = [[]]
-        load = 0
-        for i, weight in enumerate(weights):
-            tasks[-1].append(i)
-            load += max(1, weight)
-            if load >= STORY_TASK:
-                tasks.append([])
-                load = 0
-        tasks = [t for t in tasks if t]
-        # the heaviest tasks first, so that no large story is left running alone at the end
-        order = sorted(range(len(tasks)), key=lambda k: -sum(max(1, weights[i]) for i in tasks[k]))
-        jobs = [(fn, self.settings, str(Path(path).resolve()), [items[i] for i in tasks[k]]) for k in order]
-        done = self.nlp.pool(workers).run_all(_story_task, jobs)
         results: list[R] = [None] * len(items)  # type: ignore[list-item]  # every slot is filled below
-        for k, got in zip(order, done, strict=True):
-            for i, r in zip(tasks[k], got, strict=True):
+        for task, got in zip(tasks, done, strict=True):
+            for i, r in zip(task, got, strict=True):
                 results[i] = r
         return results
 
@@ -217,22 +215,38 @@ class Stage:
     adds: str
 
 
+def _story_tasks(weights: Sequence[int]) -> list[list[int]]:
+    """The item indices of each task of :meth:`RunContext.map_stories` (consecutive items of some
+    :data:`STORY_TASK` articles), the heaviest task first so that no large story is left running alone at the end."""
+    tasks: list[list[int]] = [[]]
+    load = 0
+    for i, weight in enumerate(weights):
+        tasks[-1].append(i)
+        load += max(1, weight)
+        if load >= STORY_TASK:
+            tasks.append([])
+            load = 0
+    return sorted((t for t in tasks if t), key=lambda t: -sum(max(1, weights[i]) for i in t))
+
+
 # The worker side of map_stories: one read-only context a worker process and store file, kept for the run (the
 # pool's life), so a story's docs read by one stage are at hand for the next stage sent to the same worker.
 _READERS: dict[str, RunContext] = {}
 
 
-def _story_task(job: tuple[StoryBatchFn[Any, Any], Settings, str, list[Any]]) -> list[Any]:
-    """Worker side of :meth:`RunContext.map_stories`: the batch function over a context reading the store file."""
+def story_task(job: StoryJob, nlp: NLP | None = None, readers: dict[str, RunContext] | None = None) -> list[Any]:
+    """Worker side of :meth:`RunContext.map_stories`: the batch function over a context reading the store file,
+    with the pipeline ``nlp`` and the contexts ``readers`` (an engine's worker's; default: this worker process's)."""
     from .text.parser import worker_nlp
 
     fn, settings, path, items = job
-    ctx = _READERS.get(path)
+    readers = _READERS if readers is None else readers
+    ctx = readers.get(path)
     if ctx is None:
-        for old in _READERS.values():
+        for old in readers.values():
             old.store.close()
-        _READERS.clear()
-        ctx = _READERS[path] = RunContext(Store(path, readonly=True), settings, workers=1, _nlp=worker_nlp())
+        readers.clear()
+        ctx = readers[path] = RunContext(Store(path, readonly=True), settings, workers=1, _nlp=nlp or worker_nlp())
     ctx.settings = settings
     return fn(ctx, items)
 

@@ -5,9 +5,12 @@ in a Ray task and its articles are cleaned (:func:`storyline.clean.clean_article
 tasks; the driver gathers the rows in input order into the store, then runs the pipeline's stages over it with
 the same code as the local engine. Every per-article step of those stages (the parse, captions, story features,
 extract) goes to :class:`RayMapper` (:meth:`storyline.context.RunContext.parse_articles` and
-:meth:`~storyline.context.RunContext.map_articles`): one set of actors started once for the run, each loading the
-spaCy pipeline once and making the same calls a local worker makes (:meth:`storyline.text.parser.NLP.parse_task`,
-:meth:`~storyline.text.parser.NLP.map_task`), so both engines write the same ``stories.json``. Dedupe's candidate
+:meth:`~storyline.context.RunContext.map_articles`), and so does the per-story work of timeline, brief and claims
+when the actors can read the store's file (:meth:`~storyline.context.RunContext.map_stories`: a local Ray, or a
+cluster on a shared disk): one set of actors started
+once for the run, each loading the spaCy pipeline once and making the same calls a local worker makes
+(:meth:`storyline.text.parser.NLP.parse_task`, :meth:`~storyline.text.parser.NLP.map_task`,
+:func:`storyline.context.story_task`), so both engines write the same ``stories.json``. Dedupe's candidate
 pairs come from its LSH band keys grouped by Ray's shuffle (:meth:`RayMapper.collide`). :func:`write_parquet`
 adds ``articles``, ``stories`` and ``facts`` tables for DuckDB or Spark.
 
@@ -30,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import clean, ingest, pipeline
 from ..config import Settings
+from ..context import RunContext, StoryJob, story_task
 from ..errors import MissingDependencyError
 from ..model import Article, Rejected, Sentence, Span
 from ..pipeline import IngestReport
@@ -134,6 +138,7 @@ class _Worker:
 
     def __init__(self, settings: Settings) -> None:
         self.nlp = NLP(settings)
+        self.readers: dict[str, RunContext] = {}  # the store file read-only, for the per-story work
 
     def parse(self, task: Task) -> Parsed:
         """Parse (text, paragraph spans) pairs: each doc serialised, with its sentences."""
@@ -142,6 +147,13 @@ class _Worker:
     def map(self, fn: ArticleBatchFn[Any], task: MapTask) -> list[Any]:
         """A stage's batch function over (article, serialised doc, extra) items."""
         return self.nlp.map_task(fn, task)
+
+    def stories(self, job: StoryJob) -> list[Any] | None:
+        """A stage's per-story batch function over stories, reading the store file (:func:`story_task`); None
+        when this actor's machine has no such file (the driver's store is on another machine's disk)."""
+        if not Path(job[2]).is_file():
+            return None
+        return story_task(job, self.nlp, self.readers)
 
 
 def _group_pairs(group: pa.Table) -> pa.Table:
@@ -164,6 +176,7 @@ class RayMapper:
     ray: Any
     settings: Settings
     actors: int
+    shares_disk: bool = True  # the actors can read the store's file (until one of them finds none)
     _workers: list[Any] = field(default_factory=list, repr=False)
 
     def parse(self, articles: Iterable[Article]) -> Iterator[tuple[bytes, list[Sentence]]]:
@@ -191,6 +204,17 @@ class RayMapper:
         for row in pairs.iter_rows():
             out.setdefault(row["id"], set()).add(row["other"])
         return out
+
+    def run_stories(self, jobs: list[StoryJob]) -> list[list[Any]] | None:
+        """Each per-story job's results, in order, on the actors reading the store's file; None (the stories run
+        in the driver, in this run's later stages too) when an actor finds no such file on its machine."""
+        if not self.shares_disk:
+            return None
+        done = list(self._run("stories", ((job,) for job in jobs)))
+        if any(got is None for got in done):
+            self.shares_disk = False
+            return None
+        return done
 
     def close(self) -> None:
         """Stop the actors (the next call starts new ones)."""
