@@ -172,8 +172,10 @@ class RunContext:
         or inside an open transaction). The results are the same wherever ``fn`` runs.
         """
         workers = self.pool_workers(size)
-        if not (self._nlp is not None and self._nlp.has_pool(workers)):  # a start of its own must pay for itself
-            workers = max(1, min(workers, size // STORY_POOL_MIN))
+        running = self._nlp.pool_size() if self._nlp is not None else 0
+        # the parse's workers whatever their number (a pool of another size would be started again); a start of
+        # its own must pay for itself
+        workers = running if running and workers > 1 else max(1, min(workers, size // STORY_POOL_MIN))
         path = self.store.path
         shared = path != ":memory:" and not self.store.db.in_transaction
         done = None

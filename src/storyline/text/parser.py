@@ -177,9 +177,9 @@ class NLP:
             self._pool = WorkerPool(self.settings, workers)
         return self._pool
 
-    def has_pool(self, workers: int) -> bool:
-        """Whether :meth:`pool` has ``workers`` processes running already (a call would start none)."""
-        return self._pool is not None and self._pool.workers == workers
+    def pool_size(self) -> int:
+        """How many worker processes :meth:`pool` has running (0: none)."""
+        return self._pool.workers if self._pool is not None else 0
 
     def close_pool(self) -> None:
         """Stop the worker processes, if any (the next :meth:`pool` starts new ones)."""
