@@ -94,19 +94,30 @@ def ray_session() -> Iterator[Any]:
 
 
 def test_ray_engine_writes_the_stories_duplicates_and_briefs_of_the_local_engine(
-    ray_session: Any, tmp_path: Path, settings: Settings
+    ray_session: Any, tmp_path: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from storyline.engines.ray import write_parquet
+    from storyline.engines.ray import RayMapper, write_parquet
+
+    on_actors: list[bool] = []
+    run_stories = RayMapper.run_stories
+
+    def noted(self: RayMapper, jobs: list[Any]) -> list[list[Any]] | None:
+        done = run_stories(self, jobs)
+        on_actors.append(done is not None)
+        return done
+
+    monkeypatch.setattr(RayMapper, "run_stories", noted)
 
     with Store(":memory:") as local_store:
         local = engine_for("local", workers=1).run([str(DEMO)], local_store, settings)
         expected = _stories(local_store)
-    with Store(":memory:") as ray_store:
+    with Store(str(tmp_path / "ray.db")) as ray_store:  # a file: the actors read the stories' articles from it
         got = engine_for("ray", workers=1).run([str(DEMO)], ray_store, settings)
         stories = _stories(ray_store)
         paths = write_parquet(ray_store, tmp_path / "parquet")
         dups = {a.id: a.duplicate_of for a in ray_store.iter_articles()}
     assert (got.read, len(got.new), got.failed) == (local.read, len(local.new), local.failed)
+    assert on_actors == [True, True, True]  # timeline, brief and claims ran on the actors
     assert any(dups.values()), "the demo corpus has copies: the comparison covers duplicates"
     assert [s["summary"] for s in stories["stories"]] == [s["summary"] for s in expected["stories"]]
     assert json.dumps(stories, sort_keys=True) == json.dumps(expected, sort_keys=True)

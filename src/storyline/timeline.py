@@ -332,19 +332,28 @@ def run(ctx: RunContext) -> None:
     ids = [s.id for s in store.iter_stories()] if everything else sorted(ctx.touched_stories)
     if not ids and not ctx.touched_storylines:
         return
-    stories = {}
-    for sid in ids:
-        story = store.get_story(sid)
-        arts = list(store.iter_articles(story.articles))
-        docs = ctx.docs(a.id for a in arts if not a.is_duplicate)  # the parse tells captions apart, if there is one
-        story.timeline = story_timeline(arts, docs)
-        stories[sid] = story
+    stories = {sid: store.get_story(sid) for sid in ids}
+    todo = list(stories.values())
+    weights = [len(s.articles) for s in todo]
+    for story, timeline in zip(todo, ctx.map_stories(_timeline_batch, todo, sum(weights), weights), strict=True):
+        story.timeline = timeline
     lines = []
     for line in store.storylines_holding(stories, also=ctx.touched_storylines):  # not every storyline
         members = [stories[sid] if sid in stories else store.get_story(sid) for sid in line.stories]
         line.timeline = storyline_timeline(members)
         lines.append(line)
     store.put_stories(list(stories.values()), lines)
+
+
+def _timeline_batch(ctx: RunContext, stories: list[Story]) -> list[list[TimelineEntry]]:
+    """The timeline of each story, from its stored articles (per-story work, run by
+    :meth:`storyline.context.RunContext.map_stories` here or on a worker)."""
+    out = []
+    for story in stories:
+        arts = ctx.articles(story.articles)
+        docs = ctx.docs(a.id for a in arts if not a.is_duplicate)  # the parse tells captions apart, if there is one
+        out.append(story_timeline(arts, docs))
+    return out
 
 
 def shown_date(date: str, granularity: str) -> str:

@@ -719,9 +719,17 @@ def _storyline_part(summariser: Summariser) -> list[Citation]:
     return summariser.reading_order(picked)
 
 
-def _parses(ctx: RunContext, articles: Sequence[Article]) -> dict[str, Doc]:
-    """The stored parses of the articles by id (the brief compares sentences by their lemmas)."""
-    return ctx.docs(a.id for a in articles)
+def _brief_batch(ctx: RunContext, stories: list[Story]) -> list[tuple[list[Citation], str, list[Citation] | None]]:
+    """Each story's brief, its title from its most representative news headline, and its share of its storyline's
+    brief when the same fit gives it (per-story work, run by :meth:`RunContext.map_stories` here or on a worker)."""
+    kept = StoryParts(ctx.store, ctx.settings)  # never saved here: the stage keeps the parts returned
+    out = []
+    for story in stories:
+        arts = ctx.articles(story.articles)  # the brief compares sentences by the lemmas of their stored parses
+        summary = summarise(story, arts, ctx.settings, docs=ctx.docs(a.id for a in arts),
+                            parts=kept if story.storyline else None)
+        out.append((summary, story_title(order_articles(story, arts)), kept.parts.get(story.id)))
+    return out
 
 
 def run(ctx: RunContext) -> None:
@@ -735,15 +743,13 @@ def run(ctx: RunContext) -> None:
         all_stories = store.get_stories(ctx.touched_stories)
     ids = sorted(all_stories) if everything else sorted(ctx.touched_stories & all_stories.keys())
     parts = StoryParts(store, settings)  # storyline picks: made from the fits below, or kept from earlier runs
-    done: list[Story] = []
-    for sid in ids:
-        story = all_stories[sid]
-        arts = list(store.iter_articles([a for a in story.articles if store.has_article(a)]))
-        story.summary = summarise(story, arts, settings, docs=_parses(ctx, arts),
-                                  parts=parts if story.storyline else None)
-        # the title from the most representative news headline (the stories stage's pick is kept when none)
-        story.title = story_title(order_articles(story, arts)) or story.title
-        done.append(story)
+    done = [all_stories[sid] for sid in ids]
+    weights = [len(s.articles) for s in done]
+    for story, (summary, title, part) in zip(done, ctx.map_stories(_brief_batch, done, sum(weights), weights),
+                                             strict=True):
+        story.summary, story.title = summary, title or story.title  # no news headline: the stories stage's title
+        if part is not None:
+            parts.keep(story, part)
     lines: list[Storyline] = []
     touched = {s.id for s in done}
     for line in store.storylines_holding(touched, also=ctx.touched_storylines):
@@ -753,7 +759,7 @@ def run(ctx: RunContext) -> None:
         parts.load(s for s in members if s.id not in touched)  # an untouched story's picks are as they were
         need = [a for s in members if s.id not in parts.parts for a in s.articles]
         articles = {a.id: a for a in store.iter_articles([a for a in dict.fromkeys(need) if store.has_article(a)])}
-        line.summary = storyline_summary(members, articles, settings, _parses(ctx, list(articles.values())), parts)
+        line.summary = storyline_summary(members, articles, settings, ctx.docs(articles), parts)
         lines.append(line)
     if done or lines:
         store.put_stories(done, lines)

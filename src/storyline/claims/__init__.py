@@ -13,6 +13,7 @@ from .reading import value_range
 
 if TYPE_CHECKING:
     from ..context import RunContext
+    from ..model import Claim, Story
 
 __all__ = ["SINGLE_ROWS", "claims", "figure_claims", "run", "summary_claims", "value_range"]
 
@@ -27,10 +28,19 @@ def run(ctx: RunContext) -> None:
         return  # a storyline-only change leaves every story's claims as they were
     else:
         todo = list(store.iter_stories())
-    for story in todo:
-        arts = list(store.iter_articles([a for a in story.articles if store.has_article(a)]))
-        # the parse names a figure's subject, a date's event and an outcome's person; without it, text rules
-        docs = ctx.docs(a.id for a in arts)
-        story.claims = claims(story, arts, docs)
+    weights = [len(s.articles) for s in todo]
+    for story, found in zip(todo, ctx.map_stories(_claims_batch, todo, sum(weights), weights), strict=True):
+        story.claims = found
     if todo:
         store.put_stories(todo, [])
+
+
+def _claims_batch(ctx: RunContext, stories: list[Story]) -> list[list[Claim]]:
+    """The claims of each story, from its stored articles (per-story work, run by
+    :meth:`storyline.context.RunContext.map_stories` here or on a worker)."""
+    out = []
+    for story in stories:
+        arts = ctx.articles(story.articles)
+        # the parse names a figure's subject, a date's event and an outcome's person; without it, text rules
+        out.append(claims(story, arts, ctx.docs(a.id for a in arts)))
+    return out

@@ -1,10 +1,12 @@
 """Engines: runners of the same stage functions, in this process (:mod:`.local`) or on a Ray cluster (:mod:`.ray`).
 
-An engine is a shell like the CLI: it reads the inputs, runs the per-article work (read, clean, parse) where it
-can run in parallel, stores the results, then runs the stages with the pipeline's own code over the store; each
-stage's per-article part (captions, story features, extract) goes through
-:meth:`storyline.context.RunContext.map_articles` to the local worker processes or to the Ray actors, the
-corpus-wide parts (dedupe grouping, story clustering, merging, timelines, briefs, claims) run on the driver.
+An engine is a shell like the CLI: it reads the inputs, runs the per-article work (read, clean) where it can run
+in parallel, stores the results, then runs the stages with the pipeline's own code over the store; each stage's
+per-article part (the parse, captions, story features, extract) goes through
+:meth:`storyline.context.RunContext.parse_articles` and :meth:`~storyline.context.RunContext.map_articles` to
+the local worker processes or to the Ray actors, and so does each story's timeline, brief and claims
+(:meth:`~storyline.context.RunContext.map_stories`, the workers reading the store's file); the corpus-wide parts
+(dedupe grouping, story clustering, merging, storyline briefs) run on the driver.
 Both engines write the same store, so the same ``stories.json``.
 
 Example:

