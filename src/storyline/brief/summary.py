@@ -41,7 +41,7 @@ Example:
 
 from __future__ import annotations
 
-import datetime as dt
+import dataclasses
 import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
@@ -50,11 +50,12 @@ import numpy as np
 
 from ..config import Settings
 from ..errors import ConfigError
-from ..model import Article, Citation, DateMention, Granularity, Story, Storyline
+from ..model import Article, Citation, Story, Storyline
 from ..text.words import numbers, word_count
 from .parts import StoryParts
 from .references import SentenceTokens, lemma_terms, references
 from .sentences import MIN_WORDS, QUOTED, Candidate, candidates, mostly_quoted
+from .signals import VAGUE_DAY, YEAR, date_of, dated_lead, granularity_of, informativeness, is_background, names_in
 from .titles import story_title
 
 if TYPE_CHECKING:
@@ -81,9 +82,6 @@ _ANAPHOR = re.compile(
     r"\b(these|those)\b(?! (who|whom|whose|which|that|of|in|at|on|with|from|inside|still|\w+ed)\b)", re.IGNORECASE
 )
 ANAPHOR_PENALTY = 0.8
-# A sentence dated more than two weeks before its article recaps earlier events ("Last fall, two judges
-# blocked..."): outlets repeat such background, which makes it look central, but the brief is about the news.
-BACKGROUND_DAYS = 14
 BACKGROUND_PENALTY = 0.85  # 0.7 and 0.5 did no better on the benches and drop too much real context
 
 # Score weights, tuned on the dev corpus and the team's labelled stories (bench/brief.py; grid over these and
@@ -172,106 +170,12 @@ STORYLINE_WORDS = 45
 # A source is cited for a sentence only when its sentence also holds at least this share of the statement's
 # content words (besides the TF-IDF similarity and the same numbers).
 CITE_MIN_RECALL = 0.5
+# The rows a citation tests are first narrowed to those within this of the cite threshold (float32 similarities
+# compared in float64): far below any float32 rounding, so no row that passes the exact test is left out.
+CITE_SLACK = 1e-4
 # Above this many sentences in one story the pairwise matrices (n^2 float32, four of them) get large
 # (2500^2 x 4 B = 25 MB each): only the first sentences of each article are kept then.
 MAX_CANDIDATES = 2500
-
-_MONTH = re.compile(
-    r"\b(Jan(uary)?|Feb(ruary)?|March|April|May|June|July|Aug(ust)?|Sept?(ember)?|Oct(ober)?|Nov(ember)?|"
-    r"Dec(ember)?|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|(19|20)\d\d)\b"
-)
-
-
-# "this week", "next month": resolved to a day by the timeline, but they do not say which day, so they do not
-# move a sentence in the reading order.
-_VAGUE_DAY = re.compile(r"\b(week|weekend|month|year|season|fall|spring|summer|winter)\b", re.IGNORECASE)
-
-
-# A year ("since 2002") in a sentence dates background; it is not a new figure that makes a restatement news.
-_YEAR = re.compile(r"(1[89]|20)\d\d")
-
-
-def _names(text: str, first: bool = False) -> set[str]:
-    """Capitalised words (after the first unless ``first``): the names (people, places, days) a sentence mentions.
-
-    A name is its bare word: "Corvane.com", "Corvane's" and "Corvane" are one name.
-    """
-    words = text.split() if first else text.split()[1:]
-    out = set()
-    for w in words:
-        if w[:1].isupper():
-            bare = re.split(r"[.\u2019']", w.strip(",;:!\"()\u201c\u201d"), maxsplit=1)[0]
-            if bare:
-                out.add(bare)
-    return out
-
-
-def _info(c: Candidate) -> float:
-    """How concrete a sentence is: entity mentions, figures and dates in it (from extraction, else the text)."""
-    art, s, e = c.article, c.span.start, c.span.end
-    inside = [m for m in art.mentions if s <= m.span.start < e]
-    figs = [f for f in art.figures if s <= f.span.start < e]
-    dates = [d for d in art.dates if s <= d.span.start < e]
-    if art.mentions or art.figures or art.dates:
-        n_ent, n_fig, n_date = len(inside), len(figs), len(dates)
-    else:
-        words = c.text.split()
-        n_ent = sum(1 for w in words[1:] if w[:1].isupper())
-        n_fig = len(numbers(c.text))
-        n_date = len(_MONTH.findall(c.text))
-    # six "units" of content make a fully informative sentence; a figure counts double (it is what readers
-    # look for and what outlets disagree on)
-    return min(1.0, (n_ent + 2 * n_fig + n_date) / 6.0)
-
-
-def _is_background(c: Candidate, story_date: str | None) -> bool:
-    """True when a sentence reports something dated well before its article (a recap, not the news)."""
-    anchor = c.article.published or story_date
-    if not anchor:
-        return False
-    try:
-        cutoff = (dt.date.fromisoformat(anchor[:10]) - dt.timedelta(days=BACKGROUND_DAYS)).isoformat()
-    except ValueError:
-        return False
-    s, e = c.span.start, c.span.end
-    return any(d.value and d.value < cutoff for d in c.article.dates if s <= d.span.start < e)
-
-
-def _dated_lead(c: Candidate, first_day: str | None) -> bool:
-    """True when a sentence dates what it reports to the story's first day (or the days just before it)."""
-    if first_day is None:
-        return False
-    try:
-        earliest = (dt.date.fromisoformat(first_day) - dt.timedelta(days=BACKGROUND_DAYS)).isoformat()
-    except ValueError:
-        return False
-    s, e = c.span.start, c.span.end
-    return any(
-        d.value and d.granularity == "day" and not _VAGUE_DAY.search(d.text) and earliest <= d.value <= first_day
-        for d in c.article.dates
-        if s <= d.span.start < e
-    )
-
-
-def _date_of(c: Candidate) -> str | None:
-    """The resolved date of the event a sentence reports (the first day-precise date in it, else any)."""
-    found = _dates_in(c)
-    return found[0].value if found else None
-
-
-def _granularity_of(c: Candidate) -> Granularity:
-    """The granularity of :func:`_date_of`'s date ("day" when there is none)."""
-    found = _dates_in(c)
-    return found[0].granularity if found else "day"
-
-
-def _dates_in(c: Candidate) -> list[DateMention]:
-    """The resolved dates of a sentence, day-precise ones first, then in text order."""
-    s, e = c.span.start, c.span.end
-    found = [d for d in c.article.dates if d.value and s <= d.span.start < e]
-    found.sort(key=lambda d: (d.granularity != "day", d.span.start))
-    return found
-
 
 class Summariser:
     """Scores, picks and cites the sentences of one story.
@@ -314,6 +218,10 @@ class Summariser:
         self.scores_ = np.zeros(len(cands))
         self.opener_: int | None = None
         self.opening_: list[int] = []
+        self._cited: dict[int, Citation] = {}  # cite(i) by i: the opener's value and the picks ask again
+        self._numbers: dict[int, set[str]] = {}  # numbers(text) by candidate, read on first use
+        self._term_sets: dict[int, set[str]] = {}
+        self._group_of = {a.id: a.duplicate_of or a.id for a in self.articles_}
         if not cands:
             self.vectors_ = None
             return self
@@ -346,8 +254,22 @@ class Summariser:
         self.overlap_ = np.maximum(self.sim_, (OVERLAP_WEIGHT * shared / smaller).astype(np.float32))
         self.corroboration_ = self._corroboration(cands)
         self.scores_ = self._score(cands, X)
-        self.profile_sim_ = self._profile_similarity(cands)
+        self.profiles_ = self._profiles(cands)
         return self
+
+    def _nums(self, j: int) -> set[str]:
+        """The numbers candidate ``j`` states (:func:`numbers`, computed once)."""
+        found = self._numbers.get(j)
+        if found is None:
+            found = self._numbers[j] = numbers(self.candidates_[j].text)
+        return found
+
+    def _term_set(self, j: int) -> set[str]:
+        """Candidate ``j``'s terms as a set (computed once)."""
+        found = self._term_sets.get(j)
+        if found is None:
+            found = self._term_sets[j] = set(self.terms_[j])
+        return found
 
     def _corroboration(self, cands: list[Candidate]) -> np.ndarray:
         """How many other independent sources carry each sentence (one of their sentences similar enough)."""
@@ -374,16 +296,21 @@ class Summariser:
         top = max(mean.values(), default=0.0)
         return np.array([mean.get(c.group, 0.0) / top if top > 0 else 1.0 for c in cands])
 
-    def _profile_similarity(self, cands: list[Candidate]) -> np.ndarray:
-        """Second-order similarity: cosine of two sentences' similarities to the story (one copy of each source)."""
+    def _profiles(self, cands: list[Candidate]) -> np.ndarray:
+        """Each sentence's similarity profile over the story (one copy of each source), unit length: the rows whose
+        cosines are the second-order similarity of :meth:`_profile_similarity`."""
         first: dict[str, str] = {}
         for c in cands:
             first.setdefault(c.group, c.article.id)
         reps = [i for i, c in enumerate(cands) if first[c.group] == c.article.id]
         P = self.sim_[:, reps]
         norms = np.linalg.norm(P, axis=1)
-        Q = P / np.where(norms > 0, norms, 1.0)[:, None]
-        return (Q @ Q.T).astype(np.float32)
+        return P / np.where(norms > 0, norms, 1.0)[:, None]
+
+    def _profile_similarity(self, i: int, picked: list[int]) -> np.ndarray:
+        """Second-order similarity of candidate ``i`` to each of ``picked``: the cosine of their similarities to the
+        story. Only the rows a pick asks for are computed, not the n x n matrix (most are never read)."""
+        return (self.profiles_[[i]] @ self.profiles_[picked].T).ravel().astype(np.float32)
 
     def _score(self, cands: list[Candidate], X: csr_matrix) -> np.ndarray:
         """Centrality across independent groups, informativeness and position, each scaled to [0, 1]."""
@@ -404,16 +331,16 @@ class Summariser:
         # support: how strongly each other independent group states the same thing (its best match)
         support = np.zeros(len(cands))
         if len(rep_rows) > 1:
+            group_of = np.array([c.group for c in cands])
             for g, rows in rep_rows.items():
                 best = self.sim_[:, rows].max(axis=1)
-                own = np.array([cands[i].group == g for i in range(len(cands))])
-                support += np.where(own, 0.0, best)
+                support += np.where(group_of == g, 0.0, best)
             support /= len(rep_rows) - 1
             centrality = 0.5 * _scaled(central) + 0.5 * _scaled(support)
         else:
             centrality = _scaled(central)
         position = np.array([1.0 / (1.0 + c.position / POSITION_SCALE) for c in cands])
-        info = np.array([_info(c) for c in cands])
+        info = np.array([informativeness(c) for c in cands])
         # the first report of an event states it plainly; follow-ups and features lead with their own angle
         group_rank = {g: k for k, g in enumerate(dict.fromkeys(c.group for c in sorted(cands, key=lambda c: c.order)))}
         early = np.array([1.0 / (1.0 + group_rank[c.group]) for c in cands])
@@ -423,7 +350,7 @@ class Summariser:
         penalty *= np.array([ANAPHOR_PENALTY if _ANAPHOR.search(QUOTED.sub(" ", c.text)) else 1.0 for c in cands])
         penalty *= np.array([QUOTE_PENALTY if mostly_quoted(c.text) else 1.0 for c in cands])
         story_date = min((a.published for a in self.articles_ if a.published), default=None)
-        background = np.array([BACKGROUND_PENALTY if _is_background(c, story_date) else 1.0 for c in cands])
+        background = np.array([BACKGROUND_PENALTY if is_background(c, story_date) else 1.0 for c in cands])
         self.penalty_ = penalty * background
         # in the lead's continuation the sentence before is shown: a pronoun start is fine there
         pronoun_start = np.array([DEPENDENT_PENALTY if _DEPENDENT_START.match(c.text) else 1.0 for c in cands])
@@ -530,7 +457,7 @@ class Summariser:
         def value(i: int) -> float:
             """Score, earliness, whether the lead says when it happened (a hard-news lead) and how many independent
             sources carry it."""
-            hard = OPENER_HARD_NEWS if _dated_lead(cands[i], first_day) else 0.0
+            hard = OPENER_HARD_NEWS if dated_lead(cands[i], first_day) else 0.0
             carried = OPENER_CORROBORATION * self._carriers(i) / others
             return self.scores_[i] / top + OPENER_EARLY / (1.0 + rank[cands[i].group]) + hard + carried
 
@@ -552,23 +479,22 @@ class Summariser:
 
     def _carriers(self, i: int) -> int:
         """How many other independent sources state candidate ``i`` (the ones its citation would name)."""
-        group = {a.id: a.duplicate_of or a.id for a in self.articles_}
         own = self.candidates_[i].group
-        return len({group[a] for a in self.cite(i).sources} - {own})
+        return len({self._group_of[a] for a in self.cite(i).sources} - {own})
 
     def _restates(self, i: int, picked: list[int]) -> bool:
         """True when a sentence says again, in other words, what a picked one said, and adds no figure or name."""
-        if not any(self.profile_sim_[i, j] > PARAPHRASE_PROFILE for j in picked):
+        if not picked or not bool((self._profile_similarity(i, picked) > PARAPHRASE_PROFILE).any()):
             return False
         text = self.candidates_[i].text
         given = [self.candidates_[j].text for j in picked]
         # a new figure: the death toll rose, a second vote (a year is not one: "its first cup since 2002" says
         # again what "a 23-year wait" said)
-        new = {n for n in numbers(text) if len(n) > 1 and not _YEAR.fullmatch(n)}
+        new = {n for n in numbers(text) if len(n) > 1 and not YEAR.fullmatch(n)}
         if new - set().union(*(numbers(t) for t in given)):
             return False
         # a name that opens a picked sentence ("Corvane.com Inc. announced ...") was given too
-        return not _names(text) - set().union(*(_names(t, first=True) for t in given))
+        return not names_in(text) - set().union(*(names_in(t, first=True) for t in given))
 
     def _dangling(self, i: int, picked: list[int]) -> bool:
         """True when a sentence refers to a thing or a person the picked sentences do not name."""
@@ -595,27 +521,37 @@ class Summariser:
 
     def cite(self, i: int) -> Citation:
         """The citation of candidate ``i``: every article with a sentence stating it (similar, numbers agree)."""
+        if i not in self._cited:
+            self._cited[i] = self._cite(i)
+        made = self._cited[i]
+        return dataclasses.replace(made, sources=list(made.sources))  # the caller's own copy
+
+    def _cite(self, i: int) -> Citation:
+        """:meth:`cite`, computed: the rules are checked only on the sentences similar enough to candidate ``i``."""
         c = self.candidates_[i]
-        need = numbers(c.text)
-        want = set(self.terms_[i])
+        need = self._nums(i)
+        want = self._term_set(i)
 
         def states(j: int) -> bool:
             """True when candidate ``j`` states what candidate ``i`` says."""
-            other = self.candidates_[j].text
-            if self.sim_[i, j] < self.cite_threshold or not need <= numbers(other):
+            if self.sim_[i, j] < self.cite_threshold or not need <= self._nums(j):
                 return False
             # and most of what the sentence says is there: "The city has said it will appeal" does not state
             # "City Attorney Raymond Cho said the city would appeal" (who said it is missing)
-            return not want or len(want & set(self.terms_[j])) / len(want) >= CITE_MIN_RECALL
+            return not want or len(want & self._term_set(j)) / len(want) >= CITE_MIN_RECALL
 
+        # a superset of the rows passing the similarity test (a hair below the threshold, in float64), each then
+        # checked by ``states`` itself: the same sources as trying every row, without a Python call per row
+        near = np.flatnonzero(self.sim_[i].astype(np.float64) >= self.cite_threshold - CITE_SLACK)
+        close = set(near.tolist())
         sources: list[str] = []
         for art in self.articles_:
-            if any(states(j) for j in self.rows_by_article_.get(art.id, [])):
+            if any(states(j) for j in self.rows_by_article_.get(art.id, []) if j in close):
                 sources.append(art.id)
         if c.article.id not in sources:
             sources.insert(0, c.article.id)
-        return Citation(text=c.text, sources=sources, article=c.article.id, span=c.span, date=_date_of(c),
-                        granularity=_granularity_of(c))
+        return Citation(text=c.text, sources=sources, article=c.article.id, span=c.span, date=date_of(c),
+                        granularity=granularity_of(c))
 
     def reading_order(self, citations: list[Citation]) -> list[Citation]:
         """Order citations for reading: the opener first, then by event date, source order and position."""
@@ -671,7 +607,7 @@ class Summariser:
         if art is None or c.span is None:
             return False
         return any(
-            d.value == c.date and d.granularity == "day" and not _VAGUE_DAY.search(d.text)
+            d.value == c.date and d.granularity == "day" and not VAGUE_DAY.search(d.text)
             and c.span.start <= d.span.start < c.span.end
             for d in art.dates
         )
