@@ -56,6 +56,7 @@ from .parts import StoryParts
 from .references import SentenceTokens, lemma_terms, references
 from .sentences import MIN_WORDS, QUOTED, Candidate, candidates, mostly_quoted
 from .signals import VAGUE_DAY, YEAR, date_of, dated_lead, granularity_of, informativeness, is_background, names_in
+from .tfidf import EmptyVocabulary, tfidf
 from .titles import story_title
 
 if TYPE_CHECKING:
@@ -203,8 +204,6 @@ class Summariser:
     def fit(self, articles: Sequence[Article], docs: Mapping[str, Doc] | None = None) -> Summariser:
         """Read a story's articles (time order): candidates, TF-IDF vectors, scores; returns self. With their stored
         parses (``docs`` by article id) a sentence's terms are its lemmas, else the stems of :mod:`text.words`."""
-        from sklearn.feature_extraction.text import TfidfVectorizer
-
         self.articles_ = list(articles)
         cands = candidates(self.articles_)
         if len(cands) > MAX_CANDIDATES:
@@ -236,11 +235,9 @@ class Summariser:
                     if m.label == "PERSON" and len(m.text.split()) > 1}
         self.references_ = [references(c, within(c), surnames) for c in cands]
         fit_rows = [i for i, c in enumerate(cands) if first_group[c.group] == c.article.id] or list(range(len(cands)))
-        vec = TfidfVectorizer(analyzer=_given, sublinear_tf=True)
         try:
-            vec.fit([self.terms_[i] for i in fit_rows])
-            X = vec.transform(self.terms_)
-        except ValueError:  # nothing but stop words
+            X = tfidf(self.terms_, fit_rows)  # scikit-learn's TfidfVectorizer(sublinear_tf=True), without its import
+        except EmptyVocabulary:  # nothing but stop words
             self.vectors_ = None
             return self
         self.vectors_ = X
@@ -611,11 +608,6 @@ class Summariser:
             and c.span.start <= d.span.start < c.span.end
             for d in art.dates
         )
-
-
-def _given(terms: list[str]) -> list[str]:
-    """The analyzer of terms computed beforehand."""
-    return terms
 
 
 def _scaled(x: np.ndarray) -> np.ndarray:
