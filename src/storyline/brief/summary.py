@@ -52,11 +52,12 @@ from ..config import Settings
 from ..errors import ConfigError
 from ..model import Article, Citation, Story, Storyline
 from ..text.words import numbers, word_count
+from .dates import VAGUE_DAY, date_of, dated_lead, granularity_of, is_background
+from .kept import StoryFits, extend
 from .parts import StoryParts
 from .references import SentenceTokens, lemma_terms, references
 from .sentences import MIN_WORDS, QUOTED, Candidate, candidates, mostly_quoted
-from .signals import VAGUE_DAY, YEAR, date_of, dated_lead, granularity_of, informativeness, is_background, names_in
-from .tfidf import EmptyVocabulary, tfidf
+from .tfidf import EmptyVocabulary, idf_table, vectors
 from .titles import story_title
 
 if TYPE_CHECKING:
@@ -83,6 +84,9 @@ _ANAPHOR = re.compile(
     r"\b(these|those)\b(?! (who|whom|whose|which|that|of|in|at|on|with|from|inside|still|\w+ed)\b)", re.IGNORECASE
 )
 ANAPHOR_PENALTY = 0.8
+# A sentence dated more than two weeks before its article recaps earlier events ("Last fall, two judges
+# blocked...", :data:`.dates.BACKGROUND_DAYS`): outlets repeat such background, which makes it look central, but the
+# brief is about the news.
 BACKGROUND_PENALTY = 0.85  # 0.7 and 0.5 did no better on the benches and drop too much real context
 
 # Score weights, tuned on the dev corpus and the team's labelled stories (bench/brief.py; grid over these and
@@ -178,6 +182,49 @@ CITE_SLACK = 1e-4
 # (2500^2 x 4 B = 25 MB each): only the first sentences of each article are kept then.
 MAX_CANDIDATES = 2500
 
+_MONTH = re.compile(
+    r"\b(Jan(uary)?|Feb(ruary)?|March|April|May|June|July|Aug(ust)?|Sept?(ember)?|Oct(ober)?|Nov(ember)?|"
+    r"Dec(ember)?|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|(19|20)\d\d)\b"
+)
+
+
+# A year ("since 2002") in a sentence dates background; it is not a new figure that makes a restatement news.
+_YEAR = re.compile(r"(1[89]|20)\d\d")
+
+
+def _names(text: str, first: bool = False) -> set[str]:
+    """Capitalised words (after the first unless ``first``): the names (people, places, days) a sentence mentions.
+
+    A name is its bare word: "Corvane.com", "Corvane's" and "Corvane" are one name.
+    """
+    words = text.split() if first else text.split()[1:]
+    out = set()
+    for w in words:
+        if w[:1].isupper():
+            bare = re.split(r"[.\u2019']", w.strip(",;:!\"()\u201c\u201d"), maxsplit=1)[0]
+            if bare:
+                out.add(bare)
+    return out
+
+
+def _info(c: Candidate) -> float:
+    """How concrete a sentence is: entity mentions, figures and dates in it (from extraction, else the text)."""
+    art, s, e = c.article, c.span.start, c.span.end
+    inside = [m for m in art.mentions if s <= m.span.start < e]
+    figs = [f for f in art.figures if s <= f.span.start < e]
+    dates = [d for d in art.dates if s <= d.span.start < e]
+    if art.mentions or art.figures or art.dates:
+        n_ent, n_fig, n_date = len(inside), len(figs), len(dates)
+    else:
+        words = c.text.split()
+        n_ent = sum(1 for w in words[1:] if w[:1].isupper())
+        n_fig = len(numbers(c.text))
+        n_date = len(_MONTH.findall(c.text))
+    # six "units" of content make a fully informative sentence; a figure counts double (it is what readers
+    # look for and what outlets disagree on)
+    return min(1.0, (n_ent + 2 * n_fig + n_date) / 6.0)
+
+
 class Summariser:
     """Scores, picks and cites the sentences of one story.
 
@@ -206,9 +253,10 @@ class Summariser:
         parses (``docs`` by article id) a sentence's terms are its lemmas, else the stems of :mod:`text.words`."""
         self.articles_ = list(articles)
         cands = candidates(self.articles_)
+        self.position_limit_: int | None = None
         if len(cands) > MAX_CANDIDATES:
             # a very large story: keep the top of each article (the lead holds the gist) to bound the n^2 matrix
-            keep = max(3, MAX_CANDIDATES // max(1, len(self.articles_)))
+            keep = self.position_limit_ = max(3, MAX_CANDIDATES // max(1, len(self.articles_)))
             cands = [c for c in cands if c.position < keep]
         self.candidates_ = cands
         self.rows_by_article_: dict[str, list[int]] = {}
@@ -235,8 +283,9 @@ class Summariser:
                     if m.label == "PERSON" and len(m.text.split()) > 1}
         self.references_ = [references(c, within(c), surnames) for c in cands]
         fit_rows = [i for i, c in enumerate(cands) if first_group[c.group] == c.article.id] or list(range(len(cands)))
-        try:
-            X = tfidf(self.terms_, fit_rows)  # scikit-learn's TfidfVectorizer(sublinear_tf=True), without its import
+        try:  # scikit-learn's TfidfVectorizer(sublinear_tf=True), without its import
+            self.vocabulary_, self.idf_ = idf_table(self.terms_, fit_rows)
+            X = vectors(self.terms_, self.vocabulary_, self.idf_)
         except EmptyVocabulary:  # nothing but stop words
             self.vectors_ = None
             return self
@@ -337,7 +386,7 @@ class Summariser:
         else:
             centrality = _scaled(central)
         position = np.array([1.0 / (1.0 + c.position / POSITION_SCALE) for c in cands])
-        info = np.array([informativeness(c) for c in cands])
+        info = np.array([_info(c) for c in cands])
         # the first report of an event states it plainly; follow-ups and features lead with their own angle
         group_rank = {g: k for k, g in enumerate(dict.fromkeys(c.group for c in sorted(cands, key=lambda c: c.order)))}
         early = np.array([1.0 / (1.0 + group_rank[c.group]) for c in cands])
@@ -487,11 +536,11 @@ class Summariser:
         given = [self.candidates_[j].text for j in picked]
         # a new figure: the death toll rose, a second vote (a year is not one: "its first cup since 2002" says
         # again what "a 23-year wait" said)
-        new = {n for n in numbers(text) if len(n) > 1 and not YEAR.fullmatch(n)}
+        new = {n for n in numbers(text) if len(n) > 1 and not _YEAR.fullmatch(n)}
         if new - set().union(*(numbers(t) for t in given)):
             return False
         # a name that opens a picked sentence ("Corvane.com Inc. announced ...") was given too
-        return not names_in(text) - set().union(*(names_in(t, first=True) for t in given))
+        return not _names(text) - set().union(*(_names(t, first=True) for t in given))
 
     def _dangling(self, i: int, picked: list[int]) -> bool:
         """True when a sentence refers to a thing or a person the picked sentences do not name."""
@@ -629,15 +678,22 @@ def summarise(
     words: int | None = None,
     docs: Mapping[str, Doc] | None = None,
     parts: StoryParts | None = None,
+    fits: StoryFits | None = None,
 ) -> list[Citation]:
     """The cited brief of one story: extractive sentences in reading order, each citing every stating article;
     with the articles' stored parses (``docs`` by id) sentences are compared by their lemmas, else by stems.
-    With ``parts``, the story's share of a storyline brief is kept there too, from the same fit."""
+    With ``parts``, the story's share of a storyline brief is kept there too, from the same fit; with ``fits``, a
+    large story's fit is kept for the next runs (:mod:`.kept`)."""
     arts = [a for a in order_articles(story, articles) if a.paragraphs and "non_english" not in a.flags]
     summariser = Summariser(settings).fit(arts, docs)
+    part = None
     if parts is not None and [a.id for a in arts] == [a.id for a in order_articles(story, articles)]:
-        parts.keep(story, _storyline_part(summariser))  # the storyline brief fits the same articles: reuse the fit
-    return summariser.reading_order(summariser.select(words))
+        part = _storyline_part(summariser)  # the storyline brief fits the same articles: reuse the fit
+        parts.keep(story, part)
+    summary = summariser.reading_order(summariser.select(words))
+    if fits is not None and words is None:
+        fits.keep(story, summariser, summary, part)
+    return summary
 
 
 def story_when(story: Story) -> str:
@@ -690,12 +746,26 @@ def run(ctx: RunContext) -> None:
         all_stories = store.get_stories(ctx.touched_stories)
     ids = sorted(all_stories) if everything else sorted(ctx.touched_stories & all_stories.keys())
     parts = StoryParts(store, settings)  # storyline picks: made from the fits below, or kept from earlier runs
+    fits = StoryFits(store, settings)  # large stories' fits: a stream run extends them instead of refitting
+    incremental = not everything and not ctx.full
+    if incremental:
+        fits.load(ids)
     done: list[Story] = []
     for sid in ids:
         story = all_stories[sid]
+        kept = fits.usable(story) if incremental else None
+        if kept is not None:
+            fitted = set(kept.articles)
+            new = list(store.iter_articles([a for a in story.articles if a not in fitted and store.has_article(a)]))
+            kept = extend(kept, story, new, _parses(ctx, new), settings, CITE_MIN_RECALL)
+            fits.put(sid, kept)
+            story.summary = kept.summary
+            if story.storyline and kept.part is not None:
+                parts.keep(story, kept.part)
         arts = list(store.iter_articles([a for a in story.articles if store.has_article(a)]))
-        story.summary = summarise(story, arts, settings, docs=_parses(ctx, arts),
-                                  parts=parts if story.storyline else None)
+        if kept is None:
+            story.summary = summarise(story, arts, settings, docs=_parses(ctx, arts),
+                                      parts=parts if story.storyline else None, fits=fits)
         # the title from the most representative news headline (the stories stage's pick is kept when none)
         story.title = story_title(order_articles(story, arts)) or story.title
         done.append(story)
@@ -713,3 +783,4 @@ def run(ctx: RunContext) -> None:
     if done or lines:
         store.put_stories(done, lines)
     parts.save()
+    fits.save()

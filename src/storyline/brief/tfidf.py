@@ -31,6 +31,12 @@ def tfidf(terms: Sequence[Sequence[str]], fit_rows: Sequence[int]) -> csr_matrix
 
     Raises :class:`EmptyVocabulary` when those rows hold no term.
     """
+    vocabulary, idf = idf_table(terms, fit_rows)
+    return vectors(terms, vocabulary, idf)
+
+
+def idf_table(terms: Sequence[Sequence[str]], fit_rows: Sequence[int]) -> tuple[dict[str, int], np.ndarray]:
+    """The vocabulary (term -> column, in sorted order) and smoothed IDF of the rows ``fit_rows`` of ``terms``."""
     vocabulary = {t: k for k, t in enumerate(sorted({t for i in fit_rows for t in terms[i]}))}
     if not vocabulary:
         raise EmptyVocabulary("empty vocabulary: the sentences hold no content word")
@@ -41,6 +47,11 @@ def tfidf(terms: Sequence[Sequence[str]], fit_rows: Sequence[int]) -> csr_matrix
     idf /= df + 1.0
     np.log(idf, out=idf)
     idf += 1.0
+    return vocabulary, idf
+
+
+def vectors(terms: Sequence[Sequence[str]], vocabulary: dict[str, int], idf: np.ndarray) -> csr_matrix:
+    """The l2-normalised sublinear TF-IDF rows of ``terms`` over a fitted vocabulary (other terms are left out)."""
     indptr, indices, counts = [0], [], []
     for row in terms:
         seen: dict[int, int] = {}

@@ -1,5 +1,15 @@
-"""What a brief sentence says beyond its words: the names, figures and dates in it, whether it recaps background,
-and the date of the event it reports (from extraction's date mentions, else its text)."""
+"""The dates of a brief sentence: the event it reports (:func:`date_of`), whether it recaps earlier events
+(:func:`is_background`) and whether a lead dates its event to the story's first day (:func:`dated_lead`).
+
+Example:
+    >>> from storyline.model import Article, DateMention, Paragraph, Span
+    >>> from storyline.brief.sentences import Candidate
+    >>> art = Article(id="a", published="2024-03-09", paragraphs=[Paragraph("The bridge closed on Monday.")],
+    ...               dates=[DateMention(article="a", text="Monday", span=Span(20, 26), value="2024-03-04")])
+    >>> c = Candidate(art, Span(0, 28), art.text, "a", 0, 0, True)
+    >>> date_of(c), is_background(c, None), dated_lead(c, "2024-03-04")
+    ('2024-03-04', False, True)
+"""
 
 from __future__ import annotations
 
@@ -7,59 +17,14 @@ import datetime as dt
 import re
 
 from ..model import DateMention, Granularity
-from ..text.words import numbers
 from .sentences import Candidate
 
-# A sentence dated more than two weeks before its article recaps earlier events ("Last fall, two judges
-# blocked..."): outlets repeat such background, which makes it look central, but the brief is about the news.
+# A sentence dated more than two weeks before its article recaps earlier events; a lead dated up to that long before
+# the story's first day still dates the event.
 BACKGROUND_DAYS = 14
-
-MONTH = re.compile(
-    r"\b(Jan(uary)?|Feb(ruary)?|March|April|May|June|July|Aug(ust)?|Sept?(ember)?|Oct(ober)?|Nov(ember)?|"
-    r"Dec(ember)?|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|(19|20)\d\d)\b"
-)
-
-
 # "this week", "next month": resolved to a day by the timeline, but they do not say which day, so they do not
 # move a sentence in the reading order.
 VAGUE_DAY = re.compile(r"\b(week|weekend|month|year|season|fall|spring|summer|winter)\b", re.IGNORECASE)
-
-
-# A year ("since 2002") in a sentence dates background; it is not a new figure that makes a restatement news.
-YEAR = re.compile(r"(1[89]|20)\d\d")
-
-
-def names_in(text: str, first: bool = False) -> set[str]:
-    """Capitalised words (after the first unless ``first``): the names (people, places, days) a sentence mentions.
-
-    A name is its bare word: "Corvane.com", "Corvane's" and "Corvane" are one name.
-    """
-    words = text.split() if first else text.split()[1:]
-    out = set()
-    for w in words:
-        if w[:1].isupper():
-            bare = re.split(r"[.\u2019']", w.strip(",;:!\"()\u201c\u201d"), maxsplit=1)[0]
-            if bare:
-                out.add(bare)
-    return out
-
-
-def informativeness(c: Candidate) -> float:
-    """How concrete a sentence is: entity mentions, figures and dates in it (from extraction, else the text)."""
-    art, s, e = c.article, c.span.start, c.span.end
-    inside = [m for m in art.mentions if s <= m.span.start < e]
-    figs = [f for f in art.figures if s <= f.span.start < e]
-    dates = [d for d in art.dates if s <= d.span.start < e]
-    if art.mentions or art.figures or art.dates:
-        n_ent, n_fig, n_date = len(inside), len(figs), len(dates)
-    else:
-        words = c.text.split()
-        n_ent = sum(1 for w in words[1:] if w[:1].isupper())
-        n_fig = len(numbers(c.text))
-        n_date = len(MONTH.findall(c.text))
-    # six "units" of content make a fully informative sentence; a figure counts double (it is what readers
-    # look for and what outlets disagree on)
-    return min(1.0, (n_ent + 2 * n_fig + n_date) / 6.0)
 
 
 def is_background(c: Candidate, story_date: str | None) -> bool:
