@@ -16,8 +16,7 @@ vocabulary and IDF. The rule (:meth:`StoryFits.usable`):
 How it differs from a batch run: until the refit, the picks are those of the last fit (a batch run over the grown
 story may pick another sentence or open on another lead), the new sentences are compared under the IDF of the last
 fit, and a new article's own sentences cannot be picked. ``tests/test_stream.py`` checks that the path is taken and
-that a refit gives the batch brief again; the share of picks a batch run would keep is measured in the closing note
-of issue 17.
+that a refit gives the batch brief again; :data:`REFIT_SHARE` says how often a refit picks otherwise.
 
 Example:
     >>> KeptFit.from_dict(KeptFit(["a1"], "x", {}, [], None, {}).to_dict()).articles
@@ -55,9 +54,12 @@ FIT = "fit:"  # state key prefix: one row per story
 # bench/stream.py (no labelled data is involved): stories of 100 articles and more are the few whose fit costs
 # more than 0.1 s of CPU.
 REFIT_MIN_ARTICLES = 100
-# A kept story is refitted once it holds this share more articles than at its fit (one refit every 50 articles of
-# a 500-article story). Chosen on the same store: see the module docstring for what is measured.
-REFIT_SHARE = 0.1
+# A kept story is refitted once it holds this share more articles than at its fit (one refit every 15 articles of
+# a 500-article story). Measured on the same store, the kept brief of 20 stories of 104-774 articles against a
+# refit on all their articles: one new article, the same picks and sources in 19 of 20; growth just under 3 %, the
+# same picks in 12 of 20 (and sources in 8); just under 10 %, picks in 8 of 17 (sources in 3). The picks drift as
+# a story grows, so the share is kept small: a speed for faithfulness trade, not a tuned optimum.
+REFIT_SHARE = 0.03
 
 
 class Fitted(Protocol):
