@@ -596,3 +596,40 @@ def test_a_storyline_part_is_reused_only_while_its_story_and_settings_are_unchan
         # the storyline brief takes the kept sentences without reading the story's articles
         line = brief.storyline_summary([story], {}, settings, parts=same)
         assert [c.text for c in line] == ["The bridge reopened on Friday."]
+
+
+# Sentences as term lists: repeated terms, a term only outside the fit rows, a row with no known term, an empty row.
+TERM_ROWS = [
+    ["bridge", "close", "flood", "flood", "river"],
+    ["bridge", "crack", "pier", "inspection"],
+    ["vehicle", "detour", "kilometre", "bridge", "bridge", "bridge"],
+    ["ferry", "timetable"],
+    [],
+    ["river", "flood", "warning"],
+]
+
+
+@pytest.mark.parametrize("fit_rows", [[0, 1, 2, 3, 4, 5], [0, 2, 5], [1]])
+def test_brief_tfidf_is_scikit_learns_bit_for_bit(fit_rows: list[int]) -> None:
+    """The brief's own TF-IDF (no scikit-learn import in a run) gives exactly scikit-learn's vectors."""
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from storyline.brief.tfidf import tfidf
+
+    vec = TfidfVectorizer(analyzer=lambda terms: terms, sublinear_tf=True)
+    vec.fit([TERM_ROWS[i] for i in fit_rows])
+    want = vec.transform(TERM_ROWS)
+    got = tfidf(TERM_ROWS, fit_rows)
+    assert got.shape == want.shape
+    assert np.array_equal(got.indptr, want.indptr) and np.array_equal(got.indices, want.indices)
+    assert np.array_equal(got.data, want.data)  # the same floats, not merely close ones
+
+
+def test_brief_tfidf_of_no_terms_is_an_empty_vocabulary() -> None:
+    """Sentences of stop words only have no vocabulary, as scikit-learn says with a ValueError."""
+    from storyline.brief.tfidf import EmptyVocabulary, tfidf
+
+    with pytest.raises(EmptyVocabulary):
+        tfidf([[], []], [0, 1])
+    assert issubclass(EmptyVocabulary, ValueError)

@@ -188,3 +188,84 @@ def test_a_store_without_band_keys_gets_them_on_its_next_run(store: Store, setti
     arts = _dedupe_run(store, settings, _two_reports("museum", MUSEUM, "2024-02-01"))
     assert arts["museum"].duplicate_of is None
     assert _same_candidates(store, settings)
+
+
+# Six outlets report one warehouse fire (invented town and figures); the last two restate the first one's lead.
+FIRE_LEAD = ("A fire destroyed the Brackmoor grain warehouse on Tuesday night, and 40 firefighters needed five hours "
+             "to bring the blaze under control, the county fire service said.")
+FIRE = [
+    (FIRE_LEAD, "Two workers were treated for smoke inhalation, and the cause of the fire is not yet known.",
+     "The warehouse held about 3,000 tonnes of barley from this year's harvest, its owner said."),
+    ("Fire crews fought a blaze at the Brackmoor grain warehouse through Tuesday night, and 40 firefighters needed "
+     "five hours to control it, the county fire service said.",
+     "Two workers were treated for smoke inhalation at the scene.",
+     "Police closed the road to the harbour while the crews worked."),
+    ("The Brackmoor grain warehouse burned down on Tuesday night after a fire that 40 firefighters needed five hours "
+     "to control, according to the county fire service.",
+     "The owner said the building held about 3,000 tonnes of barley.",
+     "Farmers who stored grain there said they did not know whether they were insured."),
+    ("A Tuesday night fire at the Brackmoor grain warehouse took 40 firefighters five hours to bring under control, "
+     "the county fire service said.",
+     "The cause of the fire is not yet known, and an inspector will visit the site on Thursday.",
+     "Two workers were treated for smoke inhalation."),
+    ("A fire destroyed the Brackmoor grain warehouse on Tuesday night, and 40 firefighters needed five hours to "
+     "bring the blaze under control, the county fire service said on Wednesday.",
+     "Neighbours said the smoke could be seen from the coast road.",
+     "The warehouse held about 3,000 tonnes of barley, its owner said."),
+    ("The county fire service said 40 firefighters needed five hours on Tuesday night to bring the fire at the "
+     "Brackmoor grain warehouse under control, after a fire destroyed the building.",
+     "The owner said about 3,000 tonnes of barley were lost.",
+     "An inspector will visit the site on Thursday to look for the cause."),
+]
+
+
+def _fire(k: int) -> dict[str, object]:
+    """The k-th fire report as an input record."""
+    return {"id": f"fire{k}", "title": f"Brackmoor warehouse fire, report {k}", "outlet": f"Outlet {k}",
+            "published": f"2024-04-0{3 if k < 4 else 4}", "text": "\n\n".join(FIRE[k])}
+
+
+def _analyse(store: Store, settings: Settings, records: list[dict[str, object]]) -> None:
+    """Ingest records and run every stage on them (a stream run when the store already holds articles)."""
+    report = pipeline.ingest_records(records, store, settings)
+    pipeline.analyse(pipeline.RunContext(store, settings, new_ids=report.new))
+
+
+def test_a_large_story_keeps_its_brief_and_cites_a_new_article_until_it_grew_enough(
+        tmp_path: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A story that gains one article keeps its picked sentences without a refit and cites the new article where
+    it states one; once the story has grown by the refit share, it is refitted and reads as a batch run's."""
+    from storyline.brief import kept, summary
+
+    monkeypatch.setattr(kept, "REFIT_MIN_ARTICLES", 3)  # the mini story stands for a large one
+    monkeypatch.setattr(kept, "REFIT_SHARE", 0.5)  # 4 fitted articles: 1 more keeps the fit, 2 more refit
+    fits = []
+    real_fit = summary.Summariser.fit
+
+    def counted(self: summary.Summariser, articles: list[Article], docs: object = None) -> summary.Summariser:
+        fits.append([a.id for a in articles])
+        return real_fit(self, articles, docs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(summary.Summariser, "fit", counted)
+    with Store(tmp_path / "s.db") as store:
+        _analyse(store, settings, [_fire(k) for k in range(4)])
+        [story] = list(store.iter_stories())
+        assert len(story.articles) == 4
+        before = [(c.text, c.sources) for c in story.summary]
+        fits.clear()
+        _analyse(store, settings, [_fire(4)])  # restates the lead
+        [story] = list(store.iter_stories())
+        assert fits == [], "the kept fit was extended, not refitted"
+        assert [c.text for c in story.summary] == [text for text, _ in before]
+        lead = next(c for c in story.summary if c.text == FIRE_LEAD)
+        assert "fire4" in lead.sources
+        assert all(c.sources == [*sources, "fire4"] or c.sources == sources
+                   for c, (_, sources) in zip(story.summary, before, strict=True))
+        _analyse(store, settings, [_fire(5)])  # 2 more than the fit: refitted
+        [story] = list(store.iter_stories())
+        assert fits and set(fits[-1]) == {f"fire{k}" for k in range(6)}
+        streamed = [c.to_dict() for c in story.summary]
+    with Store(tmp_path / "batch.db") as batch:
+        _analyse(batch, settings, [_fire(k) for k in range(6)])
+        [whole] = list(batch.iter_stories())
+        assert [c.to_dict() for c in whole.summary] == streamed

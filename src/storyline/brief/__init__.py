@@ -6,7 +6,8 @@ headline.
 """
 
 from .sentences import MIN_WORDS, Candidate, candidates, sentence_problem
-from .summary import Summariser, order_articles, run, story_when, storyline_summary, summarise
+from .stage import run
+from .summary import Summariser, order_articles, story_when, storyline_summary, summarise
 from .titles import story_title
 
 __all__ = [

@@ -103,6 +103,8 @@ class SentenceTokens:
             return None
         starts = self.starts.get(c.article.id)
         if starts is None:
-            starts = self.starts[c.article.id] = [tok.idx for tok in doc]
+            from spacy.attrs import IDX  # spaCy is loaded by then: the docs are its
+
+            starts = self.starts[c.article.id] = doc.to_array(IDX).tolist()  # tok.idx of each token, read in C
         # the tokens starting inside the sentence, in order: what `s <= tok.idx < e` over the whole doc keeps
         return doc[bisect_left(starts, c.span.start):bisect_left(starts, c.span.end)]

@@ -42,6 +42,7 @@ Example:
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
@@ -50,19 +51,19 @@ import numpy as np
 
 from ..config import Settings
 from ..errors import ConfigError
-from ..model import Article, Citation, Story, Storyline
+from ..model import Article, Citation, Story
 from ..text.words import numbers, word_count
 from .dates import VAGUE_DAY, date_of, dated_lead, granularity_of, is_background
+from .kept import StoryFits
 from .parts import StoryParts
 from .references import SentenceTokens, lemma_terms, references
 from .sentences import MIN_WORDS, QUOTED, Candidate, candidates, mostly_quoted
-from .titles import story_title
+from .tfidf import EmptyVocabulary, idf_table, vectors
 
 if TYPE_CHECKING:
     from scipy.sparse import csr_matrix
     from spacy.tokens import Doc
 
-    from ..context import RunContext
 
 # A sentence opening with one of these leans on the sentence before it and reads badly on its own.
 _DEPENDENT_START = re.compile(
@@ -184,6 +185,9 @@ CITE_MIN_RECALL = 0.5
 # ``sources`` are as before).
 REPORT_MIN_TERMS = 4
 REPORT_CONTAINED = 0.6
+# The rows a citation tests are first narrowed to those within this of the cite threshold (float32 similarities
+# compared in float64): far below any float32 rounding, so no row that passes the exact test is left out.
+CITE_SLACK = 1e-4
 # Above this many sentences in one story the pairwise matrices (n^2 float32, four of them) get large
 # (2500^2 x 4 B = 25 MB each): only the first sentences of each article are kept then.
 MAX_CANDIDATES = 2500
@@ -257,13 +261,12 @@ class Summariser:
     def fit(self, articles: Sequence[Article], docs: Mapping[str, Doc] | None = None) -> Summariser:
         """Read a story's articles (time order): candidates, TF-IDF vectors, scores; returns self. With their stored
         parses (``docs`` by article id) a sentence's terms are its lemmas, else the stems of :mod:`text.words`."""
-        from sklearn.feature_extraction.text import TfidfVectorizer
-
         self.articles_ = list(articles)
         cands = candidates(self.articles_)
+        self.position_limit_: int | None = None
         if len(cands) > MAX_CANDIDATES:
             # a very large story: keep the top of each article (the lead holds the gist) to bound the n^2 matrix
-            keep = max(3, MAX_CANDIDATES // max(1, len(self.articles_)))
+            keep = self.position_limit_ = max(3, MAX_CANDIDATES // max(1, len(self.articles_)))
             cands = [c for c in cands if c.position < keep]
         self.candidates_ = cands
         self.rows_by_article_: dict[str, list[int]] = {}
@@ -272,6 +275,10 @@ class Summariser:
         self.scores_ = np.zeros(len(cands))
         self.opener_: int | None = None
         self.opening_: list[int] = []
+        self._cited: dict[int, Citation] = {}  # cite(i) by i: the opener's value and the picks ask again
+        self._numbers: dict[int, set[str]] = {}  # numbers(text) by candidate, read on first use
+        self._term_sets: dict[int, set[str]] = {}
+        self._group_of = {a.id: a.duplicate_of or a.id for a in self.articles_}
         if not cands:
             self.vectors_ = None
             return self
@@ -286,11 +293,10 @@ class Summariser:
                     if m.label == "PERSON" and len(m.text.split()) > 1}
         self.references_ = [references(c, within(c), surnames) for c in cands]
         fit_rows = [i for i, c in enumerate(cands) if first_group[c.group] == c.article.id] or list(range(len(cands)))
-        vec = TfidfVectorizer(analyzer=_given, sublinear_tf=True)
-        try:
-            vec.fit([self.terms_[i] for i in fit_rows])
-            X = vec.transform(self.terms_)
-        except ValueError:  # nothing but stop words
+        try:  # scikit-learn's TfidfVectorizer(sublinear_tf=True), without its import
+            self.vocabulary_, self.idf_ = idf_table(self.terms_, fit_rows)
+            X = vectors(self.terms_, self.vocabulary_, self.idf_)
+        except EmptyVocabulary:  # nothing but stop words
             self.vectors_ = None
             return self
         self.vectors_ = X
@@ -304,8 +310,22 @@ class Summariser:
         self.overlap_ = np.maximum(self.sim_, (OVERLAP_WEIGHT * shared / smaller).astype(np.float32))
         self.corroboration_ = self._corroboration(cands)
         self.scores_ = self._score(cands, X)
-        self.profile_sim_ = self._profile_similarity(cands)
+        self.profiles_ = self._profiles(cands)
         return self
+
+    def _nums(self, j: int) -> set[str]:
+        """The numbers candidate ``j`` states (:func:`numbers`, computed once)."""
+        found = self._numbers.get(j)
+        if found is None:
+            found = self._numbers[j] = numbers(self.candidates_[j].text)
+        return found
+
+    def _term_set(self, j: int) -> set[str]:
+        """Candidate ``j``'s terms as a set (computed once)."""
+        found = self._term_sets.get(j)
+        if found is None:
+            found = self._term_sets[j] = set(self.terms_[j])
+        return found
 
     def _corroboration(self, cands: list[Candidate]) -> np.ndarray:
         """How many other independent sources carry each sentence (one of their sentences similar enough)."""
@@ -332,16 +352,21 @@ class Summariser:
         top = max(mean.values(), default=0.0)
         return np.array([mean.get(c.group, 0.0) / top if top > 0 else 1.0 for c in cands])
 
-    def _profile_similarity(self, cands: list[Candidate]) -> np.ndarray:
-        """Second-order similarity: cosine of two sentences' similarities to the story (one copy of each source)."""
+    def _profiles(self, cands: list[Candidate]) -> np.ndarray:
+        """Each sentence's similarity profile over the story (one copy of each source), unit length: the rows whose
+        cosines are the second-order similarity of :meth:`_profile_similarity`."""
         first: dict[str, str] = {}
         for c in cands:
             first.setdefault(c.group, c.article.id)
         reps = [i for i, c in enumerate(cands) if first[c.group] == c.article.id]
         P = self.sim_[:, reps]
         norms = np.linalg.norm(P, axis=1)
-        Q = P / np.where(norms > 0, norms, 1.0)[:, None]
-        return (Q @ Q.T).astype(np.float32)
+        return P / np.where(norms > 0, norms, 1.0)[:, None]
+
+    def _profile_similarity(self, i: int, picked: list[int]) -> np.ndarray:
+        """Second-order similarity of candidate ``i`` to each of ``picked``: the cosine of their similarities to the
+        story. Only the rows a pick asks for are computed, not the n x n matrix (most are never read)."""
+        return (self.profiles_[[i]] @ self.profiles_[picked].T).ravel().astype(np.float32)
 
     def _score(self, cands: list[Candidate], X: csr_matrix) -> np.ndarray:
         """Centrality across independent groups, informativeness and position, each scaled to [0, 1]."""
@@ -362,10 +387,10 @@ class Summariser:
         # support: how strongly each other independent group states the same thing (its best match)
         support = np.zeros(len(cands))
         if len(rep_rows) > 1:
+            group_of = np.array([c.group for c in cands])
             for g, rows in rep_rows.items():
                 best = self.sim_[:, rows].max(axis=1)
-                own = np.array([cands[i].group == g for i in range(len(cands))])
-                support += np.where(own, 0.0, best)
+                support += np.where(group_of == g, 0.0, best)
             support /= len(rep_rows) - 1
             centrality = 0.5 * _scaled(central) + 0.5 * _scaled(support)
         else:
@@ -509,14 +534,13 @@ class Summariser:
         return nxt
 
     def _carriers(self, i: int) -> int:
-        """How many other independent sources state candidate ``i`` (the ones its citation names)."""
-        group = {a.id: a.duplicate_of or a.id for a in self.articles_}
+        """How many other independent sources state candidate ``i`` (the ones its citation would name)."""
         own = self.candidates_[i].group
-        return len({group[a] for a in self.cite(i).sources} - {own})
+        return len({self._group_of[a] for a in self.cite(i).sources} - {own})
 
     def _restates(self, i: int, picked: list[int]) -> bool:
         """True when a sentence says again, in other words, what a picked one said, and adds no figure or name."""
-        if not any(self.profile_sim_[i, j] > PARAPHRASE_PROFILE for j in picked):
+        if not picked or not bool((self._profile_similarity(i, picked) > PARAPHRASE_PROFILE).any()):
             return False
         text = self.candidates_[i].text
         given = [self.candidates_[j].text for j in picked]
@@ -553,18 +577,24 @@ class Summariser:
 
     def cite(self, i: int) -> Citation:
         """The citation of candidate ``i``: every article with a sentence stating it (similar, numbers agree)."""
+        if i not in self._cited:
+            self._cited[i] = self._cite(i)
+        made = self._cited[i]
+        return dataclasses.replace(made, sources=list(made.sources))  # the caller's own copy
+
+    def _cite(self, i: int) -> Citation:
+        """:meth:`cite`, computed: the rules are checked only on the sentences similar enough to candidate ``i``."""
         c = self.candidates_[i]
-        need = numbers(c.text)
-        want = set(self.terms_[i])
+        need = self._nums(i)
+        want = self._term_set(i)
 
         def states(j: int) -> bool:
             """True when candidate ``j`` states what candidate ``i`` says."""
-            other = self.candidates_[j].text
-            if self.sim_[i, j] < self.cite_threshold or not need <= numbers(other):
+            if self.sim_[i, j] < self.cite_threshold or not need <= self._nums(j):
                 return False
             # and most of what the sentence says is there: "The city has said it will appeal" does not state
             # "City Attorney Raymond Cho said the city would appeal" (who said it is missing)
-            return not want or len(want & set(self.terms_[j])) / len(want) >= CITE_MIN_RECALL
+            return not want or len(want & self._term_set(j)) / len(want) >= CITE_MIN_RECALL
 
         def reports(j: int) -> bool:
             """True when candidate ``j`` reports part of what candidate ``i`` says and nothing it does not: most of
@@ -575,14 +605,19 @@ class Summariser:
                 return False
             return len(own & want) / len(own) >= REPORT_CONTAINED and numbers(self.candidates_[j].text) <= need
 
+        # a superset of the rows passing the similarity test (a hair below the threshold, in float64), each then
+        # checked by ``states`` itself: the same sources as trying every row, without a Python call per row
+        sim = self.sim_[i].astype(np.float64)
+        close = set(np.flatnonzero(sim >= self.cite_threshold - CITE_SLACK).tolist())
+        related = set(np.flatnonzero(sim >= min(self.cite_threshold, CORROBORATE_SIM) - CITE_SLACK).tolist())
         sources: list[str] = []
         reported: list[str] = []
         for art in self.articles_:
             rows = self.rows_by_article_.get(art.id, [])
-            if any(states(j) for j in rows):
+            if any(states(j) for j in rows if j in close):
                 sources.append(art.id)
                 reported.append(art.id)
-            elif any(reports(j) for j in rows):
+            elif any(reports(j) for j in rows if j in related):
                 reported.append(art.id)
         for got in (sources, reported):
             if c.article.id not in got:
@@ -650,11 +685,6 @@ class Summariser:
         )
 
 
-def _given(terms: list[str]) -> list[str]:
-    """The analyzer of terms computed beforehand."""
-    return terms
-
-
 def _scaled(x: np.ndarray) -> np.ndarray:
     """x scaled to [0, 1] by its maximum (all zeros stay zeros)."""
     top = float(np.max(x)) if len(x) else 0.0
@@ -674,15 +704,22 @@ def summarise(
     words: int | None = None,
     docs: Mapping[str, Doc] | None = None,
     parts: StoryParts | None = None,
+    fits: StoryFits | None = None,
 ) -> list[Citation]:
     """The cited brief of one story: extractive sentences in reading order, each citing every stating article;
     with the articles' stored parses (``docs`` by id) sentences are compared by their lemmas, else by stems.
-    With ``parts``, the story's share of a storyline brief is kept there too, from the same fit."""
+    With ``parts``, the story's share of a storyline brief is kept there too, from the same fit; with ``fits``, a
+    large story's fit is kept for the next runs (:mod:`.kept`)."""
     arts = [a for a in order_articles(story, articles) if a.paragraphs and "non_english" not in a.flags]
     summariser = Summariser(settings).fit(arts, docs)
+    part = None
     if parts is not None and [a.id for a in arts] == [a.id for a in order_articles(story, articles)]:
-        parts.keep(story, _storyline_part(summariser))  # the storyline brief fits the same articles: reuse the fit
-    return summariser.reading_order(summariser.select(words))
+        part = _storyline_part(summariser)  # the storyline brief fits the same articles: reuse the fit
+        parts.keep(story, part)
+    summary = summariser.reading_order(summariser.select(words))
+    if fits is not None and words is None:
+        fits.keep(story, summariser, summary, part)
+    return summary
 
 
 def story_when(story: Story) -> str:
@@ -717,50 +754,3 @@ def _storyline_part(summariser: Summariser) -> list[Citation]:
     """A fitted story's share of its storyline's brief: its one or two best sentences, in reading order."""
     picked = summariser.select(words=STORYLINE_WORDS, max_sentences=STORYLINE_SENTENCES)
     return summariser.reading_order(picked)
-
-
-def _brief_batch(ctx: RunContext, stories: list[Story]) -> list[tuple[list[Citation], str, list[Citation] | None]]:
-    """Each story's brief, its title from its most representative news headline, and its share of its storyline's
-    brief when the same fit gives it (per-story work, run by :meth:`RunContext.map_stories` here or on a worker)."""
-    kept = StoryParts(ctx.store, ctx.settings)  # never saved here: the stage keeps the parts returned
-    out = []
-    for story in stories:
-        arts = ctx.articles(story.articles)  # the brief compares sentences by the lemmas of their stored parses
-        summary = summarise(story, arts, ctx.settings, docs=ctx.docs(a.id for a in arts),
-                            parts=kept if story.storyline else None)
-        out.append((summary, story_title(order_articles(story, arts)), kept.parts.get(story.id)))
-    return out
-
-
-def run(ctx: RunContext) -> None:
-    """Pipeline stage: the summary of each touched story (all when none), and their storylines' briefs."""
-    store, settings = ctx.store, ctx.settings
-    everything = not ctx.touched_stories and not ctx.touched_storylines
-    # a stream run reads only the stories it touched (and their storylines' members), not the whole store
-    if everything:
-        all_stories = {s.id: s for s in store.iter_stories()}
-    else:
-        all_stories = store.get_stories(ctx.touched_stories)
-    ids = sorted(all_stories) if everything else sorted(ctx.touched_stories & all_stories.keys())
-    parts = StoryParts(store, settings)  # storyline picks: made from the fits below, or kept from earlier runs
-    done = [all_stories[sid] for sid in ids]
-    weights = [len(s.articles) for s in done]
-    for story, (summary, title, part) in zip(done, ctx.map_stories(_brief_batch, done, sum(weights), weights),
-                                             strict=True):
-        story.summary, story.title = summary, title or story.title  # no news headline: the stories stage's title
-        if part is not None:
-            parts.keep(story, part)
-    lines: list[Storyline] = []
-    touched = {s.id for s in done}
-    for line in store.storylines_holding(touched, also=ctx.touched_storylines):
-        missing = [s for s in line.stories if s not in all_stories]
-        all_stories.update(store.get_stories(missing))
-        members = [all_stories[s] for s in line.stories if s in all_stories]
-        parts.load(s for s in members if s.id not in touched)  # an untouched story's picks are as they were
-        need = [a for s in members if s.id not in parts.parts for a in s.articles]
-        articles = {a.id: a for a in store.iter_articles([a for a in dict.fromkeys(need) if store.has_article(a)])}
-        line.summary = storyline_summary(members, articles, settings, ctx.docs(articles), parts)
-        lines.append(line)
-    if done or lines:
-        store.put_stories(done, lines)
-    parts.save()

@@ -358,9 +358,17 @@ def _one_figure(a: list[Reading], b: list[Reading]) -> bool:
         return False
     if any(owners_differ(x, y) for x in a for y in b):
         return False
-    ctx_a: Counter[str] = sum((r.context for r in a), Counter())
-    ctx_b: Counter[str] = sum((r.context for r in b), Counter())
-    return cosine(ctx_a, ctx_b) >= CONTEXT_SAME_FIGURE
+    return cosine(_summed(a), _summed(b)) >= CONTEXT_SAME_FIGURE
+
+
+def _summed(readings: list[Reading]) -> Counter[str]:
+    """The readings' context words counted together (one Counter updated in place: ``sum`` of Counters copies
+    the growing total at every step, quadratic in a large story's readings; the counts are positive, so the
+    total is the same)."""
+    total: Counter[str] = Counter()
+    for r in readings:
+        total.update(r.context)
+    return total
 
 
 def _readings_by_claim(claim: Claim, by_key: dict[tuple[str, str, str], list[Reading]]) -> dict[str, list[Reading]]:

@@ -44,6 +44,10 @@ __all__ = [
 ]  # fmt: skip
 
 CHUNK = 200  # articles loaded, extracted and written back per transaction
+# A run merging a few stories reads each story's articles once, for the corpus name counts and the merge: up to
+# this many articles (more than the largest stories of a 20k-article test store hold) are held between the
+# two; the articles of further stories are read again for their merge (bounded memory on a large run).
+KEPT_ARTICLES = 5000
 DATELINE_CHARS = 400  # a byline/date line sits in the first few lines of a page
 DATELINE_WORDS = 15  # and is short: a full date inside a longer sentence is usually history ("the 1985 quake")
 
@@ -204,6 +208,7 @@ def merge_story(
     articles: Sequence[Article],
     known: dict[str, str] | None = None,
     votes: Mapping[str, Counter[str]] | None = None,
+    prepared: bool = False,
 ) -> Story:
     """Merge a story's articles: Story.entities, mention entity ids, quote speakers, Story.quotes (with
     Story.quote_groups: each quote once, with every article carrying it) and figures.
@@ -211,9 +216,10 @@ def merge_story(
     Duplicate articles (``duplicate_of`` set) are counted once, through the article they copy. ``known`` (the
     corpus's :func:`merge.known_surnames`) names a person the story mentions only by surname; ``votes`` (the
     corpus's :func:`merge.type_votes`) types a name as most of its mentions in the corpus are typed.
+    ``prepared``: :func:`prepare_mentions` was already applied to these articles (the stage reads them once).
     """
-    drop_ordinary_words(articles)
-    add_story_mentions(articles)
+    if not prepared:
+        prepare_mentions(articles)
     entities = merge_entities(articles, known, votes)
     resolve_speakers(articles, entities)
     entities.sort(key=lambda e: (-len(e.articles), -e.mentions, e.name))
@@ -223,6 +229,12 @@ def merge_story(
     story.quote_groups = group_quotes(story.quotes, canon)
     story.figures = [f for a in canon for f in a.figures]
     return story
+
+
+def prepare_mentions(articles: Sequence[Article]) -> None:
+    """A story's mentions as merging counts them: ordinary words dropped, surnames the story missed added."""
+    drop_ordinary_words(articles)
+    add_story_mentions(articles)
 
 
 def run(ctx: RunContext) -> None:
@@ -267,31 +279,40 @@ def run(ctx: RunContext) -> None:
     # the one full name the whole store knows for a surname (a story that says only "Whitcombe" means her), and
     # how the whole store types each name, from the store's name counts as the articles stand before any merge
     every = ctx.full or not ctx.touched_stories
-    known, votes = _corpus_names(store, story_ids, every) if story_ids else ({}, {})
+    kept: dict[str, list[Article]] = {}  # stories read and prepared for the name counts, merged as they are
+    known, votes = _corpus_names(store, story_ids, every, kept) if story_ids else ({}, {})
     stories = []
     for sid in story_ids:
         story = store.get_story(sid)
-        arts = list(store.iter_articles(story.articles))
-        merge_story(story, arts, known, votes)
+        arts = kept.pop(sid, None)
+        if arts is None:
+            arts = list(store.iter_articles(story.articles))
+            prepare_mentions(arts)
+        merge_story(story, arts, known, votes, prepared=True)
         store.update_articles(arts)
         stories.append(story)
     if stories:
         store.put_stories(stories)
 
 
-def _corpus_names(store: Store, story_ids: Sequence[str], full: bool) -> tuple[dict[str, str], dict[str, Counter[str]]]:
+def _corpus_names(store: Store, story_ids: Sequence[str], full: bool, kept: dict[str, list[Article]]
+                  ) -> tuple[dict[str, str], dict[str, Counter[str]]]:
     """(:func:`merge.known_surnames`, :func:`merge.type_votes`) of the whole store, for what merging these
     stories asks: on a full run every name; else the names of the stories' mentions as :func:`merge_story` sees
-    them (ordinary words dropped, missed surnames added), read before any story is merged and written back."""
+    them (:func:`prepare_mentions`), read before any story is merged and written back. The prepared articles of
+    the first stories, up to :data:`KEPT_ARTICLES` in all, are left in ``kept`` by story id for the merge."""
     if full:
         forms = store.mention_forms()
         return known_of(forms), votes_of(forms)
     names: set[str] = set()
     alone: set[str] = set()
+    held = 0
     for sid in story_ids:
         arts = list(store.iter_articles(store.get_story(sid).articles))
-        drop_ordinary_words(arts)
-        add_story_mentions(arts)
+        prepare_mentions(arts)
+        if held + len(arts) <= KEPT_ARTICLES:
+            kept[sid] = arts
+            held += len(arts)
         for m in (m for a in arts for m in a.mentions):
             names.add(m.text.lower())
             if " " not in m.text:
