@@ -342,6 +342,22 @@ def test_a_wire_dateline_is_left_out_and_the_span_stays_exact(dateline: str, set
     assert c.span is not None and a.cut(c.span) == c.text
 
 
+# Brackets after a word in capitals that are no agency's credit: an expansion, a time stamp (issue 13 review)
+NOT_DATELINES = [
+    "FBI (Federal Bureau of Investigation) Director Hana Lindqvist said on Friday that agents had searched the "
+    "Norbury warehouse.",
+    "UPDATE (2:30 p.m.) The Norbury council reopened the quay road after firefighters put out the warehouse blaze.",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("text", NOT_DATELINES)
+def test_brackets_that_are_no_wire_credit_stay_in_the_lead(text: str, settings: Settings) -> None:
+    # without a dash only one to three capitalised words in brackets are a credit: these leads are shown whole
+    a = Article(id="a", published="2024-03-01", paragraphs=[Paragraph(text)])
+    [c] = brief.summarise(Story(id="s", articles=["a"]), [a], settings)
+    assert c.text == text
+
+
 @pytest.mark.parametrize("text", ["US-Central-2 servers failed in the morning, the cloud company said on its status "
                                   "page.",
                                   "Finland and Estonia signed a deal to lay a third power cable under the sea on "

@@ -341,6 +341,24 @@ def test_short_paragraphs_above_a_wire_dateline_lead_are_captions(settings: Sett
     assert lead in art.analysed_text and FERRY[1] in art.analysed_text
 
 
+@pytest.mark.parametrize(("head", "dateline"), [
+    ("MARLOW (Lakeside Wire) ", True),
+    ("MARLOW (Lakeside Wire) -- ", True),
+    ("FBI (Federal Bureau of Investigation) Director Ana Roth said ", False),
+    ("ICE (Immigration and Customs Enforcement) Acting Director Ana Roth said ", False),
+    ("MAYOR (laughs) ", False),
+    ("UPDATE (2:30 p.m.) ", False),
+])  # fmt: skip
+def test_only_a_wire_credit_makes_a_dateline_without_a_dash(head: str, dateline: bool, settings: Settings) -> None:
+    """A short paragraph above "PLACE (Agency) lead" is a caption; above brackets that hold an expansion, a stage
+    direction or a time it is the story's own first paragraph."""
+    short = "The river rose a metre overnight in the old town of Marlow."
+    lead = head + "Volunteers worked through the night on Tuesday to raise the river wall, officials said."
+    art = clean_article(make([short, lead, FERRY[1]]), settings)
+    assert (short in flagged(art, "caption")) is dateline
+    assert lead in art.analysed_text
+
+
 def test_a_long_paragraph_above_a_dateline_is_not_a_caption(settings: Settings) -> None:
     """A dateline further down (a second report pasted below a full paragraph) says nothing about what is above."""
     first = " ".join([FERRY[0]] * 3)

@@ -54,7 +54,8 @@ def _stories() -> tuple[list[Story], list[Storyline]]:
         id="s-levy", title="Council approves transit levy", articles=["levy-a", "levy-c", "levy-b"],
         first_date="2025-09-10", last_date="2025-09-12", outlets=["Harbor Courier", "Metro Wire", "Lakeport Ledger"],
         storyline="sl-transit",
-        summary=[Citation(LEVY_A.paragraphs[0].text, ["levy-a", "levy-b"], "levy-a", sentence, "2025-09-09")],
+        summary=[Citation(LEVY_A.paragraphs[0].text, ["levy-a", "levy-b"], "levy-a", sentence, "2025-09-09",
+                          reported_by=["levy-a", "levy-c", "levy-b"])],
         timeline=[TimelineEntry("2025-09-09", LEVY_A.paragraphs[0].text, ["levy-a", "levy-b"], "day", "levy-a",
                                 sentence)],
         entities=[KETTERING],
@@ -140,6 +141,13 @@ def test_story_page_cites_every_statement_and_groups_copies(client: TestClient) 
     assert "the levy would pay for new bus routes" in html and "Rosa Kettering" in html
     assert 'href="/storylines/sl-transit"' in html and 'href="/entities/person%3Arosa-kettering"' in html
     assert 'data-seq="' in html and 'data-max-seq="' in html
+
+
+def test_story_page_says_how_many_independent_sources_report_the_lead(client: TestClient) -> None:
+    """Three articles report the levy's lead, one of them a copy of another: two independent sources; the ferry's lead
+    has one source."""
+    assert "The lead is reported by 2 independent sources." in client.get("/stories/s-levy").text
+    assert "The lead is reported by 1 independent source." in client.get("/stories/s-ferry").text
 
 
 def test_article_page_highlights_the_passage_and_strikes_removed_paragraphs_on_request(client: TestClient) -> None:

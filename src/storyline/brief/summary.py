@@ -25,7 +25,8 @@ How sentences are chosen (:class:`Summariser`):
    span of its source.
 4. *Cite*: every article with a sentence similar enough (``settings.brief.cite_threshold``) whose numbers
    agree (a "16 injured" sentence never backs "14 injured"); and, as ``reported_by``, also every article with a
-   sentence that says a part of it and nothing else ("reported by N independent sources").
+   sentence that says a part of it and nothing else ("reported by N independent sources"), asserting its main
+   event as it does (not denying, negating or previewing it: :mod:`.assertions`).
 5. *Order*: the opening lead and the sentences picked right after it first, then by the time of the events
    (a day-precise date in the sentence, else its earliest source's date), then by source order.
 
@@ -53,6 +54,7 @@ from ..config import Settings
 from ..errors import ConfigError
 from ..model import Article, Citation, Story
 from ..text.words import numbers, word_count
+from .assertions import assertion, reports_assertion
 from .dates import VAGUE_DAY, date_of, dated_lead, granularity_of, is_background
 from .kept import StoryFits
 from .parts import StoryParts
@@ -128,8 +130,8 @@ FILL_MIN_SCORE = 0.4
 # document impact on graph-based multi-document summarization"). A tie-breaker only: 0.03-0.05 help every set,
 # 0.1 and more turn the brief into the main report's lead and lose what other outlets add.
 MAIN_REPORT_BONUS = 0.03
-# A sentence whose figures ("$13.7 billion") were all given already, by a picked sentence sharing at least
-# this overlap, restates the same fact ("Corvane will buy Fieldmart for about $4.2 billion").
+# A sentence whose figures ("340 homes") were all given already, by a picked sentence sharing at least this
+# overlap, restates the same fact ("The storm left 340 homes in Harwick without power").
 FIGURE_REPEAT_OVERLAP = 0.3
 # Each sentence already picked from the same independent source lowers a candidate by this much times how weakly
 # the source is corroborated: a brief of many sources should not read as one outlet's article (0.05: +0.5 on the
@@ -165,7 +167,7 @@ CORROBORATE_SIM = 0.3
 # in four outweighs being the second report rather than the first (OPENER_EARLY); 0-1.0 score the same on the tune
 # set (its first reports are also the best carried), 2.0 -0.1. Counting the sources that report a part of it
 # (``reported_by``) picks the same openers on the tune set but favours a side angle that names the parties, as
-# every short report does ("Corvane's purchase of Fieldmart gives it its first ..."): the statement is counted.
+# every short report does ("The Tolven strike is the union's first in ..."): the statement is counted.
 OPENER_CORROBORATION = 1.0
 # The lead goes on with the next sentence only when its score factor (ignoring a pronoun start, whose antecedent
 # is then shown) is at least this: one mild penalty (background or "these ...") is fine, two are not.
@@ -182,7 +184,8 @@ CITE_MIN_RECALL = 0.5
 # reader sees "reported by N independent sources". Chosen by reading the reporting sentences of the tune stories'
 # leads (team corpus, dev tune half): at 0.6 each of them says a part of the lead (an outlet's "County officials
 # declared an outbreak on Monday." for a lead that also gives the count); ROUGE is unchanged (the citation's
-# ``sources`` are as before).
+# ``sources`` are as before). And it must assert the brief sentence's main event as that sentence does, by the parse
+# (:mod:`.assertions`): a denial, a negation or a preview of it has its words but reports nothing.
 REPORT_MIN_TERMS = 4
 REPORT_CONTAINED = 0.6
 # The rows a citation tests are first narrowed to those within this of the cite threshold (float32 similarities
@@ -205,7 +208,7 @@ _YEAR = re.compile(r"(1[89]|20)\d\d")
 def _names(text: str, first: bool = False) -> set[str]:
     """Capitalised words (after the first unless ``first``): the names (people, places, days) a sentence mentions.
 
-    A name is its bare word: "Corvane.com", "Corvane's" and "Corvane" are one name.
+    A name is its bare word: "Tolvex.net", "Tolvex's" and "Tolvex" are one name.
     """
     words = text.split() if first else text.split()[1:]
     out = set()
@@ -292,6 +295,7 @@ class Summariser:
         surnames = {m.text.split()[-1] for a in self.articles_ for m in a.mentions
                     if m.label == "PERSON" and len(m.text.split()) > 1}
         self.references_ = [references(c, within(c), surnames) for c in cands]
+        self.assertions_ = [assertion(c, within(c)) for c in cands]
         fit_rows = [i for i, c in enumerate(cands) if first_group[c.group] == c.article.id] or list(range(len(cands)))
         try:  # scikit-learn's TfidfVectorizer(sublinear_tf=True), without its import
             self.vocabulary_, self.idf_ = idf_table(self.terms_, fit_rows)
@@ -302,7 +306,7 @@ class Summariser:
         self.vectors_ = X
         self.sim_ = (X @ X.T).toarray().astype(np.float32)
         # redundancy also by plain overlap of content words relative to the shorter sentence: TF-IDF gives the
-        # story's own words ("Corvane", "Fieldmart") little weight, so two wordings of the deal look unlike
+        # story's own words ("Harwick", "Tolvex") little weight, so two wordings of one event look unlike
         B = (X > 0).astype(np.float32)
         shared = (B @ B.T).toarray()
         sizes = np.asarray(B.sum(axis=1)).ravel()
@@ -549,7 +553,7 @@ class Summariser:
         new = {n for n in numbers(text) if len(n) > 1 and not _YEAR.fullmatch(n)}
         if new - set().union(*(numbers(t) for t in given)):
             return False
-        # a name that opens a picked sentence ("Corvane.com Inc. announced ...") was given too
+        # a name that opens a picked sentence ("Tolvex.net Ltd. announced ...") was given too
         return not _names(text) - set().union(*(_names(t, first=True) for t in given))
 
     def _dangling(self, i: int, picked: list[int]) -> bool:
@@ -598,12 +602,16 @@ class Summariser:
 
         def reports(j: int) -> bool:
             """True when candidate ``j`` reports part of what candidate ``i`` says and nothing it does not: most of
-            its content words are in ``i``, and its figures ("Corvane agreed to buy Fieldmart" reports "Corvane agreed
-            on Monday to buy Fieldmart for $4.2 billion, its largest deal")."""
+            its content words are in ``i``, and its figures, and it asserts ``i``'s main event as ``i`` does ("The
+            Harwick ferry service ended on Friday" reports "The Harwick ferry service ended on Friday after 80 years,
+            the operator said"; "The operator denied that the service had ended" and "The service will end on
+            Friday" do not)."""
             own = set(self.terms_[j])
             if len(own) < REPORT_MIN_TERMS or self.sim_[i, j] < CORROBORATE_SIM:
                 return False
-            return len(own & want) / len(own) >= REPORT_CONTAINED and numbers(self.candidates_[j].text) <= need
+            if len(own & want) / len(own) < REPORT_CONTAINED or not numbers(self.candidates_[j].text) <= need:
+                return False
+            return reports_assertion(self.assertions_[j], self.assertions_[i])
 
         # a superset of the rows passing the similarity test (a hair below the threshold, in float64), each then
         # checked by ``states`` itself: the same sources as trying every row, without a Python call per row
