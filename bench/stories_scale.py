@@ -20,7 +20,7 @@ together), so that two codes can be checked to cluster the same corpus the same 
 
 Usage:
     python bench/stories_scale.py [--sizes 1000 5000 20000] [--baseline REV] [--order time|ingest]
-                                  [--profile] [--store STORE.db] [--work DIR]
+                                  [--profile] [--store STORE.db] [--work DIR] [--against SRC] [--src SRC]
 """
 
 from __future__ import annotations
@@ -138,6 +138,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000, 20000])
     ap.add_argument("--baseline", help="git revision to measure too, in the same sitting")
+    ap.add_argument("--against", help="a src folder of other code to measure too (instead of --baseline)")
+    ap.add_argument("--src", default=str(REPO / "src"), help="the code measured as 'now' (default this tree's)")
     ap.add_argument("--order", choices=["time", "ingest"], default="time")
     ap.add_argument("--profile", action="store_true", help="run under cProfile and print its top list")
     ap.add_argument("--store", default=str(DEFAULT_STORE))
@@ -152,17 +154,18 @@ def main() -> None:
     work = Path(args.work or tempfile.mkdtemp(prefix="storyline-stories-scale-"))
     work.mkdir(parents=True, exist_ok=True)
     data = prepare(Path(args.store), work)
-    codes = [("now", REPO / "src")]
+    codes = [("now", Path(args.src))]
     tree = work / "baseline"
     if args.baseline:
         subprocess.run(["git", "worktree", "add", "--detach", "--quiet", str(tree), args.baseline], cwd=REPO,
                        check=True)
         codes.insert(0, (f"before ({args.baseline})", tree / "src"))
+    elif args.against:
+        codes.insert(0, ("before", Path(args.against)))
     try:
-        results: dict[str, list[dict[str, Any]]] = {}
-        for name, src in codes:
-            results[name] = []
-            for size in args.sizes:
+        results: dict[str, list[dict[str, Any]]] = {name: [] for name, _ in codes}
+        for size in args.sizes:  # the codes take turns at each size: a change of load hits both alike
+            for name, src in codes:
                 got = run_child(src, data, size, args.order, args.profile, work)
                 results[name].append(got)
                 ms = 1000 * got["cpu"] / got["size"]

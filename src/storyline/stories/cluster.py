@@ -355,10 +355,9 @@ class StoryClusterer:
                     self._index.add_stored(k, sids)
         first, last = (f.day, f.day) if isinstance(f, ArticleFeatures) else (f.first, f.last)
         reach = reach_days(bar, self.time_scale_days) + 1.0  # a day's margin: the exact test is _near's
-        if first is None or last is None or reach == float("inf"):
-            out = self._index.find(keys)
-        else:
-            out = self._index.find(keys, first - reach, last + reach)
+        # a story that ended more than ``reach`` days before the article (or story) began is out of reach
+        dated = first is not None and last is not None and reach != float("inf")
+        out = self._index.find(keys, first - reach if dated and first is not None else None)
         out.discard(exclude or "")
         if self._source is None:  # every story is in memory
             return {s for s in out if s in self.stories_ and not self.stories_[s].solo}

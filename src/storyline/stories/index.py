@@ -1,20 +1,23 @@
-"""The clusterer's candidate index: index key -> stories, also kept by week of each story's date range.
+"""The clusterer's candidate index: index key -> stories, also kept by the week of each story's last day.
 
 A story is a candidate for an article when they share an index key (one of the article's rarest terms) and
 are close enough in time for the text to reach the bar (:func:`storyline.stories.features.reach_days`). Over
 a long corpus a key's stories pile up over the months, and reading all of them to drop the far ones made
-each lookup cost what the corpus holds. So each posting is also kept under every window of
-:data:`WINDOW_DAYS` days that its story's date range covers, and a lookup reads only the windows its day
-range reaches. The result is a superset of the stories in reach (a range that shrank keeps its windows);
-callers still check each story's exact distance. Stories with no known range (undated ones, whose distance
-is never too far, and stories only known from stored postings) are read by every lookup.
+each lookup cost what the corpus holds. So each posting is also filed under the window of
+:data:`WINDOW_DAYS` days holding its story's last day (again under the new one when that day moves on), and a
+lookup around day ``d`` reads only the windows from the one of ``d - reach`` on: a story that ended before
+that is too far, whatever its first day. Articles arrive about in time order, so those windows are the last
+few. The result is a superset of the stories in reach (entries under earlier last days stay; a story whose
+range shrank stays under its later window); callers still check each story's exact distance. Stories with no
+known range (undated ones, whose distance is never too far, and stories only known from stored postings) are
+read by every lookup.
 
 Example:
     >>> ix = CandidateIndex()
     >>> ix.add("s1", ["quake"]); ix.place("s1", 700, 702)
     >>> ix.add("s2", ["quake"]); ix.place("s2", 900, 900)
-    >>> sorted(ix.find(["quake"], 690, 710)), sorted(ix.find(["quake"]))
-    (['s1'], ['s1', 's2'])
+    >>> sorted(ix.find(["quake"], since=690)), sorted(ix.find(["quake"], since=880)), sorted(ix.find(["quake"]))
+    (['s1', 's2'], ['s2'], ['s1', 's2'])
 """
 
 from __future__ import annotations
@@ -22,9 +25,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
-# Days a window of the index spans. Any value gives the same candidates (a lookup reads every window its
-# range meets); it only trades the windows a lookup reads (a join reaches about 17 days either side, a merge
-# about 7) against the windows a long story is filed under. A week: the merge reach.
+# Days a window of the index spans. Any value gives the same candidates (a lookup reads every window from
+# the earliest last day in reach on); a smaller one reads more, mostly empty, windows per key, a larger one
+# more stories that ended too long ago. A week: about the reach of a merge (7 days) and half that of a join.
 WINDOW_DAYS = 7
 
 
@@ -33,25 +36,25 @@ class CandidateIndex:
 
     def __init__(self) -> None:
         self.postings: dict[str, set[str]] = defaultdict(set)  # every posting: what a batch run stores
-        self._windows: dict[str, dict[int, set[str]]] = defaultdict(dict)  # key -> window -> dated stories
+        self._windows: dict[str, dict[int, set[str]]] = defaultdict(dict)  # key -> window of last day -> stories
         self._loose: dict[str, set[str]] = defaultdict(set)  # key -> stories of no known range (every lookup)
         self._keys_of: dict[str, set[str]] = defaultdict(set)  # story -> its keys
-        self._span_of: dict[str, tuple[int, int]] = {}  # story -> the windows (first, last) it is filed under
+        self._window_of: dict[str, int] = {}  # story -> the window of its last day, as filed
+        self._latest = 0  # the latest window any story is filed under
 
     def add(self, sid: str, keys: Iterable[str]) -> None:
-        """File a story under these keys (under its windows when it has a range, else with no range)."""
-        span = self._span_of.get(sid)
+        """File a story under these keys (under its last day's window when it has a range, else with none)."""
+        window = self._window_of.get(sid)
+        mine = self._keys_of[sid]
         for k in keys:
-            if sid in self.postings[k] and k in self._keys_of[sid]:
+            if k in mine:
                 continue
+            mine.add(k)
             self.postings[k].add(sid)
-            self._keys_of[sid].add(k)
-            if span is None:
+            if window is None:
                 self._loose[k].add(sid)
             else:
-                by_window = self._windows[k]
-                for w in range(span[0], span[1] + 1):
-                    by_window.setdefault(w, set()).add(sid)
+                self._windows[k].setdefault(window, set()).add(sid)
 
     def add_stored(self, key: str, sids: Iterable[str]) -> None:
         """Postings read from the store: their stories' ranges are unknown here, so every lookup reads them."""
@@ -60,37 +63,39 @@ class CandidateIndex:
         self._loose[key] |= sids
 
     def place(self, sid: str, first: int | None, last: int | None) -> None:
-        """The story's date range is now ``first`` to ``last``: file it under the windows it newly covers."""
+        """The story's date range is now ``first`` to ``last``: file it under its last day's window."""
         if first is None or last is None:
             return
-        lo, hi = first // WINDOW_DAYS, last // WINDOW_DAYS
-        old = self._span_of.get(sid)
-        if old is not None and old[0] <= lo and hi <= old[1]:
-            return
-        new = range(lo, hi + 1) if old is None else [w for w in range(min(lo, old[0]), max(hi, old[1]) + 1)
-                                                     if not old[0] <= w <= old[1]]
-        self._span_of[sid] = (lo, hi) if old is None else (min(lo, old[0]), max(hi, old[1]))
+        window = last // WINDOW_DAYS
+        old = self._window_of.get(sid)
+        if old is not None and window <= old:
+            return  # filed under a window at least as late: every lookup reaching its last day reads it
+        self._window_of[sid] = window
+        self._latest = max(self._latest, window)
         for k in self._keys_of.get(sid, ()):
-            by_window = self._windows[k]
-            for w in new:
-                by_window.setdefault(w, set()).add(sid)
+            self._windows[k].setdefault(window, set()).add(sid)
             if old is None:
                 self._loose[k].discard(sid)  # filed by its range from now on
 
-    def find(self, keys: Iterable[str], first: float | None = None, last: float | None = None) -> set[str]:
-        """Stories under any of the keys whose range may meet ``first`` to ``last`` (every one when None)."""
+    def find(self, keys: Iterable[str], since: float | None = None) -> set[str]:
+        """Stories under any of the keys that may have a day on or after ``since`` (every one when None)."""
         out: set[str] = set()
-        if first is None or last is None:
+        if since is None:
             for k in keys:
                 out.update(self.postings.get(k, ()))
             return out
-        lo, hi = int(first // WINDOW_DAYS), int(last // WINDOW_DAYS)
+        windows = range(int(since // WINDOW_DAYS), self._latest + 1)
         for k in keys:
             out.update(self._loose.get(k, ()))
             by_window = self._windows.get(k)
             if by_window:
-                for w in range(lo, hi + 1):
-                    out.update(by_window.get(w, ()))
+                if len(by_window) < len(windows):
+                    for w, sids in by_window.items():
+                        if w >= windows.start:
+                            out.update(sids)
+                else:
+                    for w in windows:
+                        out.update(by_window.get(w, ()))
         return out
 
     def pairs(self) -> Iterator[tuple[str, str]]:
@@ -106,4 +111,4 @@ class CandidateIndex:
         self._loose = defaultdict(set, {k: moved(s) for k, s in self._loose.items()})
         self._windows = defaultdict(dict, {k: {w: moved(s) for w, s in ws.items()} for k, ws in self._windows.items()})
         self._keys_of = defaultdict(set, {ids.get(s, s): ks for s, ks in self._keys_of.items()})
-        self._span_of = {ids.get(s, s): span for s, span in self._span_of.items()}
+        self._window_of = {ids.get(s, s): w for s, w in self._window_of.items()}
