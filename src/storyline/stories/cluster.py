@@ -39,14 +39,23 @@ from __future__ import annotations
 
 import hashlib
 import heapq
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import NamedTuple, Protocol
 
 from ..config import Settings
 from ..model import Record
-from .features import ArticleFeatures, Profile, Vocabulary, day_gap, similarity, time_decay
+from .features import (
+    ArticleFeatures,
+    Profile,
+    Vocabulary,
+    day_gap,
+    reach_days,
+    similarity,
+    similarity_without,
+    time_decay,
+)
+from .index import CandidateIndex
 
 # Terms and entities of an article used to find candidate stories: its rarest ones. Two reports of one
 # event share several of their rarest words; a story sharing none of 20 cannot reach the threshold.
@@ -181,7 +190,7 @@ class StoryClusterer:
         self.stories_: dict[str, StoryState] = {}
         self.story_of_: dict[str, str] = {}
         self.features_: dict[str, ArticleFeatures] = {}
-        self._index: dict[str, set[str]] = defaultdict(set)
+        self._index = CandidateIndex()
         self.removed_: set[str] = set()  # story ids merged away since the last call to :meth:`take_removed`
         self.dirty_: set[str] = set()  # story ids whose state changed (attached: what to write back)
         self.new_postings_: set[tuple[str, str]] = set()  # (key, story id) index entries made while attached
@@ -326,24 +335,29 @@ class StoryClusterer:
         return f.keep("keys", stamp, terms + names)
 
     def _index_add(self, sid: str, f: ArticleFeatures) -> None:
-        """Make a story findable by an article's keys."""
-        for k in self._keys(f):
-            self._index[k].add(sid)
-            if self._source is not None:
-                self.new_postings_.add((k, sid))
+        """Make a story findable by an article's keys (and by its date range as it is now)."""
+        keys = self._keys(f)
+        profile = self.stories_[sid].profile
+        self._index.place(sid, profile.first, profile.last)
+        self._index.add(sid, keys)
+        if self._source is not None:
+            self.new_postings_.update((k, sid) for k in keys)
 
-    def _candidates(self, f: ArticleFeatures | Profile, exclude: str | None = None) -> set[str]:
-        """Stories sharing a key with the article (live ones only)."""
+    def _candidates(self, f: ArticleFeatures | Profile, exclude: str | None = None, bar: float = 0.0) -> set[str]:
+        """Stories sharing a key with the article (live ones only); with a ``bar``, only those whose date range
+        may be close enough for a score of ``bar`` (the others are not read: see :mod:`.index`)."""
         keys = self._keys(f)
         if self._source is not None:
             todo = [k for k in keys if k not in self._fetched]
             if todo:
                 self._fetched.update(todo)
                 for k, sids in self._source.postings(todo).items():
-                    self._index[k] |= sids
-        out: set[str] = set()
-        for k in keys:
-            out.update(self._index.get(k, ()))
+                    self._index.add_stored(k, sids)
+        first, last = (f.day, f.day) if isinstance(f, ArticleFeatures) else (f.first, f.last)
+        reach = reach_days(bar, self.time_scale_days) + 1.0  # a day's margin: the exact test is _near's
+        # a story that ended more than ``reach`` days before the article (or story) began is out of reach
+        dated = first is not None and last is not None and reach != float("inf")
+        out = self._index.find(keys, first - reach if dated and first is not None else None)
         out.discard(exclude or "")
         if self._source is None:  # every story is in memory
             return {s for s in out if s in self.stories_ and not self.stories_[s].solo}
@@ -354,7 +368,7 @@ class StoryClusterer:
     ) -> tuple[str | None, float]:
         """The most similar story of at least ``min_members`` articles and its score (None, 0 when none)."""
         best, best_score = None, 0.0
-        for sid in self._near(f, self._candidates(f, exclude), self.threshold, min_members):
+        for sid in self._near(f, self._candidates(f, exclude, self.threshold), self.threshold, min_members):
             score = similarity(f, self.stories_[sid].profile, self.vocab_, self.time_scale_days, self.dense_weight)
             if score > best_score:
                 best, best_score = sid, score
@@ -417,6 +431,7 @@ class StoryClusterer:
         self._absent.add(gone)
         self.dirty_.add(keep)
         a.profile.merge(b.profile)
+        self._index.place(keep, a.profile.first, a.profile.last)  # its own keys now reach the merged range
         a.members += b.members
         a.riders += b.riders
         a.copies.update(b.copies)
@@ -467,7 +482,8 @@ class StoryClusterer:
         st = self.stories_[sid]
         if st.solo or not st.members:
             return
-        for other in self._near(st.profile, self._candidates(st.profile, exclude=sid), self.merge_threshold):
+        bar = self.merge_threshold
+        for other in self._near(st.profile, self._candidates(st.profile, exclude=sid, bar=bar), bar):
             score = similarity(st.profile, self.stories_[other].profile, self.vocab_, self.time_scale_days,
                                self.dense_weight)
             if score >= self.merge_threshold:
@@ -478,11 +494,23 @@ class StoryClusterer:
         """Similarity of a member to its story without it."""
         self._load_members(sid)
         st, f = self.stories_[sid], self.features_[aid]
-        rest = st.profile.copy().add(f, sign=-1)
-        others = [self.features_[m] for m in st.members if m != aid and m in self.features_]
-        days = [o.day for o in others if o.day is not None]
-        rest.first, rest.last = (min(days), max(days)) if days else (None, None)
-        return similarity(f, rest, self.vocab_, self.time_scale_days, self.dense_weight)
+        first, last = self._range_without(st, aid)
+        return similarity_without(f, st.profile, first, last, self.vocab_, self.time_scale_days, self.dense_weight)
+
+    def _range_without(self, st: StoryState, aid: str) -> tuple[int | None, int | None]:
+        """The date range of a story's other members (None, None when none is dated).
+
+        The members' days are sorted once per state of the story (kept on its profile, which every change of
+        members clears), so a pass over the members of a story of hundreds is not quadratic.
+        """
+        stamp = len(st.members)
+        days: list[tuple[int, str]] | None = st.profile.cached("member days", stamp)
+        if days is None:
+            feats = self.features_
+            days = sorted((d, m) for m in st.members if m in feats and (d := feats[m].day) is not None)
+            st.profile.keep("member days", stamp, days)
+        rest = [d for d, m in (days[:2] + days[-2:]) if m != aid]
+        return (rest[0], rest[-1]) if rest else (None, None)
 
     def _detach(self, sid: str, aid: str) -> None:
         """Take a member out of its story (the caller moves the copies riding on it)."""
@@ -618,13 +646,12 @@ class StoryClusterer:
         for sid, st in self.stories_.items():
             st.id = sid
         self.story_of_ = {aid: ids.get(sid, sid) for aid, sid in self.story_of_.items()}
-        for key, sids in self._index.items():
-            self._index[key] = {ids.get(s, s) for s in sids}
+        self._index.rename(ids)
 
     # -- persistence -----------------------------------------------------------------------------------
     def index_postings(self) -> Iterator[tuple[str, str]]:
         """The candidate index as (key, story id) pairs of live stories (what a batch run stores)."""
-        return ((k, sid) for k, sids in self._index.items() for sid in sids if sid in self.stories_)
+        return ((k, sid) for k, sid in self._index.pairs() if sid in self.stories_)
 
     def load(
         self, vocab: Vocabulary, stories: Iterable[StoryState], features: Iterable[ArticleFeatures]

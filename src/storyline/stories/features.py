@@ -76,6 +76,12 @@ LEAD_SENTENCES = 2
 # 0.964, body+head 0.960, head+ents 0.967, all three 0.972). No signal dominates: entities alone cannot merge
 # two related events, and new wording alone cannot split one.
 WEIGHTS = {"body": 0.334, "head": 0.31, "ents": 0.356}
+# The vectors of a profile whose IDF-weighted form is kept and updated as members join (the three signals).
+WEIGHTED_KINDS = ("body", "head", "ents")
+# A leave-one-out rest whose squared weighted norm is below this share of the whole story's is empty: what
+# is left is the rounding of subtracting the member's own entries (about 1e-16 of the whole), while a rest
+# holding any other member keeps at least that member's own weight, many orders of magnitude above this.
+EMPTY_REST = 1e-12
 # Days of distance that cost nothing: coverage of one event runs over a few days (the event, the reactions).
 GRACE_DAYS = 2.0
 # The gap assumed when a date is unknown: a missing date is no evidence of distance, but no evidence of
@@ -328,6 +334,8 @@ class Vocabulary:
     n_: int = 0
     df_: Counter[str] = field(default_factory=Counter)
     _idf: dict[str, float] = field(default_factory=dict, repr=False, compare=False)
+    # bumped by set_counts: a weighted vector kept since then may hold an old IDF (see _Weights)
+    counts_read_: int = field(default=0, repr=False, compare=False)
 
     def add(self, f: ArticleFeatures) -> Vocabulary:
         """Count one article's terms and entities; returns self."""
@@ -347,6 +355,7 @@ class Vocabulary:
     def set_counts(self, counts: Mapping[str, int]) -> None:
         """Take document frequencies read from the store (the IDF cache starts again)."""
         self._idf.clear()
+        self.counts_read_ += 1
         for term, n in counts.items():
             self.df_[term] = n
 
@@ -394,6 +403,9 @@ class Profile(Record, _Derived):
     dense: np.ndarray | None = field(default=None, repr=False, compare=False, metadata={"transient": True})
     places: dict[str, float] = field(default_factory=dict)  # entity key -> members naming it as a place
     _cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False, metadata={"transient": True})
+    # IDF-weighted body, head and entity vectors, kept up to date as members join (see _Weights)
+    _weights: dict[str, _Weights] = field(default_factory=dict, repr=False, compare=False,
+                                          metadata={"transient": True})
 
     @property
     def actors(self) -> dict[str, float]:
@@ -404,9 +416,10 @@ class Profile(Record, _Derived):
         """Add (or with ``sign=-1`` take out) one article; returns self."""
         self._cache.clear()
         self.n += 1 if sign > 0 else -1
-        _add_into(self.body, _unit(f.body), sign)
-        _add_into(self.head, _unit(f.head), sign)
-        _add_into(self.ents, _unit(f.ents), sign)
+        for kind in WEIGHTED_KINDS:
+            unit = _unit(getattr(f, kind))
+            _add_into(getattr(self, kind), unit, sign)
+            self._reweigh(kind, unit, sign > 0)
         _add_into(self.places, dict.fromkeys(f.places, 1.0), sign)
         if f.dense is not None:
             self.dense = _dense_sum(self.dense, f.dense, sign)
@@ -419,15 +432,26 @@ class Profile(Record, _Derived):
         """Add another profile into this one; returns self."""
         self._cache.clear()
         self.n += other.n
-        _add_into(self.body, other.body)
-        _add_into(self.head, other.head)
-        _add_into(self.ents, other.ents)
+        for kind in WEIGHTED_KINDS:
+            _add_into(getattr(self, kind), getattr(other, kind))
+            self._reweigh(kind, getattr(other, kind), True)
         _add_into(self.places, other.places)
         if other.dense is not None:
             self.dense = _dense_sum(self.dense, other.dense)
         days = [d for d in (self.first, self.last, other.first, other.last) if d is not None]
         self.first, self.last = (min(days), max(days)) if days else (None, None)
         return self
+
+    def _reweigh(self, kind: str, changed: Mapping[str, float], added: bool) -> None:
+        """Bring the kept weighted vector of ``kind`` up to date after the entries ``changed`` were added to; a
+        removal, or a vocabulary that changed since, drops it (it is computed afresh when next needed)."""
+        kept = self._weights.get(kind)
+        if kept is None:
+            return
+        if not added or not kept.current(kept.vocab):
+            del self._weights[kind]
+            return
+        kept.update(getattr(self, kind), changed)
 
     def pruned(self) -> Profile:
         """This profile with only its strongest terms (what is stored)."""
@@ -471,8 +495,56 @@ def _dense_sum(acc: np.ndarray | None, vec: np.ndarray, sign: float = 1.0) -> np
     return sign * vec if acc is None else acc + sign * vec
 
 
+class _Weights:
+    """A profile's IDF-weighted vector of one kind with its squared norm, under the vocabulary it was computed
+    with. When a member joins, only the entries of its terms are weighed again and the squared norm is
+    corrected by their change: a join costs the article's terms, not the story's (a story of a few hundred
+    reports holds thousands of terms, and weighing them all again at every join made placing an article cost
+    as much as its story was large). The vector is dropped, and computed afresh, when the vocabulary counts
+    another article, reads stored counts (``Vocabulary.set_counts``), or a member leaves.
+    """
+
+    __slots__ = ("counts_read", "n_docs", "norm", "prefix", "sumsq", "vec", "vocab")
+
+    def __init__(self, values: Mapping[str, float], prefix: str, vocab: Vocabulary) -> None:
+        self.vocab, self.n_docs, self.counts_read, self.prefix = vocab, vocab.n_, vocab.counts_read_, prefix
+        self.vec = {k: v * vocab.idf(prefix + k) for k, v in values.items()}
+        self.sumsq = sum(v * v for v in self.vec.values())
+        self.norm = math.sqrt(self.sumsq)
+
+    def valid(self, vocab: Vocabulary) -> bool:
+        """True when this vector may be used with ``vocab`` (the same one, counting the same articles)."""
+        return vocab is self.vocab and vocab.n_ == self.n_docs
+
+    def current(self, vocab: Vocabulary) -> bool:
+        """True when it is valid and no stored counts were read since (so its IDFs are today's)."""
+        return self.valid(vocab) and vocab.counts_read_ == self.counts_read
+
+    def update(self, values: Mapping[str, float], changed: Iterable[str]) -> None:
+        """Weigh the ``changed`` entries of ``values`` (the profile's vector of this kind) again."""
+        vec, idf, prefix, sumsq = self.vec, self.vocab.idf, self.prefix, self.sumsq
+        for k in changed:
+            new = values[k] * idf(prefix + k)
+            old = vec.get(k, 0.0)
+            sumsq += new * new - old * old
+            vec[k] = new
+        self.sumsq = sumsq
+        self.norm = math.sqrt(max(sumsq, 0.0))
+
+
+def _profile_weights(p: Profile, kind: str, vocab: Vocabulary) -> _Weights:
+    """The kept weighted vector of a profile's body, head or entities (computed when missing or outdated)."""
+    kept = p._weights.get(kind)
+    if kept is None or not kept.valid(vocab):
+        kept = p._weights[kind] = _Weights(getattr(p, kind), "@" if kind == "ents" else "", vocab)
+    return kept
+
+
 def _weighted(owner: ArticleFeatures | Profile, kind: str, vocab: Vocabulary) -> tuple[dict[str, float], float]:
     """An IDF-weighted vector of ``owner`` and its norm, cached on the owner until it or the vocabulary changes."""
+    if isinstance(owner, Profile) and kind in WEIGHTED_KINDS:
+        kept = _profile_weights(owner, kind, vocab)
+        return kept.vec, kept.norm
     stamp = (id(vocab), vocab.n_, owner.n if isinstance(owner, Profile) else 0)
     hit: tuple[dict[str, float], float] | None = owner.cached(kind, stamp)
     if hit is not None:
@@ -518,6 +590,14 @@ def time_decay(gap: float, time_scale_days: float) -> float:
     return 1.0 / (1.0 + max(0.0, gap - GRACE_DAYS) / max(time_scale_days, 1e-6))
 
 
+def reach_days(bar: float, time_scale_days: float) -> float:
+    """The largest gap in days at which :func:`time_decay` still reaches ``bar`` (inf for a bar of 0 or less):
+    farther apart, even identical text cannot score ``bar``."""
+    if bar <= 0:
+        return math.inf
+    return GRACE_DAYS + max(time_scale_days, 1e-6) * (1.0 / bar - 1.0)
+
+
 def combine(body: float, head: float, ents: float) -> float:
     """The weighted mix of the text signals (see :data:`WEIGHTS`)."""
     return WEIGHTS["body"] * body + WEIGHTS["head"] * head + WEIGHTS["ents"] * ents
@@ -531,6 +611,42 @@ def dense_cosine(a: ArticleFeatures | Profile, b: ArticleFeatures | Profile) -> 
     if not na or not nb:
         return None
     return max(0.0, float(np.dot(a.dense, b.dense)) / (na * nb))
+
+
+def _cosine_without(f: ArticleFeatures, p: Profile, kind: str, vocab: Vocabulary) -> float:
+    """:func:`idf_cosine` of a member and its story's profile without it, in the member's terms only.
+
+    The rest's weighted entries are the story's minus the member's, and its squared norm the story's
+    corrected by those entries; nothing of the story is copied.
+    """
+    fw, fn = _weighted(f, kind, vocab)
+    kept = _profile_weights(p, kind, vocab)
+    if not fn:
+        return 0.0
+    pw, prefix, sumsq = kept.vec, kept.prefix, kept.sumsq
+    dot, rest = 0.0, sumsq
+    for k, u in _unit(getattr(f, kind)).items():
+        old = pw.get(k, 0.0)
+        new = old - u * vocab.idf(prefix + k)
+        rest += new * new - old * old
+        dot += fw[k] * new
+    if rest <= EMPTY_REST * sumsq:
+        return 0.0
+    return dot / (fn * math.sqrt(rest)) if dot > 0 else 0.0
+
+
+def similarity_without(f: ArticleFeatures, p: Profile, first: int | None, last: int | None, vocab: Vocabulary,
+                       time_scale_days: float, dense_weight: float) -> float:
+    """:func:`similarity` of a member ``f`` to its story's profile ``p`` without it (the rest's date range is
+    ``first`` to ``last``): the same value as comparing it with a copy of ``p`` that ``f`` was taken out of, at
+    the cost of the member's own terms (a member of a story of hundreds no longer copies the story)."""
+    score = combine(*(_cosine_without(f, p, kind, vocab) for kind in WEIGHTED_KINDS))
+    if dense_weight:
+        rest = p.dense if f.dense is None else _dense_sum(p.dense, f.dense, -1.0)
+        dense = dense_cosine(f, Profile(dense=rest))
+        if dense is not None:
+            score = (1.0 - dense_weight) * score + dense_weight * max(0.0, dense - DENSE_FLOOR)
+    return score * time_decay(day_gap(f, Profile(first=first, last=last)), time_scale_days)
 
 
 def similarity(

@@ -585,7 +585,10 @@ def run(ctx: RunContext) -> None:
     touched = {s for s in touched | clusterer.dirty_ if s in clusterer.stories_}
     # records: the touched stories in full; the others keep their stored fields, only the storyline may change
     clusterer.load_features(a for sid in touched for a in clusterer.stories_[sid].members)
-    by_id = {a.id: a for a in store.iter_articles(a for sid in touched for a in clusterer.stories_[sid].articles)}
+    wanted = [a for sid in touched for a in clusterer.stories_[sid].articles]
+    read = {a.id: a for a in articles}  # the run's articles were read above: only the stored ones are read here
+    by_id = {aid: read[aid] for aid in wanted if aid in read}
+    by_id.update((a.id, a) for a in store.iter_articles(aid for aid in wanted if aid not in read))
     fresh = {sid: _story_record(clusterer.stories_[sid], clusterer, by_id) for sid in touched}
     steps = clusterer.events_
     stored = set(source.spans({st.other for st in steps if st.event == "merge"}

@@ -69,25 +69,35 @@ def link_keys(profile: Profile, vocab: Vocabulary) -> list[str]:
     return central_entities(profile, vocab) + [TERM_KEY + t for t in terms]
 
 
+def _cosines(a: Profile, b: Profile, vocab: Vocabulary) -> tuple[float, float]:
+    """The actor cosine (the people and organisations, not the places they share) and the topic cosine."""
+    return idf_cosine(a, b, "actors", vocab), idf_cosine(a, b, "body", vocab)
+
+
+def _decayed(ents: float, body: float, a: Profile, b: Profile, time_scale_days: float) -> float:
+    """Relatedness from the two cosines: their mean, slowly decayed over time."""
+    return 0.5 * (ents + body) * time_decay(day_gap(a, b), STORYLINE_SCALE * time_scale_days)
+
+
 def relatedness(a: Profile, b: Profile, vocab: Vocabulary, time_scale_days: float) -> float:
     """How related two stories are: mean of entity and topic cosines, slowly decayed over time."""
-    ents = idf_cosine(a, b, "actors", vocab)  # the people and organisations, not the places they share
-    body = idf_cosine(a, b, "body", vocab)
-    return 0.5 * (ents + body) * time_decay(day_gap(a, b), STORYLINE_SCALE * time_scale_days)
+    return _decayed(*_cosines(a, b, vocab), a, b, time_scale_days)
 
 
 def saga_share(a: Profile, b: Profile, vocab: Vocabulary) -> float:
     """How much two stories share both their actors and their topic: the lower of the two cosines, not decayed."""
-    return min(idf_cosine(a, b, "actors", vocab), idf_cosine(a, b, "body", vocab))
+    return min(_cosines(a, b, vocab))
 
 
 def linked(a: Profile, b: Profile, vocab: Vocabulary, threshold: float, time_scale_days: float,
            saga: float | None = None) -> bool:
     """True when two stories belong to one storyline: related enough for their distance in time, or (with
-    ``saga``) sharing their actors and their topic each at a cosine of at least ``saga``, however far apart."""
-    if relatedness(a, b, vocab, time_scale_days) >= threshold:
+    ``saga``) sharing their actors and their topic each at a cosine of at least ``saga``, however far apart.
+    The two cosines are computed once for both tests (two stories' profiles hold thousands of terms)."""
+    ents, body = _cosines(a, b, vocab)
+    if _decayed(ents, body, a, b, time_scale_days) >= threshold:
         return True
-    return saga is not None and saga_share(a, b, vocab) >= saga
+    return saga is not None and min(ents, body) >= saga
 
 
 def related_to(
