@@ -17,7 +17,6 @@ Example:
 from __future__ import annotations
 
 import numpy as np
-from datasketch import MinHashLSH
 
 from .shingles import SEED
 
@@ -29,7 +28,13 @@ HOT_KEEP = 20
 
 
 def band_shape(threshold: float, num_perm: int) -> tuple[int, int]:
-    """(bands, rows) that datasketch's ``MinHashLSH`` picks for a threshold (false positives and negatives alike)."""
+    """(bands, rows) that datasketch's ``MinHashLSH`` picks for a threshold (false positives and negatives alike).
+
+    datasketch (and the scipy integration it picks with) loads only here, so a stream run that reads the shapes
+    kept in the store (:class:`~storyline.dedupe.index.DedupeIndex`) never loads it.
+    """
+    from datasketch import MinHashLSH  # scipy.integrate: ~0.25 s CPU of a process's start-up
+
     lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)  # its public b, r; the tables it makes stay empty
     return lsh.b, lsh.r
 
@@ -37,9 +42,10 @@ def band_shape(threshold: float, num_perm: int) -> tuple[int, int]:
 class BandIndex:
     """Passage signatures of many articles: ``add`` per article, then ``neighbours`` of a set of articles."""
 
-    def __init__(self, threshold: float, num_perm: int) -> None:
+    def __init__(self, threshold: float, num_perm: int, shape: tuple[int, int] | None = None) -> None:
+        """``shape``: the (bands, rows) of :func:`band_shape` when already known."""
         self.threshold, self.num_perm = threshold, num_perm
-        self.bands, self.rows = band_shape(threshold, num_perm)
+        self.bands, self.rows = shape or band_shape(threshold, num_perm)
         rng = np.random.RandomState(SEED + 1)
         odd = rng.randint(1, 2**62, size=self.rows, dtype=np.int64).astype(np.uint64) * np.uint64(2) + np.uint64(1)
         self.mix_ = odd  # row multipliers of a band key (odd, so no information is lost)
