@@ -25,6 +25,10 @@ from .shingles import SEED
 # O(n) pairs instead of O(n^2); the first holders are the ones provenance needs.
 HOT = 100
 HOT_KEEP = 20
+# :meth:`BandIndex.neighbours` sorts only the rows sharing a key with a wanted passage when the wanted passages
+# are fewer than 1/FEW_WANTED of all (a stream run: a handful of ~150k); picking those rows costs about one
+# sort of the wanted keys, so a batch run (every passage wanted) sorts the whole band as before.
+FEW_WANTED = 8
 
 
 def band_shape(threshold: float, num_perm: int) -> tuple[int, int]:
@@ -94,13 +98,21 @@ class BandIndex:
         wanted = np.fromiter((aid in ids for aid in self.ids_), dtype=bool, count=len(self.ids_))
         query = wanted[self._owner]
         found = []
+        few = int(query.sum()) * FEW_WANTED < n
         for j in range(self.bands):
-            order = np.argsort(self._keys[:, j], kind="stable")
-            keys = self._keys[order, j]
+            column = self._keys[:, j]
+            # only the runs of keys a wanted passage holds make pairs: with few wanted, the others are left out
+            if few:
+                rows = np.flatnonzero(np.isin(column, column[query]))
+                order = rows[np.argsort(column[rows], kind="stable")]
+            else:
+                order = np.argsort(column, kind="stable")
+            keys = column[order]
+            n_rows = len(order)
             brk = np.r_[True, keys[1:] != keys[:-1]]
             run = np.cumsum(brk) - 1
             start = np.flatnonzero(brk)
-            length = np.diff(np.r_[start, n])
+            length = np.diff(np.r_[start, n_rows])
             el = np.flatnonzero((length[run] > 1) & query[order])
             if not len(el):
                 continue
