@@ -326,7 +326,7 @@ def test_passage_neighbours_of_a_few_articles_equal_those_of_a_whole_band_sort(m
     index.add("a4", np.stack([hot, hot]))  # an article indexed again (a changed one) keeps its old rows too
     asked = [{"a4"}, {"a3", "a7"}, {f"a{2 * bands.HOT + 20}"}]
     few = [index.neighbours(ids) for ids in asked]
-    monkeypatch.setattr(bands, "FEW_WANTED", 0)  # every band sorted whole, as in a batch run
+    monkeypatch.setattr(bands, "FEW_WANTED", 10**9)  # never "few": every band sorted whole, as in a batch run
     whole = [index.neighbours(ids) for ids in asked]
     assert few == whole and [list(f) for f in few] == [list(w) for w in whole]
     holders = bands.HOT + 15 + 1  # every even article, and a4 once more
