@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -13,6 +15,8 @@ import pytest
 from storyline import dedupe, pipeline
 from storyline.config import Settings
 from storyline.context import RunContext
+from storyline.dedupe import bands
+from storyline.dedupe import index as index_module
 from storyline.dedupe.index import STAGE, DedupeIndex
 from storyline.extract.merge import known_of, known_surnames, type_votes, votes_of
 from storyline.model import Article, Mention, Paragraph, Span
@@ -190,6 +194,43 @@ def test_a_store_without_band_keys_gets_them_on_its_next_run(store: Store, setti
     assert _same_candidates(store, settings)
 
 
+
+def test_a_stream_load_reuses_the_kept_lsh_shapes_and_asks_datasketch_nothing(
+        store: Store, settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    _dedupe_run(store, settings, _two_reports("ferry", FERRY, "2024-02-01"), _two_reports("museum", MUSEUM,
+                                                                                           "2024-02-01"))
+    slack = settings.dedupe.lsh_slack
+    article = bands.band_shape(settings.dedupe.threshold - slack, settings.dedupe.num_perm)
+    passage = bands.band_shape(settings.dedupe.passage_threshold - slack, settings.dedupe.passage_num_perm)
+
+    def refuse(threshold: float, num_perm: int) -> tuple[int, int]:
+        raise AssertionError("the kept shapes should have been used")
+
+    monkeypatch.setattr(index_module, "band_shape", refuse)
+    lazy = DedupeIndex(settings.dedupe).fit(store, lazy=True)
+    assert lazy.lsh_ is None  # no MinHashLSH is built: candidates come from the stored band keys
+    assert lazy.hashranges_ == [(i * article[1], (i + 1) * article[1]) for i in range(article[0])]
+    assert (lazy.passages_.bands, lazy.passages_.rows) == passage
+    copy = _two_reports("ferry-copy", [*FERRY[:2], FERRY[2].replace("Fridays", "Saturdays")], "2024-02-02")
+    arts = _dedupe_run(store, settings, copy)
+    assert arts["ferry-copy"].duplicate_of == "ferry" and arts["museum"].duplicate_of is None
+
+
+def test_kept_lsh_shapes_of_other_settings_are_not_reused(store: Store, settings: Settings) -> None:
+    _dedupe_run(store, settings, _two_reports("ferry", FERRY, "2024-02-01"))
+    looser = settings.replace(dedupe={"lsh_slack": 0.3})
+    index = DedupeIndex(looser.dedupe).fit(store)
+    want = bands.band_shape(looser.dedupe.threshold - 0.3, looser.dedupe.num_perm)
+    assert index.stale_ and index.lsh_ is not None and (index.lsh_.b, index.lsh_.r) == want
+
+
+def test_a_stream_process_starts_without_the_libraries_only_other_inputs_need() -> None:
+    code = ("import sys, storyline.pipeline\n"
+            "print(sorted({'datasketch', 'trafilatura', 'feedparser', 'warcio'}"
+            " & {m.split('.')[0] for m in sys.modules}))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
 # Six outlets report one warehouse fire (invented town and figures); the last two restate the first one's lead.
 FIRE_LEAD = ("A fire destroyed the Brackmoor grain warehouse on Tuesday night, and 40 firefighters needed five hours "
              "to bring the blaze under control, the county fire service said.")
@@ -269,3 +310,24 @@ def test_a_large_story_keeps_its_brief_and_cites_a_new_article_until_it_grew_eno
         _analyse(batch, settings, [_fire(k) for k in range(6)])
         [whole] = list(batch.iter_stories())
         assert [c.to_dict() for c in whole.summary] == streamed
+
+
+def test_passage_neighbours_of_a_few_articles_equal_those_of_a_whole_band_sort(monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = np.random.default_rng(7)
+    index = bands.BandIndex(threshold=0.5, num_perm=32)
+    hot = rng.integers(0, 2**32, size=32, dtype=np.uint32)  # one passage carried by more articles than HOT
+    for k in range(2 * bands.HOT + 30):
+        sigs = rng.integers(0, 2**32, size=(3, 32), dtype=np.uint32)
+        if k % 2 == 0:
+            sigs[1] = hot
+        if k % 7 == 0:
+            sigs[2, :16] = hot[:16]  # shares some bands only
+        index.add(f"a{k}", sigs)
+    index.add("a4", np.stack([hot, hot]))  # an article indexed again (a changed one) keeps its old rows too
+    asked = [{"a4"}, {"a3", "a7"}, {f"a{2 * bands.HOT + 20}"}]
+    few = [index.neighbours(ids) for ids in asked]
+    monkeypatch.setattr(bands, "FEW_WANTED", 10**9)  # never "few": every band sorted whole, as in a batch run
+    whole = [index.neighbours(ids) for ids in asked]
+    assert few == whole and [list(f) for f in few] == [list(w) for w in whole]
+    holders = bands.HOT + 15 + 1  # every even article, and a4 once more
+    assert len(few[0][("a4", 0)]) < holders - 1  # a hot passage links to its first holders, not to all

@@ -17,7 +17,6 @@ Example:
 from __future__ import annotations
 
 import numpy as np
-from datasketch import MinHashLSH
 
 from .shingles import SEED
 
@@ -26,10 +25,20 @@ from .shingles import SEED
 # O(n) pairs instead of O(n^2); the first holders are the ones provenance needs.
 HOT = 100
 HOT_KEEP = 20
+# :meth:`BandIndex.neighbours` sorts only the rows sharing a key with a wanted passage when the wanted passages
+# are fewer than 1/FEW_WANTED of all (a stream run: a handful of ~150k); picking those rows costs about one
+# sort of the wanted keys, so a batch run (every passage wanted) sorts the whole band as before.
+FEW_WANTED = 8
 
 
 def band_shape(threshold: float, num_perm: int) -> tuple[int, int]:
-    """(bands, rows) that datasketch's ``MinHashLSH`` picks for a threshold (false positives and negatives alike)."""
+    """(bands, rows) that datasketch's ``MinHashLSH`` picks for a threshold (false positives and negatives alike).
+
+    datasketch (and the scipy integration it picks with) loads only here, so a stream run that reads the shapes
+    kept in the store (:class:`~storyline.dedupe.index.DedupeIndex`) never loads it.
+    """
+    from datasketch import MinHashLSH  # scipy.integrate: ~0.25 s CPU of a process's start-up
+
     lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)  # its public b, r; the tables it makes stay empty
     return lsh.b, lsh.r
 
@@ -37,9 +46,10 @@ def band_shape(threshold: float, num_perm: int) -> tuple[int, int]:
 class BandIndex:
     """Passage signatures of many articles: ``add`` per article, then ``neighbours`` of a set of articles."""
 
-    def __init__(self, threshold: float, num_perm: int) -> None:
+    def __init__(self, threshold: float, num_perm: int, shape: tuple[int, int] | None = None) -> None:
+        """``shape``: the (bands, rows) of :func:`band_shape` when already known."""
         self.threshold, self.num_perm = threshold, num_perm
-        self.bands, self.rows = band_shape(threshold, num_perm)
+        self.bands, self.rows = shape or band_shape(threshold, num_perm)
         rng = np.random.RandomState(SEED + 1)
         odd = rng.randint(1, 2**62, size=self.rows, dtype=np.int64).astype(np.uint64) * np.uint64(2) + np.uint64(1)
         self.mix_ = odd  # row multipliers of a band key (odd, so no information is lost)
@@ -88,13 +98,21 @@ class BandIndex:
         wanted = np.fromiter((aid in ids for aid in self.ids_), dtype=bool, count=len(self.ids_))
         query = wanted[self._owner]
         found = []
+        few = int(query.sum()) * FEW_WANTED < n
         for j in range(self.bands):
-            order = np.argsort(self._keys[:, j], kind="stable")
-            keys = self._keys[order, j]
+            column = self._keys[:, j]
+            # only the runs of keys a wanted passage holds make pairs: with few wanted, the others are left out
+            if few:
+                rows = np.flatnonzero(np.isin(column, column[query]))
+                order = rows[np.argsort(column[rows], kind="stable")]
+            else:
+                order = np.argsort(column, kind="stable")
+            keys = column[order]
+            n_rows = len(order)
             brk = np.r_[True, keys[1:] != keys[:-1]]
             run = np.cumsum(brk) - 1
             start = np.flatnonzero(brk)
-            length = np.diff(np.r_[start, n])
+            length = np.diff(np.r_[start, n_rows])
             el = np.flatnonzero((length[run] > 1) & query[order])
             if not len(el):
                 continue

@@ -13,6 +13,8 @@ what it adds or changes:
 - ``bands``: the params JSON once every stored signature's LSH band keys are in the store's postings (stage
   ``"dedupe"``, key :meth:`DedupeIndex.band_keys`, item the article id); ``fit(store, lazy=True)`` then loads no
   article signature and answers :meth:`DedupeIndex.candidates` with one SQL lookup of the query's band keys.
+- ``shapes``: JSON of the params and the (bands, rows) both LSH indexes were built with; a load with the same
+  params reuses them instead of asking datasketch (whose import is a quarter second of a stream process).
 
 Loading 20k articles' state and rebuilding the article ``MinHashLSH`` and the passage
 :class:`~storyline.dedupe.bands.BandIndex` takes seconds (see bench/dedupe.py); a stream run (``lazy``) skips the
@@ -23,15 +25,18 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-from datasketch import MinHashLSH
 
 from ..config import DedupeSettings
 from ..errors import ConfigError
 from ..store import Store
-from .bands import BandIndex
+from .bands import BandIndex, band_shape
 from .shingles import MAX_SHINGLE, SEED, MinHasher
+
+if TYPE_CHECKING:
+    from datasketch import MinHashLSH
 
 STAGE = "dedupe"
 # Bumped when the signature layout or hashing changes: stored state of another version is recomputed.
@@ -158,8 +163,16 @@ class DedupeIndex:
                         self.sigs_[aid] = np.frombuffer(value, dtype="<u4")
                     else:
                         self.units_[aid] = self._unpack_units(value)
-        self.lsh_ = MinHashLSH(_lsh_threshold(self.threshold, self.lsh_slack), num_perm=self.num_perm)
-        self.passages_ = BandIndex(_lsh_threshold(self.passage_threshold, self.lsh_slack), self.passage_num_perm)
+        shape, passage_shape = self._shapes(store, params)
+        self.hashranges_ = [(i * shape[1], (i + 1) * shape[1]) for i in range(shape[0])]
+        self.lsh_: MinHashLSH | None = None  # a lazy index asks the store instead
+        if not self.lazy_:
+            from datasketch import MinHashLSH  # loads scipy.integrate: only a full (batch) load needs it
+
+            self.lsh_ = MinHashLSH(_lsh_threshold(self.threshold, self.lsh_slack), num_perm=self.num_perm,
+                                   params=shape)
+        self.passages_ = BandIndex(_lsh_threshold(self.passage_threshold, self.lsh_slack), self.passage_num_perm,
+                                   shape=passage_shape)
         self.by_hash_: dict[str, str] = {}
         self.members_: dict[str, set[str]] = {}
         for aid, entry in sorted(self.entries_.items(), key=lambda kv: kv[1].order):
@@ -167,12 +180,24 @@ class DedupeIndex:
                 self.by_hash_.setdefault(entry.hash, aid)
             if entry.dup:
                 self.members_.setdefault(entry.dup, set()).add(aid)
-        with self.lsh_.insertion_session() as session:
-            for aid, sig in self.sigs_.items():
-                session.insert(aid, _lean(sig), check_duplication=False)
+        if self.lsh_ is not None:
+            with self.lsh_.insertion_session() as session:
+                for aid, sig in self.sigs_.items():
+                    session.insert(aid, _lean(sig), check_duplication=False)
         for aid, (_, sigs) in self.units_.items():
             self.passages_.add(aid, sigs)
         return self
+
+    def _shapes(self, store: Store, params: str) -> tuple[tuple[int, int], tuple[int, int]]:
+        """(bands, rows) of the article and the passage LSH: those kept with the same params, else datasketch's."""
+        kept = store.get_state(STAGE, key="shapes").get("shapes")
+        if kept is not None:
+            got = json.loads(kept)
+            if got.get("params") == params:
+                (bands, rows), (passage_bands, passage_rows) = got["article"], got["passage"]
+                return (int(bands), int(rows)), (int(passage_bands), int(passage_rows))
+        return (band_shape(_lsh_threshold(self.threshold, self.lsh_slack), self.num_perm),
+                band_shape(_lsh_threshold(self.passage_threshold, self.lsh_slack), self.passage_num_perm))
 
     @property
     def next_order(self) -> int:
@@ -190,7 +215,7 @@ class DedupeIndex:
             if self.lazy_:
                 for key in self.band_keys(sig):
                     self._added_keys.setdefault(key, []).append(aid)
-            else:
+            elif self.lsh_ is not None:
                 self.lsh_.insert(aid, _lean(sig), check_duplication=False)
 
     def add_units(self, aid: str, paragraphs: np.ndarray, sigs: np.ndarray) -> None:
@@ -200,8 +225,9 @@ class DedupeIndex:
 
     def candidates(self, sig: np.ndarray) -> list[str]:
         """Stored articles whose signatures collide with ``sig`` in the LSH (to verify exactly)."""
-        if self._store is None:
+        if self.lsh_ is not None:
             return list(self.lsh_.query(_lean(sig)))
+        assert self._store is not None  # lazy: no LSH object, the band keys are in the store
         keys = self.band_keys(sig)  # sharing a band key is colliding in the LSH
         found = {aid for _, aid in self._store.get_postings(STAGE, keys=keys)}
         found.update(aid for key in keys for aid in self._added_keys.get(key, ()))
@@ -211,7 +237,7 @@ class DedupeIndex:
         """The LSH's band keys of a signature ("band:values"): two signatures are candidates of each other
         (:meth:`candidates`) exactly when they share one, so a shuffle grouping by key finds the same pairs."""
         values = np.asarray(sig, dtype="<u4")
-        return [f"{i}:{values[start:end].tobytes().hex()}" for i, (start, end) in enumerate(self.lsh_.hashranges)]
+        return [f"{i}:{values[start:end].tobytes().hex()}" for i, (start, end) in enumerate(self.hashranges_)]
 
     def passage_neighbours(self, ids: set[str]) -> dict[tuple[str, int], list[tuple[str, int]]]:
         """For each passage unit of ``ids`` with LSH collisions, the (article, unit) pairs it collides with."""
@@ -244,7 +270,10 @@ class DedupeIndex:
     def save(self, store: Store, ids: set[str], signatures: set[str]) -> None:
         """Write the entries of ``ids`` and the signatures of ``signatures`` (articles newly signed), with their
         band keys; the first save after the band keys were kept writes those of every loaded signature."""
-        items: dict[str, bytes | str] = {"params": self.params_json(), "bands": self.params_json()}
+        shapes = {"params": self.params_json(), "article": [len(self.hashranges_), self.hashranges_[0][1]],
+                  "passage": [self.passages_.bands, self.passages_.rows]}
+        items: dict[str, bytes | str] = {"params": self.params_json(), "bands": self.params_json(),
+                                         "shapes": json.dumps(shapes, sort_keys=True)}
         banded = signatures if self.banded_ else set(self.sigs_)
         store.add_postings(STAGE, ((key, aid) for aid in banded if aid in self.sigs_
                                    for key in self.band_keys(self.sigs_[aid])))

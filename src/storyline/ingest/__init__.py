@@ -41,14 +41,11 @@ from ..errors import InputError
 from ..model import Article, Rejected, Source
 from .article import finish_article
 from .decode import SNIFF_BYTES, decode_bytes, looks_binary
-from .feed import read_feed
-from .html import article_from_html
 from .jsonl import article_from_record, iter_document, iter_records
 from .limits import scrub
 from .pages import Page, read_page
 from .records import Read
 from .text import article_from_text
-from .warc import read_warc
 
 __all__ = ["FORMATS", "Page", "Read", "format_of", "read_inputs", "read_page", "read_records"]
 
@@ -175,6 +172,7 @@ def _read_one_file(path: Path, fmt: str, limits: IngestSettings) -> Iterator[Rea
         fmt = _sniff(data)
     try:
         if fmt == "warc":  # streamed from the file; from memory when sniffed
+            from .warc import read_warc  # warcio loads only when a WARC file comes
             with io.BytesIO(data) if data else path.open("rb") as stream:
                 yield from _reads_of_warc(read_warc(stream, name, max_bytes, limits), name)
             return
@@ -192,6 +190,8 @@ def _read_one_file(path: Path, fmt: str, limits: IngestSettings) -> Iterator[Rea
             )
             yield from _reads_of_records(records, name, fmt, limits)
         elif fmt == "html":
+            from .html import article_from_html  # trafilatura loads only when HTML comes
+
             yield _finish(article_from_html(text, path=name, seconds=limits.extract_seconds), text, name, "html")
         else:
             yield _finish(article_from_text(text, name), text, name, "txt")
@@ -328,6 +328,8 @@ def _read_json_lines(stream: Iterable[str], path: str, limits: IngestSettings) -
 
 def _reads_of_feed(data: bytes, path: str) -> Iterator[Read | Rejected]:
     """Articles of a feed file."""
+    from .feed import read_feed  # feedparser loads only when a feed comes
+
     for item in read_feed(data, path):
         if isinstance(item, Rejected):
             yield item

@@ -22,7 +22,6 @@ from ..errors import EmptyInputError, InputError
 from ..model import Article, Rejected
 from .article import DATE_PREFIX, drop_repeated_title, iso_date, split_paragraphs
 from .decode import fix_text
-from .html import article_from_html
 from .limits import LimitError, json_depth
 
 # A file whose first this-many non-blank lines all fail to parse is not JSON lines: stop after one note
@@ -141,6 +140,8 @@ def article_from_record(
             title, paragraphs = paragraphs[0].text, paragraphs[1:]  # no title given: a short first line is the headline
         art = Article(id="", title=title, paragraphs=paragraphs)
     else:
+        from .html import article_from_html  # trafilatura loads only when a record holds HTML
+
         html = str(html)
         art = article_from_html(html, url=record.get("url") or None, path=path, seconds=seconds)
         if title:

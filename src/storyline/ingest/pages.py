@@ -13,7 +13,6 @@ from ..errors import InputError
 from ..model import Rejected, Source
 from .article import finish_article
 from .decode import decode_bytes
-from .html import article_from_html
 from .records import Read
 
 __all__ = ["Page", "read_page"]
@@ -36,6 +35,8 @@ class Page:
 def read_page(page: Page, seconds: float = 0.0) -> Read | Rejected:
     """The article of one fetched page, or why it has none; ``seconds`` (``ingest.extract_seconds``, 0: none)
     bounds its extraction, in whichever thread the follower reads it."""
+    from .html import article_from_html  # trafilatura loads only when a page comes
+
     try:
         text = decode_bytes(page.html, declared=page.charset, path=page.url, repair=False)
         art = article_from_html(text, url=page.url, fallback_date=page.published, path=page.url, seconds=seconds)
