@@ -54,7 +54,7 @@ from ..config import Settings
 from ..errors import ConfigError
 from ..model import Article, Citation, Story
 from ..text.words import numbers, word_count
-from .assertions import assertion, reports_assertion
+from .assertions import Assertion, assertion, reports_assertion
 from .dates import VAGUE_DAY, date_of, dated_lead, granularity_of, is_background
 from .kept import StoryFits
 from .parts import StoryParts
@@ -295,7 +295,8 @@ class Summariser:
         surnames = {m.text.split()[-1] for a in self.articles_ for m in a.mentions
                     if m.label == "PERSON" and len(m.text.split()) > 1}
         self.references_ = [references(c, within(c), surnames) for c in cands]
-        self.assertions_ = [assertion(c, within(c)) for c in cands]
+        self._within = within  # a candidate's tokens, for what is asked of a few candidates only (_assertion)
+        self._assertions: dict[int, Assertion | None] = {}
         fit_rows = [i for i, c in enumerate(cands) if first_group[c.group] == c.article.id] or list(range(len(cands)))
         try:  # scikit-learn's TfidfVectorizer(sublinear_tf=True), without its import
             self.vocabulary_, self.idf_ = idf_table(self.terms_, fit_rows)
@@ -579,6 +580,13 @@ class Summariser:
         said = set().union(*(numbers(self.candidates_[j].text) for j in picked))
         return own <= said and any(self.overlap_[i, j] >= FIGURE_REPEAT_OVERLAP for j in picked)
 
+    def _assertion(self, i: int) -> Assertion | None:
+        """What candidate ``i`` asserts of its main event, read from its parse when first asked (only sentences
+        close to a cited one are)."""
+        if i not in self._assertions:
+            self._assertions[i] = assertion(self.candidates_[i], self._within(self.candidates_[i]))
+        return self._assertions[i]
+
     def cite(self, i: int) -> Citation:
         """The citation of candidate ``i``: every article with a sentence stating it (similar, numbers agree)."""
         if i not in self._cited:
@@ -611,7 +619,7 @@ class Summariser:
                 return False
             if len(own & want) / len(own) < REPORT_CONTAINED or not numbers(self.candidates_[j].text) <= need:
                 return False
-            return reports_assertion(self.assertions_[j], self.assertions_[i])
+            return reports_assertion(self._assertion(j), self._assertion(i))
 
         # a superset of the rows passing the similarity test (a hair below the threshold, in float64), each then
         # checked by ``states`` itself: the same sources as trying every row, without a Python call per row

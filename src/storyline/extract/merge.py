@@ -108,7 +108,7 @@ def _vote(counts: Counter[str], label: str) -> str:
     """The type most mentions of a name have across the corpus (the parse's evidence is in the labels), else
     ``label``: one name is one type, not a person here and a place there. A tie between PERSON and another type
     goes to the other: the small model types almost any unknown capitalised word a person (seen on the tune
-    half of the dev pages: a film, a shop, "Turnout"), so its PERSON is the weaker vote."""
+    half of the dev pages: a film title, a shop, a one-word headline), so its PERSON is the weaker vote."""
     if not counts:
         return label
     top = max(counts, key=lambda lab: (counts[lab], lab != "PERSON", lab == label))
