@@ -11,9 +11,12 @@ The first run of a new release on an older store also pays one-time work (migrat
 did not keep before, the brief fitting the stories it has no kept parts of). ``--warm N`` ingests N other
 generated articles into each copy first, untimed, so the figures are those of a store already in use.
 
+``--in-process`` also measures what ``storyline serve`` and ``follow`` pay, which keep the pipeline loaded: in one
+process, after the model load, the same ingest of each count, with the CPU of every stage.
+
 Usage:
     python bench/stream.py --store /tmp/s5/store20k/store.db [--counts 1 10] [--new FILE ...] [--repeat 2]
-                           [--warm 1]
+                           [--warm 1] [--in-process]
 """
 
 from __future__ import annotations
@@ -61,6 +64,60 @@ def _new_articles(store: Path, count: int, offset: int | None) -> list[dict[str,
     return varied(base_articles(), offset + count)[offset:]
 
 
+def _copy(store: Path, copy: Path) -> None:
+    for suffix in ("", "-wal"):  # a store left open elsewhere may hold recent writes in its log
+        if Path(f"{store}{suffix}").exists():
+            shutil.copyfile(f"{store}{suffix}", f"{copy}{suffix}")
+
+
+def _drop(copy: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{copy}{suffix}").unlink(missing_ok=True)
+
+
+def _in_process(store: Path, batches: list[list[dict[str, object]]], warm: list[dict[str, object]], tmp: Path) -> None:
+    """Each batch ingested into a fresh copy in this process, the pipeline loaded once: CPU per stage."""
+    sys.path.insert(0, str(REPO / "src"))
+    from storyline import pipeline
+    from storyline.config import Settings
+    from storyline.context import RunContext
+    from storyline.store import Store
+
+    settings = Settings.load()
+    started = time.process_time()
+    nlp = RunContext(Store(":memory:"), settings).nlp
+    nlp.parse_texts(["Warm the pipeline once."])  # the model loads on first use
+    print(f"  in one process (serve, follow): model load {time.process_time() - started:.2f} s CPU")
+    for records in batches:
+        copy = tmp / "inproc.db"
+        _copy(store, copy)
+        db = Store(str(copy))
+        if warm:
+            done = pipeline.ingest_records(warm, db, settings)
+            pipeline.analyse(RunContext(db, settings, new_ids=done.new, _nlp=nlp))
+        stages: dict[str, float] = {}
+        current: list[object] = [None, 0.0]
+
+        def on_stage(name: str, stages: dict[str, float] = stages, current: list[object] = current) -> None:
+            now = time.process_time()
+            if current[0] is not None:
+                stages[str(current[0])] = now - float(current[1])  # type: ignore[arg-type]
+            current[0], current[1] = name, now
+
+        first = time.process_time()
+        done = pipeline.ingest_records(records, db, settings)
+        ctx = RunContext(db, settings, new_ids=done.new, _nlp=nlp)
+        pipeline.analyse(ctx, on_stage=on_stage)
+        last = time.process_time()
+        if current[0] is not None:
+            stages[str(current[0])] = last - float(current[1])  # type: ignore[arg-type]
+        db.close()
+        _drop(copy)
+        each = "  ".join(f"{name} {cpu:.2f}" for name, cpu in stages.items())
+        print(f"  {len(records):>3} new article(s), in process: {last - first:6.2f} s CPU"
+              f" ({(last - first) / max(len(records), 1):.2f} s each); by stage: {each}")
+
+
 def main() -> None:
     """Measure the start-up, then each count of new articles into a fresh copy of the store."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -71,6 +128,8 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=1, help="measurements of each count (the fastest is printed)")
     ap.add_argument("--warm", type=int, default=0,
                     help="other generated articles ingested into each copy first, untimed (a store in use)")
+    ap.add_argument("--in-process", action="store_true",
+                    help="also ingest each count in this process after the model load (what serve and follow pay)")
     args = ap.parse_args()
     store = Path(args.store)
     with sqlite3.connect(store) as db:
@@ -91,26 +150,27 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         warm_file = Path(tmp) / "warm.jsonl"
         warm_file.write_text("".join(json.dumps(r) + "\n" for r in warm), encoding="utf-8")
+        batches = []
         for count in args.counts:
             records = given[:count] if given else _new_articles(store, count, args.offset)
+            batches.append(records)
             inp = Path(tmp) / f"new{count}.jsonl"
             inp.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
             best: tuple[float, float] | None = None
             for _ in range(args.repeat):
                 copy = Path(tmp) / "store.db"
-                for suffix in ("", "-wal"):  # a store left open elsewhere may hold recent writes in its log
-                    if Path(f"{store}{suffix}").exists():
-                        shutil.copyfile(f"{store}{suffix}", f"{copy}{suffix}")
+                _copy(store, copy)
                 if warm:
                     _timed([str(STORYLINE), "ingest", "--quiet", "--db", str(copy), str(warm_file)])
                 got = _timed([str(STORYLINE), "ingest", "--quiet", "--db", str(copy), str(inp)])
                 best = got if best is None or got[0] < best[0] else best
-                for suffix in ("", "-wal", "-shm"):
-                    Path(f"{copy}{suffix}").unlink(missing_ok=True)
+                _drop(copy)
             assert best is not None
             print(f"  {len(records):>3} new article(s) into {size}:  {best[0]:6.2f} s wall  {best[1]:6.2f} s CPU"
                   f"   beyond start-up: {best[0] - startup[0]:6.2f} s wall  {best[1] - startup[1]:6.2f} s CPU"
                   f"  ({(best[1] - startup[1]) / max(len(records), 1):.2f} s CPU each)")
+        if args.in_process:
+            _in_process(store, batches, warm, Path(tmp))
     print(f"  load average {os.getloadavg()[0]:.1f} at the end")
 
 
