@@ -5,7 +5,9 @@ their neighbours (so straight quotes nest: ``"So-called "safe harbour" policies.
 family (double, single), and carries a quote over a paragraph break when the next paragraph reopens it (the
 news convention for a quote that runs over several paragraphs). The speaker comes from the dependency parse of
 the quote's sentence: the subject of a speech verb ("X said", "said X", "X told Channel 4"), the object of
-"according to". A pronoun is the one person in view, of two the one the article genders alike ("Ms.", "his
+"according to"; the verb that governs the quoted words decides over a nearer one ('Ruiz warned of "a hole in
+the budget," the Courier reported' quotes Ruiz), and when its subject names no one the quote is left
+unattributed. A pronoun is the one person in view, of two the one the article genders alike ("Ms.", "his
 officers") or the one person of the sentence before; "it said" is the organisation named last. A description is
 the person the article named with it ("the attorney general", "the manager") or the organisation whose name has
 its head noun ("the authority said"); a subject that names no one ("the plan said") is no speaker. A quote with
