@@ -18,12 +18,17 @@ that are shown), and the counts behind them. Targets (issue 12): timeline >= 0.9
 recall >= 0.80.
 
 Usage:
-    python bench/details.py [--baseline REV] [--corpus ARTICLES.jsonl] [--details DIR] [--examples]
+    python bench/details.py [--baseline REV] [--corpus ARTICLES.jsonl] [--details DIR] [--examples] [--show tune]
+
+``--show tune`` lists, for the tune half only, every shown quote the scorer matches (its verdict, the speaker
+shown and the annotated one) and every attributed quotation that is not shown: the lines to look at when tuning
+the quote rules. The check half is never listed, so nobody tunes on it.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import shutil
@@ -59,7 +64,9 @@ def run_pipeline(src: Path, corpus: Path, out: Path) -> tuple[Path, float]:
     return out / "stories.json", time.perf_counter() - started
 
 
-def score_half(details: Path, chunk: str, stories: Path, work: Path, examples: bool) -> dict[str, object]:
+def score_half(
+    details: Path, chunk: str, stories: Path, work: Path, examples: bool, show: bool = False
+) -> dict[str, object]:
     """The scorer's figures for one chunk: it runs on a copy of the details folder holding only that chunk."""
     half = work / f"details-{chunk}"
     (half / "chunks").mkdir(parents=True, exist_ok=True)
@@ -69,10 +76,56 @@ def score_half(details: Path, chunk: str, stories: Path, work: Path, examples: b
     shutil.copy(details / "out" / f"{chunk}.jsonl", half / "out" / "dev-0.jsonl")
     cmd = [sys.executable, str(half / "score_details.py"), str(stories), "dev", "--json"]
     got = json.loads(subprocess.run(cmd, capture_output=True, text=True, check=True).stdout)
+    if show and chunk == HALVES[0][1]:
+        got["_quotes"] = quote_lines(half, stories)
     if examples:
         shown = subprocess.run(cmd[:-1] + ["--examples"], capture_output=True, text=True, check=True).stdout
         got["_examples"] = [line for line in shown.splitlines() if line.startswith(("junk", "wrong"))]
     return dict(got)
+
+
+def quote_lines(half: Path, stories: Path) -> list[str]:
+    """Per-quote lines of one half, matched as the scorer matches them (its own functions, loaded from ``half``):
+    ``ok``/``wrong``/``missing``/``not-quote`` for each matched quote shown, ``unseen`` for each attributed
+    quotation that is not shown."""
+    spec = importlib.util.spec_from_file_location("score_half", half / "score_details.py")
+    assert spec is not None and spec.loader is not None
+    scorer = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(scorer)
+    _, gold = scorer.load_gold("dev")
+    data = json.loads(stories.read_text(encoding="utf-8"))
+    stories_q = [q for s in data.get("stories", []) for q in s.get("quotes") or []]
+    shown = {(q.get("article"), (q.get("text") or "")[:80]): q for q in stories_q}  # the scorer's key
+    lines, found = [], set()
+    for (aid, _), q in shown.items():
+        words = scorer.toks(q.get("text"))
+        best, score = None, 0.0
+        for k, (gt, ann, _sent) in enumerate(gold.get(str(aid), [])):
+            o = scorer.overlap(words, gt)
+            if o > score:
+                best, score = (k, ann), o
+        if best is None or score < 0.8:  # the scorer's own match floor
+            continue
+        k, ann = best
+        speaker = q.get("speaker_name") or ""
+        if ann.get("kind") != "quote":
+            verdict = "not-quote"
+        else:
+            found.add((aid, k))
+            gold_name = ann.get("speaker") or ""
+            if not gold_name:
+                verdict = "ok" if not speaker else "wrong"
+            elif not speaker:
+                verdict = "missing"
+            else:
+                verdict = "ok" if scorer.name_match(gold_name, speaker) else "wrong"
+        lines.append(f"{verdict:<9} {aid}  shown={speaker!r} gold={ann.get('speaker')!r} ({ann.get('kind')})"
+                     f"  cue={q.get('cue')!r}  \"{(q.get('text') or '')[:90]}\"")
+    for aid, quotes in gold.items():
+        for k, (_, ann, _s) in enumerate(quotes):
+            if ann.get("kind") == "quote" and ann.get("speaker") and (aid, k) not in found:
+                lines.append(f"unseen    {aid}  gold={ann['speaker']!r}  \"{ann.get('text', '')[:90]}\"")
+    return sorted(lines)
 
 
 def baseline_tree(rev: str, work: Path) -> Path:
@@ -95,6 +148,7 @@ def main() -> None:
     ap.add_argument("--corpus", default=str(SHARED / "articles.jsonl"))
     ap.add_argument("--details", default=str(SHARED / "details"))
     ap.add_argument("--examples", action="store_true", help="list the wrong and junk lines of this tree")
+    ap.add_argument("--show", choices=["tune"], help="list the tune half's quotes (shown and unseen) of this tree")
     args = ap.parse_args()
     corpus, details = Path(args.corpus), Path(args.details)
     if not corpus.exists() or not (details / "score_details.py").exists():
@@ -109,8 +163,9 @@ def main() -> None:
         for name, src in codes:
             stories, seconds = run_pipeline(src, corpus, work / name.replace(" ", "-"))
             print(f"{name}: storyline run over {corpus.name} in {seconds:.1f} s")
-            scores[name] = {half: score_half(details, chunk, stories, work, args.examples and name == "now")
-                            for half, chunk in HALVES}
+            mine = name == "now"
+            scores[name] = {half: score_half(details, chunk, stories, work, args.examples and mine,
+                                             bool(args.show) and mine) for half, chunk in HALVES}
         print()
         head = f"{'figure':<33}" + "".join(f"{n + ' ' + h:>14}" for n, _ in codes for h, _ in HALVES)
         print(head)
@@ -125,6 +180,10 @@ def main() -> None:
                 print(f"\n{half} half, this tree: wrong and junk lines")
                 for line in scores["now"][half].get("_examples", []):  # type: ignore[union-attr]
                     print("  " + str(line))
+        if args.show:
+            print("\ntune half, this tree: quotes shown (matched) and attributed quotations unseen")
+            for line in scores["now"]["tune"].get("_quotes", []):  # type: ignore[union-attr]
+                print("  " + str(line))
     finally:
         if not args.no_baseline:
             subprocess.run(["git", "worktree", "remove", "--force", str(work / "baseline")], cwd=REPO, check=False)

@@ -77,6 +77,13 @@ def direct(nlp: NLP, paragraphs: list[str]) -> dict[str, str | None]:
         (["Tom Lee and Ana Ruiz spoke at the meeting. Lee then took questions from reporters.",
           "\u201cWe will not close the school,\u201d he said."],
          "We will not close the school,", "Tom Lee"),
+        # the speech verb that governs the quoted words, not the nearer one reporting them
+        (["The Lakeport Transit Authority warned riders on Monday about \u201ca steep rise in fares next spring,\u201d"
+          " the Harbour Courier reported."],
+         "a steep rise in fares next spring,", "Lakeport Transit Authority"),
+        (["Mayor Ana Ruiz told the council about \u201ca hole of four million in the budget,\u201d the Coast Courier"
+          " reported on Tuesday."],
+         "a hole of four million in the budget,", "Ana Ruiz"),
         # a subject that names no one is no speaker
         (["The succession plan says \u201cthe deputy takes over at once when the post is empty.\u201d"],
          "the deputy takes over at once when the post is empty.", None),
@@ -149,6 +156,32 @@ def test_the_same_quote_in_three_outlets_is_one_quote_with_three_sources(harbour
     assert len([q for q in story.quotes if "pier will stay shut" in q.text]) == 3  # every article keeps its own
     only_h3 = [g.text for g in story.quote_groups if g.sources == ["h3"] and g.kind == "direct"]
     assert only_h3 == ["We will reopen it in spring."]
+
+
+def test_a_story_shows_only_quotes_someone_is_said_to_have_said(nlp: NLP) -> None:
+    arts = [
+        article("t1", ["Harbour master Piet Varga closed the north pier on Monday.",
+                       "\u201cThe pier will stay shut until the engineers have checked every pile,\u201d Varga said."]),
+        # the same words, unattributed by this outlet; and words no outlet says who said
+        article("t2", ["The north pier was closed on Monday after the storm. \u201cThe pier will stay shut until the"
+                       " engineers have checked every pile.\u201d",
+                       "Boats waited in the bay. \u201cNobody knows when the ferries will sail again.\u201d"]),
+    ]  # fmt: skip
+    for art, doc in zip(arts, nlp.parse(arts), strict=True):
+        extract_article(art, doc, resolve=False)
+    assert {q.text: q.speaker_name for q in arts[1].quotes if q.kind == "direct"} == {
+        "The pier will stay shut until the engineers have checked every pile.": None,
+        "Nobody knows when the ferries will sail again.": None,
+    }
+    story = merge_story(Story(id="pier", articles=["t1", "t2"]), arts)
+    shown = {(q.article, q.text): q.speaker_name for q in story.quotes if q.kind == "direct"}
+    assert shown == {
+        ("t1", "The pier will stay shut until the engineers have checked every pile,"): "Varga",
+        ("t2", "The pier will stay shut until the engineers have checked every pile."): "Varga",
+    }
+    assert [(g.sources, g.speaker_name) for g in story.quote_groups if g.kind == "direct"] == [
+        (["t1", "t2"], "Varga")
+    ]
 
 
 def test_reports_show_a_shared_quote_once_with_its_sources_and_first_appearance(

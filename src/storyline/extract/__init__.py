@@ -28,7 +28,7 @@ from .dates import doubts_published, find_dates, parse_iso, resolve_date
 from .entities import find_mentions, is_role_noun
 from .figures import find_figures, parse_money, parse_number
 from .merge import EntityTable, add_story_mentions, drop_ordinary_words, known_of, merge_entities, votes_of
-from .quotegroups import group_quotes
+from .quotegroups import attributed, group_quotes
 from .quotes import find_quotes, speaker_mentions
 
 if TYPE_CHECKING:
@@ -227,6 +227,7 @@ def merge_story(
     canon = [a for a in articles if not a.is_duplicate]
     story.quotes = [q for a in canon for q in a.quotes]
     story.quote_groups = group_quotes(story.quotes, canon)
+    story.quotes, story.quote_groups = attributed(story.quotes, story.quote_groups)
     story.figures = [f for a in canon for f in a.figures]
     return story
 

@@ -5,7 +5,13 @@ ruling"), so two quotes are the same when their lower-cased words are equal or t
 inside the other's (:func:`same_quote`). The groups are the connected components of that relation over a story's
 quotes; each group keeps the wording and place of its first appearance (``first``: the earliest published article;
 the story's own order, which is by time, breaks ties and places undated articles), the speaker most of its articles
-give, and every article carrying it (``sources``, earliest first).
+give, and every article carrying it (``sources``, earliest first). An article that left the quote unattributed
+takes that speaker: the other outlets say who said it.
+
+A story shows a direct quote only when it has a speaker (:func:`attributed`): a quote whose speaker neither its
+article nor another outlet resolves is more often one whose speaker the article does give than one nobody said
+(on the tune half of the development pages, one of the two such quotes matched to an annotation had a speaker),
+so it is left out rather than shown unattributed. Reported speech stays: its words are no one's quotation.
 
 Example:
     >>> from storyline.model import Article, Quote, Span
@@ -26,7 +32,7 @@ from ..model import Article, Quote, QuoteGroup
 from ..text.fingerprint import hash_words
 from ..text.unionfind import UnionFind
 
-__all__ = ["group_quotes", "same_quote"]
+__all__ = ["attributed", "group_quotes", "same_quote"]
 
 # A quote this short is only the same as another when their words are equal: three words running inside a longer
 # quote ("we will win") are as likely a common phrase as the same quote. Four words are the shortest partial
@@ -103,6 +109,9 @@ def group_quotes(quotes: Sequence[Quote], articles: Sequence[Article]) -> list[Q
         winner = next((_who(q) for q in qs if _who(q) and votes[_who(q)] == top), "")
         voters = [q for q in qs if winner and _who(q) == winner]
         named = max(voters, key=lambda q: len(q.speaker_name or ""), default=None)  # "Ana Ruiz" over "Ruiz"
+        for q in qs:
+            if named is not None and not _who(q):  # the outlet that left it unattributed: the others say who
+                q.speaker, q.speaker_name = named.speaker, named.speaker_name
         groups.append(
             QuoteGroup(
                 text=first.text,
@@ -117,3 +126,18 @@ def group_quotes(quotes: Sequence[Quote], articles: Sequence[Article]) -> list[Q
         )
     groups.sort(key=lambda g: (when(g.first), g.span.start if g.span else 0))
     return groups
+
+
+def attributed(quotes: Sequence[Quote], groups: Sequence[QuoteGroup]) -> tuple[list[Quote], list[QuoteGroup]]:
+    """The quotes and quote groups a story shows: reported speech, and direct quotes with a speaker.
+
+    >>> from storyline.model import Span
+    >>> said = Quote("a", Span(0, 9), "We won it", speaker_name="Ana Ruiz")
+    >>> nobody = Quote("a", Span(20, 31), "It was cold")
+    >>> [q.text for q in attributed([said, nobody], [])[0]]
+    ['We won it']
+    """
+    return (
+        [q for q in quotes if q.kind != "direct" or q.speaker_name],
+        [g for g in groups if g.kind != "direct" or g.speaker_name],
+    )

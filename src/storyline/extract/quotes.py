@@ -5,7 +5,9 @@ their neighbours (so straight quotes nest: ``"So-called "safe harbour" policies.
 family (double, single), and carries a quote over a paragraph break when the next paragraph reopens it (the
 news convention for a quote that runs over several paragraphs). The speaker comes from the dependency parse of
 the quote's sentence: the subject of a speech verb ("X said", "said X", "X told Channel 4"), the object of
-"according to". A pronoun is the one person in view, of two the one the article genders alike ("Ms.", "his
+"according to"; the verb that governs the quoted words decides over a nearer one ('Ruiz warned of "a hole in
+the budget," the Courier reported' quotes Ruiz), and when its subject names no one the quote is left
+unattributed. A pronoun is the one person in view, of two the one the article genders alike ("Ms.", "his
 officers") or the one person of the sentence before; "it said" is the organisation named last. A description is
 the person the article named with it ("the attorney general", "the manager") or the organisation whose name has
 its head noun ("the authority said"); a subject that names no one ("the plan said") is no speaker. A quote with
@@ -157,6 +159,7 @@ class Speaker:
 
     def __init__(self, name: str, span: Span | None, person: bool) -> None:
         self.name, self.span, self.person = name, span, person
+        self.at: int | None = None  # where the text names the speaker (the subject of the speech verb), if known
 
 
 def _subject(verb: Token, mentions: list[Mention], text: str) -> Token | None:
@@ -477,8 +480,8 @@ def find_quotes(
         # the nearest cue outside any quote of this region
         inside = [(s - 1, e + 1) for s, e in marks if s < hi and lo < e]
         speaker, cue = _attribution(tokens, inside, mentions, text, (qs, qe))
-        if speaker is not None:
-            speaker = _named_by_title(speaker, mentions, text, qs, (lo, hi))
+        if speaker is not None:  # a title names someone named before the title, not before the quote
+            speaker = _named_by_title(speaker, mentions, text, min(qs, speaker.at or qs), (lo, hi))
         if speaker is not None and speaker.name.lower() in PRONOUNS:
             latest = _quoted_last(qs, last, prev_end, reported, mentions)
             speaker = _resolve_pronoun(qs, speaker.name, mentions, paragraphs, latest, doc, sentences)
@@ -538,18 +541,44 @@ def _quoted_last(
 def _attribution(
     tokens: list[Token], inside: list[tuple[int, int]], mentions: list[Mention], text: str, near: tuple[int, int]
 ) -> tuple[Speaker | None, str | None]:
-    """(speaker, cue) of the speech verb nearest ``near`` among the tokens, outside the quoted ranges ``inside``."""
+    """(speaker, cue) of the speech verb that governs the quoted words ``near`` in the parse, else of the one
+    nearest them, among the tokens outside the quoted ranges ``inside``.
+
+    The governing verb decides: in 'The council warned about "a rise in fares," the Courier reported' the words
+    are the council's, reported by the Courier; when its subject names no one, the quote is nobody's, not the
+    Courier's.
+    """
     qs, qe = near
     cues = _cue(tokens, inside)
     cues.sort(key=lambda t: min(abs(t.idx - qe), abs(t.idx - qs)))
+    ruler = _governor(tokens, cues, near)
+    if ruler is not None:
+        cues = [ruler]
     for verb in cues:
         subj = _subject(verb, mentions, text)
         if subj is None or any(s <= subj.idx < e for s, e in inside):
             continue
         speaker = _speaker_of(subj, mentions, text)
         if speaker is not None:
+            speaker.at = subj.idx
             return speaker, verb.text if verb.lower_ != "according" else "according to"
     return None, None
+
+
+def _governor(tokens: list[Token], cues: list[Token], near: tuple[int, int]) -> Token | None:
+    """The cue of ``cues`` that governs the quoted words ``near``: the first one up the parse from the quote's
+    own heads (the words of the quote whose head lies outside it), or None when no cue rules the quote."""
+    qs, qe = near
+    ids = {c.i for c in cues}
+    for tok in tokens:
+        if not qs <= tok.idx < qe or qs <= tok.head.idx < qe:
+            continue
+        up = tok
+        while up.head.i != up.i:
+            up = up.head
+            if up.i in ids:
+                return next(c for c in cues if c.i == up.i)
+    return None
 
 
 def _said_before(
