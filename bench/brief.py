@@ -404,6 +404,9 @@ def print_halves(rows: list[dict[str, Any]], systems: list[str]) -> None:
             oracle = 100 * sum(r["oracle"] for r in part) / len(part)
             line += (f"; greedy oracle over our candidates {oracle:.2f} "
                      f"(ours {100 * mean['storyline'] / oracle:.0f}% of it)")
+        rec = {n: 100 * sum(r["recall"][n] for r in part) / len(part) for n in systems}
+        line += (f"; ROUGE-2 recall storyline {rec['storyline']:.2f}, margin "
+                 f"{rec['storyline'] - max(rec[n] for n in systems[1:]):+.2f}")
         users = [r["user"] for r in part if r["user"]]
         if users:
             ours = 100 * sum(u["ours"][1] for u in users) / len(users)
@@ -579,11 +582,15 @@ def main() -> None:
             # summary-level ROUGE-L (Lin 2004; the Perl ROUGE's score for multi-sentence summaries): union LCS
             # per reference sentence, so it does not depend on the order of the summary's sentences
             best.append(max(scorer.score(_lines(r), "\n".join(sents))["rougeLsum"].fmeasure for r in refs[label]))
+            # ROUGE-2 recall, DUC's measure for length-limited summaries: F rewards a brief for words it leaves unused
+            # (the references are about 100 words), recall at the same budget does not
+            best.append(max(scorer.score(r, text)["rouge2"].recall for r in refs[label]))
             scores[name].append(best)
         if tool_stories:
             user_rows.append(user_measure(label, members, tool_stories, arts, docs, refs[label], raw, ctx, budget,
                                           " ".join(ours)))
         story_rows.append({"label": label, "half": half[label], "r2": {n: scores[n][-1][1] for n in systems},
+                           "recall": {n: scores[n][-1][4] for n in systems},
                            "user": user_rows[-1] if tool_stories else None,
                            "oracle": oracle_r2(members, refs[label], budget, scorer) if args.oracle else None})
         if args.show:
@@ -609,6 +616,10 @@ def main() -> None:
         f"ROUGE-2 {means['storyline'][1] - best_base[1]:+.2f}, ROUGE-L {means['storyline'][2] - best_base[2]:+.2f}, "
         f"ROUGE-Lsum {means['storyline'][3] - best_base[3]:+.2f} points"
     )
+    recall = {n: 100 * sum(r[4] for r in scores[n]) / len(scores[n]) for n in systems}
+    print("ROUGE-2 recall (best reference; DUC's measure at a word budget, which a brief cannot raise by leaving words "
+          "unused as it can F): " + " ".join(f"{n} {recall[n]:.2f}" for n in systems)
+          + f"; margin over best baseline {recall['storyline'] - max(recall[n] for n in systems[1:]):+.2f}")
     print_budget(systems, lengths, tokens, budget)
     if user_rows:
         print_user(user_rows)
