@@ -11,7 +11,9 @@ the same rule (whole sentences, in rank order, up to the word budget; nothing is
 prints each system's mean length in words; one ROUGE scorer (rouge-score, Porter stemming) scores them all.
 
 Usage:
-    .venv/bin/python bench/brief.py [LABELED.jsonl REFS.jsonl] [--words 120]
+    .venv/bin/python bench/brief.py [LABELED.jsonl REFS.jsonl] [--words 120] [--user] [--oracle]
+    (--user: also the user's measure, our brief of the story the tool clustered, and what the clustering costs;
+    --oracle: also the greedy ROUGE-2 oracle over our candidates at the same budget, the headroom of the pick)
     (default: ../shared/dev-corpus/articles.jsonl ../shared/dev-corpus/reference_summaries.jsonl)
 """
 
@@ -280,10 +282,13 @@ def user_measure(
     raw: dict[str, str],
     ctx: RunContext,
     budget: int,
+    true_brief: str,
 ) -> dict[str, Any]:
     """The user's measure of one reference story: our brief of the tool's story holding most of its articles, and
     LexRank over the true story's articles, both on our cleaned sentences and on the pages' raw text (headline and
-    furniture included, split by the parser), ROUGE-2 by the best reference and by the mean over references."""
+    furniture included, split by the parser), ROUGE-2 by the best reference and by the mean over references; beside
+    them our brief of the true story (``true_brief``) and the true articles the tool's story left out (with the size
+    of the tool story each of them is in)."""
     from rouge_score import rouge_scorer
 
     scorer = rouge_scorer.RougeScorer(["rouge2"], use_stemmer=True)
@@ -308,6 +313,9 @@ def user_measure(
         "ours": _rouge2(scorer, refs, ours),
         "lex_clean": _rouge2(scorer, refs, lex_clean),
         "lex_raw": _rouge2(scorer, refs, lex_raw),
+        "true": _rouge2(scorer, refs, true_brief),
+        "left_out": [len(next((t.articles for t in tool_stories if a in t.articles), [a]))
+                     for a in sorted(true_ids - set(tool.articles))],
     }
 
 
@@ -324,6 +332,44 @@ def print_user(rows: list[dict[str, Any]]) -> None:
               f"LexRank on the raw pages {raw_:5.2f} ({ours - raw_:+.2f})")
     print("  tool story per reference story (true articles in it / true size / tool size): "
           + ", ".join("{}/{}/{}".format(*r["overlap"]) for r in rows))
+    exact = sum(r["overlap"][0] == r["overlap"][1] == r["overlap"][2] for r in rows)
+    left = [n for r in rows for n in r["left_out"]]
+    ours, true = mean("ours", 1), mean("true", 1)
+    print(f"  the tool's story is the true story in {exact}/{len(rows)}; true articles it leaves out: {len(left)} (of "
+          f"{sum(1 for r in rows if r['left_out'])} stories; {sum(n == 1 for n in left)} of them in a story of their "
+          f"own); our brief of the tool's story {ours:.2f}, of the true story {true:.2f} ({ours - true:+.2f}: what the "
+          f"clustering costs, by the mean over references)")
+
+
+def print_budget(systems: list[str], lengths: dict[str, list[int]], tokens: dict[str, list[int]], budget: int) -> None:
+    """How each system uses the word budget: mean words, mean ROUGE tokens, briefs leaving room for one more sentence
+    (MIN_WORDS words or more unused)."""
+    short = brief_stage.MIN_WORDS
+    print(f"budget use ({budget} words): " + "; ".join(
+        f"{n} {sum(lengths[n]) / len(lengths[n]):.1f} words = {sum(tokens[n]) / len(tokens[n]):.1f} ROUGE tokens, "
+        f"{sum(budget - w >= short for w in lengths[n])}/{len(lengths[n])} with {short}+ unused" for n in systems))
+
+
+def oracle_r2(members: list[Article], refs: list[str], budget: int, scorer: Any) -> float:
+    """ROUGE-2 (best reference) of the greedy oracle: our usable candidates, each step adding the one that raises the
+    score most while the brief fits the budget (whole sentences), until none raises it: the headroom of the pick."""
+    pool = list(dict.fromkeys(c.text for c in brief_stage.candidates(members) if c.usable))
+
+    def best_ref(text: str) -> float:
+        """ROUGE-2 F against the best reference."""
+        return max(scorer.score(r, text)["rouge2"].fmeasure for r in refs)
+
+    picked: list[str] = []
+    used, now = 0, 0.0
+    while True:
+        fits = [t for t in pool if t not in picked and used + len(t.split()) <= budget]
+        gains = [(best_ref(" ".join([*picked, t])), t) for t in fits]
+        top = max(gains, default=(0.0, ""))
+        if top[0] <= now:
+            return now
+        now = top[0]
+        picked.append(top[1])
+        used += len(top[1].split())
 
 
 def lead_reach(lead: Any, arts: dict[str, Article], group_of: dict[str, str],
@@ -354,6 +400,13 @@ def print_halves(rows: list[dict[str, Any]], systems: list[str]) -> None:
         counted = f"{len(part)} {'story' if len(part) == 1 else 'stories'}"
         line = (f"{which} half, {counted}: ROUGE-2 " + " ".join(f"{n} {mean[n]:.2f}" for n in systems)
                 + f"; margin over best baseline {mean['storyline'] - max(mean[n] for n in systems[1:]):+.2f}")
+        if all(r["oracle"] is not None for r in part):
+            oracle = 100 * sum(r["oracle"] for r in part) / len(part)
+            line += (f"; greedy oracle over our candidates {oracle:.2f} "
+                     f"(ours {100 * mean['storyline'] / oracle:.0f}% of it)")
+        rec = {n: 100 * sum(r["recall"][n] for r in part) / len(part) for n in systems}
+        line += (f"; ROUGE-2 recall storyline {rec['storyline']:.2f}, margin "
+                 f"{rec['storyline'] - max(rec[n] for n in systems[1:]):+.2f}")
         users = [r["user"] for r in part if r["user"]]
         if users:
             ours = 100 * sum(u["ours"][1] for u in users) / len(users)
@@ -434,11 +487,13 @@ def main() -> None:
     ap.add_argument("refs", nargs="?", default=str(REPO / "../shared/dev-corpus/reference_summaries.jsonl"))
     ap.add_argument("--words", type=int, default=None, help="word budget (default: settings brief.words)")
     ap.add_argument("--show", action="store_true", help="print our summaries")
+    ap.add_argument("--oracle", action="store_true",
+                    help="also the greedy ROUGE-2 oracle over our usable candidates at the same budget (the headroom)")
     ap.add_argument("--user", action="store_true",
                     help="also the user's measure: our brief of the story the tool clustered (the one holding most of "
                          "the reference story's articles) against LexRank over the true story's articles")
     args = ap.parse_args()
-    from rouge_score import rouge_scorer
+    from rouge_score import rouge_scorer, tokenize
 
     settings = Settings.load()
     budget = args.words or settings.brief.words
@@ -464,12 +519,14 @@ def main() -> None:
     t_prep = time.time() - t0
 
     scorer = rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeL", "rougeLsum"], use_stemmer=True)
+    rouge2 = rouge_scorer.RougeScorer(["rouge2"], use_stemmer=True)  # the oracle's: it scores thousands of drafts
     systems = ["storyline", "lexrank", "textrank", "lead"]
     scores: dict[str, list[list[float]]] = {s: [] for s in systems}
     user_rows: list[dict[str, Any]] = []  # the user's measure, per reference story
     lines = Path(args.labeled).read_text(encoding="utf-8").splitlines()
     raw = {str(r["id"]): r.get("text") or "" for r in (json.loads(x) for x in lines if x.strip())}
     lengths: dict[str, list[int]] = {s: [] for s in systems}
+    tokens: dict[str, list[int]] = {s: [] for s in systems}  # the words as ROUGE counts them ("$13.7" is two)
     cited_ok = cited_all = 0
     redundant: dict[str, list[float]] = {s: [] for s in systems}
     from_best: dict[str, list[int]] = {s: [0, 0] for s in systems}
@@ -521,15 +578,22 @@ def main() -> None:
             one_source[name].append(max(per_source.values()) / len(sents) if sents else 0.0)
             text = " ".join(sents)
             lengths[name].append(len(text.split()))
+            tokens[name].append(len(tokenize.tokenize(text, None)))
             best = [max(scorer.score(r, text)[k].fmeasure for r in refs[label]) for k in ("rouge1", "rouge2", "rougeL")]
             # summary-level ROUGE-L (Lin 2004; the Perl ROUGE's score for multi-sentence summaries): union LCS
             # per reference sentence, so it does not depend on the order of the summary's sentences
             best.append(max(scorer.score(_lines(r), "\n".join(sents))["rougeLsum"].fmeasure for r in refs[label]))
+            # ROUGE-2 recall, DUC's measure for length-limited summaries: F rewards a brief for words it leaves unused
+            # (the references are about 100 words), recall at the same budget does not
+            best.append(max(scorer.score(r, text)["rouge2"].recall for r in refs[label]))
             scores[name].append(best)
         if tool_stories:
-            user_rows.append(user_measure(label, members, tool_stories, arts, docs, refs[label], raw, ctx, budget))
+            user_rows.append(user_measure(label, members, tool_stories, arts, docs, refs[label], raw, ctx, budget,
+                                          " ".join(ours)))
         story_rows.append({"label": label, "half": half[label], "r2": {n: scores[n][-1][1] for n in systems},
-                           "user": user_rows[-1] if tool_stories else None})
+                           "recall": {n: scores[n][-1][4] for n in systems},
+                           "user": user_rows[-1] if tool_stories else None,
+                           "oracle": oracle_r2(members, refs[label], budget, rouge2) if args.oracle else None})
         if args.show:
             line = "  ".join(f"{n} {100 * scores[n][-1][1]:.1f}/{100 * scores[n][-1][2]:.1f}" for n in systems)
             print(f"\n## {label} ({len(members)} articles)  R2/RL: {line}")
@@ -553,6 +617,11 @@ def main() -> None:
         f"ROUGE-2 {means['storyline'][1] - best_base[1]:+.2f}, ROUGE-L {means['storyline'][2] - best_base[2]:+.2f}, "
         f"ROUGE-Lsum {means['storyline'][3] - best_base[3]:+.2f} points"
     )
+    recall = {n: 100 * sum(r[4] for r in scores[n]) / len(scores[n]) for n in systems}
+    print("ROUGE-2 recall (best reference; DUC's measure at a word budget, which a brief cannot raise by leaving words "
+          "unused as it can F): " + " ".join(f"{n} {recall[n]:.2f}" for n in systems)
+          + f"; margin over best baseline {recall['storyline'] - max(recall[n] for n in systems[1:]):+.2f}")
+    print_budget(systems, lengths, tokens, budget)
     if user_rows:
         print_user(user_rows)
     print_halves(story_rows, systems)
