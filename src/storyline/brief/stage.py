@@ -12,6 +12,7 @@ only the stories it touched. A store written before the state held them gets the
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from ..model import Citation, Story, Storyline
@@ -87,6 +88,16 @@ def _backfill(ctx: RunContext, touched: set[str], parts: StoryParts, fits: Story
     store.put_state(STAGE, {BACKFILLED: "1"})
 
 
+def _outlines(ctx: RunContext, ids: Iterable[str]) -> dict[str, Story]:
+    """The stored stories of these ids as far as the brief reads them (:meth:`Store.story_outlines`); one without
+    a first date is read whole, its timeline dating it in the storyline brief (:func:`.summary.story_when`)."""
+    out = ctx.store.story_outlines(ids)
+    undated = [sid for sid, story in out.items() if story.first_date is None]
+    if undated:
+        out.update(ctx.store.get_stories(undated))
+    return out
+
+
 def run(ctx: RunContext) -> None:
     """Pipeline stage: the summary of each touched story (all when none), and their storylines' briefs."""
     store, settings = ctx.store, ctx.settings
@@ -95,7 +106,7 @@ def run(ctx: RunContext) -> None:
     if everything:
         all_stories = {s.id: s for s in store.iter_stories()}
     else:
-        all_stories = store.get_stories(ctx.touched_stories)
+        all_stories = _outlines(ctx, ctx.touched_stories)
     ids = sorted(all_stories) if everything else sorted(ctx.touched_stories & all_stories.keys())
     parts = StoryParts(store, settings)  # storyline picks: made from the fits below, or kept from earlier runs
     fits = StoryFits(store, settings)  # large stories' fits: a stream run extends them instead of refitting
@@ -118,7 +129,8 @@ def run(ctx: RunContext) -> None:
         story.summary = kept.summary
         if story.storyline and kept.part is not None:
             parts.keep(story, kept.part)
-        story.title = story_title(order_articles(story, ctx.articles(story.articles))) or story.title
+        # titled from its articles' headlines and leads alone (a story of hundreds of articles)
+        story.title = story_title(order_articles(story, store.article_headlines(story.articles))) or story.title
         done.append(story)
     weights = [len(s.articles) for s in refit]
     for story, (summary, title, part, fit) in zip(
@@ -135,15 +147,17 @@ def run(ctx: RunContext) -> None:
     touched = {s.id for s in done}
     for line in store.storylines_holding(touched, also=ctx.touched_storylines):
         missing = [s for s in line.stories if s not in all_stories]
-        all_stories.update(store.get_stories(missing))
+        all_stories.update(_outlines(ctx, missing))
         members = [all_stories[s] for s in line.stories if s in all_stories]
         parts.load(s for s in members if s.id not in touched)  # an untouched story's picks are as they were
         need = [a for s in members if s.id not in parts.parts for a in s.articles]
         articles = {a.id: a for a in store.iter_articles([a for a in dict.fromkeys(need) if store.has_article(a)])}
         line.summary = storyline_summary(members, articles, settings, ctx.docs(articles), parts)
         lines.append(line)
-    if done or lines:
+    if everything and (done or lines):
         store.put_stories(done, lines)
+    elif done or lines:  # outlines: only the brief's own fields are written
+        store.put_briefs(done, lines)
     parts.save()
     fits.save()
     if everything:  # a batch run keeps every part and fit: nothing for a stream run to make up
