@@ -120,3 +120,46 @@ def test_a_store_without_kept_picks_gets_them_once_then_fits_only_touched_storie
         _add(store, "s4", 0)  # the other storyline's untouched member was kept by the first run
         assert fits == [["s4-0", "s4-1", "s4-late0"]]
         assert _lines(store) == _batch_lines(tmp_path, {"s1": 2, "s4": 1})
+
+
+def test_a_stream_brief_writes_only_the_brief_and_keeps_the_rest_of_the_story(tmp_path: Path) -> None:
+    from storyline.model import Citation, TimelineEntry
+
+    with _store(tmp_path / "s.db") as store:
+        story = store.get_story("s2")
+        story.timeline = [TimelineEntry(date="2024-05-07", text="Residents left Lower Velmor.", sources=["s2-0"])]
+        store.put_stories([story])
+        outline = store.story_outlines(["s2", "gone"])["s2"]
+        assert (outline.articles, outline.first_date, outline.storyline) == (["s2-0", "s2-1"], DAYS["s2"], "line")
+        outline.title, outline.summary = "Lower Velmor evacuated", [Citation(text="Residents left.", sources=["s2-1"])]
+        store.put_briefs([outline])
+        again = store.get_story("s2")
+        assert again.title == "Lower Velmor evacuated" and again.summary == outline.summary
+        assert again.timeline == story.timeline and again.articles == story.articles
+        assert store.story_outlines(["s2"])["s2"].title == "Lower Velmor evacuated"
+
+
+def test_a_story_titled_from_its_headlines_alone_gets_the_title_of_its_whole_articles(tmp_path: Path) -> None:
+    from storyline.brief.summary import order_articles
+    from storyline.brief.titles import story_title
+
+    with _store(tmp_path / "s.db") as store:
+        story = store.get_story("s4")
+        heads = store.article_headlines([*story.articles, "gone"])
+        assert sorted(a.id for a in heads) == story.articles
+        whole = list(store.iter_articles(story.articles))
+        assert story_title(order_articles(story, heads)) == story_title(order_articles(story, whole))
+        assert [a.paragraphs[0].text for a in order_articles(story, heads)] == REPORTS["s4"]
+
+
+def test_an_undated_member_is_placed_by_its_timeline_in_a_streamed_storyline_brief(tmp_path: Path) -> None:
+    from storyline.model import TimelineEntry
+
+    with _store(tmp_path / "s.db") as store:
+        story = store.get_story("s3")  # no first date, a timeline event before the other stories'
+        story.first_date = None
+        story.timeline = [TimelineEntry(date="2024-05-01", text="The spillway was inspected.", sources=["s3-0"])]
+        store.put_stories([story])
+        _add(store, "s1", 0)
+        line = store.get_storylines(["line"])["line"].summary
+        assert line[0].article in story.articles
