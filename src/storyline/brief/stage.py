@@ -75,7 +75,9 @@ def _backfill(ctx: RunContext, touched: set[str], parts: StoryParts, fits: Story
     stories = [s for s in store.iter_stories() if s.id not in touched]
     parts.load(s for s in stories if s.storyline)
     fits.load(s.id for s in stories if len(s.articles) >= REFIT_MIN_ARTICLES)
-    todo = [s for s in stories if (s.storyline and s.id not in parts.parts)
+    # outlines to the workers: what the fits read of a story (not its entities, quotes, ...)
+    todo = [Story(id=s.id, title=s.title, articles=s.articles, first_date=s.first_date, storyline=s.storyline)
+            for s in stories if (s.storyline and s.id not in parts.parts)
             or (len(s.articles) >= REFIT_MIN_ARTICLES and fits.usable(s) is None)]
     weights = [len(s.articles) for s in todo]
     for story, (part, fit) in zip(todo, ctx.map_stories(_keep_batch, todo, sum(weights), weights), strict=True):
