@@ -22,8 +22,8 @@ Example:
     1
 
 The parts: :mod:`.core` (the :class:`Store`), :mod:`.migrations` (the schema), :mod:`.base` (shared plumbing), and
-the records of :mod:`.search`, :mod:`.progress`, :mod:`.identity`, :mod:`.follow`, and the corpus's name counts
-(:mod:`.names`).
+the records of :mod:`.search`, :mod:`.progress`, :mod:`.identity`, :mod:`.follow`, the corpus's name counts
+(:mod:`.names`) and a stream brief's story reads and writes (:mod:`.briefs`).
 """
 
 from .base import BUSY_TIMEOUT, SNIPPET_MARKS, StoryFilter, fts_query, parse_stored_time, stored_time
