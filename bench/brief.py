@@ -11,9 +11,10 @@ the same rule (whole sentences, in rank order, up to the word budget; nothing is
 prints each system's mean length in words; one ROUGE scorer (rouge-score, Porter stemming) scores them all.
 
 Usage:
-    .venv/bin/python bench/brief.py [LABELED.jsonl REFS.jsonl] [--words 120] [--user] [--oracle]
+    .venv/bin/python bench/brief.py [LABELED.jsonl REFS.jsonl] [--words 120] [--user] [--oracle] [--loo]
     (--user: also the user's measure, our brief of the story the tool clustered, and what the clustering costs;
-    --oracle: also the greedy ROUGE-2 oracle over our candidates at the same budget, the headroom of the pick)
+    --oracle: also the greedy ROUGE-2 oracle over our candidates at the same budget, the headroom of the pick;
+    --loo: also our brief with each article left out in turn, its mean ROUGE-2 and how often the main report is cut)
     (default: ../shared/dev-corpus/articles.jsonl ../shared/dev-corpus/reference_summaries.jsonl)
 """
 
@@ -372,6 +373,28 @@ def oracle_r2(members: list[Article], refs: list[str], budget: int, scorer: Any)
         used += len(top[1].split())
 
 
+def left_one_out(members: list[Article], refs: list[str], settings: Settings, budget: int, docs: Any, scorer: Any,
+                 full: list[Any]) -> tuple[float, int, int]:
+    """Our brief's stability to one article (issue 13): each article of the story left out in turn. Returns the mean
+    ROUGE-2 (best reference) of those briefs, and of the ones leaving out another article than the main report (the
+    source of the full brief's opening sentence) when the full brief took two or more of its sentences: how many
+    cut it to one sentence or none, of how many."""
+    main = full[0].article if full else None
+    kept_main = sum(c.article == main for c in full)
+    r2s: list[float] = []
+    cut = tried = 0
+    for gone in members:
+        rest = [a for a in members if a.id != gone.id]
+        story = Story(id="loo", articles=[a.id for a in rest])
+        made = brief_stage.summarise(story, rest, settings, words=budget, docs=docs)
+        text = " ".join(c.text for c in made)
+        r2s.append(max(scorer.score(r, text)["rouge2"].fmeasure for r in refs))
+        if main is not None and gone.id != main and kept_main >= 2:  # noqa: PLR2004 - a lead and more
+            tried += 1
+            cut += sum(c.article == main for c in made) <= 1
+    return (sum(r2s) / len(r2s) if r2s else 0.0, cut, tried)
+
+
 def lead_reach(lead: Any, arts: dict[str, Article], group_of: dict[str, str],
                scorer: Any) -> tuple[int, int, int, int, int]:
     """The lead's reach: independent sources its citation names, independent sources reporting it, the story's
@@ -407,6 +430,10 @@ def print_halves(rows: list[dict[str, Any]], systems: list[str]) -> None:
         rec = {n: 100 * sum(r["recall"][n] for r in part) / len(part) for n in systems}
         line += (f"; ROUGE-2 recall storyline {rec['storyline']:.2f}, margin "
                  f"{rec['storyline'] - max(rec[n] for n in systems[1:]):+.2f}")
+        if all(r.get("loo") is not None for r in part):
+            loo = 100 * sum(r["loo"][0] for r in part) / len(part)
+            line += (f"; one article left out (each in turn): ours {loo:.2f} ({loo - mean['storyline']:+.2f}), main "
+                     f"report cut to one sentence {sum(r['loo'][1] for r in part)}/{sum(r['loo'][2] for r in part)}")
         users = [r["user"] for r in part if r["user"]]
         if users:
             ours = 100 * sum(u["ours"][1] for u in users) / len(users)
@@ -489,6 +516,9 @@ def main() -> None:
     ap.add_argument("--show", action="store_true", help="print our summaries")
     ap.add_argument("--oracle", action="store_true",
                     help="also the greedy ROUGE-2 oracle over our usable candidates at the same budget (the headroom)")
+    ap.add_argument("--loo", action="store_true",
+                    help="also our brief with each article of a story left out in turn: the mean ROUGE-2 and how often "
+                         "the main report is cut to one sentence (stability to one article)")
     ap.add_argument("--user", action="store_true",
                     help="also the user's measure: our brief of the story the tool clustered (the one holding most of "
                          "the reference story's articles) against LexRank over the true story's articles")
@@ -593,7 +623,9 @@ def main() -> None:
         story_rows.append({"label": label, "half": half[label], "r2": {n: scores[n][-1][1] for n in systems},
                            "recall": {n: scores[n][-1][4] for n in systems},
                            "user": user_rows[-1] if tool_stories else None,
-                           "oracle": oracle_r2(members, refs[label], budget, rouge2) if args.oracle else None})
+                           "oracle": oracle_r2(members, refs[label], budget, rouge2) if args.oracle else None,
+                           "loo": left_one_out(members, refs[label], settings, budget, docs, rouge2, summary)
+                           if args.loo else None})
         if args.show:
             line = "  ".join(f"{n} {100 * scores[n][-1][1]:.1f}/{100 * scores[n][-1][2]:.1f}" for n in systems)
             print(f"\n## {label} ({len(members)} articles)  R2/RL: {line}")
