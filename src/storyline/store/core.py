@@ -353,6 +353,10 @@ class Store(SearchReads, ProgressRecords, IdentityRecords, FollowRecords, NameRe
         rows = self._rows_in("SELECT id, data FROM stories WHERE id IN ({marks})", [], ids)
         return {sid: Story.from_dict(json.loads(data)) for sid, data in rows}
 
+    def story_storylines(self, ids: Iterable[str]) -> dict[str, str | None]:
+        """The storyline of each stored story by id, without reading its record (unknown ids are left out)."""
+        return dict(self._rows_in("SELECT id, storyline FROM stories WHERE id IN ({marks})", [], ids))
+
     def get_storylines(self, ids: Iterable[str]) -> dict[str, Storyline]:
         """Stored storylines by id (unknown ids are left out)."""
         rows = self._rows_in("SELECT id, data FROM storylines WHERE id IN ({marks})", [], ids)

@@ -41,7 +41,7 @@ import hashlib
 import heapq
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol, Self
 
 from ..config import Settings
 from ..model import Record
@@ -66,6 +66,16 @@ SPLIT_SHARE = 0.6
 # Stories smaller than this are not split: in a story of two neither member is the odd one out, and the
 # reassignment sweep already compares each of them with the other stories.
 SPLIT_MIN_MEMBERS = 3
+# A stream run's split pass (``lazy``) judges a story of fewer members than this in full whenever it changed,
+# as a batch run does (at most this many leave-one-outs, a few milliseconds). A larger story is judged again
+# once it has grown by SPLIT_REJUDGE_GROWTH of its size since its last full judgement, or when it took in
+# another story or lost a member: one more report moves a centroid of hundreds by a fraction of a percent, so
+# a member's leave-one-out score barely moves, and judging its hundreds of members at every join made a
+# stream article cost what its story holds. Amortised that is at most 1 / SPLIT_REJUDGE_GROWTH leave-one-outs
+# per report joining a large story. Both are chosen for cost, not fitted: no story of the labelled corpora
+# reaches this size, so their stream results are those of judging at every change.
+SPLIT_SETTLED_MEMBERS = 50
+SPLIT_REJUDGE_GROWTH = 0.1
 # A single undated article is rehomed only into a story of at least this many canonical reports: a story of
 # two has too thin a centroid to tell a related undated report (a ruling months earlier) from one of its own,
 # while a story of three or more reports does. Re-chosen on the tune sets only (``bench/fit_stories.py``): 2, 3,
@@ -97,11 +107,27 @@ class StoryState(Record):
     riders: list[str] = field(default_factory=list)  # duplicates and articles without features
     copies: dict[str, str] = field(default_factory=dict)  # rider -> the canonical member it is a copy of
     solo: bool = False  # a story that takes no other article (non-English, no text)
+    # members when the split pass last judged them all (0: not since it took in a story or lost a member)
+    judged: int = 0
 
     @property
     def articles(self) -> list[str]:
         """Every article of the story."""
         return self.members + self.riders
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Self:
+        """Read back :meth:`to_dict`; a story stored without ``judged`` was stored by a version that judged
+        every changed story in full, so it counts as judged at its stored size."""
+        st = super().from_dict(data)
+        if "judged" not in data:
+            st.judged = len(st.members)
+        return st
+
+    def settled(self) -> bool:
+        """True when a lazy split pass may leave the story as it is (see SPLIT_SETTLED_MEMBERS)."""
+        n = len(self.members)
+        return self.judged > 0 and n >= SPLIT_SETTLED_MEMBERS and n <= self.judged * (1 + SPLIT_REJUDGE_GROWTH)
 
 
 class IdentityStep(NamedTuple):
@@ -431,6 +457,7 @@ class StoryClusterer:
         self._absent.add(gone)
         self.dirty_.add(keep)
         a.profile.merge(b.profile)
+        a.judged = 0
         self._index.place(keep, a.profile.first, a.profile.last)  # its own keys now reach the merged range
         a.members += b.members
         a.riders += b.riders
@@ -519,18 +546,24 @@ class StoryClusterer:
         f = self.features_[aid]
         self.dirty_.add(sid)
         st.members.remove(aid)
+        st.judged = 0
         st.profile.add(f, sign=-1)
         days = [d for m in st.members if m in self.features_ and (d := self.features_[m].day) is not None]
         st.profile.first, st.profile.last = (min(days), max(days)) if days else (None, None)
         del self.story_of_[aid]
 
-    def split_pass(self, among: Iterable[str] | None = None, duplicates: dict[str, str] | None = None) -> set[str]:
-        """Re-place members that drifted away from their story; the changed story ids."""
+    def split_pass(self, among: Iterable[str] | None = None, duplicates: dict[str, str] | None = None,
+                   lazy: bool = False) -> set[str]:
+        """Re-place members that drifted away from their story; the changed story ids.
+
+        ``lazy`` (a stream run) leaves out large stories that only grew a little since they were last judged
+        (:meth:`StoryState.settled`).
+        """
         todo = list(self.stories_) if among is None else [s for s in among if s in self.stories_]
         changed: set[str] = set()
         for sid in todo:
             st = self.stories_.get(sid)
-            if st is None or len(st.members) < SPLIT_MIN_MEMBERS:
+            if st is None or len(st.members) < SPLIT_MIN_MEMBERS or lazy and st.settled():
                 continue
             self._load_members(sid)
             for aid in list(st.members):
@@ -540,6 +573,7 @@ class StoryClusterer:
                 if score < SPLIT_SHARE * self.threshold:
                     changed.add(sid)
                     changed.add(self._replace(sid, aid, duplicates or {}, score))
+            st.judged = len(st.members)
         return changed
 
     def _replace(self, sid: str, aid: str, duplicates: dict[str, str], own: float) -> str:
@@ -554,7 +588,8 @@ class StoryClusterer:
         self._move(aid, sid, target, duplicates, single=False)
         return target
 
-    def reassign_pass(self, duplicates: dict[str, str] | None = None, among: Iterable[str] | None = None) -> set[str]:
+    def reassign_pass(self, duplicates: dict[str, str] | None = None, among: Iterable[str] | None = None,
+                      changed_since: Iterable[str] | None = None) -> set[str]:
         """One k-means step: move each article to a clearly better story (leave-one-out); changed ids.
 
         A story of one article moves when a story of several takes it at ``threshold``: the bar the article
@@ -562,6 +597,11 @@ class StoryClusterer:
         piece read before the rest of its story). These moves are all decided before any is made, so a
         story grown by one such move cannot pull in the next (no snowball). With ``among``, only members of
         those stories move.
+
+        ``changed_since`` (a stream run: the stories it changed) says which stories can take a single now that
+        could not before: a single not among them is compared with every candidate story only when one of
+        them takes it (it was judged against the others when it arrived or when they last changed), so a run
+        reads the stories its articles reached, not every candidate of every single around them.
         """
         changed: set[str] = set()
         if among is None:
@@ -582,10 +622,13 @@ class StoryClusterer:
             if other is not None and score >= self.threshold and score >= own + MOVE_MARGIN:
                 changed |= self._move(aid, sid, other, duplicates or {}, single=False, score=score)
         moves = []
+        fresh = None if changed_since is None else set(changed_since)
         for aid, sid in singles:
             # an undated article has no date to support the move: only a story of UNDATED_REHOME_MEMBERS
             # reports (a centroid many outlets agree on, not one or two articles' background) may take it
             need = UNDATED_REHOME_MEMBERS if self.features_[aid].day is None else REHOME_MEMBERS
+            if fresh is not None and sid not in fresh and not self._takes_any(self.features_[aid], fresh, need):
+                continue
             other, score = self.best_story(self.features_[aid], exclude=sid, min_members=need)
             if other is not None and score >= self.threshold:
                 moves.append((aid, sid, other, score))
@@ -593,6 +636,16 @@ class StoryClusterer:
             if sid in self.stories_ and other in self.stories_:
                 changed |= self._move(aid, sid, other, duplicates or {}, single=True, score=score)
         return {s for s in changed if s in self.stories_}
+
+    def _takes_any(self, f: ArticleFeatures, ids: set[str], min_members: int) -> bool:
+        """True when one of the given stories (of at least ``min_members``) scores the article at ``threshold``."""
+        for sid in ids:
+            st = self.stories_.get(sid)
+            if st is None or st.solo or len(st.members) < min_members or f.id in st.members:
+                continue
+            if similarity(f, st.profile, self.vocab_, self.time_scale_days, self.dense_weight) >= self.threshold:
+                return True
+        return False
 
     def _move(self, aid: str, sid: str, other: str, duplicates: dict[str, str], single: bool,
               score: float | None = None) -> set[str]:
