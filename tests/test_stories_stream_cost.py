@@ -27,10 +27,20 @@ def _angle_piece() -> tuple[StoryClusterer, str]:
 
 def test_a_single_is_rehomed_only_into_a_story_the_run_changed() -> None:
     c, sid = _angle_piece()
+    c.stories_[c.story_of_["angle"]].rehomed = c.vocab_.n_  # compared with every story at this vocabulary
     around = c.single_neighbours({sid})
     assert c.reassign_pass(among=around, changed_since=set()) == set()  # its story did not change this run
     assert c.story_of_["angle"] != sid
     assert sid in c.reassign_pass(among=around, changed_since={sid})
+    assert c.story_of_["angle"] == sid
+
+
+def test_a_single_is_compared_with_every_story_once_the_vocabulary_grew() -> None:
+    c, sid = _angle_piece()
+    single = c.story_of_["angle"]
+    c.stories_[single].rehomed = c.vocab_.n_
+    c.vocab_.add(ArticleFeatures("other", day=9, body={"budget": 1.0, "council": 1.0}))  # a third more articles
+    assert sid in c.reassign_pass(among=c.single_neighbours({sid}), changed_since=set())
     assert c.story_of_["angle"] == sid
 
 

@@ -226,8 +226,10 @@ class Store(SearchReads, ProgressRecords, IdentityRecords, FollowRecords, NameRe
         with self.transaction():
             self.db.executemany("INSERT OR REPLACE INTO docs VALUES (?, ?)", list(docs.items()))
 
-    def doc_ids(self) -> set[str]:
-        """Ids of the articles whose NLP doc is stored (without reading the docs)."""
+    def doc_ids(self, among: Iterable[str] | None = None) -> set[str]:
+        """Ids of the articles whose NLP doc is stored (without reading the docs); with ``among``, of those only."""
+        if among is not None:
+            return {r[0] for r in self._rows_in("SELECT article_id FROM docs WHERE article_id IN ({marks})", [], among)}
         return {r[0] for r in self.db.execute("SELECT article_id FROM docs")}
 
     def get_docs(self, ids: Iterable[str]) -> dict[str, bytes]:

@@ -105,7 +105,7 @@ def _featurise_all(map_articles: MapArticles, store: Store, articles: Sequence[A
     ``map_articles``: :meth:`storyline.context.RunContext.map_articles`, on every core for a large run)."""
     todo = [a for a in articles if _comparable(a)]
     embedder = get_embedder(settings) if todo else None  # None: embeddings off or the [embed] extra missing
-    parsed_ids = store.doc_ids() if todo else set()
+    parsed_ids = store.doc_ids(a.id for a in todo) if todo else set()
 
     def items() -> Iterator[tuple[Article, Any]]:
         for i in range(0, len(todo), CHUNK):
@@ -331,6 +331,9 @@ def _save_changes(store: Store, clusterer: StoryClusterer, new_features: Iterabl
     live = {sid for sid in clusterer.dirty_ if sid in clusterer.stories_}
     items: dict[str, bytes | str] = {_N: str(clusterer.vocab_.n_), **_listing_rows(listings)}
     items.update({_FEAT + f.id: json.dumps(f.to_dict()) for f in new_features})
+    for sid in clusterer.restamped_ - live:  # unchanged but for when they were last judged
+        if sid in clusterer.stories_:
+            items[_STORY + sid] = json.dumps(clusterer.stories_[sid].to_dict())
     for sid in live:
         st = clusterer.stories_[sid]
         items[_STORY + sid] = json.dumps(st.to_dict())
