@@ -25,22 +25,38 @@ def _angle_piece() -> tuple[StoryClusterer, str]:
     return c, sid
 
 
-def test_a_single_is_rehomed_only_into_a_story_the_run_changed() -> None:
+def _seen(c: StoryClusterer, aid: str) -> StoryState:
+    """Stamp an article's single story as compared with every candidate story at today's vocabulary."""
+    st = c.stories_[c.story_of_[aid]]
+    st.rehomed = st.seen = c.vocab_.n_
+    return st
+
+
+def test_a_single_is_rehomed_only_into_a_story_that_changed_since_it_was_compared() -> None:
     c, sid = _angle_piece()
-    c.stories_[c.story_of_["angle"]].rehomed = c.vocab_.n_  # compared with every story at this vocabulary
+    single = _seen(c, "angle")
+    c.stories_[sid].changed = single.seen - 1  # the story grew before the single was last compared
     around = c.single_neighbours({sid})
-    assert c.reassign_pass(among=around, changed_since=set()) == set()  # its story did not change this run
+    assert c.reassign_pass(among=around, lazy=True) == set()
     assert c.story_of_["angle"] != sid
-    assert sid in c.reassign_pass(among=around, changed_since={sid})
+    assert c.reassign_pass(among=around) != set()  # compared with every candidate (a batch run), it moves
+    assert c.story_of_["angle"] == sid
+
+
+def test_a_single_is_rehomed_into_a_story_that_grew_since_it_was_compared() -> None:
+    c, sid = _angle_piece()
+    single = _seen(c, "angle")
+    c.stories_[sid].changed = single.seen  # grew at or after the single's last comparison (a later run)
+    assert sid in c.reassign_pass(among=c.single_neighbours({sid}), lazy=True)
     assert c.story_of_["angle"] == sid
 
 
 def test_a_single_is_compared_with_every_story_once_the_vocabulary_grew() -> None:
     c, sid = _angle_piece()
-    single = c.story_of_["angle"]
-    c.stories_[single].rehomed = c.vocab_.n_
+    _seen(c, "angle")
+    c.stories_[sid].changed = 0
     c.vocab_.add(ArticleFeatures("other", day=9, body={"budget": 1.0, "council": 1.0}))  # a third more articles
-    assert sid in c.reassign_pass(among=c.single_neighbours({sid}), changed_since=set())
+    assert sid in c.reassign_pass(among=c.single_neighbours({sid}), lazy=True)
     assert c.story_of_["angle"] == sid
 
 

@@ -116,8 +116,12 @@ class StoryState(Record):
     solo: bool = False  # a story that takes no other article (non-English, no text)
     # members when the split pass last judged them all (0: not since it took in a story or lost a member)
     judged: int = 0
-    # articles the vocabulary counted when its single member was last compared with every candidate (0: never)
+    # articles the vocabulary had counted when the story last changed (attached: what a single compares with)
+    changed: int = 0
+    # ... when its single member was last compared with every candidate story (0: never), and with those that
+    # changed since (a stream run's rehoming)
     rehomed: int = 0
+    seen: int = 0
 
     @property
     def articles(self) -> list[str]:
@@ -155,11 +159,12 @@ class StorySpan(NamedTuple):
     last: int | None
     members: int
     solo: bool
+    changed: int = 0  # StoryState.changed (0 in rows stored before it was kept)
 
     @classmethod
     def of(cls, st: StoryState) -> StorySpan:
         """The span of a story held in memory."""
-        return cls(st.profile.first, st.profile.last, len(st.members), st.solo)
+        return cls(st.profile.first, st.profile.last, len(st.members), st.solo, st.changed)
 
 
 class StateSource(Protocol):
@@ -379,16 +384,21 @@ class StoryClusterer:
         if self._source is not None:
             self.new_postings_.update((k, sid) for k in keys)
 
+    def _fetch_postings(self, keys: Iterable[str]) -> None:
+        """Read the stored candidate index under the given keys, those not read yet (attached only)."""
+        if self._source is None:
+            return
+        todo = [k for k in keys if k not in self._fetched]
+        if todo:
+            self._fetched.update(todo)
+            for k, sids in self._source.postings(todo).items():
+                self._index.add_stored(k, sids)
+
     def _candidates(self, f: ArticleFeatures | Profile, exclude: str | None = None, bar: float = 0.0) -> set[str]:
         """Stories sharing a key with the article (live ones only); with a ``bar``, only those whose date range
         may be close enough for a score of ``bar`` (the others are not read: see :mod:`.index`)."""
         keys = self._keys(f)
-        if self._source is not None:
-            todo = [k for k in keys if k not in self._fetched]
-            if todo:
-                self._fetched.update(todo)
-                for k, sids in self._source.postings(todo).items():
-                    self._index.add_stored(k, sids)
+        self._fetch_postings(keys)
         first, last = (f.day, f.day) if isinstance(f, ArticleFeatures) else (f.first, f.last)
         reach = reach_days(bar, self.time_scale_days) + 1.0  # a day's margin: the exact test is _near's
         # a story that ended more than ``reach`` days before the article (or story) began is out of reach
@@ -417,8 +427,13 @@ class StoryClusterer:
         while self._exists(sid) or self.retired(sid):  # a re-used seed (an article re-read after its story moved on)
             sid = story_id(sid)
         st = self.stories_[sid] = StoryState(sid, solo=solo)
-        self.dirty_.add(sid)
+        self._changed(sid)
         return st
+
+    def _changed(self, sid: str) -> None:
+        """Note that a story changed (``dirty_``, and when: ``StoryState.changed``)."""
+        self.dirty_.add(sid)
+        self.stories_[sid].changed = self.vocab_.n_
 
     def _join(self, sid: str, f: ArticleFeatures) -> None:
         """Put a canonical article into a story, updating its centroid and the index."""
@@ -427,7 +442,7 @@ class StoryClusterer:
         st.profile.add(f)
         self.story_of_[f.id] = sid
         self.features_[f.id] = f
-        self.dirty_.add(sid)
+        self._changed(sid)
         self._index_add(sid, f)
 
     def assign(self, f: ArticleFeatures, count: bool = True) -> str:
@@ -448,7 +463,7 @@ class StoryClusterer:
         self.stories_[sid].riders.append(article_id)
         self.stories_[sid].copies[article_id] = canonical
         self.story_of_[article_id] = sid
-        self.dirty_.add(sid)
+        self._changed(sid)
         return sid
 
     def assign_solo(self, article_id: str) -> str:
@@ -465,7 +480,7 @@ class StoryClusterer:
         self._load_members(gone)
         a, b = self.stories_[keep], self.stories_.pop(gone)
         self._absent.add(gone)
-        self.dirty_.add(keep)
+        self._changed(keep)
         a.profile.merge(b.profile)
         a.judged = 0
         self._index.place(keep, a.profile.first, a.profile.last)  # its own keys now reach the merged range
@@ -554,7 +569,7 @@ class StoryClusterer:
         self._load_members(sid)
         st = self.stories_[sid]
         f = self.features_[aid]
-        self.dirty_.add(sid)
+        self._changed(sid)
         st.members.remove(aid)
         st.judged = 0
         st.profile.add(f, sign=-1)
@@ -599,7 +614,7 @@ class StoryClusterer:
         return target
 
     def reassign_pass(self, duplicates: dict[str, str] | None = None, among: Iterable[str] | None = None,
-                      changed_since: Iterable[str] | None = None) -> set[str]:
+                      lazy: bool = False) -> set[str]:
         """One k-means step: move each article to a clearly better story (leave-one-out); changed ids.
 
         A story of one article moves when a story of several takes it at ``threshold``: the bar the article
@@ -608,10 +623,11 @@ class StoryClusterer:
         story grown by one such move cannot pull in the next (no snowball). With ``among``, only members of
         those stories move.
 
-        ``changed_since`` (a stream run: the stories it changed) says which stories can take a single now that
-        could not before: a single not among them is compared with every candidate story only when one of
-        them takes it (it was judged against the others when it arrived or when they last changed), so a run
-        reads the stories its articles reached, not every candidate of every single around them.
+        ``lazy`` (a stream run): a single is compared with the candidate stories that changed since it was
+        last compared (:attr:`StoryState.changed`, read from their spans), and with every candidate only when
+        one of those takes it or the vocabulary drifted (REHOME_DRIFT): a story that did not change since
+        did not take it then. A run so reads the stories its articles reached, not every candidate of every
+        single around them.
         """
         changed: set[str] = set()
         if among is None:
@@ -632,13 +648,11 @@ class StoryClusterer:
             if other is not None and score >= self.threshold and score >= own + MOVE_MARGIN:
                 changed |= self._move(aid, sid, other, duplicates or {}, single=False, score=score)
         moves = []
-        fresh = None if changed_since is None else set(changed_since)
         for aid, sid in singles:
             # an undated article has no date to support the move: only a story of UNDATED_REHOME_MEMBERS
             # reports (a centroid many outlets agree on, not one or two articles' background) may take it
             need = UNDATED_REHOME_MEMBERS if self.features_[aid].day is None else REHOME_MEMBERS
-            if fresh is not None and not self._rehome_in_full(sid, fresh) and not self._takes_any(
-                    self.features_[aid], fresh, need):
+            if lazy and not self._may_rehome(self.features_[aid], sid, need):
                 continue
             other, score = self.best_story(self.features_[aid], exclude=sid, min_members=need)
             if other is not None and score >= self.threshold:
@@ -648,15 +662,24 @@ class StoryClusterer:
                 changed |= self._move(aid, sid, other, duplicates or {}, single=True, score=score)
         return {s for s in changed if s in self.stories_}
 
-    def _rehome_in_full(self, sid: str, fresh: set[str]) -> bool:
-        """True when a single is compared with every candidate (it is new, or the vocabulary drifted since it
-        last was: REHOME_DRIFT), and then stamped as compared now."""
+    def _may_rehome(self, f: ArticleFeatures, sid: str, need: int) -> bool:
+        """True when a single must be compared with every candidate story now: it never was, the vocabulary
+        drifted since it last was, or a candidate that changed since it was last compared takes it. Stamps it
+        (``rehomed``, ``seen``: written back with the stories the run changed)."""
         st, n = self.stories_[sid], self.vocab_.n_
-        if sid not in fresh and st.rehomed and n <= st.rehomed * (1 + REHOME_DRIFT):
-            return False
-        st.rehomed = n
+        since = st.seen
+        st.seen = n
         if sid not in self.dirty_:
             self.restamped_.add(sid)
+        if not st.rehomed or n > st.rehomed * (1 + REHOME_DRIFT):
+            st.rehomed = n
+            return True
+        spans = self.spans(self._candidates(f, sid, self.threshold))
+        near = {c for c, sp in spans.items() if sp.changed >= since and sp.members >= need}
+        self.load_stories(near)
+        if not self._takes_any(f, near, need):
+            return False
+        st.rehomed = n
         return True
 
     def _takes_any(self, f: ArticleFeatures, ids: set[str], min_members: int) -> bool:

@@ -622,7 +622,7 @@ def run(ctx: RunContext) -> None:
     dup = {a.id: a.duplicate_of for a in articles if a.duplicate_of}
     touched |= clusterer.merge_pass(touched)
     touched |= clusterer.split_pass(touched, duplicates=dup, lazy=True)
-    touched |= clusterer.reassign_pass(dup, among=clusterer.single_neighbours(touched), changed_since=touched)
+    touched |= clusterer.reassign_pass(dup, among=clusterer.single_neighbours(touched), lazy=True)
     removed = clusterer.take_removed()
     touched = {s for s in touched | clusterer.dirty_ if s in clusterer.stories_}
     # records: the touched stories in full; the others keep their stored fields, only the storyline may change
