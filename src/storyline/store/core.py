@@ -227,8 +227,10 @@ class Store(SearchReads, ProgressRecords, IdentityRecords, FollowRecords, NameRe
         with self.transaction():
             self.db.executemany("INSERT OR REPLACE INTO docs VALUES (?, ?)", list(docs.items()))
 
-    def doc_ids(self) -> set[str]:
-        """Ids of the articles whose NLP doc is stored (without reading the docs)."""
+    def doc_ids(self, among: Iterable[str] | None = None) -> set[str]:
+        """Ids of the articles whose NLP doc is stored (without reading the docs); with ``among``, of those only."""
+        if among is not None:
+            return {r[0] for r in self._rows_in("SELECT article_id FROM docs WHERE article_id IN ({marks})", [], among)}
         return {r[0] for r in self.db.execute("SELECT article_id FROM docs")}
 
     def get_docs(self, ids: Iterable[str]) -> dict[str, bytes]:
@@ -353,6 +355,10 @@ class Store(SearchReads, ProgressRecords, IdentityRecords, FollowRecords, NameRe
         """Stored stories by id (unknown ids are left out)."""
         rows = self._rows_in("SELECT id, data FROM stories WHERE id IN ({marks})", [], ids)
         return {sid: Story.from_dict(json.loads(data)) for sid, data in rows}
+
+    def story_storylines(self, ids: Iterable[str]) -> dict[str, str | None]:
+        """The storyline of each stored story by id, without reading its record (unknown ids are left out)."""
+        return dict(self._rows_in("SELECT id, storyline FROM stories WHERE id IN ({marks})", [], ids))
 
     def get_storylines(self, ids: Iterable[str]) -> dict[str, Storyline]:
         """Stored storylines by id (unknown ids are left out)."""

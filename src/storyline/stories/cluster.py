@@ -41,7 +41,7 @@ import hashlib
 import heapq
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol, Self
 
 from ..config import Settings
 from ..model import Record
@@ -66,6 +66,16 @@ SPLIT_SHARE = 0.6
 # Stories smaller than this are not split: in a story of two neither member is the odd one out, and the
 # reassignment sweep already compares each of them with the other stories.
 SPLIT_MIN_MEMBERS = 3
+# A stream run's split pass (``lazy``) judges a story of fewer members than this in full whenever it changed,
+# as a batch run does (at most this many leave-one-outs, a few milliseconds). A larger story is judged again
+# once it has grown by SPLIT_REJUDGE_GROWTH of its size since its last full judgement, or when it took in
+# another story or lost a member: one more report moves a centroid of hundreds by a fraction of a percent, so
+# a member's leave-one-out score barely moves, and judging its hundreds of members at every join made a
+# stream article cost what its story holds. Amortised that is at most 1 / SPLIT_REJUDGE_GROWTH leave-one-outs
+# per report joining a large story. Both are chosen for cost, not fitted: no story of the labelled corpora
+# reaches this size, so their stream results are those of judging at every change.
+SPLIT_SETTLED_MEMBERS = 50
+SPLIT_REJUDGE_GROWTH = 0.1
 # A single undated article is rehomed only into a story of at least this many canonical reports: a story of
 # two has too thin a centroid to tell a related undated report (a ruling months earlier) from one of its own,
 # while a story of three or more reports does. Re-chosen on the tune sets only (``bench/fit_stories.py``): 2, 3,
@@ -76,6 +86,13 @@ UNDATED_REHOME_MEMBERS = 3
 # A dated single article is rehomed into a story of at least this many reports: a story of one is another
 # single, which the merge pass (at its own, higher bar) compares instead.
 REHOME_MEMBERS = 2
+# A stream run compares a single article with every candidate story again (not only with the stories the run
+# changed) when the vocabulary has counted this share more articles since it last did: IDF weights drift as a
+# store grows, and a single that fell just short of a story can reach it later without either changing (on a
+# young store, where each run adds a large share, that is most runs, as before; on a store of 20,000 articles
+# once in 2,000). Chosen for cost like SPLIT_REJUDGE_GROWTH; the labelled corpora's stream results are those of
+# comparing with every candidate at every run.
+REHOME_DRIFT = 0.1
 # Batch reassignment moves an article only when another story beats its own by this much (no ping-pong).
 MOVE_MARGIN = 0.05
 # Scores of one pair computed twice agree to this: a queued merge whose score moved more is stale.
@@ -97,11 +114,33 @@ class StoryState(Record):
     riders: list[str] = field(default_factory=list)  # duplicates and articles without features
     copies: dict[str, str] = field(default_factory=dict)  # rider -> the canonical member it is a copy of
     solo: bool = False  # a story that takes no other article (non-English, no text)
+    # members when the split pass last judged them all (0: not since it took in a story or lost a member)
+    judged: int = 0
+    # articles the vocabulary had counted when the story last changed (attached: what a single compares with)
+    changed: int = 0
+    # ... when its single member was last compared with every candidate story (0: never), and with those that
+    # changed since (a stream run's rehoming)
+    rehomed: int = 0
+    seen: int = 0
 
     @property
     def articles(self) -> list[str]:
         """Every article of the story."""
         return self.members + self.riders
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Self:
+        """Read back :meth:`to_dict`; a story stored without ``judged`` was stored by a version that judged
+        every changed story in full, so it counts as judged at its stored size."""
+        st = super().from_dict(data)
+        if "judged" not in data:
+            st.judged = len(st.members)
+        return st
+
+    def settled(self) -> bool:
+        """True when a lazy split pass may leave the story as it is (see SPLIT_SETTLED_MEMBERS)."""
+        n = len(self.members)
+        return self.judged > 0 and n >= SPLIT_SETTLED_MEMBERS and n <= self.judged * (1 + SPLIT_REJUDGE_GROWTH)
 
 
 class IdentityStep(NamedTuple):
@@ -120,11 +159,12 @@ class StorySpan(NamedTuple):
     last: int | None
     members: int
     solo: bool
+    changed: int = 0  # StoryState.changed (0 in rows stored before it was kept)
 
     @classmethod
     def of(cls, st: StoryState) -> StorySpan:
         """The span of a story held in memory."""
-        return cls(st.profile.first, st.profile.last, len(st.members), st.solo)
+        return cls(st.profile.first, st.profile.last, len(st.members), st.solo, st.changed)
 
 
 class StateSource(Protocol):
@@ -193,6 +233,7 @@ class StoryClusterer:
         self._index = CandidateIndex()
         self.removed_: set[str] = set()  # story ids merged away since the last call to :meth:`take_removed`
         self.dirty_: set[str] = set()  # story ids whose state changed (attached: what to write back)
+        self.restamped_: set[str] = set()  # stories whose only change is a stamp of when they were last judged
         self.new_postings_: set[tuple[str, str]] = set()  # (key, story id) index entries made while attached
         self._source: StateSource | None = None
         self._fetched: set[str] = set()  # index keys whose stored postings are merged into _index
@@ -343,16 +384,21 @@ class StoryClusterer:
         if self._source is not None:
             self.new_postings_.update((k, sid) for k in keys)
 
+    def _fetch_postings(self, keys: Iterable[str]) -> None:
+        """Read the stored candidate index under the given keys, those not read yet (attached only)."""
+        if self._source is None:
+            return
+        todo = [k for k in keys if k not in self._fetched]
+        if todo:
+            self._fetched.update(todo)
+            for k, sids in self._source.postings(todo).items():
+                self._index.add_stored(k, sids)
+
     def _candidates(self, f: ArticleFeatures | Profile, exclude: str | None = None, bar: float = 0.0) -> set[str]:
         """Stories sharing a key with the article (live ones only); with a ``bar``, only those whose date range
         may be close enough for a score of ``bar`` (the others are not read: see :mod:`.index`)."""
         keys = self._keys(f)
-        if self._source is not None:
-            todo = [k for k in keys if k not in self._fetched]
-            if todo:
-                self._fetched.update(todo)
-                for k, sids in self._source.postings(todo).items():
-                    self._index.add_stored(k, sids)
+        self._fetch_postings(keys)
         first, last = (f.day, f.day) if isinstance(f, ArticleFeatures) else (f.first, f.last)
         reach = reach_days(bar, self.time_scale_days) + 1.0  # a day's margin: the exact test is _near's
         # a story that ended more than ``reach`` days before the article (or story) began is out of reach
@@ -381,8 +427,13 @@ class StoryClusterer:
         while self._exists(sid) or self.retired(sid):  # a re-used seed (an article re-read after its story moved on)
             sid = story_id(sid)
         st = self.stories_[sid] = StoryState(sid, solo=solo)
-        self.dirty_.add(sid)
+        self._changed(sid)
         return st
+
+    def _changed(self, sid: str) -> None:
+        """Note that a story changed (``dirty_``, and when: ``StoryState.changed``)."""
+        self.dirty_.add(sid)
+        self.stories_[sid].changed = self.vocab_.n_
 
     def _join(self, sid: str, f: ArticleFeatures) -> None:
         """Put a canonical article into a story, updating its centroid and the index."""
@@ -391,7 +442,7 @@ class StoryClusterer:
         st.profile.add(f)
         self.story_of_[f.id] = sid
         self.features_[f.id] = f
-        self.dirty_.add(sid)
+        self._changed(sid)
         self._index_add(sid, f)
 
     def assign(self, f: ArticleFeatures, count: bool = True) -> str:
@@ -412,7 +463,7 @@ class StoryClusterer:
         self.stories_[sid].riders.append(article_id)
         self.stories_[sid].copies[article_id] = canonical
         self.story_of_[article_id] = sid
-        self.dirty_.add(sid)
+        self._changed(sid)
         return sid
 
     def assign_solo(self, article_id: str) -> str:
@@ -429,8 +480,9 @@ class StoryClusterer:
         self._load_members(gone)
         a, b = self.stories_[keep], self.stories_.pop(gone)
         self._absent.add(gone)
-        self.dirty_.add(keep)
+        self._changed(keep)
         a.profile.merge(b.profile)
+        a.judged = 0
         self._index.place(keep, a.profile.first, a.profile.last)  # its own keys now reach the merged range
         a.members += b.members
         a.riders += b.riders
@@ -517,20 +569,26 @@ class StoryClusterer:
         self._load_members(sid)
         st = self.stories_[sid]
         f = self.features_[aid]
-        self.dirty_.add(sid)
+        self._changed(sid)
         st.members.remove(aid)
+        st.judged = 0
         st.profile.add(f, sign=-1)
         days = [d for m in st.members if m in self.features_ and (d := self.features_[m].day) is not None]
         st.profile.first, st.profile.last = (min(days), max(days)) if days else (None, None)
         del self.story_of_[aid]
 
-    def split_pass(self, among: Iterable[str] | None = None, duplicates: dict[str, str] | None = None) -> set[str]:
-        """Re-place members that drifted away from their story; the changed story ids."""
+    def split_pass(self, among: Iterable[str] | None = None, duplicates: dict[str, str] | None = None,
+                   lazy: bool = False) -> set[str]:
+        """Re-place members that drifted away from their story; the changed story ids.
+
+        ``lazy`` (a stream run) leaves out large stories that only grew a little since they were last judged
+        (:meth:`StoryState.settled`).
+        """
         todo = list(self.stories_) if among is None else [s for s in among if s in self.stories_]
         changed: set[str] = set()
         for sid in todo:
             st = self.stories_.get(sid)
-            if st is None or len(st.members) < SPLIT_MIN_MEMBERS:
+            if st is None or len(st.members) < SPLIT_MIN_MEMBERS or lazy and st.settled():
                 continue
             self._load_members(sid)
             for aid in list(st.members):
@@ -540,6 +598,7 @@ class StoryClusterer:
                 if score < SPLIT_SHARE * self.threshold:
                     changed.add(sid)
                     changed.add(self._replace(sid, aid, duplicates or {}, score))
+            st.judged = len(st.members)
         return changed
 
     def _replace(self, sid: str, aid: str, duplicates: dict[str, str], own: float) -> str:
@@ -554,7 +613,8 @@ class StoryClusterer:
         self._move(aid, sid, target, duplicates, single=False)
         return target
 
-    def reassign_pass(self, duplicates: dict[str, str] | None = None, among: Iterable[str] | None = None) -> set[str]:
+    def reassign_pass(self, duplicates: dict[str, str] | None = None, among: Iterable[str] | None = None,
+                      lazy: bool = False) -> set[str]:
         """One k-means step: move each article to a clearly better story (leave-one-out); changed ids.
 
         A story of one article moves when a story of several takes it at ``threshold``: the bar the article
@@ -562,6 +622,12 @@ class StoryClusterer:
         piece read before the rest of its story). These moves are all decided before any is made, so a
         story grown by one such move cannot pull in the next (no snowball). With ``among``, only members of
         those stories move.
+
+        ``lazy`` (a stream run): a single is compared with the candidate stories that changed since it was
+        last compared (:attr:`StoryState.changed`, read from their spans), and with every candidate only when
+        one of those takes it or the vocabulary drifted (REHOME_DRIFT): a story that did not change since
+        did not take it then. A run so reads the stories its articles reached, not every candidate of every
+        single around them.
         """
         changed: set[str] = set()
         if among is None:
@@ -586,6 +652,8 @@ class StoryClusterer:
             # an undated article has no date to support the move: only a story of UNDATED_REHOME_MEMBERS
             # reports (a centroid many outlets agree on, not one or two articles' background) may take it
             need = UNDATED_REHOME_MEMBERS if self.features_[aid].day is None else REHOME_MEMBERS
+            if lazy and not self._may_rehome(self.features_[aid], sid, need):
+                continue
             other, score = self.best_story(self.features_[aid], exclude=sid, min_members=need)
             if other is not None and score >= self.threshold:
                 moves.append((aid, sid, other, score))
@@ -593,6 +661,36 @@ class StoryClusterer:
             if sid in self.stories_ and other in self.stories_:
                 changed |= self._move(aid, sid, other, duplicates or {}, single=True, score=score)
         return {s for s in changed if s in self.stories_}
+
+    def _may_rehome(self, f: ArticleFeatures, sid: str, need: int) -> bool:
+        """True when a single must be compared with every candidate story now: it never was, the vocabulary
+        drifted since it last was, or a candidate that changed since it was last compared takes it. Stamps it
+        (``rehomed``, ``seen``: written back with the stories the run changed)."""
+        st, n = self.stories_[sid], self.vocab_.n_
+        since = st.seen
+        st.seen = n
+        if sid not in self.dirty_:
+            self.restamped_.add(sid)
+        if not st.rehomed or n > st.rehomed * (1 + REHOME_DRIFT):
+            st.rehomed = n
+            return True
+        spans = self.spans(self._candidates(f, sid, self.threshold))
+        near = {c for c, sp in spans.items() if sp.changed >= since and sp.members >= need}
+        self.load_stories(near)
+        if not self._takes_any(f, near, need):
+            return False
+        st.rehomed = n
+        return True
+
+    def _takes_any(self, f: ArticleFeatures, ids: set[str], min_members: int) -> bool:
+        """True when one of the given stories (of at least ``min_members``) scores the article at ``threshold``."""
+        for sid in ids:
+            st = self.stories_.get(sid)
+            if st is None or st.solo or len(st.members) < min_members or f.id in st.members:
+                continue
+            if similarity(f, st.profile, self.vocab_, self.time_scale_days, self.dense_weight) >= self.threshold:
+                return True
+        return False
 
     def _move(self, aid: str, sid: str, other: str, duplicates: dict[str, str], single: bool,
               score: float | None = None) -> set[str]:

@@ -3,7 +3,8 @@
 Needs: stored articles with their spaCy docs (the ``nlp`` stage) and ``duplicate_of`` (the ``dedupe`` stage).
 Adds: ``article.story``, :class:`Story` and :class:`Storyline` records, and the clusterer's learned state:
 state rows ``feat:<article>`` (features), ``story:<id>`` (centroid and members), ``span:<id>`` (its dates
-and size, read first to skip stories too far in time), ``of:<article>`` (its story) and ``n``; document
+and size, read first to skip stories too far in time), ``of:<article>`` (its story), ``list:<article>`` (what
+its story's record shows of it: :class:`Listing`) and ``n``; document
 frequencies (``store.get_counts``); postings (``store.get_postings``) for the candidate index (``k:<term>``
 -> stories), storyline candidates (``e:<entity>`` -> stories) and storyline links (``l:<story>`` -> related
 stories). A stream run reads and writes only the rows its articles reach.
@@ -45,7 +46,7 @@ import re
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..config import Settings
 from ..model import Article, Story, Storyline
@@ -74,6 +75,8 @@ _SITE_TAIL = re.compile(r"\s+[|\-–—:»]\s+([^|\-–—:»]{1,40})$")
 _SITE_TAIL_WORDS = 4
 # ... and only when what is left is a headline of its own (a short title is the whole name: "Reuters - Sport").
 _MIN_TITLE_CHARS = 15
+# Words of an article's first paragraph that title a story when no member has a headline.
+_LEAD_WORDS = 12
 
 
 # -- helpers --------------------------------------------------------------------------------------------
@@ -102,7 +105,7 @@ def _featurise_all(map_articles: MapArticles, store: Store, articles: Sequence[A
     ``map_articles``: :meth:`storyline.context.RunContext.map_articles`, on every core for a large run)."""
     todo = [a for a in articles if _comparable(a)]
     embedder = get_embedder(settings) if todo else None  # None: embeddings off or the [embed] extra missing
-    parsed_ids = store.doc_ids() if todo else set()
+    parsed_ids = store.doc_ids(a.id for a in todo) if todo else set()
 
     def items() -> Iterator[tuple[Article, Any]]:
         for i in range(0, len(todo), CHUNK):
@@ -157,18 +160,34 @@ def clean_title(title: str, outlet: str | None = None) -> str:
     return title
 
 
-def _story_record(st: StoryState, clusterer: StoryClusterer, articles: dict[str, Article]) -> Story:
+class Listing(NamedTuple):
+    """What a story record shows of one of its articles; stored (state row ``list:<id>``) with the article's
+    features, so a stream run builds the records of the stories it changed without reading their articles."""
+
+    id: str
+    day: str | None  # its own date evidence over a page's stray date (:func:`own_date`)
+    title: str
+    outlet: str | None
+    lead: str | None  # the first paragraph's first _LEAD_WORDS words; None when it has no paragraphs
+
+    @classmethod
+    def of(cls, art: Article) -> Listing:
+        """The listing of an article."""
+        lead = " ".join(art.paragraphs[0].text.split()[:_LEAD_WORDS]) if art.paragraphs else None
+        return cls(art.id, own_date(art), art.title, art.outlet, lead)
+
+
+def _story_record(st: StoryState, clusterer: StoryClusterer, listings: dict[str, Listing]) -> Story:
     """The Story record of one clustered story: ordered articles, dates, outlets, representative title."""
-    arts = [articles[a] for a in st.articles if a in articles]
-    day = {a.id: own_date(a) for a in arts}  # the article's own date evidence over a page's stray date
-    arts.sort(key=lambda a: (day[a.id] is None, day[a.id] or "", a.id))
-    dates = sorted(d for d in day.values() if d)
+    arts = [listings[a] for a in st.articles if a in listings]
+    arts.sort(key=lambda a: (a.day is None, a.day or "", a.id))
+    dates = sorted(a.day for a in arts if a.day)
     outlets = list(dict.fromkeys(a.outlet for a in arts if a.outlet))
     title = ""
     best = -1.0
     for aid in st.members:  # the canonical headline closest to the centroid
         f = clusterer.features_.get(aid)
-        art = articles.get(aid)
+        art = listings.get(aid)
         if f is None or art is None or not art.title.strip():
             continue
         body, head, ents = signals(f, st.profile, clusterer.vocab_)
@@ -176,11 +195,11 @@ def _story_record(st: StoryState, clusterer: StoryClusterer, articles: dict[str,
         if score > best:
             best, title = score, clean_title(art.title, art.outlet)
     if not title:
-        first = next((a for a in arts if a.title.strip() or a.paragraphs), None)
+        first = next((a for a in arts if a.title.strip() or a.lead is not None), None)
         if first is not None:
             title = clean_title(first.title, first.outlet)
-            if not title and first.paragraphs:
-                title = " ".join(first.paragraphs[0].text.split()[:12])
+            if not title and first.lead is not None:
+                title = first.lead
     return Story(id=st.id, title=title, articles=[a.id for a in arts], first_date=dates[0] if dates else None,
                  last_date=dates[-1] if dates else None, outlets=outlets)
 
@@ -229,6 +248,8 @@ def _storylines(clusterer: StoryClusterer, stories: dict[str, Story], settings: 
 # State rows of the stage (``store.get_state``): one per article's features, per story, per placed article.
 _FEAT, _STORY, _OF = "feat:", "story:", "of:"
 _SPAN = "span:"  # a story's date range, size and solo flag: what candidate filters read before the story
+_LIST = "list:"  # an article's Listing (what its story's record shows of it)
+_LISTED = "listed"  # set when every placed article has its listing row (stores of earlier versions get them once)
 _N = "n"  # how many canonical articles the document frequencies count
 _LEGACY = "stories"  # before per-story rows: every story in one JSON value (read once, then converted)
 # Posting keys (``store.get_postings``): candidate index (key -> stories), central entity -> stories, and a
@@ -263,6 +284,10 @@ class _StoredState:
         """The story each placed article is in."""
         return {aid: str(v) for aid, v in self._rows(_OF, article_ids).items()}
 
+    def listings(self, article_ids: Iterable[str]) -> dict[str, Listing]:
+        """Stored listings by article id."""
+        return {aid: Listing(aid, *json.loads(v)) for aid, v in self._rows(_LIST, article_ids).items()}
+
     def postings(self, keys: Iterable[str]) -> dict[str, set[str]]:
         """Candidate stories by index key."""
         out: dict[str, set[str]] = defaultdict(set)
@@ -275,10 +300,17 @@ class _StoredState:
         return self.store.get_counts(STAGE, terms)
 
 
-def _save_all(store: Store, clusterer: StoryClusterer, links: list[tuple[str, str]]) -> None:
-    """Replace the stage's stored state by a clusterer held in memory (after a batch run) and its links."""
+def _listing_rows(listings: Iterable[Listing]) -> dict[str, bytes | str]:
+    """State rows of article listings."""
+    return {_LIST + x.id: json.dumps(x[1:]) for x in listings}
+
+
+def _save_all(store: Store, clusterer: StoryClusterer, links: list[tuple[str, str]],
+              listings: Iterable[Listing] = ()) -> None:
+    """Replace the stage's stored state by a clusterer held in memory (after a batch run), its links and the
+    articles' listings."""
     store.clear_state(STAGE)
-    items: dict[str, bytes | str] = {_N: str(clusterer.vocab_.n_)}
+    items: dict[str, bytes | str] = {_N: str(clusterer.vocab_.n_), _LISTED: "1", **_listing_rows(listings)}
     items.update({_FEAT + aid: json.dumps(f.to_dict()) for aid, f in clusterer.features_.items()})
     items.update({_STORY + sid: json.dumps(st.to_dict()) for sid, st in clusterer.stories_.items()})
     items.update({_SPAN + sid: json.dumps(StorySpan.of(st)) for sid, st in clusterer.stories_.items()})
@@ -292,12 +324,16 @@ def _save_all(store: Store, clusterer: StoryClusterer, links: list[tuple[str, st
 
 
 def _save_changes(store: Store, clusterer: StoryClusterer, new_features: Iterable[ArticleFeatures],
-                  removed: set[str]) -> None:
-    """Write what a stream run changed: new features, counts and index entries, changed and removed stories."""
+                  removed: set[str], listings: Iterable[Listing]) -> None:
+    """Write what a stream run changed: new features, listings, counts and index entries, changed and removed
+    stories."""
     new_features = list(new_features)
     live = {sid for sid in clusterer.dirty_ if sid in clusterer.stories_}
-    items: dict[str, bytes | str] = {_N: str(clusterer.vocab_.n_)}
+    items: dict[str, bytes | str] = {_N: str(clusterer.vocab_.n_), **_listing_rows(listings)}
     items.update({_FEAT + f.id: json.dumps(f.to_dict()) for f in new_features})
+    for sid in clusterer.restamped_ - live:  # unchanged but for when they were last judged
+        if sid in clusterer.stories_:
+            items[_STORY + sid] = json.dumps(clusterer.stories_[sid].to_dict())
     for sid in live:
         st = clusterer.stories_[sid]
         items[_STORY + sid] = json.dumps(st.to_dict())
@@ -323,7 +359,12 @@ def _load_legacy(store: Store, settings: Settings) -> StoryClusterer | None:
 
 
 def _upgrade(store: Store, settings: Settings) -> None:
-    """Convert state of the one-value layout to rows (once); stored stories and storylines stay as they are."""
+    """Convert state of the one-value layout to rows, and give the placed articles of a store of an earlier
+    version their listing rows (each once); stored stories and storylines stay as they are."""
+    if not store.get_state(STAGE, _LISTED):
+        placed = store.get_state(STAGE, _N) or store.get_state(STAGE, _LEGACY)  # nothing placed: the run lists its own
+        rows = _listing_rows(Listing.of(a) for a in store.iter_articles()) if placed else {}
+        store.put_state(STAGE, {**rows, _LISTED: "1"})
     clusterer = _load_legacy(store, settings)
     if clusterer is None:
         return
@@ -404,9 +445,10 @@ def _rebuild_lines(store: Store, clusterer: StoryClusterer, comps: list[list[str
                    removed: set[str]) -> tuple[list[Story], list[Storyline], set[str]]:
     """Storylines of the linked components; (stored stories whose storyline changed, lines to put, lines gone)."""
     area = {sid for comp in comps for sid in comp}
-    stored = store.get_stories(area | removed)
-    records = {**stored, **fresh}
+    stored = store.get_stories((area | removed) - fresh.keys())  # a fresh story's record was just built: of its
+    records = {**stored, **fresh}  # stored one only the storyline is read (a big story's record is large)
     old_lines = {st.storyline for st in stored.values() if st.storyline}
+    old_lines |= {line for line in store.story_storylines(area & fresh.keys()).values() if line}
     lines: list[Storyline] = []
     line_of: dict[str, str | None] = dict.fromkeys(a for a in area if a in records)
     for comp in comps:
@@ -513,8 +555,8 @@ def recluster(store: Store, settings: Settings, nlp: NLP | None = None, reuse_fe
     rename, events = keep_ids(old_stories, {sid: st.articles for sid, st in clusterer.stories_.items()},
                               _retired(store, "story"), story_id, "article")
     clusterer.rename(rename)
-    by_id = {a.id: a for a in articles}
-    stories = {sid: _story_record(st, clusterer, by_id) for sid, st in clusterer.stories_.items()}
+    listings = {a.id: Listing.of(a) for a in articles}
+    stories = {sid: _story_record(st, clusterer, listings) for sid, st in clusterer.stories_.items()}
     s = settings.stories
     links = related_pairs(_linkable(clusterer), clusterer.vocab_, s.storyline_threshold,
                           s.time_scale_days, s.saga_threshold)
@@ -530,7 +572,7 @@ def recluster(store: Store, settings: Settings, nlp: NLP | None = None, reuse_fe
     with store.transaction():
         _record(store, "story", events, stories.values())
         _record(store, "storyline", line_events, lines)
-        _save_all(store, clusterer, links)
+        _save_all(store, clusterer, links, listings.values())
         store.put_stories(list(stories.values()), lines, replace=True)
         _write_articles(store, articles, clusterer)
     return sorted(stories.values(), key=_newest_first)
@@ -579,30 +621,55 @@ def run(ctx: RunContext) -> None:
     touched = _place(clusterer, articles, feats)
     dup = {a.id: a.duplicate_of for a in articles if a.duplicate_of}
     touched |= clusterer.merge_pass(touched)
-    touched |= clusterer.split_pass(touched, duplicates=dup)
-    touched |= clusterer.reassign_pass(dup, among=clusterer.single_neighbours(touched))
+    touched |= clusterer.split_pass(touched, duplicates=dup, lazy=True)
+    touched |= clusterer.reassign_pass(dup, among=clusterer.single_neighbours(touched), lazy=True)
     removed = clusterer.take_removed()
     touched = {s for s in touched | clusterer.dirty_ if s in clusterer.stories_}
     # records: the touched stories in full; the others keep their stored fields, only the storyline may change
     clusterer.load_features(a for sid in touched for a in clusterer.stories_[sid].members)
     wanted = [a for sid in touched for a in clusterer.stories_[sid].articles]
-    read = {a.id: a for a in articles}  # the run's articles were read above: only the stored ones are read here
-    by_id = {aid: read[aid] for aid in wanted if aid in read}
-    by_id.update((a.id, a) for a in store.iter_articles(aid for aid in wanted if aid not in read))
-    fresh = {sid: _story_record(clusterer.stories_[sid], clusterer, by_id) for sid in touched}
+    listings, new_listings = _listings(store, source, articles, wanted)
+    fresh = {sid: _story_record(clusterer.stories_[sid], clusterer, listings) for sid in touched}
+    placed_now = _moved_articles(store, source, articles, wanted, clusterer)  # before the new placements are saved
     steps = clusterer.events_
     stored = set(source.spans({st.other for st in steps if st.event == "merge"}
                               | {st.story for st in steps if st.event == "split"}))
     with store.transaction():
         _record(store, "story", lasting_events(steps, stored), fresh.values())
         moved, lines, gone_lines = _relink(store, clusterer, fresh, removed, settings)
-        _save_changes(store, clusterer, feats.values(), removed)
+        _save_changes(store, clusterer, feats.values(), removed, new_listings)
         store.delete_stories(removed - touched, gone_lines)
         store.put_stories([*fresh.values(), *moved], lines)
-        _write_articles(store, by_id.values(), clusterer)
+        _write_articles(store, placed_now, clusterer)
     ctx.touched_stories -= removed
     ctx.touched_stories |= touched
     ctx.touched_storylines |= {line.id for line in lines}  # rebuilt records carry no timeline or brief yet
+
+
+def _listings(store: Store, source: _StoredState, articles: list[Article], wanted: list[str]
+              ) -> tuple[dict[str, Listing], list[Listing]]:
+    """Listings of the wanted articles: the run's own from its articles, the others from their stored rows (an
+    article placed by a version that stored none is read once); (listings by id, those to store)."""
+    out = {a.id: Listing.of(a) for a in articles}
+    new = list(out.values())
+    stored = source.listings(aid for aid in wanted if aid not in out)
+    out.update(stored)
+    missing = [aid for aid in wanted if aid not in out]
+    if missing:
+        new += [Listing.of(a) for a in store.iter_articles(missing)]
+        out.update((x.id, x) for x in new)
+    return out, new
+
+
+def _moved_articles(store: Store, source: _StoredState, articles: list[Article], wanted: list[str],
+                    clusterer: StoryClusterer) -> list[Article]:
+    """The run's articles, and the stored articles of the changed stories that are now in another story than
+    their stored one (only those are read)."""
+    own = {a.id for a in articles}
+    before = source.story_of(aid for aid in wanted if aid not in own)
+    moved = [aid for aid, sid in before.items() if clusterer.story_of_.get(aid) != sid]
+    moved += [aid for aid in wanted if aid not in own and aid not in before]  # never placed: read to be sure
+    return [*articles, *store.iter_articles(moved)]
 
 
 def _newest_first(story: Story) -> tuple[str, str, str]:
