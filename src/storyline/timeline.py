@@ -16,8 +16,11 @@ Example:
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING
 
 from .model import Article, DateMention, Span, Story, TimelineEntry
@@ -295,13 +298,62 @@ def merge_events(events: Sequence[tuple[TimelineEntry, float]]) -> list[Timeline
     return out
 
 
+@dataclass
+class ArticleEvents:
+    """What the timeline reads once of one article: its candidate events (:func:`events_of`) and what its story's
+    timeline needs of it besides (its dates of publication and report, whether it is a copy). An article with no
+    date of its own (``story_bound``) has its events read again in each story, against the story's latest report.
+    """
+
+    article: str
+    published: str | None
+    reported: str | None  # the day it was published, unless that date is suspect
+    duplicate: bool
+    story_bound: bool
+    events: list[tuple[TimelineEntry, float]]
+
+    def to_json(self) -> str:
+        """The facts as JSON text, for the store."""
+        events = [[e.date, e.text, e.granularity, e.span.start if e.span else None,
+                   e.span.end if e.span else None, score] for e, score in self.events]  # fmt: skip
+        return json.dumps([self.article, self.published, self.reported, self.duplicate, self.story_bound, events])
+
+    @classmethod
+    def from_json(cls, text: str) -> ArticleEvents:
+        """The facts from :meth:`to_json`."""
+        aid, published, reported, duplicate, bound, events = json.loads(text)
+        return cls(aid, published, reported, duplicate, bound, [
+            (TimelineEntry(date, sent, [aid], gran, aid, Span(start, end) if start is not None else None), score)
+            for date, sent, gran, start, end, score in events
+        ])  # fmt: skip
+
+
+def article_events(article: Article, doc: Doc | None = None) -> ArticleEvents:
+    """What the timeline reads of one article and its parse (``doc``, optional); a copy has no events of its own."""
+    bound = not article.published and not any(d.value and d.anchor != "absolute" for d in article.dates)
+    reported = article.published[:10] if article.published and "suspect_date" not in article.flags else None
+    events = [] if bound or article.is_duplicate else events_of(article, doc)
+    return ArticleEvents(article.id, article.published, reported, article.is_duplicate, bound, events)
+
+
+EventsOf = Callable[[str, "str | None"], list[tuple[TimelineEntry, float]]]
+
+
 def story_timeline(articles: Sequence[Article], docs: Mapping[str, Doc] | None = None) -> list[TimelineEntry]:
     """The timeline of one story from its extracted articles (duplicates count once); ``docs`` by article id."""
     docs = docs or {}
-    latest = max((a.published for a in articles if a.published), default=None)
-    events = [ev for a in articles if not a.is_duplicate for ev in events_of(a, docs.get(a.id), latest)]
+    by_id = {a.id: a for a in articles}
+    facts = [article_events(a, docs.get(a.id)) for a in articles]
+    return timeline_of(facts, lambda aid, latest: events_of(by_id[aid], docs.get(aid), latest))
+
+
+def timeline_of(facts: Sequence[ArticleEvents], bound: EventsOf) -> list[TimelineEntry]:
+    """:func:`story_timeline` from what was read of each article (:func:`article_events`); ``bound`` gives the
+    events of a story-bound article (by id) against the story's latest report."""
+    latest = max((f.published for f in facts if f.published), default=None)
+    events = [ev for f in facts if not f.duplicate for ev in (bound(f.article, latest) if f.story_bound else f.events)]
     entries = merge_events(events)
-    published = {a.id: a.published[:10] for a in articles if a.published and "suspect_date" not in a.flags}
+    published = {f.article: f.reported for f in facts if f.reported}
     for e in entries:  # report time beside event time
         days = sorted(published[x] for x in e.sources if x in published)
         e.first_reported, e.last_reported = (days[0], days[-1]) if days else (None, None)
@@ -335,8 +387,11 @@ def run(ctx: RunContext) -> None:
     stories = {sid: store.get_story(sid) for sid in ids}
     todo = list(stories.values())
     weights = [len(s.articles) for s in todo]
-    for story, timeline in zip(todo, ctx.map_stories(_timeline_batch, todo, sum(weights), weights), strict=True):
+    read: dict[str, str] = {}
+    for story, (timeline, new) in zip(todo, ctx.map_stories(_timeline_batch, todo, sum(weights), weights), strict=True):
         story.timeline = timeline
+        read.update(new)
+    store.put_facts(FACTS, read)
     lines = []
     for line in store.storylines_holding(stories, also=ctx.touched_storylines):  # not every storyline
         members = [stories[sid] if sid in stories else store.get_story(sid) for sid in line.stories]
@@ -345,15 +400,38 @@ def run(ctx: RunContext) -> None:
     store.put_stories(list(stories.values()), lines)
 
 
-def _timeline_batch(ctx: RunContext, stories: list[Story]) -> list[list[TimelineEntry]]:
-    """The timeline of each story, from its stored articles (per-story work, run by
+# The store's name for the timeline's per-article facts (:class:`ArticleEvents`).
+FACTS = "timeline"
+
+
+def _timeline_batch(ctx: RunContext, stories: list[Story]) -> list[tuple[list[TimelineEntry], dict[str, str]]]:
+    """The timeline of each story from its articles' kept facts, with the facts of the articles read and parsed
+    for it (those the store kept none of) to keep (per-story work, run by
     :meth:`storyline.context.RunContext.map_stories` here or on a worker)."""
     out = []
     for story in stories:
-        arts = ctx.articles(story.articles)
-        docs = ctx.docs(a.id for a in arts if not a.is_duplicate)  # the parse tells captions apart, if there is one
-        out.append(story_timeline(arts, docs))
+        kept = ctx.store.get_facts(FACTS, story.articles)
+        arts = {a.id: a for a in ctx.articles(aid for aid in story.articles if aid not in kept)}
+        # the parse tells captions apart, if there is one
+        docs = ctx.docs(a.id for a in arts.values() if not a.is_duplicate)
+        new = {aid: article_events(a, docs.get(aid)) for aid, a in arts.items()}
+        facts = [
+            new[aid] if aid in new else ArticleEvents.from_json(kept[aid])
+            for aid in story.articles
+            if aid in new or aid in kept
+        ]
+        out.append(
+            (timeline_of(facts, partial(_bound_events, ctx, arts)), {aid: f.to_json() for aid, f in new.items()})
+        )
     return out
+
+
+def _bound_events(
+    ctx: RunContext, read: Mapping[str, Article], aid: str, latest: str | None
+) -> list[tuple[TimelineEntry, float]]:
+    """A story-bound article's events against its story's latest report, read again with its parse."""
+    art = read[aid] if aid in read else ctx.articles([aid])[0]
+    return events_of(art, ctx.docs([aid]).get(aid), latest)
 
 
 def shown_date(date: str, granularity: str) -> str:
@@ -372,4 +450,15 @@ def format_timeline(entries: Sequence[TimelineEntry]) -> list[str]:
     return [f"{shown_date(e.date, e.granularity):<10}  {e.text}  [{', '.join(e.sources)}]" for e in entries]
 
 
-__all__ = ["by_report", "format_timeline", "merge_events", "run", "shown_date", "story_timeline", "storyline_timeline"]
+__all__ = [
+    "ArticleEvents",
+    "article_events",
+    "by_report",
+    "format_timeline",
+    "merge_events",
+    "run",
+    "shown_date",
+    "story_timeline",
+    "storyline_timeline",
+    "timeline_of",
+]

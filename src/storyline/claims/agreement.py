@@ -38,8 +38,9 @@ from ..model import Article, Citation, Claim, Story
 from ..text.similarity import cosine
 from ..text.unionfind import UnionFind
 from ..text.words import stem
-from .contradictions import date_conflicts, outcome_conflicts
-from .reading import EARLIER_MARK, VAGUE, Reading, is_vague, owners_differ, read_figure
+from .contradictions import date_conflicts_of, outcome_conflicts_of
+from .facts import ArticleFacts, read_article
+from .reading import EARLIER_MARK, VAGUE, Reading, article_readings, is_vague, owners_differ
 from .sources import source_of
 
 if TYPE_CHECKING:
@@ -285,8 +286,7 @@ def _salience(claim: Claim, readings: dict[str, list[Reading]], summary: Sequenc
             continue
         if any(c.article == r.art.id and c.span and c.span.start <= r.fig.span.start < c.span.end for c in summary):
             score = max(score, 2.0)
-        para = next((k for k, sp in enumerate(r.art.paragraph_spans()) if sp.start <= r.fig.span.start <= sp.end), 99)
-        score = max(score, (1.0 if para <= 1 else 0.0) + (0.5 if r.event else 0.0))
+        score = max(score, (1.0 if r.para <= 1 else 0.0) + (0.5 if r.event else 0.0))
     return score
 
 
@@ -295,18 +295,19 @@ def figure_claims(
 ) -> list[Claim]:
     """Claims about the story's figures: disputed and updated ones first, then those several outlets agree on,
     then at most a few salient single-source figures (those in the brief's ``summary`` or in lead paragraphs)."""
+    return readings_claims(articles, [article_readings(a, (docs or {}).get(a.id)) for a in articles], summary)
+
+
+def readings_claims(
+    articles: Sequence[Article], readings: Sequence[Sequence[Reading]], summary: Sequence[Citation] = ()
+) -> list[Claim]:
+    """:func:`figure_claims` from each article's :func:`.reading.article_readings` (read once, kept per article)."""
     by_key: dict[tuple[str, str, str], list[Reading]] = {}
-    seen: set[tuple[str, int]] = set()
     src = source_of(articles)
-    for pos, art in enumerate(articles):
-        for fig in art.figures:
-            if (art.id, fig.span.start) in seen or not art.paragraphs:
-                continue
-            seen.add((art.id, fig.span.start))
-            r = read_figure(fig, art, (docs or {}).get(art.id))
-            if r is not None:
-                r.pos, r.source = pos, src[art.id]
-                by_key.setdefault((r.cls, r.event, r.locus), []).append(r)
+    for pos, (art, found) in enumerate(zip(articles, readings, strict=True)):
+        for r in found:
+            r.pos, r.source = pos, src[art.id]
+            by_key.setdefault((r.cls, r.event, r.locus), []).append(r)
     out = _merge_same_figure([row for readings in by_key.values() for row in _claims_of(readings)])
     rank = {"conflict": 0, "updated": 1, "agree": 2, "single_source": 3}
     shown = [c for c in out if c.status != "single_source"]
@@ -405,7 +406,17 @@ def summary_claims(story: Story, articles: Sequence[Article]) -> list[Claim]:
 def claims(story: Story, articles: Sequence[Article], docs: Mapping[str, Doc] | None = None) -> list[Claim]:
     """Every claim of a story: its figures (conflicts first), then the key claims of its brief; ``docs`` are the
     articles' stored parses by id (optional)."""
-    found = figure_claims(articles, story.summary, docs)
-    if docs:
-        found = date_conflicts(articles, docs) + outcome_conflicts(articles, docs) + found
-    return found + summary_claims(story, articles)
+    return claims_of(story, [read_article(a, (docs or {}).get(a.id)) for a in articles])
+
+
+def claims_of(story: Story, facts: Sequence[ArticleFacts]) -> list[Claim]:
+    """:func:`claims` from what was read of each of the story's articles (:func:`.facts.read_article`)."""
+    arts = [f.article for f in facts]
+    found = readings_claims(arts, [f.readings for f in facts], story.summary)
+    if any(f.parsed for f in facts):
+        found = (
+            date_conflicts_of(arts, [f.dates for f in facts])
+            + outcome_conflicts_of(arts, [f.outcomes for f in facts])
+            + found
+        )
+    return found + summary_claims(story, arts)
