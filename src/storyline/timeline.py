@@ -301,8 +301,11 @@ def merge_events(events: Sequence[tuple[TimelineEntry, float]]) -> list[Timeline
 @dataclass
 class ArticleEvents:
     """What the timeline reads once of one article: its candidate events (:func:`events_of`) and what its story's
-    timeline needs of it besides (its dates of publication and report, whether it is a copy). An article with no
-    date of its own (``story_bound``) has its events read again in each story, against the story's latest report.
+    timeline needs of it besides (its dates of publication and report, whether it is a copy).
+
+    An article with no date of its own (``story_bound``) is read against its story's latest report, of which only
+    the year counts (:func:`events_of` compares years): ``story_year`` is the year its events were read against,
+    and they are read again when the story's latest report falls in another year.
     """
 
     article: str
@@ -310,48 +313,67 @@ class ArticleEvents:
     reported: str | None  # the day it was published, unless that date is suspect
     duplicate: bool
     story_bound: bool
+    story_year: str | None
     events: list[tuple[TimelineEntry, float]]
 
     def to_json(self) -> str:
         """The facts as JSON text, for the store."""
         events = [[e.date, e.text, e.granularity, e.span.start if e.span else None,
                    e.span.end if e.span else None, score] for e, score in self.events]  # fmt: skip
-        return json.dumps([self.article, self.published, self.reported, self.duplicate, self.story_bound, events])
+        head = [self.article, self.published, self.reported, self.duplicate, self.story_bound, self.story_year]
+        return json.dumps([*head, events])
 
     @classmethod
     def from_json(cls, text: str) -> ArticleEvents:
         """The facts from :meth:`to_json`."""
-        aid, published, reported, duplicate, bound, events = json.loads(text)
-        return cls(aid, published, reported, duplicate, bound, [
+        aid, published, reported, duplicate, bound, year, events = json.loads(text)
+        return cls(aid, published, reported, duplicate, bound, year, [
             (TimelineEntry(date, sent, [aid], gran, aid, Span(start, end) if start is not None else None), score)
             for date, sent, gran, start, end, score in events
         ])  # fmt: skip
 
 
-def article_events(article: Article, doc: Doc | None = None) -> ArticleEvents:
-    """What the timeline reads of one article and its parse (``doc``, optional); a copy has no events of its own."""
+def _year(date: str | None) -> str | None:
+    """The year of an ISO date, None without one."""
+    return date[:4] if date else None
+
+
+def article_events(article: Article, doc: Doc | None = None, story_date: str | None = None) -> ArticleEvents:
+    """What the timeline reads of one article and its parse (``doc``, optional), an article with no date of its own
+    read against ``story_date`` (its story's latest report); a copy has no events of its own."""
     bound = not article.published and not any(d.value and d.anchor != "absolute" for d in article.dates)
     reported = article.published[:10] if article.published and "suspect_date" not in article.flags else None
-    events = [] if bound or article.is_duplicate else events_of(article, doc)
-    return ArticleEvents(article.id, article.published, reported, article.is_duplicate, bound, events)
+    events = [] if article.is_duplicate else events_of(article, doc, story_date)
+    year = _year(story_date) if bound else None
+    return ArticleEvents(article.id, article.published, reported, article.is_duplicate, bound, year, events)
 
 
 EventsOf = Callable[[str, "str | None"], list[tuple[TimelineEntry, float]]]
 
 
+def latest_report(published: Iterable[str | None]) -> str | None:
+    """A story's latest report: the latest publication date of its articles."""
+    return max((p for p in published if p), default=None)
+
+
 def story_timeline(articles: Sequence[Article], docs: Mapping[str, Doc] | None = None) -> list[TimelineEntry]:
     """The timeline of one story from its extracted articles (duplicates count once); ``docs`` by article id."""
     docs = docs or {}
-    by_id = {a.id: a for a in articles}
-    facts = [article_events(a, docs.get(a.id)) for a in articles]
-    return timeline_of(facts, lambda aid, latest: events_of(by_id[aid], docs.get(aid), latest))
+    latest = latest_report(a.published for a in articles)
+    facts = [article_events(a, docs.get(a.id), latest) for a in articles]
+    return timeline_of(facts, lambda aid, when: [])  # every article was read against this story's latest report
 
 
 def timeline_of(facts: Sequence[ArticleEvents], bound: EventsOf) -> list[TimelineEntry]:
-    """:func:`story_timeline` from what was read of each article (:func:`article_events`); ``bound`` gives the
-    events of a story-bound article (by id) against the story's latest report."""
-    latest = max((f.published for f in facts if f.published), default=None)
-    events = [ev for f in facts if not f.duplicate for ev in (bound(f.article, latest) if f.story_bound else f.events)]
+    """:func:`story_timeline` from what was read of each article (:func:`article_events`); ``bound`` reads again
+    (by id) a story-bound article read against another year than the story's latest report's."""
+    latest = latest_report(f.published for f in facts)
+    events = [
+        ev
+        for f in facts
+        if not f.duplicate
+        for ev in (bound(f.article, latest) if f.story_bound and f.story_year != _year(latest) else f.events)
+    ]
     entries = merge_events(events)
     published = {f.article: f.reported for f in facts if f.reported}
     for e in entries:  # report time beside event time
@@ -410,16 +432,13 @@ def _timeline_batch(ctx: RunContext, stories: list[Story]) -> list[tuple[list[Ti
     :meth:`storyline.context.RunContext.map_stories` here or on a worker)."""
     out = []
     for story in stories:
-        kept = ctx.store.get_facts(FACTS, story.articles)
+        kept = {aid: ArticleEvents.from_json(text) for aid, text in ctx.store.get_facts(FACTS, story.articles).items()}
         arts = {a.id: a for a in ctx.articles(aid for aid in story.articles if aid not in kept)}
         # the parse tells captions apart, if there is one
         docs = ctx.docs(a.id for a in arts.values() if not a.is_duplicate)
-        new = {aid: article_events(a, docs.get(aid)) for aid, a in arts.items()}
-        facts = [
-            new[aid] if aid in new else ArticleEvents.from_json(kept[aid])
-            for aid in story.articles
-            if aid in new or aid in kept
-        ]
+        latest = latest_report([*(f.published for f in kept.values()), *(a.published for a in arts.values())])
+        new = {aid: article_events(a, docs.get(aid), latest) for aid, a in arts.items()}
+        facts = [new[aid] if aid in new else kept[aid] for aid in story.articles if aid in new or aid in kept]
         out.append(
             (timeline_of(facts, partial(_bound_events, ctx, arts)), {aid: f.to_json() for aid, f in new.items()})
         )
@@ -429,7 +448,8 @@ def _timeline_batch(ctx: RunContext, stories: list[Story]) -> list[tuple[list[Ti
 def _bound_events(
     ctx: RunContext, read: Mapping[str, Article], aid: str, latest: str | None
 ) -> list[tuple[TimelineEntry, float]]:
-    """A story-bound article's events against its story's latest report, read again with its parse."""
+    """A story-bound article's events against its story's latest report, read again with its parse (the story's
+    latest report moved to another year since they were read)."""
     art = read[aid] if aid in read else ctx.articles([aid])[0]
     return events_of(art, ctx.docs([aid]).get(aid), latest)
 

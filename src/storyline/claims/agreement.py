@@ -328,10 +328,16 @@ def _merge_same_figure(rows: list[tuple[Claim, list[Reading]]]) -> list[Claim]:
     (money in one currency, a share, a count), name no different owners, and their sentences say alike."""
     out: list[Claim] = []
     merged: list[tuple[Claim, list[Reading]]] = []
+    # the merged rows of one value by it: only rows of that one value can host a row of it (:func:`_one_figure`)
+    by_value: dict[float, list[tuple[Claim, list[Reading]]]] = {}
     for claim, readings in rows:
-        host = next((m for m in merged if _one_figure(m[1], readings)), None) if len(claim.values) == 1 else None
+        values = {r.fig.value for r in readings}
+        hosts = by_value.get(next(iter(values)), []) if len(values) == 1 and len(claim.values) == 1 else []
+        host = next((m for m in hosts if _one_figure(m[1], readings)), None)
         if host is None:
             merged.append((claim, list(readings)))
+            if len(values) == 1:
+                by_value.setdefault(next(iter(values)), []).append(merged[-1])
             continue
         host[1].extend(readings)
         record = _value_record(host[1])
