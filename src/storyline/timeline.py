@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from .model import Article, DateMention, Span, Story, TimelineEntry
 from .text.attachment import continues_apposition
@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Span as DocSpan
 
     from .context import RunContext
+    from .store import Store
 
 GRAN_RANK = {"day": 0, "month": 1, "season": 2, "year": 3, "decade": 4}
 EVENT_GRANULARITIES = {"day", "month", "season"}
@@ -403,23 +404,42 @@ def run(ctx: RunContext) -> None:
     """Pipeline stage: rebuild the timeline of every touched story (all when none) and of their storylines."""
     store = ctx.store
     everything = not ctx.touched_stories and not ctx.touched_storylines
-    ids = [s.id for s in store.iter_stories()] if everything else sorted(ctx.touched_stories)
+    ids = store.all_story_ids() if everything else sorted(ctx.touched_stories)
     if not ids and not ctx.touched_storylines:
         return
-    stories = {sid: store.get_story(sid) for sid in ids}
+    stories = _story_parts(store, ids, "articles")  # a story's timeline is read from its articles only
     todo = list(stories.values())
     weights = [len(s.articles) for s in todo]
     read: dict[str, str] = {}
-    for story, (timeline, new) in zip(todo, ctx.map_stories(_timeline_batch, todo, sum(weights), weights), strict=True):
+    for story, (timeline, new) in zip(
+        todo, ctx.map_stories(_timeline_batch, todo, sum(weights), weights), strict=True
+    ):
         story.timeline = timeline
         read.update(new)
-    store.put_facts(FACTS, read)
     lines = []
     for line in store.storylines_holding(stories, also=ctx.touched_storylines):  # not every storyline
-        members = [stories[sid] if sid in stories else store.get_story(sid) for sid in line.stories]
-        line.timeline = storyline_timeline(members)
+        others = _story_parts(store, [sid for sid in line.stories if sid not in stories], "timeline")
+        line.timeline = storyline_timeline([stories[sid] if sid in stories else others[sid] for sid in line.stories])
         lines.append(line)
-    store.put_stories(list(stories.values()), lines)
+    with store.transaction():
+        store.put_facts(FACTS, read)
+        store.set_story_parts({s.id: {"timeline": [e.to_dict() for e in s.timeline]} for s in todo})
+        store.put_stories([], lines)
+
+
+def _story_parts(store: Store, ids: Sequence[str], name: Literal["articles", "timeline"]) -> dict[str, Story]:
+    """Stories by id with only their articles or their timeline read (a story stored under another id, merged
+    into it, is read whole)."""
+    parts = store.get_story_parts(ids, (name,))
+    out = {}
+    for sid in ids:
+        if sid not in parts:
+            out[sid] = store.get_story(sid)
+        elif name == "articles":
+            out[sid] = Story(id=sid, articles=parts[sid]["articles"])
+        else:
+            out[sid] = Story(id=sid, timeline=[TimelineEntry.from_dict(e) for e in parts[sid]["timeline"]])
+    return out
 
 
 # The store's name for the timeline's per-article facts (:class:`ArticleEvents`).

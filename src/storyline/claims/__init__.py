@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..model import Citation, Story
 from .agreement import SINGLE_ROWS, claims, claims_of, figure_claims, summary_claims
 from .facts import from_json, read_article, to_json
 from .reading import value_range
 
 if TYPE_CHECKING:
     from ..context import RunContext
-    from ..model import Claim, Story
+    from ..model import Claim
 
 # The store's name for the claims stage's per-article facts (:mod:`.facts`).
 FACTS = "claims"
@@ -26,20 +27,26 @@ def run(ctx: RunContext) -> None:
     """Pipeline stage: the claims of each touched story (all when none)."""
     store = ctx.store
     if ctx.touched_stories:
-        stories = store.get_stories(ctx.touched_stories)
-        todo = [stories[s] for s in sorted(ctx.touched_stories) if s in stories]
+        ids = sorted(ctx.touched_stories)
     elif ctx.touched_storylines:
         return  # a storyline-only change leaves every story's claims as they were
     else:
-        todo = list(store.iter_stories())
+        ids = store.all_story_ids()
+    # a story's claims are read from its articles and its brief only
+    parts = store.get_story_parts(ids, ("articles", "summary"))
+    todo = [
+        Story(id=sid, articles=p["articles"], summary=[Citation.from_dict(c) for c in p["summary"]])
+        for sid in ids
+        if (p := parts.get(sid)) is not None
+    ]
     weights = [len(s.articles) for s in todo]
     read: dict[str, str] = {}
     for story, (found, new) in zip(todo, ctx.map_stories(_claims_batch, todo, sum(weights), weights), strict=True):
         story.claims = found
         read.update(new)
-    store.put_facts(FACTS, read)
-    if todo:
-        store.put_stories(todo, [])
+    with store.transaction():
+        store.put_facts(FACTS, read)
+        store.set_story_parts({s.id: {"claims": [c.to_dict() for c in s.claims]} for s in todo})
 
 
 def _claims_batch(ctx: RunContext, stories: list[Story]) -> list[tuple[list[Claim], dict[str, str]]]:

@@ -1,4 +1,5 @@
-"""Per-article facts: what a stage read once of each article (its record and its parse), kept for its stories.
+"""Per-article facts, what a stage read once of each article (its record and its parse) and kept for its stories,
+and the parts of stored stories a stage reads or rebuilds (its timeline, its claims) without the whole record.
 
 A story's timeline or claims are merged from its articles' facts, so a run reads and parses only the articles
 whose facts are missing. The store's triggers (migration ``010_article_facts``) drop an article's facts when its
@@ -7,13 +8,16 @@ stored record changes or its parse is stored again, so kept facts always describ
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
-from .base import StoreBase
+from ..errors import StoreError
+from .base import StoreBase, _dumps
 
 
 class FactRecords(StoreBase):
-    """Per-article facts of a stage: JSON text by article id."""
+    """Per-article facts of a stage (JSON text by article id), and parts of stored stories."""
 
     def get_facts(self, stage: str, ids: Iterable[str]) -> dict[str, str]:
         """The kept facts of these articles for ``stage`` (articles without are left out)."""
@@ -30,3 +34,31 @@ class FactRecords(StoreBase):
                 "INSERT OR REPLACE INTO article_facts SELECT id, ?, ? FROM articles WHERE id=?",
                 [(stage, value, aid) for aid, value in facts.items()],
             )
+
+    def all_story_ids(self) -> list[str]:
+        """Every stored story's id, in id order."""
+        return [r[0] for r in self.db.execute("SELECT id FROM stories ORDER BY id")]
+
+    def get_story_parts(self, ids: Iterable[str], names: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """Some fields of stored stories in their JSON form (``names``: "articles", "timeline"...), by story id
+        (unknown ids are left out), without reading the rest of their records."""
+        paths = ", ".join(f"'$.{_field(name)}'" for name in (*names, "id"))
+        # json_extract of two paths or more gives a JSON array of their values (the id makes it two at least)
+        rows = self._rows_in(f"SELECT id, json_extract(data, {paths}) FROM stories WHERE id IN ({{marks}})", [], ids)
+        return {sid: dict(zip((*names, "id"), json.loads(parts), strict=True)) for sid, parts in rows}
+
+    def set_story_parts(self, parts: Mapping[str, Mapping[str, Any]]) -> None:
+        """Replace some fields of stored stories (JSON-ready values by field name, by story id) in one transaction,
+        leaving the rest of their records as they are."""
+        with self.transaction():
+            for sid, fields in parts.items():
+                for name, value in fields.items():
+                    self.db.execute(f"UPDATE stories SET data = json_set(data, '$.{_field(name)}', json(?)) WHERE id=?",
+                                    (_dumps(value), sid))
+
+
+def _field(name: str) -> str:
+    """A story field's name, checked before it goes into a JSON path of an SQL statement."""
+    if not name.isidentifier():
+        raise StoreError(f"not a story field name: {name!r} (a field of storyline.model.Story)")
+    return name
