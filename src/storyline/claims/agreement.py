@@ -326,26 +326,28 @@ def _merge_same_figure(rows: list[tuple[Claim, list[Reading]]]) -> list[Claim]:
     words ("notices to 14 districts", "warned 14 towns"; "will pay $17 a share", "buy it for $17 a share")
     give several rows. Two single-value rows are one figure when they give the same exact value of the same kind
     (money in one currency, a share, a count), name no different owners, and their sentences say alike."""
-    out: list[Claim] = []
-    merged: list[tuple[Claim, list[Reading]]] = []
+    # each merged row with its readings' context words counted together (kept as the row grows)
+    merged: list[tuple[Claim, list[Reading], Counter[str]]] = []
     # the merged rows of one value by it: only rows of that one value can host a row of it (:func:`_one_figure`)
-    by_value: dict[float, list[tuple[Claim, list[Reading]]]] = {}
+    by_value: dict[float, list[tuple[Claim, list[Reading], Counter[str]]]] = {}
     for claim, readings in rows:
         values = {r.fig.value for r in readings}
         hosts = by_value.get(next(iter(values)), []) if len(values) == 1 and len(claim.values) == 1 else []
-        host = next((m for m in hosts if _one_figure(m[1], readings)), None)
+        # a row of one value may host others later: its readings' context words counted together once
+        words = _summed(readings) if len(values) == 1 else Counter()
+        host = next((m for m in hosts if _one_figure(m[1], readings, m[2], words)), None)
         if host is None:
-            merged.append((claim, list(readings)))
+            merged.append((claim, list(readings), words))
             if len(values) == 1:
                 by_value.setdefault(next(iter(values)), []).append(merged[-1])
             continue
         host[1].extend(readings)
+        for r in readings:
+            host[2].update(r.context)
         record = _value_record(host[1])
         host[0].values = [record]
         host[0].status = "single_source" if record["independent"] <= 1 else "agree"
-    for claim, _ in merged:
-        out.append(claim)
-    return out
+    return [claim for claim, _, _ in merged]
 
 
 def _family(r: Reading) -> str:
@@ -354,8 +356,11 @@ def _family(r: Reading) -> str:
     return r.cls if r.cls.startswith(("money:", "scale:")) or r.cls == "percent" else "count"
 
 
-def _one_figure(a: list[Reading], b: list[Reading]) -> bool:
-    """True when two rows' readings give one figure: one exact value of one kind, no two owners, alike sentences."""
+def _one_figure(
+    a: list[Reading], b: list[Reading], words_a: Counter[str], words_b: Counter[str]
+) -> bool:
+    """True when two rows' readings give one figure: one exact value of one kind, no two owners, alike sentences
+    (``words_a``, ``words_b``: each row's context words counted together, :func:`_summed`)."""
     values = {r.fig.value for r in a} | {r.fig.value for r in b}
     if len(values) != 1 or len({_family(r) for r in a + b}) != 1 or a[0].cls.startswith("scale:"):
         return False
@@ -365,7 +370,7 @@ def _one_figure(a: list[Reading], b: list[Reading]) -> bool:
         return False
     if any(owners_differ(x, y) for x in a for y in b):
         return False
-    return cosine(_summed(a), _summed(b)) >= CONTEXT_SAME_FIGURE
+    return cosine(words_a, words_b) >= CONTEXT_SAME_FIGURE
 
 
 def _summed(readings: list[Reading]) -> Counter[str]:
