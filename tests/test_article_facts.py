@@ -16,6 +16,7 @@ from storyline.config import Settings
 from storyline.extract import extract_article
 from storyline.model import Article, DateMention, Paragraph, Span, Story
 from storyline.store import Store
+from storyline.store import facts as store_facts
 from storyline.text.parser import NLP
 
 if TYPE_CHECKING:
@@ -96,6 +97,14 @@ def test_kept_facts_stay_while_the_article_is_unchanged_and_go_when_it_or_its_pa
     assert set(store.get_facts("timeline", ["a", "b"])) == {"b"}
     store.put_docs({"b": b"parse"})
     assert store.get_facts("timeline", ["a", "b"]) == {}
+
+
+def test_facts_read_by_other_code_are_not_read(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    store.add_articles([Article(id="a", title="A")])
+    store.put_facts("claims", {"a": "[1]"})
+    assert store.get_facts("claims", ["a"]) == {"a": "[1]"}
+    monkeypatch.setattr(store_facts, "code_digest", lambda: "another version of the code")
+    assert store.get_facts("claims", ["a"]) == {}
 
 
 FIRE = [

@@ -3,13 +3,17 @@ and the parts of stored stories a stage reads or rebuilds (its timeline, its cla
 
 A story's timeline or claims are merged from its articles' facts, so a run reads and parses only the articles
 whose facts are missing. The store's triggers (migration ``010_article_facts``) drop an article's facts when its
-stored record changes or its parse is stored again, so kept facts always describe the article as it stands.
+stored record changes or its parse is stored again, so kept facts always describe the article as it stands; and
+facts are stamped with the code that read them (:func:`code_digest`), so facts read by other code are read again.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from ..errors import StoreError
@@ -22,17 +26,19 @@ class FactRecords(StoreBase):
     def get_facts(self, stage: str, ids: Iterable[str]) -> dict[str, str]:
         """The kept facts of these articles for ``stage`` (articles without are left out)."""
         return dict(self._rows_in(
-            "SELECT article_id, value FROM article_facts WHERE stage=? AND article_id IN ({marks})", [stage], ids
+            "SELECT article_id, value FROM article_facts WHERE stage=? AND code=? AND article_id IN ({marks})",
+            [stage, code_digest()], ids,
         ))
 
     def put_facts(self, stage: str, facts: Mapping[str, str]) -> None:
         """Keep facts of articles for ``stage`` (ids of articles no longer stored are skipped)."""
         if not facts:
             return
+        code = code_digest()
         with self.transaction():
             self.db.executemany(
-                "INSERT OR REPLACE INTO article_facts SELECT id, ?, ? FROM articles WHERE id=?",
-                [(stage, value, aid) for aid, value in facts.items()],
+                "INSERT OR REPLACE INTO article_facts SELECT id, ?, ?, ? FROM articles WHERE id=?",
+                [(stage, code, value, aid) for aid, value in facts.items()],
             )
 
     def all_story_ids(self) -> list[str]:
@@ -55,6 +61,22 @@ class FactRecords(StoreBase):
                 for name, value in fields.items():
                     self.db.execute(f"UPDATE stories SET data = json_set(data, '$.{_field(name)}', json(?)) WHERE id=?",
                                     (_dumps(value), sid))
+
+
+# The package's files whose content decides what a stage reads of an article: its code, lexicons and defaults.
+_CODE_SUFFIXES = (".py", ".txt", ".toml")
+
+
+@cache
+def code_digest() -> str:
+    """A digest of the storyline package's code, lexicons and defaults as installed (read once a process): facts
+    are read by one version of the code, and any change to it may change them."""
+    root = Path(__file__).resolve().parent.parent
+    digest = hashlib.blake2b(digest_size=16)
+    for path in sorted(p for p in root.rglob("*") if p.suffix in _CODE_SUFFIXES and "__pycache__" not in p.parts):
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def _field(name: str) -> str:

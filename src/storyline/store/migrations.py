@@ -253,7 +253,9 @@ def _m010_article_facts(db: sqlite3.Connection) -> None:
         db,
         """
         CREATE TABLE article_facts (          -- per article and stage: what the stage read of it once (JSON)
-            article_id TEXT NOT NULL, stage TEXT NOT NULL, value TEXT NOT NULL,
+            article_id TEXT NOT NULL, stage TEXT NOT NULL,
+            code TEXT NOT NULL,                -- digest of the code that read them: other code's facts are not read
+            value TEXT NOT NULL,
             PRIMARY KEY (article_id, stage)
         ) WITHOUT ROWID;
         """,
