@@ -13,6 +13,7 @@ from storyline import pipeline, timeline
 from storyline.claims import facts as claim_facts
 from storyline.claims.agreement import claims, claims_of
 from storyline.config import Settings
+from storyline.context import RunContext
 from storyline.extract import extract_article
 from storyline.model import Article, DateMention, Paragraph, Span, Story
 from storyline.store import Store
@@ -58,30 +59,33 @@ def test_a_timeline_from_kept_facts_equals_one_read_from_the_articles(nlp: NLP) 
     assert fresh, "the reports date the grounding"
     latest = timeline.latest_report(a.published for a in arts)
     kept = [timeline.ArticleEvents.from_json(timeline.article_events(a, docs[a.id], latest).to_json()) for a in arts]
-    assert [e.to_dict() for e in timeline.timeline_of(kept, lambda aid, when: [])] == [e.to_dict() for e in fresh]
+    assert [e.to_dict() for e in timeline.timeline_of(kept)] == [e.to_dict() for e in fresh]
 
 
-def test_an_undated_reports_events_are_read_again_when_its_story_moves_to_another_year() -> None:
+def test_an_undated_reports_events_are_read_again_when_its_story_moves_to_another_year(
+    store: Store, settings: Settings
+) -> None:
     """An undated report is read against its story's latest report: an anniversary of a past year's event is no
     event of the story once a dated report says the story is in another year."""
     text = "Divers recovered the bell of the steamer Alder on the anniversary of its sinking on March 3, 1990."
-    undated = Article(id="u", paragraphs=[Paragraph(text)])
+    undated = Article(id="u", title="Bell", paragraphs=[Paragraph(text)], story="s")
     start = text.index("March")
     undated.dates = [DateMention("u", Span(start, start + 13), "March 3, 1990", "1990-03-03", "day", "absolute",
                                  sentence=Span(0, len(text)))]  # fmt: skip
-    dated = Article(id="d", published="2024-03-04", paragraphs=[Paragraph("The museum will show the bell.")])
-    alone = timeline.story_timeline([undated])
+    store.add_articles([undated])
+    store.put_stories([Story(id="s", articles=["u"])])
+    timeline.run(RunContext(store, settings, touched_stories={"s"}))
+    alone = store.get_story("s").timeline
     assert [e.sources for e in alone] == [["u"]], "with no year to compare, the sinking's date is the event's"
-    kept = timeline.ArticleEvents.from_json(timeline.article_events(undated).to_json())
-    asked: list[str] = []
-
-    def again(aid: str, latest: str | None) -> list[tuple[timeline.TimelineEntry, float]]:
-        asked.append(aid)
-        return timeline.events_of(undated, None, latest)
-
-    grown = timeline.timeline_of([kept, timeline.article_events(dated, None, "2024-03-04")], again)
-    assert asked == ["u"]
-    assert grown == timeline.story_timeline([undated, dated]) == []
+    assert timeline.ArticleEvents.from_json(store.get_facts("timeline", ["u"])["u"]).story_year is None
+    dated = Article(id="d", title="Museum", published="2024-03-04", story="s",
+                    paragraphs=[Paragraph("The museum will show the bell.")])  # fmt: skip
+    store.add_articles([dated])
+    store.put_stories([Story(id="s", articles=["u", "d"])])
+    timeline.run(RunContext(store, settings, touched_stories={"s"}))
+    assert store.get_story("s").timeline == timeline.story_timeline([undated, dated]) == []
+    kept = timeline.ArticleEvents.from_json(store.get_facts("timeline", ["u"])["u"])
+    assert kept.story_year == "2024" and kept.events == [], "read again and kept against the story's new year"
 
 
 def test_kept_facts_stay_while_the_article_is_unchanged_and_go_when_it_or_its_parse_changes(store: Store) -> None:

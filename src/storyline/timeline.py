@@ -18,9 +18,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import partial
 from typing import TYPE_CHECKING, Literal
 
 from .model import Article, DateMention, Span, Story, TimelineEntry
@@ -349,9 +348,6 @@ def article_events(article: Article, doc: Doc | None = None, story_date: str | N
     return ArticleEvents(article.id, article.published, reported, article.is_duplicate, bound, year, events)
 
 
-EventsOf = Callable[[str, "str | None"], list[tuple[TimelineEntry, float]]]
-
-
 def latest_report(published: Iterable[str | None]) -> str | None:
     """A story's latest report: the latest publication date of its articles."""
     return max((p for p in published if p), default=None)
@@ -361,20 +357,19 @@ def story_timeline(articles: Sequence[Article], docs: Mapping[str, Doc] | None =
     """The timeline of one story from its extracted articles (duplicates count once); ``docs`` by article id."""
     docs = docs or {}
     latest = latest_report(a.published for a in articles)
-    facts = [article_events(a, docs.get(a.id), latest) for a in articles]
-    return timeline_of(facts, lambda aid, when: [])  # every article was read against this story's latest report
+    return timeline_of([article_events(a, docs.get(a.id), latest) for a in articles])
 
 
-def timeline_of(facts: Sequence[ArticleEvents], bound: EventsOf) -> list[TimelineEntry]:
-    """:func:`story_timeline` from what was read of each article (:func:`article_events`); ``bound`` reads again
-    (by id) a story-bound article read against another year than the story's latest report's."""
-    latest = latest_report(f.published for f in facts)
-    events = [
-        ev
-        for f in facts
-        if not f.duplicate
-        for ev in (bound(f.article, latest) if f.story_bound and f.story_year != _year(latest) else f.events)
-    ]
+def stale(facts: ArticleEvents, latest: str | None) -> bool:
+    """True when an article's facts were read against another year than its story's latest report's (a story-bound
+    article's events must be read again)."""
+    return facts.story_bound and facts.story_year != _year(latest)
+
+
+def timeline_of(facts: Sequence[ArticleEvents]) -> list[TimelineEntry]:
+    """:func:`story_timeline` from what was read of each article (:func:`article_events`), each read against the
+    story's latest report (none :func:`stale`)."""
+    events = [ev for f in facts if not f.duplicate for ev in f.events]
     entries = merge_events(events)
     published = {f.article: f.reported for f in facts if f.reported}
     for e in entries:  # report time beside event time
@@ -454,24 +449,15 @@ def _timeline_batch(ctx: RunContext, stories: list[Story]) -> list[tuple[list[Ti
     for story in stories:
         kept = {aid: ArticleEvents.from_json(text) for aid, text in ctx.store.get_facts(FACTS, story.articles).items()}
         arts = {a.id: a for a in ctx.articles(aid for aid in story.articles if aid not in kept)}
+        latest = latest_report([*(f.published for f in kept.values()), *(a.published for a in arts.values())])
+        # an undated article read against another year than the story's latest report's is read again
+        arts.update((a.id, a) for a in ctx.articles(aid for aid, f in kept.items() if stale(f, latest)))
         # the parse tells captions apart, if there is one
         docs = ctx.docs(a.id for a in arts.values() if not a.is_duplicate)
-        latest = latest_report([*(f.published for f in kept.values()), *(a.published for a in arts.values())])
         new = {aid: article_events(a, docs.get(aid), latest) for aid, a in arts.items()}
         facts = [new[aid] if aid in new else kept[aid] for aid in story.articles if aid in new or aid in kept]
-        out.append(
-            (timeline_of(facts, partial(_bound_events, ctx, arts)), {aid: f.to_json() for aid, f in new.items()})
-        )
+        out.append((timeline_of(facts), {aid: f.to_json() for aid, f in new.items()}))
     return out
-
-
-def _bound_events(
-    ctx: RunContext, read: Mapping[str, Article], aid: str, latest: str | None
-) -> list[tuple[TimelineEntry, float]]:
-    """A story-bound article's events against its story's latest report, read again with its parse (the story's
-    latest report moved to another year since they were read)."""
-    art = read[aid] if aid in read else ctx.articles([aid])[0]
-    return events_of(art, ctx.docs([aid]).get(aid), latest)
 
 
 def shown_date(date: str, granularity: str) -> str:
@@ -498,6 +484,7 @@ __all__ = [
     "merge_events",
     "run",
     "shown_date",
+    "stale",
     "story_timeline",
     "storyline_timeline",
     "timeline_of",
