@@ -326,20 +326,21 @@ def _merge_same_figure(rows: list[tuple[Claim, list[Reading]]]) -> list[Claim]:
     words ("notices to 14 districts", "warned 14 towns"; "will pay $17 a share", "buy it for $17 a share")
     give several rows. Two single-value rows are one figure when they give the same exact value of the same kind
     (money in one currency, a share, a count), name no different owners, and their sentences say alike."""
-    # each merged row with its readings' context words counted together (kept as the row grows)
     merged: list[tuple[Claim, list[Reading], Counter[str]]] = []
-    # the merged rows of one value by it: only rows of that one value can host a row of it (:func:`_one_figure`)
-    by_value: dict[float, list[tuple[Claim, list[Reading], Counter[str]]]] = {}
+    # the merged rows that may give one figure with another, by their value and kind (:func:`_figure_kind`): only
+    # a row of the same value and kind can join one; each with its readings' context words counted together, kept
+    # as the row grows
+    hosts: dict[tuple[float, str], list[tuple[Claim, list[Reading], Counter[str]]]] = {}
     for claim, readings in rows:
-        values = {r.fig.value for r in readings}
-        hosts = by_value.get(next(iter(values)), []) if len(values) == 1 and len(claim.values) == 1 else []
-        # a row of one value may host others later: its readings' context words counted together once
-        words = _summed(readings) if len(values) == 1 else Counter()
-        host = next((m for m in hosts if _one_figure(m[1], readings, m[2], words)), None)
+        kind = _figure_kind(readings)
+        key = (readings[0].fig.value, kind) if kind else None
+        words = _summed(readings) if key else Counter()
+        found = hosts.get(key, []) if key and len(claim.values) == 1 else []
+        host = next((m for m in found if _one_figure(m[1], readings, m[2], words)), None)
         if host is None:
             merged.append((claim, list(readings), words))
-            if len(values) == 1:
-                by_value.setdefault(next(iter(values)), []).append(merged[-1])
+            if key:
+                hosts.setdefault(key, []).append(merged[-1])
             continue
         host[1].extend(readings)
         for r in readings:
@@ -356,18 +357,23 @@ def _family(r: Reading) -> str:
     return r.cls if r.cls.startswith(("money:", "scale:")) or r.cls == "percent" else "count"
 
 
-def _one_figure(
-    a: list[Reading], b: list[Reading], words_a: Counter[str], words_b: Counter[str]
-) -> bool:
-    """True when two rows' readings give one figure: one exact value of one kind, no two owners, alike sentences
-    (``words_a``, ``words_b``: each row's context words counted together, :func:`_summed`)."""
-    values = {r.fig.value for r in a} | {r.fig.value for r in b}
-    if len(values) != 1 or len({_family(r) for r in a + b}) != 1 or a[0].cls.startswith("scale:"):
-        return False
-    if any(r.fig.approximate or r.past or r.qualifier or r.locus for r in a + b):
-        return False
-    if next(iter(values)) < MIN_DISTINCT and _family(a[0]) == "count":
-        return False
+def _figure_kind(readings: list[Reading]) -> str:
+    """The kind (:func:`_family`) of the one exact figure a row's readings give, which another row may give in other
+    words; "" when they give none such: several values or kinds, a reading on a scale, an approximate, past,
+    partial or placed reading, or a small count (below MIN_DISTINCT, recurring for different things)."""
+    values = {r.fig.value for r in readings}
+    kinds = {_family(r) for r in readings}
+    if len(values) != 1 or len(kinds) != 1:
+        return ""
+    kind = next(iter(kinds))
+    if kind.startswith("scale:") or any(r.fig.approximate or r.past or r.qualifier or r.locus for r in readings):
+        return ""
+    return "" if kind == "count" and next(iter(values)) < MIN_DISTINCT else kind
+
+
+def _one_figure(a: list[Reading], b: list[Reading], words_a: Counter[str], words_b: Counter[str]) -> bool:
+    """True when two rows of one exact value and kind (:func:`_figure_kind`) give one figure: no two owners, alike
+    sentences (``words_a``, ``words_b``: each row's context words counted together, :func:`_summed`)."""
     if any(owners_differ(x, y) for x in a for y in b):
         return False
     return cosine(words_a, words_b) >= CONTEXT_SAME_FIGURE
