@@ -245,6 +245,10 @@ class _HidingStore(Store):
         """Stored stories, newest first (only the visible ones when ``stories`` is set)."""
         return (s for s in super().iter_stories() if self.stories is None or s.id in self.stories)
 
+    def all_story_ids(self) -> list[str]:
+        """Every stored story's id (only the visible ones when ``stories`` is set), as :meth:`iter_stories`."""
+        return [sid for sid in super().all_story_ids() if self.stories is None or sid in self.stories]
+
     def iter_storylines(self) -> Iterator[Storyline]:
         """Stored storylines (only those holding a visible story when ``stories`` is set)."""
         visible = self.stories

@@ -16,9 +16,11 @@ Example:
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
 
 from .model import Article, DateMention, Span, Story, TimelineEntry
 from .text.attachment import continues_apposition
@@ -32,6 +34,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Span as DocSpan
 
     from .context import RunContext
+    from .store import Store
 
 GRAN_RANK = {"day": 0, "month": 1, "season": 2, "year": 3, "decade": 4}
 EVENT_GRANULARITIES = {"day", "month", "season"}
@@ -295,13 +298,80 @@ def merge_events(events: Sequence[tuple[TimelineEntry, float]]) -> list[Timeline
     return out
 
 
+@dataclass
+class ArticleEvents:
+    """What the timeline reads once of one article: its candidate events (:func:`events_of`) and what its story's
+    timeline needs of it besides (its dates of publication and report, whether it is a copy).
+
+    An article with no date of its own (``story_bound``) is read against its story's latest report, of which only
+    the year counts (:func:`events_of` compares years): ``story_year`` is the year its events were read against,
+    and they are read again when the story's latest report falls in another year.
+    """
+
+    article: str
+    published: str | None
+    reported: str | None  # the day it was published, unless that date is suspect
+    duplicate: bool
+    story_bound: bool
+    story_year: str | None
+    events: list[tuple[TimelineEntry, float]]
+
+    def to_json(self) -> str:
+        """The facts as JSON text, for the store."""
+        events = [[e.date, e.text, e.granularity, e.span.start if e.span else None,
+                   e.span.end if e.span else None, score] for e, score in self.events]  # fmt: skip
+        head = [self.article, self.published, self.reported, self.duplicate, self.story_bound, self.story_year]
+        return json.dumps([*head, events])
+
+    @classmethod
+    def from_json(cls, text: str) -> ArticleEvents:
+        """The facts from :meth:`to_json`."""
+        aid, published, reported, duplicate, bound, year, events = json.loads(text)
+        return cls(aid, published, reported, duplicate, bound, year, [
+            (TimelineEntry(date, sent, [aid], gran, aid, Span(start, end) if start is not None else None), score)
+            for date, sent, gran, start, end, score in events
+        ])  # fmt: skip
+
+
+def _year(date: str | None) -> str | None:
+    """The year of an ISO date, None without one."""
+    return date[:4] if date else None
+
+
+def article_events(article: Article, doc: Doc | None = None, story_date: str | None = None) -> ArticleEvents:
+    """What the timeline reads of one article and its parse (``doc``, optional), an article with no date of its own
+    read against ``story_date`` (its story's latest report); a copy has no events of its own."""
+    bound = not article.published and not any(d.value and d.anchor != "absolute" for d in article.dates)
+    reported = article.published[:10] if article.published and "suspect_date" not in article.flags else None
+    events = [] if article.is_duplicate else events_of(article, doc, story_date)
+    year = _year(story_date) if bound else None
+    return ArticleEvents(article.id, article.published, reported, article.is_duplicate, bound, year, events)
+
+
+def latest_report(published: Iterable[str | None]) -> str | None:
+    """A story's latest report: the latest publication date of its articles."""
+    return max((p for p in published if p), default=None)
+
+
 def story_timeline(articles: Sequence[Article], docs: Mapping[str, Doc] | None = None) -> list[TimelineEntry]:
     """The timeline of one story from its extracted articles (duplicates count once); ``docs`` by article id."""
     docs = docs or {}
-    latest = max((a.published for a in articles if a.published), default=None)
-    events = [ev for a in articles if not a.is_duplicate for ev in events_of(a, docs.get(a.id), latest)]
+    latest = latest_report(a.published for a in articles)
+    return timeline_of([article_events(a, docs.get(a.id), latest) for a in articles])
+
+
+def stale(facts: ArticleEvents, latest: str | None) -> bool:
+    """True when an article's facts were read against another year than its story's latest report's (a story-bound
+    article's events must be read again)."""
+    return facts.story_bound and facts.story_year != _year(latest)
+
+
+def timeline_of(facts: Sequence[ArticleEvents]) -> list[TimelineEntry]:
+    """:func:`story_timeline` from what was read of each article (:func:`article_events`), each read against the
+    story's latest report (none :func:`stale`)."""
+    events = [ev for f in facts if not f.duplicate for ev in f.events]
     entries = merge_events(events)
-    published = {a.id: a.published[:10] for a in articles if a.published and "suspect_date" not in a.flags}
+    published = {f.article: f.reported for f in facts if f.reported}
     for e in entries:  # report time beside event time
         days = sorted(published[x] for x in e.sources if x in published)
         e.first_reported, e.last_reported = (days[0], days[-1]) if days else (None, None)
@@ -329,30 +399,64 @@ def run(ctx: RunContext) -> None:
     """Pipeline stage: rebuild the timeline of every touched story (all when none) and of their storylines."""
     store = ctx.store
     everything = not ctx.touched_stories and not ctx.touched_storylines
-    ids = [s.id for s in store.iter_stories()] if everything else sorted(ctx.touched_stories)
+    ids = store.all_story_ids() if everything else sorted(ctx.touched_stories)
     if not ids and not ctx.touched_storylines:
         return
-    stories = {sid: store.get_story(sid) for sid in ids}
+    stories = _story_parts(store, ids, "articles")  # a story's timeline is read from its articles only
     todo = list(stories.values())
     weights = [len(s.articles) for s in todo]
-    for story, timeline in zip(todo, ctx.map_stories(_timeline_batch, todo, sum(weights), weights), strict=True):
+    read: dict[str, str] = {}
+    for story, (timeline, new) in zip(
+        todo, ctx.map_stories(_timeline_batch, todo, sum(weights), weights), strict=True
+    ):
         story.timeline = timeline
+        read.update(new)
     lines = []
     for line in store.storylines_holding(stories, also=ctx.touched_storylines):  # not every storyline
-        members = [stories[sid] if sid in stories else store.get_story(sid) for sid in line.stories]
-        line.timeline = storyline_timeline(members)
+        others = _story_parts(store, [sid for sid in line.stories if sid not in stories], "timeline")
+        line.timeline = storyline_timeline([stories[sid] if sid in stories else others[sid] for sid in line.stories])
         lines.append(line)
-    store.put_stories(list(stories.values()), lines)
+    with store.transaction():
+        store.put_facts(FACTS, read)
+        store.set_story_parts({s.id: {"timeline": [e.to_dict() for e in s.timeline]} for s in todo})
+        store.put_stories([], lines)
 
 
-def _timeline_batch(ctx: RunContext, stories: list[Story]) -> list[list[TimelineEntry]]:
-    """The timeline of each story, from its stored articles (per-story work, run by
+def _story_parts(store: Store, ids: Sequence[str], name: Literal["articles", "timeline"]) -> dict[str, Story]:
+    """Stories by id with only their articles or their timeline read (a story stored under another id, merged
+    into it, is read whole)."""
+    parts = store.get_story_parts(ids, (name,))
+    out = {}
+    for sid in ids:
+        if sid not in parts:
+            out[sid] = store.get_story(sid)
+        elif name == "articles":
+            out[sid] = Story(id=sid, articles=parts[sid]["articles"])
+        else:
+            out[sid] = Story(id=sid, timeline=[TimelineEntry.from_dict(e) for e in parts[sid]["timeline"]])
+    return out
+
+
+# The store's name for the timeline's per-article facts (:class:`ArticleEvents`).
+FACTS = "timeline"
+
+
+def _timeline_batch(ctx: RunContext, stories: list[Story]) -> list[tuple[list[TimelineEntry], dict[str, str]]]:
+    """The timeline of each story from its articles' kept facts, with the facts of the articles read and parsed
+    for it (those the store kept none of) to keep (per-story work, run by
     :meth:`storyline.context.RunContext.map_stories` here or on a worker)."""
     out = []
     for story in stories:
-        arts = ctx.articles(story.articles)
-        docs = ctx.docs(a.id for a in arts if not a.is_duplicate)  # the parse tells captions apart, if there is one
-        out.append(story_timeline(arts, docs))
+        kept = {aid: ArticleEvents.from_json(text) for aid, text in ctx.store.get_facts(FACTS, story.articles).items()}
+        arts = {a.id: a for a in ctx.articles(aid for aid in story.articles if aid not in kept)}
+        latest = latest_report([*(f.published for f in kept.values()), *(a.published for a in arts.values())])
+        # an undated article read against another year than the story's latest report's is read again
+        arts.update((a.id, a) for a in ctx.articles(aid for aid, f in kept.items() if stale(f, latest)))
+        # the parse tells captions apart, if there is one
+        docs = ctx.docs(a.id for a in arts.values() if not a.is_duplicate)
+        new = {aid: article_events(a, docs.get(aid), latest) for aid, a in arts.items()}
+        facts = [new[aid] if aid in new else kept[aid] for aid in story.articles if aid in new or aid in kept]
+        out.append((timeline_of(facts), {aid: f.to_json() for aid, f in new.items()}))
     return out
 
 
@@ -372,4 +476,16 @@ def format_timeline(entries: Sequence[TimelineEntry]) -> list[str]:
     return [f"{shown_date(e.date, e.granularity):<10}  {e.text}  [{', '.join(e.sources)}]" for e in entries]
 
 
-__all__ = ["by_report", "format_timeline", "merge_events", "run", "shown_date", "story_timeline", "storyline_timeline"]
+__all__ = [
+    "ArticleEvents",
+    "article_events",
+    "by_report",
+    "format_timeline",
+    "merge_events",
+    "run",
+    "shown_date",
+    "stale",
+    "story_timeline",
+    "storyline_timeline",
+    "timeline_of",
+]

@@ -38,8 +38,9 @@ from ..model import Article, Citation, Claim, Story
 from ..text.similarity import cosine
 from ..text.unionfind import UnionFind
 from ..text.words import stem
-from .contradictions import date_conflicts, outcome_conflicts
-from .reading import EARLIER_MARK, VAGUE, Reading, is_vague, owners_differ, read_figure
+from .contradictions import date_conflicts_of, outcome_conflicts_of
+from .facts import ArticleFacts, read_article
+from .reading import EARLIER_MARK, VAGUE, Reading, article_readings, is_vague, owners_differ
 from .sources import source_of
 
 if TYPE_CHECKING:
@@ -285,8 +286,7 @@ def _salience(claim: Claim, readings: dict[str, list[Reading]], summary: Sequenc
             continue
         if any(c.article == r.art.id and c.span and c.span.start <= r.fig.span.start < c.span.end for c in summary):
             score = max(score, 2.0)
-        para = next((k for k, sp in enumerate(r.art.paragraph_spans()) if sp.start <= r.fig.span.start <= sp.end), 99)
-        score = max(score, (1.0 if para <= 1 else 0.0) + (0.5 if r.event else 0.0))
+        score = max(score, (1.0 if r.para <= 1 else 0.0) + (0.5 if r.event else 0.0))
     return score
 
 
@@ -295,18 +295,19 @@ def figure_claims(
 ) -> list[Claim]:
     """Claims about the story's figures: disputed and updated ones first, then those several outlets agree on,
     then at most a few salient single-source figures (those in the brief's ``summary`` or in lead paragraphs)."""
+    return readings_claims(articles, [article_readings(a, (docs or {}).get(a.id)) for a in articles], summary)
+
+
+def readings_claims(
+    articles: Sequence[Article], readings: Sequence[Sequence[Reading]], summary: Sequence[Citation] = ()
+) -> list[Claim]:
+    """:func:`figure_claims` from each article's :func:`.reading.article_readings` (read once, kept per article)."""
     by_key: dict[tuple[str, str, str], list[Reading]] = {}
-    seen: set[tuple[str, int]] = set()
     src = source_of(articles)
-    for pos, art in enumerate(articles):
-        for fig in art.figures:
-            if (art.id, fig.span.start) in seen or not art.paragraphs:
-                continue
-            seen.add((art.id, fig.span.start))
-            r = read_figure(fig, art, (docs or {}).get(art.id))
-            if r is not None:
-                r.pos, r.source = pos, src[art.id]
-                by_key.setdefault((r.cls, r.event, r.locus), []).append(r)
+    for pos, (art, found) in enumerate(zip(articles, readings, strict=True)):
+        for r in found:
+            r.pos, r.source = pos, src[art.id]
+            by_key.setdefault((r.cls, r.event, r.locus), []).append(r)
     out = _merge_same_figure([row for readings in by_key.values() for row in _claims_of(readings)])
     rank = {"conflict": 0, "updated": 1, "agree": 2, "single_source": 3}
     shown = [c for c in out if c.status != "single_source"]
@@ -325,20 +326,29 @@ def _merge_same_figure(rows: list[tuple[Claim, list[Reading]]]) -> list[Claim]:
     words ("notices to 14 districts", "warned 14 towns"; "will pay $17 a share", "buy it for $17 a share")
     give several rows. Two single-value rows are one figure when they give the same exact value of the same kind
     (money in one currency, a share, a count), name no different owners, and their sentences say alike."""
-    out: list[Claim] = []
-    merged: list[tuple[Claim, list[Reading]]] = []
+    merged: list[tuple[Claim, list[Reading], Counter[str]]] = []
+    # the merged rows that may give one figure with another, by their value and kind (:func:`_figure_kind`): only
+    # a row of the same value and kind can join one; each with its readings' context words counted together, kept
+    # as the row grows
+    hosts: dict[tuple[float, str], list[tuple[Claim, list[Reading], Counter[str]]]] = {}
     for claim, readings in rows:
-        host = next((m for m in merged if _one_figure(m[1], readings)), None) if len(claim.values) == 1 else None
+        kind = _figure_kind(readings)
+        key = (readings[0].fig.value, kind) if kind else None
+        words = _summed(readings) if key else Counter()
+        found = hosts.get(key, []) if key and len(claim.values) == 1 else []
+        host = next((m for m in found if _one_figure(m[1], readings, m[2], words)), None)
         if host is None:
-            merged.append((claim, list(readings)))
+            merged.append((claim, list(readings), words))
+            if key:
+                hosts.setdefault(key, []).append(merged[-1])
             continue
         host[1].extend(readings)
+        for r in readings:
+            host[2].update(r.context)
         record = _value_record(host[1])
         host[0].values = [record]
         host[0].status = "single_source" if record["independent"] <= 1 else "agree"
-    for claim, _ in merged:
-        out.append(claim)
-    return out
+    return [claim for claim, _, _ in merged]
 
 
 def _family(r: Reading) -> str:
@@ -347,18 +357,26 @@ def _family(r: Reading) -> str:
     return r.cls if r.cls.startswith(("money:", "scale:")) or r.cls == "percent" else "count"
 
 
-def _one_figure(a: list[Reading], b: list[Reading]) -> bool:
-    """True when two rows' readings give one figure: one exact value of one kind, no two owners, alike sentences."""
-    values = {r.fig.value for r in a} | {r.fig.value for r in b}
-    if len(values) != 1 or len({_family(r) for r in a + b}) != 1 or a[0].cls.startswith("scale:"):
-        return False
-    if any(r.fig.approximate or r.past or r.qualifier or r.locus for r in a + b):
-        return False
-    if next(iter(values)) < MIN_DISTINCT and _family(a[0]) == "count":
-        return False
+def _figure_kind(readings: list[Reading]) -> str:
+    """The kind (:func:`_family`) of the one exact figure a row's readings give, which another row may give in other
+    words; "" when they give none such: several values or kinds, a reading on a scale, an approximate, past,
+    partial or placed reading, or a small count (below MIN_DISTINCT, recurring for different things)."""
+    values = {r.fig.value for r in readings}
+    kinds = {_family(r) for r in readings}
+    if len(values) != 1 or len(kinds) != 1:
+        return ""
+    kind = next(iter(kinds))
+    if kind.startswith("scale:") or any(r.fig.approximate or r.past or r.qualifier or r.locus for r in readings):
+        return ""
+    return "" if kind == "count" and next(iter(values)) < MIN_DISTINCT else kind
+
+
+def _one_figure(a: list[Reading], b: list[Reading], words_a: Counter[str], words_b: Counter[str]) -> bool:
+    """True when two rows of one exact value and kind (:func:`_figure_kind`) give one figure: no two owners, alike
+    sentences (``words_a``, ``words_b``: each row's context words counted together, :func:`_summed`)."""
     if any(owners_differ(x, y) for x in a for y in b):
         return False
-    return cosine(_summed(a), _summed(b)) >= CONTEXT_SAME_FIGURE
+    return cosine(words_a, words_b) >= CONTEXT_SAME_FIGURE
 
 
 def _summed(readings: list[Reading]) -> Counter[str]:
@@ -405,7 +423,17 @@ def summary_claims(story: Story, articles: Sequence[Article]) -> list[Claim]:
 def claims(story: Story, articles: Sequence[Article], docs: Mapping[str, Doc] | None = None) -> list[Claim]:
     """Every claim of a story: its figures (conflicts first), then the key claims of its brief; ``docs`` are the
     articles' stored parses by id (optional)."""
-    found = figure_claims(articles, story.summary, docs)
-    if docs:
-        found = date_conflicts(articles, docs) + outcome_conflicts(articles, docs) + found
-    return found + summary_claims(story, articles)
+    return claims_of(story, [read_article(a, (docs or {}).get(a.id)) for a in articles])
+
+
+def claims_of(story: Story, facts: Sequence[ArticleFacts]) -> list[Claim]:
+    """:func:`claims` from what was read of each of the story's articles (:func:`.facts.read_article`)."""
+    arts = [f.article for f in facts]
+    found = readings_claims(arts, [f.readings for f in facts], story.summary)
+    if any(f.parsed for f in facts):
+        found = (
+            date_conflicts_of(arts, [f.dates for f in facts])
+            + outcome_conflicts_of(arts, [f.outcomes for f in facts])
+            + found
+        )
+    return found + summary_claims(story, arts)

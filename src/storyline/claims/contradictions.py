@@ -79,24 +79,40 @@ def _record(value: str, texts: list[str], arts: list[Article], src: Mapping[str,
     }
 
 
+# A parse's answer for one calendar date of an article: (verb lemma, the verb's subject, ISO date, date as written).
+DateKey = tuple[str, str, str, str]
+# An outcome verb of a parse: (person, outcome, verb as written).
+Outcome = tuple[str, str, str]
+
+
+def date_keys(art: Article, doc: Doc) -> list[DateKey]:
+    """The calendar dates of one parsed article with the verb and subject each dates, in the article's order."""
+    out = []
+    for d in art.dates:
+        if d.granularity != "day" or not d.value or not _CALENDAR.search(d.text):
+            continue
+        span = doc.char_span(d.span.start, d.span.end, "expand")
+        verb = _verb_of(span.root) if span is not None and len(span) else None
+        if verb is None or not _subject(verb):
+            continue
+        out.append((str(verb.lemma_).lower(), _subject(verb), d.value, d.text))
+    return out
+
+
 def date_conflicts(articles: Sequence[Article], docs: Mapping[str, Doc]) -> list[Claim]:
     """The story's events dated to different days by different independent outlets, one row each."""
+    keys = [date_keys(art, doc) if (doc := docs.get(art.id)) is not None else [] for art in articles]
+    return date_conflicts_of(articles, keys)
+
+
+def date_conflicts_of(articles: Sequence[Article], keys: Sequence[Sequence[DateKey]]) -> list[Claim]:
+    """:func:`date_conflicts` from each article's :func:`date_keys` (empty for an article without a parse)."""
     src = source_of(articles)
     # (verb lemma, subject) -> date -> [(article, text)]
     seen: dict[tuple[str, str], dict[str, list[tuple[Article, str]]]] = {}
-    for art in articles:
-        doc = docs.get(art.id)
-        if doc is None:
-            continue
-        for d in art.dates:
-            if d.granularity != "day" or not d.value or not _CALENDAR.search(d.text):
-                continue
-            span = doc.char_span(d.span.start, d.span.end, "expand")
-            verb = _verb_of(span.root) if span is not None and len(span) else None
-            if verb is None or not _subject(verb):
-                continue
-            key = (str(verb.lemma_).lower(), _subject(verb))
-            seen.setdefault(key, {}).setdefault(d.value, []).append((art, d.text))
+    for art, found in zip(articles, keys, strict=True):
+        for lemma, subject, value, text in found:
+            seen.setdefault((lemma, subject), {}).setdefault(value, []).append((art, text))
     out = []
     for (lemma, subject), by_date in seen.items():
         if len(by_date) < 2:  # noqa: PLR2004 - a conflict needs two dates
@@ -128,7 +144,7 @@ def _outcome_person(verb: Token) -> str:
     return ""
 
 
-def _outcomes_of(doc: Doc) -> list[tuple[str, str, str]]:
+def outcomes_of(doc: Doc) -> list[Outcome]:
     """(person, outcome, verb as written) for every outcome verb of a parse that reports the outcome itself."""
     out = []
     for tok in doc:
@@ -151,14 +167,17 @@ def _outcomes_of(doc: Doc) -> list[tuple[str, str, str]]:
 
 def outcome_conflicts(articles: Sequence[Article], docs: Mapping[str, Doc]) -> list[Claim]:
     """A person reported to meet exclusive outcomes by different independent outlets ("fired" / "resigned")."""
+    found = [outcomes_of(doc) if (doc := docs.get(art.id)) is not None else [] for art in articles]
+    return outcome_conflicts_of(articles, found)
+
+
+def outcome_conflicts_of(articles: Sequence[Article], outcomes: Sequence[Sequence[Outcome]]) -> list[Claim]:
+    """:func:`outcome_conflicts` from each article's outcome verbs (:func:`outcomes_of`; none without a parse)."""
     src = source_of(articles)
     # person -> outcome -> [(article, verb)]
     seen: dict[str, dict[str, list[tuple[Article, str]]]] = {}
-    for art in articles:
-        doc = docs.get(art.id)
-        if doc is None:
-            continue
-        for person, outcome, verb in _outcomes_of(doc):
+    for art, found in zip(articles, outcomes, strict=True):
+        for person, outcome, verb in found:
             seen.setdefault(person, {}).setdefault(outcome, []).append((art, verb))
     out = []
     for person, by_outcome in seen.items():

@@ -164,6 +164,10 @@ _PART_OF = re.compile(r"^\s+of\s+(?:the|its|their|his|her|all|these|those|them|u
 _OF_WHAT = re.compile(r"^\s*(?:percent|per cent|%)?\s+of\s+(?:the\s+|all\s+|those\s+)?([A-Za-z][\w-]*)")
 
 
+# The paragraph index of a figure found in no paragraph: past any lead paragraph.
+NO_PARAGRAPH = 99
+
+
 @dataclass
 class Reading:
     """One figure as read for agreement: what it counts, whose it is, the values its wording allows."""
@@ -189,6 +193,7 @@ class Reading:
     # words of the name whose figure it is ("tallis", "mills" of "Tallis Mills' stock fell")
     owner: frozenset[str] = frozenset()
     owner_name: str = ""  # that name as written ("Tallis Mills")
+    para: int = NO_PARAGRAPH  # index of the figure's paragraph in its article
 
     @property
     def group(self) -> str:
@@ -356,7 +361,26 @@ def read_figure(fig: Figure, art: Article, doc: Doc | None = None) -> Reading | 
         # subject is often who reports or acts on it ("the agency sent notices to 14 towns"), not whose it is
         owner=owner if cls.startswith("money:") or cls == "percent" else frozenset(),
         owner_name=owner_name if cls.startswith("money:") or cls == "percent" else "",
+        para=next(
+            (k for k, sp in enumerate(art.paragraph_spans()) if sp.start <= fig.span.start <= sp.end), NO_PARAGRAPH
+        ),
     )
+
+
+def article_readings(art: Article, doc: Doc | None = None) -> list[Reading]:
+    """The readings of one article's figures, each figure (by its start) once; none for an article without text."""
+    if not art.paragraphs:
+        return []
+    seen: set[int] = set()
+    out = []
+    for fig in art.figures:
+        if fig.span.start in seen:
+            continue
+        seen.add(fig.span.start)
+        r = read_figure(fig, art, doc)
+        if r is not None:
+            out.append(r)
+    return out
 
 
 def junk_reason(fig: Figure, sentence: str, start: int, end: int) -> str:

@@ -21,6 +21,7 @@ from .base import (
     stored_time,
 )
 from .briefs import BriefRecords
+from .facts import FactRecords
 from .follow import FollowRecords
 from .identity import IdentityRecords
 from .migrations import FIRST_MIGRATION, MIGRATIONS, _index_story_entities
@@ -29,7 +30,7 @@ from .progress import ProgressRecords
 from .search import SearchReads
 
 
-class Store(SearchReads, ProgressRecords, IdentityRecords, FollowRecords, NameReads, BriefRecords):
+class Store(SearchReads, ProgressRecords, IdentityRecords, FollowRecords, NameReads, BriefRecords, FactRecords):
     """A storyline database: articles, their raw input, NLP docs, stage state, stories and rejects.
 
     ``path`` is a file (created if missing) or ``":memory:"`` for tests; ``busy_timeout`` is how long (seconds) a

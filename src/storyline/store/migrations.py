@@ -237,6 +237,33 @@ def _m007_name_counts(db: sqlite3.Connection) -> None:
     backfill_names(db)
 
 
+# What removes an article's facts (each trigger one statement: :func:`_run_script` splits on semicolons): facts are
+# read from the article's stored record and its parse, so they go when either changes or goes.
+_FACT_TRIGGERS = (
+    ("article_facts_data", "AFTER UPDATE OF data ON articles WHEN OLD.data IS NOT NEW.data", "NEW.id"),
+    ("article_facts_gone", "AFTER DELETE ON articles", "OLD.id"),
+    ("article_facts_doc", "AFTER INSERT ON docs", "NEW.article_id"),
+    ("article_facts_doc_changed", "AFTER UPDATE ON docs", "NEW.article_id"),
+    ("article_facts_doc_gone", "AFTER DELETE ON docs", "OLD.article_id"),
+)
+
+
+def _m010_article_facts(db: sqlite3.Connection) -> None:
+    _run_script(
+        db,
+        """
+        CREATE TABLE article_facts (          -- per article and stage: what the stage read of it once (JSON)
+            article_id TEXT NOT NULL, stage TEXT NOT NULL,
+            code TEXT NOT NULL,                -- digest of the code that read them: other code's facts are not read
+            value TEXT NOT NULL,
+            PRIMARY KEY (article_id, stage)
+        ) WITHOUT ROWID;
+        """,
+    )
+    for name, when, key in _FACT_TRIGGERS:
+        db.execute(f"CREATE TRIGGER {name} {when} BEGIN DELETE FROM article_facts WHERE article_id = {key}; END")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     ("001_initial", _m001_initial),
     ("002_counts_and_postings", _m002_counts_and_postings),
@@ -245,6 +272,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     ("005_identity", _m005_identity),
     ("006_progress", _m006_progress),
     ("007_name_counts", _m007_name_counts),
+    ("010_article_facts", _m010_article_facts),
 )
 
 
