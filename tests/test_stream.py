@@ -73,15 +73,44 @@ def test_rewritten_mentions_update_the_counts_and_unchanged_ones_keep_them(store
     assert votes_of(store.mention_forms({"corvane", "tolva"})) == {"corvane": {"ORG": 1, "GPE": 1}}
 
 
-def test_an_older_store_gets_the_counts_of_its_stored_mentions_when_opened(tmp_path: Path) -> None:
+def _scan(articles: list[Article]) -> list[tuple[str, str, int]]:
+    """(form, label, mentions) over these articles, in the order a scan meets each (form, label) first."""
+    counts: Counter[tuple[str, str]] = Counter((m.text, m.label) for a in articles for m in a.mentions)
+    return [(form, label, n) for (form, label), n in counts.items()]
+
+
+def test_the_running_totals_follow_rewrites_that_move_or_drop_a_names_first_mention(store: Store) -> None:
+    store.add_articles(ARTICLES)
+    a1, a2, a3 = store.iter_articles(["a1", "a2", "a3"])
+    a1.mentions = a1.mentions[1:]  # "Corvane" (ORG) leaves the article that wrote it first
+    store.update_articles([a1])
+    assert store.mention_forms({"corvane"}) == [("Corvane", "GPE", 1), ("Corvane", "PERSON", 1),
+                                                ("corvane", "ORG", 1)]
+    a2.mentions = [a2.mentions[2], a2.mentions[0]]  # "Ivo Marsh" now comes before "Corvane" in a2
+    a3.mentions = [*a3.mentions, Mention(Span(60, 67), "Corvane", "ORG")]  # ORG again, later in the corpus
+    store.update_articles([a2, a3])
+    stored = list(store.iter_articles())
+    assert store.mention_forms() == _scan(stored)
+    assert store.person_forms({"marsh"}) == [("Ivo Marsh", "PERSON", 1), ("Ann Marsh", "PERSON", 1)]
+    a3.mentions = []
+    store.update_articles([a3])
+    assert store.mention_forms({"tolva", "corvane"}) == [("Corvane", "GPE", 1)]
+    assert store.mention_forms() == _scan(list(store.iter_articles()))
+
+
+@pytest.mark.parametrize("applied", [6, 7])  # written before the name counts, or before their running totals
+def test_an_older_store_gets_the_counts_of_its_stored_mentions_when_opened(tmp_path: Path, applied: int) -> None:
     path = tmp_path / "old.db"
     db = sqlite3.connect(path, isolation_level=None)
     db.execute("CREATE TABLE _migrations (name TEXT PRIMARY KEY, applied REAL)")
-    for name, apply in MIGRATIONS[:6]:  # a store written before the name counts existed
+    for name, apply in MIGRATIONS[:6]:
         apply(db)
         db.execute("INSERT INTO _migrations VALUES (?, 0)", (name,))
     for seq, art in enumerate(ARTICLES, 1):
         db.execute("INSERT INTO articles (id, seq, data) VALUES (?, ?, ?)", (art.id, seq, json.dumps(art.to_dict())))
+    for name, apply in MIGRATIONS[6:applied]:  # 007 fills the per-article counts from the stored mentions
+        apply(db)
+        db.execute("INSERT INTO _migrations VALUES (?, 0)", (name,))
     db.close()
     with Store(path) as store:
         assert _ordered(votes_of(store.mention_forms())) == _ordered(type_votes(ARTICLES))
