@@ -27,7 +27,15 @@ from ..text.parser import sentences_of
 from .dates import doubts_published, find_dates, parse_iso, resolve_date
 from .entities import find_mentions, is_role_noun
 from .figures import find_figures, parse_money, parse_number
-from .merge import EntityTable, add_story_mentions, drop_ordinary_words, known_of, merge_entities, votes_of
+from .merge import (
+    EntityTable,
+    add_story_mentions,
+    drop_ordinary_words,
+    known_of,
+    lower_words,
+    merge_entities,
+    votes_of,
+)
 from .quotegroups import group_quotes
 from .quotes import find_quotes, speaker_mentions
 
@@ -233,8 +241,9 @@ def merge_story(
 
 def prepare_mentions(articles: Sequence[Article]) -> None:
     """A story's mentions as merging counts them: ordinary words dropped, surnames the story missed added."""
-    drop_ordinary_words(articles)
-    add_story_mentions(articles)
+    words = [lower_words(a.text) for a in articles]  # the text is the same before and after the drop
+    drop_ordinary_words(articles, words)
+    add_story_mentions(articles, words)
 
 
 def run(ctx: RunContext) -> None:

@@ -122,12 +122,14 @@ def fuzzy_surname(word: str, surnames: Iterable[str], memo: dict[str, str | None
         if word not in memo:
             memo[word] = fuzzy_surname(word, surnames)
         return memo[word]
-    best = [
-        (edit_distance(word, s, MAX_NAME_TYPOS), s)
-        for s in surnames
-        if word[:1] == s[:1] and abs(len(word) - len(s)) <= MAX_NAME_TYPOS
-    ]
-    best = [(d, s) for d, s in best if d <= min(allowed_typos(word), allowed_typos(s)) and not plural_pair(word, s)]
+    typos = allowed_typos(word)
+    best = []
+    for s in surnames:
+        if word[:1] != s[:1] or abs(len(word) - len(s)) > typos:
+            continue
+        limit = min(typos, allowed_typos(s))  # the distance is exact up to the limit: no need to count beyond it
+        if limit and (d := edit_distance(word, s, limit)) <= limit and not plural_pair(word, s):
+            best.append((d, s))
     if not best:
         return None
     best.sort()
