@@ -92,18 +92,35 @@ def surname(name: str) -> str:
 
 
 def edit_distance(a: str, b: str, limit: int = 3) -> int:
-    """Levenshtein distance, stopping early above ``limit``."""
+    """Levenshtein distance when it is at most ``limit``, else ``limit + 1``.
+
+    Only the cells within ``limit`` of the diagonal are counted (Ukkonen's band: a cheaper edit path never
+    leaves it), and the count stops once a whole row exceeds the limit."""
+    if a == b:
+        return 0
     if abs(len(a) - len(b)) > limit:
         return limit + 1
-    prev = list(range(len(b) + 1))
+    over = limit + 1
+    width = len(b)
+    prev = [j if j <= limit else over for j in range(width + 1)]
     for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        if min(cur) > limit:
-            return limit + 1
+        cur = [over] * (width + 1)
+        if i <= limit:
+            cur[0] = i
+        best = cur[0]
+        for j in range(max(1, i - limit), min(width, i + limit) + 1):
+            v = prev[j - 1] + (ca != b[j - 1])
+            if prev[j] < v:
+                v = prev[j] + 1
+            if cur[j - 1] < v:
+                v = cur[j - 1] + 1
+            cur[j] = v if v < over else over
+            if v < best:
+                best = v
+        if best > limit:
+            return over
         prev = cur
-    return prev[-1]
+    return prev[width]
 
 
 def allowed_typos(word: str) -> int:
