@@ -12,14 +12,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from storyline import dedupe, pipeline
+from storyline import dedupe, extract, pipeline
 from storyline.config import Settings
 from storyline.context import RunContext
 from storyline.dedupe import bands
 from storyline.dedupe import index as index_module
 from storyline.dedupe.index import STAGE, DedupeIndex
 from storyline.extract.merge import known_of, known_surnames, type_votes, votes_of
-from storyline.model import Article, Mention, Paragraph, Span
+from storyline.model import Article, Mention, Paragraph, Span, Story
 from storyline.store import MIGRATIONS, Store
 
 
@@ -115,6 +115,38 @@ def test_an_older_store_gets_the_counts_of_its_stored_mentions_when_opened(tmp_p
     with Store(path) as store:
         assert _ordered(votes_of(store.mention_forms())) == _ordered(type_votes(ARTICLES))
         assert known_of(store.person_forms({"whitcombe"})) == {"whitcombe": "Dana Whitcombe"}
+
+
+def _story_article(aid: str, text: str, *names: tuple[int, str, str]) -> Article:
+    """An article of story "s1" with one paragraph and these (start, written name, label) mentions."""
+    mentions = [Mention(Span(at, at + len(name)), name, label) for at, name, label in names]
+    return Article(id=aid, title=aid, paragraphs=[Paragraph(text)], story="s1", mentions=mentions)
+
+
+def test_a_story_merge_writes_back_only_the_articles_it_changed(store: Store) -> None:
+    a1 = _story_article("a1", "Dana Whitcombe opened the new ferry pier.", (0, "Dana Whitcombe", "PERSON"))
+    a2 = _story_article("a2", "Whitcombe cut the ribbon at noon.", (0, "Whitcombe", "PERSON"))
+    store.add_articles([a1, a2])
+    store.put_stories([Story(id="s1", articles=["a1", "a2"])])
+    store.db.execute("CREATE TEMP TABLE writes (id TEXT)")
+    store.db.execute("CREATE TEMP TRIGGER written AFTER UPDATE OF data ON articles"
+                     " BEGIN INSERT INTO writes VALUES (new.id); END")
+
+    def merge_and_count_writes() -> list[str]:
+        store.db.execute("DELETE FROM writes")
+        extract.run(RunContext(store, Settings.load(), touched_stories={"s1"}))
+        return sorted(r[0] for r in store.db.execute("SELECT id FROM writes"))
+
+    assert merge_and_count_writes() == ["a1", "a2"]  # both get the entity id of the one person
+    assert [m.entity for a in store.iter_articles(["a1", "a2"]) for m in a.mentions] == ["person:dana-whitcombe"] * 2
+    assert merge_and_count_writes() == []  # merged again, nothing changes
+    a3 = _story_article("a3", "Ferries from Corvane dock there.", (13, "Corvane", "GPE"))
+    store.add_articles([a3])
+    store.put_stories([Story(id="s1", articles=["a1", "a2", "a3"])])
+    assert merge_and_count_writes() == ["a3"]
+    [merged] = store.iter_articles(["a3"])
+    assert merged.mentions[0].entity == "gpe:corvane"
+    assert {e.name for e in store.get_story("s1").entities} == {"Dana Whitcombe", "Corvane"}
 
 
 REPORT = (
