@@ -292,7 +292,7 @@ def run(ctx: RunContext) -> None:
     known, votes = _corpus_names(store, story_ids, every, kept) if story_ids else ({}, {})
     stories = []
     for sid in story_ids:
-        story, arts, before = kept.pop(sid, None) or _read_story(store, sid)
+        story, arts, before = kept.pop(sid) if sid in kept else _read_story(store, sid)
         merge_story(story, arts, known, votes, prepared=True)
         # only what the merge changed is written back (a new article rewrites few of its story's others)
         store.update_articles([a for a, seen in zip(arts, before, strict=True) if _merged_state(a) != seen])
