@@ -91,6 +91,9 @@ def test_the_running_totals_follow_rewrites_that_move_or_drop_a_names_first_ment
     store.update_articles([a2, a3])
     stored = list(store.iter_articles())
     assert store.mention_forms() == _scan(stored)
+    # only the rows that changed were rewritten: the article's rows are what its mentions give
+    rows = store.db.execute("SELECT form, label, n, pos FROM mention_names WHERE article='a2' ORDER BY pos")
+    assert rows.fetchall() == [("Ivo Marsh", "PERSON", 1, 0), ("Corvane", "GPE", 1, 1)]
     assert store.person_forms({"marsh"}) == [("Ivo Marsh", "PERSON", 1), ("Ann Marsh", "PERSON", 1)]
     a3.mentions = []
     store.update_articles([a3])

@@ -61,36 +61,40 @@ def _digest(rows: list[NameRow]) -> str:
 
 def write_names(db: sqlite3.Connection, article_id: str, mentions: Sequence[Mention]) -> None:
     """Replace an article's rows of ``mention_names`` when its mentions changed, and move the running totals of
-    ``name_totals`` by the difference (inside the caller's transaction)."""
+    ``name_totals`` by the difference (inside the caller's transaction). Only the rows that changed are written:
+    a merge retypes a few names of an article, it seldom rewrites them all."""
     rows = name_rows(mentions)
     digest = _digest(rows)
     changed = db.execute("UPDATE articles SET names_digest=? WHERE id=? AND names_digest IS NOT ? RETURNING seq",
                          (digest, article_id, digest)).fetchone()
     if changed is None:
         return  # the same mentions as stored (or no such article)
-    old = db.execute("SELECT form, label, n, name FROM mention_names WHERE article=?", (article_id,)).fetchall()
-    db.execute("DELETE FROM mention_names WHERE article=?", (article_id,))
-    db.executemany("INSERT INTO mention_names VALUES (?,?,?,?,?,?,?,?)", [(article_id, *r) for r in rows])
-    _move_totals(db, changed[0], old, rows)
+    old = {(form, label): (n, pos, name) for form, label, n, pos, name in
+           db.execute("SELECT form, label, n, pos, name FROM mention_names WHERE article=?", (article_id,))}
+    now = [r for r in rows if old.get((r[0], r[1]), (None, None))[:2] != (r[2], r[3])]
+    kept = {(r[0], r[1]) for r in rows}
+    gone = [(form, label, n, name) for (form, label), (n, _, name) in old.items() if (form, label) not in kept]
+    db.executemany("DELETE FROM mention_names WHERE article=? AND form=? AND label=?",
+                   [(article_id, form, label) for form, label, _, _ in gone])
+    db.executemany("INSERT OR REPLACE INTO mention_names VALUES (?,?,?,?,?,?,?,?)", [(article_id, *r) for r in now])
+    _move_totals(db, changed[0], {k: v[0] for k, v in old.items()}, now, gone)
 
 
-def _move_totals(db: sqlite3.Connection, seq: int, old: list[tuple[str, str, int, str]], rows: list[NameRow]
-                 ) -> None:
-    """Move ``name_totals`` from an article's old rows (form, label, n, name) to its new ``rows``.
+def _move_totals(db: sqlite3.Connection, seq: int, before: dict[tuple[str, str], int], now: list[NameRow],
+                 gone: list[tuple[str, str, int, str]]) -> None:
+    """Move ``name_totals`` by an article's changed rows: ``now``, its new or changed rows (``before``: the
+    mentions each (form, label) had in it), and ``gone``, the (form, label, n, name) it no longer has.
 
     A total's first position lies in the earliest article holding the form: when that is this article, the new
     first is this article's new position, or, when the form left it, the first of the other articles (read
     again from ``mention_names``, which already holds the new rows)."""
     low, high = seq * POSITION_SPAN, (seq + 1) * POSITION_SPAN
-    before = {(form, label): n for form, label, n, _ in old}
     db.executemany(
         "INSERT INTO name_totals VALUES (?,?,?,?,?,?) ON CONFLICT (form, label) DO UPDATE SET n = n + excluded.n,"
         " first = CASE WHEN first >= ? AND first < ? THEN excluded.first ELSE MIN(first, excluded.first) END",
         [(form, label, n - before.get((form, label), 0), low + pos, name, last, low, high)
-         for form, label, n, pos, name, _, last in rows],
+         for form, label, n, pos, name, _, last in now],
     )
-    now = {(r[0], r[1]) for r in rows}
-    gone = [(form, label, n, name) for form, label, n, name in old if (form, label) not in now]
     db.executemany("UPDATE name_totals SET n = n - ? WHERE form=? AND label=?", [(n, f, lab) for f, lab, n, _ in gone])
     db.executemany("DELETE FROM name_totals WHERE form=? AND label=? AND n <= 0", [(f, lab) for f, lab, _, _ in gone])
     db.executemany(
