@@ -12,14 +12,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from storyline import dedupe, pipeline
+from storyline import dedupe, extract, pipeline
 from storyline.config import Settings
 from storyline.context import RunContext
 from storyline.dedupe import bands
 from storyline.dedupe import index as index_module
 from storyline.dedupe.index import STAGE, DedupeIndex
 from storyline.extract.merge import known_of, known_surnames, type_votes, votes_of
-from storyline.model import Article, Mention, Paragraph, Span
+from storyline.model import Article, Mention, Paragraph, Span, Story
 from storyline.store import MIGRATIONS, Store
 
 
@@ -73,19 +73,83 @@ def test_rewritten_mentions_update_the_counts_and_unchanged_ones_keep_them(store
     assert votes_of(store.mention_forms({"corvane", "tolva"})) == {"corvane": {"ORG": 1, "GPE": 1}}
 
 
-def test_an_older_store_gets_the_counts_of_its_stored_mentions_when_opened(tmp_path: Path) -> None:
+def _scan(articles: list[Article]) -> list[tuple[str, str, int]]:
+    """(form, label, mentions) over these articles, in the order a scan meets each (form, label) first."""
+    counts: Counter[tuple[str, str]] = Counter((m.text, m.label) for a in articles for m in a.mentions)
+    return [(form, label, n) for (form, label), n in counts.items()]
+
+
+def test_the_running_totals_follow_rewrites_that_move_or_drop_a_names_first_mention(store: Store) -> None:
+    store.add_articles(ARTICLES)
+    a1, a2, a3 = store.iter_articles(["a1", "a2", "a3"])
+    a1.mentions = a1.mentions[1:]  # "Corvane" (ORG) leaves the article that wrote it first
+    store.update_articles([a1])
+    assert store.mention_forms({"corvane"}) == [("Corvane", "GPE", 1), ("Corvane", "PERSON", 1),
+                                                ("corvane", "ORG", 1)]
+    a2.mentions = [a2.mentions[2], a2.mentions[0]]  # "Ivo Marsh" now comes before "Corvane" in a2
+    a3.mentions = [*a3.mentions, Mention(Span(60, 67), "Corvane", "ORG")]  # ORG again, later in the corpus
+    store.update_articles([a2, a3])
+    stored = list(store.iter_articles())
+    assert store.mention_forms() == _scan(stored)
+    # only the rows that changed were rewritten: the article's rows are what its mentions give
+    rows = store.db.execute("SELECT form, label, n, pos FROM mention_names WHERE article='a2' ORDER BY pos")
+    assert rows.fetchall() == [("Ivo Marsh", "PERSON", 1, 0), ("Corvane", "GPE", 1, 1)]
+    assert store.person_forms({"marsh"}) == [("Ivo Marsh", "PERSON", 1), ("Ann Marsh", "PERSON", 1)]
+    a3.mentions = []
+    store.update_articles([a3])
+    assert store.mention_forms({"tolva", "corvane"}) == [("Corvane", "GPE", 1)]
+    assert store.mention_forms() == _scan(list(store.iter_articles()))
+
+
+@pytest.mark.parametrize("applied", [6, 7])  # written before the name counts, or before their running totals
+def test_an_older_store_gets_the_counts_of_its_stored_mentions_when_opened(tmp_path: Path, applied: int) -> None:
     path = tmp_path / "old.db"
     db = sqlite3.connect(path, isolation_level=None)
     db.execute("CREATE TABLE _migrations (name TEXT PRIMARY KEY, applied REAL)")
-    for name, apply in MIGRATIONS[:6]:  # a store written before the name counts existed
+    for name, apply in MIGRATIONS[:6]:
         apply(db)
         db.execute("INSERT INTO _migrations VALUES (?, 0)", (name,))
     for seq, art in enumerate(ARTICLES, 1):
         db.execute("INSERT INTO articles (id, seq, data) VALUES (?, ?, ?)", (art.id, seq, json.dumps(art.to_dict())))
+    for name, apply in MIGRATIONS[6:applied]:  # 007 fills the per-article counts from the stored mentions
+        apply(db)
+        db.execute("INSERT INTO _migrations VALUES (?, 0)", (name,))
     db.close()
     with Store(path) as store:
         assert _ordered(votes_of(store.mention_forms())) == _ordered(type_votes(ARTICLES))
         assert known_of(store.person_forms({"whitcombe"})) == {"whitcombe": "Dana Whitcombe"}
+
+
+def _story_article(aid: str, text: str, *names: tuple[int, str, str]) -> Article:
+    """An article of story "s1" with one paragraph and these (start, written name, label) mentions."""
+    mentions = [Mention(Span(at, at + len(name)), name, label) for at, name, label in names]
+    return Article(id=aid, title=aid, paragraphs=[Paragraph(text)], story="s1", mentions=mentions)
+
+
+def test_a_story_merge_writes_back_only_the_articles_it_changed(store: Store) -> None:
+    a1 = _story_article("a1", "Dana Whitcombe opened the new ferry pier.", (0, "Dana Whitcombe", "PERSON"))
+    a2 = _story_article("a2", "Whitcombe cut the ribbon at noon.", (0, "Whitcombe", "PERSON"))
+    store.add_articles([a1, a2])
+    store.put_stories([Story(id="s1", articles=["a1", "a2"])])
+    store.db.execute("CREATE TEMP TABLE writes (id TEXT)")
+    store.db.execute("CREATE TEMP TRIGGER written AFTER UPDATE OF data ON articles"
+                     " BEGIN INSERT INTO writes VALUES (new.id); END")
+
+    def merge_and_count_writes() -> list[str]:
+        store.db.execute("DELETE FROM writes")
+        extract.run(RunContext(store, Settings.load(), touched_stories={"s1"}))
+        return sorted(r[0] for r in store.db.execute("SELECT id FROM writes"))
+
+    assert merge_and_count_writes() == ["a1", "a2"]  # both get the entity id of the one person
+    assert [m.entity for a in store.iter_articles(["a1", "a2"]) for m in a.mentions] == ["person:dana-whitcombe"] * 2
+    assert merge_and_count_writes() == []  # merged again, nothing changes
+    a3 = _story_article("a3", "Ferries from Corvane dock there.", (13, "Corvane", "GPE"))
+    store.add_articles([a3])
+    store.put_stories([Story(id="s1", articles=["a1", "a2", "a3"])])
+    assert merge_and_count_writes() == ["a3"]
+    [merged] = store.iter_articles(["a3"])
+    assert merged.mentions[0].entity == "gpe:corvane"
+    assert {e.name for e in store.get_story("s1").entities} == {"Dana Whitcombe", "Corvane"}
 
 
 REPORT = (

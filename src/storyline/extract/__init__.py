@@ -27,7 +27,15 @@ from ..text.parser import sentences_of
 from .dates import doubts_published, find_dates, parse_iso, resolve_date
 from .entities import find_mentions, is_role_noun
 from .figures import find_figures, parse_money, parse_number
-from .merge import EntityTable, add_story_mentions, drop_ordinary_words, known_of, merge_entities, votes_of
+from .merge import (
+    EntityTable,
+    add_story_mentions,
+    drop_ordinary_words,
+    known_of,
+    lower_words,
+    merge_entities,
+    votes_of,
+)
 from .quotegroups import attributed, group_quotes
 from .quotes import find_quotes, speaker_mentions
 
@@ -234,8 +242,9 @@ def merge_story(
 
 def prepare_mentions(articles: Sequence[Article]) -> None:
     """A story's mentions as merging counts them: ordinary words dropped, surnames the story missed added."""
-    drop_ordinary_words(articles)
-    add_story_mentions(articles)
+    words = [lower_words(a.text) for a in articles]  # the text is the same before and after the drop
+    drop_ordinary_words(articles, words)
+    add_story_mentions(articles, words)
 
 
 def run(ctx: RunContext) -> None:
@@ -280,28 +289,49 @@ def run(ctx: RunContext) -> None:
     # the one full name the whole store knows for a surname (a story that says only "Whitcombe" means her), and
     # how the whole store types each name, from the store's name counts as the articles stand before any merge
     every = ctx.full or not ctx.touched_stories
-    kept: dict[str, list[Article]] = {}  # stories read and prepared for the name counts, merged as they are
+    kept: dict[str, _Read] = {}  # stories read and prepared for the name counts, merged as they are
     known, votes = _corpus_names(store, story_ids, every, kept) if story_ids else ({}, {})
     stories = []
     for sid in story_ids:
-        story = store.get_story(sid)
-        arts = kept.pop(sid, None)
-        if arts is None:
-            arts = list(store.iter_articles(story.articles))
-            prepare_mentions(arts)
+        story, arts, before = kept.pop(sid) if sid in kept else _read_story(store, sid)
         merge_story(story, arts, known, votes, prepared=True)
-        store.update_articles(arts)
+        # only what the merge changed is written back (a new article rewrites few of its story's others)
+        store.update_articles([a for a, seen in zip(arts, before, strict=True) if _merged_state(a) != seen])
         stories.append(story)
     if stories:
         store.put_stories(stories)
 
 
-def _corpus_names(store: Store, story_ids: Sequence[str], full: bool, kept: dict[str, list[Article]]
+# A story read for its merge: the story, its articles (prepared: :func:`prepare_mentions`), and the
+# :func:`_merged_state` of each article as stored.
+_Read = tuple[Story, list[Article], list[tuple[object, ...]]]
+
+
+def _merged_state(article: Article) -> tuple[object, ...]:
+    """What the merge of a story may change in one of its articles: its mentions (dropped or added by
+    :func:`prepare_mentions`, typed and given entity ids by :func:`merge_entities`) and its quotes' speakers."""
+    return (
+        tuple((m.span, m.text, m.label, m.entity, m.role) for m in article.mentions),
+        tuple(q.speaker for q in article.quotes),
+    )
+
+
+def _read_story(store: Store, story_id: str) -> _Read:
+    """A story and its articles, prepared for the merge, with the stored state of each article."""
+    story = store.get_story(story_id)
+    arts = list(store.iter_articles(story.articles))
+    before = [_merged_state(a) for a in arts]
+    prepare_mentions(arts)
+    return story, arts, before
+
+
+def _corpus_names(store: Store, story_ids: Sequence[str], full: bool, kept: dict[str, _Read]
                   ) -> tuple[dict[str, str], dict[str, Counter[str]]]:
     """(:func:`merge.known_surnames`, :func:`merge.type_votes`) of the whole store, for what merging these
     stories asks: on a full run every name; else the names of the stories' mentions as :func:`merge_story` sees
-    them (:func:`prepare_mentions`), read before any story is merged and written back. The prepared articles of
-    the first stories, up to :data:`KEPT_ARTICLES` in all, are left in ``kept`` by story id for the merge."""
+    them (:func:`prepare_mentions`), read before any story is merged and written back. The stories read, with
+    their prepared articles, of the first stories up to :data:`KEPT_ARTICLES` articles in all, are left in
+    ``kept`` by story id for the merge."""
     if full:
         forms = store.mention_forms()
         return known_of(forms), votes_of(forms)
@@ -309,10 +339,10 @@ def _corpus_names(store: Store, story_ids: Sequence[str], full: bool, kept: dict
     alone: set[str] = set()
     held = 0
     for sid in story_ids:
-        arts = list(store.iter_articles(store.get_story(sid).articles))
-        prepare_mentions(arts)
+        read = _read_story(store, sid)
+        arts = read[1]
         if held + len(arts) <= KEPT_ARTICLES:
-            kept[sid] = arts
+            kept[sid] = read
             held += len(arts)
         for m in (m for a in arts for m in a.mentions):
             names.add(m.text.lower())

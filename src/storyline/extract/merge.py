@@ -403,30 +403,34 @@ def known_of(forms: Iterable[tuple[str, str, int]]) -> dict[str, str]:
     return out
 
 
-def drop_ordinary_words(articles: Sequence[Article]) -> None:
+def drop_ordinary_words(articles: Sequence[Article], words: Sequence[set[str]] | None = None) -> None:
     """Drop one-word mentions that are ordinary words of the story: written in lower case in its articles and
     capitalised only where any word is (a sentence's or line's head: "Turnout was ...", "Economists say ..."),
     never after a lower-case word or a comma. A word of a longer name of the story ("Marsh" of "Ada
-    Marsh") is kept."""
+    Marsh") is kept. ``words``: :func:`lower_words` of each article, when the caller has them."""
     texts = [a.text for a in articles]
-    lower = {w for t in texts for w in _LOWER_WORD.findall(t)}
+    lower = set().union(*(words if words is not None else (lower_words(t) for t in texts)))
     in_names = {w.lower() for a in articles for m in a.mentions if " " in m.text for w in m.text.split()}
-    verdict: dict[str, bool] = {}
+    # every whole word written after a lower-case word, a comma or a semicolon (and not before a hyphen)
+    mid = {w for t in texts for w in _MID_WORD.findall(t)}
 
     def ordinary(word: str) -> bool:
-        if word not in verdict:
-            low = word.lower()
-            mid = re.compile(r"[a-z,;] " + re.escape(word) + r"(?![\w-])")
-            verdict[word] = low in lower and low not in in_names and not any(mid.search(t) for t in texts)
-        return verdict[word]
+        low = word.lower()
+        return low in lower and low not in in_names and word not in mid
 
     for a in articles:
         a.mentions = [m for m in a.mentions if " " in m.text or not m.text.isalpha() or not ordinary(m.text)]
 
 
-def add_story_mentions(articles: Sequence[Article]) -> None:
+def lower_words(text: str) -> set[str]:
+    """The words of a text written in lower case (two letters or more)."""
+    return set(_LOWER_WORD.findall(text))
+
+
+def add_story_mentions(articles: Sequence[Article], words: Sequence[set[str]] | None = None) -> None:
     """Add mentions of a story's known people the model missed in some article: a bare surname ("Ivers"), also
-    misspelt ("Sesssions"), when the capitalised word is not an ordinary word of the text."""
+    misspelt ("Sesssions"), when the capitalised word is not an ordinary word of the text. ``words``:
+    :func:`lower_words` of each article, when the caller has them."""
     typed: dict[str, Counter[str]] = defaultdict(Counter)
     for a in articles:
         for m in a.mentions:
@@ -440,7 +444,7 @@ def add_story_mentions(articles: Sequence[Article]) -> None:
     if not surnames:
         return
     memo: dict[str, str | None] = {}
-    for art in articles:
+    for k, art in enumerate(articles):
         text = art.text
         ranges = [
             (x.span.start, x.span.end)
@@ -448,17 +452,17 @@ def add_story_mentions(articles: Sequence[Article]) -> None:
             if x.paragraph < len(art.paragraphs) and art.paragraphs[x.paragraph].analysed
         ]
         covered = [(m.span.start, m.span.end) for m in art.mentions]
-        lower_words = set(_LOWER_WORD.findall(text))
+        lowers = words[k] if words is not None else lower_words(text)
         added = []
         for w in _CAP_WORD.finditer(text):
             word, s, e = w.group(0), w.start(), w.end()
             low = word.lower()
             exact = low in surnames
-            if not exact and (low in lower_words or fuzzy_surname(low, surnames, memo) is None):
+            if not exact and (low in lowers or fuzzy_surname(low, surnames, memo) is None):
                 continue
             before = text[max(0, s - 3) : s].strip()
             sentence_start = not before or before[-1] in '.!?"\u201c\u2018'
-            if exact and sentence_start and low in lower_words:
+            if exact and sentence_start and low in lowers:
                 continue  # "Rivers rose overnight..." is the ordinary word
             if any(a < e and s < b for a, b in covered) or not any(a <= s < b for a, b in ranges):
                 continue
@@ -469,6 +473,9 @@ def add_story_mentions(articles: Sequence[Article]) -> None:
 
 
 _LOWER_WORD = re.compile(r"\b[a-z][a-z]+\b")
+# a whole word after a lower-case word, a comma or a semicolon and a space: \w+ cannot stop inside a word, as
+# the lookahead refuses a word character, nor before a hyphen ("mid-Tolva" is a compound)
+_MID_WORD = re.compile(r"(?<=[a-z,;] )\w+(?![\w-])")
 _CAP_WORD = re.compile(r"(?<![\w-])[A-Z][a-z]{2,}(?![\w-])")
 
 

@@ -159,16 +159,18 @@ class Store(SearchReads, ProgressRecords, IdentityRecords, FollowRecords, NameRe
         return new, old
 
     def update_articles(self, articles: Iterable[Article]) -> None:
-        """Write back what later stages added to stored articles (one transaction)."""
+        """Write back what later stages added to stored articles (one transaction); an article the same as stored
+        is left as it is (its columns are written from the same fields as its data)."""
         with self.transaction():
             for art in articles:
-                self.db.execute(
+                cur = self.db.execute(
                     "UPDATE articles SET content_hash=?, url=?, outlet=?, title=?, published=?, story=?,"
-                    " duplicate_of=?, data=? WHERE id=?",
+                    " duplicate_of=?, data=? WHERE id=? AND data IS NOT ?",
                     (art.content_hash, art.url, art.outlet, art.title, art.published, art.story, art.duplicate_of,
-                     _dumps(art.to_dict()), art.id),
+                     data := _dumps(art.to_dict()), art.id, data),
                 )
-                write_names(self.db, art.id, art.mentions)
+                if cur.rowcount:
+                    write_names(self.db, art.id, art.mentions)
 
     def get_article(self, article_id: str) -> Article:
         """One article by id (a unique id prefix also works); raises NotFoundError."""

@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from .names import backfill_names
+from .names import backfill_names, backfill_totals
 
 Migration = tuple[str, Callable[[sqlite3.Connection], None]]
 
@@ -237,6 +237,26 @@ def _m007_name_counts(db: sqlite3.Connection) -> None:
     backfill_names(db)
 
 
+def _m008_name_totals(db: sqlite3.Connection) -> None:
+    _run_script(
+        db,
+        """
+        CREATE TABLE name_totals (            -- running totals of mention_names over every article
+            form TEXT NOT NULL, label TEXT NOT NULL,
+            n INTEGER NOT NULL,                -- mentions of this form with this label in the corpus
+            first INTEGER NOT NULL,            -- the first of them: articles.seq * POSITION_SPAN + pos
+            name TEXT NOT NULL,                -- the form lowercased
+            surname TEXT,                      -- person_key surname of a form of two words or more
+            PRIMARY KEY (form, label)
+        ) WITHOUT ROWID;
+        CREATE INDEX name_totals_name ON name_totals(name);
+        CREATE INDEX name_totals_surname ON name_totals(surname) WHERE surname IS NOT NULL;
+        DROP INDEX mention_names_surname;      -- surnames are now asked of the totals
+        """,
+    )
+    backfill_totals(db)
+
+
 # What removes an article's facts (each trigger one statement: :func:`_run_script` splits on semicolons): facts are
 # read from the article's stored record and its parse, so they go when either changes or goes.
 _FACT_TRIGGERS = (
@@ -272,6 +292,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     ("005_identity", _m005_identity),
     ("006_progress", _m006_progress),
     ("007_name_counts", _m007_name_counts),
+    ("008_name_totals", _m008_name_totals),
     ("010_article_facts", _m010_article_facts),
 )
 
