@@ -27,6 +27,7 @@ from .leads import (
     same_headline,
     same_outlet,
 )
+from .lookup import LazyDict
 from .passages import Unit, is_stitched, paragraph_words, passage_units, provenance
 from .shingles import jaccard, overlap, unique_sorted
 
@@ -137,16 +138,25 @@ def run(ctx: RunContext) -> None:
     if full:
         store.clear_state(STAGE)
         index = DedupeIndex(params).fit(store)
-        ids = store.article_ids()
+    # ctx.new_ids, and any stored article this stage has not seen yet (ingested by a run that skipped it); a lazy
+    # index lists only the articles after those it knows all have an entry
+    listed = store.articles_since(index.seen_)
+    seen = listed[-1][1] if listed else None
+    if full:
+        ids = [aid for aid, _ in listed]
     else:
-        # ctx.new_ids, and any stored article this stage has not seen yet (ingested by a run that skipped it)
-        ids = [aid for aid in store.article_ids() if aid not in index.entries_]
+        if isinstance(index.entries_, LazyDict):
+            index.entries_.fetch(aid for aid, _ in listed)
+        ids = [aid for aid, _ in listed if aid not in index.entries_]
     for start in range(0, len(ids), PASS_SIZE):
-        _run_pass(store, index, ids[start : start + PASS_SIZE], full, params, collide)
+        last = start + PASS_SIZE >= len(ids)
+        _run_pass(store, index, ids[start : start + PASS_SIZE], full, params, collide, seen if last else None)
+    if not ids and seen is not None and index.lookup_ and seen != index.seen_stored_:
+        index.save(store, set(), set(), seen)
 
 
 def _run_pass(store: Store, index: DedupeIndex, ids: list[str], reset: bool, params: DedupeSettings,
-              collide: Collide | None = None) -> None:
+              collide: Collide | None = None, seen: int | None = None) -> None:
     """Dedupe one pass of unseen articles against everything indexed so far, and write the results
     (``collide``: the engine's grouping of band keys that proposes the candidates, else the LSH here)."""
     feats = _Features(store, index, params)
@@ -166,7 +176,7 @@ def _run_pass(store: Store, index: DedupeIndex, ids: list[str], reset: bool, par
     for aid in regrouped | signed:
         _apply_group(feats.article(aid), index)
     store.update_articles(feats.changed())
-    index.save(store, regrouped | signed, signed)
+    index.save(store, regrouped | signed, signed, seen)
 
 
 def _entries(batch: list[Article], order: int, feats: _Features, params: DedupeSettings) -> dict[str, Entry]:
@@ -203,7 +213,7 @@ def _group_articles(
         entry = entries[art.id]
         matches: dict[str, tuple[float, float]] = {}
         if not entry.short:
-            exact = index.by_hash_.get(entry.hash or "")
+            exact = index.exact(entry.hash) if entry.hash else None
             if exact is not None:
                 matches[exact] = (1.0, 1.0)
             else:

@@ -237,6 +237,21 @@ def _m007_name_counts(db: sqlite3.Connection) -> None:
     backfill_names(db)
 
 
+def _m009_band_postings(db: sqlite3.Connection) -> None:
+    _run_script(
+        db,
+        """
+        CREATE TABLE band_postings (           -- a stage's LSH band keys of small signatures (dedupe's passages)
+            stage TEXT NOT NULL, band INTEGER NOT NULL,
+            key INTEGER NOT NULL,              -- the band's 64-bit key, as a signed integer
+            item TEXT NOT NULL, unit INTEGER NOT NULL,   -- the article and which of its signatures
+            PRIMARY KEY (stage, band, key, item, unit)
+        ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS articles_seq ON articles(seq);   -- the articles ingested after a given one
+        """,
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     ("001_initial", _m001_initial),
     ("002_counts_and_postings", _m002_counts_and_postings),
@@ -245,6 +260,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     ("005_identity", _m005_identity),
     ("006_progress", _m006_progress),
     ("007_name_counts", _m007_name_counts),
+    ("009_band_postings", _m009_band_postings),
 )
 
 
