@@ -19,7 +19,7 @@ def _stored_index(store: Store, stored: dict[str, np.ndarray]) -> lookup.StoredB
     """A stored band index over these articles' passage signatures (written as a save writes them)."""
     index = lookup.StoredBandIndex(threshold=0.5, num_perm=32, shape=bands.band_shape(0.5, 32), store=store,
                                    stage=STAGE)
-    store.add_band_postings(STAGE, [row for aid, sigs in stored.items() for row in lookup.band_rows(index, aid, sigs)])
+    store.add_band_postings(STAGE, lookup.band_rows(index, stored.items()))
     return index
 
 

@@ -379,9 +379,8 @@ class DedupeIndex:
         moved = [(aid, stored.get(aid), self.entries_[aid].dup) for aid in ids]
         store.delete_postings(STAGE, pairs=[(f"g:{old}", aid) for aid, old, new in moved if old and old != new])
         store.add_postings(STAGE, [*hashes, *((f"g:{new}", aid) for aid, old, new in moved if new and old != new)])
-        rows = (row for aid in signatures if aid in self.units_ for row in band_rows(self.passages_, aid,
-                                                                                      self.units_[aid][1]))
-        store.add_band_postings(STAGE, rows)
+        signed = sorted(aid for aid in signatures if aid in self.units_)
+        store.add_band_postings(STAGE, band_rows(self.passages_, ((aid, self.units_[aid][1]) for aid in signed)))
         self._stored_dup.update((aid, new) for aid, _, new in moved)
         self.lookup_ = True
 

@@ -124,12 +124,25 @@ class StoredBandIndex(BandIndex):
         return out
 
 
-def band_rows(index: BandIndex, aid: str, sigs: np.ndarray) -> list[tuple[int, int, str, int]]:
-    """The (band, key, article, unit) band postings of an article's passage signatures in ``index``'s bands."""
-    if not len(sigs):
+def band_rows(index: BandIndex, items: Iterable[tuple[str, np.ndarray]]) -> list[tuple[int, int, str, int]]:
+    """The (band, key, article, unit) band postings of articles' passage signatures in ``index``'s bands, in the
+    table's order (by band and key: an insert of many then appends to the B-tree instead of seeking in it)."""
+    names, parts = [], []
+    for aid, sigs in items:
+        if len(sigs):
+            names.append(aid)
+            parts.append(signed(index.band_keys(sigs)))
+    if not parts:
         return []
-    keys = signed(index.band_keys(sigs)).tolist()
-    return [(j, row[j], aid, u) for u, row in enumerate(keys) for j in range(index.bands)]
+    keys = np.concatenate(parts)
+    owner = np.repeat(np.arange(len(parts)), [len(p) for p in parts])
+    unit = np.concatenate([np.arange(len(p)) for p in parts])
+    band = np.tile(np.arange(index.bands), len(keys))
+    flat = keys.ravel()
+    order = np.lexsort((flat, band))
+    rows = order // index.bands
+    return list(zip(band[order].tolist(), flat[order].tolist(), [names[o] for o in owner[rows].tolist()],
+                    unit[rows].tolist(), strict=True))
 
 
 def _owner(row: tuple[Any, ...]) -> str:
