@@ -14,7 +14,7 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
 import numpy as np
@@ -124,7 +124,12 @@ class StoredBandIndex(BandIndex):
         return out
 
 
-def band_rows(index: BandIndex, items: Iterable[tuple[str, np.ndarray]]) -> list[tuple[int, int, str, int]]:
+# Band postings handed to the store per chunk: the rows of a whole 20k store as Python tuples would take
+# several hundred MB at once; as numpy arrays they take ~60 MB, and chunks of this many rows add a few MB.
+ROW_CHUNK = 50_000
+
+
+def band_rows(index: BandIndex, items: Iterable[tuple[str, np.ndarray]]) -> Iterator[tuple[int, int, str, int]]:
     """The (band, key, article, unit) band postings of articles' passage signatures in ``index``'s bands, in the
     table's order (by band and key: an insert of many then appends to the B-tree instead of seeking in it)."""
     names, parts = [], []
@@ -133,16 +138,18 @@ def band_rows(index: BandIndex, items: Iterable[tuple[str, np.ndarray]]) -> list
             names.append(aid)
             parts.append(signed(index.band_keys(sigs)))
     if not parts:
-        return []
+        return
     keys = np.concatenate(parts)
     owner = np.repeat(np.arange(len(parts)), [len(p) for p in parts])
     unit = np.concatenate([np.arange(len(p)) for p in parts])
     band = np.tile(np.arange(index.bands), len(keys))
     flat = keys.ravel()
     order = np.lexsort((flat, band))
-    rows = order // index.bands
-    return list(zip(band[order].tolist(), flat[order].tolist(), [names[o] for o in owner[rows].tolist()],
-                    unit[rows].tolist(), strict=True))
+    for start in range(0, len(order), ROW_CHUNK):
+        cut = order[start : start + ROW_CHUNK]
+        rows = cut // index.bands
+        yield from zip(band[cut].tolist(), flat[cut].tolist(), [names[o] for o in owner[rows].tolist()],
+                       unit[rows].tolist(), strict=True)
 
 
 def _owner(row: tuple[Any, ...]) -> str:
