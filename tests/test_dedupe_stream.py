@@ -117,3 +117,15 @@ def test_a_stream_run_of_several_articles_matches_one_at_a_time(store: Store, se
                     full=True)
     assert together == alone
     assert together["w2"].duplicate_of == "w0" and together["farm"].paragraphs[2].reused_from
+
+
+def test_a_large_run_loads_the_index_and_leaves_the_lookups_to_the_first_small_one(
+        store: Store, settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(dedupe.stage, "LARGE_RUN", 3)  # three articles make a large run here
+    batch = run(store, settings, art("b", BRIDGE, "2024-05-05"), art("o", ORCHARD, "2024-05-03"),
+                art("l", LIBRARY, "2024-05-02"))
+    assert "lookup" not in store.get_state(STAGE, key="lookup") and batch["b"].duplicate_of is None
+    run(store, settings, art("a", edited_bridge(), "2024-05-01"))  # a small run: it writes them
+    assert DedupeIndex(settings.dedupe).fit(store, lazy=True).lazy_
+    arts = run(store, settings, art("c", BRIDGE, "2024-05-06"))
+    assert arts["b"].duplicate_of == arts["c"].duplicate_of == "a"
