@@ -352,9 +352,8 @@ class DedupeIndex:
         items: dict[str, bytes | str] = {"params": self.params_json(), "bands": self.params_json(),
                                          "shapes": json.dumps(shapes, sort_keys=True)}
         banded = signatures if self.banded_ else set(self.sigs_)
-        # sorted by key, as the table is: an insert of many then appends to the B-tree instead of seeking in it
-        store.add_postings(STAGE, sorted((key, aid) for aid in banded if aid in self.sigs_
-                                         for key in self.band_keys(self.sigs_[aid])))
+        store.add_postings(STAGE, ((key, aid) for aid in banded if aid in self.sigs_
+                                   for key in self.band_keys(self.sigs_[aid])))
         self.banded_ = True
         if self.lookup_ or self.want_lookup_:
             self._save_lookups(store, ids, signatures)

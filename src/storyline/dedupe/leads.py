@@ -26,8 +26,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .passages import Unit, unit_jaccard
-from .shingles import words
+from .passages import Unit
+from .shingles import jaccard, words
 
 # Paragraphs two articles must share before the lead or version rules apply: the lead and at least one more
 # (a single shared paragraph is a quotation or a boilerplate block, not a copy).
@@ -64,7 +64,7 @@ def match_paragraphs(mine: list[Unit], theirs: list[Unit], threshold: float) -> 
     lead = False
     for a in mine:
         for b in theirs:
-            if (a.paragraph in got_a and b.paragraph in got_b) or unit_jaccard(a, b) < threshold:
+            if (a.paragraph in got_a and b.paragraph in got_b) or jaccard(a.shingles, b.shingles) < threshold:
                 continue
             got_a.add(a.paragraph)
             got_b.add(b.paragraph)
@@ -79,7 +79,7 @@ def leads_match(mine: list[Unit], theirs: list[Unit], threshold: float) -> bool:
     lead_a = min((u.paragraph for u in mine), default=-1)
     lead_b = min((u.paragraph for u in theirs), default=-1)
     return any(
-        unit_jaccard(a, b) >= threshold
+        jaccard(a.shingles, b.shingles) >= threshold
         for a in mine if a.paragraph == lead_a
         for b in theirs if b.paragraph == lead_b
     )

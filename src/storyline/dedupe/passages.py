@@ -42,7 +42,6 @@ class Unit:
     paragraph: int
     hashes: np.ndarray
     _set: np.ndarray | None = None
-    _members: frozenset[int] | None = None
 
     @property
     def shingles(self) -> np.ndarray:
@@ -50,23 +49,6 @@ class Unit:
         if self._set is None:
             self._set = unique_sorted(self.hashes)
         return self._set
-
-    @property
-    def members(self) -> frozenset[int]:
-        """The shingle set as a Python set: a unit is compared with many others, and intersecting two sets of a
-        few dozen values is several times faster than a numpy search of sorted arrays."""
-        if self._members is None:
-            self._members = frozenset(self.shingles.tolist())
-        return self._members
-
-
-def unit_jaccard(a: Unit, b: Unit) -> float:
-    """Exact Jaccard similarity of two units' shingle sets (the value :func:`~.shingles.jaccard` gives)."""
-    sa, sb = a.members, b.members
-    if not sa or not sb:
-        return 0.0
-    inter = len(sa & sb)
-    return inter / (len(sa) + len(sb) - inter)
 
 
 def paragraph_words(article: Article, hasher: MinHasher) -> list[tuple[int, np.ndarray]]:

@@ -28,7 +28,7 @@ from .leads import (
     same_outlet,
 )
 from .lookup import LazyDict
-from .passages import Unit, is_stitched, paragraph_words, passage_units, provenance, unit_jaccard
+from .passages import Unit, is_stitched, paragraph_words, passage_units, provenance
 from .shingles import jaccard, overlap, unique_sorted
 
 if TYPE_CHECKING:
@@ -405,7 +405,7 @@ def _trace_one(
             if other == aid or index.canonical(other) == group:
                 continue  # a copy in the same group is already accounted for by duplicate_of
             other_units = feats.units(other)
-            if v < len(other_units) and unit_jaccard(unit, other_units[v]) >= index.passage_threshold:
+            if v < len(other_units) and jaccard(unit.shingles, other_units[v].shingles) >= index.passage_threshold:
                 published = index.entries_[other].published
                 holders.setdefault(unit.paragraph, {})[(other, other_units[v].paragraph)] = published
     for para in art.paragraphs:
