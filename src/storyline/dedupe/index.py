@@ -15,10 +15,17 @@ what it adds or changes:
   article signature and answers :meth:`DedupeIndex.candidates` with one SQL lookup of the query's band keys.
 - ``shapes``: JSON of the params and the (bands, rows) both LSH indexes were built with; a load with the same
   params reuses them instead of asking datasketch (whose import is a quarter second of a stream process).
+- ``lookup``: the params JSON once the store can answer a stream run's lookups without a load: postings
+  ``h:<content hash>`` (the non-short articles of that hash) and ``g:<canonical>`` (the copies of a group), every
+  passage signature's band keys in the store's band postings, and the keys ``next`` (the next ingest order
+  number) and ``seen`` (every article up to this ingest sequence number has its entry). Written by the first
+  run that asks for a lazy load (a stream run: one full load, then kept up by every run); a batch run on a
+  store without it writes none of it.
 
 Loading 20k articles' state and rebuilding the article ``MinHashLSH`` and the passage
-:class:`~storyline.dedupe.bands.BandIndex` takes seconds (see bench/dedupe.py); a stream run (``lazy``) skips the
-article index, which was 1.7 s of CPU of one new article into a 20k store.
+:class:`~storyline.dedupe.bands.BandIndex` takes seconds (see bench/dedupe.py); a stream run (``lazy``) loads
+nothing up front and reads by key only the entries, passage signatures and groups of the articles it meets
+(:mod:`storyline.dedupe.lookup`): 0.5 s of CPU of one new article into a 20k store before.
 """
 
 from __future__ import annotations
@@ -33,6 +40,7 @@ from ..config import DedupeSettings
 from ..errors import ConfigError
 from ..store import Store
 from .bands import BandIndex, band_shape
+from .lookup import LazyDict, StoredBandIndex, band_rows
 from .shingles import MAX_SHINGLE, SEED, MinHasher
 
 if TYPE_CHECKING:
@@ -138,27 +146,40 @@ class DedupeIndex:
     def fit(self, store: Store, lazy: bool = False) -> DedupeIndex:
         """Load stored state and rebuild both LSH indexes; stale state (other params) loads as empty.
 
-        ``lazy`` (a stream run): when the store holds every signature's band keys, the article signatures are
-        left in the store and :meth:`candidates` looks their band keys up there (the same candidates).
+        ``lazy`` (a stream run): when the store holds every signature's band keys and the lookups (``lookup``
+        above), nothing is loaded: entries, passage signatures and groups are read by key on first use,
+        :meth:`candidates` looks the article band keys up in the store, and the passage index reads the rows of
+        the new passages' band keys (the same candidates and neighbours). Without them, a lazy load loads all
+        and the next :meth:`save` writes them.
         """
         self.entries_: dict[str, Entry] = {}
         self.sigs_: dict[str, np.ndarray] = {}
         self.units_: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self.stale_ = False
         params = self.params_json()
-        stored_params = store.get_state(STAGE, key="params").get("params")
+        kept = store.get_states(STAGE, ["params", "bands", "lookup", "next", "seen"])
+        stored_params = kept.get("params")
         if stored_params is not None and stored_params != params:
             self.stale_ = True
-        self.banded_ = not self.stale_ and store.get_state(STAGE, key="bands").get("bands") == params
-        self.lazy_ = lazy and self.banded_
+        self.banded_ = not self.stale_ and kept.get("bands") == params
+        self.lookup_ = not self.stale_ and kept.get("lookup") == params  # the store answers lookups by key
+        self.want_lookup_ = lazy  # write the lookups at save when the store lacks them
+        self.lazy_ = lazy and self.banded_ and self.lookup_
+        self.seen_stored_ = int(kept.get("seen", 0))  # every article up to this ingest seq has an entry
+        self.seen_ = self.seen_stored_ if self.lazy_ else 0  # where the list of unseen articles starts
         self._store = store if self.lazy_ else None
         self._added_keys: dict[str, list[str]] = {}  # band key -> articles added since the load (lazy only)
-        if not self.stale_:
+        self._stored_dup: dict[str, str | None] = {}  # canonical article of each entry as stored (g: postings)
+        if self.lazy_:
+            self.entries_ = LazyDict(self._read_entries)
+            self.units_ = LazyDict(self._read_units)
+        elif not self.stale_:
             for kind in ("m", "p") if self.lazy_ else ("m", "a", "p"):
                 for key, value in store.get_state(STAGE, prefix=f"{kind}:").items():
                     aid = key[2:]
                     if kind == "m":
-                        self.entries_[aid] = Entry(**json.loads(value))
+                        self.entries_[aid] = entry = Entry(**json.loads(value))
+                        self._stored_dup[aid] = entry.dup
                     elif kind == "a":
                         self.sigs_[aid] = np.frombuffer(value, dtype="<u4")
                     else:
@@ -171,10 +192,14 @@ class DedupeIndex:
 
             self.lsh_ = MinHashLSH(_lsh_threshold(self.threshold, self.lsh_slack), num_perm=self.num_perm,
                                    params=shape)
-        self.passages_ = BandIndex(_lsh_threshold(self.passage_threshold, self.lsh_slack), self.passage_num_perm,
-                                   shape=passage_shape)
-        self.by_hash_: dict[str, str] = {}
-        self.members_: dict[str, set[str]] = {}
+        passage_threshold = _lsh_threshold(self.passage_threshold, self.lsh_slack)
+        self.passages_: BandIndex = (
+            StoredBandIndex(passage_threshold, self.passage_num_perm, passage_shape, store, STAGE) if self.lazy_
+            else BandIndex(passage_threshold, self.passage_num_perm, shape=passage_shape))
+        self.by_hash_: dict[str, str] = {}  # lazy: only the articles added since the load
+        self._stored_hash: dict[str, str | None] = {}  # lazy: the stored article of a hash, once looked up
+        self.members_: dict[str, set[str]] = LazyDict(self._read_members) if self.lazy_ else {}
+        self.next_ = int(kept.get("next", 1)) if self.lazy_ else self._max_order() + 1
         for aid, entry in sorted(self.entries_.items(), key=lambda kv: kv[1].order):
             if entry.hash and not entry.short:
                 self.by_hash_.setdefault(entry.hash, aid)
@@ -199,15 +224,56 @@ class DedupeIndex:
         return (band_shape(_lsh_threshold(self.threshold, self.lsh_slack), self.num_perm),
                 band_shape(_lsh_threshold(self.passage_threshold, self.lsh_slack), self.passage_num_perm))
 
+    def _max_order(self) -> int:
+        """The highest ingest order number of the loaded entries (0 when none)."""
+        return max((e.order for e in self.entries_.values()), default=0)
+
+    def _read_entries(self, aids: list[str]) -> dict[str, Entry]:
+        """Stored entries of some articles (a lazy load)."""
+        assert self._store is not None
+        out = {}
+        for key, value in self._store.get_states(STAGE, [f"m:{aid}" for aid in aids]).items():
+            out[key[2:]] = entry = Entry(**json.loads(value))
+            self._stored_dup[key[2:]] = entry.dup
+        return out
+
+    def _read_units(self, aids: list[str]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """Stored passage signatures of some articles (a lazy load)."""
+        assert self._store is not None
+        got = self._store.get_states(STAGE, [f"p:{aid}" for aid in aids])
+        return {key[2:]: self._unpack_units(value) for key, value in got.items()}
+
+    def _read_members(self, canonicals: list[str]) -> dict[str, set[str]]:
+        """The stored copies of some canonical articles (a lazy load; each entry is read with them)."""
+        assert self._store is not None
+        out: dict[str, set[str]] = {}
+        for key, aid in self._store.get_postings(STAGE, keys=[f"g:{c}" for c in canonicals]):
+            out.setdefault(key[2:], set()).add(aid)
+        assert isinstance(self.entries_, LazyDict)
+        self.entries_.fetch(aid for members in out.values() for aid in members)
+        return out
+
     @property
     def next_order(self) -> int:
         """The ingest order number of the next article seen."""
-        return 1 + max((e.order for e in self.entries_.values()), default=0)
+        return self.next_
+
+    def exact(self, content_hash: str) -> str | None:
+        """The first seen (lowest order) indexed article, not too short, with this content hash."""
+        if self._store is None:
+            return self.by_hash_.get(content_hash)
+        if content_hash not in self._stored_hash:  # stored articles come before every one added since
+            aids = [aid for _, aid in self._store.get_postings(STAGE, keys=[f"h:{content_hash}"])]
+            assert isinstance(self.entries_, LazyDict)
+            self.entries_.fetch(aids)
+            self._stored_hash[content_hash] = min(aids, key=lambda a: self.entries_[a].order, default=None)
+        return self._stored_hash[content_hash] or self.by_hash_.get(content_hash)
 
     # -- add ------------------------------------------------------------------------------------------
     def add_article(self, aid: str, entry: Entry, sig: np.ndarray | None) -> None:
         """Remember an article (and index its signature unless it is too short)."""
         self.entries_[aid] = entry
+        self.next_ = max(self.next_, entry.order + 1)
         if entry.hash and not entry.short:
             self.by_hash_.setdefault(entry.hash, aid)
         if sig is not None:
@@ -254,6 +320,8 @@ class DedupeIndex:
 
     def set_group(self, canonical: str, members: set[str]) -> None:
         """Record a group: ``canonical`` and the articles that are copies of it."""
+        if isinstance(self.members_, LazyDict):  # read what is not read yet in one query each
+            self.members_.fetch(members | {canonical})
         for aid in members | {canonical}:
             old = self.entries_[aid].dup
             if old and old in self.members_:
@@ -267,9 +335,18 @@ class DedupeIndex:
             self.members_[canonical] = set(members)
 
     # -- save -----------------------------------------------------------------------------------------
-    def save(self, store: Store, ids: set[str], signatures: set[str]) -> None:
+    def save(self, store: Store, ids: set[str], signatures: set[str], seen: int | None = None) -> None:
         """Write the entries of ``ids`` and the signatures of ``signatures`` (articles newly signed), with their
-        band keys; the first save after the band keys were kept writes those of every loaded signature."""
+        band keys; the first save after the band keys were kept writes those of every loaded signature.
+
+        With the lookups kept (or asked for by a lazy load), also their postings, ``next`` and ``seen`` (every
+        article up to this ingest sequence number has its entry; None: unchanged), in the same transaction.
+        """
+        with store.transaction():
+            self._save(store, ids, signatures, seen)
+
+    def _save(self, store: Store, ids: set[str], signatures: set[str], seen: int | None) -> None:
+        """:meth:`save` inside its transaction."""
         shapes = {"params": self.params_json(), "article": [len(self.hashranges_), self.hashranges_[0][1]],
                   "passage": [self.passages_.bands, self.passages_.rows]}
         items: dict[str, bytes | str] = {"params": self.params_json(), "bands": self.params_json(),
@@ -278,6 +355,11 @@ class DedupeIndex:
         store.add_postings(STAGE, ((key, aid) for aid in banded if aid in self.sigs_
                                    for key in self.band_keys(self.sigs_[aid])))
         self.banded_ = True
+        if self.lookup_ or self.want_lookup_:
+            self._save_lookups(store, ids, signatures)
+            items.update({"lookup": self.params_json(), "next": str(self.next_)})
+            if seen is not None:
+                items["seen"] = str(seen)
         for aid in ids:
             items[f"m:{aid}"] = json.dumps(asdict(self.entries_[aid]))
         for aid in signatures:
@@ -286,6 +368,21 @@ class DedupeIndex:
             if aid in self.units_:
                 items[f"p:{aid}"] = self._pack_units(*self.units_[aid])
         store.put_state(STAGE, items)
+
+    def _save_lookups(self, store: Store, ids: set[str], signatures: set[str]) -> None:
+        """Write the hash and group postings and the passage band keys: of what changed when the store has them,
+        else of everything loaded (the first save after a lazy load asked for them)."""
+        stored = self._stored_dup
+        if not self.lookup_:  # the store holds none of them yet
+            ids, signatures, stored = set(self.entries_), set(self.entries_), {}
+        hashes = [(f"h:{e.hash}", aid) for aid in signatures if (e := self.entries_[aid]).hash and not e.short]
+        moved = [(aid, stored.get(aid), self.entries_[aid].dup) for aid in ids]
+        store.delete_postings(STAGE, pairs=[(f"g:{old}", aid) for aid, old, new in moved if old and old != new])
+        store.add_postings(STAGE, [*hashes, *((f"g:{new}", aid) for aid, old, new in moved if new and old != new)])
+        signed = sorted(aid for aid in signatures if aid in self.units_)
+        store.add_band_postings(STAGE, band_rows(self.passages_, ((aid, self.units_[aid][1]) for aid in signed)))
+        self._stored_dup.update((aid, new) for aid, _, new in moved)
+        self.lookup_ = True
 
     def _pack_units(self, paragraphs: np.ndarray, sigs: np.ndarray) -> bytes:
         """Serialise passage signatures."""

@@ -27,6 +27,7 @@ from .leads import (
     same_headline,
     same_outlet,
 )
+from .lookup import LazyDict
 from .passages import Unit, is_stitched, paragraph_words, passage_units, provenance
 from .shingles import jaccard, overlap, unique_sorted
 
@@ -40,6 +41,14 @@ OWN_FLAGS = ("syndicated", "exact_duplicate", "stitched")
 # larger full runs stay bounded. Each extra pass re-joins all passage keys and re-reads the stored articles
 # it touches (5k passes: 20k articles in 38 s CPU / 0.5 GB instead of 27 s / 0.8 GB), hence one pass up to 20k.
 PASS_SIZE = 20_000
+# A run adding fewer than LARGE_RUN articles, or fewer than 1/STREAM_SHARE of the store's, is a stream run: it
+# reads by key what its articles meet (:mod:`.lookup`). A larger one loads the whole index, which then costs
+# less than its own work, and writes no lookups unless the store has them (bench/dedupe.py's corpus: writing them
+# costs a first batch run of 5k articles 6.3 -> 7.4 s CPU; under LARGE_RUN articles it is a few hundredths of a
+# second). STREAM_SHARE is the share of ``bands.FEW_WANTED``; at 5k stored, 100 new articles cost 0.57 s CPU
+# loaded and 0.67 s looked up, one new article into a 20k store 0.50 s loaded and 0.02 s looked up.
+LARGE_RUN = 500
+STREAM_SHARE = 8
 # Finds, for each wanted id, the ids sharing a key with it among (key, id) rows: an engine's shuffle
 # (``engines.ray``: groupby key, map_groups) in place of the LSH queries of this process.
 Collide = Callable[[Iterable[tuple[str, str]], set[str]], dict[str, set[str]]]
@@ -131,22 +140,33 @@ def run(ctx: RunContext) -> None:
     store, params = ctx.store, ctx.settings.dedupe
     collide = ctx.mapper.collide if ctx.mapper is not None else None
     # a stream run looks the new articles' band keys up in the store instead of loading every signature (an
-    # engine's shuffle of band keys needs them all)
-    index = DedupeIndex(params).fit(store, lazy=not ctx.full and collide is None)
+    # engine's shuffle of band keys needs them all); a large run loads them, and leaves the lookups a stream run
+    # reads to the first stream run (bench/dedupe.py: writing them costs a batch run ~18% more CPU)
+    stream = len(ctx.new_ids) < LARGE_RUN or len(ctx.new_ids) * STREAM_SHARE < store.max_seq()
+    index = DedupeIndex(params).fit(store, lazy=stream and not ctx.full and collide is None)
     full = ctx.full or index.stale_
     if full:
         store.clear_state(STAGE)
         index = DedupeIndex(params).fit(store)
-        ids = store.article_ids()
+    # ctx.new_ids, and any stored article this stage has not seen yet (ingested by a run that skipped it); a lazy
+    # index lists only the articles after those it knows all have an entry
+    listed = store.articles_since(index.seen_)
+    seen = listed[-1][1] if listed else None
+    if full:
+        ids = [aid for aid, _ in listed]
     else:
-        # ctx.new_ids, and any stored article this stage has not seen yet (ingested by a run that skipped it)
-        ids = [aid for aid in store.article_ids() if aid not in index.entries_]
+        if isinstance(index.entries_, LazyDict):
+            index.entries_.fetch(aid for aid, _ in listed)
+        ids = [aid for aid, _ in listed if aid not in index.entries_]
     for start in range(0, len(ids), PASS_SIZE):
-        _run_pass(store, index, ids[start : start + PASS_SIZE], full, params, collide)
+        last = start + PASS_SIZE >= len(ids)
+        _run_pass(store, index, ids[start : start + PASS_SIZE], full, params, collide, seen if last else None)
+    if not ids and seen is not None and index.lookup_ and seen != index.seen_stored_:
+        index.save(store, set(), set(), seen)
 
 
 def _run_pass(store: Store, index: DedupeIndex, ids: list[str], reset: bool, params: DedupeSettings,
-              collide: Collide | None = None) -> None:
+              collide: Collide | None = None, seen: int | None = None) -> None:
     """Dedupe one pass of unseen articles against everything indexed so far, and write the results
     (``collide``: the engine's grouping of band keys that proposes the candidates, else the LSH here)."""
     feats = _Features(store, index, params)
@@ -166,7 +186,7 @@ def _run_pass(store: Store, index: DedupeIndex, ids: list[str], reset: bool, par
     for aid in regrouped | signed:
         _apply_group(feats.article(aid), index)
     store.update_articles(feats.changed())
-    index.save(store, regrouped | signed, signed)
+    index.save(store, regrouped | signed, signed, seen)
 
 
 def _entries(batch: list[Article], order: int, feats: _Features, params: DedupeSettings) -> dict[str, Entry]:
@@ -203,7 +223,7 @@ def _group_articles(
         entry = entries[art.id]
         matches: dict[str, tuple[float, float]] = {}
         if not entry.short:
-            exact = index.by_hash_.get(entry.hash or "")
+            exact = index.exact(entry.hash) if entry.hash else None
             if exact is not None:
                 matches[exact] = (1.0, 1.0)
             else:

@@ -15,6 +15,7 @@ from ..model import Article, Rejected, Story, Storyline
 from .base import (
     BUSY_TIMEOUT,
     _busy_message,
+    _chunks,
     _dumps,
     _is_busy,
     parse_stored_time,
@@ -198,6 +199,10 @@ class Store(SearchReads, ProgressRecords, IdentityRecords, FollowRecords, NameRe
         """All article ids in ingest order."""
         return [r[0] for r in self.db.execute("SELECT id FROM articles ORDER BY seq")]
 
+    def articles_since(self, seq: int) -> list[tuple[str, int]]:
+        """(id, ingest sequence number) of the articles ingested after ``seq``, in ingest order."""
+        return self.db.execute("SELECT id, seq FROM articles WHERE seq > ? ORDER BY seq", (seq,)).fetchall()
+
     def article_seqs(self, ids: Iterable[str]) -> dict[str, int]:
         """Ingest sequence numbers of the given articles (unknown ids are left out)."""
         return dict(self._rows_in("SELECT id, seq FROM articles WHERE id IN ({marks})", [], ids))
@@ -274,11 +279,12 @@ class Store(SearchReads, ProgressRecords, IdentityRecords, FollowRecords, NameRe
             self.db.executemany("DELETE FROM state WHERE stage=? AND key=?", [(stage, k) for k in keys])
 
     def clear_state(self, stage: str) -> None:
-        """Forget a stage's learned state, its term counts and postings (before a full recompute)."""
+        """Forget a stage's learned state, its term counts and postings, band ones too (before a full recompute)."""
         with self.transaction():
             self.db.execute("DELETE FROM state WHERE stage=?", (stage,))
             self.db.execute("DELETE FROM term_counts WHERE stage=?", (stage,))
             self.db.execute("DELETE FROM postings WHERE stage=?", (stage,))
+            self.db.execute("DELETE FROM band_postings WHERE stage=?", (stage,))
 
     def get_counts(self, stage: str, terms: Iterable[str]) -> dict[str, int]:
         """Stored counts of the given terms (terms never counted are left out)."""
@@ -314,6 +320,20 @@ class Store(SearchReads, ProgressRecords, IdentityRecords, FollowRecords, NameRe
             self.db.executemany("DELETE FROM postings WHERE stage=? AND key=? AND item=?",
                                 [(stage, k, i) for k, i in pairs])
             self.db.executemany("DELETE FROM postings WHERE stage=? AND item=?", [(stage, i) for i in items])
+
+    def add_band_postings(self, stage: str, rows: Iterable[tuple[int, int, str, int]]) -> None:
+        """Add (band, key, item, unit) rows: signature ``unit`` of ``item`` has ``key`` in LSH band ``band``."""
+        with self.transaction():
+            self.db.executemany("INSERT OR IGNORE INTO band_postings VALUES (?, ?, ?, ?, ?)",
+                                ((stage, b, k, i, u) for b, k, i, u in rows))
+
+    def get_band_postings(self, stage: str, band: int, keys: Iterable[int]) -> list[tuple[int, str, int]]:
+        """The (key, item, unit) rows of one band under the given keys, ordered by key, item, unit."""
+        out: list[tuple[int, str, int]] = []
+        for chunk in _chunks(dict.fromkeys(keys)):
+            out += self.db.execute("SELECT key, item, unit FROM band_postings WHERE stage=? AND band=? AND key IN"
+                                   f" ({','.join('?' * len(chunk))})", [stage, band, *chunk]).fetchall()
+        return sorted(out)
 
     # -- stories --------------------------------------------------------------------------------------
     def put_stories(

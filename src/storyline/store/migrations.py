@@ -257,6 +257,21 @@ def _m008_name_totals(db: sqlite3.Connection) -> None:
     backfill_totals(db)
 
 
+def _m009_band_postings(db: sqlite3.Connection) -> None:
+    _run_script(
+        db,
+        """
+        CREATE TABLE band_postings (           -- a stage's LSH band keys of small signatures (dedupe's passages)
+            stage TEXT NOT NULL, band INTEGER NOT NULL,
+            key INTEGER NOT NULL,              -- the band's 64-bit key, as a signed integer
+            item TEXT NOT NULL, unit INTEGER NOT NULL,   -- the article and which of its signatures
+            PRIMARY KEY (stage, band, key, item, unit)
+        ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS articles_seq ON articles(seq);   -- the articles ingested after a given one
+        """,
+    )
+
+
 # What removes an article's facts (each trigger one statement: :func:`_run_script` splits on semicolons): facts are
 # read from the article's stored record and its parse, so they go when either changes or goes.
 _FACT_TRIGGERS = (
@@ -293,6 +308,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     ("006_progress", _m006_progress),
     ("007_name_counts", _m007_name_counts),
     ("008_name_totals", _m008_name_totals),
+    ("009_band_postings", _m009_band_postings),
     ("010_article_facts", _m010_article_facts),
 )
 
