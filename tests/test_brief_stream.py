@@ -122,6 +122,30 @@ def test_a_store_without_kept_picks_gets_them_once_then_fits_only_touched_storie
         assert _lines(store) == _batch_lines(tmp_path, {"s1": 2, "s4": 1})
 
 
+def test_the_one_time_backfill_reads_story_outlines_not_whole_stories(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    with _store(tmp_path / "s.db") as store:
+        store.clear_state("brief")  # a store written before the brief state kept storyline picks
+        read_whole: list[str] = []
+        real = Store.get_stories
+
+        def whole(self: Store) -> list[Story]:
+            read_whole.append("every story")
+            return []
+
+        def some(self: Store, ids: object) -> dict[str, Story]:
+            got = real(self, ids)  # type: ignore[arg-type]
+            read_whole.extend(got)
+            return got
+
+        monkeypatch.setattr(Store, "iter_stories", whole)
+        monkeypatch.setattr(Store, "get_stories", some)
+        _add(store, "s1", 0)
+        assert read_whole == [], "the backfill read whole stories (entities, quotes, timeline) to make outlines"
+        monkeypatch.undo()
+        assert _lines(store) == _batch_lines(tmp_path, {"s1": 1})
+
+
 def test_a_stream_brief_writes_only_the_brief_and_keeps_the_rest_of_the_story(tmp_path: Path) -> None:
     from storyline.model import Citation, TimelineEntry
 

@@ -11,6 +11,7 @@ from storyline.config import Settings
 from storyline.context import RunContext
 from storyline.dedupe import bands, lookup
 from storyline.dedupe.index import STAGE, DedupeIndex
+from storyline.errors import LazyLookupError
 from storyline.model import Article
 from storyline.store import Store
 
@@ -66,7 +67,8 @@ def test_a_batch_store_gets_its_lookups_on_the_first_stream_run(store: Store, se
 
     monkeypatch.setattr(DedupeIndex, "fit", keep)
     streamed = run(store, settings, art("a", edited_bridge(), "2024-05-01"))
-    assert indexes[0].lazy_ and set(indexes[0].entries_) == {"a", "b"}  # only the copy it met was read
+    assert isinstance(indexes[0].entries_, lookup.LazyDict)
+    assert indexes[0].lazy_ and set(indexes[0].entries_.read()) == {"a", "b"}  # only the copy it met was read
     assert streamed["b"].duplicate_of == "a" and "syndicated" in streamed["b"].flags
     monkeypatch.undo()
     with Store(":memory:") as other:
@@ -129,3 +131,13 @@ def test_a_large_run_loads_the_index_and_leaves_the_lookups_to_the_first_small_o
     assert DedupeIndex(settings.dedupe).fit(store, lazy=True).lazy_
     arts = run(store, settings, art("c", BRIDGE, "2024-05-06"))
     assert arts["b"].duplicate_of == arts["c"].duplicate_of == "a"
+
+
+@pytest.mark.parametrize("whole", [iter, len, list, dict, lambda d: d.items(), lambda d: d.values(),
+                                   lambda d: d.keys(), bool])
+def test_a_lazy_dict_refuses_to_show_the_few_keys_read_so_far_as_the_whole(whole: object) -> None:
+    stored = {"a": 1, "b": 2, "c": 3}
+    squares = lookup.LazyDict(lambda keys: {k: stored[k] for k in keys if k in stored})
+    assert squares["a"] == 1 and "z" not in squares  # lookups still read the store
+    with pytest.raises(LazyLookupError, match="only the keys read so far"):
+        whole(squares)  # type: ignore[operator]

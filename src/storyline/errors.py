@@ -8,6 +8,7 @@
      +-- StoreError (RuntimeError)        the store cannot be opened or written
      +-- NotFoundError (KeyError)         an article, story or entity id that is not stored
      +-- MissingDependencyError (ImportError)  an optional extra is needed: says which to install
+     +-- LazyLookupError (TypeError)      a whole-set operation (iterating, len) on state read lazily by key
 
 The CLI maps these to a one-line message and an exit code; a rejected input inside a run is recorded as a
 :class:`storyline.model.Rejected` and the run goes on.
@@ -58,3 +59,7 @@ class NotFoundError(StorylineError, KeyError):
 
 class MissingDependencyError(StorylineError, ImportError):
     """An optional extra is not installed."""
+
+
+class LazyLookupError(StorylineError, TypeError):
+    """An operation that needs every key (iterating, ``len``) on state that a stream run reads lazily by key."""

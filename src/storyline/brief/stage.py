@@ -72,12 +72,12 @@ def _backfill(ctx: RunContext, touched: set[str], parts: StoryParts, fits: Story
     store = ctx.store
     if store.get_states(STAGE, [BACKFILLED]):
         return
-    stories = [s for s in store.iter_stories() if s.id not in touched]
+    # outlines, what the fits read of a story (not its entities, quotes, ...: a large story's record is ~1 MB)
+    outlines = store.story_outlines(sid for sid in store.all_story_ids() if sid not in touched)
+    stories = [outlines[sid] for sid in sorted(outlines)]
     parts.load(s for s in stories if s.storyline)
     fits.load(s.id for s in stories if len(s.articles) >= REFIT_MIN_ARTICLES)
-    # outlines to the workers: what the fits read of a story (not its entities, quotes, ...)
-    todo = [Story(id=s.id, title=s.title, articles=s.articles, first_date=s.first_date, storyline=s.storyline)
-            for s in stories if (s.storyline and s.id not in parts.parts)
+    todo = [s for s in stories if (s.storyline and s.id not in parts.parts)
             or (len(s.articles) >= REFIT_MIN_ARTICLES and fits.usable(s) is None)]
     weights = [len(s.articles) for s in todo]
     for story, (part, fit) in zip(todo, ctx.map_stories(_keep_batch, todo, sum(weights), weights), strict=True):

@@ -200,7 +200,8 @@ class DedupeIndex:
         self._stored_hash: dict[str, str | None] = {}  # lazy: the stored article of a hash, once looked up
         self.members_: dict[str, set[str]] = LazyDict(self._read_members) if self.lazy_ else {}
         self.next_ = int(kept.get("next", 1)) if self.lazy_ else self._max_order() + 1
-        for aid, entry in sorted(self.entries_.items(), key=lambda kv: kv[1].order):
+        loaded = {} if self.lazy_ else self.entries_  # lazy: nothing read yet (a LazyDict is never iterated)
+        for aid, entry in sorted(loaded.items(), key=lambda kv: kv[1].order):
             if entry.hash and not entry.short:
                 self.by_hash_.setdefault(entry.hash, aid)
             if entry.dup:
@@ -209,7 +210,7 @@ class DedupeIndex:
             with self.lsh_.insertion_session() as session:
                 for aid, sig in self.sigs_.items():
                     session.insert(aid, _lean(sig), check_duplication=False)
-        for aid, (_, sigs) in self.units_.items():
+        for aid, (_, sigs) in ({} if self.lazy_ else self.units_).items():
             self.passages_.add(aid, sigs)
         return self
 

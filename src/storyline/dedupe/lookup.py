@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
+from ..errors import LazyLookupError
 from ..store import Store
 from .bands import HOT, HOT_KEEP, BandIndex
 
@@ -29,8 +30,10 @@ V = TypeVar("V")
 class LazyDict(dict[K, V]):
     """A dict that reads the keys it lacks through ``load`` (keys -> the found ones), once each.
 
-    Only lookups load (``[]``, ``get``, ``in``, ``pop``, ``setdefault``, :meth:`fetch`); iterating shows what was
-    read or set so far.
+    Only lookups load (``[]``, ``get``, ``in``, ``pop``, ``setdefault``, :meth:`fetch`). Iterating, ``len``,
+    ``keys``, ``items`` and ``values`` raise :class:`~storyline.errors.LazyLookupError`: they would show only the
+    keys read so far, a subset of the store that would pass silently for the whole
+    (:meth:`read` gives that subset by name).
     """
 
     def __init__(self, load: Callable[[list[K]], dict[K, V]]) -> None:
@@ -72,6 +75,30 @@ class LazyDict(dict[K, V]):
     def __setitem__(self, key: K, value: V) -> None:
         self._absent.discard(key)
         dict.__setitem__(self, key, value)
+
+    def read(self) -> dict[K, V]:
+        """What was read or set so far, by name a subset of the stored keys (a plain dict)."""
+        return dict(dict.items(self))
+
+    def _whole(self, what: str) -> LazyLookupError:
+        """The error of an operation that needs every key, which a lazy dict does not hold."""
+        return LazyLookupError(f"{what} of a LazyDict would see only the keys read so far, not all stored ones:"
+                               " look keys up (`[]`, `get`, `in`, `fetch`), or load the index whole (lazy=False)")
+
+    def __iter__(self) -> Iterator[K]:
+        raise self._whole("iterating")
+
+    def __len__(self) -> int:
+        raise self._whole("len")
+
+    def keys(self) -> Any:
+        raise self._whole("keys()")
+
+    def items(self) -> Any:
+        raise self._whole("items()")
+
+    def values(self) -> Any:
+        raise self._whole("values()")
 
 
 def signed(keys: np.ndarray) -> np.ndarray:
