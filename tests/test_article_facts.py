@@ -14,6 +14,7 @@ from storyline.claims import facts as claim_facts
 from storyline.claims.agreement import claims, claims_of
 from storyline.config import Settings
 from storyline.context import RunContext
+from storyline.errors import StoreError
 from storyline.extract import extract_article
 from storyline.model import Article, DateMention, Paragraph, Span, Story
 from storyline.store import Store
@@ -109,6 +110,33 @@ def test_facts_read_by_other_code_are_not_read(store: Store, monkeypatch: pytest
     assert store.get_facts("claims", ["a"]) == {"a": "[1]"}
     monkeypatch.setattr(store_facts, "code_digest", lambda: "another version of the code")
     assert store.get_facts("claims", ["a"]) == {}
+
+
+def test_facts_read_under_another_spacy_or_pipeline_version_are_not_read(store: Store,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    store.add_articles([Article(id="a", title="A")])
+    store.put_facts("claims", {"a": "[1]"})
+    installed = store_facts.runtime_versions()
+    assert set(installed) == {"spacy", store_facts.PARSER_MODEL}
+    for name in installed:
+        monkeypatch.setattr(store_facts, "runtime_versions", lambda name=name: {**installed, name: "0.0.1"})
+        store_facts.code_digest.cache_clear()
+        try:
+            assert store.get_facts("claims", ["a"]) == {}, name
+        finally:
+            monkeypatch.undo()
+            store_facts.code_digest.cache_clear()
+    assert store.get_facts("claims", ["a"]) == {"a": "[1]"}  # the same versions again: read as kept
+
+
+def test_a_digest_of_no_source_file_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "defaults.toml").write_text("[x]\n")
+    (tmp_path / "core.cpython-312.pyc").write_bytes(b"compiled")
+    with pytest.raises(StoreError, match=r"no \.py file"):
+        store_facts.package_digest(tmp_path, {"spacy": "3.8.0"})
+    (tmp_path / "core.py").write_text("X = 1\n")
+    assert store_facts.package_digest(tmp_path, {"spacy": "3.8.0"}) != store_facts.package_digest(
+        tmp_path, {"spacy": "3.9.0"})
 
 
 FIRE = [

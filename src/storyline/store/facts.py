@@ -4,7 +4,8 @@ and the parts of stored stories a stage reads or rebuilds (its timeline, its cla
 A story's timeline or claims are merged from its articles' facts, so a run reads and parses only the articles
 whose facts are missing. The store's triggers (migration ``010_article_facts``) drop an article's facts when its
 stored record changes or its parse is stored again, so kept facts always describe the article as it stands; and
-facts are stamped with the code that read them (:func:`code_digest`), so facts read by other code are read again.
+facts are stamped with the code that read them and the spaCy and pipeline versions it parsed with
+(:func:`code_digest`), so facts read by other code are read again.
 """
 
 from __future__ import annotations
@@ -13,10 +14,12 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from ..errors import StoreError
+from ..text.parser import MODEL as PARSER_MODEL
 from .base import StoreBase, _dumps
 
 
@@ -65,17 +68,47 @@ class FactRecords(StoreBase):
 
 # The package's files whose content decides what a stage reads of an article: its code, lexicons and defaults.
 _CODE_SUFFIXES = (".py", ".txt", ".toml")
+# The installed distributions whose version changes what is read of an article too: spaCy and its pipeline (the
+# parse, the entities, the lemmas). Their versions come from the installed metadata: no import, no model load.
+_RUNTIME = ("spacy", PARSER_MODEL)
 
 
 @cache
 def code_digest() -> str:
-    """A digest of the storyline package's code, lexicons and defaults as installed (read once a process): facts
-    are read by one version of the code, and any change to it may change them."""
-    root = Path(__file__).resolve().parent.parent
+    """A digest of the storyline package's code, lexicons and defaults as installed, with the versions of spaCy
+    and its pipeline (read once a process): facts are read by one version of the code, and any change to it may
+    change them."""
+    return package_digest(Path(__file__).resolve().parent.parent, runtime_versions())
+
+
+def runtime_versions() -> dict[str, str]:
+    """The installed version of each distribution of :data:`_RUNTIME` ("absent" when it is not installed)."""
+    out = {}
+    for name in _RUNTIME:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "absent"
+    return out
+
+
+def package_digest(root: Path, versions: Mapping[str, str]) -> str:
+    """A digest of the code, lexicon and defaults files under ``root`` and of ``versions`` (name -> version).
+
+    Raises StoreError when no ``.py`` file is found: an install without its sources would hash nothing of the
+    code and keep facts read by other code."""
     digest = hashlib.blake2b(digest_size=16)
+    for name, version in sorted(versions.items()):
+        digest.update(f"{name}=={version}\n".encode())
+    hashed = 0
     for path in sorted(p for p in root.rglob("*") if p.suffix in _CODE_SUFFIXES and "__pycache__" not in p.parts):
         digest.update(str(path.relative_to(root)).encode())
         digest.update(path.read_bytes())
+        hashed += path.suffix == ".py"
+    if not hashed:
+        raise StoreError(f"no .py file of storyline under {root}: the per-article facts are stamped with a digest"
+                         " of the code's sources, so install storyline with them (pip install storyline, or"
+                         " pip install -e . in a checkout), not as compiled files only")
     return digest.hexdigest()
 
 
