@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from storyline import nlp as nlp_stage
 from storyline import stories
 from storyline.config import Settings
 from storyline.context import RunContext
 from storyline.model import Article, Paragraph
 from storyline.store import Store
+from storyline.store import facts as store_facts
 from storyline.stories.cluster import SPLIT_SETTLED_MEMBERS, StoryClusterer, StoryState
 from storyline.stories.features import ArticleFeatures, Profile, Vocabulary
+from storyline.stories.stage import Listing
 from storyline.text.parser import NLP
 
 
@@ -139,3 +143,29 @@ def test_a_stream_record_is_built_from_stored_listings_as_from_the_articles(
     assert (streamed.articles, streamed.title, streamed.first_date, streamed.last_date, streamed.outlets) == (
         batch.articles, batch.title, batch.first_date, batch.last_date, batch.outlets)
     assert streamed.articles == ["c1", "c2", "c3"] and streamed.outlets == ["Valley News", "Alpine Courier"]
+
+
+def test_listings_written_by_other_code_are_listed_again_on_the_first_stream_run(
+    store: Store, nlp: NLP, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _run(store, nlp, settings, *REPORTS[:2])
+    # what another version of the listing rules would have kept of c2 (here: another outlet)
+    store.put_state("stories", {"list:c2": json.dumps(["2024-06-02", REPORTS[1].title, "Old Courier", None])})
+    listed: list[str] = []
+    real = Listing.of
+
+    def counted(art: Article) -> Listing:
+        listed.append(art.id)
+        return real(art)
+
+    monkeypatch.setattr(Listing, "of", staticmethod(counted))
+    monkeypatch.setattr(store_facts, "code_digest", lambda: "the next version of the code")
+    _run(store, nlp, settings, REPORTS[2])
+    assert sorted(listed) == ["c1", "c2", "c3", "c3"]  # every placed article once, and the run's own article
+    streamed = store.get_story(store.get_article("c3").story or "")
+    assert streamed.outlets == ["Valley News", "Alpine Courier"]  # not the outlet of the stale row
+    listed.clear()
+    _run(store, nlp, settings, _report("c4", "Vellmar cable car reopens", "2024-06-05", "Valley News",
+                                       "The Vellmar gorge cable car reopened on Wednesday after inspectors "
+                                       "of the Vellmar mountain rescue service passed the cable."))
+    assert listed == ["c4"]  # the same code again: only the new article is listed
