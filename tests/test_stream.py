@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import subprocess
 import sys
@@ -12,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import storyline
 from storyline import dedupe, extract, pipeline
 from storyline.config import Settings
 from storyline.context import RunContext
@@ -99,6 +101,14 @@ def test_the_running_totals_follow_rewrites_that_move_or_drop_a_names_first_ment
     store.update_articles([a3])
     assert store.mention_forms({"tolva", "corvane"}) == [("Corvane", "GPE", 1)]
     assert store.mention_forms() == _scan(list(store.iter_articles()))
+
+
+def test_only_the_name_module_writes_the_name_tables() -> None:
+    # the tables have no triggers: their totals are right only while every write goes through store/names.py
+    src = Path(storyline.__file__).parent
+    writes = re.compile(r"(INSERT(\s+OR\s+\w+)?\s+INTO|UPDATE|DELETE\s+FROM)\s+(mention_names|name_totals)\b")
+    writers = sorted(str(p.relative_to(src)) for p in src.rglob("*.py") if writes.search(p.read_text("utf-8")))
+    assert writers == ["store/names.py"]
 
 
 @pytest.mark.parametrize("applied", [6, 7])  # written before the name counts, or before their running totals

@@ -11,6 +11,14 @@ the corpus position of the first, updated by the same write from the article's o
 asks only for the names it needs, with answers in the order a scan of the articles in ingest order would meet
 them (ties in the counts are broken by that order).
 
+Both tables are kept by Python, not by triggers: every write of them goes through this module, by
+:func:`write_names` (called by ``Store.add_articles`` and ``Store.update_articles``, the only writers of an
+article's record; articles are never replaced or deleted) and by the two migrations' backfills. Triggers on
+``mention_names`` would not make the tables self-maintaining: an article written by a version older than them
+(which knows no ``mention_names``) would still leave its rows stale, and the rows are made in Python
+(:func:`~storyline.text.words.person_key`), which a trigger on ``articles`` could call only as a function
+that each connection registers.
+
 Example:
     >>> from storyline.model import Article, Mention, Span
     >>> from storyline.store import Store
@@ -62,7 +70,9 @@ def _digest(rows: list[NameRow]) -> str:
 def write_names(db: sqlite3.Connection, article_id: str, mentions: Sequence[Mention]) -> None:
     """Replace an article's rows of ``mention_names`` when its mentions changed, and move the running totals of
     ``name_totals`` by the difference (inside the caller's transaction). Only the rows that changed are written:
-    a merge retypes a few names of an article, it seldom rewrites them all."""
+    a merge retypes a few names of an article, it seldom rewrites them all.
+
+    Every write of an article's record must call it (the tables have no triggers: see the module docstring)."""
     rows = name_rows(mentions)
     digest = _digest(rows)
     changed = db.execute("UPDATE articles SET names_digest=? WHERE id=? AND names_digest IS NOT ? RETURNING seq",
