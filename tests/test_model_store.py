@@ -24,6 +24,23 @@ def test_article_json_round_trip_keeps_nested_records() -> None:
     assert back.figures[0].span == Span(0, 4)
 
 
+def test_from_dict_fills_missing_fields_with_defaults_and_ignores_unknown_keys() -> None:
+    art = Article.from_dict({"id": "a2", "paragraphs": [{"text": "Rain fell."}], "wind": "north"})
+    assert art == Article(id="a2", paragraphs=[Paragraph("Rain fell.")])
+    assert art.flags == [] and art.paragraphs[0].flags == []
+    other = Article.from_dict({"id": "a3"})
+    other.flags.append("too_short")  # each record gets its own list, as the dataclass default makes it
+    assert Article.from_dict({"id": "a4"}).flags == []
+
+
+def test_from_dict_reads_optional_and_nested_records_of_every_form() -> None:
+    fig = Figure(article="a1", span=Span(3, 9), text="two dozen", value=24.0, unit="boats", sentence=None)
+    back = Figure.from_dict(fig.to_dict())
+    assert back == fig and back.sentence is None and isinstance(back.span, Span)
+    story = Story(id="s1", summary=[Citation("Boats sank.", ["a1"], span=Span(0, 11))])
+    assert Story.from_dict(story.to_dict()).summary[0].span == Span(0, 11)
+
+
 def test_spans_index_the_clean_text() -> None:
     art = make("a1", "First paragraph.", "Second one.")
     span = art.paragraph_spans()[1]

@@ -50,9 +50,9 @@ T = TypeVar("T", bound="Record")
 class Record:
     """Mixin: JSON round-trip for dataclasses (nested records, lists, dicts and optionals)."""
 
-    # per class: (field name, converter or None) for from_dict, and the names to_dict writes; built once a class
-    # from its type hints, so a record is read and written without type reflection per value
-    _loaders: ClassVar[dict[type, tuple[tuple[str, Callable[[Any], Any] | None], ...]]] = {}
+    # per class: the function reading its from_dict form, and the names to_dict writes; built once a class from its
+    # type hints, so a record is read and written without type reflection per value
+    _loaders: ClassVar[dict[type, Callable[[dict[str, Any]], Any]]] = {}
     _dumped: ClassVar[dict[type, tuple[str, ...]]] = {}
 
     def to_dict(self) -> dict[str, Any]:
@@ -62,18 +62,44 @@ class Record:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> typing.Self:
         """Build the record from its ``to_dict()`` form; unknown keys are ignored."""
-        loaders = Record._loaders.get(cls)
-        if loaders is None:  # the fields and their converters, once per class (dataclasses.fields is slow per record)
-            every = get_type_hints(cls)
-            loaders = Record._loaders[cls] = tuple(
-                (f.name, _converter(every[f.name])) for f in dataclasses.fields(cls)  # type: ignore[arg-type]
-            )
-        kwargs = {}
-        for name, convert in loaders:
-            if name in data:
-                value = data[name]
-                kwargs[name] = value if convert is None or value is None else convert(value)
-        return cls(**kwargs)
+        load = Record._loaders.get(cls) or _loader(cls)
+        return load(data)  # type: ignore[no-any-return]
+
+
+def _loader(cls: type) -> Callable[[dict[str, Any]], Any]:
+    """The function building a ``cls`` from its dict form, written once a class as Python source (as
+    :mod:`dataclasses` writes ``__init__``): a dict holding every field (what ``to_dict`` writes) is read in one
+    call with each field's converter inlined; one missing some takes the dataclass defaults for those. A nested
+    record is read by its class's own loader (or its own ``from_dict`` where the class defines one)."""
+    Record._loaders[cls] = lambda data: Record._loaders[cls](data)  # a class nesting itself reads through this
+    try:
+        every = get_type_hints(cls)
+    except Exception:
+        del Record._loaders[cls]
+        raise
+    fields = [f for f in dataclasses.fields(cls) if f.init]
+    env: dict[str, Any] = {"cls": cls, "keys": frozenset(f.name for f in fields)}
+    whole, some = [], []
+    for k, f in enumerate(fields):
+        convert = _converter(every[f.name])
+        value = f"data[{f.name!r}]"
+        if convert is not None:
+            env[f"c{k}"] = convert
+            value = f"(None if (v := {value}) is None else c{k}(v))"
+        whole.append(f"{f.name}={value}")
+        some.append(f"    if {f.name!r} in data:\n        kw[{f.name!r}] = {value}\n")
+    source = (
+        "def load(data):\n"
+        "    if data.keys() >= keys:\n"
+        f"        return cls({', '.join(whole)})\n"
+        "    kw = {}\n"
+        f"{''.join(some)}"
+        "    return cls(**kw)\n"
+    )
+    exec(source, env)  # noqa: S102 - source built above from the dataclass's own field names
+    load: Callable[[dict[str, Any]], Any] = env["load"]
+    Record._loaders[cls] = load
+    return load
 
 
 def _dump_fields(value: Any) -> dict[str, Any]:
@@ -127,7 +153,9 @@ def _converter(hint: Any) -> Callable[[Any], Any] | None:
             return dict
         return lambda value: {k: None if v is None else each(v) for k, v in value.items()}
     if isinstance(hint, type) and issubclass(hint, Record):
-        return lambda value: hint.from_dict(value)
+        if hint.from_dict.__func__ is not Record.from_dict.__func__:  # type: ignore[attr-defined]
+            return hint.from_dict  # the class reads its own form
+        return Record._loaders.get(hint) or _loader(hint)
     return None
 
 

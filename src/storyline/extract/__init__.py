@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from ..config import Settings
@@ -178,15 +178,21 @@ def extract_article(
     return article
 
 
-def _others_last(store: Store, lines: Sequence[Storyline]) -> dict[str, str]:
-    """For each story of one outlet in a storyline: the last date of the storyline's other stories."""
-    stories = store.get_stories({sid for line in lines if len(line.stories) > 1 for sid in line.stories})
+def _others_last(
+    store: Store, lines: Sequence[Storyline], wanted: set[str], story_of: Callable[[str], Story | None]
+) -> dict[str, str]:
+    """For each story of ``wanted`` (the stories of the articles extracted) of one outlet in a storyline: the
+    last date of the storyline's other stories. Those dates come from the stories' columns
+    (:meth:`storyline.store.Store.story_heads`), not their records; ``story_of`` reads a wanted story."""
+    heads = store.story_heads({sid for line in lines if len(line.stories) > 1 for sid in line.stories})
     out = {}
     for line in lines:
         for sid in line.stories:
-            story = stories.get(sid)
-            dates = [o.last_date for o in (stories.get(x) for x in line.stories if x != sid) if o and o.last_date]
-            if story is not None and len(story.outlets) <= 1 and dates:
+            if sid not in wanted or sid not in heads:
+                continue
+            dates = [d for x in line.stories if x != sid and (d := (heads.get(x) or {}).get("last_date"))]
+            story = story_of(sid) if dates else None
+            if story is not None and len(story.outlets) <= 1:
                 out[sid] = max(dates)
     return out
 
@@ -252,18 +258,31 @@ def run(ctx: RunContext) -> None:
     store = ctx.store
     ids = store.article_ids() if ctx.full else list(ctx.new_ids)
     spans: dict[str, tuple[str | None, str | None]] = {}
+    every = ctx.full or not ctx.touched_stories
+    # the stories read for the new articles' dates, kept for their merge on a stream run (read once)
+    read: dict[str, Story | None] = {}
+
+    def story_of(story_id: str) -> Story | None:
+        if story_id not in read:
+            try:
+                read[story_id] = store.get_story(story_id)
+            except KeyError:
+                read[story_id] = None
+        story = read[story_id]
+        if every:
+            read.pop(story_id)
+        return story
+
     # the storylines of these articles' stories only (a stream run does not read every storyline)
-    lines = store.storylines_holding(store.story_ids_of(ids))
+    wanted = store.story_ids_of(ids)
+    lines = store.storylines_holding(wanted)
     line_dates = {sid: line.last_date for line in lines for sid in line.stories}
-    others = _others_last(store, lines)
+    others = _others_last(store, lines, wanted, story_of)
 
     def story_span(art: Article) -> tuple[str | None, str | None]:
         if art.story and art.story not in spans:
-            try:
-                story = store.get_story(art.story)
-                spans[art.story] = (story.first_date, story.last_date)
-            except KeyError:
-                spans[art.story] = (None, None)
+            story = story_of(art.story)
+            spans[art.story] = (story.first_date, story.last_date) if story is not None else (None, None)
         return spans[art.story] if art.story else (None, None)
 
     def items() -> Iterator[tuple[Article, _Known]]:
@@ -288,12 +307,11 @@ def run(ctx: RunContext) -> None:
     story_ids = sorted(ctx.touched_stories) if ctx.touched_stories else [s.id for s in store.iter_stories()]
     # the one full name the whole store knows for a surname (a story that says only "Whitcombe" means her), and
     # how the whole store types each name, from the store's name counts as the articles stand before any merge
-    every = ctx.full or not ctx.touched_stories
     kept: dict[str, _Read] = {}  # stories read and prepared for the name counts, merged as they are
-    known, votes = _corpus_names(store, story_ids, every, kept) if story_ids else ({}, {})
+    known, votes = _corpus_names(store, story_ids, every, kept, read) if story_ids else ({}, {})
     stories = []
     for sid in story_ids:
-        story, arts, before = kept.pop(sid) if sid in kept else _read_story(store, sid)
+        story, arts, before = kept.pop(sid) if sid in kept else _read_story(store, sid, read)
         merge_story(story, arts, known, votes, prepared=True)
         # only what the merge changed is written back (a new article rewrites few of its story's others)
         store.update_articles([a for a, seen in zip(arts, before, strict=True) if _merged_state(a) != seen])
@@ -316,22 +334,23 @@ def _merged_state(article: Article) -> tuple[object, ...]:
     )
 
 
-def _read_story(store: Store, story_id: str) -> _Read:
-    """A story and its articles, prepared for the merge, with the stored state of each article."""
-    story = store.get_story(story_id)
+def _read_story(store: Store, story_id: str, read: dict[str, Story | None] | None = None) -> _Read:
+    """A story and its articles, prepared for the merge, with the stored state of each article; ``read``: stories
+    already read by id (the one asked for is taken out of it)."""
+    story = (read or {}).pop(story_id, None) or store.get_story(story_id)
     arts = list(store.iter_articles(story.articles))
     before = [_merged_state(a) for a in arts]
     prepare_mentions(arts)
     return story, arts, before
 
 
-def _corpus_names(store: Store, story_ids: Sequence[str], full: bool, kept: dict[str, _Read]
-                  ) -> tuple[dict[str, str], dict[str, Counter[str]]]:
+def _corpus_names(store: Store, story_ids: Sequence[str], full: bool, kept: dict[str, _Read],
+                  read: dict[str, Story | None] | None = None) -> tuple[dict[str, str], dict[str, Counter[str]]]:
     """(:func:`merge.known_surnames`, :func:`merge.type_votes`) of the whole store, for what merging these
     stories asks: on a full run every name; else the names of the stories' mentions as :func:`merge_story` sees
     them (:func:`prepare_mentions`), read before any story is merged and written back. The stories read, with
     their prepared articles, of the first stories up to :data:`KEPT_ARTICLES` articles in all, are left in
-    ``kept`` by story id for the merge."""
+    ``kept`` by story id for the merge; ``read``: stories already read, by id (see :func:`_read_story`)."""
     if full:
         forms = store.mention_forms()
         return known_of(forms), votes_of(forms)
@@ -339,10 +358,10 @@ def _corpus_names(store: Store, story_ids: Sequence[str], full: bool, kept: dict
     alone: set[str] = set()
     held = 0
     for sid in story_ids:
-        read = _read_story(store, sid)
-        arts = read[1]
+        got = _read_story(store, sid, read)
+        arts = got[1]
         if held + len(arts) <= KEPT_ARTICLES:
-            kept[sid] = read
+            kept[sid] = got
             held += len(arts)
         for m in (m for a in arts for m in a.mentions):
             names.add(m.text.lower())

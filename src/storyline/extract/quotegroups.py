@@ -89,29 +89,35 @@ def group_quotes(quotes: Sequence[Quote], articles: Sequence[Article]) -> list[Q
 
     words = [hash_words(q.text) for q in quotes]
     uf = UnionFind(range(len(quotes)))
-    # candidates through the quotes' opening words: a quote can only run inside one holding its first words
-    holding: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    # candidates through the quotes' opening words: a quote can only run inside one holding its first words, so
+    # each quote's runs of words are looked up among the openings (only the openings are kept: one key a quote)
+    opening: dict[tuple[str, ...], list[int]] = defaultdict(list)
     for i, w in enumerate(words):
+        opening[tuple(w[:MIN_CONTAINED_WORDS])].append(i)
+    for j, w in enumerate(words):
+        seen = set()
         for k in range(max(1, len(w) - MIN_CONTAINED_WORDS + 1)):
-            holding[tuple(w[k : k + MIN_CONTAINED_WORDS])].append(i)
-    for i, w in enumerate(words):
-        for j in dict.fromkeys(holding.get(tuple(w[:MIN_CONTAINED_WORDS]), ())):
-            if i != j and quotes[i].kind == quotes[j].kind and _same_words(w, words[j]):
-                uf.union(i, j)
+            for i in opening.get(tuple(w[k : k + MIN_CONTAINED_WORDS]), ()):
+                if i != j and i not in seen and quotes[i].kind == quotes[j].kind and _same_words(words[i], w):
+                    uf.union(i, j)
+                seen.add(i)
     groups = []
     for members in uf.groups():
         qs = sorted((quotes[i] for i in members), key=lambda q: (when(q.article), q.span.start))
         first = qs[0]
         # the speaker most of its articles give (an outlet that left it unattributed is outvoted); ties go to the
         # earliest article that names one
-        votes = Counter(_who(q) for q in qs if _who(q))
-        top = max(votes.values(), default=0)
-        winner = next((_who(q) for q in qs if _who(q) and votes[_who(q)] == top), "")
-        voters = [q for q in qs if winner and _who(q) == winner]
-        named = max(voters, key=lambda q: len(q.speaker_name or ""), default=None)  # "Ana Ruiz" over "Ruiz"
-        for q in qs:
-            if named is not None and not _who(q):  # the outlet that left it unattributed: the others say who
-                q.speaker, q.speaker_name = named.speaker, named.speaker_name
+        if len(qs) == 1:  # a quote one article carries (most of them): its own speaker, if any
+            named = first if _who(first) else None
+        else:
+            votes = Counter(_who(q) for q in qs if _who(q))
+            top = max(votes.values(), default=0)
+            winner = next((_who(q) for q in qs if _who(q) and votes[_who(q)] == top), "")
+            voters = [q for q in qs if winner and _who(q) == winner]
+            named = max(voters, key=lambda q: len(q.speaker_name or ""), default=None)  # "Ana Ruiz" over "Ruiz"
+            for q in qs:
+                if named is not None and not _who(q):  # the outlet that left it unattributed: the others say who
+                    q.speaker, q.speaker_name = named.speaker, named.speaker_name
         groups.append(
             QuoteGroup(
                 text=first.text,
