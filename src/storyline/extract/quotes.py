@@ -322,7 +322,7 @@ def _resolve_pronoun(
     if not people:
         people = [m for m in before if paragraphs[max(0, k - 1)][0] <= m.span.start] if paragraphs else before
     names: set[str] = set()
-    for m in people:  # a misspelt surname ("Sesssions") is the same person
+    for m in people:  # a misspelt surname ("Ivvers") is the same person
         names.add(fuzzy_surname(surname(m.text), names) or surname(m.text))
     if last is not None and (not last.person or not agrees(last.name)):
         last = None
@@ -481,7 +481,8 @@ def find_quotes(
         inside = [(s - 1, e + 1) for s, e in marks if s < hi and lo < e]
         speaker, cue = _attribution(tokens, inside, mentions, text, (qs, qe))
         if speaker is not None:  # a title names someone named before the title, not before the quote
-            speaker = _named_by_title(speaker, mentions, text, min(qs, speaker.at or qs), (lo, hi))
+            at = qs if speaker.at is None else min(qs, speaker.at)  # a subject at offset 0 is known
+            speaker = _named_by_title(speaker, mentions, text, at, (lo, hi))
         if speaker is not None and speaker.name.lower() in PRONOUNS:
             latest = _quoted_last(qs, last, prev_end, reported, mentions)
             speaker = _resolve_pronoun(qs, speaker.name, mentions, paragraphs, latest, doc, sentences)
