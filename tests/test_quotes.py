@@ -89,6 +89,21 @@ def direct(nlp: NLP, paragraphs: list[str]) -> dict[str, str | None]:
         # a subject that names no one is no speaker
         (["The succession plan says \u201cthe deputy takes over at once when the post is empty.\u201d"],
          "the deputy takes over at once when the post is empty.", None),
+        # no cue: the person whose clause introduces the quote with a colon, not a thing she points at
+        (["Board chair Maria Lopez was blunt: \u201cWe cannot pay for this bridge and we never could.\u201d"],
+         "We cannot pay for this bridge and we never could.", "Maria Lopez"),
+        (["Mayor Tom Bell pointed at the banner: \u201cNo bridge without a vote of the town.\u201d"],
+         "No bridge without a vote of the town.", None),
+        # ... or the one person of the sentence before, when the paragraph names no one else
+        (["Asked about the plan on Monday, Maria Lopez shrugged. \u201cWe cannot pay for this bridge.\u201d"],
+         "We cannot pay for this bridge.", "Maria Lopez"),
+        (["Mayor Tom Bell did not hold back at the meeting on Monday.", "\u201cWe cannot pay for this bridge.\u201d"],
+         "We cannot pay for this bridge.", "Tom Bell"),
+        (["Mayor Tom Bell met Maria Lopez at the meeting on Monday.", "\u201cWe cannot pay for this bridge.\u201d"],
+         "We cannot pay for this bridge.", None),
+        (["Mayor Tom Bell spoke first at the meeting.", "The treasurer, Maria Lopez, listened. \u201cWe cannot pay"
+          " for this bridge.\u201d"],
+         "We cannot pay for this bridge.", "Maria Lopez"),
     ],
 )  # fmt: skip
 def test_speakers(nlp: NLP, paragraphs: list[str], words: str, speaker: str | None) -> None:
