@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from storyline import pipeline
+from storyline.config import Settings
 from storyline.extract import extract_article, merge_story
 from storyline.extract.quotegroups import group_quotes, same_quote
 from storyline.model import Article, Paragraph, Quote, Span, Story
@@ -87,6 +89,21 @@ def direct(nlp: NLP, paragraphs: list[str]) -> dict[str, str | None]:
         # a subject that names no one is no speaker
         (["The succession plan says \u201cthe deputy takes over at once when the post is empty.\u201d"],
          "the deputy takes over at once when the post is empty.", None),
+        # no cue: the person whose clause introduces the quote with a colon, not a thing she points at
+        (["Board chair Maria Lopez was blunt: \u201cWe cannot pay for this bridge and we never could.\u201d"],
+         "We cannot pay for this bridge and we never could.", "Maria Lopez"),
+        (["Mayor Tom Bell pointed at the banner: \u201cNo bridge without a vote of the town.\u201d"],
+         "No bridge without a vote of the town.", None),
+        # ... or the one person of the sentence before, when the paragraph names no one else
+        (["Asked about the plan on Monday, Maria Lopez shrugged. \u201cWe cannot pay for this bridge.\u201d"],
+         "We cannot pay for this bridge.", "Maria Lopez"),
+        (["Mayor Tom Bell did not hold back at the meeting on Monday.", "\u201cWe cannot pay for this bridge.\u201d"],
+         "We cannot pay for this bridge.", "Tom Bell"),
+        (["Mayor Tom Bell met Maria Lopez at the meeting on Monday.", "\u201cWe cannot pay for this bridge.\u201d"],
+         "We cannot pay for this bridge.", None),
+        (["Mayor Tom Bell spoke first at the meeting.", "The treasurer, Maria Lopez, listened. \u201cWe cannot pay"
+          " for this bridge.\u201d"],
+         "We cannot pay for this bridge.", "Maria Lopez"),
     ],
 )  # fmt: skip
 def test_speakers(nlp: NLP, paragraphs: list[str], words: str, speaker: str | None) -> None:
@@ -271,3 +288,57 @@ def test_she_said_after_a_reported_speaker_is_that_speaker(nlp: NLP, reported: s
     shown = direct(nlp, ["\u201cThe stadium will open in May,\u201d chairman Tom Brandt said.", reported,
                          f"\u201c{quote}\u201d she said."])
     assert shown[quote] == "Ana Kelly"
+
+
+# -- a speaker borrowed from another outlet ------------------------------------------------------------------------
+def _said(aid: str, words: str, who: str | None, day: str = "2026-01-02") -> Article:
+    """An article whose one quote is ``words``, given to ``who`` (None: the text names no one)."""
+    art = Article(id=aid, outlet="O" + aid, published=day, paragraphs=[Paragraph(f"\u201c{words}\u201d")])
+    art.quotes = [Quote(aid, Span(1, 1 + len(words)), words, speaker_name=who, cue="said" if who else None)]
+    return art
+
+
+def test_a_borrowed_speaker_is_shown_in_the_story_and_never_written_into_the_article() -> None:
+    arts = [_said("a", "We will rebuild the school by autumn.", "Ana Ruiz", "2026-01-01"),
+            _said("b", "we will rebuild the school by autumn", None)]  # fmt: skip
+    story = merge_story(Story(id="s", articles=["a", "b"]), arts)
+    assert [(q.article, q.speaker_name) for q in story.quotes] == [("a", "Ana Ruiz"), ("b", "Ana Ruiz")]
+    assert arts[1].quotes[0].speaker_name is None and arts[1].quotes[0].speaker is None
+    assert story.quotes[1].cue is None  # marked: no cue of its own text gave it
+
+
+def test_words_running_inside_a_longer_quote_do_not_borrow_its_speaker() -> None:
+    # a mayor ends a speech with a slogan; another outlet reports a crowd chanting the slogan, naming no one
+    arts = [_said("a", "The budget is settled, and we will not give up the harbour now.", "Ana Ruiz", "2026-01-01"),
+            _said("b", "We will not give up the harbour now", None)]  # fmt: skip
+    story = merge_story(Story(id="s", articles=["a", "b"]), arts)
+    assert [(q.article, q.speaker_name) for q in story.quotes] == [("a", "Ana Ruiz")]
+
+
+def _report(k: int, day: str, who: str | None) -> dict[str, object]:
+    """Report k on a closed bridge; its last sentence quotes the same words, given to ``who``."""
+    words = "The Pellmoor bridge will carry traffic again before the first snow reaches the valley"
+    leads = [
+        "Crews worked through the weekend on the Pellmoor bridge over the Ashwin, shut since the spring flood.",
+        "Traffic over the Ashwin at Pellmoor has been sent on a detour for months since the flood cracked its piers.",
+        "Drivers in Pellmoor face a long detour while the county rebuilds the flood-damaged piers of its bridge.",
+        "The county approved more money for the Pellmoor bridge repairs after divers found new cracks in the piers.",
+    ]
+    said = f"\u201c{words},\u201d {who} said on Monday." if who else f"\u201c{words}.\u201d"
+    return {"id": f"r{k}", "title": f"Pellmoor bridge repairs, report {k}", "outlet": f"Outlet {k}",
+            "published": day, "text": f"{leads[k]} {said}"}  # fmt: skip
+
+
+def test_a_stream_run_gives_a_shared_quote_the_speaker_a_full_run_gives(tmp_path: Path, settings: Settings) -> None:
+    def run(store: Store, records: list[dict[str, object]], full: bool = False) -> list[str | None]:
+        new = pipeline.ingest_records(records, store, settings).new
+        pipeline.analyse(pipeline.RunContext(store, settings, new_ids=new, full=full))
+        return [g.speaker_name for s in store.iter_stories() for g in s.quote_groups if "Pellmoor" in g.text]
+
+    with Store(tmp_path / "s.db") as store:
+        run(store, [_report(0, "2026-03-02", "Mayor Ana Ruiz"), _report(1, "2026-03-03", None)])
+        assert [q.speaker_name for q in store.get_article("r1").quotes if q.kind == "direct"] == [None]
+        # two more outlets give the words to another speaker: two against one, the unattributed report not voting
+        bell = [_report(2, "2026-03-04", "Engineer Tom Bell"), _report(3, "2026-03-05", "Engineer Tom Bell")]
+        stream = run(store, bell)
+        assert stream == run(store, [], full=True) == ["Tom Bell"]

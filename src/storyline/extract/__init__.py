@@ -36,7 +36,7 @@ from .merge import (
     merge_entities,
     votes_of,
 )
-from .quotegroups import attributed, group_quotes
+from .quotegroups import attributed, story_quotes
 from .quotes import find_quotes, speaker_mentions
 
 if TYPE_CHECKING:
@@ -239,8 +239,8 @@ def merge_story(
     entities.sort(key=lambda e: (-len(e.articles), -e.mentions, e.name))
     story.entities = entities
     canon = [a for a in articles if not a.is_duplicate]
-    story.quotes = [q for a in canon for q in a.quotes]
-    story.quote_groups = group_quotes(story.quotes, canon)
+    # copies carry a borrowed speaker: the articles' own quotes stay as their texts give them
+    story.quotes, story.quote_groups = story_quotes([q for a in canon for q in a.quotes], canon)
     story.quotes, story.quote_groups = attributed(story.quotes, story.quote_groups)
     story.figures = [f for a in canon for f in a.figures]
     return story

@@ -429,7 +429,7 @@ def lower_words(text: str) -> set[str]:
 
 def add_story_mentions(articles: Sequence[Article], words: Sequence[set[str]] | None = None) -> None:
     """Add mentions of a story's known people the model missed in some article: a bare surname ("Ivers"), also
-    misspelt ("Sesssions"), when the capitalised word is not an ordinary word of the text. ``words``:
+    misspelt ("Ivvers"), when the capitalised word is not an ordinary word of the text. ``words``:
     :func:`lower_words` of each article, when the caller has them."""
     typed: dict[str, Counter[str]] = defaultdict(Counter)
     for a in articles:

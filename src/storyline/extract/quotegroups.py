@@ -6,7 +6,9 @@ inside the other's (:func:`same_quote`). The groups are the connected components
 quotes; each group keeps the wording and place of its first appearance (``first``: the earliest published article;
 the story's own order, which is by time, breaks ties and places undated articles), the speaker most of its articles
 give, and every article carrying it (``sources``, earliest first). An article that left the quote unattributed
-takes that speaker: the other outlets say who said it.
+is shown with that speaker (:func:`story_quotes`: a copy, marked ``cue=None``; the article's own record keeps what
+its text says) when its words are the attributed quote's words, or the article copies the attributed one: four
+words inside a longer quote may be a crowd repeating a speaker's slogan, not the speaker.
 
 A story shows a direct quote only when it has a speaker (:func:`attributed`): a quote whose speaker neither its
 article nor another outlet resolves is more often one whose speaker the article does give than one nobody said
@@ -27,12 +29,13 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from dataclasses import replace
 
 from ..model import Article, Quote, QuoteGroup
 from ..text.fingerprint import hash_words
 from ..text.unionfind import UnionFind
 
-__all__ = ["attributed", "group_quotes", "same_quote"]
+__all__ = ["attributed", "group_quotes", "same_quote", "story_quotes"]
 
 # A quote this short is only the same as another when their words are equal: three words running inside a longer
 # quote ("we will win") are as likely a common phrase as the same quote. Four words are the shortest partial
@@ -78,8 +81,30 @@ def group_quotes(quotes: Sequence[Quote], articles: Sequence[Article]) -> list[Q
     """One :class:`QuoteGroup` per distinct quote of a story, in the order of first appearance.
 
     ``articles`` are the story's articles in the story's order (by time); they give the publication dates that
-    decide which article carried a quote first, and place an undated one after the dated ones.
+    decide which article carried a quote first, and place an undated one after the dated ones. The quotes are
+    not changed.
     """
+    return _group(quotes, articles)[0]
+
+
+def story_quotes(quotes: Sequence[Quote], articles: Sequence[Article]) -> tuple[list[Quote], list[QuoteGroup]]:
+    """A story's quotes, each unattributed one that borrows its group's speaker replaced by a copy carrying it,
+    and the story's :func:`group_quotes`. The given quotes (the articles' own records) are not changed.
+
+    >>> from storyline.model import Span
+    >>> a, b = Article(id="a", published="2018-01-24"), Article(id="b", published="2018-01-25")
+    >>> said = Quote("a", Span(0, 26), "We will appeal this ruling", speaker_name="Ana Ruiz", cue="said")
+    >>> bare = Quote("b", Span(3, 29), "we will appeal this ruling.")
+    >>> [(q.speaker_name, q.cue) for q in story_quotes([said, bare], [a, b])[0]], bare.speaker_name
+    ([('Ana Ruiz', 'said'), ('Ana Ruiz', None)], None)
+    """
+    groups, lent = _group(quotes, articles)
+    return [lent.get(i, q) for i, q in enumerate(quotes)], groups
+
+
+def _group(quotes: Sequence[Quote], articles: Sequence[Article]) -> tuple[list[QuoteGroup], dict[int, Quote]]:
+    """:func:`group_quotes`, and the borrowed copies of the unattributed quotes (by index in ``quotes``)."""
+    root = {a.id: a.duplicate_of or a.id for a in articles}  # an article's duplicate group
     order = {a.id: k for k, a in enumerate(articles)}
     published = {a.id: a.published for a in articles}
 
@@ -88,6 +113,11 @@ def group_quotes(quotes: Sequence[Quote], articles: Sequence[Article]) -> list[Q
         return (day is None, day or "", order.get(aid, len(order)))
 
     words = [hash_words(q.text) for q in quotes]
+
+    def _borrows(i: int, k: int) -> bool:  # quote i may take quote k's speaker: the same words, or from a copy
+        ai, ak = quotes[i].article, quotes[k].article
+        return words[i] == words[k] or (ai != ak and root.get(ai, ai) == root.get(ak, ak))
+
     uf = UnionFind(range(len(quotes)))
     # candidates through the quotes' opening words: a quote can only run inside one holding its first words, so
     # each quote's runs of words are looked up among the openings (only the openings are kept: one key a quote)
@@ -102,8 +132,10 @@ def group_quotes(quotes: Sequence[Quote], articles: Sequence[Article]) -> list[Q
                     uf.union(i, j)
                 seen.add(i)
     groups = []
+    lent: dict[int, Quote] = {}
     for members in uf.groups():
-        qs = sorted((quotes[i] for i in members), key=lambda q: (when(q.article), q.span.start))
+        ms = sorted(members, key=lambda i: (when(quotes[i].article), quotes[i].span.start))
+        qs = [quotes[i] for i in ms]
         first = qs[0]
         # the speaker most of its articles give (an outlet that left it unattributed is outvoted); ties go to the
         # earliest article that names one
@@ -115,9 +147,11 @@ def group_quotes(quotes: Sequence[Quote], articles: Sequence[Article]) -> list[Q
             winner = next((_who(q) for q in qs if _who(q) and votes[_who(q)] == top), "")
             voters = [q for q in qs if winner and _who(q) == winner]
             named = max(voters, key=lambda q: len(q.speaker_name or ""), default=None)  # "Ana Ruiz" over "Ruiz"
-            for q in qs:
-                if named is not None and not _who(q):  # the outlet that left it unattributed: the others say who
-                    q.speaker, q.speaker_name = named.speaker, named.speaker_name
+            for i in (i for i in ms if winner and not _who(quotes[i])):  # the outlet that left it unattributed:
+                same = [quotes[k] for k in ms if _who(quotes[k]) == winner and _borrows(i, k)]  # one giving its words
+                lender = max(same, key=lambda v: len(v.speaker_name or ""), default=None)  # says who
+                if lender is not None:
+                    lent[i] = replace(quotes[i], speaker=lender.speaker, speaker_name=lender.speaker_name, cue=None)
         groups.append(
             QuoteGroup(
                 text=first.text,
@@ -131,7 +165,7 @@ def group_quotes(quotes: Sequence[Quote], articles: Sequence[Article]) -> list[Q
             )
         )
     groups.sort(key=lambda g: (when(g.first), g.span.start if g.span else 0))
-    return groups
+    return groups, lent
 
 
 def attributed(quotes: Sequence[Quote], groups: Sequence[QuoteGroup]) -> tuple[list[Quote], list[QuoteGroup]]:

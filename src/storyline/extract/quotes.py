@@ -10,11 +10,13 @@ the budget," the Courier reported' quotes Ruiz), and when its subject names no o
 unattributed. A pronoun is the one person in view, of two the one the article genders alike ("Ms.", "his
 officers") or the one person of the sentence before; "it said" is the organisation named last. A description is
 the person the article named with it ("the attorney general", "the manager") or the organisation whose name has
-its head noun ("the authority said"); a subject that names no one ("the plan said") is no speaker. A quote with
-no cue that directly follows an attributed quote in the same paragraph continues it, and one opening its
-paragraph takes the speaker the paragraph before ends with ('..., Ruiz said.', 'Ruiz said in a statement:').
-Names in quotes ('so-called "..."', 'a show titled "..."', a title in capitals) are not quotes. Anything else is
-left unattributed: never a guess. The same quote across a story's articles is grouped in :mod:`.quotegroups`.
+its head noun ("the authority said"); a subject that names no one ("the plan said") is no speaker. A quote with no
+cue that directly follows an attributed quote in the same paragraph continues it, and one opening its paragraph
+takes the speaker the paragraph before ends with ('..., Ruiz said.', 'Ruiz said in a statement:'). One opening its
+sentence with no cue is the person whose clause ends in a colon before it ('Ruiz was blunt: "..."'), or the one
+person of the sentence before when its paragraph names no other. Names in quotes ('so-called "..."', 'a show titled
+"..."', a title in capitals) are not quotes. Anything else is left unattributed: never a guess. The same quote
+across a story's articles is grouped in :mod:`.quotegroups`.
 
 Example:
     >>> find_quote_marks('He said "we will win" and left.', [(0, 31)])
@@ -322,7 +324,7 @@ def _resolve_pronoun(
     if not people:
         people = [m for m in before if paragraphs[max(0, k - 1)][0] <= m.span.start] if paragraphs else before
     names: set[str] = set()
-    for m in people:  # a misspelt surname ("Sesssions") is the same person
+    for m in people:  # a misspelt surname ("Ivvers") is the same person
         names.add(fuzzy_surname(surname(m.text), names) or surname(m.text))
     if last is not None and (not last.person or not agrees(last.name)):
         last = None
@@ -481,7 +483,8 @@ def find_quotes(
         inside = [(s - 1, e + 1) for s, e in marks if s < hi and lo < e]
         speaker, cue = _attribution(tokens, inside, mentions, text, (qs, qe))
         if speaker is not None:  # a title names someone named before the title, not before the quote
-            speaker = _named_by_title(speaker, mentions, text, min(qs, speaker.at or qs), (lo, hi))
+            at = qs if speaker.at is None else min(qs, speaker.at)  # a subject at offset 0 is known
+            speaker = _named_by_title(speaker, mentions, text, at, (lo, hi))
         if speaker is not None and speaker.name.lower() in PRONOUNS:
             latest = _quoted_last(qs, last, prev_end, reported, mentions)
             speaker = _resolve_pronoun(qs, speaker.name, mentions, paragraphs, latest, doc, sentences)
@@ -508,6 +511,8 @@ def find_quotes(
             said += [(q.sentence, Speaker(q.speaker_name, None, q.speaker_name[:1].isupper()), q.cue)
                      for q in reported if q.speaker_name and q.sentence]  # fmt: skip
             speaker, cue = _said_before(qs, doc, sentences, paragraphs, mentions, said, last)
+        if speaker is None and cue is None:
+            speaker = _introduced((qs, qe), tokens, lo, mentions, sentences, paragraphs)
         if speaker is None and cue is None and _names_a_work(text, qs, qe):
             continue  # a title in quotes ("Songs of the Sea") no one is said to have said
         if _NAME_BEFORE.search(text[max(0, qs - TERM_REACH) : max(0, qs - 1)]):
@@ -524,6 +529,32 @@ def find_quotes(
     quotes.extend(_block_quotes(article, doc, sentences, mentions, marks))
     quotes.sort(key=lambda q: q.span.start)
     return quotes
+
+
+def _introduced(near: tuple[int, int], tokens: list[Token], lo: int, mentions: list[Mention],
+                sentences: list[tuple[int, int]], paragraphs: list[tuple[int, int]]) -> Speaker | None:  # fmt: skip
+    """A quote no cue attributes, opening its sentence: the person subject of the clause that introduces it with a
+    colon ('Ana Ruiz was blunt: "..."'), else the one person the sentence before it names when the quote's
+    paragraph names no one else."""
+    (qs, qe), text = near, tokens[0].doc.text if tokens else ""
+    lead = text[lo : max(lo, qs - 1)].rstrip()
+    if lead.endswith(":"):
+        subj = next((t for t in tokens if t.idx < qs - 1 and t.dep_ in ("nsubj", "nsubjpass")), None)
+        verb = subj.head if subj is not None else None
+        # a thing the clause points at may be what the words are ('Bell pointed at the banner: "..."')
+        things = [t for t in tokens if t.pos_ in ("NOUN", "PROPN") and t.idx < qs - 1 and verb is not None
+                  and (t.dep_ == "dobj" and t.head == verb or t.dep_ == "pobj" and t.head.head == verb)]  # fmt: skip
+        who = _speaker_of(subj, mentions, text) if subj is not None and not things else None
+        return who if who is not None and who.person and who.span is not None else None
+    par = next(((s, e) for s, e in paragraphs if s <= qs - 1 < e), None)
+    if lead or par is None:
+        return None
+    people = [m for m in mentions if m.label == "PERSON" and not qs <= m.span.start < qe]
+    before = _in_previous_sentence(lo, people, sentences)
+    others = {surname(m.text) for m in people if par[0] <= m.span.start < par[1]}
+    names = {surname(m.text) for m in before}
+    ok = len(names) == 1 and not others - names and (par[0] <= before[0].span.start or lo == par[0])
+    return _untitled(max(before, key=lambda m: len(m.text))) if ok else None
 
 
 def _quoted_last(
