@@ -171,6 +171,23 @@ def _counting(cluster: Any, skips: dict[str, int]) -> None:
     cluster.StoryState.settled, cluster.StoryClusterer._may_rehome = counted_settled, counted_rehome
 
 
+def _counting_changes(cluster: Any, changes: dict[str, int], mode: list[str]) -> None:
+    """Count the stories the split and reassignment passes changed, by copy (``mode[0]``): what there was for
+    the lazy paths to miss."""
+    kind = cluster.StoryClusterer
+
+    def counted(step: str) -> Any:
+        run = getattr(kind, f"{step}_pass")
+
+        def passed(self: Any, *args: Any, **kw: Any) -> Any:
+            out = run(self, *args, **kw)
+            changes[f"{mode[0]} {step}"] += len(out)
+            return out
+        return passed
+
+    kind.split_pass, kind.reassign_pass = counted("split"), counted("reassign")
+
+
 def _placements(path: Path) -> tuple[dict[str, str], dict[str, str]]:
     """Every article's story, and its storyline (its story's id when it has none), read from a store file."""
     with contextlib.closing(sqlite3.connect(path)) as db:
@@ -207,6 +224,9 @@ def _lazy_check(store: Path, records: list[dict[str, object]], tmp: Path) -> Non
     skips: dict[str, int] = dict.fromkeys(["split: stories left unjudged", "split: leave-one-outs left out",
                                            "rehome: singles not compared with every candidate"], 0)
     _counting(cluster, skips)
+    changes = {f"{name} {step}": 0 for name in cpu for step in ("split", "reassign")}
+    mode = ["lazy"]
+    _counting_changes(cluster, changes, mode)
     paths = {name: tmp / f"{name}.db" for name in cpu}
     for path in paths.values():
         _copy(store, path)
@@ -217,6 +237,7 @@ def _lazy_check(store: Path, records: list[dict[str, object]], tmp: Path) -> Non
         for name, db in dbs.items():
             done = pipeline.ingest_records([record], db, settings)
             ctx = RunContext(db, settings, new_ids=done.new, _nlp=nlp)
+            mode[0] = name
             with contextlib.nullcontext() if name == "lazy" else _eager(cluster):
                 pipeline.analyse(ctx, stages=stages[name], resume=False)
             touched |= ctx.touched_stories
@@ -239,6 +260,8 @@ def _lazy_check(store: Path, records: list[dict[str, object]], tmp: Path) -> Non
               f" storylines P {lp:.4f} R {lr:.4f} F1 {lf:.4f}")
     print(f"    articles in a different story (by id): {moved};  member sets of touched stories found only in lazy:"
           f" {len(groups['lazy'] - groups['full'])}, only in full: {len(groups['full'] - groups['lazy'])}")
+    print("    stories changed by the split / reassignment passes: " + ";  ".join(
+        f"{name} {changes[name + ' split']} / {changes[name + ' reassign']}" for name in cpu))
     print("    lazy paths skipped: " + ";  ".join(f"{k} {v}" for k, v in skips.items()))
     n = max(len(records), 1)
     print(f"    stories stage CPU: lazy {cpu['lazy']:.2f} s ({cpu['lazy'] / n:.3f} s each)"
