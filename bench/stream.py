@@ -42,6 +42,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -56,6 +57,7 @@ WARM_OFFSET = 1000  # warm-up articles are generator copies this far past the st
 # --lazy-check runs only the stages a story's membership depends on: the later ones (extract .. claims) read the
 # stories and write their own records, never the clusterer's state, so they cannot change the comparison
 LAZY_STAGES = ("nlp", "captions", "dedupe", "stories")
+MAX_SHOWN = 10  # --lazy-check lists at most this many articles placed differently (a short screen)
 
 
 def _timed(cmd: list[str]) -> tuple[float, float]:
@@ -260,6 +262,9 @@ def _lazy_check(store: Path, records: list[dict[str, object]], tmp: Path) -> Non
               f" storylines P {lp:.4f} R {lr:.4f} F1 {lf:.4f}")
     print(f"    articles in a different story (by id): {moved};  member sets of touched stories found only in lazy:"
           f" {len(groups['lazy'] - groups['full'])}, only in full: {len(groups['full'] - groups['lazy'])}")
+    sizes = {name: Counter(got.values()) for name, got in (("lazy", lazy), ("full", full))}
+    for a in sorted(a for a in full if lazy[a] != full[a])[:MAX_SHOWN]:
+        print(f"      {a}: lazy in a story of {sizes['lazy'][lazy[a]]}, full in one of {sizes['full'][full[a]]}")
     print("    stories changed by the split / reassignment passes: " + ";  ".join(
         f"{name} {changes[name + ' split']} / {changes[name + ' reassign']}" for name in cpu))
     print("    lazy paths skipped: " + ";  ".join(f"{k} {v}" for k, v in skips.items()))
