@@ -193,10 +193,10 @@ def _angle_piece_setup(day: int | None) -> tuple[StoryClusterer, str]:
     """A story of two articles, and an angle piece read between them that opened a story of its own."""
     # a low bar: these toy articles share only a few words
     c = StoryClusterer(threshold=0.06, merge_threshold=0.45, time_scale_days=7.0)
-    c.assign(ArticleFeatures("a1", day=1, body={"quake": 1.0, "tower": 1.0, "mexico": 1.0}, ents={"mexico": 1.0}))
+    c.assign(ArticleFeatures("a1", day=1, body={"quake": 1.0, "tower": 1.0, "valdora": 1.0}, ents={"valdora": 1.0}))
     c.assign(ArticleFeatures("angle", day=day, body={"tower": 1.0, "rescue": 1.0, "glass": 1.0, "engineer": 1.0}))
-    sid = c.assign(ArticleFeatures("a2", day=1, body={"quake": 1.0, "rescue": 1.0, "mexico": 1.0},
-                                   ents={"mexico": 1.0}))
+    sid = c.assign(ArticleFeatures("a2", day=1, body={"quake": 1.0, "rescue": 1.0, "valdora": 1.0},
+                                   ents={"valdora": 1.0}))
     return c, sid
 
 

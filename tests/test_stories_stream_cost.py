@@ -22,10 +22,10 @@ from storyline.text.parser import NLP
 def _angle_piece() -> tuple[StoryClusterer, str]:
     """A story of two reports and an angle piece, read between them, left in a story of its own."""
     c = StoryClusterer(threshold=0.06, merge_threshold=0.45, time_scale_days=7.0)
-    c.assign(ArticleFeatures("a1", day=1, body={"quake": 1.0, "tower": 1.0, "mexico": 1.0}, ents={"mexico": 1.0}))
+    c.assign(ArticleFeatures("a1", day=1, body={"quake": 1.0, "tower": 1.0, "valdora": 1.0}, ents={"valdora": 1.0}))
     c.assign(ArticleFeatures("angle", day=5, body={"tower": 1.0, "rescue": 1.0, "glass": 1.0, "engineer": 1.0}))
-    sid = c.assign(ArticleFeatures("a2", day=1, body={"quake": 1.0, "rescue": 1.0, "mexico": 1.0},
-                                   ents={"mexico": 1.0}))
+    sid = c.assign(ArticleFeatures("a2", day=1, body={"quake": 1.0, "rescue": 1.0, "valdora": 1.0},
+                                   ents={"valdora": 1.0}))
     return c, sid
 
 
