@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from passages import hot_corpus
 from test_dedupe import BRIDGE, LIBRARY, ORCHARD, art, edited_bridge, run
 
 from storyline import dedupe
@@ -26,15 +27,8 @@ def _stored_index(store: Store, stored: dict[str, np.ndarray]) -> lookup.StoredB
 
 def test_stored_band_keys_give_the_neighbours_of_a_loaded_index_hot_keys_too(store: Store) -> None:
     rng = np.random.default_rng(11)
-    hot = rng.integers(0, 2**32, size=32, dtype=np.uint32)  # one passage carried by more articles than HOT
-    stored = {}
-    for k in range(2 * bands.HOT + 30):
-        sigs = rng.integers(0, 2**32, size=(3, 32), dtype=np.uint32)
-        if k % 2 == 0:
-            sigs[1] = hot
-        if k % 7 == 0:
-            sigs[2, :16] = hot[:16]  # shares some bands only
-        stored[f"a{k:03d}"] = sigs
+    hot, articles = hot_corpus(rng)  # one passage carried by more articles than HOT
+    stored = {f"a{k:03d}": sigs for k, sigs in articles}
     fresh = rng.integers(0, 2**32, size=32, dtype=np.uint32)  # a passage only the two new articles carry
     new = {"n1": np.stack([hot, fresh]), "n0": np.stack([hot, fresh])}
     loaded = bands.BandIndex(threshold=0.5, num_perm=32)

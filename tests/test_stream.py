@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from passages import hot_corpus
 
 import storyline
 from storyline import dedupe, extract, pipeline
@@ -389,13 +390,8 @@ def test_a_large_story_keeps_its_brief_and_cites_a_new_article_until_it_grew_eno
 def test_passage_neighbours_of_a_few_articles_equal_those_of_a_whole_band_sort(monkeypatch: pytest.MonkeyPatch) -> None:
     rng = np.random.default_rng(7)
     index = bands.BandIndex(threshold=0.5, num_perm=32)
-    hot = rng.integers(0, 2**32, size=32, dtype=np.uint32)  # one passage carried by more articles than HOT
-    for k in range(2 * bands.HOT + 30):
-        sigs = rng.integers(0, 2**32, size=(3, 32), dtype=np.uint32)
-        if k % 2 == 0:
-            sigs[1] = hot
-        if k % 7 == 0:
-            sigs[2, :16] = hot[:16]  # shares some bands only
+    hot, articles = hot_corpus(rng)  # one passage carried by more articles than HOT
+    for k, sigs in articles:
         index.add(f"a{k}", sigs)
     index.add("a4", np.stack([hot, hot]))  # an article indexed again (a changed one) keeps its old rows too
     asked = [{"a4"}, {"a3", "a7"}, {f"a{2 * bands.HOT + 20}"}]
