@@ -59,11 +59,14 @@ class FactRecords(StoreBase):
     def set_story_parts(self, parts: Mapping[str, Mapping[str, Any]]) -> None:
         """Replace some fields of stored stories (JSON-ready values by field name, by story id) in one transaction,
         leaving the rest of their records as they are."""
+        rows: dict[str, list[tuple[str, str]]] = {}  # by field: one statement a field, run over every story
+        for sid, fields in parts.items():
+            for name, value in fields.items():
+                rows.setdefault(name, []).append((_dumps(value), sid))
         with self.transaction():
-            for sid, fields in parts.items():
-                for name, value in fields.items():
-                    self.db.execute(f"UPDATE stories SET data = json_set(data, '$.{_field(name)}', json(?)) WHERE id=?",
-                                    (_dumps(value), sid))
+            for name, values in rows.items():
+                self.db.executemany(f"UPDATE stories SET data = json_set(data, '$.{_field(name)}', json(?)) WHERE id=?",
+                                    values)
 
 
 # The package's files whose content decides what a stage reads of an article: its code, lexicons and defaults.
